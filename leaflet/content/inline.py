@@ -1,0 +1,136 @@
+"""The small inline markup of leaflet text.
+
+    **bold words**          strong emphasis (use sparingly: Clear Print)
+    [link text](https://…)  a link; http, https, mailto and tel only
+    [@reference-id]         a citation of an entry in `references`, printed [n]
+    \\*  \\[  \\]  \\\\         a character that would otherwise be markup
+
+Everything else is literal: `<b>`, `&amp;` or `{{x}}` are printed as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from leaflet.content.model import Citation, Inline, Link, Strong, Text
+from leaflet.errors import Location, Problem
+
+ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "tel:")
+
+_TOKEN = re.compile(
+    r"""
+      (?P<escape>\\[\\*\[\]])
+    | (?P<cite>\[@(?P<ref>[a-z0-9]+(?:-[a-z0-9]+)*)\])
+    | (?P<link>\[(?P<label>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]*)\))
+    | (?P<bold>\*\*)
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class InlineContext:
+    """What the parser needs from the document around it."""
+
+    reference_numbers: dict[str, int]
+    suggest: Callable[[str, list[str]], str]
+
+
+def check_address(url: str) -> str | None:
+    """Why an address cannot be used, or None when it can."""
+    lowered = url.strip().lower()
+    if not lowered.startswith(ALLOWED_SCHEMES):
+        scheme = lowered.split(":", 1)[0] if ":" in lowered else ""
+        if scheme:
+            return f"links with the '{scheme}:' scheme are not allowed; use http, https, mailto or tel"
+        return "a link address must start with https://, http://, mailto: or tel:"
+    if lowered in ALLOWED_SCHEMES:
+        return "the link address is empty after its scheme"
+    return None
+
+
+def parse_inline(
+    source: str,
+    where: Location,
+    ctx: InlineContext,
+    problems: list[Problem],
+    *,
+    exact: bool = True,
+) -> tuple[Inline, ...]:
+    """Parse one text value; problems are appended, never raised.
+
+    `exact` says the text stood on one line, so columns inside it can be given.
+    """
+
+    def loc(offset: int) -> Location:
+        # For text folded over several lines, YAML has already joined the
+        # lines, so the start of the value is the best guide we have.
+        if not exact:
+            return where
+        return Location(where.file, where.line, where.column + offset)
+
+    stack: list[tuple[list[Inline], int]] = [([], 0)]
+    buf: list[str] = []
+    buf_start = 0
+
+    def flush(end: int) -> None:
+        nonlocal buf
+        if buf:
+            stack[-1][0].append(Text("".join(buf), loc(buf_start)))
+            buf = []
+
+    pos = 0
+    for match in _TOKEN.finditer(source):
+        if match.start() > pos:
+            if not buf:
+                buf_start = pos
+            buf.append(source[pos : match.start()])
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "escape":
+            if not buf:
+                buf_start = match.start()
+            buf.append(match.group()[1])
+        elif kind == "cite":
+            flush(match.start())
+            ref = match.group("ref")
+            number = ctx.reference_numbers.get(ref)
+            if number is None:
+                problems.append(
+                    Problem(
+                        loc(match.start()),
+                        f"citation [@{ref}] names no reference"
+                        + ctx.suggest(ref, list(ctx.reference_numbers)),
+                    )
+                )
+                number = 0
+            stack[-1][0].append(Citation(ref, number, loc(match.start())))
+        elif kind == "link":
+            flush(match.start())
+            url = match.group("url")
+            reason = check_address(url)
+            if reason:
+                problems.append(Problem(loc(match.start("url")), reason))
+            label = re.sub(r"\\(.)", r"\1", match.group("label"))
+            stack[-1][0].append(Link((Text(label, loc(match.start("label"))),), url, loc(match.start())))
+        else:  # "**" opens or closes bold
+            flush(match.start())
+            if len(stack) == 1:
+                stack.append(([], match.start()))
+            else:
+                children, start = stack.pop()
+                stack[-1][0].append(Strong(tuple(children), loc(start)))
+    if pos < len(source):
+        if not buf:
+            buf_start = pos
+        buf.append(source[pos:])
+    flush(len(source))
+    if len(stack) > 1:
+        problems.append(
+            Problem(loc(stack[-1][1]), "'**' opens bold text that is never closed; close it with '**' or write \\*\\*")
+        )
+        children, _ = stack.pop()
+        stack[-1][0].extend(children)
+    return tuple(stack[0][0])

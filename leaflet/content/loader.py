@@ -1,0 +1,357 @@
+"""content.yaml → Leaflet: read, validate against the JSON Schema, build the model.
+
+Every problem found is collected and reported together, each at its own line
+and column, so an editor can fix a whole file in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from leaflet.content.inline import InlineContext, parse_inline
+from leaflet.content.model import (
+    Block,
+    Callout,
+    Citation,
+    FurtherReading,
+    Leaflet,
+    ListBlock,
+    ListItem,
+    Metadata,
+    Paragraph,
+    Quote,
+    Reference,
+    Section,
+)
+from leaflet.errors import ContentError, Location, Problem
+from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
+
+SCHEMA_FILE = "schema.json"
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(resources.files("leaflet.content").joinpath(SCHEMA_FILE).read_text("utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def dotted(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the document"
+
+
+_KIND = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+    dict: "a mapping of keys",
+    type(None): "nothing",
+}
+_TYPE_WORDS = {
+    "string": "text",
+    "object": "a mapping of keys",
+    "array": "a list",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
+
+
+def _found(value: Any) -> str:
+    kind = _KIND.get(type(value), type(value).__name__)
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        shown = str(value)
+        return f"{kind} '{shown[:40]}{'…' if len(shown) > 40 else ''}'"
+    return kind
+
+
+def _schema_problems(doc: YamlDocument) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[PathKey, str]] = set()
+    for err in sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
+        for path, key, message in _explain(err):
+            if (path, message) in seen:
+                continue
+            seen.add((path, message))
+            where = dotted(path)
+            problems.append(Problem(doc.at(path, key=key), f"{where}: {message}"))
+    problems.sort(key=lambda p: (p.location.line, p.location.column))
+    return problems
+
+
+def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
+    """Turn one schema error into author-facing messages: (path, at key?, text)."""
+    path: PathKey = tuple(err.absolute_path)
+    inst = err.instance
+    sch = err.schema if isinstance(err.schema, dict) else {}
+    v = err.validator
+    if v == "additionalProperties":
+        allowed = sorted(sch.get("properties", {}))
+        return [
+            (
+                (*path, k),
+                True,
+                f"unknown key '{k}'"
+                + (did_you_mean(k, allowed) or f"; expected one of {', '.join(allowed)}"),
+            )
+            for k in inst
+            if k not in sch.get("properties", {})
+        ]
+    if v == "required":
+        return [(path, False, f"missing '{k}'") for k in err.validator_value if k not in inst]
+    if v == "type":
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+        return [(path, False, f"expected {words}, found {_found(inst)}")]
+    if v == "oneOf":
+        # Only blocks use oneOf: exactly one kind of block per entry.
+        kinds = ["paragraph", "bullets", "numbered", "callout"]
+        present = [k for k in kinds if isinstance(inst, dict) and k in inst]
+        if present:
+            return [(path, False, f"a block holds one of {', '.join(kinds)}, not {' and '.join(present)}")]
+        return [(path, False, f"expected a block with one of {', '.join(kinds)}")]
+    if v == "pattern":
+        return [(path, False, f"expected {_pattern_words(sch, path)}, found {_found(inst)}")]
+    if v in ("minItems", "minLength"):
+        return [(path, False, "must not be empty")]
+    return [(path, False, err.message)]
+
+
+def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
+    last = path[-1] if path else ""
+    if "YYYY" in sch.get("description", ""):
+        return "a date as YYYY-MM-DD"
+    if "BCP 47" in sch.get("description", ""):
+        return "a language tag such as en-GB or cy"
+    if "http" in sch.get("description", ""):
+        return "an address starting https://, http://, mailto: or tel:"
+    if last == "doi":
+        return "a DOI such as 10.1136/jnnp.2008.157164"
+    if sch.get("pattern", "").startswith("^[a-z0-9]"):
+        return "lower-case letters, digits and single hyphens, such as nice-2012"
+    return "some text that is not only spaces"
+
+
+# ---------------------------------------------------------------- building
+
+
+def _tidy(text: str) -> str:
+    """Fold runs of white space (YAML line folding, double spaces) to one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+class _Builder:
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.anchors: set[str] = set()
+        refs = doc.data.get("references", [])
+        self.ref_numbers: dict[str, int] = {}
+        for i, ref in enumerate(refs):
+            if ref["id"] in self.ref_numbers:
+                self.problems.append(
+                    Problem(doc.at(("references", i, "id")), f"references[{i}].id: '{ref['id']}' is used twice")
+                )
+            else:
+                self.ref_numbers[ref["id"]] = i + 1
+        self.ctx = InlineContext(self.ref_numbers, did_you_mean)
+
+    def at(self, path: PathKey) -> Location:
+        return self.doc.at(path)
+
+    def inline(self, text: str, path: PathKey) -> tuple:
+        where = self.at(path)
+        shift = self.doc.single_line.get(path)
+        if shift:
+            where = Location(where.file, where.line, where.column + shift)
+        return parse_inline(_tidy(text), where, self.ctx, self.problems, exact=shift is not None)
+
+    def date(self, path: PathKey) -> date:
+        text = self.doc.data["metadata"][path[-1]]
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.problems.append(Problem(self.at(path), f"{dotted(path)}: {text} is not a real date"))
+            return date(1970, 1, 1)
+
+    def metadata(self) -> Metadata:
+        m = self.doc.data["metadata"]
+        base = ("metadata",)
+        published = self.date((*base, "published"))
+        review = self.date((*base, "next_review"))
+        if review <= published:
+            self.problems.append(
+                Problem(self.at((*base, "next_review")), "metadata.next_review: must come after metadata.published")
+            )
+        opt = {k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary", "contact", "feedback", "other_formats") if k in m}
+        return Metadata(
+            title=_tidy(m["title"]),
+            slug=m["slug"],
+            language=m["language"],
+            organisation=_tidy(m["organisation"]),
+            version=str(m["version"]),
+            published=published,
+            next_review=review,
+            location=self.at(base),
+            keywords=tuple(_tidy(k) for k in m.get("keywords", [])),
+            url=m.get("url"),
+            **opt,
+        )
+
+    def blocks(self, raw: list[Any], path: PathKey) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for i, item in enumerate(raw):
+            p = (*path, i)
+            if isinstance(item, str):
+                out.append(Paragraph(self.inline(item, p), self.at(p)))
+            elif "paragraph" in item:
+                out.append(Paragraph(self.inline(item["paragraph"], (*p, "paragraph")), self.at(p), item.get("lang")))
+            elif "bullets" in item or "numbered" in item:
+                out.append(self.list_block(item, p))
+            else:
+                out.append(self.callout(item["callout"], (*p, "callout")))
+        return tuple(out)
+
+    def list_block(self, holder: dict[str, Any], path: PathKey) -> ListBlock:
+        ordered = "numbered" in holder
+        key = "numbered" if ordered else "bullets"
+        items: list[ListItem] = []
+        for i, raw in enumerate(holder[key]):
+            p = (*path, key, i)
+            if isinstance(raw, str):
+                items.append(ListItem(self.inline(raw, p), self.at(p)))
+                continue
+            sub = self.list_block(raw, p) if ("bullets" in raw or "numbered" in raw) else None
+            if "bullets" in raw and "numbered" in raw:
+                self.problems.append(Problem(self.at(p), f"{dotted(p)}: an item holds one nested list, not two"))
+            items.append(ListItem(self.inline(raw["text"], (*p, "text")), self.at(p), sub, raw.get("lang")))
+        return ListBlock(ordered, tuple(items), self.at((*path, key)))
+
+    def callout(self, raw: dict[str, Any], path: PathKey) -> Callout:
+        quotes = []
+        for i, q in enumerate(raw["quotes"]):
+            p = (*path, "quotes", i)
+            number = self.ref_numbers.get(q["source"], 0)
+            if not number:
+                self.problems.append(
+                    Problem(
+                        self.at((*p, "source")),
+                        f"{dotted((*p, 'source'))}: '{q['source']}' names no reference"
+                        + did_you_mean(q["source"], list(self.ref_numbers)),
+                    )
+                )
+            quotes.append(
+                Quote(
+                    inlines=self.inline(q["text"], (*p, "text")),
+                    who=_tidy(q["who"]),
+                    when=_tidy(q["when"]) if "when" in q else None,
+                    source=Citation(q["source"], number, self.at((*p, "source"))),
+                    location=self.at(p),
+                    lang=q.get("lang"),
+                )
+            )
+        return Callout(_tidy(raw["label"]), tuple(quotes), self.at(path))
+
+    def section(self, raw: dict[str, Any], path: PathKey, level: int) -> Section:
+        heading = _tidy(raw["heading"])
+        anchor = raw.get("id") or slugify(heading)
+        if anchor in self.anchors:
+            if "id" in raw:
+                self.problems.append(
+                    Problem(self.at((*path, "id")), f"{dotted((*path, 'id'))}: '{anchor}' is used by another section")
+                )
+            n = 2
+            while f"{anchor}-{n}" in self.anchors:
+                n += 1
+            anchor = f"{anchor}-{n}"
+        self.anchors.add(anchor)
+        subs = tuple(
+            self.section(s, (*path, "sections", i), level + 1) for i, s in enumerate(raw.get("sections", []))
+        )
+        return Section(
+            heading=heading,
+            anchor=anchor,
+            level=level,
+            blocks=self.blocks(raw.get("content", []), (*path, "content")),
+            subsections=subs,
+            location=self.at(path),
+            lang=raw.get("lang"),
+        )
+
+    def reference(self, raw: dict[str, Any], i: int) -> Reference:
+        opt = {k: _tidy(raw[k]) for k in ("authors", "publisher", "journal", "details", "date") if k in raw}
+        return Reference(
+            id=raw["id"],
+            number=i + 1,
+            title=_tidy(raw["title"]),
+            location=self.at(("references", i)),
+            doi=raw.get("doi"),
+            url=raw.get("url"),
+            **opt,
+        )
+
+    def further(self, raw: Any, i: int) -> FurtherReading:
+        p: PathKey = ("further_reading", i)
+        if isinstance(raw, str):
+            return FurtherReading(self.inline(raw, p), self.at(p))
+        return FurtherReading(self.inline(raw["text"], (*p, "text")), self.at(p), raw.get("url"))
+
+    def build(self) -> Leaflet:
+        d = self.doc.data
+        return Leaflet(
+            metadata=self.metadata(),
+            introduction=self.blocks(d.get("introduction", []), ("introduction",)),
+            sections=tuple(self.section(s, ("sections", i), 2) for i, s in enumerate(d["sections"])),
+            further_reading=tuple(self.further(r, i) for i, r in enumerate(d.get("further_reading", []))),
+            references=tuple(self.reference(r, i) for i, r in enumerate(d["references"])),
+            source=self.doc.file,
+        )
+
+
+def load_leaflet(path: str | Path) -> Leaflet:
+    """Read and check a content file; raise ContentError listing every problem."""
+    try:
+        doc = read_yaml(path)
+    except YamlProblem as exc:
+        raise ContentError(exc.problem) from None
+    if not isinstance(doc.data, dict):
+        raise ContentError(
+            Problem(doc.at(()), f"expected a mapping with metadata, sections and references, found {_found(doc.data)}")
+        )
+    problems = _schema_problems(doc)
+    if problems:
+        raise ContentError(problems)
+    builder = _Builder(doc)
+    leaflet = builder.build()
+    if builder.problems:
+        raise ContentError(sorted(builder.problems, key=lambda p: (p.location.line, p.location.column)))
+    return leaflet

@@ -1,0 +1,204 @@
+"""The content of a leaflet, as frozen data.
+
+Nothing here knows about YAML or ReportLab: the loader builds these objects,
+the layout reads them. Every node carries the Location it came from, so that a
+problem found at any later stage can be reported in the author's terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from leaflet.errors import Location
+
+# ---------------------------------------------------------------- inline text
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain words, printed exactly as written (never interpreted as markup)."""
+
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: tuple[Inline, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link to an address outside the leaflet (http, https, mailto or tel)."""
+
+    children: tuple[Inline, ...]
+    url: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A pointer at an entry of the references, printed as [n]."""
+
+    reference_id: str
+    number: int
+    location: Location
+
+
+Inline = Text | Strong | Link | Citation
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The words a reader sees, citations included as [n]."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, Citation):
+            parts.append(f"[{node.number}]")
+        else:
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    location: Location
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    inlines: tuple[Inline, ...]
+    location: Location
+    sublist: ListBlock | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[ListItem, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    inlines: tuple[Inline, ...]
+    who: str
+    when: str | None
+    source: Citation
+    location: Location
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Callout:
+    """A box set apart from the text, holding one or more quotations."""
+
+    label: str
+    quotes: tuple[Quote, ...]
+    location: Location
+
+
+Block = Paragraph | ListBlock | Callout
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str
+    anchor: str
+    level: int
+    blocks: tuple[Block, ...]
+    subsections: tuple[Section, ...]
+    location: Location
+    lang: str | None = None
+
+    def walk(self) -> Iterator[Section]:
+        yield self
+        for sub in self.subsections:
+            yield from sub.walk()
+
+
+# ---------------------------------------------------------------- back matter
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    id: str
+    number: int
+    title: str
+    location: Location
+    authors: str | None = None
+    publisher: str | None = None
+    journal: str | None = None
+    details: str | None = None
+    date: str | None = None
+    doi: str | None = None
+    url: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.id}"
+
+    @property
+    def link_url(self) -> str | None:
+        """Where the reference can be read: its address, or else its DOI."""
+        if self.url:
+            return self.url
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+
+@dataclass(frozen=True, slots=True)
+class FurtherReading:
+    inlines: tuple[Inline, ...]
+    location: Location
+    url: str | None = None
+
+
+# ---------------------------------------------------------------- the whole
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    title: str
+    slug: str
+    language: str
+    organisation: str
+    version: str
+    published: date
+    next_review: date
+    location: Location
+    subtitle: str | None = None
+    short_title: str | None = None
+    summary: str | None = None
+    keywords: tuple[str, ...] = ()
+    url: str | None = None
+    contact: str | None = None
+    feedback: str | None = None
+    other_formats: str | None = None
+
+    @property
+    def footer_title(self) -> str:
+        return self.short_title or self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Leaflet:
+    metadata: Metadata
+    introduction: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    further_reading: tuple[FurtherReading, ...]
+    references: tuple[Reference, ...]
+    source: str
+
+    def all_sections(self) -> Iterator[Section]:
+        for section in self.sections:
+            yield from section.walk()

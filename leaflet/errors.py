@@ -1,0 +1,83 @@
+"""Problems as data, and the small exception family that carries them.
+
+The library never prints or exits: it raises a LeafletError holding one or more
+Problems, and the command line turns them into lines and an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something came from: a file, and a 1-based line and column in it."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    @classmethod
+    def of_file(cls, path: str | Path) -> Location:
+        return cls(display_path(path))
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user would want to read it: relative to here when it can be."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    location: Location
+    message: str
+    severity: Severity = Severity.ERROR
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        tail = f" [{self.rule}]" if self.rule else ""
+        return f"{self.location}: {self.severity.value}: {self.message}{tail}"
+
+
+class LeafletError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems: tuple[Problem, ...] = (
+            (problems,) if isinstance(problems, Problem) else tuple(problems)
+        )
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ContentError(LeafletError):
+    """The content file cannot be read or does not follow the format."""
+
+
+class StyleError(LeafletError):
+    """A style sheet cannot be read, or breaks a rule of legibility."""
+
+
+class OutputError(LeafletError):
+    """The PDF could not be written where it was asked for."""
+
+
+class UsageError(LeafletError):
+    """The command was called with arguments that make no sense."""

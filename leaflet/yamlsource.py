@@ -1,0 +1,219 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Both content files and style sheets are read here. The result is plain data
+(dicts, lists, strings, numbers) for validation, plus a table from each value's
+path in the document to its line and column, so that any later stage can say
+`content.yaml:41:7` instead of "somewhere in your file".
+
+Only the YAML an editor needs is accepted: no anchors or aliases (they make
+"billion laughs" documents possible and are never needed in a leaflet), no
+explicit tags, no duplicate keys, and a bounded file size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from leaflet.errors import Location, Problem, display_path
+
+#: The largest file we read. A leaflet is a few kilobytes; this leaves room for
+#: a long booklet while keeping a mistaken or hostile input from eating memory.
+MAX_BYTES = 2 * 1024 * 1024
+
+PathKey = tuple[str | int, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:null": "null",
+    # Dates stay as the text the author wrote; the schema checks their form.
+    "tag:yaml.org,2002:timestamp": "str",
+}
+
+
+class YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Plain data read from a YAML file, and the place of every value in it."""
+
+    file: str
+    data: Any
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    #: For scalars written on one line: how many characters (a quote mark)
+    #: stand before the text, so a column inside the text can be exact.
+    single_line: dict[PathKey, int] = field(default_factory=dict)
+
+    def at(self, path: PathKey, *, key: bool = False) -> Location:
+        """The location of the value at `path` (or of its key), else of its nearest parent."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return Location(self.file, *table[p])
+            if p in self.values:
+                return Location(self.file, *self.values[p])
+            p = p[:-1]
+        line, col = self.values.get((), (1, 1))
+        return Location(self.file, line, col)
+
+
+class _NoAliasComposer(Composer):
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="aliases (*name) are not allowed in a leaflet; write the text out",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    _NoAliasComposer,
+    yaml.resolver.Resolver,
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _NoAliasComposer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+
+def _where(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(
+            Problem(
+                Location(file, line, column),
+                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            )
+        ) from None
+
+
+def read_yaml(path: str | Path) -> YamlDocument:
+    """Read one YAML file; raise YamlProblem with a location on anything wrong."""
+    file = display_path(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise YamlProblem(Problem(Location(file), "expected a YAML file, found a folder"))
+        if size > MAX_BYTES:
+            raise YamlProblem(
+                Problem(
+                    Location(file),
+                    f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes",
+                )
+            )
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise YamlProblem(Problem(Location(file), "no such file")) from None
+    except PermissionError:
+        raise YamlProblem(Problem(Location(file), "the file cannot be read (permission denied)")) from None
+    except OSError as exc:
+        raise YamlProblem(Problem(Location(file), f"the file cannot be read ({exc.strerror})")) from None
+    return parse_yaml(_decode(raw, file), file)
+
+
+def parse_yaml(text: str, file: str) -> YamlDocument:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = (exc.problem or exc.context or "cannot read this YAML").strip()
+        if exc.context and exc.problem and "while" in exc.context:
+            message = f"{message} ({exc.context})"
+        raise YamlProblem(Problem(Location(file, line, col), f"YAML: {message}")) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Problem(Location(file, 1, 1), f"YAML: {exc}")) from None
+    finally:
+        loader.dispose()
+    doc = YamlDocument(file, None)
+    if root is None:
+        return YamlDocument(file, {}, {(): (1, 1)})
+    data = _convert(root, (), doc)
+    return YamlDocument(file, data, doc.values, doc.keys, doc.single_line)
+
+
+def _convert(node: Node, path: PathKey, doc: YamlDocument) -> Any:
+    doc.values[path] = _where(node)
+    if isinstance(node, ScalarNode):
+        if node.start_mark.line == node.end_mark.line:
+            doc.single_line[path] = 1 if node.style in ('"', "'") else 0
+        kind = _PLAIN_TAGS.get(node.tag)
+        if kind is None:
+            raise YamlProblem(
+                Problem(
+                    doc.at(path),
+                    f"YAML tags such as {node.tag!r} are not allowed; write plain text",
+                )
+            )
+        if kind == "str":
+            return node.value
+        return _construct_plain(node)
+    if isinstance(node, SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise YamlProblem(Problem(doc.at(path), f"YAML tag {node.tag!r} is not allowed"))
+        return [_convert(child, (*path, i), doc) for i, child in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        if node.tag != "tag:yaml.org,2002:map":
+            raise YamlProblem(Problem(doc.at(path), f"YAML tag {node.tag!r} is not allowed"))
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem(
+                    Problem(Location(doc.file, *_where(key_node)), "a key must be plain text")
+                )
+            key = key_node.value
+            if key == "<<":
+                raise YamlProblem(
+                    Problem(Location(doc.file, *_where(key_node)), "merge keys (<<) are not allowed")
+                )
+            if key in out:
+                first = doc.keys[(*path, key)]
+                raise YamlProblem(
+                    Problem(
+                        Location(doc.file, *_where(key_node)),
+                        f"duplicate key '{key}' (first given at line {first[0]})",
+                    )
+                )
+            doc.keys[(*path, key)] = _where(key_node)
+            out[key] = _convert(value_node, (*path, key), doc)
+        return out
+    raise YamlProblem(Problem(doc.at(path), "unsupported YAML node"))
+
+
+_SCALAR_LOADER = yaml.SafeLoader("")
+
+
+def _construct_plain(node: ScalarNode) -> Any:
+    return _SCALAR_LOADER.construct_object(node, deep=True)
