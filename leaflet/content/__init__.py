@@ -1,0 +1,1 @@
+"""Leaflet content: the model, its YAML format and its inline markup."""
