@@ -7,7 +7,7 @@ Problems, and the command line turns them into lines and an exit code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
@@ -38,7 +38,7 @@ def display_path(path: str | Path) -> str:
         return str(p)
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -61,9 +61,7 @@ class LeafletError(Exception):
     """Base of every error the library raises on purpose."""
 
     def __init__(self, problems: list[Problem] | Problem) -> None:
-        self.problems: tuple[Problem, ...] = (
-            (problems,) if isinstance(problems, Problem) else tuple(problems)
-        )
+        self.problems: tuple[Problem, ...] = (problems,) if isinstance(problems, Problem) else tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

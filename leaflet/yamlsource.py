@@ -190,9 +190,7 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument) -> Any:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise YamlProblem(
-                    Problem(Location(doc.file, *_where(key_node)), "a key must be plain text")
-                )
+                raise YamlProblem(Problem(Location(doc.file, *_where(key_node)), "a key must be plain text"))
             key = key_node.value
             if key == "<<":
                 raise YamlProblem(

@@ -129,7 +129,10 @@ def parse_inline(
     flush(len(source))
     if len(stack) > 1:
         problems.append(
-            Problem(loc(stack[-1][1]), "'**' opens bold text that is never closed; close it with '**' or write \\*\\*")
+            Problem(
+                loc(stack[-1][1]),
+                "'**' opens bold text that is never closed; close it with '**' or write \\*\\*",
+            )
         )
         children, _ = stack.pop()
         stack[-1][0].extend(children)

@@ -34,6 +34,7 @@ from leaflet.content.model import (
     Reference,
     Section,
 )
+from leaflet.content.texts import character_problems, visible_texts
 from leaflet.errors import ContentError, Location, Problem
 from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
 
@@ -179,7 +180,9 @@ class _Builder:
         for i, ref in enumerate(refs):
             if ref["id"] in self.ref_numbers:
                 self.problems.append(
-                    Problem(doc.at(("references", i, "id")), f"references[{i}].id: '{ref['id']}' is used twice")
+                    Problem(
+                        doc.at(("references", i, "id")), f"references[{i}].id: '{ref['id']}' is used twice"
+                    )
                 )
             else:
                 self.ref_numbers[ref["id"]] = i + 1
@@ -210,9 +213,16 @@ class _Builder:
         review = self.date((*base, "next_review"))
         if review <= published:
             self.problems.append(
-                Problem(self.at((*base, "next_review")), "metadata.next_review: must come after metadata.published")
+                Problem(
+                    self.at((*base, "next_review")),
+                    "metadata.next_review: must come after metadata.published",
+                )
             )
-        opt = {k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary", "contact", "feedback", "other_formats") if k in m}
+        opt = {
+            k: _tidy(m[k])
+            for k in ("subtitle", "short_title", "summary", "contact", "feedback", "other_formats")
+            if k in m
+        }
         return Metadata(
             title=_tidy(m["title"]),
             slug=m["slug"],
@@ -234,7 +244,9 @@ class _Builder:
             if isinstance(item, str):
                 out.append(Paragraph(self.inline(item, p), self.at(p)))
             elif "paragraph" in item:
-                out.append(Paragraph(self.inline(item["paragraph"], (*p, "paragraph")), self.at(p), item.get("lang")))
+                out.append(
+                    Paragraph(self.inline(item["paragraph"], (*p, "paragraph")), self.at(p), item.get("lang"))
+                )
             elif "bullets" in item or "numbered" in item:
                 out.append(self.list_block(item, p))
             else:
@@ -252,7 +264,9 @@ class _Builder:
                 continue
             sub = self.list_block(raw, p) if ("bullets" in raw or "numbered" in raw) else None
             if "bullets" in raw and "numbered" in raw:
-                self.problems.append(Problem(self.at(p), f"{dotted(p)}: an item holds one nested list, not two"))
+                self.problems.append(
+                    Problem(self.at(p), f"{dotted(p)}: an item holds one nested list, not two")
+                )
             items.append(ListItem(self.inline(raw["text"], (*p, "text")), self.at(p), sub, raw.get("lang")))
         return ListBlock(ordered, tuple(items), self.at((*path, key)))
 
@@ -287,7 +301,10 @@ class _Builder:
         if anchor in self.anchors:
             if "id" in raw:
                 self.problems.append(
-                    Problem(self.at((*path, "id")), f"{dotted((*path, 'id'))}: '{anchor}' is used by another section")
+                    Problem(
+                        self.at((*path, "id")),
+                        f"{dotted((*path, 'id'))}: '{anchor}' is used by another section",
+                    )
                 )
             n = 2
             while f"{anchor}-{n}" in self.anchors:
@@ -345,13 +362,17 @@ def load_leaflet(path: str | Path) -> Leaflet:
         raise ContentError(exc.problem) from None
     if not isinstance(doc.data, dict):
         raise ContentError(
-            Problem(doc.at(()), f"expected a mapping with metadata, sections and references, found {_found(doc.data)}")
+            Problem(
+                doc.at(()),
+                f"expected a mapping with metadata, sections and references, found {_found(doc.data)}",
+            )
         )
     problems = _schema_problems(doc)
     if problems:
         raise ContentError(problems)
     builder = _Builder(doc)
     leaflet = builder.build()
+    builder.problems.extend(character_problems(visible_texts(leaflet)))
     if builder.problems:
         raise ContentError(sorted(builder.problems, key=lambda p: (p.location.line, p.location.column)))
     return leaflet

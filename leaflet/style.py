@@ -1,0 +1,564 @@
+"""Style sheets: YAML → a checked, frozen Theme.
+
+A sheet names colours, fonts, page geometry, boxes and text styles. Text styles
+inherit from a `parent` (all from `base` in the end); a sheet may `extends:`
+another sheet and change only what differs. Every key is known: an unknown
+one, a bad unit, a missing parent, a cycle, an unknown font or a colour pair
+that is hard to read is an error with its line and column, never a silent
+fallback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from leaflet.errors import Location, Problem, StyleError
+from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
+
+STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
+_UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+
+BUILTIN_FAMILIES = {"Atkinson Hyperlegible"}
+
+#: Every key a text style may have, and what it holds.
+TEXT_KEYS = {
+    "parent": "the name of the style this one starts from",
+    "font": "a font family name, or a role from fonts: (text)",
+    "bold": "true or false",
+    "size": "a length such as 13pt",
+    "leading": "a multiple of the size (1.45) or a length",
+    "colour": "a colour name from colours:, or #rrggbb",
+    "background": "the colour this text sits on (for the contrast check)",
+    "space_before": "a length, or a multiple of the size such as 0.6em",
+    "space_after": "a length, or a multiple of the size such as 0.6em",
+    "align": "left, centre or right (never justified)",
+}
+BOX_KEYS = {
+    "fill": "a colour",
+    "border": "a line width such as 1pt, or 0",
+    "border_colour": "a colour",
+    "bar": "the width of the thick bar on the left, or 0",
+    "bar_colour": "a colour",
+    "padding": "a length",
+    "space_before": "a length",
+    "space_after": "a length",
+}
+PAGE_KEYS = {
+    "size": "A4 or A5",
+    "margin_top": "a length",
+    "margin_bottom": "a length",
+    "margin_left": "a length",
+    "margin_right": "a length",
+}
+FONT_KEYS = {"text": "a family name", "fallback": "a list of family names", "families": "family files"}
+FAMILY_FILE_KEYS = {"regular", "bold"}
+TOP_KEYS = {
+    "extends": "another sheet to start from",
+    "name": "what this sheet is for",
+    "large_print": "true for a large-print sheet (body text of 16 pt or more)",
+    "page": "page size and margins",
+    "fonts": "font families",
+    "colours": "named colours",
+    "boxes": "panels and callout boxes",
+    "styles": "text styles",
+}
+REQUIRED_STYLES = (
+    "base",
+    "body",
+    "organisation",
+    "title",
+    "subtitle",
+    "h2",
+    "h3",
+    "panel_heading",
+    "toc_entry",
+    "callout_label",
+    "quote",
+    "attribution",
+    "reference",
+    "footer",
+)
+REQUIRED_BOXES = ("title_band", "panel", "callout", "footer_rule")
+REQUIRED_COLOURS = ("link",)
+
+MIN_CONTRAST = 4.5
+MIN_BODY_CONTRAST = 7.0
+
+
+# ---------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True, slots=True)
+class Colour:
+    hex: str
+
+    @property
+    def rgb(self) -> tuple[float, float, float]:
+        h = self.hex.lstrip("#")
+        return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)
+
+
+@dataclass(frozen=True, slots=True)
+class TextStyle:
+    name: str
+    font: str
+    bold: bool
+    size: float
+    leading: float
+    colour: Colour
+    background: Colour
+    space_before: float
+    space_after: float
+    align: str
+
+
+@dataclass(frozen=True, slots=True)
+class BoxStyle:
+    fill: Colour | None
+    border: float
+    border_colour: Colour | None
+    bar: float
+    bar_colour: Colour | None
+    padding: float
+    space_before: float
+    space_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class FontFamily:
+    name: str
+    regular: Path | None
+    bold: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageStyle:
+    name: str
+    width: float
+    height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    source: str
+    large_print: bool
+    page: PageStyle
+    text_font: str
+    fallback_fonts: tuple[str, ...]
+    families: dict[str, FontFamily]
+    colours: dict[str, Colour]
+    styles: dict[str, TextStyle]
+    boxes: dict[str, BoxStyle]
+
+    @property
+    def min_text_size(self) -> float:
+        return 16.0 if self.large_print else 12.0
+
+    def style(self, name: str) -> TextStyle:
+        return self.styles[name]
+
+
+# ---------------------------------------------------------------- colour maths
+
+
+def relative_luminance(c: Colour) -> float:
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in c.rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: Colour, b: Colour) -> float:
+    """WCAG 2 contrast ratio between two colours, from 1 to 21."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def to_grey(c: Colour) -> Colour:
+    """The colour as an office printer or pdftoppm -gray renders it (Rec. 601 luma)."""
+    r, g, b = c.rgb
+    v = round((0.299 * r + 0.587 * g + 0.114 * b) * 255)
+    return Colour(f"#{v:02x}{v:02x}{v:02x}")
+
+
+# ---------------------------------------------------------------- loading
+
+
+def find_sheet(name_or_path: str) -> Path:
+    """A style sheet by name (a file in styles/) or by path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name_or_path:
+        return candidate
+    named = STYLES_DIR / f"{name_or_path}.yaml"
+    if named.exists():
+        return named
+    known = sorted(p.stem for p in STYLES_DIR.glob("*.yaml"))
+    close = difflib.get_close_matches(name_or_path, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known styles: {', '.join(known)}"
+    raise StyleError(Problem(Location("--style"), f"no style sheet named '{name_or_path}'{hint}"))
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base[k], v) if k in base else v
+        return out
+    return over
+
+
+class _Layer:
+    """One sheet's document, for locating values that it set."""
+
+    def __init__(self, doc: YamlDocument, path: Path) -> None:
+        self.doc = doc
+        self.path = path
+
+
+class _Resolver:
+    def __init__(self, layers: list[_Layer]) -> None:
+        self.layers = layers  # the sheet asked for first, the sheets it extends after
+        self.data: dict[str, Any] = {}
+        for layer in reversed(layers):
+            self.data = _merge(self.data, layer.doc.data)
+        self.problems: list[Problem] = []
+
+    def at(self, path: PathKey, key: bool = False) -> Location:
+        for layer in self.layers:
+            if path in layer.doc.values:
+                return layer.doc.at(path, key=key)
+        for layer in self.layers:
+            p = path
+            while p:
+                p = p[:-1]
+                if p in layer.doc.values:
+                    return layer.doc.at(p)
+        return Location(self.layers[0].doc.file, 1, 1)
+
+    def where_set(self, path: PathKey) -> Path:
+        for layer in self.layers:
+            if path in layer.doc.values:
+                return layer.path
+        return self.layers[0].path
+
+    def error(self, path: PathKey, message: str, key: bool = False) -> None:
+        self.problems.append(Problem(self.at(path, key), message))
+
+    def unknown_keys(self, mapping: Any, known: dict[str, str] | set[str], path: PathKey) -> None:
+        if not isinstance(mapping, dict):
+            self.error(path, f"{'.'.join(map(str, path))}: expected a mapping of keys")
+            return
+        for k in mapping:
+            if k not in known:
+                close = difflib.get_close_matches(str(k), list(known), n=1, cutoff=0.6)
+                hint = (
+                    f"; did you mean '{close[0]}'?"
+                    if close
+                    else f"; expected one of {', '.join(sorted(known))}"
+                )
+                self.error((*path, k), f"unknown key '{k}'{hint}", key=True)
+
+    # -- values
+
+    def length(self, value: Any, path: PathKey, size: float | None = None) -> float:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value == 0:
+            return 0.0
+        text = str(value).strip()
+        m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|em)", text)
+        if not m:
+            self.error(path, f"{path[-1]}: expected a length such as 12pt, 4mm or 0.5em, found '{text}'")
+            return 0.0
+        number, unit = float(m.group(1)), m.group(2)
+        if unit == "em":
+            if size is None:
+                self.error(path, f"{path[-1]}: 'em' is allowed only in text styles")
+                return 0.0
+            return number * size
+        return number * _UNITS_PT[unit]
+
+    def colour(self, value: Any, path: PathKey) -> Colour:
+        colours = self.data.get("colours", {})
+        text = str(value).strip()
+        if text in colours and isinstance(colours[text], str):
+            text = colours[text]
+        if re.fullmatch(r"#[0-9a-fA-F]{6}", text):
+            return Colour(text.lower())
+        if re.fullmatch(r"#[0-9a-fA-F]{3}", text):
+            return Colour("#" + "".join(ch * 2 for ch in text[1:]).lower())
+        close = difflib.get_close_matches(text, list(colours), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        self.error(path, f"{path[-1]}: expected a colour name from colours: or #rrggbb, found '{text}'{hint}")
+        return Colour("#000000")
+
+
+def load_theme(name_or_path: str = "default") -> Theme:
+    """Load, merge, resolve and check a style sheet; raise StyleError listing every problem."""
+    path = find_sheet(name_or_path)
+    layers: list[_Layer] = []
+    seen: set[Path] = set()
+    current: Path | None = path
+    while current is not None:
+        resolved = current.resolve()
+        if resolved in seen:
+            raise StyleError(
+                Problem(Location.of_file(current), "the sheet extends itself (a cycle of extends:)")
+            )
+        seen.add(resolved)
+        try:
+            doc = read_yaml(current)
+        except YamlProblem as exc:
+            raise StyleError(exc.problem) from None
+        if not isinstance(doc.data, dict):
+            raise StyleError(Problem(doc.at(()), "expected a mapping of style-sheet keys"))
+        layers.append(_Layer(doc, current))
+        parent = doc.data.get("extends")
+        if parent is None:
+            current = None
+        else:
+            target = current.parent / f"{parent}.yaml"
+            if not target.exists():
+                raise StyleError(
+                    Problem(doc.at(("extends",)), f"extends: no sheet '{parent}' beside this one")
+                )
+            current = target
+    return _build(_Resolver(layers), path)
+
+
+def _build(r: _Resolver, path: Path) -> Theme:
+    d = r.data
+    for layer in r.layers:
+        r.unknown_keys(layer.doc.data, TOP_KEYS, ())
+    large_print = bool(d.get("large_print", False))
+
+    page_raw = d.get("page", {})
+    r.unknown_keys(page_raw, PAGE_KEYS, ("page",))
+    size_name = str(page_raw.get("size", "A4"))
+    if size_name not in PAGE_SIZES_MM:
+        r.error(("page", "size"), f"size: expected one of {', '.join(PAGE_SIZES_MM)}, found '{size_name}'")
+        size_name = "A4"
+    w_mm, h_mm = PAGE_SIZES_MM[size_name]
+    margins = {k: r.length(page_raw.get(k, "20mm"), ("page", k)) for k in PAGE_KEYS if k.startswith("margin")}
+    page = PageStyle(size_name, w_mm * _UNITS_PT["mm"], h_mm * _UNITS_PT["mm"], **margins)
+
+    fonts_raw = d.get("fonts", {})
+    r.unknown_keys(fonts_raw, FONT_KEYS, ("fonts",))
+    families = _families(r, fonts_raw.get("families", {}))
+    text_font = str(fonts_raw.get("text", "Atkinson Hyperlegible"))
+    fallback = tuple(str(f) for f in fonts_raw.get("fallback", []) or [])
+    for i, fam in enumerate((text_font, *fallback)):
+        if fam not in families:
+            close = difflib.get_close_matches(fam, list(families), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(families))}"
+            where: PathKey = ("fonts", "text") if i == 0 else ("fonts", "fallback", i - 1)
+            r.error(where, f"unknown font family '{fam}'{hint}")
+
+    colours_raw = d.get("colours", {})
+    colours = {name: r.colour(value, ("colours", name)) for name, value in colours_raw.items()}
+    for name in REQUIRED_COLOURS:
+        if name not in colours:
+            r.error(("colours",), f"colours: missing '{name}'")
+
+    boxes_raw = d.get("boxes", {})
+    boxes = {}
+    for name, raw in boxes_raw.items():
+        r.unknown_keys(raw, BOX_KEYS, ("boxes", name))
+        if isinstance(raw, dict):
+            boxes[name] = _box(r, raw, ("boxes", name))
+    for name in REQUIRED_BOXES:
+        if name not in boxes:
+            r.error(("boxes",), f"boxes: missing '{name}'")
+
+    styles = _text_styles(r, d.get("styles", {}), text_font, families)
+    for name in REQUIRED_STYLES:
+        if name not in styles and not any(p.message.startswith(f"styles.{name}") for p in r.problems):
+            r.error(("styles",), f"styles: missing '{name}'")
+
+    theme = Theme(
+        name=str(d.get("name", path.stem)),
+        source=r.layers[0].doc.file,
+        large_print=large_print,
+        page=page,
+        text_font=text_font,
+        fallback_fonts=fallback,
+        families=families,
+        colours=colours,
+        styles=styles,
+        boxes=boxes,
+    )
+    if not r.problems:
+        _check_legibility(r, theme)
+    if r.problems:
+        raise StyleError(
+            sorted(r.problems, key=lambda p: (p.location.file, p.location.line, p.location.column))
+        )
+    return theme
+
+
+def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
+    out = {name: FontFamily(name, None, None) for name in BUILTIN_FAMILIES}
+    if not isinstance(raw, dict):
+        r.error(("fonts", "families"), "families: expected a mapping of family name to files")
+        return out
+    for name, files in raw.items():
+        p: PathKey = ("fonts", "families", name)
+        r.unknown_keys(files, FAMILY_FILE_KEYS, p)
+        if not isinstance(files, dict):
+            continue
+        found: dict[str, Path | None] = {}
+        for weight in ("regular", "bold"):
+            if weight not in files:
+                r.error(p, f"families.{name}: missing '{weight}'")
+                found[weight] = None
+                continue
+            file = (r.where_set((*p, weight)).parent / str(files[weight])).resolve()
+            if not file.is_file() or file.suffix.lower() not in (".ttf", ".otf"):
+                r.error((*p, weight), f"{weight}: no TrueType font file at {file}")
+            found[weight] = file
+        out[name] = FontFamily(name, found["regular"], found["bold"])
+    return out
+
+
+def _box(r: _Resolver, raw: dict[str, Any], path: PathKey) -> BoxStyle:
+    def colour(key: str) -> Colour | None:
+        return r.colour(raw[key], (*path, key)) if key in raw else None
+
+    def length(key: str) -> float:
+        return r.length(raw.get(key, 0), (*path, key))
+
+    return BoxStyle(
+        fill=colour("fill"),
+        border=length("border"),
+        border_colour=colour("border_colour"),
+        bar=length("bar"),
+        bar_colour=colour("bar_colour"),
+        padding=length("padding"),
+        space_before=length("space_before"),
+        space_after=length("space_after"),
+    )
+
+
+def _text_styles(
+    r: _Resolver, raw: Any, text_font: str, families: dict[str, FontFamily]
+) -> dict[str, TextStyle]:
+    if not isinstance(raw, dict) or "base" not in raw:
+        r.error(("styles",), "styles: expected a mapping of named styles, with 'base' among them")
+        return {}
+    for name, entry in raw.items():
+        r.unknown_keys(entry, TEXT_KEYS, ("styles", name))
+
+    chains: dict[str, list[str]] = {}
+    for name in raw:
+        chain, current = [], name
+        while True:
+            if current in chain:
+                r.error(
+                    ("styles", name, "parent"),
+                    f"styles.{name}: parents form a cycle ({' → '.join([*chain, current])})",
+                )
+                chain = []
+                break
+            chain.append(current)
+            entry = raw.get(current) or {}
+            parent = entry.get("parent") if isinstance(entry, dict) else None
+            if parent is None:
+                if current != "base":
+                    chain.append("base")
+                break
+            if parent not in raw:
+                close = difflib.get_close_matches(str(parent), list(raw), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                r.error(("styles", current, "parent"), f"styles.{current}: no style named '{parent}'{hint}")
+                chain = []
+                break
+            current = parent
+        if chain:
+            chains[name] = chain
+
+    out: dict[str, TextStyle] = {}
+    for name, chain in chains.items():
+        merged: dict[str, Any] = {}
+        origin: dict[str, str] = {}
+        for link in reversed(chain):
+            entry = raw.get(link) or {}
+            if isinstance(entry, dict):
+                for k, v in entry.items():
+                    merged[k] = v
+                    origin[k] = link
+
+        def where(key: str, origin: dict[str, str] = origin) -> PathKey:
+            return ("styles", origin.get(key, "base"), key)
+
+        size = r.length(merged.get("size", "12pt"), where("size"))
+        leading_raw = merged.get("leading", 1.4)
+        if isinstance(leading_raw, int | float) and not isinstance(leading_raw, bool):
+            leading = float(leading_raw) * size
+        else:
+            leading = r.length(leading_raw, where("leading"), size)
+        align = str(merged.get("align", "left"))
+        if align not in ("left", "centre", "right"):
+            r.error(
+                where("align"),
+                f"align: expected left, centre or right (text is never justified), found '{align}'",
+            )
+            align = "left"
+        font = str(merged.get("font", "text"))
+        if font == "text":
+            font = text_font
+        elif font not in families:
+            r.error(where("font"), f"font: unknown font family '{font}'")
+        out[name] = TextStyle(
+            name=name,
+            font=font,
+            bold=bool(merged.get("bold", False)),
+            size=size,
+            leading=leading,
+            colour=r.colour(merged.get("colour", "#000000"), where("colour")),
+            background=r.colour(merged.get("background", "#ffffff"), where("background")),
+            space_before=r.length(merged.get("space_before", 0), where("space_before"), size),
+            space_after=r.length(merged.get("space_after", 0), where("space_after"), size),
+            align=align,
+        )
+        origin_path = where("size")
+        if size < (16.0 if r.data.get("large_print") else 12.0):
+            r.error(
+                origin_path,
+                f"styles.{name}: text of {size:g} pt is below the "
+                f"{'16' if r.data.get('large_print') else '12'} pt minimum for "
+                f"{'large print' if r.data.get('large_print') else 'a leaflet'}",
+            )
+        if leading < size:
+            r.error(where("leading"), f"styles.{name}: leading of {leading:g} pt is less than the size")
+    return out
+
+
+def _check_legibility(r: _Resolver, theme: Theme) -> None:
+    """Every text/background pair readable, in colour and printed in grey."""
+    link = theme.colours["link"]
+    for name, st in theme.styles.items():
+        need = MIN_BODY_CONTRAST if name in ("base", "body") else MIN_CONTRAST
+        pairs = [("text", st.colour)]
+        if name in ("body", "reference", "toc_entry", "quote", "attribution"):
+            pairs.append(("link", link))
+        for what, fg in pairs:
+            for grey in (False, True):
+                a, b = (to_grey(fg), to_grey(st.background)) if grey else (fg, st.background)
+                ratio = contrast_ratio(a, b)
+                if ratio < need:
+                    r.error(
+                        ("styles", name, "colour"),
+                        f"styles.{name}: {what} colour {fg.hex} on {st.background.hex} has contrast "
+                        f"{ratio:.2f}:1{' when printed in grey' if grey else ''}; at least {need:g}:1 is needed",
+                    )
+                    break
