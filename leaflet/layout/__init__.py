@@ -1,0 +1,1 @@
+"""Layout: the content model and a theme become ReportLab flowables and pages."""

@@ -1,0 +1,281 @@
+"""The few flowables a leaflet needs, each tied to its structure element.
+
+Leaf flowables (paragraphs, labels) paint content; containers (boxes, list
+items, rows) only group their children and paint decoration. Which is which
+matters for tagging: only leaves become marked content, and every stroke or
+fill a container paints is decoration (an artifact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import ParagraphStyle
+
+from leaflet.pdf.tags import StructElem, Tagging
+from leaflet.style import BoxStyle
+
+_BIG = 1e9
+
+
+class LeafParagraph(Paragraph):
+    """A paragraph whose painted text belongs to one structure element.
+
+    When ReportLab splits it across a page break, both halves keep the same
+    element, so the reader still meets one P with text on two pages.
+    """
+
+    def __init__(
+        self,
+        markup: str | None,
+        style: ParagraphStyle,
+        elem: StructElem | None = None,
+        *,
+        anchor: str | None = None,
+        outline: tuple[str, int] | None = None,
+        **kw: Any,
+    ) -> None:
+        # ReportLab's split() calls the class again with its own keywords.
+        super().__init__(markup, style, **kw)
+        self.elem = elem
+        self.anchor = anchor
+        self.outline = outline
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for i, part in enumerate(parts):
+            part.elem = self.elem
+            part.anchor = self.anchor if i == 0 else None
+            part.outline = self.outline if i == 0 else None
+        return parts
+
+    def draw(self) -> None:
+        canv = self.canv
+        if self.anchor:
+            canv.bookmarkHorizontal(self.anchor, 0, self.height)
+            canv.anchor_pages.setdefault(self.anchor, canv.getPageNumber())
+        if self.outline:
+            title, level = self.outline
+            canv.addOutlineEntry(title, self.anchor, level=level, closed=False)
+        tagging: Tagging = canv.tagging
+        with tagging.text(canv, self.elem):
+            super().draw()
+
+
+class Stack(Flowable):
+    """Children one above another, inside padding, over optional decoration.
+
+    Splits between children (or inside a splittable child) at a page break;
+    each part repaints its own decoration.
+    """
+
+    def __init__(
+        self,
+        children: Sequence[Flowable],
+        *,
+        box: BoxStyle | None = None,
+        inset: tuple[float, float, float, float] | None = None,
+        elem: StructElem | None = None,
+        first: bool = True,
+        keep_under: float = 0.0,
+    ) -> None:
+        super().__init__()
+        self.children = list(children)
+        # Kept whole (moved to the next page rather than split) when no taller than this.
+        self.keep_under = keep_under
+        self.box = box
+        if inset is None:
+            pad = box.padding if box else 0.0
+            bar = box.bar if box else 0.0
+            inset = (pad, pad + bar, pad, pad)  # top, left, bottom, right
+        self.inset = inset
+        self.elem = elem
+        self.first = first
+        self._placed: list[tuple[Flowable, float, float]] = []
+
+    # -- geometry
+
+    def _gap(self, prev: Flowable | None, child: Flowable) -> float:
+        if prev is None:
+            return 0.0
+        return max(prev.getSpaceAfter(), child.getSpaceBefore())
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        top, left, bottom, right = self.inset
+        inner = availWidth - left - right
+        self._placed = []
+        y = top
+        prev = None
+        for child in self.children:
+            _, h = child.wrap(inner, _BIG)
+            y += self._gap(prev, child)
+            self._placed.append((child, y, h))
+            y += h
+            prev = child
+        self.width = availWidth
+        self.height = y + bottom
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.box.space_before if self.box else 0.0
+
+    def getSpaceAfter(self) -> float:
+        return self.box.space_after if self.box else 0.0
+
+    def copy_with(self, children: list[Flowable], first: bool) -> Stack:
+        twin = self.__class__.__new__(self.__class__)
+        twin.__dict__.update(self.__dict__)
+        twin.children = children
+        twin.first = first
+        twin._placed = []
+        return twin
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if self.first and self.height <= self.keep_under:
+            return []
+        top, left, bottom, right = self.inset
+        inner = availWidth - left - right
+        room = availHeight - top - bottom
+        used = 0.0
+        taken: list[Flowable] = []
+        prev = None
+        for i, child in enumerate(self.children):
+            gap = self._gap(prev, child)
+            _, h = child.wrap(inner, _BIG)
+            if used + gap + h <= room:
+                taken.append(child)
+                used += gap + h
+                prev = child
+                continue
+            parts = child.split(inner, room - used - gap) if room - used - gap > 0 else []
+            if len(parts) >= 2:
+                taken.append(parts[0])
+                rest = [*parts[1:], *self.children[i + 1 :]]
+            else:
+                rest = self.children[i:]
+            if not taken:
+                return []
+            return [self.copy_with(taken, self.first), self.copy_with(rest, False)]
+        return [self]
+
+    # -- painting
+
+    def draw(self) -> None:
+        self.decorate()
+        for child, y, h in self._placed:
+            child.drawOn(self.canv, self.inset[1], self.height - y - h)
+
+    def decorate(self) -> None:
+        box = self.box
+        if box is None:
+            return
+        canv = self.canv
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            if box.fill is not None:
+                canv.setFillColorRGB(*box.fill.rgb)
+                canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            if box.border and box.border_colour is not None:
+                canv.setLineWidth(box.border)
+                canv.setStrokeColorRGB(*box.border_colour.rgb)
+                half = box.border / 2
+                canv.rect(half, half, self.width - box.border, self.height - box.border, stroke=1, fill=0)
+            if box.bar and box.bar_colour is not None:
+                canv.setFillColorRGB(*box.bar_colour.rgb)
+                canv.rect(0, 0, box.bar, self.height, stroke=0, fill=1)
+            canv.restoreState()
+
+
+class TitleBand(Stack):
+    """The title block: a dark band running to the top and side edges of the page."""
+
+    def decorate(self) -> None:
+        box = self.box
+        if box is None or box.fill is None:
+            return
+        canv = self.canv
+        x0, y0 = canv.absolutePosition(0, 0)
+        page_w, page_h = canv._pagesize
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            canv.setFillColorRGB(*box.fill.rgb)
+            canv.rect(-x0, 0, page_w, page_h - y0, stroke=0, fill=1)
+            canv.restoreState()
+
+
+class LabelledItem(Stack):
+    """A list item: its label (bullet or number) in the margin, its body beside it."""
+
+    def __init__(
+        self,
+        label: Flowable,
+        body: Sequence[Flowable],
+        *,
+        indent: float,
+        elem: StructElem | None,
+        keep_under: float = 0.0,
+    ) -> None:
+        super().__init__(body, inset=(0.0, indent, 0.0, 0.0), elem=elem, keep_under=keep_under)
+        self.label = label
+        self.indent = indent
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.label.wrap(self.indent, _BIG)
+        return super().wrap(availWidth, availHeight)
+
+    def getSpaceBefore(self) -> float:
+        return self.children[0].getSpaceBefore() if self.children else 0.0
+
+    def getSpaceAfter(self) -> float:
+        return self.children[-1].getSpaceAfter() if self.children else 0.0
+
+    def draw(self) -> None:
+        if self.first:
+            self.label.wrap(self.indent, _BIG)
+            self.label.drawOn(self.canv, 0, self.height - self.label.height)
+        super().draw()
+
+
+class Row(Flowable):
+    """Two leaves side by side: text on the left, a short item right-aligned (a page number)."""
+
+    def __init__(self, left: Flowable, right: Flowable, right_width: float, gap: float = 8.0) -> None:
+        super().__init__()
+        self.left = left
+        self.right = right
+        self.right_width = right_width
+        self.gap = gap
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, hl = self.left.wrap(availWidth - self.right_width - self.gap, _BIG)
+        _, hr = self.right.wrap(self.right_width, _BIG)
+        self.width, self.height = availWidth, max(hl, hr)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.left.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.left.getSpaceAfter()
+
+    def draw(self) -> None:
+        self.left.drawOn(self.canv, 0, self.height - self.left.height)
+        self.right.drawOn(self.canv, self.width - self.right_width, self.height - self.right.height)
+
+
+class Decoration(Flowable):
+    """Something painted only to look right (a large quotation mark): always an artifact."""
+
+    def __init__(self, width: float, height: float, paint: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.width, self.height = width, height
+        self.paint = paint
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        with self.canv.tagging.artifact(self.canv):
+            self.paint(self.canv)

@@ -1,0 +1,114 @@
+"""Inline content → ReportLab paragraph markup.
+
+Every character of the author's text is escaped, so `<b>` or `&amp;` in the
+content is printed as typed and never interpreted. Characters the text font
+lacks are wrapped in the fallback family that has them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from leaflet.content.model import Citation, Inline, Link, Strong, Text
+from leaflet.fonts import FontSet
+
+
+@dataclass(frozen=True)
+class MarkupContext:
+    fonts: FontSet
+    link_colour: str
+    print_addresses: bool = True
+
+
+def text_markup(text: str, ctx: MarkupContext) -> str:
+    """Escape text, switching to a fallback family for characters the text font lacks."""
+    out: list[str] = []
+    run: list[str] = []
+    run_family = ctx.fonts.text
+
+    def close() -> None:
+        chunk = escape("".join(run))
+        if run_family is ctx.fonts.text:
+            out.append(chunk)
+        else:
+            out.append(f'<font face="{run_family.regular}">{chunk}</font>')
+        run.clear()
+
+    for ch in text:
+        family = ctx.fonts.family_for(ch) or ctx.fonts.text
+        if family is not run_family and run:
+            close()
+        run_family = family
+        run.append(ch)
+    if run:
+        close()
+    return "".join(out)
+
+
+def link_markup(url: str, label_markup: str, ctx: MarkupContext) -> str:
+    return f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{ctx.link_colour}" underline="1">{label_markup}</a>'
+
+
+def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(text_markup(node.text, ctx))
+        elif isinstance(node, Strong):
+            parts.append(f"<b>{inline_markup(node.children, ctx)}</b>")
+        elif isinstance(node, Link):
+            label = inline_markup(node.children, ctx)
+            parts.append(link_markup(node.url, label, ctx))
+            shown = "".join(c.text for c in node.children if isinstance(c, Text))
+            if ctx.print_addresses and shown.strip() != printed_address(node.url):
+                # Paper cannot be clicked: the address is printed beside its text.
+                parts.append(f" ({text_markup(printed_address(node.url), ctx)})")
+        elif isinstance(node, Citation):
+            parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
+    return "".join(parts)
+
+
+def citation_anchor(reference_id: str) -> str:
+    return f"ref-{reference_id}"
+
+
+def printed_address(url: str) -> str:
+    """How an address is printed: mailto: and tel: prefixes mean nothing on paper."""
+    for prefix in ("mailto:", "tel:"):
+        if url.startswith(prefix):
+            return url[len(prefix) :]
+    return url
+
+
+def broken_address(url: str, font: str, size: float, width: float) -> list[str]:
+    """An address cut into lines that fit `width`, broken only at slashes, or else at dots.
+
+    ReportLab would otherwise cut a long address at any character; readers
+    copying it by hand need to see where the real breaks are.
+    """
+    lines: list[str] = []
+    current = ""
+    for piece in _pieces(url, font, size, width):
+        if current and stringWidth(current + piece, font, size) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current += piece
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _pieces(url: str, font: str, size: float, width: float) -> list[str]:
+    """Pieces ending in a slash; a piece too wide for a line is cut again before its dots."""
+    out: list[str] = []
+    for piece in filter(None, re.split(r"(?<=/)", url)):
+        if stringWidth(piece, font, size) <= width:
+            out.append(piece)
+        else:
+            out.extend(filter(None, re.split(r"(?=[.?&=#])", piece)))
+    return out

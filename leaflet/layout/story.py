@@ -1,0 +1,392 @@
+"""Leaflet + Theme → the story: flowables in reading order, each with its structure element.
+
+The structure tree is built here, from the content model, at the same time as
+the flowables that will paint it: the title is an H1, each section heading an
+H2 or H3, each list an L with LI, Lbl and LBody, each callout a Div holding
+BlockQuotes. Drawing only fills the elements in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.platypus import Flowable
+from reportlab.platypus.paragraph import ParagraphStyle
+
+from leaflet.content.model import (
+    Block,
+    Callout,
+    Leaflet,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Reference,
+    Section,
+)
+from leaflet.fonts import FontSet, internal_name
+from leaflet.layout.flowables import LabelledItem, LeafParagraph, Row, Stack, TitleBand
+from leaflet.layout.markup import (
+    MarkupContext,
+    broken_address,
+    citation_anchor,
+    inline_markup,
+    link_markup,
+    text_markup,
+)
+from leaflet.pdf.tags import StructElem
+from leaflet.style import TextStyle, Theme
+
+_ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
+
+TOC_HEADING = "In this leaflet"
+FURTHER_HEADING = "Further reading"
+REFERENCES_HEADING = "References"
+ABOUT_HEADING = "About this leaflet"
+ABOUT_ANCHOR = "about-this-leaflet"
+REFERENCES_ANCHOR = "references"
+FURTHER_ANCHOR = "further-reading"
+
+
+@dataclass
+class Pagination:
+    """What one pass learnt about page numbers, for the next pass to print."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+class StoryBuilder:
+    def __init__(self, leaflet: Leaflet, theme: Theme, fonts: FontSet, pagination: Pagination) -> None:
+        self.leaflet = leaflet
+        self.theme = theme
+        self.fonts = fonts
+        self.pagination = pagination
+        self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
+        self.root = StructElem("Document", lang=leaflet.metadata.language)
+        self._styles: dict[tuple[str, str], ParagraphStyle] = {}
+        #: What each internal destination is called, for link descriptions.
+        self.place_names: dict[str, str] = {}
+
+    # -- styles
+
+    def pstyle(self, name: str, variant: str = "", **overrides: float) -> ParagraphStyle:
+        key = (name, variant)
+        if key not in self._styles:
+            st: TextStyle = self.theme.style(name)
+            params = dict(
+                fontName=internal_name(st.font if st.font else self.fonts.text.name, st.bold),
+                fontSize=st.size,
+                leading=st.leading,
+                textColor=st.colour.hex,
+                spaceBefore=st.space_before,
+                spaceAfter=st.space_after,
+                alignment=_ALIGN[st.align],
+                allowWidows=0,
+                allowOrphans=0,
+                splitLongWords=1,
+                bulletFontName=internal_name(st.font),
+                # A heading must never be the last thing on a page.
+                keepWithNext=1 if name in ("h2", "h3") else 0,
+            )
+            params.update(overrides)
+            self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
+        return self._styles[key]
+
+    def para(self, markup: str, style: str, elem: StructElem | None, **kw: object) -> LeafParagraph:
+        return LeafParagraph(markup, self.pstyle(style), elem, **kw)  # type: ignore[arg-type]
+
+    # -- the whole story
+
+    def build(self) -> list[Flowable]:
+        story: list[Flowable] = [self.title_band()]
+        story += self.blocks(self.leaflet.introduction, self.root)
+        story.append(self.contents_panel())
+        for section in self.leaflet.sections:
+            story += self.section(section, self.root)
+        story.append(self.references_panel())
+        if self.leaflet.further_reading:
+            story += self.further_reading()
+        story += self.about()
+        return story
+
+    def title_band(self) -> Flowable:
+        m = self.leaflet.metadata
+        children = [
+            self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P")),
+            self.para(
+                text_markup(m.title, self.ctx),
+                "title",
+                self.root.add("H1"),
+                anchor="title",
+                outline=(m.title, 0),
+            ),
+        ]
+        self.place_names["title"] = m.title
+        if m.subtitle:
+            children.append(self.para(text_markup(m.subtitle, self.ctx), "subtitle", self.root.add("P")))
+        return TitleBand(children, box=self.theme.boxes["title_band"])
+
+    def toc_entries(self) -> list[tuple[str, str]]:
+        entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
+        entries.append((REFERENCES_ANCHOR, REFERENCES_HEADING))
+        if self.leaflet.further_reading:
+            entries.append((FURTHER_ANCHOR, FURTHER_HEADING))
+        entries.append((ABOUT_ANCHOR, ABOUT_HEADING))
+        return entries
+
+    def contents_panel(self) -> Flowable:
+        heading = self.para(text_markup(TOC_HEADING, self.ctx), "panel_heading", self.root.add("H2"))
+        toc = self.root.add("TOC")
+        rows: list[Flowable] = [heading]
+        number_style = self.pstyle("toc_entry", "number", alignment=TA_RIGHT)
+        for anchor, text in self.toc_entries():
+            item = toc.add("TOCI")
+            page = self.pagination.pages.get(anchor)
+            label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx)
+            number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx)
+            rows.append(
+                Row(
+                    LeafParagraph(label, self.pstyle("toc_entry"), item.add("Link")),
+                    LeafParagraph(number, number_style, item.add("Link")),
+                    right_width=self.theme.style("toc_entry").size * 2.2,
+                )
+            )
+        return Stack(rows, box=self.theme.boxes["panel"])
+
+    # -- sections and blocks
+
+    def section(self, section: Section, parent: StructElem) -> list[Flowable]:
+        role = f"H{section.level}"
+        style = "h2" if section.level == 2 else "h3"
+        self.place_names[section.anchor] = section.heading
+        out: list[Flowable] = [
+            self.para(
+                text_markup(section.heading, self.ctx),
+                style,
+                parent.add(role, lang=section.lang),
+                anchor=section.anchor,
+                outline=(section.heading, section.level - 1),
+            )
+        ]
+        out += self.blocks(section.blocks, parent, lang=section.lang)
+        for sub in section.subsections:
+            out += self.section(sub, parent)
+        return out
+
+    def blocks(
+        self, blocks: tuple[Block, ...], parent: StructElem, lang: str | None = None
+    ) -> list[Flowable]:
+        out: list[Flowable] = []
+        for i, block in enumerate(blocks):
+            if isinstance(block, Paragraph):
+                elem = parent.add("P", lang=block.lang or lang)
+                # A sentence that introduces a callout stays on the callout's page.
+                leads_in = i + 1 < len(blocks) and isinstance(blocks[i + 1], Callout)
+                style = self.pstyle("body", "lead-in", keepWithNext=1) if leads_in else self.pstyle("body")
+                out.append(LeafParagraph(inline_markup(block.inlines, self.ctx), style, elem))
+            elif isinstance(block, ListBlock):
+                out.append(self.list_block(block, parent, lang))
+            elif isinstance(block, Callout):
+                out.append(self.callout(block, parent, lang))
+        return out
+
+    def list_block(self, block: ListBlock, parent: StructElem, lang: str | None, depth: int = 0) -> Flowable:
+        elem = parent.add("L", lang=lang)
+        size = self.theme.style("body").size
+        items: list[Flowable] = []
+        for n, item in enumerate(block.items, start=1):
+            li = elem.add("LI", lang=item.lang)
+            label_text = f"{n}." if block.ordered else ("•" if depth % 2 == 0 else "–")
+            label = LeafParagraph(
+                text_markup(label_text, self.ctx), self.pstyle("body", "item"), li.add("Lbl")
+            )
+            body_elem = li.add("LBody")
+            last = n == len(block.items)
+            body: list[Flowable] = [
+                LeafParagraph(
+                    inline_markup(item.inlines, self.ctx),
+                    self.pstyle("body", "item") if not last or item.sublist else self.pstyle("body"),
+                    body_elem,
+                )
+            ]
+            if item.sublist:
+                body.append(self.list_block(item.sublist, body_elem, item.lang or lang, depth + 1))
+            items.append(LabelledItem(label, body, indent=size * 1.6, elem=li))
+        return Stack(items, inset=(0, 0, 0, 0), elem=elem)
+
+    def callout(self, callout: Callout, parent: StructElem, lang: str | None) -> Flowable:
+        box = self.theme.boxes["callout"]
+        div = parent.add("Div", lang=lang, title=callout.label)
+        children: list[Flowable] = [
+            self.para(text_markup(callout.label, self.ctx), "callout_label", div.add("P"))
+        ]
+        for quote in callout.quotes:
+            children.append(self.quote(quote, div))
+        # Kept whole when it fits on a page; split between its parts when it does not.
+        return Stack(children, box=box, elem=div, keep_under=self.frame_height())
+
+    def quote(self, quote: Quote, div: StructElem) -> Flowable:
+        bq = div.add("BlockQuote", lang=quote.lang)
+        words = self.para(inline_markup(quote.inlines, self.ctx), "quote", bq.add("P"))
+        who = ", ".join(part for part in (quote.who, quote.when) if part)
+        cite = link_markup(
+            f"#{citation_anchor(quote.source.reference_id)}", f"[{quote.source.number}]", self.ctx
+        )
+        attribution = self.para(f"— {text_markup(who, self.ctx)} {cite}", "attribution", bq.add("P"))
+        size = self.theme.style("quote").size
+        return QuoteMarkStack(
+            [words, attribution],
+            inset=(0, size * 1.7, 0, 0),
+            elem=bq,
+            mark_colour=self.theme.boxes["callout"].bar_colour,
+            font=self.fonts.text.bold,
+            size=size * 2.6,
+        )
+
+    # -- back matter
+
+    def references_panel(self) -> Flowable:
+        self.place_names[REFERENCES_ANCHOR] = REFERENCES_HEADING
+        heading = self.para(
+            text_markup(REFERENCES_HEADING, self.ctx),
+            "panel_heading",
+            self.root.add("H2"),
+            anchor=REFERENCES_ANCHOR,
+            outline=(REFERENCES_HEADING, 1),
+        )
+        lst = self.root.add("L")
+        items: list[Flowable] = []
+        size = self.theme.style("reference").size
+        indent = size * 2.0
+        inner = self.frame_width() - 2 * self.theme.boxes["panel"].padding - indent
+        for ref in self.leaflet.references:
+            self.place_names[ref.anchor] = f"reference {ref.number}"
+            li = lst.add("LI")
+            label = LeafParagraph(
+                f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=ref.anchor
+            )
+            body = li.add("LBody")
+            items.append(
+                LabelledItem(
+                    label,
+                    self.reference_body(ref, body, inner),
+                    indent=indent,
+                    elem=li,
+                    keep_under=8 * self.theme.style("reference").leading,
+                )
+            )
+        return Stack([heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)], box=self.theme.boxes["panel"])
+
+    def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
+        parts = [
+            p for p in (ref.authors, ref.title, ref.journal or ref.publisher, ref.details, ref.date) if p
+        ]
+        text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
+        if ref.doi:
+            text += f" DOI: {ref.doi}"
+        style = self.pstyle("reference", "tight", spaceAfter=0) if ref.link_url else self.pstyle("reference")
+        out: list[Flowable] = [LeafParagraph(text_markup(text, self.ctx), style, body.add("P"))]
+        if ref.link_url:
+            st = self.theme.style("reference")
+            lines = broken_address(ref.link_url, internal_name(st.font), st.size, width)
+            markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
+            out.append(
+                LeafParagraph(
+                    link_markup(ref.link_url, markup, self.ctx), self.pstyle("reference"), body.add("P")
+                )
+            )
+        return out
+
+    def further_reading(self) -> list[Flowable]:
+        self.place_names[FURTHER_ANCHOR] = FURTHER_HEADING
+        out: list[Flowable] = [
+            self.para(
+                text_markup(FURTHER_HEADING, self.ctx),
+                "h2",
+                self.root.add("H2"),
+                anchor=FURTHER_ANCHOR,
+                outline=(FURTHER_HEADING, 1),
+            )
+        ]
+        lst = self.root.add("L")
+        size = self.theme.style("body").size
+        for n, item in enumerate(self.leaflet.further_reading, start=1):
+            li = lst.add("LI")
+            label = LeafParagraph("•", self.pstyle("body", "item"), li.add("Lbl"))
+            markup = inline_markup(item.inlines, self.ctx)
+            if item.url:
+                markup += " " + link_markup(item.url, text_markup(item.url, self.ctx), self.ctx)
+            last = n == len(self.leaflet.further_reading)
+            style = self.pstyle("body") if last else self.pstyle("body", "item")
+            out.append(
+                LabelledItem(
+                    label, [LeafParagraph(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li
+                )
+            )
+        return out
+
+    def about(self) -> list[Flowable]:
+        m = self.leaflet.metadata
+        self.place_names[ABOUT_ANCHOR] = ABOUT_HEADING
+        out: list[Flowable] = [
+            self.para(
+                text_markup(ABOUT_HEADING, self.ctx),
+                "h2",
+                self.root.add("H2"),
+                anchor=ABOUT_ANCHOR,
+                outline=(ABOUT_HEADING, 1),
+            )
+        ]
+        lines = [
+            f"Publisher: {m.organisation}.",
+            f"Published: {long_date(m.published)}. Next review: {long_date(m.next_review)}. Version {m.version}.",
+        ]
+        lines += [v for v in (m.other_formats, m.contact, m.feedback) if v]
+        for line in lines:
+            out.append(self.para(text_markup(line, self.ctx), "body", self.root.add("P")))
+        if m.url:
+            out.append(
+                self.para(
+                    "Online: " + link_markup(m.url, text_markup(m.url, self.ctx), self.ctx),
+                    "body",
+                    self.root.add("P"),
+                )
+            )
+        return out
+
+    def frame_width(self) -> float:
+        p = self.theme.page
+        return p.width - p.margin_left - p.margin_right
+
+    def frame_height(self) -> float:
+        p = self.theme.page
+        return p.height - p.margin_top - p.margin_bottom
+
+
+class QuoteMarkStack(Stack):
+    """A quotation with a large opening quotation mark in its margin, as decoration."""
+
+    def __init__(
+        self, children: list[Flowable], *, mark_colour: object, font: str, size: float, **kw: object
+    ) -> None:
+        super().__init__(children, **kw)  # type: ignore[arg-type]
+        self.mark_colour = mark_colour
+        self.mark_font = font
+        self.mark_size = size
+
+    def decorate(self) -> None:
+        if not self.first or self.mark_colour is None:
+            return
+        canv = self.canv
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            canv.setFillColorRGB(*self.mark_colour.rgb)  # type: ignore[attr-defined]
+            canv.setFont(self.mark_font, self.mark_size)
+            canv.drawString(-2, self.height - self.mark_size * 0.62, "\u201c")
+            canv.restoreState()

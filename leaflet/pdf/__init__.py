@@ -1,0 +1,1 @@
+"""PDF specifics: the canvas, tagging, metadata and writing files safely."""
