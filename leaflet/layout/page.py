@@ -46,7 +46,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             bottomPadding=0,
             id="text",
         )
-        self.addPageTemplates([PageTemplate("page", [frame], onPage=self.draw_footer)])
+        self.addPageTemplates([PageTemplate("page", [frame], onPageEnd=self.draw_footer)])
 
     def afterPage(self) -> None:
         self.seen.total = self.page
