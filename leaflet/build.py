@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -14,13 +15,17 @@ from leaflet.layout.page import LeafletDocTemplate
 from leaflet.layout.story import Pagination, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
-from leaflet.pdf.tags import Tagging
+from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
 from leaflet.style import Theme, load_theme
 
 #: Page numbers printed in the contents and footer come from the pass before;
 #: two passes settle them, a third is a safety net that is almost never used.
 MAX_PASSES = 3
+
+#: Set to 1 to build without a structure tree. For measuring what tagging
+#: costs (bench/), never for leaflets that people will read.
+UNTAGGED_SWITCH = "LEAFLET_UNTAGGED"
 
 
 @dataclass(frozen=True)
@@ -30,15 +35,19 @@ class Built:
     size: int
 
 
-def _render_once(leaflet: Leaflet, theme: Theme, pagination: Pagination) -> tuple[bytes, Pagination]:
+def _render_once(
+    leaflet: Leaflet, theme: Theme, pagination: Pagination, tagged: bool
+) -> tuple[bytes, Pagination]:
     fonts = font_set(theme)
     builder = StoryBuilder(leaflet, theme, fonts, pagination)
     story = builder.build()
-    tagging = Tagging()
+    m = leaflet.metadata
+    tagging = PdfTagging(builder.root, m.title, m.language, m.published) if tagged else Tagging()
     out = BytesIO()
     doc = LeafletDocTemplate(out, leaflet, theme, pagination, **doc_template_options(leaflet.metadata))
 
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
+        kwargs["pdfVersion"] = (1, 7)
         canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, **kwargs)
         canv._doc._timeStamp = fixed_timestamp(leaflet.metadata.published)
         return canv
@@ -47,12 +56,14 @@ def _render_once(leaflet: Leaflet, theme: Theme, pagination: Pagination) -> tupl
     return out.getvalue(), doc.seen
 
 
-def render_pdf(leaflet: Leaflet, theme: Theme) -> bytes:
-    """Lay the leaflet out and return the PDF's bytes."""
+def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) -> bytes:
+    """Lay the leaflet out and return the PDF's bytes (tagged PDF/UA-1 unless told otherwise)."""
+    if tagged is None:
+        tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
     check_coverage(visible_texts(leaflet), font_set(theme))
     pagination = Pagination()
     for _ in range(MAX_PASSES):
-        data, seen = _render_once(leaflet, theme, pagination)
+        data, seen = _render_once(leaflet, theme, pagination, tagged)
         if seen == pagination:
             break
         pagination = seen

@@ -1,9 +1,18 @@
-"""The canvas every leaflet is drawn on: ReportLab's, with accessible links.
+"""Every hook into ReportLab's internals, in one place.
 
-Paragraph links reach the canvas through `linkURL` (addresses) and `linkRect`
-(places inside the document). Both are replaced here so that every link
-annotation describes where it goes (/Contents), prints (/F 4), draws no
-border, and is handed to the tagging, which ties it to its Link element.
+The canvas and text object here are ReportLab's, with these changes:
+- links: paragraph links reach the canvas through `linkURL` (addresses) and
+  `linkRect` (places in the document); every link annotation describes where
+  it goes (/Contents), prints (/F 4), draws no border, and is handed to the
+  tagging, which ties it to its Link element;
+- text objects tell the tagging where a paragraph's links start and end
+  (ReportLab's `_linkRecord` hook), hand their operators to it before being
+  drawn, and end every line with a space so that words never run together
+  when the text is read in structure order;
+- strokes and fills made while a paragraph draws (link underlines) are
+  decoration, marked as artifacts;
+- each finished page and the saved document pass through the tagging.
+ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks each.
 """
 
 from __future__ import annotations
@@ -12,11 +21,22 @@ from typing import Any
 
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from leaflet.pdf.tags import Tagging
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4
+
+
+class LeafletTextObject(PDFTextObject):
+    def _textOut(self, text: str, TStar: int = 0) -> None:
+        if TStar and text and not text.endswith(" "):
+            text += " "
+        super()._textOut(text, TStar)
+
+    def _linkRecord(self, link: object, kind: str) -> None:
+        self._canvas.tagging.link_boundary(self, link, kind)
 
 
 class LeafletCanvas(Canvas):
@@ -33,6 +53,37 @@ class LeafletCanvas(Canvas):
         self.place_names = place_names
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
+        self._tag_elem = None  # the element whose paragraph is being drawn
+        self._tag_tx = None  # the text object being filled, if any
+        self._annotation_names = 0
+
+    # -- text
+
+    def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> LeafletTextObject:
+        tx = LeafletTextObject(self, x, y, direction=direction)
+        self.tagging.text_object(self, tx)
+        self._tag_tx = tx
+        return tx
+
+    def drawText(self, aTextObject: PDFTextObject) -> None:
+        aTextObject._code = self.tagging.text_code(self, aTextObject)
+        self._tag_tx = None
+        super().drawText(aTextObject)
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        with self.tagging.artifact(self):
+            super().line(x1, y1, x2, y2)
+
+    # -- pages and the document
+
+    def showPage(self) -> None:
+        number = self.getPageNumber()
+        super().showPage()
+        self.tagging.page_done(self._doc.Pages.pages[-1], number)
+
+    def save(self) -> None:
+        self.tagging.finish(self)
+        super().save()
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()
@@ -53,8 +104,7 @@ class LeafletCanvas(Canvas):
         action["S"] = PDFName("URI")
         action["URI"] = PDFString(url)
         ann["A"] = action
-        self.tagging.annotation(self, ann)
-        self._addAnnotation(ann)
+        self._add_link(ann, url)
 
     def linkRect(
         self,
@@ -70,8 +120,13 @@ class LeafletCanvas(Canvas):
         place = self.place_names.get(destinationname, destinationname)
         ann = self._annotation(Rect, relative, contents or f"Go to {place}")
         ann["Dest"] = self._bookmarkReference(destinationname)
-        self.tagging.annotation(self, ann)
-        self._addAnnotation(ann, name, addtopage)
+        self._add_link(ann, destinationname)
+
+    def _add_link(self, ann: PDFDictionary, target: str) -> None:
+        self._annotation_names += 1
+        name = f"Link{self._annotation_names}"
+        self._addAnnotation(ann, name)
+        self.tagging.annotation(self, ann, self._doc.refAnnotation(name), target)
 
 
 def describe_address(url: str) -> str:

@@ -4,15 +4,40 @@ The layout builds StructElem objects from the content model (Document, H1,
 P, L, LI, ...), hands each leaf flowable its element, and while drawing asks
 for `tagging.text(canvas, elem)` or `tagging.artifact(canvas)`. Whether those
 write marked content or nothing at all is decided here, so drawing code never
-branches on whether the document is tagged.
+branches on whether the document is tagged: `Tagging` tags nothing,
+`PdfTagging` writes a PDF/UA-1 structure tree.
+
+How a paragraph is tagged: ReportLab writes a paragraph as one text object
+(BT … ET). The text object records where, in its list of operators, each
+link starts and ends; when it is drawn, the operators are cut into runs at
+those points and each run that shows text is wrapped in its own BDC … EMC
+with a fresh MCID, inside the BT … ET. So marked content and text objects
+nest, an MCID is given only to text that was painted, and a link's words are
+marked content of its own Link element, which also holds an OBJR to the
+link annotation.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+)
+
+#: Roles used that PDF 1.7 does not define, mapped to the standard role they are.
+ROLE_MAP: dict[str, str] = {}
 
 
 @dataclass(eq=False)
@@ -38,6 +63,25 @@ class StructElem:
             if isinstance(kid, StructElem):
                 yield from kid.walk()
 
+    def has_content(self) -> bool:
+        return any(not isinstance(k, StructElem) or k.has_content() for k in self.kids)
+
+
+@dataclass(frozen=True)
+class MarkedContent:
+    """A kid of a structure element: marked content with this MCID on this page."""
+
+    page: int  # 1-based page number
+    mcid: int
+
+
+@dataclass(frozen=True)
+class AnnotationRef:
+    """A kid of a Link element: its annotation (an OBJR)."""
+
+    page: int
+    ref: PDFObjectReference
+
 
 class Tagging:
     """Drawing-time hooks. This base class tags nothing (an untagged build)."""
@@ -52,5 +96,295 @@ class Tagging:
     def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
         yield
 
-    def annotation(self, canvas: Any, annotation: Any) -> None:
-        """A link annotation is about to be added to the current page."""
+    def text_object(self, canvas: Any, tx: Any) -> None:
+        """A text object was begun."""
+
+    def link_boundary(self, tx: Any, link: Any, kind: str) -> None:
+        """ReportLab reached the start or end of a link's words inside a text object."""
+
+    def text_code(self, canvas: Any, tx: Any) -> list[str]:
+        """The operators of a text object about to be drawn, marked as they should be."""
+        return tx._code
+
+    def annotation(self, canvas: Any, annotation: Any, ref: Any, target: str) -> None:
+        """A link annotation to `target` was added to the current page."""
+
+    def page_done(self, page: Any, number: int) -> None:
+        """Page `number` was finished and added to the document."""
+
+    def finish(self, canvas: Any) -> None:
+        """The document is about to be written."""
+
+
+@dataclass
+class _TextMarks:
+    """What a text object needs to know to be cut into marked runs."""
+
+    elem: StructElem
+    #: (index into the operators, link or None): from there on, whose words these are.
+    cuts: list[tuple[int, Any]] = field(default_factory=list)
+    #: Annotations made for this text object's links, waiting for their Link element.
+    annotations: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+def _shows_text(op: str) -> bool:
+    return " Tj" in op or " TJ" in op or op.endswith(("Tj", "TJ", "'", '"'))
+
+
+class PdfTagging(Tagging):
+    """Writes marked content while drawing, and the structure tree at the end."""
+
+    enabled = True
+
+    def __init__(self, root: StructElem, title: str, language: str, published: date) -> None:
+        self.root = root
+        self.title = title
+        self.language = language
+        self.published = published
+        self._next_mcid: dict[int, int] = {}
+        #: ParentTree: page → its MCIDs' elements, in MCID order.
+        self._page_elems: dict[int, list[StructElem]] = {}
+        self._annotations: list[tuple[int, StructElem]] = []  # (ParentTree key, Link)
+        self._page_keys: dict[int, int] = {}
+        self._next_key = 0
+        self._artifact_depth = 0
+
+    # -- drawing time
+
+    @contextmanager
+    def text(self, canvas: Any, elem: StructElem | None) -> Iterator[None]:
+        previous = canvas._tag_elem
+        canvas._tag_elem = elem
+        try:
+            yield
+        finally:
+            canvas._tag_elem = previous
+
+    @contextmanager
+    def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
+        outer = self._artifact_depth == 0
+        if outer:
+            canvas._code.append(f"/Artifact <</Type /{kind}>> BDC")
+        self._artifact_depth += 1
+        try:
+            yield
+        finally:
+            self._artifact_depth -= 1
+            if outer:
+                canvas._code.append("EMC")
+
+    @property
+    def in_artifact(self) -> bool:
+        return self._artifact_depth > 0
+
+    def text_object(self, canvas: Any, tx: Any) -> None:
+        elem = canvas._tag_elem
+        if elem is not None and not self.in_artifact:
+            tx._tag_marks = _TextMarks(elem)
+
+    def link_boundary(self, tx: Any, link: Any, kind: str) -> None:
+        marks: _TextMarks | None = getattr(tx, "_tag_marks", None)
+        if marks is None:
+            return
+        if kind == "start":
+            # ReportLab reports the start after writing the link's first words.
+            marks.cuts.append((len(tx._code) - 1, link))
+        else:
+            marks.cuts.append((len(tx._code), None))
+
+    def annotation(self, canvas: Any, annotation: Any, ref: Any, target: str) -> None:
+        tx = canvas._tag_tx
+        marks: _TextMarks | None = getattr(tx, "_tag_marks", None) if tx is not None else None
+        if marks is None:
+            raise AssertionError(f"a link to {target} was made outside any tagged text")
+        key = self._next_key
+        self._next_key += 1
+        annotation["StructParent"] = key
+        marks.annotations.append((target, ref, key))
+
+    def _mcid(self, page: int, elem: StructElem) -> int:
+        mcid = self._next_mcid.get(page, 0)
+        self._next_mcid[page] = mcid + 1
+        self._page_elems.setdefault(page, []).append(elem)
+        elem.kids.append(MarkedContent(page, mcid))
+        return mcid
+
+    def text_code(self, canvas: Any, tx: Any) -> list[str]:
+        marks: _TextMarks | None = getattr(tx, "_tag_marks", None)
+        code: list[str] = tx._code
+        if marks is None:
+            return code
+        page = canvas.getPageNumber()
+        links: dict[Any, StructElem] = {}
+        out: list[str] = []
+        cuts = marks.cuts
+        if marks.annotations and not cuts:
+            # ReportLab draws a paragraph that is one link in one piece, without
+            # reporting where the link starts: all of its words are the link.
+            cuts = [(0, (0, marks.annotations[0][0]))]
+        # Marked content goes inside the text object: BT stays in front of it.
+        assert code and code[0] == "BT", "a text object that does not begin with BT"
+        out.append(code[0])
+        bounds = [(1, None), *[(max(i, 1), link) for i, link in cuts], (len(code), None)]
+        for (start, link), (end, _) in itertools.pairwise(bounds):
+            run = code[start:end]
+            if not any(_shows_text(op) for op in run):
+                out.extend(run)
+                continue
+            elem = marks.elem
+            if link is not None:
+                if link not in links:
+                    # A leaf that is itself a Link (a contents entry) holds its words directly.
+                    links[link] = marks.elem if marks.elem.role == "Link" else marks.elem.add("Link")
+                elem = links[link]
+            mcid = self._mcid(page, elem)
+            out.append(f"/{elem.role} <</MCID {mcid}>> BDC")
+            out.extend(run)
+            out.append("EMC")
+        for target, ref, key in marks.annotations:
+            owner = next((e for (n, url), e in links.items() if _same_target(url, target)), None)
+            if owner is None:
+                raise AssertionError(f"no words were found for the link to {target}")
+            owner.kids.append(AnnotationRef(page, ref))
+            self._annotations.append((key, owner))
+        return out
+
+    def page_done(self, page: Any, number: int) -> None:
+        key = self._next_key
+        self._next_key += 1
+        self._page_keys[number] = key
+        page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
+        page.StructParents = key
+        page.Tabs = PDFName("S")
+
+    # -- the end
+
+    def finish(self, canvas: Any) -> None:
+        doc = canvas._doc
+        refs: dict[int, PDFObjectReference] = {}
+        elems = [e for e in self.root.walk() if e.has_content()]
+        for i, elem in enumerate(elems):
+            refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
+
+        def page_ref(page: int) -> PDFObjectReference:
+            return PDFObjectReference(f"Page{page}")
+
+        root_ref = PDFObjectReference("StructTreeRoot")
+        for elem in elems:
+            d: dict[str, Any] = {
+                "Type": PDFName("StructElem"),
+                "S": PDFName(elem.role),
+                "P": refs[id(elem.parent)] if elem.parent is not None else root_ref,
+            }
+            kids: list[Any] = []
+            for kid in elem.kids:
+                if isinstance(kid, StructElem):
+                    if kid.has_content():
+                        kids.append(refs[id(kid)])
+                elif isinstance(kid, MarkedContent):
+                    kids.append(
+                        PDFDictionary({"Type": PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid})
+                    )
+                else:
+                    kids.append(
+                        PDFDictionary({"Type": PDFName("OBJR"), "Pg": page_ref(kid.page), "Obj": kid.ref})
+                    )
+            d["K"] = PDFArray(kids)
+            first_page = _first_page(elem)
+            if first_page:
+                d["Pg"] = page_ref(first_page)
+            if elem.lang and (elem.parent is None or elem.lang != _inherited_lang(elem.parent)):
+                d["Lang"] = PDFString(elem.lang)
+            if elem.alt:
+                d["Alt"] = PDFString(elem.alt)
+            if elem.actual_text:
+                d["ActualText"] = PDFString(elem.actual_text)
+            if elem.title:
+                d["T"] = PDFString(elem.title)
+            doc.Reference(PDFDictionary(d), refs[id(elem)].name)
+
+        nums: list[Any] = []
+        entries: list[tuple[int, Any]] = []
+        for page, key in self._page_keys.items():
+            entries.append((key, PDFArray([refs[id(e)] for e in self._page_elems.get(page, [])])))
+        for key, link in self._annotations:
+            entries.append((key, refs[id(link)]))
+        for key, value in sorted(entries, key=lambda kv: kv[0]):
+            nums += [key, value]
+        tree = {
+            "Type": PDFName("StructTreeRoot"),
+            "K": PDFArray([refs[id(self.root)]]),
+            "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
+            "ParentTreeNextKey": self._next_key,
+        }
+        if ROLE_MAP:
+            tree["RoleMap"] = PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()})
+        doc.Reference(PDFDictionary(tree), root_ref.name)
+        canvas.setCatalogEntry("StructTreeRoot", root_ref)
+        canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
+        metadata = PDFStream(
+            PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+            xmp_packet(self.title, self.language, self.published, canvas._doc.info),
+            filters=[],
+        )
+        canvas.setCatalogEntry("Metadata", doc.Reference(metadata, "XMPMetadata"))
+        # Page labels 1, 2, 3 … match the printed "Page N of M".
+        canvas.addPageLabel(0, style="ARABIC", start=1)
+
+
+def _same_target(link_href: str, target: str) -> bool:
+    return link_href == target or link_href == f"#{target}"
+
+
+def _first_page(elem: StructElem) -> int:
+    for kid in elem.kids:
+        if isinstance(kid, MarkedContent | AnnotationRef):
+            return kid.page
+        if isinstance(kid, StructElem):
+            page = _first_page(kid)
+            if page:
+                return page
+    return 0
+
+
+def _inherited_lang(elem: StructElem | None) -> str | None:
+    while elem is not None:
+        if elem.lang:
+            return elem.lang
+        elem = elem.parent
+    return None
+
+
+def xmp_packet(title: str, language: str, published: date, info: Any) -> bytes:
+    """XMP metadata (UTF-8) that agrees with the info dictionary and claims PDF/UA-1."""
+    stamp = f"{published.isoformat()}T00:00:00Z"
+    author = escape(str(getattr(info, "author", "") or ""))
+    subject = escape(str(getattr(info, "subject", "") or ""))
+    keywords = escape(str(getattr(info, "keywords", "") or ""))
+    producer = escape(str(getattr(info, "producer", "") or ""))
+    creator = escape(str(getattr(info, "creator", "") or ""))
+    t, lang = escape(title), escape(language)
+    xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{keywords}</pdf:Keywords>
+   <pdf:Producer>{producer}</pdf:Producer>
+   <xmp:CreatorTool>{creator}</xmp:CreatorTool>
+   <xmp:CreateDate>{stamp}</xmp:CreateDate>
+   <xmp:ModifyDate>{stamp}</xmp:ModifyDate>
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return xml.encode("utf-8")
