@@ -9,7 +9,6 @@ from pathlib import Path
 
 from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Leaflet
-from leaflet.content.texts import visible_texts
 from leaflet.fonts import check_coverage, font_set
 from leaflet.layout.page import LeafletDocTemplate
 from leaflet.layout.story import Pagination, StoryBuilder
@@ -60,7 +59,7 @@ def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) ->
     """Lay the leaflet out and return the PDF's bytes (tagged PDF/UA-1 unless told otherwise)."""
     if tagged is None:
         tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
-    check_coverage(visible_texts(leaflet), font_set(theme))
+    check_coverage(leaflet.texts, font_set(theme))
     pagination = Pagination()
     for _ in range(MAX_PASSES):
         data, seen = _render_once(leaflet, theme, pagination, tagged)

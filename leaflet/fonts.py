@@ -8,9 +8,12 @@ a missing-glyph box is never drawn.
 
 from __future__ import annotations
 
+import importlib
+import json
+import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem
 from leaflet.style import FontFamily, Theme
 
@@ -25,13 +29,23 @@ from leaflet.style import FontFamily, Theme
 _NOT_DRAWN = {"\n", "\t", "\u200b", "\u00ad"}
 
 
-def builtin_files(name: str) -> tuple[Path, Path]:
-    if name == "Atkinson Hyperlegible":
-        import fontpkg_atkinson_hyperlegible as pkg
+def package_files(name: str) -> tuple[Path, Path]:
+    """The regular and bold files of a family installed as a Python package (fontpkg-…).
 
-        files = pkg.ROOT / "files"
-        return files / "AtkinsonHyperlegible-Regular.ttf", files / "AtkinsonHyperlegible-Bold.ttf"
-    raise KeyError(name)
+    A variable font serves as both: its default instance is the regular weight,
+    which is what a fallback for a few missing characters needs.
+    """
+    module = importlib.import_module("fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_"))
+    root = Path(module.ROOT)
+    meta = json.loads((root / "metadata.json").read_text("utf-8"))
+    upright = [f for f in meta["files"] if f.get("style", "normal") == "normal"]
+
+    def pick(weight: int) -> Path:
+        exact = [f for f in upright if f.get("weight") == weight and not f.get("variable")]
+        chosen = exact or [f for f in upright if f.get("variable")] or upright
+        return root / chosen[0]["path"]
+
+    return pick(400), pick(700)
 
 
 def internal_name(family: str, bold: bool = False) -> str:
@@ -70,18 +84,33 @@ def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
 
 def register_family(family: FontFamily) -> RegisteredFamily:
     if family.regular is None or family.bold is None:
-        regular, bold = builtin_files(family.name)
+        regular, bold = package_files(family.name)
     else:
         regular, bold = family.regular, family.bold
     return _register(family.name, regular, bold)
 
 
-@dataclass(frozen=True)
+@dataclass
 class FontSet:
-    """The text family and its fallbacks, registered and ready to draw."""
+    """The text family and its fallbacks, ready to draw.
+
+    Fallback families are read only when a character first needs one: most
+    leaflets never do, and reading a large font costs start-up time.
+    """
 
     text: RegisteredFamily
-    fallbacks: tuple[RegisteredFamily, ...]
+    fallback_families: tuple[FontFamily, ...]
+    _fallbacks: tuple[RegisteredFamily, ...] | None = field(default=None, repr=False)
+
+    @property
+    def fallbacks(self) -> tuple[RegisteredFamily, ...]:
+        if self._fallbacks is None:
+            self._fallbacks = tuple(register_family(f) for f in self.fallback_families)
+        return self._fallbacks
+
+    @property
+    def fallback_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fallback_families)
 
     def family_for(self, ch: str) -> RegisteredFamily | None:
         """The family that draws `ch`: the text family if it can, else the first fallback that can."""
@@ -95,8 +124,7 @@ class FontSet:
 
 def font_set(theme: Theme) -> FontSet:
     text = register_family(theme.families[theme.text_font])
-    fallbacks = tuple(register_family(theme.families[name]) for name in theme.fallback_fonts)
-    return FontSet(text, fallbacks)
+    return FontSet(text, tuple(theme.families[name] for name in theme.fallback_fonts))
 
 
 def describe(ch: str) -> str:
@@ -104,17 +132,18 @@ def describe(ch: str) -> str:
     return f"'{ch}' (U+{ord(ch):04X} {name})"
 
 
-def check_coverage(texts: Iterable[tuple[str, Location]], fonts: FontSet) -> None:
+def check_coverage(texts: Iterable[SourceText], fonts: FontSet) -> None:
     """Raise ContentError naming every character no family can draw, and where it is."""
     problems: list[Problem] = []
     reported: set[tuple[str, Location]] = set()
-    for text, where in texts:
-        for ch in text:
+    for source in texts:
+        for i, ch in enumerate(source.text):
+            where = source.at(i)
             if fonts.family_for(ch) is None and (ch, where) not in reported:
                 reported.add((ch, where))
                 fallback = (
-                    f"nor the fallback fonts ({', '.join(f.name for f in fonts.fallbacks)})"
-                    if fonts.fallbacks
+                    f"nor do the fallback fonts ({', '.join(fonts.fallback_names)})"
+                    if fonts.fallback_families
                     else "and no fallback font is declared (fonts: fallback: in the style sheet)"
                 )
                 problems.append(

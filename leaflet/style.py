@@ -11,6 +11,7 @@ fallback.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,12 @@ STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 
-BUILTIN_FAMILIES = {"Atkinson Hyperlegible"}
+
+def installed_family(name: str) -> bool:
+    """Whether a font family is installed as a Python package (fontpkg-<name>)."""
+    module = "fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return importlib.util.find_spec(module) is not None
+
 
 #: Every key a text style may have, and what it holds.
 TEXT_KEYS = {
@@ -358,6 +364,8 @@ def _build(r: _Resolver, path: Path) -> Theme:
     text_font = str(fonts_raw.get("text", "Atkinson Hyperlegible"))
     fallback = tuple(str(f) for f in fonts_raw.get("fallback", []) or [])
     for i, fam in enumerate((text_font, *fallback)):
+        if fam not in families and installed_family(fam):
+            families[fam] = FontFamily(fam, None, None)
         if fam not in families:
             close = difflib.get_close_matches(fam, list(families), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(families))}"
@@ -407,7 +415,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
 
 
 def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
-    out = {name: FontFamily(name, None, None) for name in BUILTIN_FAMILIES}
+    out: dict[str, FontFamily] = {}
     if not isinstance(raw, dict):
         r.error(("fonts", "families"), "families: expected a mapping of family name to files")
         return out
@@ -516,6 +524,8 @@ def _text_styles(
         font = str(merged.get("font", "text"))
         if font == "text":
             font = text_font
+        elif font not in families and installed_family(font):
+            families[font] = FontFamily(font, None, None)
         elif font not in families:
             r.error(where("font"), f"font: unknown font family '{font}'")
         out[name] = TextStyle(
@@ -530,16 +540,20 @@ def _text_styles(
             space_after=r.length(merged.get("space_after", 0), where("space_after"), size),
             align=align,
         )
-        origin_path = where("size")
-        if size < (16.0 if r.data.get("large_print") else 12.0):
+        size_from = origin.get("size", "base")
+        if size and size < (16.0 if r.data.get("large_print") else 12.0):
+            # Said once, of the style that sets the size, not of every style inheriting it.
             r.error(
-                origin_path,
-                f"styles.{name}: text of {size:g} pt is below the "
+                where("size"),
+                f"styles.{size_from}: text of {size:g} pt is below the "
                 f"{'16' if r.data.get('large_print') else '12'} pt minimum for "
                 f"{'large print' if r.data.get('large_print') else 'a leaflet'}",
             )
-        if leading < size:
-            r.error(where("leading"), f"styles.{name}: leading of {leading:g} pt is less than the size")
+        if size and leading and leading < size:
+            r.error(
+                where("leading"),
+                f"styles.{origin.get('leading', 'base')}: leading of {leading:g} pt is less than the size",
+            )
     return out
 
 

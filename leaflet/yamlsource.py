@@ -54,9 +54,22 @@ class YamlDocument:
     data: Any
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    #: For scalars written on one line: how many characters (a quote mark)
-    #: stand before the text, so a column inside the text can be exact.
-    single_line: dict[PathKey, int] = field(default_factory=dict)
+    #: For scalars written on one line: their text as written in the file,
+    #: quotes and escapes included, so a column inside the value can be exact.
+    single_line: dict[PathKey, tuple[str, str]] = field(default_factory=dict)
+
+    def inside(self, path: PathKey, offset: int) -> Location:
+        """The location of the character at `offset` in the string value at `path`.
+
+        Exact for a value written on one line; for a value folded over several
+        lines, the start of the value.
+        """
+        start = self.at(path)
+        written = self.single_line.get(path)
+        if written is None:
+            return start
+        style, raw = written
+        return Location(start.file, start.line, start.column + source_offset(style, raw, offset))
 
     def at(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value at `path` (or of its key), else of its nearest parent."""
@@ -102,17 +115,40 @@ def _where(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
+
+
+def source_offset(style: str, raw: str, offset: int) -> int:
+    """Where, in a scalar as written, the character at `offset` of its value stands."""
+    if style == "'":
+        i, n = 1, 0
+        while n < offset and i < len(raw):
+            i += 2 if raw.startswith("''", i) else 1
+            n += 1
+        return i
+    if style == '"':
+        i, n = 1, 0
+        while n < offset and i < len(raw):
+            i += _ESCAPE_LENGTH.get(raw[i + 1], 2) if raw[i] == "\\" and i + 1 < len(raw) else 1
+            n += 1
+        return i
+    return offset
+
+
 def _decode(raw: bytes, file: str) -> str:
+    bom = b"\xef\xbb\xbf"
+    body = raw[len(bom) :] if raw.startswith(bom) else raw
     try:
-        return raw.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
+        before = body[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         raise YamlProblem(
             Problem(
                 Location(file, line, column),
-                f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+                f"the file is not valid UTF-8 (byte 0x{body[exc.start]:02x}); save it as UTF-8",
             )
         ) from None
 
@@ -142,10 +178,26 @@ def read_yaml(path: str | Path) -> YamlDocument:
     return parse_yaml(_decode(raw, file), file)
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
 def parse_yaml(text: str, file: str) -> YamlDocument:
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         root = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise YamlProblem(
+            Problem(
+                Location(file, line, col),
+                f"the character U+{exc.character:04X} is not allowed in a YAML file"
+                if isinstance(exc.character, int)
+                else "this character is not allowed in a YAML file",
+            )
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -156,19 +208,20 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(Location(file, 1, 1), f"YAML: {exc}")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = YamlDocument(file, None)
     if root is None:
         return YamlDocument(file, {}, {(): (1, 1)})
-    data = _convert(root, (), doc)
+    data = _convert(root, (), doc, text)
     return YamlDocument(file, data, doc.values, doc.keys, doc.single_line)
 
 
-def _convert(node: Node, path: PathKey, doc: YamlDocument) -> Any:
+def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
     doc.values[path] = _where(node)
     if isinstance(node, ScalarNode):
         if node.start_mark.line == node.end_mark.line:
-            doc.single_line[path] = 1 if node.style in ('"', "'") else 0
+            doc.single_line[path] = (node.style or "", text[node.start_mark.index : node.end_mark.index])
         kind = _PLAIN_TAGS.get(node.tag)
         if kind is None:
             raise YamlProblem(
@@ -183,7 +236,7 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument) -> Any:
     if isinstance(node, SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise YamlProblem(Problem(doc.at(path), f"YAML tag {node.tag!r} is not allowed"))
-        return [_convert(child, (*path, i), doc) for i, child in enumerate(node.value)]
+        return [_convert(child, (*path, i), doc, text) for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
             raise YamlProblem(Problem(doc.at(path), f"YAML tag {node.tag!r} is not allowed"))
@@ -205,7 +258,7 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument) -> Any:
                     )
                 )
             doc.keys[(*path, key)] = _where(key_node)
-            out[key] = _convert(value_node, (*path, key), doc)
+            out[key] = _convert(value_node, (*path, key), doc, text)
         return out
     raise YamlProblem(Problem(doc.at(path), "unsupported YAML node"))
 

@@ -51,25 +51,21 @@ def check_address(url: str) -> str | None:
     return None
 
 
+def _fold(text: str) -> str:
+    """Runs of white space (line folding, double spaces) become one space."""
+    return re.sub(r"\s+", " ", text)
+
+
 def parse_inline(
     source: str,
-    where: Location,
+    loc: Callable[[int], Location],
     ctx: InlineContext,
     problems: list[Problem],
-    *,
-    exact: bool = True,
 ) -> tuple[Inline, ...]:
     """Parse one text value; problems are appended, never raised.
 
-    `exact` says the text stood on one line, so columns inside it can be given.
+    `loc(offset)` tells where the character at `offset` of `source` stands in the file.
     """
-
-    def loc(offset: int) -> Location:
-        # For text folded over several lines, YAML has already joined the
-        # lines, so the start of the value is the best guide we have.
-        if not exact:
-            return where
-        return Location(where.file, where.line, where.column + offset)
 
     stack: list[tuple[list[Inline], int]] = [([], 0)]
     buf: list[str] = []
@@ -78,7 +74,7 @@ def parse_inline(
     def flush(end: int) -> None:
         nonlocal buf
         if buf:
-            stack[-1][0].append(Text("".join(buf), loc(buf_start)))
+            stack[-1][0].append(Text(_fold("".join(buf)), loc(buf_start)))
             buf = []
 
     pos = 0
@@ -113,7 +109,7 @@ def parse_inline(
             reason = check_address(url)
             if reason:
                 problems.append(Problem(loc(match.start("url")), reason))
-            label = re.sub(r"\\(.)", r"\1", match.group("label"))
+            label = _fold(re.sub(r"\\(.)", r"\1", match.group("label")))
             stack[-1][0].append(Link((Text(label, loc(match.start("label"))),), url, loc(match.start())))
         else:  # "**" opens or closes bold
             flush(match.start())
@@ -136,4 +132,9 @@ def parse_inline(
         )
         children, _ = stack.pop()
         stack[-1][0].extend(children)
-    return tuple(stack[0][0])
+    nodes = stack[0][0]
+    if nodes and isinstance(nodes[0], Text):
+        nodes[0] = Text(nodes[0].text.lstrip(), nodes[0].location)
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text.rstrip(), nodes[-1].location)
+    return tuple(n for n in nodes if not (isinstance(n, Text) and not n.text))

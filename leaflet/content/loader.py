@@ -10,6 +10,7 @@ import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -34,11 +35,14 @@ from leaflet.content.model import (
     Reference,
     Section,
 )
-from leaflet.content.texts import character_problems, visible_texts
+from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem
 from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
 
 SCHEMA_FILE = "schema.json"
+
+#: Keys whose values are codes, addresses or dates checked by the schema, not printed words.
+_NOT_PRINTED = {"id", "slug", "language", "lang", "source", "published", "next_review", "url", "doi"}
 
 
 @cache
@@ -93,7 +97,12 @@ def _found(value: Any) -> str:
 def _schema_problems(doc: YamlDocument) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[PathKey, str]] = set()
-    for err in sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path))):
+    errors = sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
+    # An unknown key explains why no kind of block matched: say it once.
+    unknown_at = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}
+    for err in errors:
+        if err.validator == "oneOf" and tuple(err.absolute_path) in unknown_at:
+            continue
         for path, key, message in _explain(err):
             if (path, message) in seen:
                 continue
@@ -192,26 +201,29 @@ class _Builder:
         return self.doc.at(path)
 
     def inline(self, text: str, path: PathKey) -> tuple:
-        where = self.at(path)
-        shift = self.doc.single_line.get(path)
-        if shift:
-            where = Location(where.file, where.line, where.column + shift)
-        return parse_inline(_tidy(text), where, self.ctx, self.problems, exact=shift is not None)
+        return parse_inline(
+            unicodedata.normalize("NFC", text),
+            lambda offset: self.doc.inside(path, offset),
+            self.ctx,
+            self.problems,
+        )
 
-    def date(self, path: PathKey) -> date:
+    def date(self, path: PathKey) -> date | None:
         text = self.doc.data["metadata"][path[-1]]
         try:
             return date.fromisoformat(text)
         except ValueError:
             self.problems.append(Problem(self.at(path), f"{dotted(path)}: {text} is not a real date"))
-            return date(1970, 1, 1)
+            return None
 
     def metadata(self) -> Metadata:
         m = self.doc.data["metadata"]
         base = ("metadata",)
         published = self.date((*base, "published"))
         review = self.date((*base, "next_review"))
-        if review <= published:
+        if published is None or review is None:
+            published = review = date.min  # already reported; the model is thrown away
+        elif review <= published:
             self.problems.append(
                 Problem(
                     self.at((*base, "next_review")),
@@ -351,7 +363,20 @@ class _Builder:
             further_reading=tuple(self.further(r, i) for i, r in enumerate(d.get("further_reading", []))),
             references=tuple(self.reference(r, i) for i, r in enumerate(d["references"])),
             source=self.doc.file,
+            texts=tuple(self.texts(d, ())),
         )
+
+    def texts(self, value: Any, path: PathKey) -> Iterator[SourceText]:
+        """Every string that will be printed, with where it stands."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in _NOT_PRINTED:
+                    yield from self.texts(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from self.texts(item, (*path, i))
+        elif isinstance(value, str):
+            yield SourceText(value, self.at(path), self.doc.single_line.get(path))
 
 
 def load_leaflet(path: str | Path) -> Leaflet:
@@ -372,7 +397,7 @@ def load_leaflet(path: str | Path) -> Leaflet:
         raise ContentError(problems)
     builder = _Builder(doc)
     leaflet = builder.build()
-    builder.problems.extend(character_problems(visible_texts(leaflet)))
+    builder.problems.extend(character_problems(leaflet.texts))
     if builder.problems:
         raise ContentError(sorted(builder.problems, key=lambda p: (p.location.line, p.location.column)))
     return leaflet

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from leaflet.content.texts import SourceText
 from leaflet.errors import Location
 
 # ---------------------------------------------------------------- inline text
@@ -198,6 +199,8 @@ class Leaflet:
     further_reading: tuple[FurtherReading, ...]
     references: tuple[Reference, ...]
     source: str
+    #: Every string of the file that will be printed, for checks of its characters.
+    texts: tuple[SourceText, ...] = ()
 
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:
