@@ -230,11 +230,10 @@ class _Builder:
                     "metadata.next_review: must come after metadata.published",
                 )
             )
-        opt = {
-            k: _tidy(m[k])
-            for k in ("subtitle", "short_title", "summary", "contact", "feedback", "other_formats")
-            if k in m
-        }
+        opt: dict[str, Any] = {k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary") if k in m}
+        opt.update(
+            {k: self.inline(m[k], (*base, k)) for k in ("contact", "feedback", "other_formats") if k in m}
+        )
         return Metadata(
             title=_tidy(m["title"]),
             slug=m["slug"],
@@ -299,7 +298,7 @@ class _Builder:
                 Quote(
                     inlines=self.inline(q["text"], (*p, "text")),
                     who=_tidy(q["who"]),
-                    when=_tidy(q["when"]) if "when" in q else None,
+                    when=_tidy(str(q["when"])) if "when" in q else None,
                     source=Citation(q["source"], number, self.at((*p, "source"))),
                     location=self.at(p),
                     lang=q.get("lang"),
@@ -337,7 +336,9 @@ class _Builder:
         )
 
     def reference(self, raw: dict[str, Any], i: int) -> Reference:
-        opt = {k: _tidy(raw[k]) for k in ("authors", "publisher", "journal", "details", "date") if k in raw}
+        opt = {
+            k: _tidy(str(raw[k])) for k in ("authors", "publisher", "journal", "details", "date") if k in raw
+        }
         return Reference(
             id=raw["id"],
             number=i + 1,

@@ -182,9 +182,9 @@ class Metadata:
     summary: str | None = None
     keywords: tuple[str, ...] = ()
     url: str | None = None
-    contact: str | None = None
-    feedback: str | None = None
-    other_formats: str | None = None
+    contact: tuple[Inline, ...] | None = None
+    feedback: tuple[Inline, ...] | None = None
+    other_formats: tuple[Inline, ...] | None = None
 
     @property
     def footer_title(self) -> str:

@@ -119,10 +119,14 @@ class Stack(Flowable):
         return self.width, self.height
 
     def getSpaceBefore(self) -> float:
-        return self.box.space_before if self.box else 0.0
+        if self.box:
+            return self.box.space_before
+        return self.children[0].getSpaceBefore() if self.children else 0.0
 
     def getSpaceAfter(self) -> float:
-        return self.box.space_after if self.box else 0.0
+        if self.box:
+            return self.box.space_after
+        return self.children[-1].getSpaceAfter() if self.children else 0.0
 
     def copy_with(self, children: list[Flowable], first: bool) -> Stack:
         twin = self.__class__.__new__(self.__class__)
@@ -224,12 +228,6 @@ class LabelledItem(Stack):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.label.wrap(self.indent, _BIG)
         return super().wrap(availWidth, availHeight)
-
-    def getSpaceBefore(self) -> float:
-        return self.children[0].getSpaceBefore() if self.children else 0.0
-
-    def getSpaceAfter(self) -> float:
-        return self.children[-1].getSpaceAfter() if self.children else 0.0
 
     def draw(self) -> None:
         if self.first:

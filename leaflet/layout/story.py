@@ -344,12 +344,16 @@ class StoryBuilder:
             )
         ]
         lines = [
-            f"Publisher: {m.organisation}.",
-            f"Published: {long_date(m.published)}. Next review: {long_date(m.next_review)}. Version {m.version}.",
+            text_markup(f"Publisher: {m.organisation}.", self.ctx),
+            text_markup(
+                f"Published: {long_date(m.published)}. Next review: {long_date(m.next_review)}. "
+                f"Version {m.version}.",
+                self.ctx,
+            ),
         ]
-        lines += [v for v in (m.other_formats, m.contact, m.feedback) if v]
+        lines += [inline_markup(v, self.ctx) for v in (m.other_formats, m.contact, m.feedback) if v]
         for line in lines:
-            out.append(self.para(text_markup(line, self.ctx), "body", self.root.add("P")))
+            out.append(self.para(line, "body", self.root.add("P")))
         if m.url:
             out.append(
                 self.para(

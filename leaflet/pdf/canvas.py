@@ -31,7 +31,7 @@ PRINT_FLAG = 4
 
 class LeafletTextObject(PDFTextObject):
     def _textOut(self, text: str, TStar: int = 0) -> None:
-        if TStar and text and not text.endswith(" "):
+        if TStar and not text.endswith(" "):
             text += " "
         super()._textOut(text, TStar)
 
