@@ -18,8 +18,9 @@ from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
 from leaflet.style import Theme, load_theme
 
-#: Page numbers printed in the contents and footer come from the pass before;
-#: two passes settle them, a third is a safety net that is almost never used.
+#: Page numbers printed in the contents and footer come from the pass before:
+#: a draft pass learns them, a final pass prints them, and a third pass is a
+#: safety net for the rare leaflet whose page numbers move the layout.
 MAX_PASSES = 3
 
 #: Set to 1 to build without a structure tree. For measuring what tagging
@@ -35,19 +36,22 @@ class Built:
 
 
 def _render_once(
-    leaflet: Leaflet, theme: Theme, pagination: Pagination, tagged: bool
+    leaflet: Leaflet, theme: Theme, pagination: Pagination, tagged: bool, draft: bool = False
 ) -> tuple[bytes, Pagination]:
+    """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
     fonts = font_set(theme)
     builder = StoryBuilder(leaflet, theme, fonts, pagination)
     story = builder.build()
     m = leaflet.metadata
-    tagging = PdfTagging(builder.root, m.title, m.language, m.published) if tagged else Tagging()
+    tagging = (
+        PdfTagging(builder.root, m.title, m.language, m.published) if tagged and not draft else Tagging()
+    )
     out = BytesIO()
     doc = LeafletDocTemplate(out, leaflet, theme, pagination, **doc_template_options(leaflet.metadata))
 
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
         kwargs["pdfVersion"] = (1, 7)
-        canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, **kwargs)
+        canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, draft=draft, **kwargs)
         canv._doc._timeStamp = fixed_timestamp(leaflet.metadata.published)
         return canv
 
@@ -60,8 +64,8 @@ def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) ->
     if tagged is None:
         tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
     check_coverage(leaflet.texts, font_set(theme))
-    pagination = Pagination()
-    for _ in range(MAX_PASSES):
+    _, pagination = _render_once(leaflet, theme, Pagination(), tagged, draft=True)
+    for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, tagged)
         if seen == pagination:
             break

@@ -281,7 +281,12 @@ class StoryBuilder:
                     keep_under=8 * self.theme.style("reference").leading,
                 )
             )
-        return Stack([heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)], box=self.theme.boxes["panel"])
+        # The back matter starts whole on a page when it can, rather than split.
+        return Stack(
+            [heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)],
+            box=self.theme.boxes["panel"],
+            keep_under=self.frame_height(),
+        )
 
     def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
         parts = [

@@ -45,9 +45,12 @@ class LeafletCanvas(Canvas):
         *args: Any,
         tagging: Tagging,
         place_names: dict[str, str],
+        draft: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # A draft canvas lays pages out to count them, and writes nothing.
+        self.draft = draft
         self.tagging = tagging
         # What each internal destination is called, for the links' /Contents.
         self.place_names = place_names
@@ -82,6 +85,8 @@ class LeafletCanvas(Canvas):
         self.tagging.page_done(self._doc.Pages.pages[-1], number)
 
     def save(self) -> None:
+        if self.draft:
+            return
         self.tagging.finish(self)
         super().save()
 
