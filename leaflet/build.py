@@ -47,7 +47,7 @@ def _render_once(
         PdfTagging(builder.root, m.title, m.language, m.published) if tagged and not draft else Tagging()
     )
     out = BytesIO()
-    doc = LeafletDocTemplate(out, leaflet, theme, pagination, **doc_template_options(leaflet.metadata))
+    doc = LeafletDocTemplate(out, leaflet, theme, fonts, pagination, **doc_template_options(leaflet.metadata))
 
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
         kwargs["pdfVersion"] = (1, 7)

@@ -138,8 +138,10 @@ def check_coverage(texts: Iterable[SourceText], fonts: FontSet) -> None:
     reported: set[tuple[str, Location]] = set()
     for source in texts:
         for i, ch in enumerate(source.text):
+            if fonts.family_for(ch) is not None:
+                continue
             where = source.at(i)
-            if fonts.family_for(ch) is None and (ch, where) not in reported:
+            if (ch, where) not in reported:
                 reported.add((ch, where))
                 fallback = (
                     f"nor do the fallback fonts ({', '.join(fonts.fallback_names)})"

@@ -408,9 +408,9 @@ def _build(r: _Resolver, path: Path) -> Theme:
     if not r.problems:
         _check_legibility(r, theme)
     if r.problems:
-        raise StyleError(
-            sorted(r.problems, key=lambda p: (p.location.file, p.location.line, p.location.column))
-        )
+        # A value inherited by many styles is wrong once, where it is written.
+        unique = list(dict.fromkeys(r.problems))
+        raise StyleError(sorted(unique, key=lambda p: (p.location.file, p.location.line, p.location.column)))
     return theme
 
 
@@ -552,7 +552,8 @@ def _text_styles(
         if size and leading and leading < size:
             r.error(
                 where("leading"),
-                f"styles.{origin.get('leading', 'base')}: leading of {leading:g} pt is less than the size",
+                f"styles.{origin.get('leading', 'base')}: leading {leading_raw} sets lines closer than "
+                "the text size; use at least 1.2 (Clear Print asks for generous leading)",
             )
     return out
 

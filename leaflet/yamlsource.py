@@ -54,22 +54,16 @@ class YamlDocument:
     data: Any
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    #: For scalars written on one line: their text as written in the file,
-    #: quotes and escapes included, so a column inside the value can be exact.
-    single_line: dict[PathKey, tuple[str, str]] = field(default_factory=dict)
+    #: Every text scalar as written in the file (quotes, escapes, line breaks
+    #: and indentation included), so a place inside a value can be exact.
+    scalars: dict[PathKey, ScalarSource] = field(default_factory=dict)
 
     def inside(self, path: PathKey, offset: int) -> Location:
-        """The location of the character at `offset` in the string value at `path`.
-
-        Exact for a value written on one line; for a value folded over several
-        lines, the start of the value.
-        """
-        start = self.at(path)
-        written = self.single_line.get(path)
-        if written is None:
-            return start
-        style, raw = written
-        return Location(start.file, start.line, start.column + source_offset(style, raw, offset))
+        """The location of the character at `offset` in the string value at `path`."""
+        scalar = self.scalars.get(path)
+        if scalar is None:
+            return self.at(path)
+        return Location(self.file, *scalar.position(offset))
 
     def at(self, path: PathKey, *, key: bool = False) -> Location:
         """The location of the value at `path` (or of its key), else of its nearest parent."""
@@ -116,23 +110,54 @@ def _where(node: Node) -> tuple[int, int]:
 
 
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
+#: How far ahead in the written text a value's next character may stand
+#: (past quotes, indentation and the indicator of a block scalar).
+_LOOK_AHEAD = 40
 
 
-def source_offset(style: str, raw: str, offset: int) -> int:
-    """Where, in a scalar as written, the character at `offset` of its value stands."""
-    if style == "'":
-        i, n = 1, 0
-        while n < offset and i < len(raw):
-            i += 2 if raw.startswith("''", i) else 1
-            n += 1
-        return i
-    if style == '"':
-        i, n = 1, 0
-        while n < offset and i < len(raw):
-            i += _ESCAPE_LENGTH.get(raw[i + 1], 2) if raw[i] == "\\" and i + 1 < len(raw) else 1
-            n += 1
-        return i
-    return offset
+@dataclass(frozen=True, slots=True)
+class ScalarSource:
+    """A text value and how it was written: where it starts, its quoting, its raw text."""
+
+    line: int
+    column: int
+    style: str
+    raw: str
+    value: str
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The (line, column) at which the value's character at `offset` was written."""
+        k = self._raw_index(offset)
+        before = self.raw[:k]
+        newline = before.rfind("\n")
+        if newline < 0:
+            return self.line, self.column + k
+        return self.line + before.count("\n"), k - newline
+
+    def _raw_index(self, offset: int) -> int:
+        # Walk value and raw text together: white space in the value may be a
+        # folded line break and indentation in the file, a quote may be doubled,
+        # a character may be written as an escape.
+        raw, j = self.raw, 0
+        for i, ch in enumerate(self.value):
+            if self.style == '"' and raw.startswith("\\", j):
+                k = j
+                step = _ESCAPE_LENGTH.get(raw[j + 1 : j + 2], 2)
+            elif raw.startswith(ch, j):
+                k, step = j, 1
+            elif ch.isspace() and j < len(raw) and raw[j] in " \t\r\n":
+                # A line break and the next line's indentation, folded into one space.
+                k, step = j, 1
+                while k + step < len(raw) and raw[k + step] in " \t\r\n":
+                    step += 1
+            else:
+                found = raw.find(ch, j, j + _LOOK_AHEAD)
+                k = found if found >= 0 else j
+                step = 1
+            if i == offset:
+                return k
+            j = k + step
+        return min(j, len(raw))
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -184,6 +209,14 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 def parse_yaml(text: str, file: str) -> YamlDocument:
+    # YAML reads NEL as a line break; in a leaflet it is a stray control character.
+    nel = text.find("\x85")
+    if nel >= 0:
+        raise YamlProblem(
+            Problem(
+                Location(file, *_position(text, nel)), "the character U+0085 is not allowed in a YAML file"
+            )
+        )
     loader = None
     try:
         loader = _Loader(text)
@@ -214,14 +247,12 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     if root is None:
         return YamlDocument(file, {}, {(): (1, 1)})
     data = _convert(root, (), doc, text)
-    return YamlDocument(file, data, doc.values, doc.keys, doc.single_line)
+    return YamlDocument(file, data, doc.values, doc.keys, doc.scalars)
 
 
 def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
     doc.values[path] = _where(node)
     if isinstance(node, ScalarNode):
-        if node.start_mark.line == node.end_mark.line:
-            doc.single_line[path] = (node.style or "", text[node.start_mark.index : node.end_mark.index])
         kind = _PLAIN_TAGS.get(node.tag)
         if kind is None:
             raise YamlProblem(
@@ -231,6 +262,13 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
                 )
             )
         if kind == "str":
+            doc.scalars[path] = ScalarSource(
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                node.style or "",
+                text[node.start_mark.index : node.end_mark.index],
+                node.value,
+            )
             return node.value
         return _construct_plain(node)
     if isinstance(node, SequenceNode):

@@ -11,6 +11,7 @@ Everything else is literal: `<b>`, `&amp;` or `{{x}}` are printed as typed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -52,8 +53,8 @@ def check_address(url: str) -> str | None:
 
 
 def _fold(text: str) -> str:
-    """Runs of white space (line folding, double spaces) become one space."""
-    return re.sub(r"\s+", " ", text)
+    """Runs of white space (line folding, double spaces) become one space; accents are composed."""
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
 
 
 def parse_inline(

@@ -201,8 +201,9 @@ class _Builder:
         return self.doc.at(path)
 
     def inline(self, text: str, path: PathKey) -> tuple:
+        # Offsets count the value as written; parse_inline composes accents afterwards.
         return parse_inline(
-            unicodedata.normalize("NFC", text),
+            text,
             lambda offset: self.doc.inside(path, offset),
             self.ctx,
             self.problems,
@@ -377,7 +378,7 @@ class _Builder:
             for i, item in enumerate(value):
                 yield from self.texts(item, (*path, i))
         elif isinstance(value, str):
-            yield SourceText(value, self.at(path), self.doc.single_line.get(path))
+            yield SourceText(value, self.at(path), self.doc.scalars.get(path))
 
 
 def load_leaflet(path: str | Path) -> Leaflet:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from leaflet.errors import Location, Problem
-from leaflet.yamlsource import source_offset
+from leaflet.yamlsource import ScalarSource
 
 #: Bidirectional controls can make text read differently from how it is stored.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -17,16 +17,13 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u20
 class SourceText:
     text: str
     location: Location
-    #: (quote style, the value as written) for a value on one line, else None.
-    written: tuple[str, str] | None = None
+    written: ScalarSource | None = None
 
     def at(self, offset: int) -> Location:
         """Where the character at `offset` stands in the file."""
         if self.written is None:
             return self.location
-        style, raw = self.written
-        loc = self.location
-        return Location(loc.file, loc.line, loc.column + source_offset(style, raw, offset))
+        return Location(self.location.file, *self.written.position(offset))
 
 
 def character_problems(texts: Iterable[SourceText]) -> list[Problem]:

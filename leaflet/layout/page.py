@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
-from leaflet.fonts import internal_name
+from leaflet.fonts import FontSet, internal_name
 from leaflet.layout.story import Pagination, long_date
 from leaflet.style import Theme
 
@@ -16,7 +17,7 @@ class LeafletDocTemplate(BaseDocTemplate):
     """One frame per page, a footer drawn as page furniture, and page numbers recorded."""
 
     def __init__(
-        self, target: Any, leaflet: Leaflet, theme: Theme, pagination: Pagination, **kw: Any
+        self, target: Any, leaflet: Leaflet, theme: Theme, fonts: FontSet, pagination: Pagination, **kw: Any
     ) -> None:
         page = theme.page
         super().__init__(
@@ -33,6 +34,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         )
         self.leaflet = leaflet
         self.theme = theme
+        self.fonts = fonts
         self.pagination = pagination
         self.seen = Pagination()
         frame = Frame(
@@ -66,17 +68,32 @@ class LeafletDocTemplate(BaseDocTemplate):
                 canvas.setLineWidth(rule.border)
                 canvas.line(x0, top, x1, top)
             canvas.setFillColorRGB(*st.colour.rgb)
-            font = internal_name(st.font)
-            canvas.setFont(font, st.size)
             y = top - st.leading
-            canvas.drawString(x0, y, f"{m.organisation} · {m.footer_title}")
-            canvas.setFont(internal_name(st.font, bold=True), st.size)
-            canvas.drawRightString(x1, y, f"Page {self.page} of {total}")
-            canvas.setFont(font, st.size)
+            self.draw_line(canvas, x0, y, f"{m.organisation} · {m.footer_title}")
+            self.draw_line(canvas, x1, y, f"Page {self.page} of {total}", bold=True, align_right=True)
             y -= st.leading
-            canvas.drawString(
-                x0,
-                y,
-                f"Published {long_date(m.published)} · Next review {long_date(m.next_review)} · Version {m.version}",
-            )
+            dates = f"Published {long_date(m.published)} · Next review {long_date(m.next_review)} · Version {m.version}"
+            self.draw_line(canvas, x0, y, dates)
             canvas.restoreState()
+
+    def draw_line(
+        self, canvas: Any, x: float, y: float, text: str, bold: bool = False, align_right: bool = False
+    ) -> None:
+        """One line of footer text, each character in a family that has it (the footer repeats metadata)."""
+        size = self.theme.style("footer").size
+        runs: list[tuple[str, str]] = []
+        for ch in text:
+            family = self.fonts.family_for(ch) or self.fonts.text
+            name = family.bold if bold else family.regular
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + ch)
+            else:
+                runs.append((name, ch))
+        if align_right:
+            x -= sum(stringWidth(chunk, name, size) for name, chunk in runs)
+        # One text object for the line, so the line reads as one line of words.
+        tx = canvas.beginText(x, y)
+        for name, chunk in runs:
+            tx.setFont(name, size)
+            tx.textOut(chunk)
+        canvas.drawText(tx)
