@@ -124,6 +124,8 @@ class FontSet:
 
 def font_set(theme: Theme) -> FontSet:
     text = register_family(theme.families[theme.text_font])
+    for family in {st.font for st in theme.styles.values()} - {theme.text_font}:
+        register_family(theme.families[family])
     return FontSet(text, tuple(theme.families[name] for name in theme.fallback_fonts))
 
 

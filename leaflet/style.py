@@ -287,6 +287,9 @@ class _Resolver:
             self.error(path, f"{path[-1]}: expected a length such as 12pt, 4mm or 0.5em, found '{text}'")
             return 0.0
         number, unit = float(m.group(1)), m.group(2)
+        if number < 0:
+            self.error(path, f"{path[-1]}: a length cannot be negative, found '{text}'")
+            return 0.0
         if unit == "em":
             if size is None:
                 self.error(path, f"{path[-1]}: 'em' is allowed only in text styles")
@@ -296,6 +299,11 @@ class _Resolver:
 
     def colour(self, value: Any, path: PathKey) -> Colour:
         colours = self.data.get("colours", {})
+        if value is None or (path[0] == "colours" and value in colours and colours[value] is None):
+            self.error(
+                path, f'{path[-1]}: no colour given; in YAML a # starts a comment, so quote it: "#123a63"'
+            )
+            return Colour("#000000")
         text = str(value).strip()
         if text in colours and isinstance(colours[text], str):
             text = colours[text]
@@ -380,9 +388,10 @@ def _build(r: _Resolver, path: Path) -> Theme:
 
     boxes_raw = d.get("boxes", {})
     boxes = {}
+    r.unknown_keys(boxes_raw, set(REQUIRED_BOXES), ("boxes",))
     for name, raw in boxes_raw.items():
         r.unknown_keys(raw, BOX_KEYS, ("boxes", name))
-        if isinstance(raw, dict):
+        if isinstance(raw, dict) and name in REQUIRED_BOXES:
             boxes[name] = _box(r, raw, ("boxes", name))
     for name in REQUIRED_BOXES:
         if name not in boxes:
@@ -465,6 +474,17 @@ def _text_styles(
         return {}
     for name, entry in raw.items():
         r.unknown_keys(entry, TEXT_KEYS, ("styles", name))
+    # A style the leaflet never uses is a typo unless other styles start from it.
+    parents = {e.get("parent") for e in raw.values() if isinstance(e, dict)}
+    for name in raw:
+        if name not in REQUIRED_STYLES and name not in parents:
+            close = difflib.get_close_matches(str(name), list(REQUIRED_STYLES), n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean '{close[0]}'?"
+                if close
+                else " (nothing uses it, and no style starts from it)"
+            )
+            r.error(("styles", name), f"unknown style '{name}'{hint}", key=True)
 
     chains: dict[str, list[str]] = {}
     for name in raw:
@@ -558,9 +578,31 @@ def _text_styles(
     return out
 
 
+#: The box each style is drawn in; its text must be read against that box's fill.
+DRAWN_IN = {
+    "organisation": "title_band",
+    "title": "title_band",
+    "subtitle": "title_band",
+    "panel_heading": "panel",
+    "toc_entry": "panel",
+    "reference": "panel",
+    "callout_label": "callout",
+    "quote": "callout",
+    "attribution": "callout",
+}
+
+
 def _check_legibility(r: _Resolver, theme: Theme) -> None:
     """Every text/background pair readable, in colour and printed in grey."""
     link = theme.colours["link"]
+    for name, box_name in DRAWN_IN.items():
+        st, fill = theme.styles.get(name), theme.boxes[box_name].fill
+        if st is not None and fill is not None and st.background != fill:
+            r.error(
+                ("styles", name, "background"),
+                f"styles.{name}: background {st.background.hex} is not the fill of boxes.{box_name} "
+                f"({fill.hex}), which this text is drawn on; set background: to the box's colour",
+            )
     for name, st in theme.styles.items():
         need = MIN_BODY_CONTRAST if name in ("base", "body") else MIN_CONTRAST
         pairs = [("text", st.colour)]
@@ -572,7 +614,7 @@ def _check_legibility(r: _Resolver, theme: Theme) -> None:
                 ratio = contrast_ratio(a, b)
                 if ratio < need:
                     r.error(
-                        ("styles", name, "colour"),
+                        ("colours", "link") if what == "link" else ("styles", name, "colour"),
                         f"styles.{name}: {what} colour {fg.hex} on {st.background.hex} has contrast "
                         f"{ratio:.2f}:1{' when printed in grey' if grey else ''}; at least {need:g}:1 is needed",
                     )

@@ -5,9 +5,11 @@ Both content files and style sheets are read here. The result is plain data
 path in the document to its line and column, so that any later stage can say
 `content.yaml:41:7` instead of "somewhere in your file".
 
-Only the YAML an editor needs is accepted: no anchors or aliases (they make
-"billion laughs" documents possible and are never needed in a leaflet), no
-explicit tags, no duplicate keys, and a bounded file size.
+Only the YAML an editor needs is accepted: no aliases (they make "billion
+laughs" documents possible and are never needed in a leaflet; an anchor alone
+is harmless and ignored), no tags beyond YAML's own plain ones (no
+`!!python/...`), no duplicate keys, no control characters, and a bounded file
+size.
 """
 
 from __future__ import annotations

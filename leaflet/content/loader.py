@@ -183,7 +183,8 @@ class _Builder:
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
-        self.anchors: set[str] = set()
+        # The leaflet's own anchors: a section called "References" must not take the panel's.
+        self.anchors: set[str] = {"title", "references", "further-reading", "about-this-leaflet", "contents"}
         refs = doc.data.get("references", [])
         self.ref_numbers: dict[str, int] = {}
         for i, ref in enumerate(refs):

@@ -33,6 +33,7 @@ from leaflet.layout.markup import (
     citation_anchor,
     inline_markup,
     link_markup,
+    printed_address,
     text_markup,
 )
 from leaflet.pdf.tags import StructElem
@@ -109,7 +110,8 @@ class StoryBuilder:
         story.append(self.contents_panel())
         for section in self.leaflet.sections:
             story += self.section(section, self.root)
-        story.append(self.references_panel())
+        if self.leaflet.references:
+            story.append(self.references_panel())
         if self.leaflet.further_reading:
             story += self.further_reading()
         story += self.about()
@@ -134,7 +136,8 @@ class StoryBuilder:
 
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
-        entries.append((REFERENCES_ANCHOR, REFERENCES_HEADING))
+        if self.leaflet.references:
+            entries.append((REFERENCES_ANCHOR, REFERENCES_HEADING))
         if self.leaflet.further_reading:
             entries.append((FURTHER_ANCHOR, FURTHER_HEADING))
         entries.append((ABOUT_ANCHOR, ABOUT_HEADING))
@@ -326,7 +329,9 @@ class StoryBuilder:
             label = LeafParagraph("•", self.pstyle("body", "item"), li.add("Lbl"))
             markup = inline_markup(item.inlines, self.ctx)
             if item.url:
-                markup += " " + link_markup(item.url, text_markup(item.url, self.ctx), self.ctx)
+                markup += " " + link_markup(
+                    item.url, text_markup(printed_address(item.url), self.ctx), self.ctx
+                )
             last = n == len(self.leaflet.further_reading)
             style = self.pstyle("body") if last else self.pstyle("body", "item")
             out.append(
@@ -362,7 +367,7 @@ class StoryBuilder:
         if m.url:
             out.append(
                 self.para(
-                    "Online: " + link_markup(m.url, text_markup(m.url, self.ctx), self.ctx),
+                    "Online: " + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
                     "body",
                     self.root.add("P"),
                 )
