@@ -293,7 +293,7 @@ class StoryBuilder:
 
     def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
         parts = [
-            p for p in (ref.authors, ref.title, ref.journal or ref.publisher, ref.details, ref.date) if p
+            p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p
         ]
         text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
         if ref.doi:
