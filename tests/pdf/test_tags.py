@@ -275,3 +275,61 @@ def test_pdfua_checker_finds_nothing(tagged: tuple[str, BuiltPdf]) -> None:
     report = pdfua.validate(str(pdf.path))
     findings = [f for f in report.findings if str(getattr(f, "severity", "")).lower().endswith("error")]
     assert findings == [], findings
+
+
+def test_every_font_is_embedded_with_a_unicode_map(tagged: tuple[str, BuiltPdf]) -> None:
+    _, pdf = tagged
+    for page in pdf.reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
+            assert "/ToUnicode" in font, font["/BaseFont"]
+
+
+TALL_CALLOUT = """\
+metadata:
+  title: A callout taller than a page
+  slug: tall
+  language: en-GB
+  organisation: Test Org
+  version: "1"
+  published: 2026-01-01
+  next_review: 2027-01-01
+sections:
+  - heading: The box
+    content:
+      - Before the box.
+      - callout:
+          label: Too much to keep on one page
+          quotes:
+{quotes}
+      - After the box.
+references:
+  - id: src
+    title: A source
+"""
+
+
+def test_a_callout_taller_than_a_page_splits_and_stays_one_element(tmp_path: Path) -> None:
+    sentence = "This quotation goes on and on so that the box cannot fit on one page. "
+    quotes = "".join(
+        f"            - text: {sentence * 6}Quote {n} ends here.\n              who: Speaker {n}\n              source: src\n"
+        for n in range(1, 7)
+    )
+    path = tmp_path / "tall.yaml"
+    path.write_text(TALL_CALLOUT.format(quotes=quotes), "utf-8")
+    out = tmp_path / "tall.pdf"
+    build_leaflet(path, "default", out)
+    pdf = BuiltPdf(out, PdfReader(out))
+    marks = marks_of(pdf)
+    for number, page_marks in marks.items():
+        assert page_marks.problems == [], (number, page_marks.problems[:3])
+    divs = _elements(pdf, "Div")
+    assert len(divs) == 1
+    pages = {kid[1] for _, e in divs[0].walk() for kid in e.kids if isinstance(kid, tuple)}
+    assert len(pages) >= 2
+    quotes_read = [" ".join(e.text(marks).split()) for _, e in divs[0].walk() if e.role == "BlockQuote"]
+    assert len(quotes_read) == 6
+    assert all(
+        q.endswith(f"Quote {n} ends here. — Speaker {n} [1]") for n, q in enumerate(quotes_read, start=1)
+    )
