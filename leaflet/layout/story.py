@@ -255,14 +255,7 @@ class StoryBuilder:
     # -- back matter
 
     def references_panel(self) -> Flowable:
-        self.place_names[REFERENCES_ANCHOR] = REFERENCES_HEADING
-        heading = self.para(
-            text_markup(REFERENCES_HEADING, self.ctx),
-            "panel_heading",
-            self.root.add("H2"),
-            anchor=REFERENCES_ANCHOR,
-            outline=(REFERENCES_HEADING, 1),
-        )
+        heading = self.back_heading(REFERENCES_HEADING, REFERENCES_ANCHOR, "panel_heading")
         lst = self.root.add("L")
         items: list[Flowable] = []
         size = self.theme.style("reference").size
@@ -291,10 +284,15 @@ class StoryBuilder:
             keep_under=self.frame_height(),
         )
 
+    def back_heading(self, text: str, anchor: str, style: str = "h2") -> Flowable:
+        """A level-2 heading of the leaflet's own (References, Further reading, About this leaflet)."""
+        self.place_names[anchor] = text
+        return self.para(
+            text_markup(text, self.ctx), style, self.root.add("H2"), anchor=anchor, outline=(text, 1)
+        )
+
     def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
-        parts = [
-            p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p
-        ]
+        parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
         text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
         if ref.doi:
             text += f" DOI: {ref.doi}"
@@ -312,16 +310,7 @@ class StoryBuilder:
         return out
 
     def further_reading(self) -> list[Flowable]:
-        self.place_names[FURTHER_ANCHOR] = FURTHER_HEADING
-        out: list[Flowable] = [
-            self.para(
-                text_markup(FURTHER_HEADING, self.ctx),
-                "h2",
-                self.root.add("H2"),
-                anchor=FURTHER_ANCHOR,
-                outline=(FURTHER_HEADING, 1),
-            )
-        ]
+        out: list[Flowable] = [self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)]
         lst = self.root.add("L")
         size = self.theme.style("body").size
         for n, item in enumerate(self.leaflet.further_reading, start=1):
@@ -343,16 +332,7 @@ class StoryBuilder:
 
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
-        self.place_names[ABOUT_ANCHOR] = ABOUT_HEADING
-        out: list[Flowable] = [
-            self.para(
-                text_markup(ABOUT_HEADING, self.ctx),
-                "h2",
-                self.root.add("H2"),
-                anchor=ABOUT_ANCHOR,
-                outline=(ABOUT_HEADING, 1),
-            )
-        ]
+        out: list[Flowable] = [self.back_heading(ABOUT_HEADING, ABOUT_ANCHOR)]
         lines = [
             text_markup(f"Publisher: {m.organisation}.", self.ctx),
             text_markup(
