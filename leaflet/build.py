@@ -13,6 +13,7 @@ from leaflet.fonts import check_coverage, font_set
 from leaflet.layout.page import LeafletDocTemplate
 from leaflet.layout.story import Pagination, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
+from leaflet.pdf.compact import compact
 from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
@@ -70,7 +71,7 @@ def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) ->
         if seen == pagination:
             break
         pagination = seen
-    return data
+    return compact(data)
 
 
 def default_output(leaflet: Leaflet, folder: Path = Path("output")) -> Path:

@@ -276,23 +276,28 @@ class PdfTagging(Tagging):
                 "S": PDFName(elem.role),
                 "P": refs[id(elem.parent)] if elem.parent is not None else root_ref,
             }
+            first_page = _first_page(elem)
+            if first_page:
+                d["Pg"] = page_ref(first_page)
             kids: list[Any] = []
             for kid in elem.kids:
                 if isinstance(kid, StructElem):
                     if kid.has_content():
                         kids.append(refs[id(kid)])
                 elif isinstance(kid, MarkedContent):
+                    # On the element's own page an MCID is enough; elsewhere it needs its page.
                     kids.append(
-                        PDFDictionary({"Type": PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid})
+                        kid.mcid
+                        if kid.page == first_page
+                        else PDFDictionary(
+                            {"Type": PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid}
+                        )
                     )
                 else:
                     kids.append(
                         PDFDictionary({"Type": PDFName("OBJR"), "Pg": page_ref(kid.page), "Obj": kid.ref})
                     )
-            d["K"] = PDFArray(kids)
-            first_page = _first_page(elem)
-            if first_page:
-                d["Pg"] = page_ref(first_page)
+            d["K"] = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else PDFArray(kids)
             if elem.lang and (elem.parent is None or elem.lang != _inherited_lang(elem.parent)):
                 d["Lang"] = PDFString(elem.lang)
             if elem.alt:
