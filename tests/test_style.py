@@ -98,12 +98,12 @@ def test_another_packaged_family_can_be_named(tmp_path: Path) -> None:
     path = sheet(tmp_path, ("  h2:\n    parent: base\n", "  h2:\n    parent: base\n    font: Noto Sans\n"))
     theme = load_theme(str(path))
     assert theme.style("h2").font == "Noto Sans"
-    from leaflet.build import render_pdf
-    from leaflet.content.loader import load_leaflet
-
     from io import BytesIO
 
     from pypdf import PdfReader
+
+    from leaflet.build import render_pdf
+    from leaflet.content.loader import load_leaflet
 
     pdf = PdfReader(BytesIO(render_pdf(load_leaflet(Path(__file__).parent.parent / "content.yaml"), theme)))
     fonts = {str(f.get_object()["/BaseFont"]) for p in pdf.pages for f in p["/Resources"]["/Font"].values()}
