@@ -1,19 +1,26 @@
-"""The pipeline: content file + style sheet → checked model → laid-out pages → PDF file."""
+"""The pipeline: content file + style sheet → checked model → laid-out pages → PDF files.
+
+`render_pdf` lays one leaflet out with one theme; `build_editions` makes every
+edition asked for and writes each file atomically.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
 from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Leaflet
+from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
 from leaflet.fonts import check_coverage, font_set
-from leaflet.layout.page import LeafletDocTemplate
-from leaflet.layout.story import Pagination, StoryBuilder
+from leaflet.layout.page import LeafletDocTemplate, PageGeometry
+from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
+from leaflet.pdf.impose import impose
 from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
@@ -32,60 +39,163 @@ UNTAGGED_SWITCH = "LEAFLET_UNTAGGED"
 @dataclass(frozen=True)
 class Built:
     path: Path
+    edition: str
     pages: int
     size: int
 
 
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int
+
+
 def _render_once(
-    leaflet: Leaflet, theme: Theme, pagination: Pagination, tagged: bool, draft: bool = False
+    leaflet: Leaflet,
+    theme: Theme,
+    pagination: Pagination,
+    *,
+    tagged: bool,
+    draft: bool,
+    options: LayoutOptions,
+    bleed: float,
+    title: str,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
     fonts = font_set(theme)
-    builder = StoryBuilder(leaflet, theme, fonts, pagination)
+    out = BytesIO()
+    meta = doc_template_options(leaflet.metadata)
+    meta["title"] = title
+    geometry = PageGeometry.for_theme(theme, bleed)
+    doc = LeafletDocTemplate(out, leaflet, theme, fonts, pagination, geometry, **meta)
+    builder = StoryBuilder(leaflet, theme, fonts, pagination, (doc.width, doc.height), options)
     story = builder.build()
     m = leaflet.metadata
-    tagging = (
-        PdfTagging(builder.root, m.title, m.language, m.published) if tagged and not draft else Tagging()
-    )
-    out = BytesIO()
-    doc = LeafletDocTemplate(out, leaflet, theme, fonts, pagination, **doc_template_options(leaflet.metadata))
+    tagging = PdfTagging(builder.root, title, m.language, m.published) if tagged and not draft else Tagging()
 
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
         kwargs["pdfVersion"] = (1, 7)
         canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, draft=draft, **kwargs)
-        canv._doc._timeStamp = fixed_timestamp(leaflet.metadata.published)
+        canv._doc._timeStamp = fixed_timestamp(m.published)
         return canv
 
     doc.build(story, canvasmaker=make_canvas)
     return out.getvalue(), doc.seen
 
 
-def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) -> bytes:
+def render_pdf(
+    leaflet: Leaflet,
+    theme: Theme,
+    *,
+    tagged: bool | None = None,
+    options: LayoutOptions = PLAIN,
+    bleed: float = 0.0,
+    title_suffix: str = "",
+) -> bytes:
     """Lay the leaflet out and return the PDF's bytes (tagged PDF/UA-1 unless told otherwise)."""
+    return _render(
+        leaflet, theme, tagged=tagged, options=options, bleed=bleed, title_suffix=title_suffix
+    ).data
+
+
+def _render(
+    leaflet: Leaflet,
+    theme: Theme,
+    *,
+    tagged: bool | None = None,
+    options: LayoutOptions = PLAIN,
+    bleed: float = 0.0,
+    title_suffix: str = "",
+) -> Rendered:
     if tagged is None:
         tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
     check_coverage(leaflet.texts, font_set(theme))
-    _, pagination = _render_once(leaflet, theme, Pagination(), tagged, draft=True)
+    settings = dict(tagged=tagged, options=options, bleed=bleed, title=leaflet.metadata.title + title_suffix)
+    _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
-        data, seen = _render_once(leaflet, theme, pagination, tagged)
+        data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
         if seen == pagination:
             break
         pagination = seen
-    return compact(data)
+    return Rendered(compact(data), seen.total)
 
 
-def default_output(leaflet: Leaflet, folder: Path = Path("output")) -> Path:
-    return folder / f"{leaflet.metadata.slug}.pdf"
+def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered:
+    """One edition's PDF. A booklet is padded with notes pages to whole sheets, then imposed."""
+    # Tagged unless the edition is a print sheet (or the measuring switch is on).
+    settings = dict(
+        tagged=None if edition.tagged else False, bleed=edition.bleed, title_suffix=edition.title_suffix
+    )
+    if not edition.booklet:
+        return _render(leaflet, theme, options=edition.options, **settings)
+    plain = _render(leaflet, theme, options=edition.options, **settings)
+    padding = -plain.pages % 4
+    padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
+    title = leaflet.metadata.title + edition.title_suffix
+    return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
+
+
+def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:
+    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …"""
+    if output is None:
+        return Path("output") / edition.file_name(leaflet.metadata.slug)
+    if output.suffix.lower() != ".pdf":
+        return output / edition.file_name(leaflet.metadata.slug)
+    return output.with_name(f"{output.stem}{edition.suffix}{output.suffix}")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A content file read and checked, and the editions to make of it."""
+
+    leaflet: Leaflet
+    editions: tuple[Edition, ...]
+
+    def paths(self, output: Path | None) -> list[Path]:
+        return [output_path(self.leaflet, edition, output) for edition in self.editions]
+
+
+def plan(content: Path, editions: Iterable[str] | None = None, style: str | None = None) -> Plan:
+    """Read the content and settle the editions: those asked for, else those the content lists."""
+    leaflet = load_leaflet(content)
+    names = tuple(editions) if editions else leaflet.editions
+    chosen = [with_style(EDITIONS[name], style) for name in names]
+    if any(e.booklet for e in chosen):
+        # The print booklet goes out with its screen twin, the tagged A5 edition.
+        at = next(i for i, e in enumerate(chosen) if e.booklet)
+        chosen.insert(at, A5_SCREEN)
+    return Plan(leaflet, tuple(chosen))
+
+
+def build_editions(
+    content: Path,
+    editions: Iterable[str] | None = None,
+    style: str | None = None,
+    output: Path | None = None,
+) -> list[Built]:
+    """Build the editions asked for (else those the content lists); raise a LeafletError on bad input.
+
+    Every file is written only once all editions have been made, each atomically:
+    a problem in one edition leaves every earlier PDF as it was.
+    """
+    return build_plan(plan(content, editions, style), output)
+
+
+def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
+    """Make and write every edition of a plan."""
+    themes: dict[str, Theme] = {}
+    made: list[tuple[Edition, Rendered]] = []
+    for edition in work.editions:
+        if edition.style not in themes:
+            themes[edition.style] = load_theme(edition.style)
+        made.append((edition, render_edition(work.leaflet, edition, themes[edition.style])))
+    built = []
+    for (edition, rendered), path in zip(made, work.paths(output), strict=True):
+        write_atomically(path, rendered.data)
+        built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
+    return built
 
 
 def build_leaflet(content: Path, style: str = "default", output: Path | None = None) -> Built:
-    """Build one leaflet; raise a LeafletError (and leave any earlier PDF alone) on bad input."""
-    leaflet = load_leaflet(content)
-    theme = load_theme(style)
-    data = render_pdf(leaflet, theme)
-    path = output or default_output(leaflet)
-    write_atomically(path, data)
-    from pypdf import PdfReader
-
-    pages = len(PdfReader(BytesIO(data)).pages)
-    return Built(path, pages, len(data))
+    """Build the standard edition of one leaflet."""
+    return build_editions(content, ["standard"], style, output)[0]

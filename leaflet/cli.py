@@ -1,8 +1,8 @@
-"""The command line: `python make_leaflet.py [build CONTENT [-o OUT] [--style S]]`.
+"""The command line: `python make_leaflet.py [build CONTENT… [options]]`.
 
-The only place that prints or chooses an exit code: 0 built, 2 bad input or
-usage. Errors are one line each, `file:line:col: error: message`, with no
-traceback.
+The only place that prints or chooses an exit code: 0 built (or up to date),
+2 bad input or usage. Errors are one line each, `file:line:col: error: message`,
+with no traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from leaflet import __version__
 from leaflet.errors import LeafletError
@@ -19,6 +20,7 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 DEFAULT_CONTENT = Path("content.yaml")
+EDITION_NAMES = ("standard", "large-print", "booklet", "press", "all")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,44 +34,138 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="leaflet",
         description="Publish patient-information leaflets, written as YAML, as accessible PDFs. "
-        "With no command, builds content.yaml with the default style into output/.",
+        "With no command, builds content.yaml (the editions it lists) into output/.",
     )
     parser.add_argument("--version", action="version", version=f"leaflet {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    build = commands.add_parser("build", help="build a leaflet PDF from a content file")
-    build.add_argument("content", type=Path, help="the content file (YAML)")
+    build = commands.add_parser(
+        "build",
+        help="build leaflet PDFs from content files",
+        description="Build each content file (or every *.yaml in each folder) into its editions. "
+        "A leaflet whose inputs have not changed since it was built is skipped.",
+    )
+    build.add_argument("content", type=Path, nargs="+", help="content files (YAML) or folders of them")
     build.add_argument(
-        "-o", "--output", type=Path, help="where to write the PDF (default: output/<slug>.pdf)"
+        "-o",
+        "--output",
+        type=Path,
+        help="where to write: a .pdf file name for one leaflet (other editions beside it, "
+        "OUT-large-print.pdf, …) or a folder (default: output/)",
     )
     build.add_argument(
         "--style",
-        default="default",
-        help="a style sheet: a name from styles/ (default: %(default)s) or a path to a .yaml file",
+        help="the style sheet of the standard and press editions: a name from styles/ or a path "
+        "to a .yaml file (default: default)",
     )
+    build.add_argument(
+        "--edition",
+        action="append",
+        metavar="NAME",
+        help=f"an edition to build ({', '.join(EDITION_NAMES)}); repeat it or give several "
+        "separated by commas (default: the editions the content file lists, else standard)",
+    )
+    build.add_argument(
+        "-j", "--jobs", type=int, default=1, help="build this many leaflets at once (default: 1)"
+    )
+    build.add_argument("--force", action="store_true", help="build even the leaflets that are up to date")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.command is None:
-        args = _parser().parse_args(["build", str(DEFAULT_CONTENT)])
-    return _build(args.content, args.output, args.style)
-
-
-def _build(content: Path, output: Path | None, style: str) -> int:
-    from leaflet.build import build_leaflet
+        args = parser.parse_args(["build", str(DEFAULT_CONTENT)])
+    from leaflet import editions
 
     try:
-        built = build_leaflet(content, style, output)
+        chosen = editions.resolve(args.edition or [])
+    except KeyError as exc:
+        parser.error(f"unknown edition {exc.args[0]!r} (choose from {', '.join(EDITION_NAMES)})")
+    if args.jobs < 1:
+        parser.error("--jobs must be 1 or more")
+    return _build(args.content, chosen, args.style, args.output, args.jobs, args.force)
+
+
+def _build(
+    inputs: list[Path],
+    editions: tuple[str, ...],
+    style: str | None,
+    output: Path | None,
+    jobs: int,
+    force: bool,
+) -> int:
+    from leaflet import batch
+
+    try:
+        contents = batch.expand(inputs)
+        if len(contents) > 1 and output is not None and output.suffix.lower() == ".pdf":
+            raise LeafletError.usage("-o names one PDF, but there are several leaflets: give a folder")
     except LeafletError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(exc.problems)
         return EXIT_BAD_INPUT
+    progress = Progress(sys.stderr, quiet=len(contents) == 1)
+    try:
+        outcomes = batch.run(contents, editions, style, output, force, jobs, progress.report)
     except KeyboardInterrupt:
-        print("leaflet: interrupted; no file was changed", file=sys.stderr)
+        print("leaflet: interrupted; every PDF is either whole or as it was", file=sys.stderr)
         return 130
-    print(built.path)
-    return EXIT_OK
+    progress.finish(outcomes)
+    return EXIT_BAD_INPUT if any(o.status == "failed" for o in outcomes) else EXIT_OK
+
+
+def _print_problems(problems: Sequence[object]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+class Progress:
+    """done/total and the file just finished, on one line when the terminal allows; a summary at the end."""
+
+    def __init__(self, stream: TextIO, quiet: bool) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.live = stream.isatty()
+
+    def report(self, done: int, total: int, outcome: object) -> None:
+        from leaflet.batch import Outcome
+
+        assert isinstance(outcome, Outcome)
+        for path in outcome.paths:
+            print(path)  # the files made (or up to date), one per line, for scripts
+        if outcome.status == "failed":
+            if self.live:
+                self.stream.write("\r\x1b[K")
+            _print_problems(outcome.problems)
+        if self.quiet:
+            if outcome.status == "skipped":
+                print(f"up to date: {outcome.content} (use --force to build it again)", file=self.stream)
+            return
+        line = f"[{done}/{total}] {outcome.status}: {outcome.content}"
+        if self.live:
+            self.stream.write("\r\x1b[K" + line)
+            self.stream.flush()
+        else:
+            print(line, file=self.stream)
+
+    def finish(self, outcomes: list[object]) -> None:
+        from leaflet.batch import Outcome
+
+        if self.live and not self.quiet:
+            self.stream.write("\n")
+        failed = [o for o in outcomes if isinstance(o, Outcome) and o.status == "failed"]
+        if self.quiet:
+            return
+        counts = {
+            s: sum(1 for o in outcomes if getattr(o, "status", "") == s)
+            for s in ("built", "skipped", "failed")
+        }
+        print(
+            f"{counts['built']} built, {counts['skipped']} up to date, {counts['failed']} failed",
+            file=self.stream,
+        )
+        for outcome in failed:
+            print(f"  failed: {outcome.content}", file=self.stream)
 
 
 if __name__ == "__main__":

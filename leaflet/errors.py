@@ -64,6 +64,10 @@ class LeafletError(Exception):
         self.problems: tuple[Problem, ...] = (problems,) if isinstance(problems, Problem) else tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    @classmethod
+    def usage(cls, message: str) -> UsageError:
+        return UsageError(Problem(Location("leaflet"), message))
+
 
 class ContentError(LeafletError):
     """The content file cannot be read or does not follow the format."""

@@ -969,7 +969,7 @@ def test_content_path_is_a_folder(run: Runner, tmp_path: Path) -> None:
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
     result = run.build(folder)
-    assert_one_bare_problem(result, "folder.yaml", "folder")
+    assert_one_bare_problem(result, "folder.yaml", "a folder with no content files")
 
 
 def test_output_whose_parent_is_a_file(run: Runner, tmp_path: Path) -> None:
@@ -980,11 +980,11 @@ def test_output_whose_parent_is_a_file(run: Runner, tmp_path: Path) -> None:
     assert blocker.read_text() == "not a folder"
 
 
-def test_output_that_is_a_folder(run: Runner, tmp_path: Path) -> None:
-    folder = tmp_path / "pdfs"
+def test_output_pdf_name_that_is_a_folder(run: Runner, tmp_path: Path) -> None:
+    folder = tmp_path / "taken.pdf"
     folder.mkdir()
     result = run.build(MINIMAL, out=folder)
-    assert_one_bare_problem(result, "pdfs", "is a folder")
+    assert_one_bare_problem(result, "taken.pdf", "is a folder")
     assert list(folder.iterdir()) == []
 
 

@@ -42,7 +42,18 @@ from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
 SCHEMA_FILE = "schema.json"
 
 #: Keys whose values are codes, addresses or dates checked by the schema, not printed words.
-_NOT_PRINTED = {"id", "slug", "language", "lang", "source", "published", "next_review", "url", "doi"}
+_NOT_PRINTED = {
+    "id",
+    "slug",
+    "language",
+    "lang",
+    "source",
+    "published",
+    "next_review",
+    "url",
+    "doi",
+    "editions",
+}
 
 
 @cache
@@ -144,6 +155,12 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
         if present:
             return [(path, False, f"a block holds one of {', '.join(kinds)}, not {' and '.join(present)}")]
         return [(path, False, f"expected a block with one of {', '.join(kinds)}")]
+    if v == "enum":
+        choices = [str(c) for c in err.validator_value]
+        hint = did_you_mean(str(inst), choices) or f"; expected one of {', '.join(choices)}"
+        return [(path, False, f"unknown value '{inst}'{hint}")]
+    if v == "uniqueItems":
+        return [(path, False, "lists the same thing twice")]
     if v == "pattern":
         return [(path, False, f"expected {_pattern_words(sch, path)}, found {_found(inst)}")]
     if v in ("minItems", "minLength"):
@@ -367,6 +384,7 @@ class _Builder:
             references=tuple(self.reference(r, i) for i, r in enumerate(d["references"])),
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
+            editions=tuple(d.get("editions", ["standard"])),
         )
 
     def texts(self, value: Any, path: PathKey) -> Iterator[SourceText]:

@@ -201,6 +201,8 @@ class Leaflet:
     source: str
     #: Every string of the file that will be printed, for checks of its characters.
     texts: tuple[SourceText, ...] = ()
+    #: The editions built when none is named.
+    editions: tuple[str, ...] = ("standard",)
 
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:

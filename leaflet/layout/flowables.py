@@ -201,11 +201,12 @@ class TitleBand(Stack):
             return
         canv = self.canv
         x0, y0 = canv.absolutePosition(0, 0)
-        page_w, page_h = canv._pagesize
+        left, _, right, top = canv.trim_box
+        bleed = canv.bleed  # a press edition runs the band past the trim, into the bleed
         with canv.tagging.artifact(canv):
             canv.saveState()
             canv.setFillColorRGB(*box.fill.rgb)
-            canv.rect(-x0, 0, page_w, page_h - y0, stroke=0, fill=1)
+            canv.rect(left - bleed - x0, 0, right - left + 2 * bleed, top + bleed - y0, stroke=0, fill=1)
             canv.restoreState()
 
 
@@ -277,3 +278,83 @@ class Decoration(Flowable):
     def draw(self) -> None:
         with self.canv.tagging.artifact(self.canv):
             self.paint(self.canv)
+
+
+class QrCode(Flowable):
+    """A QR code drawn module by module with ReportLab's encoder, tagged as a Figure.
+
+    ReportLab's QR widget is drawn through its graphics renderer, which sets
+    Helvetica as it starts; drawing the modules here keeps the PDF free of
+    unembedded fonts.
+    """
+
+    QUIET_ZONE = 4  # modules of white around the code, as the standard asks
+
+    def __init__(self, value: str, size: float, elem: StructElem | None) -> None:
+        super().__init__()
+        from reportlab.graphics.barcode import qrencoder
+
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(value)
+        code.make()
+        count = code.getModuleCount()
+        self.dark = [[code.isDark(r, c) for c in range(count)] for r in range(count)]
+        self.size = size
+        self.elem = elem
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = self.height = self.size
+        return self.size, self.size
+
+    def draw(self) -> None:
+        canv = self.canv
+        count = len(self.dark)
+        module = self.size / (count + 2 * self.QUIET_ZONE)
+        with canv.tagging.figure(canv, self.elem, (0, 0, self.size, self.size)):
+            canv.saveState()
+            canv.setFillColorRGB(0, 0, 0)
+            for r, row in enumerate(self.dark):
+                y = self.size - (self.QUIET_ZONE + r + 1) * module
+                c = 0
+                while c < count:
+                    if not row[c]:
+                        c += 1
+                        continue
+                    start = c
+                    while c < count and row[c]:
+                        c += 1
+                    # One rectangle per run of dark modules keeps the page small.
+                    canv.rect(
+                        (self.QUIET_ZONE + start) * module, y, (c - start) * module, module, stroke=0, fill=1
+                    )
+            canv.restoreState()
+
+
+class RuledLines(Flowable):
+    """Ruled lines to the foot of the page, for the reader's own notes (decoration)."""
+
+    def __init__(self, spacing: float, theme: Any) -> None:
+        super().__init__()
+        self.spacing = spacing
+        self.colour = theme.boxes["panel"].border_colour
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = max(self.spacing, availHeight - 1)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return [self] if availHeight >= self.spacing else []
+
+    def draw(self) -> None:
+        canv = self.canv
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            if self.colour is not None:
+                canv.setStrokeColorRGB(*self.colour.rgb)
+            canv.setLineWidth(0.6)
+            y = self.height - self.spacing
+            while y >= 0:
+                canv.line(0, y, self.width, y)
+                y -= self.spacing
+            canv.restoreState()

@@ -1,9 +1,11 @@
-"""Pages: the document template, its single frame, and the footer on every page."""
+"""Pages: their geometry (trim, bleed, crop marks), the single frame, and the footer on every page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -12,31 +14,87 @@ from leaflet.fonts import FontSet, internal_name
 from leaflet.layout.story import Pagination, long_date
 from leaflet.style import Theme
 
+#: Crop marks stand this far out from the trim, so they never reach the bleed.
+MARK_GAP = 4 * mm
+MARK_LENGTH = 6 * mm
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """The trimmed page, and what a printer needs around it."""
+
+    trim_width: float
+    trim_height: float
+    bleed: float = 0.0  # backgrounds run this far past the trim
+    slug: float = 0.0  # from the edge of the sheet to the trim: room for bleed and crop marks
+
+    @classmethod
+    def for_theme(cls, theme: Theme, bleed: float = 0.0) -> PageGeometry:
+        slug = bleed + MARK_GAP + MARK_LENGTH if bleed else 0.0
+        return cls(theme.page.width, theme.page.height, bleed, slug)
+
+    @property
+    def media(self) -> tuple[float, float]:
+        return self.trim_width + 2 * self.slug, self.trim_height + 2 * self.slug
+
+    @property
+    def trim_box(self) -> tuple[float, float, float, float]:
+        return self.slug, self.slug, self.slug + self.trim_width, self.slug + self.trim_height
+
+    @property
+    def bleed_box(self) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = self.trim_box
+        b = self.bleed
+        return x0 - b, y0 - b, x1 + b, y1 + b
+
+
+@dataclass(frozen=True)
+class FooterLine:
+    left: str
+    right: str = ""
+
 
 class LeafletDocTemplate(BaseDocTemplate):
     """One frame per page, a footer drawn as page furniture, and page numbers recorded."""
 
     def __init__(
-        self, target: Any, leaflet: Leaflet, theme: Theme, fonts: FontSet, pagination: Pagination, **kw: Any
+        self,
+        target: Any,
+        leaflet: Leaflet,
+        theme: Theme,
+        fonts: FontSet,
+        pagination: Pagination,
+        geometry: PageGeometry | None = None,
+        **kw: Any,
     ) -> None:
         page = theme.page
-        super().__init__(
-            target,
-            pagesize=(page.width, page.height),
-            leftMargin=page.margin_left,
-            rightMargin=page.margin_right,
-            topMargin=page.margin_top,
-            bottomMargin=page.margin_bottom,
-            initialFontName=internal_name(theme.text_font),
-            initialFontSize=theme.style("body").size,
-            initialLeading=theme.style("body").leading,
-            **kw,
-        )
+        geo = geometry or PageGeometry.for_theme(theme)
         self.leaflet = leaflet
         self.theme = theme
         self.fonts = fonts
         self.pagination = pagination
+        self.geometry = geo
         self.seen = Pagination()
+        self.footer_width = page.width - page.margin_left - page.margin_right
+        # The footer grows a line when large print makes it too wide; the text
+        # area stops above it, whatever the sheet's bottom margin says.
+        footer = self.theme.style("footer")
+        widest = self.footer_lines(888, 888)
+        needed = footer.size * 1.2 + len(widest) * footer.leading + footer.size
+        boxes = {"trimBox": geo.trim_box, "bleedBox": geo.bleed_box} if geo.bleed else {}
+        super().__init__(
+            target,
+            pagesize=geo.media,
+            leftMargin=geo.slug + page.margin_left,
+            rightMargin=geo.slug + page.margin_right,
+            topMargin=geo.slug + page.margin_top,
+            bottomMargin=geo.slug + max(page.margin_bottom, needed),
+            initialFontName=internal_name(theme.text_font),
+            initialFontSize=theme.style("body").size,
+            initialLeading=theme.style("body").leading,
+            **boxes,
+            **kw,
+        )
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -48,16 +106,53 @@ class LeafletDocTemplate(BaseDocTemplate):
             bottomPadding=0,
             id="text",
         )
-        self.addPageTemplates([PageTemplate("page", [frame], onPageEnd=self.draw_footer)])
+        self.addPageTemplates([PageTemplate("page", [frame], onPageEnd=self.draw_page_furniture)])
+
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        # Flowables that paint to the page's edges (the title band) need to know where they are.
+        self.canv.trim_box = self.geometry.trim_box
+        self.canv.bleed = self.geometry.bleed
 
     def afterPage(self) -> None:
         self.seen.total = self.page
         self.seen.pages = self.canv.anchor_pages
 
-    def draw_footer(self, canvas: Any, doc: Any) -> None:
-        theme, m = self.theme, self.leaflet.metadata
-        st = theme.style("footer")
-        rule = theme.boxes["footer_rule"]
+    # -- the footer
+
+    def text_width(self, text: str, bold: bool = False) -> float:
+        size = self.theme.style("footer").size
+        return sum(stringWidth(chunk, name, size) for name, chunk in self.runs(text, bold))
+
+    def footer_lines(self, page: int, total: int) -> list[FooterLine]:
+        m = self.leaflet.metadata
+        who = f"{m.organisation} · {m.footer_title}"
+        number = f"Page {page} of {total}"
+        gap = self.theme.style("footer").size
+        lines: list[FooterLine] = []
+        if self.text_width(who) + gap + self.text_width(number, bold=True) <= self.footer_width:
+            lines.append(FooterLine(who, number))
+        else:
+            lines += [FooterLine("", number), FooterLine(who)]
+        parts = [
+            f"Published {long_date(m.published)}",
+            f"Next review {long_date(m.next_review)}",
+            f"Version {m.version}",
+        ]
+        current = parts[0]
+        for part in parts[1:]:
+            candidate = f"{current} · {part}"
+            if self.text_width(candidate) <= self.footer_width:
+                current = candidate
+            else:
+                lines.append(FooterLine(current))
+                current = part
+        lines.append(FooterLine(current))
+        return lines
+
+    def draw_page_furniture(self, canvas: Any, doc: Any) -> None:
+        st = self.theme.style("footer")
+        rule = self.theme.boxes["footer_rule"]
         x0, x1 = self.leftMargin, self.leftMargin + self.width
         top = self.bottomMargin - st.size * 1.2
         total = self.pagination.total or self.page
@@ -68,19 +163,33 @@ class LeafletDocTemplate(BaseDocTemplate):
                 canvas.setLineWidth(rule.border)
                 canvas.line(x0, top, x1, top)
             canvas.setFillColorRGB(*st.colour.rgb)
-            y = top - st.leading
-            self.draw_line(canvas, x0, y, f"{m.organisation} · {m.footer_title}")
-            self.draw_line(canvas, x1, y, f"Page {self.page} of {total}", bold=True, align_right=True)
-            y -= st.leading
-            dates = f"Published {long_date(m.published)} · Next review {long_date(m.next_review)} · Version {m.version}"
-            self.draw_line(canvas, x0, y, dates)
+            y = top
+            for line in self.footer_lines(self.page, total):
+                y -= st.leading
+                if line.left:
+                    self.draw_line(canvas, x0, y, line.left)
+                if line.right:
+                    self.draw_line(canvas, x1, y, line.right, bold=True, align_right=True)
+            canvas.restoreState()
+        if self.geometry.bleed:
+            self.draw_crop_marks(canvas)
+
+    def draw_crop_marks(self, canvas: Any) -> None:
+        x0, y0, x1, y1 = self.geometry.trim_box
+        out = self.geometry.bleed + MARK_GAP
+        with canvas.tagging.artifact(canvas, "Layout"):
+            canvas.saveState()
+            # Registration black: the marks print on every plate.
+            canvas.setStrokeColorCMYK(1, 1, 1, 1)
+            canvas.setLineWidth(0.25)
+            for x, sx in ((x0, -1), (x1, 1)):
+                for y, sy in ((y0, -1), (y1, 1)):
+                    canvas.line(x + sx * out, y, x + sx * (out + MARK_LENGTH), y)
+                    canvas.line(x, y + sy * out, x, y + sy * (out + MARK_LENGTH))
             canvas.restoreState()
 
-    def draw_line(
-        self, canvas: Any, x: float, y: float, text: str, bold: bool = False, align_right: bool = False
-    ) -> None:
-        """One line of footer text, each character in a family that has it (the footer repeats metadata)."""
-        size = self.theme.style("footer").size
+    def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
+        """The text cut into runs, each in a font that has its characters (the footer repeats metadata)."""
         runs: list[tuple[str, str]] = []
         for ch in text:
             family = self.fonts.family_for(ch) or self.fonts.text
@@ -89,6 +198,13 @@ class LeafletDocTemplate(BaseDocTemplate):
                 runs[-1] = (name, runs[-1][1] + ch)
             else:
                 runs.append((name, ch))
+        return runs
+
+    def draw_line(
+        self, canvas: Any, x: float, y: float, text: str, bold: bool = False, align_right: bool = False
+    ) -> None:
+        size = self.theme.style("footer").size
+        runs = self.runs(text, bold)
         if align_right:
             x -= sum(stringWidth(chunk, name, size) for name, chunk in runs)
         # One text object for the line, so the line reads as one line of words.

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.platypus import Flowable
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet.content.model import (
@@ -26,7 +27,15 @@ from leaflet.content.model import (
     Section,
 )
 from leaflet.fonts import FontSet, internal_name
-from leaflet.layout.flowables import LabelledItem, LeafParagraph, Row, Stack, TitleBand
+from leaflet.layout.flowables import (
+    LabelledItem,
+    LeafParagraph,
+    QrCode,
+    Row,
+    RuledLines,
+    Stack,
+    TitleBand,
+)
 from leaflet.layout.markup import (
     MarkupContext,
     broken_address,
@@ -50,6 +59,22 @@ REFERENCES_ANCHOR = "references"
 FURTHER_ANCHOR = "further-reading"
 
 
+@dataclass(frozen=True)
+class LayoutOptions:
+    """What an edition adds to or changes in the leaflet's pages."""
+
+    #: A QR code to the online leaflet, with its address (printed editions).
+    qr: bool = False
+    #: Pages for notes at the end, so a booklet's pages make whole sheets.
+    notes_pages: int = 0
+    #: A line in the title band saying what this file is for (the print version).
+    print_note: str | None = None
+
+
+#: The leaflet as it is, with nothing added for an edition.
+PLAIN = LayoutOptions()
+
+
 @dataclass
 class Pagination:
     """What one pass learnt about page numbers, for the next pass to print."""
@@ -63,11 +88,21 @@ def long_date(d: date) -> str:
 
 
 class StoryBuilder:
-    def __init__(self, leaflet: Leaflet, theme: Theme, fonts: FontSet, pagination: Pagination) -> None:
+    def __init__(
+        self,
+        leaflet: Leaflet,
+        theme: Theme,
+        fonts: FontSet,
+        pagination: Pagination,
+        frame: tuple[float, float],
+        options: LayoutOptions = PLAIN,
+    ) -> None:
         self.leaflet = leaflet
         self.theme = theme
         self.fonts = fonts
         self.pagination = pagination
+        self.frame = frame
+        self.options = options
         self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
         self.root = StructElem("Document", lang=leaflet.metadata.language)
         self._styles: dict[tuple[str, str], ParagraphStyle] = {}
@@ -115,6 +150,8 @@ class StoryBuilder:
         if self.leaflet.further_reading:
             story += self.further_reading()
         story += self.about()
+        for _ in range(self.options.notes_pages):
+            story += self.notes_page()
         return story
 
     def title_band(self) -> Flowable:
@@ -132,6 +169,10 @@ class StoryBuilder:
         self.place_names["title"] = m.title
         if m.subtitle:
             children.append(self.para(text_markup(m.subtitle, self.ctx), "subtitle", self.root.add("P")))
+        if self.options.print_note:
+            children.append(
+                self.para(text_markup(self.options.print_note, self.ctx), "subtitle", self.root.add("P"))
+            )
         return TitleBand(children, box=self.theme.boxes["title_band"])
 
     def toc_entries(self) -> list[tuple[str, str]]:
@@ -160,7 +201,8 @@ class StoryBuilder:
                     right_width=self.theme.style("toc_entry").size * 2.2,
                 )
             )
-        return Stack(rows, box=self.theme.boxes["panel"])
+        # Whole on one page when it fits: a contents list split over a page break reads badly.
+        return Stack(rows, box=self.theme.boxes["panel"], keep_under=self.frame_height())
 
     # -- sections and blocks
 
@@ -304,7 +346,10 @@ class StoryBuilder:
             markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
             out.append(
                 LeafParagraph(
-                    link_markup(ref.link_url, markup, self.ctx), self.pstyle("reference"), body.add("P")
+                    link_markup(ref.link_url, markup, self.ctx),
+                    self.pstyle("reference"),
+                    # Read aloud or copied, the address is one address, whatever its line breaks.
+                    body.add("P", actual_text=ref.link_url),
                 )
             )
         return out
@@ -344,7 +389,9 @@ class StoryBuilder:
         lines += [inline_markup(v, self.ctx) for v in (m.other_formats, m.contact, m.feedback) if v]
         for line in lines:
             out.append(self.para(line, "body", self.root.add("P")))
-        if m.url:
+        if m.url and self.options.qr:
+            out.append(self.qr_block(m.url))
+        elif m.url:
             out.append(
                 self.para(
                     "Online: " + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
@@ -355,12 +402,30 @@ class StoryBuilder:
         return out
 
     def frame_width(self) -> float:
-        p = self.theme.page
-        return p.width - p.margin_left - p.margin_right
+        return self.frame[0]
 
     def frame_height(self) -> float:
-        p = self.theme.page
-        return p.height - p.margin_top - p.margin_bottom
+        return self.frame[1]
+
+    def qr_block(self, url: str) -> Flowable:
+        """A QR code to the online leaflet, and its address beside it for those without a camera."""
+        size = 30 * mm
+        figure = self.root.add("Figure", alt=f"QR code: scan it to open this leaflet online at {url}")
+        words = self.para(
+            "Read this leaflet online: "
+            + link_markup(url, text_markup(printed_address(url), self.ctx), self.ctx),
+            "body",
+            self.root.add("P"),
+        )
+        return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
+
+    def notes_page(self) -> list[Flowable]:
+        """A page for the reader's own notes: questions to ask at the next appointment."""
+        heading = self.para(text_markup("Notes", self.ctx), "h2", self.root.add("H2"))
+        prompt = self.para(
+            text_markup("Questions to ask at my next appointment:", self.ctx), "body", self.root.add("P")
+        )
+        return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
 class QuoteMarkStack(Stack):

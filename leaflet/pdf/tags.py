@@ -50,6 +50,8 @@ class StructElem:
     alt: str | None = None
     actual_text: str | None = None
     title: str | None = None
+    #: For a Figure: where it stands on its page (x0, y0, x1, y1), set when drawn.
+    bbox: tuple[float, float, float, float] | None = None
     kids: list[Any] = field(default_factory=list)
 
     def add(self, role: str, **attrs: Any) -> StructElem:
@@ -94,6 +96,13 @@ class Tagging:
 
     @contextmanager
     def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
+        yield
+
+    @contextmanager
+    def figure(
+        self, canvas: Any, elem: StructElem | None, box: tuple[float, float, float, float]
+    ) -> Iterator[None]:
+        """Painting that is one picture (a QR code), with its box in the current coordinates."""
         yield
 
     def text_object(self, canvas: Any, tx: Any) -> None:
@@ -172,6 +181,23 @@ class PdfTagging(Tagging):
             self._artifact_depth -= 1
             if outer:
                 canvas._code.append("EMC")
+
+    @contextmanager
+    def figure(
+        self, canvas: Any, elem: StructElem | None, box: tuple[float, float, float, float]
+    ) -> Iterator[None]:
+        if elem is None or self.in_artifact:
+            yield
+            return
+        x0, y0 = canvas.absolutePosition(box[0], box[1])
+        x1, y1 = canvas.absolutePosition(box[2], box[3])
+        elem.bbox = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+        mcid = self._mcid(canvas.getPageNumber(), elem)
+        canvas._code.append(f"/Figure <</MCID {mcid}>> BDC")
+        try:
+            yield
+        finally:
+            canvas._code.append("EMC")
 
     @property
     def in_artifact(self) -> bool:
@@ -302,6 +328,8 @@ class PdfTagging(Tagging):
                 d["Lang"] = PDFString(elem.lang)
             if elem.alt:
                 d["Alt"] = PDFString(elem.alt)
+            if elem.bbox:
+                d["A"] = PDFDictionary({"O": PDFName("Layout"), "BBox": PDFArray(list(elem.bbox))})
             if elem.actual_text:
                 d["ActualText"] = PDFString(elem.actual_text)
             if elem.title:

@@ -1,0 +1,178 @@
+"""Many leaflets at once: parallel processes, progress, and skipping what is up to date.
+
+A leaflet is rebuilt only when something it is built from has changed: its
+content file, the style sheets of its editions (with the sheets they extend),
+the fonts, or the tool itself. What each PDF was built from is recorded in a
+small file beside it (`.<name>.pdf.built`), written after the PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from leaflet import __version__
+from leaflet.errors import LeafletError, Location, Problem, UsageError
+
+CONTENT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one content file, in a form that crosses process boundaries."""
+
+    content: str
+    status: str  # "built", "skipped" or "failed"
+    paths: tuple[str, ...] = ()
+    problems: tuple[str, ...] = field(default=())
+
+
+def expand(inputs: Iterable[Path]) -> list[Path]:
+    """Content files named, and those found in folders named (recursively), in a stable order."""
+    found: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            inside = sorted(
+                p
+                for p in item.rglob("*")
+                if p.suffix in CONTENT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(item).parts)
+            )
+            if not inside:
+                raise UsageError(
+                    Problem(Location.of_file(item), "a folder with no content files (*.yaml) in it")
+                )
+            found += inside
+        else:
+            found.append(item)
+    return list(dict.fromkeys(found))
+
+
+@cache
+def _tool_fingerprint() -> str:
+    """The tool's version and its own code, so a changed layout rule rebuilds everything."""
+    import reportlab
+
+    h = hashlib.sha256(f"{__version__} reportlab {reportlab.Version}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json"):
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _sheet_chain(style: str) -> list[Path]:
+    from leaflet.style import find_sheet
+    from leaflet.yamlsource import YamlProblem, read_yaml
+
+    chain, path = [], find_sheet(style)
+    while path.exists() and path not in chain:
+        chain.append(path)
+        try:
+            data = read_yaml(path).data
+        except YamlProblem:
+            break  # the build itself reports what is wrong with the sheet
+        parent = data.get("extends") if isinstance(data, dict) else None
+        if not parent:
+            break
+        path = path.parent / f"{parent}.yaml"
+    return chain
+
+
+def _font_files() -> list[Path]:
+    import fontpkg_atkinson_hyperlegible
+    import fontpkg_noto_sans
+
+    return [
+        p for pkg in (fontpkg_atkinson_hyperlegible, fontpkg_noto_sans) for p in Path(pkg.ROOT).rglob("*.ttf")
+    ]
+
+
+def fingerprint(content: Path, editions: tuple[str, ...], styles: Iterable[str]) -> str:
+    """What a leaflet's PDFs are built from, as one hash."""
+    h = hashlib.sha256(_tool_fingerprint().encode())
+    h.update(" ".join(editions).encode())
+    h.update(content.read_bytes())
+    for style in sorted(set(styles)):
+        for sheet in _sheet_chain(style):
+            h.update(sheet.read_bytes())
+    for font in _font_files():
+        stat = font.stat()
+        h.update(f"{font.name} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def _record(pdf: Path) -> Path:
+    return pdf.with_name(f".{pdf.name}.built")
+
+
+def up_to_date(paths: list[Path], print_: str) -> bool:
+    for pdf in paths:
+        try:
+            if not pdf.exists() or json.loads(_record(pdf).read_text("utf-8")).get("from") != print_:
+                return False
+        except (OSError, ValueError):
+            return False
+    return True
+
+
+def build_one(
+    content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
+) -> Outcome:
+    """Build one content file's editions, or skip them when nothing has changed. Never raises."""
+    from leaflet.build import build_plan, plan
+
+    try:
+        work = plan(content, editions, style)
+        paths = work.paths(output)
+        print_ = fingerprint(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
+        if not force and up_to_date(paths, print_):
+            return Outcome(str(content), "skipped", tuple(map(str, paths)))
+        built = build_plan(work, output)
+        for item in built:
+            _record(item.path).write_text(json.dumps({"from": print_}), "utf-8")
+        return Outcome(str(content), "built", tuple(str(b.path) for b in built))
+    except LeafletError as exc:
+        return Outcome(str(content), "failed", problems=tuple(str(p) for p in exc.problems))
+    except OSError as exc:
+        return Outcome(str(content), "failed", problems=(f"{content}: error: {exc.strerror or exc}",))
+    except Exception as exc:  # a bug must not stop the other leaflets of a batch
+        return Outcome(
+            str(content),
+            "failed",
+            problems=(f"{content}: error: internal error ({type(exc).__name__}: {exc})",),
+        )
+
+
+def run(
+    contents: list[Path],
+    editions: tuple[str, ...],
+    style: str | None,
+    output: Path | None,
+    force: bool,
+    jobs: int,
+    report: Callable[[int, int, Outcome], None],
+) -> list[Outcome]:
+    """Build every content file; one bad file never stops the others."""
+    outcomes: list[Outcome] = []
+    total = len(contents)
+    if jobs <= 1 or total == 1:
+        for content in contents:
+            outcome = build_one(content, editions, style, output, force)
+            outcomes.append(outcome)
+            report(len(outcomes), total, outcome)
+        return outcomes
+    with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+        futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents]
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes.append(outcome)
+            report(len(outcomes), total, outcome)
+    order = {str(c): i for i, c in enumerate(contents)}
+    return sorted(outcomes, key=lambda o: order[o.content])

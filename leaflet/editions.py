@@ -1,0 +1,78 @@
+"""Editions: one content file, several PDFs, each for a way the leaflet reaches a reader.
+
+standard     A4, for email and office printers; links clickable, addresses printed
+large-print  A4 reflowed at 18 pt (never an enlarged copy), after RNIB Clear Print
+booklet      A5 pages padded with notes pages to whole sheets and imposed two-up on
+             A4 landscape for saddle stitching (print version, untagged), written
+             beside the readable, tagged A5 edition (`-a5`) for screens
+press        A4 with 3 mm bleed, crop marks, TrimBox and BleedBox, for a printing firm
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from reportlab.lib.units import mm
+
+from leaflet.layout.story import PLAIN, LayoutOptions
+
+#: What the print version of a booklet says about itself, on its cover and in its title.
+BOOKLET_NOTE = "Print version: an A5 booklet. Print both sides, flip on the short edge, fold and staple."
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    style: str
+    suffix: str
+    options: LayoutOptions = PLAIN
+    bleed: float = 0.0
+    #: Pad to a multiple of this many pages and impose as a saddle-stitched booklet.
+    booklet: bool = False
+    title_suffix: str = ""
+    tagged: bool = True
+
+    def file_name(self, slug: str) -> str:
+        return f"{slug}{self.suffix}.pdf"
+
+
+EDITIONS: dict[str, Edition] = {
+    "standard": Edition("standard", "default", ""),
+    "large-print": Edition("large-print", "large-print", "-large-print", LayoutOptions(qr=True)),
+    "booklet": Edition(
+        "booklet",
+        "booklet",
+        "-booklet",
+        LayoutOptions(qr=True, print_note=BOOKLET_NOTE),
+        booklet=True,
+        title_suffix=" (print version: A5 booklet)",
+        tagged=False,
+    ),
+    "press": Edition("press", "default", "-press", LayoutOptions(qr=True), bleed=3 * mm),
+}
+
+#: Written beside the booklet: the same A5 pages, readable on a screen, tagged.
+A5_SCREEN = Edition("a5", "booklet", "-a5", LayoutOptions(qr=True))
+
+ALL = tuple(EDITIONS)
+
+
+def resolve(names: list[str]) -> tuple[str, ...]:
+    """Edition names in a stable order; 'all' means every edition. Unknown names raise KeyError."""
+    wanted: list[str] = []
+    for raw in names:
+        for name in filter(None, (n.strip() for n in raw.split(","))):
+            if name == "all":
+                wanted.extend(ALL)
+            elif name in EDITIONS:
+                wanted.append(name)
+            else:
+                raise KeyError(name)
+    return tuple(n for n in ALL if n in wanted)
+
+
+def with_style(edition: Edition, style: str | None) -> Edition:
+    """The standard and press editions take the style the user chose; the others have their own sheet."""
+    if style and edition.name in ("standard", "press"):
+        return replace(edition, style=style)
+    return edition

@@ -1,0 +1,51 @@
+"""Booklet imposition: A5 pages two-up on A4 landscape sheets, in saddle-stitch order.
+
+Print the sheets double-sided, flipping on the short edge, fold the stack in
+half and staple along the fold: the pages come out in reading order.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+A4_LANDSCAPE = (841.8898, 595.2756)
+
+
+def saddle_order(pages: int) -> list[tuple[int, int]]:
+    """For each side of each sheet, in printing order, the (left, right) page numbers (1-based).
+
+    The outer sheet carries the last and first pages on its front and the
+    second and second-to-last on its back; each sheet inside steps two pages in.
+    """
+    if pages <= 0 or pages % 4:
+        raise ValueError(f"a saddle-stitched booklet needs a multiple of four pages, not {pages}")
+    sides = []
+    for sheet in range(pages // 4):
+        sides.append((pages - 2 * sheet, 1 + 2 * sheet))
+        sides.append((2 + 2 * sheet, pages - 1 - 2 * sheet))
+    return sides
+
+
+def impose(a5_pdf: bytes, title: str) -> bytes:
+    """The A5 pages of `a5_pdf` imposed for saddle stitching, as a new (untagged) PDF."""
+    reader = PdfReader(BytesIO(a5_pdf))
+    sheet_w, sheet_h = A4_LANDSCAPE
+    writer = PdfWriter()
+    for left, right in saddle_order(len(reader.pages)):
+        side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
+        for slot, number in enumerate((left, right)):
+            page = reader.pages[number - 1]
+            w, h = float(page.mediabox.width), float(page.mediabox.height)
+            # A5 is a hair under half of A4: centre the pair on the sheet.
+            x = (sheet_w - 2 * w) / 2 + slot * w
+            y = (sheet_h - h) / 2
+            side.merge_transformed_page(page, Transformation().translate(x, y), expand=False)
+        writer.add_page(side)
+    info = reader.metadata or {}
+    writer.add_metadata({**{k: v for k, v in info.items() if isinstance(v, str)}, "/Title": title})
+    writer.compress_identical_objects()
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,116 @@
+"""Many leaflets at once: parallel builds, one bad file stopping nothing, skipping what is up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leaflet.cli import main
+
+LEAFLET = """\
+metadata:
+  title: Leaflet number {n}
+  slug: leaflet-{n}
+  language: en-GB
+  organisation: Test Org
+  version: "1"
+  published: 2026-01-01
+  next_review: 2027-01-01
+sections:
+  - heading: Section {n}
+    content:
+      - Words of leaflet {n}.
+references: []
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    src = tmp_path / "leaflets"
+    (src / "more").mkdir(parents=True)
+    (src / "one.yaml").write_text(LEAFLET.format(n=1), "utf-8")
+    (src / "more" / "two.yaml").write_text(LEAFLET.format(n=2), "utf-8")
+    (src / "bad.yaml").write_text(LEAFLET.format(n=3).replace("slug: leaflet-3", "slug: Leaflet 3"), "utf-8")
+    (src / ".hidden").mkdir()
+    (src / ".hidden" / "ignored.yaml").write_text("not: a leaflet", "utf-8")
+    return src
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], list[str]]:
+    rc = main(["build", *args])
+    out, err = capsys.readouterr()
+    return rc, out.splitlines(), err.splitlines()
+
+
+def test_one_bad_file_stops_nothing_and_fails_the_run(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    rc, printed, errors = run(capsys, str(folder), "-o", str(out), "--jobs", "2")
+    assert rc == 2
+    assert sorted(Path(p).name for p in printed) == ["leaflet-1.pdf", "leaflet-2.pdf"]
+    assert (out / "leaflet-1.pdf").stat().st_size > 1000 and (out / "leaflet-2.pdf").exists()
+    assert any(
+        e.endswith(
+            "bad.yaml:3:9: error: metadata.slug: expected lower-case letters, digits and "
+            "single hyphens, such as nice-2012, found text 'Leaflet 3'"
+        )
+        for e in errors
+    ), errors
+    assert sum(e.startswith("[") and "/3] " in e for e in errors) == 3  # progress: done/total and the file
+    assert "2 built, 0 up to date, 1 failed" in errors
+    assert any(e.strip() == f"failed: {folder / 'bad.yaml'}" for e in errors)
+
+
+def test_unchanged_leaflets_are_skipped_until_forced_or_changed(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "bad.yaml").unlink()
+    out = tmp_path / "out"
+    assert run(capsys, str(folder), "-o", str(out))[0] == 0
+    first = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    rc, _, errors = run(capsys, str(folder), "-o", str(out), "--jobs", "2")
+    assert rc == 0 and "0 built, 2 up to date, 0 failed" in errors
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == first
+
+    (folder / "one.yaml").write_text(LEAFLET.format(n=1).replace("Words of", "New words of"), "utf-8")
+    rc, _, errors = run(capsys, str(folder), "-o", str(out))
+    assert "1 built, 1 up to date, 0 failed" in errors
+    assert (out / "leaflet-2.pdf").stat().st_mtime_ns == first["leaflet-2.pdf"]
+
+    rc, _, errors = run(capsys, str(folder), "-o", str(out), "--force")
+    assert "2 built, 0 up to date, 0 failed" in errors
+
+
+def test_a_changed_style_sheet_rebuilds(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from leaflet.style import STYLES_DIR
+
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text((STYLES_DIR / "default.yaml").read_text("utf-8"), "utf-8")
+    one = folder / "one.yaml"
+    out = tmp_path / "one.pdf"
+    assert run(capsys, str(one), "-o", str(out), "--style", str(sheet))[0] == 0
+    _, _, errors = run(capsys, str(one), "-o", str(out), "--style", str(sheet))
+    assert any(e.startswith("up to date:") for e in errors)
+    sheet.write_text(sheet.read_text("utf-8").replace("size: 13pt", "size: 14pt"), "utf-8")
+    _, printed, errors = run(capsys, str(one), "-o", str(out), "--style", str(sheet))
+    assert printed == [str(out)] and not errors
+
+
+def test_several_leaflets_need_a_folder_not_a_file_name(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc, _, errors = run(capsys, str(folder / "one.yaml"), str(folder / "more" / "two.yaml"), "-o", "x.pdf")
+    assert rc == 2 and errors == [
+        "leaflet: error: -o names one PDF, but there are several leaflets: give a folder"
+    ]
+
+
+def test_unknown_edition_is_a_usage_error(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["build", str(folder / "one.yaml"), "--edition", "poster"])
+    assert info.value.code == 2
+    assert "unknown edition 'poster'" in capsys.readouterr().err
