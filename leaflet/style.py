@@ -95,6 +95,8 @@ REQUIRED_COLOURS = ("link",)
 
 MIN_CONTRAST = 4.5
 MIN_BODY_CONTRAST = 7.0
+#: Box edges against the page: WCAG 1.4.11, contrast of graphical objects.
+MIN_EDGE_CONTRAST = 3.0
 
 
 # ---------------------------------------------------------------- the result
@@ -603,6 +605,23 @@ def _check_legibility(r: _Resolver, theme: Theme) -> None:
                 f"styles.{name}: background {st.background.hex} is not the fill of boxes.{box_name} "
                 f"({fill.hex}), which this text is drawn on; set background: to the box's colour",
             )
+    page = theme.colours.get("page", Colour("#ffffff"))
+    for name, box in theme.boxes.items():
+        for what, colour in (("border_colour", box.border_colour), ("bar_colour", box.bar_colour)):
+            if colour is None or not (box.border if what == "border_colour" else box.bar):
+                continue
+            for grey in (False, True):
+                ratio = (
+                    contrast_ratio(to_grey(colour), to_grey(page)) if grey else contrast_ratio(colour, page)
+                )
+                if ratio < MIN_EDGE_CONTRAST:
+                    r.error(
+                        ("boxes", name, what),
+                        f"boxes.{name}: {what} {colour.hex} on the page ({page.hex}) has contrast {ratio:.2f}:1"
+                        f"{' when printed in grey' if grey else ''}; at least {MIN_EDGE_CONTRAST:g}:1 keeps the box "
+                        "a box on a black-and-white printer",
+                    )
+                    break
     for name, st in theme.styles.items():
         need = MIN_BODY_CONTRAST if name in ("base", "body") else MIN_CONTRAST
         pairs = [("text", st.colour)]
