@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +31,10 @@ class Outcome:
     status: str  # "built", "skipped" or "failed"
     paths: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    #: What `check` finds, shown but never failing the build: warnings and errors one a line,
+    #: plain-language advice as a count.
+    findings: tuple[str, ...] = ()
+    advice: int = 0
 
 
 def expand(inputs: Iterable[Path]) -> list[Path]:
@@ -126,7 +131,9 @@ def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.build import build_plan, plan
+    from leaflet.build import build_plan, laid_out, plan
+    from leaflet.checks import project_settings, run_checks
+    from leaflet.errors import Severity
 
     try:
         work = plan(content, editions, style)
@@ -137,7 +144,18 @@ def build_one(
         built = build_plan(work, output)
         for item in built:
             _record(item.path).write_text(json.dumps({"from": print_}), "utf-8")
-        return Outcome(str(content), "built", tuple(str(b.path) for b in built))
+        findings = run_checks(
+            work.leaflet,
+            today=date.today(),
+            project=project_settings(content),
+            pdfs=laid_out(built),
+            style=style or "default",
+        )
+        shown = tuple(str(f) for f in findings if f.severity != Severity.ADVICE)
+        advice = sum(1 for f in findings if f.severity == Severity.ADVICE)
+        return Outcome(
+            str(content), "built", tuple(str(b.path) for b in built), findings=shown, advice=advice
+        )
     except LeafletError as exc:
         return Outcome(str(content), "failed", problems=tuple(str(p) for p in exc.problems))
     except OSError as exc:

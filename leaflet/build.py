@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from io import BytesIO
 from pathlib import Path
 
@@ -42,6 +42,8 @@ class Built:
     edition: str
     pages: int
     size: int
+    data: bytes = field(default=b"", repr=False)
+    large_print: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,14 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
     built = []
     for (edition, rendered), path in zip(made, work.paths(output), strict=True):
         write_atomically(path, rendered.data)
-        built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
+        large = themes[edition.style].large_print
+        built.append(Built(path, edition.name, rendered.pages, len(rendered.data), rendered.data, large))
     return built
+
+
+def laid_out(built: list[Built]) -> dict[str, tuple[bytes, bool]]:
+    """The readable editions' PDFs, for the checks that measure pages (the imposed booklet repeats the A5)."""
+    return {b.edition: (b.data, b.large_print) for b in built if b.edition != "booklet"}
 
 
 def build_leaflet(content: Path, style: str = "default", output: Path | None = None) -> Built:

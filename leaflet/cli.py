@@ -8,8 +8,10 @@ with no traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -17,6 +19,7 @@ from leaflet import __version__
 from leaflet.errors import LeafletError
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 DEFAULT_CONTENT = Path("content.yaml")
@@ -68,14 +71,52 @@ def _parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=1, help="build this many leaflets at once (default: 1)"
     )
     build.add_argument("--force", action="store_true", help="build even the leaflets that are up to date")
+
+    check = commands.add_parser(
+        "check",
+        help="check leaflets against the patient-information standards",
+        description="Read each leaflet as a second editor would: trust (dates, publisher, contacts), plain "
+        "language (advice), links, structure, and legibility measured on the laid-out pages. Exit status "
+        "1 when there is an error (or a warning, with --strict). Rules are listed in docs/checks.md.",
+    )
+    check.add_argument(
+        "content", type=Path, nargs="*", default=[DEFAULT_CONTENT], help="content files or folders"
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text", help="how to print findings")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--today",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="check as on this date (default: today)",
+    )
     return parser
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date as YYYY-MM-DD: {text!r}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`leaflet check | head`): stop quietly, as command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["build", str(DEFAULT_CONTENT)])
+    if args.command == "check":
+        return _check(args.content, args.format, args.strict, args.today or date.today())
     from leaflet import editions
 
     try:
@@ -114,6 +155,61 @@ def _build(
     return EXIT_BAD_INPUT if any(o.status == "failed" for o in outcomes) else EXIT_OK
 
 
+def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
+    import json
+
+    from leaflet import batch
+    from leaflet.build import plan, render_edition
+    from leaflet.checks import project_settings, run_checks
+    from leaflet.editions import A5_SCREEN
+    from leaflet.errors import Severity
+    from leaflet.style import load_theme
+
+    findings = []
+    try:
+        for content in batch.expand(inputs):
+            work = plan(content)
+            made = {}
+            for edition in work.editions:
+                if edition.booklet:
+                    continue  # its pages are the A5 edition's, measured there
+                theme = load_theme(edition.style)
+                made[edition.name] = (render_edition(work.leaflet, edition, theme).data, theme.large_print)
+            if A5_SCREEN in work.editions and "a5" not in made:
+                made["a5"] = (
+                    render_edition(work.leaflet, A5_SCREEN, load_theme(A5_SCREEN.style)).data,
+                    False,
+                )
+            findings += run_checks(work.leaflet, today=today, project=project_settings(content), pdfs=made)
+    except LeafletError as exc:
+        _print_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    if fmt == "json":
+        rows = [
+            {
+                "file": f.location.file,
+                "line": f.location.line,
+                "column": f.location.column,
+                "level": f.severity.value,
+                "message": f.message,
+                "rule": f.rule,
+            }
+            for f in findings
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            print(finding)
+        counts = {level: sum(1 for f in findings if f.severity == level) for level in Severity}
+        print(
+            f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+            f"{counts[Severity.ADVICE]} pieces of advice",
+            file=sys.stderr,
+        )
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK
+
+
 def _print_problems(problems: Sequence[object]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -133,6 +229,14 @@ class Progress:
         assert isinstance(outcome, Outcome)
         for path in outcome.paths:
             print(path)  # the files made (or up to date), one per line, for scripts
+        for finding in outcome.findings:
+            print(finding, file=self.stream)
+        if outcome.advice:
+            print(
+                f"{outcome.content}: {outcome.advice} pieces of plain-language advice: "
+                f"`leaflet check {outcome.content}` lists them",
+                file=self.stream,
+            )
         if outcome.status == "failed":
             if self.live:
                 self.stream.write("\r\x1b[K")

@@ -41,6 +41,8 @@ def display_path(path: str | Path) -> str:
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    #: Guidance for the editor, never a verdict (reading-age formulas, say).
+    ADVICE = "advice"
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,6 +218,14 @@ class _Builder:
     def at(self, path: PathKey) -> Location:
         return self.doc.at(path)
 
+    def written(self, path: PathKey) -> SourceText | None:
+        value = self.doc.data
+        for part in path:
+            value = value[part]
+        return (
+            SourceText(value, self.at(path), self.doc.scalars.get(path)) if isinstance(value, str) else None
+        )
+
     def inline(self, text: str, path: PathKey) -> tuple:
         # Offsets count the value as written; parse_inline composes accents afterwards.
         return parse_inline(
@@ -264,6 +272,7 @@ class _Builder:
             location=self.at(base),
             keywords=tuple(_tidy(k) for k in m.get("keywords", [])),
             url=m.get("url"),
+            places=tuple((k, self.at((*base, k))) for k in m),
             **opt,
         )
 
@@ -272,10 +281,15 @@ class _Builder:
         for i, item in enumerate(raw):
             p = (*path, i)
             if isinstance(item, str):
-                out.append(Paragraph(self.inline(item, p), self.at(p)))
+                out.append(Paragraph(self.inline(item, p), self.at(p), source=self.written(p)))
             elif "paragraph" in item:
                 out.append(
-                    Paragraph(self.inline(item["paragraph"], (*p, "paragraph")), self.at(p), item.get("lang"))
+                    Paragraph(
+                        self.inline(item["paragraph"], (*p, "paragraph")),
+                        self.at(p),
+                        item.get("lang"),
+                        self.written((*p, "paragraph")),
+                    )
                 )
             elif "bullets" in item or "numbered" in item:
                 out.append(self.list_block(item, p))
@@ -290,14 +304,22 @@ class _Builder:
         for i, raw in enumerate(holder[key]):
             p = (*path, key, i)
             if isinstance(raw, str):
-                items.append(ListItem(self.inline(raw, p), self.at(p)))
+                items.append(ListItem(self.inline(raw, p), self.at(p), source=self.written(p)))
                 continue
             sub = self.list_block(raw, p) if ("bullets" in raw or "numbered" in raw) else None
             if "bullets" in raw and "numbered" in raw:
                 self.problems.append(
                     Problem(self.at(p), f"{dotted(p)}: an item holds one nested list, not two")
                 )
-            items.append(ListItem(self.inline(raw["text"], (*p, "text")), self.at(p), sub, raw.get("lang")))
+            items.append(
+                ListItem(
+                    self.inline(raw["text"], (*p, "text")),
+                    self.at(p),
+                    sub,
+                    raw.get("lang"),
+                    self.written((*p, "text")),
+                )
+            )
         return ListBlock(ordered, tuple(items), self.at((*path, key)))
 
     def callout(self, raw: dict[str, Any], path: PathKey) -> Callout:
@@ -321,6 +343,7 @@ class _Builder:
                     source=Citation(q["source"], number, self.at((*p, "source"))),
                     location=self.at(p),
                     lang=q.get("lang"),
+                    written=self.written((*p, "text")),
                 )
             )
         return Callout(_tidy(raw["label"]), tuple(quotes), self.at(path))
@@ -371,8 +394,10 @@ class _Builder:
     def further(self, raw: Any, i: int) -> FurtherReading:
         p: PathKey = ("further_reading", i)
         if isinstance(raw, str):
-            return FurtherReading(self.inline(raw, p), self.at(p))
-        return FurtherReading(self.inline(raw["text"], (*p, "text")), self.at(p), raw.get("url"))
+            return FurtherReading(self.inline(raw, p), self.at(p), source=self.written(p))
+        return FurtherReading(
+            self.inline(raw["text"], (*p, "text")), self.at(p), raw.get("url"), self.written((*p, "text"))
+        )
 
     def build(self) -> Leaflet:
         d = self.doc.data
@@ -385,6 +410,8 @@ class _Builder:
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
             editions=tuple(d.get("editions", ["standard"])),
+            check_settings=tuple(d.get("checks", {}).items()),
+            check_places=tuple((k, self.doc.at(("checks", k), key=True)) for k in d.get("checks", {})),
         )
 
     def texts(self, value: Any, path: PathKey) -> Iterator[SourceText]:

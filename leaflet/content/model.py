@@ -73,6 +73,8 @@ class Paragraph:
     inlines: tuple[Inline, ...]
     location: Location
     lang: str | None = None
+    #: The text as written, to point at any place in it (a long sentence, say).
+    source: SourceText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class ListItem:
     location: Location
     sublist: ListBlock | None = None
     lang: str | None = None
+    source: SourceText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class Quote:
     source: Citation
     location: Location
     lang: str | None = None
+    written: SourceText | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,7 @@ class FurtherReading:
     inlines: tuple[Inline, ...]
     location: Location
     url: str | None = None
+    source: SourceText | None = None
 
 
 # ---------------------------------------------------------------- the whole
@@ -185,10 +190,15 @@ class Metadata:
     contact: tuple[Inline, ...] | None = None
     feedback: tuple[Inline, ...] | None = None
     other_formats: tuple[Inline, ...] | None = None
+    #: Where each key's value is written, for problems about one of them.
+    places: tuple[tuple[str, Location], ...] = ()
 
     @property
     def footer_title(self) -> str:
         return self.short_title or self.title
+
+    def place(self, key: str) -> Location:
+        return dict(self.places).get(key, self.location)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +213,9 @@ class Leaflet:
     texts: tuple[SourceText, ...] = ()
     #: The editions built when none is named.
     editions: tuple[str, ...] = ("standard",)
+    #: Rule settings for `check` given in the file (rule id → off, on or settings).
+    check_settings: tuple[tuple[str, object], ...] = ()
+    check_places: tuple[tuple[str, Location], ...] = ()
 
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:

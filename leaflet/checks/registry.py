@@ -1,0 +1,53 @@
+"""The rules a leaflet is checked against: each with an id, a level, a reason and a source.
+
+Rules are small functions registered here with what an editor may change about
+them (thresholds); `docs/checks.md` is the readable list of the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from leaflet.content.model import Leaflet
+from leaflet.errors import Location, Problem, Severity
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What every rule may look at."""
+
+    leaflet: Leaflet
+    today: date
+    #: Laid-out editions, for the rules that measure pages: name → (PDF bytes, large print?).
+    pdfs: dict[str, tuple[bytes, bool]] = field(default_factory=dict)
+    style_source: str = ""
+
+
+Finder = Callable[[CheckContext, dict[str, Any]], Iterator[tuple[Location, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Severity
+    summary: str
+    params: dict[str, Any]
+    find: Finder
+
+    def run(self, ctx: CheckContext, params: dict[str, Any]) -> Iterator[Problem]:
+        for where, message in self.find(ctx, {**self.params, **params}):
+            yield Problem(where, message, self.level, self.id)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, level: Severity, summary: str, **params: Any) -> Callable[[Finder], Finder]:
+    def register(find: Finder) -> Finder:
+        RULES[id] = Rule(id, level, summary, params, find)
+        return find
+
+    return register

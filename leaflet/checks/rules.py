@@ -1,0 +1,374 @@
+"""The rules. Each yields (where, message); its id, level and thresholds are in its decorator.
+
+Sources (see docs/checks.md): PIF TICK criteria and the NHS standard for
+creating health content (trust), the NHS service manual and CDC "Simply Put"
+(plain language), WCAG 2.2 and RNIB Clear Print (links and legibility),
+PDF/UA-1 and the Matterhorn Protocol (structure).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from leaflet.checks.registry import CheckContext, rule
+from leaflet.checks.text import all_passages, links, sections_with_passages, sentences, words
+from leaflet.content.model import Text, plain_text
+from leaflet.errors import Location, Severity
+
+Found = Iterator[tuple[Location, str]]
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+# ---------------------------------------------------------------- trust
+
+
+@rule("trust/review-date-passed", Severity.ERROR, "the next review date has passed")
+def review_passed(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    m = ctx.leaflet.metadata
+    if m.next_review < ctx.today:
+        yield (
+            m.place("next_review"),
+            (
+                f"the review date {m.next_review.isoformat()} has passed: review the leaflet before it is printed "
+                "or sent again"
+            ),
+        )
+
+
+@rule("trust/review-date-near", Severity.WARNING, "the next review date is near", months=3)
+def review_near(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    m = ctx.leaflet.metadata
+    if ctx.today <= m.next_review and _months_before(m.next_review, int(params["months"])) <= ctx.today:
+        yield (
+            m.place("next_review"),
+            (
+                f"the review date {m.next_review.isoformat()} is less than {params['months']} months away: "
+                "plan the review"
+            ),
+        )
+
+
+@rule("trust/review-period", Severity.WARNING, "the review period is too long", years=3)
+def review_period(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    m = ctx.leaflet.metadata
+    years = int(params["years"])
+    limit = m.published.replace(year=m.published.year + years, day=min(m.published.day, 28))
+    if m.next_review > limit:
+        yield (
+            m.place("next_review"),
+            (
+                f"the next review is more than {years} years after publication ({m.published.isoformat()}); "
+                f"health information should be reviewed at least every {years} years"
+            ),
+        )
+
+
+def _missing(ctx: CheckContext, key: str, what: str) -> Found:
+    m = ctx.leaflet.metadata
+    if getattr(m, key) is None:
+        yield m.location, f"no {key} in metadata: {what}"
+
+
+@rule("trust/contact", Severity.WARNING, "no contact details")
+def contact(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    yield from _missing(ctx, "contact", "say how readers can contact the publisher")
+
+
+@rule("trust/feedback", Severity.WARNING, "no way to give feedback")
+def feedback(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    yield from _missing(ctx, "feedback", "say how readers can give feedback on the leaflet")
+
+
+@rule("trust/other-formats", Severity.WARNING, "no statement about other formats")
+def other_formats(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    yield from _missing(
+        ctx,
+        "other_formats",
+        "say that the leaflet comes in other formats (large print, audio, Easy Read) and how to ask",
+    )
+
+
+@rule("trust/quoted-guidance-referenced", Severity.ERROR, "guidance quoted without a reference")
+def quoted_guidance(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    known = {r.id for r in ctx.leaflet.references}
+    for section in ctx.leaflet.all_sections():
+        for block in section.blocks:
+            for quote in getattr(block, "quotes", ()):
+                if quote.source.reference_id not in known:
+                    yield quote.location, f"the quotation from {quote.who} names no reference"
+
+
+# ---------------------------------------------------------------- plain language
+
+
+@rule(
+    "plain/reading-age",
+    Severity.ADVICE,
+    "a section reads above the target reading age",
+    target=11,
+)
+def reading_age(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    import textstat
+
+    textstat.set_lang("en_GB")
+    target = float(params["target"])
+    for heading, where, passages in sections_with_passages(ctx.leaflet):
+        text = " ".join(p.text for p in passages)
+        if len(words(text)) < 30:
+            continue  # formulas mean nothing on a few words
+        # A UK reading age is about a US school grade plus five years.
+        smog = textstat.smog_index(text) + 5
+        fk = textstat.flesch_kincaid_grade(text) + 5
+        if max(smog, fk) > target:
+            yield (
+                where,
+                (
+                    f"'{heading}' reads at about age {smog:.0f} by SMOG and {fk:.0f} by Flesch–Kincaid "
+                    f"(target {target:g}): shorter sentences and everyday words may help (formulas are a guide, "
+                    "not a verdict)"
+                ),
+            )
+
+
+@rule("plain/long-sentence", Severity.ADVICE, "a sentence is longer than advised", max_words=20)
+def long_sentences(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    limit = int(params["max_words"])
+    for passage in all_passages(ctx.leaflet):
+        for sentence in sentences(passage.text):
+            count = len(words(sentence))
+            if count > limit:
+                start = " ".join(sentence.split()[:6])
+                yield (
+                    passage.locate(sentence),
+                    f"a sentence of {count} words (advice: at most {limit}): “{start} …”",
+                )
+
+
+# ---------------------------------------------------------------- links and paper
+
+VAGUE_LINK_TEXT = (
+    "click here",
+    "here",
+    "read more",
+    "more",
+    "find out more",
+    "this page",
+    "this link",
+    "link",
+)
+WEB_ONLY = re.compile(
+    r"\b(back to top|scroll (?:down|up)|click(?: here)?|tap here|on this page)\b", re.IGNORECASE
+)
+
+
+@rule("links/vague-text", Severity.WARNING, "link text that means nothing out of context")
+def vague_links(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    for passage in all_passages(ctx.leaflet):
+        for link in links(passage.inlines):
+            label = "".join(c.text for c in link.children if isinstance(c, Text)).strip().rstrip(".").lower()
+            if label in VAGUE_LINK_TEXT:
+                yield (
+                    link.location,
+                    f"link text “{label}” means nothing out of context: say where the link goes",
+                )
+
+
+@rule("links/web-only", Severity.WARNING, "words that make sense only on a web page")
+def web_only(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    for passage in all_passages(ctx.leaflet):
+        for match in WEB_ONLY.finditer(passage.text):
+            yield (
+                passage.locate(passage.text[match.start() :]),
+                (f"“{match.group(0)}” makes no sense on paper: describe the place or give its address"),
+            )
+
+
+@rule("links/no-address", Severity.WARNING, "a pointer to more reading that gives no address")
+def no_address(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    for item in ctx.leaflet.further_reading:
+        has_link = any(True for _ in links(item.inlines))
+        if item.url is None and not has_link:
+            text = plain_text(item.inlines)
+            yield (
+                item.location,
+                f"“{text[:50]}” gives no address: a reader of the printed leaflet cannot follow it",
+            )
+
+
+# ---------------------------------------------------------------- structure
+
+
+@rule("structure/skipped-heading", Severity.ERROR, "a heading level is skipped")
+def skipped_heading(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    level = 1
+    for section in ctx.leaflet.all_sections():
+        if section.level > level + 1:
+            yield (
+                section.location,
+                f"heading '{section.heading}' is level {section.level} after level {level}",
+            )
+        level = section.level
+
+
+@rule("structure/empty-section", Severity.WARNING, "a section with nothing in it")
+def empty_section(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    for section in ctx.leaflet.all_sections():
+        if not section.blocks and not section.subsections:
+            yield section.location, f"section '{section.heading}' has no content"
+
+
+@rule("structure/duplicate-heading", Severity.WARNING, "two headings with the same words")
+def duplicate_heading(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    seen: dict[str, Location] = {}
+    for section in ctx.leaflet.all_sections():
+        key = section.heading.casefold()
+        if key in seen:
+            yield (
+                section.location,
+                (
+                    f"heading '{section.heading}' is used twice (first at line {seen[key].line}): "
+                    "the contents list and bookmarks cannot tell them apart"
+                ),
+            )
+        else:
+            seen[key] = section.location
+
+
+# ---------------------------------------------------------------- legibility, on the laid-out pages
+
+
+def _page_fonts(data: bytes) -> Iterator[tuple[int, str, float, list[Any]]]:
+    """(page, operator, font size, operands) for the text operators of every page."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(BytesIO(data))
+    for number, page in enumerate(reader.pages, start=1):
+        fonts = {
+            name: str(f.get_object()["/BaseFont"]) for name, f in page["/Resources"].get("/Font", {}).items()
+        }
+        size, font = 0.0, ""
+        in_artifact = 0
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"BDC" and str(operands[0]) == "/Artifact":
+                in_artifact += 1
+            if op == b"Tf":
+                font, size = fonts.get(str(operands[0]), str(operands[0])), float(operands[1])
+            yield number, op.decode(), size, [font, *operands]
+
+
+@rule(
+    "legibility/small-text",
+    Severity.ERROR,
+    "text smaller than Clear Print allows",
+    minimum=12,
+    large_print=16,
+)
+def small_text(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    for edition, (data, large) in ctx.pdfs.items():
+        minimum = float(params["large_print" if large else "minimum"])
+        smallest: dict[int, float] = {}
+        for page, op, size, _ in _page_fonts(data):
+            if op in ("Tj", "TJ") and size and size < minimum:
+                smallest[page] = min(size, smallest.get(page, size))
+        for page, size in sorted(smallest.items()):
+            yield (
+                ctx.leaflet.metadata.location,
+                (f"the {edition} edition has text of {size:g} pt on page {page} (at least {minimum:g} pt)"),
+            )
+
+
+@rule("legibility/justified", Severity.ERROR, "justified or hyphenated text")
+def justified(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    for edition, (data, _) in ctx.pdfs.items():
+        # Stretched spaces are justification; ReportLab's hair-thin squeeze of an overfull line is not.
+        pages = sorted(
+            {page for page, op, _, operands in _page_fonts(data) if op == "Tw" and float(operands[1]) > 0.01}
+        )
+        if pages:
+            yield (
+                ctx.leaflet.metadata.location,
+                (
+                    f"the {edition} edition stretches word spaces (justified text) on page(s) {', '.join(map(str, pages))}"
+                ),
+            )
+        from pypdf import PdfReader
+
+        for number, page in enumerate(PdfReader(BytesIO(data)).pages, start=1):
+            lines = page.extract_text().splitlines()
+            for line, following in itertools.pairwise(lines):
+                if re.search(r"[a-z]-$", line.rstrip()) and re.match(r"[a-z]", following.lstrip()):
+                    yield (
+                        ctx.leaflet.metadata.location,
+                        (
+                            f"the {edition} edition hyphenates “{line.split()[-1]}” at a line end on page {number}"
+                        ),
+                    )
+
+
+@rule("legibility/italic-run", Severity.WARNING, "a long run of italic text", max_words=8)
+def italic_run(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    limit = int(params["max_words"])
+    for edition, (data, _) in ctx.pdfs.items():
+        run, page_of_run = 0, 0
+        for page, op, _, operands in _page_fonts(data):
+            if op not in ("Tj", "TJ"):
+                continue
+            italic = any(k in operands[0] for k in ("Italic", "Oblique"))
+            text = operands[1] if op == "Tj" else ""
+            if italic:
+                run += max(1, len(str(text).split()))
+                page_of_run = page_of_run or page
+            else:
+                run, page_of_run = 0, 0
+            if run > limit:
+                yield (
+                    ctx.leaflet.metadata.location,
+                    f"the {edition} edition sets over {limit} words in italic on page {page}",
+                )
+                run = -(10**9)
+
+
+@rule("legibility/capitals", Severity.WARNING, "a run of words in capitals", max_words=3)
+def capitals(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    limit = int(params["max_words"])
+    for passage in all_passages(ctx.leaflet):
+        caps = re.finditer(rf"\b(?:[A-Z]{{2,}}[\s,;:]+){{{limit},}}[A-Z]{{2,}}\b", passage.text)
+        for match in caps:
+            yield (
+                passage.locate(match.group(0)),
+                (
+                    f"“{match.group(0)[:40]}” is in capitals: capitals are harder to read; use bold, sparingly, for emphasis"
+                ),
+            )
+
+
+@rule("legibility/contrast", Severity.ERROR, "text that does not stand out from its background", minimum=4.5)
+def contrast(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    from leaflet.style import contrast_ratio, load_theme, to_grey
+
+    minimum = float(params["minimum"])
+    theme = load_theme(ctx.style_source or "default")
+    for name, st in theme.styles.items():
+        for grey in (False, True):
+            a, b = (to_grey(st.colour), to_grey(st.background)) if grey else (st.colour, st.background)
+            ratio = contrast_ratio(a, b)
+            if ratio < minimum:
+                yield (
+                    Location(theme.source, 1, 1),
+                    (
+                        f"style {name}: {st.colour.hex} on {st.background.hex} is {ratio:.2f}:1"
+                        f"{' in grey' if grey else ''} (at least {minimum:g}:1)"
+                    ),
+                )

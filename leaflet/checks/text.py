@@ -1,0 +1,105 @@
+"""The leaflet's words as the plain-language and link rules read them: per section, per sentence, located."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from leaflet.content.model import (
+    Block,
+    Callout,
+    Inline,
+    Leaflet,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Section,
+    Strong,
+    plain_text,
+)
+from leaflet.content.texts import SourceText
+from leaflet.errors import Location
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph, list item or quotation: its words, and where they were written."""
+
+    text: str
+    location: Location
+    source: SourceText | None
+    inlines: tuple[Inline, ...]
+
+    def locate(self, fragment: str) -> Location:
+        """Where `fragment` (the start of a sentence, a phrase) stands in the file, as near as can be told."""
+        if self.source is None:
+            return self.location
+        words = _WORD.findall(fragment)[:4]
+        if not words:
+            return self.location
+        pattern = r"\W+".join(re.escape(w) for w in words)
+        found = re.search(pattern, self.source.text, re.IGNORECASE)
+        return self.source.at(found.start()) if found else self.location
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _list_passages(block: ListBlock) -> Iterator[Passage]:
+    for item in block.items:
+        yield _item_passage(item)
+        if item.sublist:
+            yield from _list_passages(item.sublist)
+
+
+def _item_passage(item: ListItem) -> Passage:
+    return Passage(plain_text(item.inlines), item.location, item.source, item.inlines)
+
+
+def block_passages(blocks: tuple[Block, ...]) -> Iterator[Passage]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield Passage(plain_text(block.inlines), block.location, block.source, block.inlines)
+        elif isinstance(block, ListBlock):
+            yield from _list_passages(block)
+        elif isinstance(block, Callout):
+            for quote in block.quotes:
+                yield Passage(plain_text(quote.inlines), quote.location, quote.written, quote.inlines)
+
+
+def sections_with_passages(leaflet: Leaflet) -> Iterator[tuple[str, Location, list[Passage]]]:
+    """(heading, where, passages) for the introduction and every section, each on its own."""
+    intro = list(block_passages(leaflet.introduction))
+    if intro:
+        yield "Introduction", intro[0].location, intro
+    for section in leaflet.all_sections():
+        yield section.heading, section.location, list(block_passages(section.blocks))
+
+
+def all_passages(leaflet: Leaflet) -> Iterator[Passage]:
+    for _, _, passages in sections_with_passages(leaflet):
+        yield from passages
+    for item in leaflet.further_reading:
+        yield Passage(plain_text(item.inlines), item.location, item.source, item.inlines)
+
+
+def links(nodes: tuple[Inline, ...]) -> Iterator[Link]:
+    for node in nodes:
+        if isinstance(node, Link):
+            yield node
+        elif isinstance(node, Strong):
+            yield from links(node.children)
+
+
+def section_of(leaflet: Leaflet, heading: str) -> Section | None:
+    return next((s for s in leaflet.all_sections() if s.heading == heading), None)
