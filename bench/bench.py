@@ -1,60 +1,50 @@
 #!/usr/bin/env python3
-"""How fast, how big and how hungry a CCSVI leaflet build is, measured in one run.
+"""How fast, how big and how hungry CCSVI leaflet builds are, measured in one run.
 
 Run from the repository root:
 
-    python bench/bench.py [--n 20] [--json]
+    python bench/bench.py [--n 20] [--batch 100] [--json]
 
-What is measured, and why:
+What is measured (docs/performance.md explains each figure and the targets):
 
-* **warm render** - ``render_pdf(leaflet, theme)`` alone, with the content and the
-  style sheet already loaded: the cost of layout and PDF writing in a long-lived
-  process (a server, a batch). One untimed build runs first, so font parsing
-  (cached per process in ``leaflet.fonts``) and lazy imports are not counted.
-* **warm build from files** - ``load_leaflet`` + ``load_theme`` + ``render_pdf`` +
-  writing the bytes to a temporary file: what one more leaflet costs in that same
-  process, reading and checking its YAML included.
-* **cold build** - ``python make_leaflet.py build content.yaml -o TMP`` in a fresh
-  interpreter, timed from outside: interpreter start, imports, font parsing, the
-  build and the write. This is what a person at the command line waits for.
-* **output** - size in bytes and page count of the PDF, and whether the cold
-  build wrote the same bytes as the in-process one (it should: timestamps are fixed).
-* **peak memory of one build**, each in its own fresh child process running
-  ``build_leaflet`` (what the command line runs) once:
-  *RSS* is ``ru_maxrss``, the resident-set high-water mark of the whole process
-  (interpreter, imports, fonts, build); *Python heap* is the ``tracemalloc`` peak
-  of Python allocations during the build only (started after ``import
-  leaflet.build``; lazy imports and font parsing made during the build count).
-  Both are in MB = 10**6 bytes.
-* **tagged/untagged** - if ``render_pdf`` takes a ``tagged``/``untagged`` option,
-  or ``LEAFLET_UNTAGGED=1`` is read at call time, the warm render is timed both
-  ways, alternating which goes first each iteration so machine noise hits both
-  alike, and the ratio of medians is printed. When the variable is read nowhere in
-  ``leaflet/`` and the output does not change, the ratio is reported only as the
-  noise floor and the comparison is skipped with a note.
-* **reference typesetter** - if ``/tmp/peers/venv`` and ``../shared/peers`` exist,
-  Typst's figures for its own rendering of the same leaflet are taken in the same
-  run and our/Typst ratios printed (> 1 means leaflet is slower or bigger).
+1. **warm build of each edition** - ``render_edition(leaflet, edition, theme)`` in
+   this process, with the content and every style sheet loaded beforehand: layout,
+   PDF writing and compaction only (the booklet includes its padding pass and the
+   imposition). One untimed build of every edition runs first, so font parsing and
+   lazy imports are not counted; then N rounds, each building every edition once.
+2. **tagged/untagged** - ``render_pdf(leaflet, theme)`` against
+   ``render_pdf(leaflet, theme, tagged=False)`` for the standard edition, alternating
+   which goes first each round; the ratio of medians and of sizes.
+3. **cold build** - ``python make_leaflet.py build content.yaml --edition standard
+   --force -o TMP/ccsvi.pdf`` in a fresh interpreter, timed from outside, median of
+   max(3, N // 4) runs after one untimed run. Standard edition only (plain
+   ``python make_leaflet.py`` builds four editions and is not comparable).
+4. **batch** - BATCH copies of content.yaml, each with its own title and slug, built
+   by one ``make_leaflet.py build FOLDER --edition standard --force`` process with
+   ``--jobs 1`` and with ``--jobs 2``: wall time of the whole process.
+5. **output** - bytes and pages of every edition.
+6. **peak memory** of one standard build (``build_leaflet``) in a fresh child
+   process: ru_maxrss of the whole process, and the tracemalloc peak of the build.
+7. **Typst** - the shared reference script, run in the same run, and our/Typst
+   ratios (> 1 means leaflet is slower or bigger).
 
-The machines this runs on are shared and noisy, so each figure is a median (with
-min and max to show the spread) rather than a mean, and comparisons are ratios of
-figures taken in the same minute, never absolute times from different runs.
+Machines here are shared and noisy: figures are medians (with min and max), and
+comparisons are ratios of figures taken in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import inspect
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from io import BytesIO
 from pathlib import Path
@@ -62,20 +52,32 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.yaml"
-STYLE = "default"
-UNTAGGED_VAR = "LEAFLET_UNTAGGED"
+UNTAGGED_VAR = "LEAFLET_UNTAGGED"  # read by leaflet.build when tagged=None; never set here
 PEER_PYTHON = Path("/tmp/peers/venv/bin/python")
 PEER_SCRIPT = ROOT.parent / "shared" / "peers" / "reference.py"
 PEER_SETUP = "bash ../shared/peers/setup.sh"
-SAME_WITHIN = 0.01  # ratios within 1% of 1.0 count as "no difference"
 
 # Measure the working tree, not whatever copy of `leaflet` might be installed.
 sys.path.insert(0, str(ROOT))
 
-from leaflet.build import render_pdf  # noqa: E402
+from leaflet.build import render_edition, render_pdf  # noqa: E402
 from leaflet.content.loader import load_leaflet  # noqa: E402
-from leaflet.content.model import Leaflet  # noqa: E402
-from leaflet.style import Theme, load_theme  # noqa: E402
+from leaflet.editions import A5_SCREEN, EDITIONS  # noqa: E402
+from leaflet.style import load_theme  # noqa: E402
+
+#: In the order the table shows them.
+ORDER = (
+    EDITIONS["standard"],
+    EDITIONS["large-print"],
+    A5_SCREEN,
+    EDITIONS["booklet"],
+    EDITIONS["press"],
+)
+NOTES = {
+    "booklet": "padding pass + imposition; pages are A4 sheet sides",
+    "a5": "the booklet's tagged screen twin",
+    "press": "bleed, crop marks",
+}
 
 # Child processes run from ROOT, so `import leaflet` finds the working tree there too.
 _RSS_CHILD = """
@@ -83,7 +85,7 @@ import json, resource, sys, tempfile
 from pathlib import Path
 from leaflet.build import build_leaflet
 with tempfile.TemporaryDirectory() as tmp:
-    build_leaflet(Path(sys.argv[1]), sys.argv[2], Path(tmp) / "out.pdf")
+    build_leaflet(Path(sys.argv[1]), "default", Path(tmp) / "out.pdf")
 kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"maxrss_bytes": kib if sys.platform == "darwin" else kib * 1024}))
 """
@@ -94,7 +96,7 @@ from pathlib import Path
 from leaflet.build import build_leaflet
 with tempfile.TemporaryDirectory() as tmp:
     tracemalloc.start()
-    build_leaflet(Path(sys.argv[1]), sys.argv[2], Path(tmp) / "out.pdf")
+    build_leaflet(Path(sys.argv[1]), "default", Path(tmp) / "out.pdf")
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
 print(json.dumps({"peak_bytes": peak}))
@@ -114,171 +116,166 @@ class Stats:
         return cls(round(statistics.median(ms), 2), round(min(ms), 2), round(max(ms), 2), len(ms))
 
 
+def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    t = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - t, result
+
+
 # ---------------------------------------------------------------- environment
 
 
-def _git_revision() -> str:
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def git_commit() -> str:
     try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
+        return _git("rev-parse", "--short", "HEAD") + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
-    return rev + ("+dirty" if dirty else "")
 
 
 def machine() -> dict[str, Any]:
     import reportlab
 
-    import leaflet
-
     return {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "platform": platform.platform(),
         "python": f"{platform.python_version()} ({platform.python_implementation()})",
         "cpus": os.cpu_count(),
         "reportlab": reportlab.Version,
-        "leaflet": f"{getattr(leaflet, '__version__', '?')} (git {_git_revision()})",
+        "commit": git_commit(),
     }
 
 
 def child_env() -> dict[str, str]:
-    """The environment for child builds: never untagged by accident."""
     env = dict(os.environ)
-    env.pop(UNTAGGED_VAR, None)
+    env.pop(UNTAGGED_VAR, None)  # child builds are tagged, as people get them
     return env
 
 
-# ---------------------------------------------------------------- untagged builds
+def run_quiet(cmd: list[str]) -> float:
+    """Wall time of one whole process; its output is discarded, a failure raises."""
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=child_env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
+    return elapsed
 
 
-@dataclass(frozen=True)
-class UntaggedSwitch:
-    """How (and whether) an untagged build can be asked for."""
+def pdf_info(data: bytes) -> tuple[int, bool]:
+    """Pages, and whether the catalog has a structure tree."""
+    from pypdf import PdfReader
 
-    mode: str  # "option:<name>" or "env"
-    render: Callable[[Leaflet, Theme], bytes]
-    referenced_in: list[str]  # files under leaflet/ that mention the variable or option
-
-
-def _files_mentioning(word: str) -> list[str]:
-    return sorted(
-        str(p.relative_to(ROOT))
-        for p in (ROOT / "leaflet").rglob("*.py")
-        if word in p.read_text(encoding="utf-8")
-    )
-
-
-def untagged_switch() -> UntaggedSwitch:
-    params = inspect.signature(render_pdf).parameters
-    if "untagged" in params:
-        return UntaggedSwitch(
-            "option:untagged",
-            lambda lf, th: render_pdf(lf, th, untagged=True),  # type: ignore[call-arg]
-            _files_mentioning("untagged"),
-        )
-    if "tagged" in params:
-        return UntaggedSwitch(
-            "option:tagged",
-            lambda lf, th: render_pdf(lf, th, tagged=False),  # type: ignore[call-arg]
-            _files_mentioning("tagged"),
-        )
-
-    def render_untagged(lf: Leaflet, th: Theme) -> bytes:
-        # Read by leaflet.build at call time (if at all): set only around this call.
-        os.environ[UNTAGGED_VAR] = "1"
-        try:
-            return render_pdf(lf, th)
-        finally:
-            del os.environ[UNTAGGED_VAR]
-
-    return UntaggedSwitch("env", render_untagged, _files_mentioning(UNTAGGED_VAR))
-
-
-def untagged_verdict(
-    switch: UntaggedSwitch, tagged: Stats, untagged: Stats, outputs_differ: bool
-) -> dict[str, Any]:
-    exact = tagged.median_ms / untagged.median_ms
-    ratio = round(exact, 3)
-    same_time = abs(exact - 1.0) <= SAME_WITHIN
-    in_effect = switch.mode != "env" or bool(switch.referenced_in) or outputs_differ
-    result: dict[str, Any] = {
-        "mode": switch.mode,
-        "referenced_in": switch.referenced_in,
-        "outputs_differ": outputs_differ,
-        "untagged_ms": asdict(untagged),
-        "ratio_measured": ratio,
-    }
-    if in_effect:
-        result["ratio"] = ratio
-        result["note"] = "same time within 1%" if same_time else ""
-    else:
-        result["ratio"] = None
-        result["note"] = (
-            f"skipped: {UNTAGGED_VAR} is read nowhere in leaflet/ and the output is byte-identical; "
-            f"the interleaved no-op ratio {ratio:.3f} is the noise floor"
-            + (" (within 1%)" if same_time else " (beyond 1%: a noisy machine)")
-        )
-    return result
+    reader = PdfReader(BytesIO(data))
+    return len(reader.pages), "/StructTreeRoot" in reader.trailer["/Root"]
 
 
 # ---------------------------------------------------------------- measurements
 
 
-def warm(n: int, tmp: Path) -> tuple[Stats, Stats, dict[str, Any], bytes]:
-    """Warm in-process builds; tagged and untagged renders alternate which goes first."""
+def warm_editions(n: int) -> dict[str, dict[str, Any]]:
+    """1 and 5: every edition built in process, round-robin, after one untimed round."""
     leaflet = load_leaflet(CONTENT)
-    theme = load_theme(STYLE)
-    switch = untagged_switch()
-    out = tmp / "warm.pdf"
+    themes = {e.style: load_theme(e.style) for e in ORDER}
+    outputs = {e.name: render_edition(leaflet, e, themes[e.style]) for e in ORDER}  # warm-up
+    times: dict[str, list[float]] = {e.name: [] for e in ORDER}
+    for _ in range(n):
+        for e in ORDER:
+            times[e.name].append(timed(render_edition, leaflet, e, themes[e.style])[0])
+    result = {}
+    for e in ORDER:
+        data = outputs[e.name].data
+        pages, tagged = pdf_info(data)
+        result[e.name] = {
+            "ms": asdict(Stats.of(times[e.name])),
+            "bytes": len(data),
+            "pages": pages,
+            "tagged": tagged,
+            "note": NOTES.get(e.name, ""),
+        }
+    return result
 
-    # Untimed warm-up: fonts parsed, lazy imports done, both variants exercised once.
-    data = render_pdf(leaflet, theme)
-    outputs_differ = switch.render(leaflet, theme) != data
 
-    render_s: list[float] = []
-    untagged_s: list[float] = []
-    build_s: list[float] = []
+def tagging_cost(n: int) -> dict[str, Any]:
+    """2: the standard edition with and without its structure tree, alternating."""
+    leaflet = load_leaflet(CONTENT)
+    theme = load_theme(EDITIONS["standard"].style)
+    tagged_data = render_pdf(leaflet, theme)  # warm-up, both ways
+    untagged_data = render_pdf(leaflet, theme, tagged=False)
+    variants = (
+        ([], lambda: render_pdf(leaflet, theme)),
+        ([], lambda: render_pdf(leaflet, theme, tagged=False)),
+    )
     for i in range(n):
-        order = ((render_s, render_pdf), (untagged_s, switch.render))
-        for times, render in order if i % 2 == 0 else reversed(order):
-            t = time.perf_counter()
-            render(leaflet, theme)
-            times.append(time.perf_counter() - t)
-
-        t = time.perf_counter()
-        lf = load_leaflet(CONTENT)
-        th = load_theme(STYLE)
-        out.write_bytes(render_pdf(lf, th))
-        build_s.append(time.perf_counter() - t)
-
-    tagged = Stats.of(render_s)
-    verdict = untagged_verdict(switch, tagged, Stats.of(untagged_s), outputs_differ)
-    return tagged, Stats.of(build_s), verdict, data
+        for times, render in variants if i % 2 == 0 else reversed(variants):
+            times.append(timed(render)[0])
+    tagged, untagged = Stats.of(variants[0][0]), Stats.of(variants[1][0])
+    return {
+        "tagged_ms": asdict(tagged),
+        "untagged_ms": asdict(untagged),
+        "time_ratio": round(tagged.median_ms / untagged.median_ms, 3),
+        "tagged_bytes": len(tagged_data),
+        "untagged_bytes": len(untagged_data),
+        "size_ratio": round(len(tagged_data) / len(untagged_data), 3),
+        "structure_tree": [pdf_info(tagged_data)[1], pdf_info(untagged_data)[1]],
+    }
 
 
 def cold(runs: int, tmp: Path) -> tuple[Stats, bytes]:
-    out = tmp / "cold.pdf"
-    cmd = [sys.executable, "make_leaflet.py", "build", str(CONTENT.relative_to(ROOT)), "-o", str(out)]
-    env = child_env()
-    times: list[float] = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-    return Stats.of(times), out.read_bytes()
+    """3: whole-process builds of the standard edition."""
+    out = tmp / "ccsvi.pdf"
+    cmd = [sys.executable, "make_leaflet.py", "build", "content.yaml", "--edition", "standard"]
+    cmd += ["--force", "-o", str(out)]
+    run_quiet(cmd)  # untimed: .pyc files written, files in the OS cache
+    return Stats.of([run_quiet(cmd) for _ in range(runs)]), out.read_bytes()
 
 
-def _run_child(code: str) -> dict[str, Any]:
+def batch_copies(count: int, folder: Path) -> None:
+    """BATCH content files: content.yaml with its own title and slug, and no editions line."""
+    text = CONTENT.read_text(encoding="utf-8")
+    text, n_editions = re.subn(r"(?m)^editions:.*\n", "", text)
+    for pattern in (r"(?m)^  title: .*$", r"(?m)^  slug: .*$"):
+        if len(re.findall(pattern, text)) != 1:
+            raise SystemExit(f"bench: content.yaml has no single metadata line matching {pattern!r}")
+    if n_editions != 1:
+        raise SystemExit("bench: content.yaml has no single `editions:` line")
+    for i in range(1, count + 1):
+        copy = re.sub(r"(?m)^(  title: .*)$", rf"\g<1> (copy {i})", text)
+        copy = re.sub(r"(?m)^  slug: .*$", f"  slug: ccsvi-{i}", copy)
+        (folder / f"ccsvi-{i:03d}.yaml").write_text(copy, encoding="utf-8")
+    probe = load_leaflet(folder / f"ccsvi-{count:03d}.yaml")  # the copies are what we meant
+    assert probe.metadata.slug == f"ccsvi-{count}" and probe.metadata.title.endswith(f"(copy {count})")
+    assert probe.editions == ("standard",)
+
+
+def batch(count: int, tmp: Path) -> dict[str, Any]:
+    """4: one process building every copy, with --jobs 1 and --jobs 2."""
+    folder = tmp / "batch"
+    folder.mkdir()
+    batch_copies(count, folder)
+    result: dict[str, Any] = {"leaflets": count}
+    for jobs in (1, 2):
+        out = tmp / f"batch-out-j{jobs}"
+        cmd = [sys.executable, "make_leaflet.py", "build", str(folder), "-o", str(out)]
+        cmd += ["--edition", "standard", "--force", "--jobs", str(jobs)]
+        seconds = run_quiet(cmd)
+        made = sum((out / f"ccsvi-{i}.pdf").is_file() for i in range(1, count + 1))
+        result[f"jobs{jobs}"] = {
+            "wall_s": round(seconds, 2),
+            "per_leaflet_ms": round(seconds * 1000 / count, 1),
+            "pdfs": made,
+            "all_made": made == count,
+        }
+    return result
+
+
+def _child(code: str) -> dict[str, Any]:
     proc = subprocess.run(
-        [sys.executable, "-c", code, str(CONTENT), STYLE],
+        [sys.executable, "-c", code, str(CONTENT)],
         cwd=ROOT,
         env=child_env(),
         capture_output=True,
@@ -289,118 +286,148 @@ def _run_child(code: str) -> dict[str, Any]:
 
 
 def memory() -> dict[str, float]:
-    rss = _run_child(_RSS_CHILD)["maxrss_bytes"]
-    heap = _run_child(_TRACEMALLOC_CHILD)["peak_bytes"]
+    """6: one standard build in a fresh process, once for RSS and once under tracemalloc."""
+    rss = _child(_RSS_CHILD)["maxrss_bytes"]
+    heap = _child(_TRACEMALLOC_CHILD)["peak_bytes"]
     return {"rss_peak_mb": round(rss / 1e6, 1), "tracemalloc_peak_mb": round(heap / 1e6, 1)}
 
 
-def page_count(data: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(BytesIO(data)).pages)
-
-
-def peer(n: int) -> dict[str, Any]:
-    """Typst's figures from the shared reference script, or how to get them."""
+def typst(n: int, count: int) -> dict[str, Any]:
+    """7: Typst's figures from the shared reference script, or why there are none."""
     if not (PEER_PYTHON.exists() and PEER_SCRIPT.exists()):
         return {"available": False, "note": f"reference typesetter not set up; run `{PEER_SETUP}`"}
-    # reference.py loops `range(batch)`, so --batch 0 simply skips its batch figure.
-    cmd = [str(PEER_PYTHON), str(PEER_SCRIPT), "--n", str(n), "--batch", "0", "--json"]
+    cmd = [str(PEER_PYTHON), str(PEER_SCRIPT), "--n", str(n), "--batch", str(count), "--json"]
     try:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=True)
         res = json.loads(proc.stdout.strip().splitlines()[-1])
-        return {"available": True, **{k: res[k] for k in ("version", "warm_ms", "cold_ms", "bytes")}}
-    except (OSError, subprocess.SubprocessError, ValueError, KeyError, IndexError) as exc:
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as exc:
         lines = (getattr(exc, "stderr", None) or str(exc)).strip().splitlines()
-        reason = lines[-1] if lines else repr(exc)
-        return {"available": False, "note": f"reference.py failed: {reason}"}
+        return {"available": False, "note": f"reference.py failed: {lines[-1] if lines else exc!r}"}
+    return {"available": True, **res}
 
 
 # ---------------------------------------------------------------- report
 
 
-def run(n: int) -> dict[str, Any]:
-    stray = os.environ.pop(UNTAGGED_VAR, None)  # tagged figures must be tagged
+def run(n: int, count: int) -> dict[str, Any]:
+    stray = os.environ.pop(UNTAGGED_VAR, None)  # tagged editions must be tagged
     cold_runs = max(3, n // 4)
-    with tempfile.TemporaryDirectory(prefix="leaflet-bench-") as tmp_name:
-        tmp = Path(tmp_name)
-        render, build, untagged, data = warm(n, tmp)
-        cold_stats, cold_data = cold(cold_runs, tmp)
-    report: dict[str, Any] = {
-        **machine(),
-        "n": n,
-        "cold_runs": cold_runs,
-        "warm_render_ms": asdict(render),
-        "warm_build_ms": asdict(build),
-        "cold_ms": asdict(cold_stats),
-        "bytes": len(data),
-        "pages": page_count(data),
-        "cold_same_bytes": cold_data == data,
-        **memory(),
-        "untagged": untagged,
-    }
+    report: dict[str, Any] = {**machine(), "n": n, "cold_runs": cold_runs}
     if stray is not None:
         report["note"] = f"{UNTAGGED_VAR}={stray} was set in the environment; it was ignored"
-    typst = peer(n)
-    if typst["available"]:
-        typst["ratio_warm"] = round(render.median_ms / typst["warm_ms"], 2)
-        typst["ratio_cold"] = round(cold_stats.median_ms / typst["cold_ms"], 2)
-        typst["ratio_bytes"] = round(len(data) / typst["bytes"], 2)
-    report["typst"] = typst
+    report["editions"] = warm_editions(n)
+    report["tagging"] = tagging_cost(n)
+    with tempfile.TemporaryDirectory(prefix="leaflet-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        cold_stats, cold_data = cold(cold_runs, tmp)
+        report["cold_ms"] = asdict(cold_stats)
+        report["cold_bytes"] = len(cold_data)
+        report["batch"] = batch(count, tmp)
+    report.update(memory())
+    peer = typst(n, count)
+    if peer["available"]:
+        standard = report["editions"]["standard"]
+        peer["ratios"] = {
+            "warm": round(standard["ms"]["median_ms"] / peer["warm_ms"], 2),
+            "cold": round(cold_stats.median_ms / peer["cold_ms"], 2),
+            "batch_jobs2": round(report["batch"]["jobs2"]["wall_s"] / peer["batch_s"], 2),
+            "bytes": round(standard["bytes"] / peer["bytes"], 2),
+        }
+    report["typst"] = peer
     return report
 
 
 def print_table(r: dict[str, Any]) -> None:
     print(f"leaflet benchmark  {r['date']}")
-    for key in ("platform", "python", "cpus", "reportlab", "leaflet"):
+    for key in ("platform", "python", "cpus", "reportlab", "commit"):
         print(f"  {key:<10} {r[key]}")
     if "note" in r:
         print(f"  note       {r['note']}")
-    print()
-    print(f"{'time (ms)':<50}{'median':>9}{'min':>9}{'max':>9}{'runs':>6}")
-    untagged = r["untagged"]
-    rows = [
-        ("warm render_pdf (content, theme loaded)", r["warm_render_ms"]),
-        (f"warm render_pdf untagged ({untagged['mode']})", untagged["untagged_ms"]),
-        ("warm build from files (load+theme+render+write)", r["warm_build_ms"]),
-        ("cold process: make_leaflet.py build", r["cold_ms"]),
-    ]
-    for label, s in rows:
-        print(f"{label:<50}{s['median_ms']:>9.1f}{s['min_ms']:>9.1f}{s['max_ms']:>9.1f}{s['runs']:>6}")
-    print()
-    same = "same bytes as in-process" if r["cold_same_bytes"] else "DIFFERENT bytes from in-process"
-    print(f"output     {r['bytes']} bytes, {r['pages']} pages (cold build: {same})")
-    print("peak memory of one build_leaflet in a fresh process (MB = 10**6 bytes):")
-    print(f"  {r['rss_peak_mb']:>7.1f} MB  RSS high-water mark, ru_maxrss: whole process incl. interpreter")
-    print(
-        f"  {r['tracemalloc_peak_mb']:>7.1f} MB  Python heap peak, tracemalloc: the build only, after imports"
-    )
-    print()
-    if untagged["ratio"] is not None:
-        note = f"  ({untagged['note']})" if untagged["note"] else ""
-        print(f"tagged/untagged warm render: {untagged['ratio']:.3f}{note}")
-    else:
-        print(f"tagged/untagged warm render: {untagged['note']}")
-    t = r["typst"]
-    if t["available"]:
+
+    print(f"\nwarm build per edition, render_edition in process (ms; {r['n']} rounds after one warm-up)")
+    print(f"  {'edition':<13}{'median':>9}{'min':>9}{'max':>9}{'bytes':>9}{'pages':>7}  tagged  note")
+    for name, e in r["editions"].items():
+        s = e["ms"]
+        tagged = "yes" if e["tagged"] else "no"
         print(
-            f"vs Typst {t['version']} (our/Typst, > 1 = leaflet slower or bigger): "
-            f"warm {t['ratio_warm']:.2f} ({r['warm_render_ms']['median_ms']:.1f} / {t['warm_ms']} ms), "
-            f"cold {t['ratio_cold']:.2f} ({r['cold_ms']['median_ms']:.1f} / {t['cold_ms']} ms), "
-            f"size {t['ratio_bytes']:.2f} ({r['bytes']} / {t['bytes']} bytes)"
+            f"  {name:<13}{s['median_ms']:>9.1f}{s['min_ms']:>9.1f}{s['max_ms']:>9.1f}"
+            f"{e['bytes']:>9}{e['pages']:>7}  {tagged:<6}  {e['note']}"
         )
-    else:
-        print(f"vs Typst: {t['note']}")
+
+    t = r["tagging"]
+    print("\ntagged vs untagged, standard edition, render_pdf in process (ms; alternating order)")
+    for label, key in (("tagged", "tagged_ms"), ("tagged=False", "untagged_ms")):
+        s = t[key]
+        print(f"  {label:<13}{s['median_ms']:>9.1f}{s['min_ms']:>9.1f}{s['max_ms']:>9.1f}")
+    trees = "structure tree: tagged {}, untagged {}".format(
+        *("yes" if x else "no" for x in t["structure_tree"])
+    )
+    print(f"  time tagged/untagged {t['time_ratio']:.3f} (ratio of medians)")
+    print(
+        f"  size tagged/untagged {t['size_ratio']:.3f} ({t['tagged_bytes']} / {t['untagged_bytes']} bytes); {trees}"
+    )
+
+    s, same = r["cold_ms"], r["cold_bytes"] == r["editions"]["standard"]["bytes"]
+    print(
+        "\ncold: python make_leaflet.py build content.yaml --edition standard --force (one edition only)"
+        f"\n  whole process  median {s['median_ms']:.1f} ms  min {s['min_ms']:.1f}  max {s['max_ms']:.1f}"
+        f"  ({s['runs']} runs after one untimed)  {r['cold_bytes']} bytes"
+        + ("" if same else "  (size differs from the in-process build!)")
+    )
+
+    b = r["batch"]
+    print(
+        f"\nbatch: make_leaflet.py build FOLDER --edition standard --force, {b['leaflets']} distinct leaflets"
+    )
+    for jobs in (1, 2):
+        j = b[f"jobs{jobs}"]
+        made = "all PDFs made" if j["all_made"] else f"ONLY {j['pdfs']} PDFs made"
+        print(
+            f"  --jobs {jobs}  {j['wall_s']:>7.2f} s wall, whole process  ({j['per_leaflet_ms']:.1f} ms a leaflet; {made})"
+        )
+
+    print("\npeak memory of one standard build in a fresh process (MB = 10**6 bytes)")
+    print(f"  {r['rss_peak_mb']:>7.1f}  RSS high-water mark (ru_maxrss): whole process, interpreter included")
+    print(
+        f"  {r['tracemalloc_peak_mb']:>7.1f}  Python heap peak (tracemalloc): the build only, after imports"
+    )
+
+    p = r["typst"]
+    if not p["available"]:
+        print(f"\nvs Typst: {p['note']}")
+        return
+    q = p["ratios"]
+    std = r["editions"]["standard"]
+    print(f"\nvs Typst {p['version']}, same run (ours/Typst; > 1 = leaflet slower or bigger)")
+    rows = (
+        ("warm standard build", q["warm"], f"{std['ms']['median_ms']:.1f} / {p['warm_ms']} ms"),
+        ("cold standard build", q["cold"], f"{r['cold_ms']['median_ms']:.1f} / {p['cold_ms']} ms"),
+        (
+            f"{b['leaflets']} leaflets",
+            q["batch_jobs2"],
+            f"{b['jobs2']['wall_s']:.2f} s (--jobs 2, whole process) / {p['batch_s']} s ({p['batch_n']} builds)",
+        ),
+        ("standard size", q["bytes"], f"{std['bytes']} / {p['bytes']} bytes"),
+    )
+    for label, ratio, detail in rows:
+        print(f"  {label:<20}{ratio:>6.2f}  {detail}")
+    print(
+        "  note: Typst's batch_s is its builds in one already running process, one core, no interpreter\n"
+        "        start; ours is the wall time of a whole make_leaflet.py process (interpreter start,\n"
+        "        imports, fonts, file reading and writing included). Typst's document is its own plain\n"
+        "        rendering of the leaflet (DejaVu Sans), so the size ratio compares two different PDFs."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20, help="warm builds (cold runs: max(3, n // 4))")
+    ap.add_argument("--batch", type=int, default=100, help="leaflets in the batch builds")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = ap.parse_args(argv)
-    if args.n < 1:
-        ap.error("--n must be at least 1")
-    report = run(args.n)
+    if args.n < 1 or args.batch < 1:
+        ap.error("--n and --batch must be at least 1")
+    report = run(args.n, args.batch)
     if args.json:
         print(json.dumps(report))
     else:
