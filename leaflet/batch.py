@@ -31,10 +31,8 @@ class Outcome:
     status: str  # "built", "skipped" or "failed"
     paths: tuple[str, ...] = ()
     problems: tuple[str, ...] = field(default=())
-    #: What `check` finds, shown but never failing the build: warnings and errors one a line,
-    #: plain-language advice as a count.
+    #: What `check` finds (errors and warnings), shown but never failing the build.
     findings: tuple[str, ...] = ()
-    advice: int = 0
 
 
 def expand(inputs: Iterable[Path]) -> list[Path]:
@@ -131,9 +129,8 @@ def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.build import build_plan, laid_out, plan
+    from leaflet.build import build_plan, plan
     from leaflet.checks import project_settings, run_checks
-    from leaflet.errors import Severity
 
     try:
         work = plan(content, editions, style)
@@ -148,13 +145,14 @@ def build_one(
             work.leaflet,
             today=date.today(),
             project=project_settings(content),
-            pdfs=laid_out(built),
             style=style or "default",
+            # Plain-language advice and the measurements of laid-out pages are `check`'s: the first
+            # needs a pronouncing dictionary, the second reads every PDF back, and a build of
+            # many leaflets should not pay for either (the layout keeps those rules by construction).
+            advice=False,
         )
-        shown = tuple(str(f) for f in findings if f.severity != Severity.ADVICE)
-        advice = sum(1 for f in findings if f.severity == Severity.ADVICE)
         return Outcome(
-            str(content), "built", tuple(str(b.path) for b in built), findings=shown, advice=advice
+            str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )
     except LeafletError as exc:
         return Outcome(str(content), "failed", problems=tuple(str(p) for p in exc.problems))

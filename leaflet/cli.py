@@ -231,12 +231,6 @@ class Progress:
             print(path)  # the files made (or up to date), one per line, for scripts
         for finding in outcome.findings:
             print(finding, file=self.stream)
-        if outcome.advice:
-            print(
-                f"{outcome.content}: {outcome.advice} pieces of plain-language advice: "
-                f"`leaflet check {outcome.content}` lists them",
-                file=self.stream,
-            )
         if outcome.status == "failed":
             if self.live:
                 self.stream.write("\r\x1b[K")

@@ -60,9 +60,14 @@ class RegisteredFamily:
     regular: str
     bold: str
     cmap: frozenset[int]
+    #: The same characters as strings, to test a whole text at once.
+    chars: frozenset[str] = frozenset()
 
     def covers(self, ch: str) -> bool:
         return ord(ch) in self.cmap
+
+    def covers_all(self, text: str) -> bool:
+        return set(text) <= self.chars
 
 
 @cache
@@ -79,7 +84,7 @@ def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
     addMapping(reg_name, 0, 1, reg_name)
     addMapping(reg_name, 1, 1, bold_name)
     cmap = frozenset(reg_font.face.charToGlyph) & frozenset(bold_font.face.charToGlyph)
-    return RegisteredFamily(family, reg_name, bold_name, cmap)
+    return RegisteredFamily(family, reg_name, bold_name, cmap, frozenset(map(chr, cmap)) | _NOT_DRAWN)
 
 
 def register_family(family: FontFamily) -> RegisteredFamily:

@@ -83,8 +83,9 @@ def run_checks(
     project: tuple[dict[str, Any], dict[str, Location]] = ({}, {}),
     pdfs: dict[str, tuple[bytes, bool]] | None = None,
     style: str = "default",
+    advice: bool = True,
 ) -> list[Problem]:
-    """Every finding, in file order."""
+    """Every finding, in file order. Without `advice`, the plain-language rules are not run at all."""
     settings, places = dict(project[0]), dict(project[1])
     settings.update(dict(leaflet.check_settings))
     places.update(dict(leaflet.check_places))
@@ -93,14 +94,9 @@ def run_checks(
     findings: list[Problem] = []
     for rule_id, rule in RULES.items():
         params = chosen.get(rule_id, {})
-        if params is None:
+        if params is None or (rule.level == Severity.ADVICE and not advice):
             continue
-        if (
-            rule_id.startswith("legibility/")
-            and rule_id != "legibility/capitals"
-            and not ctx.pdfs
-            and rule_id != "legibility/contrast"
-        ):
+        if rule.needs_pages and not ctx.pdfs:
             continue
         findings.extend(rule.run(ctx, params))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.ADVICE: 2}

@@ -36,6 +36,8 @@ class Rule:
     summary: str
     params: dict[str, Any]
     find: Finder
+    #: Measured on the laid-out PDFs, so run only when there are some.
+    needs_pages: bool = False
 
     def run(self, ctx: CheckContext, params: dict[str, Any]) -> Iterator[Problem]:
         for where, message in self.find(ctx, {**self.params, **params}):
@@ -45,9 +47,11 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, level: Severity, summary: str, **params: Any) -> Callable[[Finder], Finder]:
+def rule(
+    id: str, level: Severity, summary: str, *, needs_pages: bool = False, **params: Any
+) -> Callable[[Finder], Finder]:
     def register(find: Finder) -> Finder:
-        RULES[id] = Rule(id, level, summary, params, find)
+        RULES[id] = Rule(id, level, summary, params, find, needs_pages)
         return find
 
     return register

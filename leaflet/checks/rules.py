@@ -272,6 +272,7 @@ def _page_fonts(data: bytes) -> Iterator[tuple[int, str, float, list[Any]]]:
     "legibility/small-text",
     Severity.ERROR,
     "text smaller than Clear Print allows",
+    needs_pages=True,
     minimum=12,
     large_print=16,
 )
@@ -289,7 +290,7 @@ def small_text(ctx: CheckContext, params: dict[str, Any]) -> Found:
             )
 
 
-@rule("legibility/justified", Severity.ERROR, "justified or hyphenated text")
+@rule("legibility/justified", Severity.ERROR, "justified or hyphenated text", needs_pages=True)
 def justified(ctx: CheckContext, params: dict[str, Any]) -> Found:
     for edition, (data, _) in ctx.pdfs.items():
         # Stretched spaces are justification; ReportLab's hair-thin squeeze of an overfull line is not.
@@ -317,7 +318,7 @@ def justified(ctx: CheckContext, params: dict[str, Any]) -> Found:
                     )
 
 
-@rule("legibility/italic-run", Severity.WARNING, "a long run of italic text", max_words=8)
+@rule("legibility/italic-run", Severity.WARNING, "a long run of italic text", needs_pages=True, max_words=8)
 def italic_run(ctx: CheckContext, params: dict[str, Any]) -> Found:
     limit = int(params["max_words"])
     for edition, (data, _) in ctx.pdfs.items():

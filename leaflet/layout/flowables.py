@@ -8,7 +8,7 @@ fill a container paints is decoration (an artifact).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph
@@ -54,8 +54,11 @@ class LeafParagraph(Paragraph):
     def draw(self) -> None:
         canv = self.canv
         if self.anchor:
-            canv.bookmarkHorizontal(self.anchor, 0, self.height)
             canv.anchor_pages.setdefault(self.anchor, canv.getPageNumber())
+        if canv.draft:
+            return  # a draft pass only counts pages
+        if self.anchor:
+            canv.bookmarkHorizontal(self.anchor, 0, self.height)
         if self.outline:
             title, level = self.outline
             canv.addOutlineEntry(title, self.anchor, level=level, closed=False)
@@ -167,7 +170,8 @@ class Stack(Flowable):
     # -- painting
 
     def draw(self) -> None:
-        self.decorate()
+        if not self.canv.draft:
+            self.decorate()
         for child, y, h in self._placed:
             child.drawOn(self.canv, self.inset[1], self.height - y - h)
 
@@ -264,22 +268,6 @@ class Row(Flowable):
         self.right.drawOn(self.canv, self.width - self.right_width, self.height - self.right.height)
 
 
-class Decoration(Flowable):
-    """Something painted only to look right (a large quotation mark): always an artifact."""
-
-    def __init__(self, width: float, height: float, paint: Callable[[Any], None]) -> None:
-        super().__init__()
-        self.width, self.height = width, height
-        self.paint = paint
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        with self.canv.tagging.artifact(self.canv):
-            self.paint(self.canv)
-
-
 class QrCode(Flowable):
     """A QR code drawn module by module with ReportLab's encoder, tagged as a Figure.
 
@@ -308,6 +296,8 @@ class QrCode(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
+        if canv.draft:
+            return
         count = len(self.dark)
         module = self.size / (count + 2 * self.QUIET_ZONE)
         with canv.tagging.figure(canv, self.elem, (0, 0, self.size, self.size)):
@@ -348,6 +338,8 @@ class RuledLines(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
+        if canv.draft:
+            return
         with canv.tagging.artifact(canv):
             canv.saveState()
             if self.colour is not None:

@@ -26,6 +26,8 @@ class MarkupContext:
 
 def text_markup(text: str, ctx: MarkupContext) -> str:
     """Escape text, switching to a fallback family for characters the text font lacks."""
+    if ctx.fonts.text.covers_all(text):
+        return escape(text)  # nearly always: one test for the whole text
     out: list[str] = []
     run: list[str] = []
     run_family = ctx.fonts.text

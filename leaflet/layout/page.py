@@ -151,6 +151,8 @@ class LeafletDocTemplate(BaseDocTemplate):
         return lines
 
     def draw_page_furniture(self, canvas: Any, doc: Any) -> None:
+        if canvas.draft:
+            return
         st = self.theme.style("footer")
         rule = self.theme.boxes["footer_rule"]
         x0, x1 = self.leftMargin, self.leftMargin + self.width

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-
 A4_LANDSCAPE = (841.8898, 595.2756)
 
 
@@ -30,6 +28,8 @@ def saddle_order(pages: int) -> list[tuple[int, int]]:
 
 def impose(a5_pdf: bytes, title: str) -> bytes:
     """The A5 pages of `a5_pdf` imposed for saddle stitching, as a new (untagged) PDF."""
+    from pypdf import PageObject, PdfReader, PdfWriter, Transformation  # only booklets need it
+
     reader = PdfReader(BytesIO(a5_pdf))
     sheet_w, sheet_h = A4_LANDSCAPE
     writer = PdfWriter()
