@@ -17,7 +17,7 @@ from leaflet.content.model import Leaflet
 from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
 from leaflet.fonts import check_coverage, font_set
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
-from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, StoryBuilder
+from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
 from leaflet.pdf.impose import impose
@@ -62,6 +62,7 @@ def _render_once(
     options: LayoutOptions,
     bleed: float,
     title: str,
+    shared: Shared,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
     fonts = font_set(theme)
@@ -70,7 +71,7 @@ def _render_once(
     meta["title"] = title
     geometry = PageGeometry.for_theme(theme, bleed)
     doc = LeafletDocTemplate(out, leaflet, theme, fonts, pagination, geometry, **meta)
-    builder = StoryBuilder(leaflet, theme, fonts, pagination, (doc.width, doc.height), options)
+    builder = StoryBuilder(leaflet, theme, fonts, pagination, (doc.width, doc.height), options, shared)
     story = builder.build()
     m = leaflet.metadata
     tagging = PdfTagging(builder.root, title, m.language, m.published) if tagged and not draft else Tagging()
@@ -112,7 +113,13 @@ def _render(
     if tagged is None:
         tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
     check_coverage(leaflet.texts, font_set(theme))
-    settings = dict(tagged=tagged, options=options, bleed=bleed, title=leaflet.metadata.title + title_suffix)
+    settings = dict(
+        tagged=tagged,
+        options=options,
+        bleed=bleed,
+        title=leaflet.metadata.title + title_suffix,
+        shared=Shared(),
+    )
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)

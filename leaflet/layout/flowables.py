@@ -35,10 +35,21 @@ class LeafParagraph(Paragraph):
         *,
         anchor: str | None = None,
         outline: tuple[str, int] | None = None,
+        parsed: dict[tuple[str, int], tuple[Any, Any]] | None = None,
         **kw: Any,
     ) -> None:
-        # ReportLab's split() calls the class again with its own keywords.
-        super().__init__(markup, style, **kw)
+        if parsed is not None and markup is not None:
+            # The passes of one build parse the same markup: parse it once.
+            key = (markup, id(style))
+            if key in parsed:
+                style, frags = parsed[key]
+                super().__init__(None, style, frags=frags)
+            else:
+                super().__init__(markup, style, **kw)
+                parsed[key] = (self.style, self.frags)
+        else:
+            # ReportLab's split() calls the class again with its own keywords.
+            super().__init__(markup, style, **kw)
         self.elem = elem
         self.anchor = anchor
         self.outline = outline

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.units import mm
@@ -71,6 +72,14 @@ class LayoutOptions:
     print_note: str | None = None
 
 
+@dataclass
+class Shared:
+    """What the passes of one build share: paragraph styles, and markup already parsed."""
+
+    styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
+    parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
+
+
 #: The leaflet as it is, with nothing added for an edition.
 PLAIN = LayoutOptions()
 
@@ -96,6 +105,7 @@ class StoryBuilder:
         pagination: Pagination,
         frame: tuple[float, float],
         options: LayoutOptions = PLAIN,
+        shared: Shared | None = None,
     ) -> None:
         self.leaflet = leaflet
         self.theme = theme
@@ -105,7 +115,8 @@ class StoryBuilder:
         self.options = options
         self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
         self.root = StructElem("Document", lang=leaflet.metadata.language)
-        self._styles: dict[tuple[str, str], ParagraphStyle] = {}
+        self.shared = shared or Shared()
+        self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
         self.place_names: dict[str, str] = {}
 
@@ -134,8 +145,11 @@ class StoryBuilder:
             self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
         return self._styles[key]
 
-    def para(self, markup: str, style: str, elem: StructElem | None, **kw: object) -> LeafParagraph:
-        return LeafParagraph(markup, self.pstyle(style), elem, **kw)  # type: ignore[arg-type]
+    def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
+        return LeafParagraph(markup, style, elem, parsed=self.shared.parsed, **kw)
+
+    def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
+        return self.leaf(markup, self.pstyle(style), elem, **kw)
 
     # -- the whole story
 
@@ -196,8 +210,8 @@ class StoryBuilder:
             number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx)
             rows.append(
                 Row(
-                    LeafParagraph(label, self.pstyle("toc_entry"), item.add("Link")),
-                    LeafParagraph(number, number_style, item.add("Link")),
+                    self.leaf(label, self.pstyle("toc_entry"), item.add("Link")),
+                    self.leaf(number, number_style, item.add("Link")),
                     right_width=self.theme.style("toc_entry").size * 2.2,
                 )
             )
@@ -234,7 +248,7 @@ class StoryBuilder:
                 # A sentence that introduces a callout stays on the callout's page.
                 leads_in = i + 1 < len(blocks) and isinstance(blocks[i + 1], Callout)
                 style = self.pstyle("body", "lead-in", keepWithNext=1) if leads_in else self.pstyle("body")
-                out.append(LeafParagraph(inline_markup(block.inlines, self.ctx), style, elem))
+                out.append(self.leaf(inline_markup(block.inlines, self.ctx), style, elem))
             elif isinstance(block, ListBlock):
                 out.append(self.list_block(block, parent, lang))
             elif isinstance(block, Callout):
@@ -248,13 +262,11 @@ class StoryBuilder:
         for n, item in enumerate(block.items, start=1):
             li = elem.add("LI", lang=item.lang)
             label_text = f"{n}." if block.ordered else ("•" if depth % 2 == 0 else "–")
-            label = LeafParagraph(
-                text_markup(label_text, self.ctx), self.pstyle("body", "item"), li.add("Lbl")
-            )
+            label = self.leaf(text_markup(label_text, self.ctx), self.pstyle("body", "item"), li.add("Lbl"))
             body_elem = li.add("LBody")
             last = n == len(block.items)
             body: list[Flowable] = [
-                LeafParagraph(
+                self.leaf(
                     inline_markup(item.inlines, self.ctx),
                     self.pstyle("body", "item") if not last or item.sublist else self.pstyle("body"),
                     body_elem,
@@ -306,9 +318,7 @@ class StoryBuilder:
         for ref in self.leaflet.references:
             self.place_names[ref.anchor] = f"reference {ref.number}"
             li = lst.add("LI")
-            label = LeafParagraph(
-                f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=ref.anchor
-            )
+            label = self.leaf(f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=ref.anchor)
             body = li.add("LBody")
             items.append(
                 LabelledItem(
@@ -339,13 +349,13 @@ class StoryBuilder:
         if ref.doi:
             text += f" DOI: {ref.doi}"
         style = self.pstyle("reference", "tight", spaceAfter=0) if ref.link_url else self.pstyle("reference")
-        out: list[Flowable] = [LeafParagraph(text_markup(text, self.ctx), style, body.add("P"))]
+        out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
         if ref.link_url:
             st = self.theme.style("reference")
             lines = broken_address(ref.link_url, internal_name(st.font), st.size, width)
             markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
             out.append(
-                LeafParagraph(
+                self.leaf(
                     link_markup(ref.link_url, markup, self.ctx),
                     self.pstyle("reference"),
                     # Read aloud or copied, the address is one address, whatever its line breaks.
@@ -360,7 +370,7 @@ class StoryBuilder:
         size = self.theme.style("body").size
         for n, item in enumerate(self.leaflet.further_reading, start=1):
             li = lst.add("LI")
-            label = LeafParagraph("•", self.pstyle("body", "item"), li.add("Lbl"))
+            label = self.leaf("•", self.pstyle("body", "item"), li.add("Lbl"))
             markup = inline_markup(item.inlines, self.ctx)
             if item.url:
                 markup += " " + link_markup(
@@ -369,9 +379,7 @@ class StoryBuilder:
             last = n == len(self.leaflet.further_reading)
             style = self.pstyle("body") if last else self.pstyle("body", "item")
             out.append(
-                LabelledItem(
-                    label, [LeafParagraph(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li
-                )
+                LabelledItem(label, [self.leaf(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li)
             )
         return out
 
