@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     A reader (or a build killed half-way) sees either the old file whole or the
-    new file whole, never a half-written one; no temporary file is left behind.
+    new file whole, never a half-written one. A temporary file left by a build
+    that was killed outright (no chance to clean up) is removed by the next
+    build of the same file.
     """
     where = Location(display_path(path))
     try:
@@ -25,9 +28,10 @@ def write_atomically(path: Path, data: bytes) -> None:
         ) from None
     if path.is_dir():
         raise OutputError(Problem(where, "the output path is a folder; give a file name ending in .pdf"))
+    _remove_abandoned(path)
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -45,6 +49,32 @@ def write_atomically(path: Path, data: bytes) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Temporary files of this PDF whose writer is no longer running."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[^.]+\.tmp$")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match and not _running(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(path.parent / name)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _mode_for(path: Path) -> int:

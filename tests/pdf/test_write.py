@@ -34,3 +34,62 @@ def test_missing_folders_are_made(tmp_path: Path) -> None:
     out = tmp_path / "a" / "b" / "leaflet.pdf"
     write_atomically(out, b"x")
     assert out.read_bytes() == b"x"
+
+
+KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+import leaflet.pdf.write as w
+
+real_fdopen = os.fdopen
+
+class Dying:
+    def __init__(self, fh): self.fh = fh
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+    def write(self, data):
+        self.fh.write(data[: len(data) // 2])
+        self.fh.flush()
+        os.kill(os.getpid(), signal.SIGKILL)  # killed half-way through the new PDF
+
+w.os.fdopen = lambda fd, mode: Dying(real_fdopen(fd, mode))
+w.write_atomically(Path(sys.argv[1]), b"%PDF-new" * 10000)
+"""
+
+
+def test_a_build_killed_while_writing_leaves_the_old_pdf_whole(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "leaflet.pdf"
+    out.write_bytes(b"%PDF-old and whole")
+    proc = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(out)], capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    assert out.read_bytes() == b"%PDF-old and whole"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "leaflet.pdf"]
+    assert len(leftovers) == 1 and leftovers[0].endswith(".tmp")  # SIGKILL gives no chance to clean up
+    write_atomically(out, b"%PDF-next")  # the next build of the same file removes it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaflet.pdf"]
+    assert out.read_bytes() == b"%PDF-next"
+
+
+def test_a_full_disk_leaves_the_old_pdf_and_no_temporary_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+
+    import pytest
+
+    from leaflet.errors import OutputError
+
+    out = tmp_path / "leaflet.pdf"
+    out.write_bytes(b"old")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("leaflet.pdf.write.os.fsync", full)
+    with pytest.raises(OutputError) as info:
+        write_atomically(out, b"new" * 1000)
+    assert "No space left on device" in str(info.value)
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["leaflet.pdf"]
