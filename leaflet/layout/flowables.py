@@ -74,8 +74,40 @@ class LeafParagraph(Paragraph):
             title, level = self.outline
             canv.addOutlineEntry(title, self.anchor, level=level, closed=False)
         tagging: Tagging = canv.tagging
-        with tagging.text(canv, self.elem):
-            super().draw()
+        canv.joined_lines = self.lines_ending_mid_word()
+        try:
+            with tagging.text(canv, self.elem):
+                super().draw()
+        finally:
+            canv.joined_lines = frozenset()
+
+    def lines_ending_mid_word(self) -> frozenset[int]:
+        """Lines that end inside a word (a word too long for the column, cut by ReportLab).
+
+        Every other line end is a space between words, which the text object
+        writes out so that the words never run together when read aloud.
+        """
+        bl = getattr(self, "blPara", None)
+        if bl is None:
+            return frozenset()
+        if bl.kind == 0:
+            texts = [" ".join(words) for _, words in bl.lines]
+            whole = " ".join(getattr(f, "text", "") for f in self.frags) if self.frags else ""
+        else:
+            texts = ["".join(getattr(w, "text", "") for w in line.words) for line in bl.lines]
+            whole = "".join(getattr(f, "text", "") for f in self.frags)
+        joined: set[int] = set()
+        pos = 0
+        for number, text in enumerate(texts[:-1]):
+            for ch in text:
+                if ch.isspace():
+                    continue
+                while pos < len(whole) and whole[pos] != ch:
+                    pos += 1
+                pos += 1
+            if pos < len(whole) and not whole[pos].isspace():
+                joined.add(number)
+        return frozenset(joined)
 
 
 class Stack(Flowable):

@@ -30,9 +30,13 @@ PRINT_FLAG = 4
 
 
 class LeafletTextObject(PDFTextObject):
+    _line = 0
+
     def _textOut(self, text: str, TStar: int = 0) -> None:
-        if TStar and not text.endswith(" "):
-            text += " "
+        if TStar:
+            if not text.endswith(" ") and self._line not in self._canvas.joined_lines:
+                text += " "
+            self._line += 1
         super()._textOut(text, TStar)
 
     def _linkRecord(self, link: object, kind: str) -> None:
@@ -57,6 +61,8 @@ class LeafletCanvas(Canvas):
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
         self._tag_elem = None  # the element whose paragraph is being drawn
+        #: Lines of the paragraph being drawn that end inside a word (no space goes there).
+        self.joined_lines: frozenset[int] = frozenset()
         self._tag_tx = None  # the text object being filled, if any
         self._annotation_names = 0
 
