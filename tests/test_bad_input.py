@@ -1055,3 +1055,11 @@ def test_no_output_folder_is_created_by_a_failing_default_build(run: Runner, tmp
     rc = main(["build", "content.yaml"])
     assert rc == 2
     assert not (tmp_path / "output").exists()
+
+
+def test_a_10_mb_file_is_refused_quickly(run: Runner) -> None:
+    padding = ("# " + "x" * 98 + "\n") * 100_000  # 10 MB of comments after a valid leaflet
+    start = time.perf_counter()
+    result = run.build(MINIMAL + padding)
+    assert time.perf_counter() - start < 2
+    assert_one_bare_problem(result, "content.yaml", "the limit is 2,097,152 bytes")
