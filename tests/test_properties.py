@@ -161,5 +161,20 @@ def check_document(document: dict, folder: Path) -> None:
         "references": [{"id": "a", "title": "t", "url": "https://example.org/" + "p" * 400}],
     }
 )
+@example(  # a references panel over two pages: its second part must be free to move to a new page
+    document={
+        "metadata": {
+            "title": "0",
+            "slug": "random",
+            "language": "en-GB",
+            "organisation": "0",
+            "version": "1",
+            "published": "2026-01-01",
+            "next_review": "2027-01-01",
+        },
+        "sections": [{"heading": "0", "content": []}],
+        "references": [{"id": f"ref-{i}", "title": "0", "url": "https://example.org/"} for i in range(40)],
+    }
+)
 def test_random_leaflets_build_or_fail_cleanly(document: dict, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
     check_document(document, tmp_path_factory.mktemp("prop"))

@@ -177,6 +177,8 @@ class Stack(Flowable):
     def copy_with(self, children: list[Flowable], first: bool) -> Stack:
         twin = self.__class__.__new__(self.__class__)
         twin.__dict__.update(self.__dict__)
+        # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
+        twin.__dict__.pop("_postponed", None)
         twin.children = children
         twin.first = first
         twin._placed = []
