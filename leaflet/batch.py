@@ -145,7 +145,7 @@ def build_one(
             work.leaflet,
             today=date.today(),
             project=project_settings(content),
-            style=style or "default",
+            styles=tuple(e.style for e in work.editions),
             # Plain-language advice and the measurements of laid-out pages are `check`'s: the first
             # needs a pronouncing dictionary, the second reads every PDF back, and a build of
             # many leaflets should not pay for either (the layout keeps those rules by construction).

@@ -180,7 +180,13 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
                     render_edition(work.leaflet, A5_SCREEN, load_theme(A5_SCREEN.style)).data,
                     False,
                 )
-            findings += run_checks(work.leaflet, today=today, project=project_settings(content), pdfs=made)
+            findings += run_checks(
+                work.leaflet,
+                today=today,
+                project=project_settings(content),
+                pdfs=made,
+                styles=tuple(e.style for e in work.editions),
+            )
     except LeafletError as exc:
         _print_problems(exc.problems)
         return EXIT_BAD_INPUT

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +168,8 @@ class Theme:
     colours: dict[str, Colour]
     styles: dict[str, TextStyle]
     boxes: dict[str, BoxStyle]
+    #: Where each style's colour was set ("footer" → its line in the sheet or one it extends).
+    colour_places: dict[str, Location] = field(default_factory=dict)
 
     @property
     def min_text_size(self) -> float:
@@ -399,7 +401,8 @@ def _build(r: _Resolver, path: Path) -> Theme:
         if name not in boxes:
             r.error(("boxes",), f"boxes: missing '{name}'")
 
-    styles = _text_styles(r, d.get("styles", {}), text_font, families)
+    colour_places: dict[str, Location] = {}
+    styles = _text_styles(r, d.get("styles", {}), text_font, families, colour_places)
     for name in REQUIRED_STYLES:
         if name not in styles and not any(p.message.startswith(f"styles.{name}") for p in r.problems):
             r.error(("styles",), f"styles: missing '{name}'")
@@ -415,6 +418,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         colours=colours,
         styles=styles,
         boxes=boxes,
+        colour_places=colour_places,
     )
     if not r.problems:
         _check_legibility(r, theme)
@@ -469,7 +473,11 @@ def _box(r: _Resolver, raw: dict[str, Any], path: PathKey) -> BoxStyle:
 
 
 def _text_styles(
-    r: _Resolver, raw: Any, text_font: str, families: dict[str, FontFamily]
+    r: _Resolver,
+    raw: Any,
+    text_font: str,
+    families: dict[str, FontFamily],
+    colour_places: dict[str, Location],
 ) -> dict[str, TextStyle]:
     if not isinstance(raw, dict) or "base" not in raw:
         r.error(("styles",), "styles: expected a mapping of named styles, with 'base' among them")
@@ -550,6 +558,7 @@ def _text_styles(
             families[font] = FontFamily(font, None, None)
         elif font not in families:
             r.error(where("font"), f"font: unknown font family '{font}'")
+        colour_places[name] = r.at(where("colour"))
         out[name] = TextStyle(
             name=name,
             font=font,

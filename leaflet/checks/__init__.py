@@ -60,6 +60,13 @@ def settle(settings: dict[str, Any], places: dict[str, Location]) -> dict[str, d
             out[rule_id] = {}
         elif isinstance(value, dict):
             unknown = set(value) - set(RULES[rule_id].params)
+            wrong = [
+                k
+                for k, v in value.items()
+                if k in RULES[rule_id].params and (isinstance(v, bool) or not isinstance(v, int | float))
+            ]
+            for k in wrong:
+                problems.append(Problem(where, f"checks: {rule_id}: {k} must be a number, not {value[k]!r}"))
             if unknown:
                 known = ", ".join(RULES[rule_id].params) or "none"
                 problems.append(
@@ -82,7 +89,7 @@ def run_checks(
     today: date,
     project: tuple[dict[str, Any], dict[str, Location]] = ({}, {}),
     pdfs: dict[str, tuple[bytes, bool]] | None = None,
-    style: str = "default",
+    styles: tuple[str, ...] = ("default",),
     advice: bool = True,
 ) -> list[Problem]:
     """Every finding, in file order. Without `advice`, the plain-language rules are not run at all."""
@@ -90,7 +97,7 @@ def run_checks(
     settings.update(dict(leaflet.check_settings))
     places.update(dict(leaflet.check_places))
     chosen = settle(settings, places)
-    ctx = CheckContext(leaflet, today, pdfs or {}, style)
+    ctx = CheckContext(leaflet, today, pdfs or {}, styles)
     findings: list[Problem] = []
     for rule_id, rule in RULES.items():
         params = chosen.get(rule_id, {})

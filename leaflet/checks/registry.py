@@ -23,7 +23,8 @@ class CheckContext:
     today: date
     #: Laid-out editions, for the rules that measure pages: name → (PDF bytes, large print?).
     pdfs: dict[str, tuple[bytes, bool]] = field(default_factory=dict)
-    style_source: str = ""
+    #: The style sheets of the editions checked.
+    styles: tuple[str, ...] = ("default",)
 
 
 Finder = Callable[[CheckContext, dict[str, Any]], Iterator[tuple[Location, str]]]

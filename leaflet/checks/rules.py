@@ -8,6 +8,7 @@ PDF/UA-1 and the Matterhorn Protocol (structure).
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from collections.abc import Iterator
@@ -23,11 +24,11 @@ from leaflet.errors import Location, Severity
 Found = Iterator[tuple[Location, str]]
 
 
-def _months_before(day: date, months: int) -> date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return date(year, month, min(day.day, 28))
+def _shift(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), or the month's last day if it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 # ---------------------------------------------------------------- trust
@@ -49,7 +50,7 @@ def review_passed(ctx: CheckContext, params: dict[str, Any]) -> Found:
 @rule("trust/review-date-near", Severity.WARNING, "the next review date is near", months=3)
 def review_near(ctx: CheckContext, params: dict[str, Any]) -> Found:
     m = ctx.leaflet.metadata
-    if ctx.today <= m.next_review and _months_before(m.next_review, int(params["months"])) <= ctx.today:
+    if ctx.today <= m.next_review and _shift(m.next_review, -int(params["months"])) <= ctx.today:
         yield (
             m.place("next_review"),
             (
@@ -63,7 +64,7 @@ def review_near(ctx: CheckContext, params: dict[str, Any]) -> Found:
 def review_period(ctx: CheckContext, params: dict[str, Any]) -> Found:
     m = ctx.leaflet.metadata
     years = int(params["years"])
-    limit = m.published.replace(year=m.published.year + years, day=min(m.published.day, 28))
+    limit = _shift(m.published, 12 * years)
     if m.next_review > limit:
         yield (
             m.place("next_review"),
@@ -145,12 +146,14 @@ def reading_age(ctx: CheckContext, params: dict[str, Any]) -> Found:
 def long_sentences(ctx: CheckContext, params: dict[str, Any]) -> Found:
     limit = int(params["max_words"])
     for passage in all_passages(ctx.leaflet):
+        locate = passage.finder()
         for sentence in sentences(passage.text):
+            where = locate(sentence)
             count = len(words(sentence))
             if count > limit:
                 start = " ".join(sentence.split()[:6])
                 yield (
-                    passage.locate(sentence),
+                    where,
                     f"a sentence of {count} words (advice: at most {limit}): “{start} …”",
                 )
 
@@ -187,9 +190,10 @@ def vague_links(ctx: CheckContext, params: dict[str, Any]) -> Found:
 @rule("links/web-only", Severity.WARNING, "words that make sense only on a web page")
 def web_only(ctx: CheckContext, params: dict[str, Any]) -> Found:
     for passage in all_passages(ctx.leaflet):
+        locate = passage.finder()
         for match in WEB_ONLY.finditer(passage.text):
             yield (
-                passage.locate(passage.text[match.start() :]),
+                locate(passage.text[match.start() :]),
                 (f"“{match.group(0)}” makes no sense on paper: describe the place or give its address"),
             )
 
@@ -345,10 +349,15 @@ def italic_run(ctx: CheckContext, params: dict[str, Any]) -> Found:
 def capitals(ctx: CheckContext, params: dict[str, Any]) -> Found:
     limit = int(params["max_words"])
     for passage in all_passages(ctx.leaflet):
-        caps = re.finditer(rf"\b(?:[A-Z]{{2,}}[\s,;:]+){{{limit},}}[A-Z]{{2,}}\b", passage.text)
+        locate = passage.finder(case_sensitive=True)
+        # More than `limit` words in capitals together; one-letter words ("A", "I") count too,
+        # but a run must hold real words, not only initials.
+        caps = re.finditer(rf"\b[A-Z][A-Z’'-]*(?:[\s,;:]+[A-Z][A-Z’'-]*){{{limit},}}\b", passage.text)
         for match in caps:
+            if sum(len(w) > 1 for w in match.group(0).split()) < 2:
+                continue
             yield (
-                passage.locate(match.group(0)),
+                locate(match.group(0)),
                 (
                     f"“{match.group(0)[:40]}” is in capitals: capitals are harder to read; use bold, sparingly, for emphasis"
                 ),
@@ -357,19 +366,26 @@ def capitals(ctx: CheckContext, params: dict[str, Any]) -> Found:
 
 @rule("legibility/contrast", Severity.ERROR, "text that does not stand out from its background", minimum=4.5)
 def contrast(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    from leaflet.style import contrast_ratio, load_theme, to_grey
+    from leaflet.style import load_theme
 
     minimum = float(params["minimum"])
-    theme = load_theme(ctx.style_source or "default")
+    for sheet in dict.fromkeys(ctx.styles):
+        theme = load_theme(sheet)
+        yield from _low_contrast(theme, minimum)
+
+
+def _low_contrast(theme: Any, minimum: float) -> Found:
+    from leaflet.style import contrast_ratio, to_grey
+
     for name, st in theme.styles.items():
         for grey in (False, True):
             a, b = (to_grey(st.colour), to_grey(st.background)) if grey else (st.colour, st.background)
             ratio = contrast_ratio(a, b)
             if ratio < minimum:
                 yield (
-                    Location(theme.source, 1, 1),
+                    theme.colour_places.get(name, Location(theme.source, 1, 1)),
                     (
-                        f"style {name}: {st.colour.hex} on {st.background.hex} is {ratio:.2f}:1"
+                        f"{theme.name}, style {name}: {st.colour.hex} on {st.background.hex} is {ratio:.2f}:1"
                         f"{' in grey' if grey else ''} (at least {minimum:g}:1)"
                     ),
                 )

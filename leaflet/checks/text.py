@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from leaflet.content.model import (
@@ -35,20 +35,48 @@ class Passage:
     source: SourceText | None
     inlines: tuple[Inline, ...]
 
+    def finder(self, *, case_sensitive: bool = False) -> Callable[[str], Location]:
+        """A function that finds fragments of this passage in the file, each after the one before.
+
+        Sentences and phrases are looked for in order, so that the second of two
+        sentences starting with the same words is found where it is.
+        """
+        start = 0
+
+        def locate(fragment: str) -> Location:
+            nonlocal start
+            if self.source is None:
+                return self.location
+            found = _search(fragment, self.source.text, start, case_sensitive)
+            if found is None:
+                return self.location
+            start = found + 1
+            return self.source.at(found)
+
+        return locate
+
     def locate(self, fragment: str) -> Location:
-        """Where `fragment` (the start of a sentence, a phrase) stands in the file, as near as can be told."""
-        if self.source is None:
-            return self.location
-        words = _WORD.findall(fragment)[:4]
-        if not words:
-            return self.location
-        pattern = r"\W+".join(re.escape(w) for w in words)
-        found = re.search(pattern, self.source.text, re.IGNORECASE)
-        return self.source.at(found.start()) if found else self.location
+        return self.finder()(fragment)
+
+
+#: What may stand between two printed words in the file: spaces and punctuation,
+#: a citation ([@id], printed [n]) and the address half of a link ([text](address)).
+_BETWEEN = r"(?:[\W_]|\[@[^\]]*\]|\]\([^)]*\))+"
+_CITATION = re.compile(r"\[\d+\]")
+
+
+def _search(fragment: str, text: str, start: int, case_sensitive: bool) -> int | None:
+    wanted = _WORD.findall(_CITATION.sub(" ", fragment))[:4]
+    if not wanted:
+        return None
+    pattern = re.compile(_BETWEEN.join(re.escape(w) for w in wanted), 0 if case_sensitive else re.IGNORECASE)
+    found = pattern.search(text, start) or pattern.search(text)
+    return found.start() if found else None
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    """The words of a text as a reader counts them: citation numbers such as [1] are not words."""
+    return _WORD.findall(_CITATION.sub(" ", text))
 
 
 def sentences(text: str) -> list[str]:
