@@ -50,6 +50,8 @@ class LeafParagraph(Paragraph):
         else:
             # ReportLab's split() calls the class again with its own keywords.
             super().__init__(markup, style, **kw)
+        # The words as written, before line breaking replaces the fragments.
+        self.plain = "".join(getattr(f, "text", "") for f in self.frags or ())
         self.elem = elem
         self.anchor = anchor
         self.outline = outline
@@ -92,10 +94,9 @@ class LeafParagraph(Paragraph):
             return frozenset()
         if bl.kind == 0:
             texts = [" ".join(words) for _, words in bl.lines]
-            whole = " ".join(getattr(f, "text", "") for f in self.frags) if self.frags else ""
         else:
             texts = ["".join(getattr(w, "text", "") for w in line.words) for line in bl.lines]
-            whole = "".join(getattr(f, "text", "") for f in self.frags)
+        whole = self.plain
         joined: set[int] = set()
         pos = 0
         for number, text in enumerate(texts[:-1]):

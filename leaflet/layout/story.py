@@ -204,7 +204,8 @@ class StoryBuilder:
         rows: list[Flowable] = [heading]
         number_style = self.pstyle("toc_entry", "number", alignment=TA_RIGHT)
         for anchor, text in self.toc_entries():
-            item = toc.add("TOCI")
+            # A TOCI holds a Reference (ISO 32000-1, table 333), which holds the links.
+            item = toc.add("TOCI").add("Reference")
             page = self.pagination.pages.get(anchor)
             label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx)
             number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx)
@@ -265,11 +266,14 @@ class StoryBuilder:
             label = self.leaf(text_markup(label_text, self.ctx), self.pstyle("body", "item"), li.add("Lbl"))
             body_elem = li.add("LBody")
             last = n == len(block.items)
+            # An item with a list inside holds its words in a P, made now, so that the
+            # words come before the inner list in the structure, as on the page.
+            words_elem = body_elem.add("P") if item.sublist else body_elem
             body: list[Flowable] = [
                 self.leaf(
                     inline_markup(item.inlines, self.ctx),
                     self.pstyle("body", "item") if not last or item.sublist else self.pstyle("body"),
-                    body_elem,
+                    words_elem,
                 )
             ]
             if item.sublist:
@@ -359,7 +363,7 @@ class StoryBuilder:
                     link_markup(ref.link_url, markup, self.ctx),
                     self.pstyle("reference"),
                     # Read aloud or copied, the address is one address, whatever its line breaks.
-                    body.add("P", actual_text=ref.link_url),
+                    body.add("P").add("Link", actual_text=ref.link_url),
                 )
             )
         return out

@@ -31,8 +31,11 @@ PRINT_FLAG = 4
 
 class LeafletTextObject(PDFTextObject):
     _line = 0
+    _text_line = 0
 
     def _textOut(self, text: str, TStar: int = 0) -> None:
+        # The line these words are on (a link's start is reported after its first words).
+        self._text_line = self._line
         if TStar:
             if not text.endswith(" ") and self._line not in self._canvas.joined_lines:
                 text += " "

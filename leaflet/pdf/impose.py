@@ -37,6 +37,9 @@ def impose(a5_pdf: bytes, title: str) -> bytes:
         side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
         for slot, number in enumerate((left, right)):
             page = reader.pages[number - 1]
+            # A sheet for printing: links do nothing on paper, and theirs would point at A5 pages.
+            if "/Annots" in page:
+                del page["/Annots"]
             w, h = float(page.mediabox.width), float(page.mediabox.height)
             # A5 is a hair under half of A4: centre the pair on the sheet.
             x = (sheet_w - 2 * w) / 2 + slot * w

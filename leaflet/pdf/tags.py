@@ -132,8 +132,11 @@ class _TextMarks:
     elem: StructElem
     #: (index into the operators, link or None): from there on, whose words these are.
     cuts: list[tuple[int, Any]] = field(default_factory=list)
-    #: Annotations made for this text object's links, waiting for their Link element.
-    annotations: list[tuple[str, Any, Any]] = field(default_factory=list)
+    #: Annotations made for this text object's links, waiting for their Link element:
+    #: (target, reference, ParentTree key, line of the paragraph).
+    annotations: list[tuple[str, Any, int, int]] = field(default_factory=list)
+    #: The links that start on each line, for telling two links to one place apart.
+    line_links: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def _shows_text(op: str) -> bool:
@@ -215,6 +218,7 @@ class PdfTagging(Tagging):
         if kind == "start":
             # ReportLab reports the start after writing the link's first words.
             marks.cuts.append((len(tx._code) - 1, link))
+            marks.line_links.setdefault(tx._text_line, []).append(link)
         else:
             marks.cuts.append((len(tx._code), None))
 
@@ -226,7 +230,8 @@ class PdfTagging(Tagging):
         key = self._next_key
         self._next_key += 1
         annotation["StructParent"] = key
-        marks.annotations.append((target, ref, key))
+        # ReportLab makes a line's annotations after writing the line (so after its T*).
+        marks.annotations.append((target, ref, key, tx._line - 1))
 
     def _mcid(self, page: int, elem: StructElem) -> int:
         mcid = self._next_mcid.get(page, 0)
@@ -267,13 +272,30 @@ class PdfTagging(Tagging):
             out.append(f"/{elem.role} <</MCID {mcid}>> BDC")
             out.extend(run)
             out.append("EMC")
-        for target, ref, key in marks.annotations:
-            owner = next((e for (n, url), e in links.items() if _same_target(url, target)), None)
-            if owner is None:
-                raise AssertionError(f"no words were found for the link to {target}")
+        for target, ref, key, line in marks.annotations:
+            owner = self._owner(marks, links, target, line)
             owner.kids.append(AnnotationRef(page, ref))
             self._annotations.append((key, owner))
         return out
+
+    @staticmethod
+    def _owner(marks: _TextMarks, links: dict[Any, StructElem], target: str, line: int) -> StructElem:
+        """The Link element of an annotation: on its line, the first link to its target not yet given one.
+
+        ReportLab makes a line's annotations in the order of its links' numbers, so
+        two links to the same place in one paragraph each get their own annotation.
+        """
+        if not marks.cuts:
+            return next(iter(links.values()))  # the whole paragraph is one link
+        taken = marks.__dict__.setdefault("_taken", set())
+        for link in sorted(marks.line_links.get(line, []), key=lambda k: k[0]):
+            if (line, link) not in taken and _same_target(link[1], target):
+                taken.add((line, link))
+                return links[link]
+        for link, elem in links.items():  # should not happen; better a Link than none
+            if _same_target(link[1], target):
+                return elem
+        raise AssertionError(f"no words were found for the link to {target}")
 
     def page_done(self, page: Any, number: int) -> None:
         key = self._next_key

@@ -333,3 +333,35 @@ def test_a_callout_taller_than_a_page_splits_and_stays_one_element(tmp_path: Pat
     assert all(
         q.endswith(f"Quote {n} ends here. — Speaker {n} [1]") for n, q in enumerate(quotes_read, start=1)
     )
+
+
+def test_two_links_to_one_place_in_a_paragraph_each_hold_their_own_annotation(tmp_path: Path) -> None:
+    content = tmp_path / "repeat.yaml"
+    content.write_text(
+        TALL_CALLOUT.split("sections:")[0].replace("A callout taller than a page", "Repeated links")
+        + """sections:
+  - heading: One
+    content:
+      - Studies disagree [@src]. A later review agrees [@src]. See [the NHS page](https://www.nhs.uk/)
+        and again [NHS](https://www.nhs.uk/). And a very long line of text follows here so that we wrap
+        onto further lines and then [a link that wraps across the line end of this paragraph](https://www.nhs.uk/) ends.
+references:
+  - id: src
+    title: A source
+""",
+        "utf-8",
+    )
+    out = tmp_path / "repeat.pdf"
+    build_leaflet(content, "default", out)
+    pdf = BuiltPdf(out, PdfReader(out))
+    marks = marks_of(pdf)
+    links = [
+        e
+        for e in _elements(pdf, "Link")
+        if e.text(marks) in ("[1]", "the NHS page", "NHS") or e.text(marks).startswith("a link that wraps")
+    ]
+    annotations = [sum(1 for k in e.kids if isinstance(k, tuple) and k[0] == "OBJR") for e in links]
+    pages_lines = [" ".join(e.text(marks).split()) for e in links]
+    assert pages_lines[:4] == ["[1]", "[1]", "the NHS page", "NHS"]
+    assert annotations[:4] == [1, 1, 1, 1]
+    assert annotations[4] == 2  # one annotation on each line the link runs over
