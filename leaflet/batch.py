@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ def expand(inputs: Iterable[Path]) -> list[Path]:
                 for p in item.rglob("*")
                 if p.suffix in CONTENT_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(item).parts)
+                and _looks_like_leaflet(p)
             )
             if not inside:
                 raise UsageError(
@@ -54,6 +56,46 @@ def expand(inputs: Iterable[Path]) -> list[Path]:
         else:
             found.append(item)
     return list(dict.fromkeys(found))
+
+
+def _looks_like_leaflet(path: Path) -> bool:
+    """A content file has a top-level `metadata:`; settings files and style sheets do not."""
+    if path.name == "leaflet-checks.yaml":
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return True  # let the build say what is wrong with it
+    return re.search(rb"^metadata\s*:", head, re.MULTILINE) is not None
+
+
+def clashes(contents: list[Path]) -> list[Problem]:
+    """Two leaflets that would write the same PDFs: the same slug, into the same folder."""
+    from leaflet.yamlsource import YamlProblem, read_yaml
+
+    if len(contents) < 2:
+        return []
+    seen: dict[str, Path] = {}
+    problems = []
+    for content in contents:
+        try:
+            slug = read_yaml(content).data["metadata"]["slug"]
+        except (YamlProblem, KeyError, TypeError):
+            continue  # the build itself reports what is wrong with the file
+        if not isinstance(slug, str):
+            continue
+        if slug in seen:
+            problems.append(
+                Problem(
+                    Location.of_file(content),
+                    f"slug '{slug}' is also the slug of {seen[slug]}: both would write the same PDFs; "
+                    "give each leaflet its own",
+                )
+            )
+        else:
+            seen[slug] = content
+    return problems
 
 
 @cache
@@ -88,6 +130,26 @@ def _sheet_chain(style: str) -> list[Path]:
     return chain
 
 
+def _declared_fonts(sheet: Path) -> list[Path]:
+    """Font files a style sheet names under fonts: families:, which a build reads too."""
+    from leaflet.yamlsource import YamlProblem, read_yaml
+
+    try:
+        data = read_yaml(sheet).data
+    except YamlProblem:
+        return []
+    fonts = data.get("fonts", {}) if isinstance(data, dict) else {}
+    families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
+    if not isinstance(families, dict):
+        return []
+    return [
+        sheet.parent / str(path)
+        for files in families.values()
+        if isinstance(files, dict)
+        for path in files.values()
+    ]
+
+
 def _font_files() -> list[Path]:
     import fontpkg_atkinson_hyperlegible
     import fontpkg_noto_sans
@@ -105,6 +167,8 @@ def fingerprint(content: Path, editions: tuple[str, ...], styles: Iterable[str])
     for style in sorted(set(styles)):
         for sheet in _sheet_chain(style):
             h.update(sheet.read_bytes())
+            for font in _declared_fonts(sheet):
+                h.update(font.read_bytes() if font.is_file() else b"missing")
     for font in _font_files():
         stat = font.stat()
         h.update(f"{font.name} {stat.st_size} {stat.st_mtime_ns}".encode())
@@ -130,27 +194,31 @@ def build_one(
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
     from leaflet.build import build_plan, plan
-    from leaflet.checks import project_settings, run_checks
+    from leaflet.checks import project_settings, run_checks, settings_for
 
     try:
         work = plan(content, editions, style)
+        # Settings for the checks are input too: a mistake in them stops the build before
+        # anything is written.
+        project = project_settings(content)
+        settings_for(work.leaflet, project)
         paths = work.paths(output)
         print_ = fingerprint(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
         if not force and up_to_date(paths, print_):
             return Outcome(str(content), "skipped", tuple(map(str, paths)))
         built = build_plan(work, output)
-        for item in built:
-            _record(item.path).write_text(json.dumps({"from": print_}), "utf-8")
         findings = run_checks(
             work.leaflet,
             today=date.today(),
-            project=project_settings(content),
+            project=project,
             styles=tuple(e.style for e in work.editions),
             # Plain-language advice and the measurements of laid-out pages are `check`'s: the first
             # needs a pronouncing dictionary, the second reads every PDF back, and a build of
             # many leaflets should not pay for either (the layout keeps those rules by construction).
             advice=False,
         )
+        for item in built:
+            _record(item.path).write_text(json.dumps({"from": print_}), "utf-8")
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
@@ -42,8 +42,6 @@ class Built:
     edition: str
     pages: int
     size: int
-    data: bytes = field(default=b"", repr=False)
-    large_print: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,14 +199,21 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
     built = []
     for (edition, rendered), path in zip(made, work.paths(output), strict=True):
         write_atomically(path, rendered.data)
-        large = themes[edition.style].large_print
-        built.append(Built(path, edition.name, rendered.pages, len(rendered.data), rendered.data, large))
+        built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
     return built
 
 
-def laid_out(built: list[Built]) -> dict[str, tuple[bytes, bool]]:
-    """The readable editions' PDFs, for the checks that measure pages (the imposed booklet repeats the A5)."""
-    return {b.edition: (b.data, b.large_print) for b in built if b.edition != "booklet"}
+def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
+    """The readable editions of a plan, laid out in memory, for the checks that measure pages.
+
+    The printed booklet is left out: its pages are the A5 edition's, measured there.
+    """
+    pages: dict[str, tuple[bytes, bool]] = {}
+    for edition in work.editions:
+        if not edition.booklet:
+            theme = load_theme(edition.style)
+            pages[edition.name] = (render_edition(work.leaflet, edition, theme).data, theme.large_print)
+    return pages
 
 
 def build_leaflet(content: Path, style: str = "default", output: Path | None = None) -> Built:

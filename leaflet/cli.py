@@ -140,6 +140,9 @@ def _build(
 
     try:
         contents = batch.expand(inputs)
+        clashing = batch.clashes(contents)
+        if clashing:
+            raise LeafletError(clashing)
         if len(contents) > 1 and output is not None and output.suffix.lower() == ".pdf":
             raise LeafletError.usage("-o names one PDF, but there are several leaflets: give a folder")
     except LeafletError as exc:
@@ -159,36 +162,32 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
     import json
 
     from leaflet import batch
-    from leaflet.build import plan, render_edition
+    from leaflet.build import pages_for_checks, plan
     from leaflet.checks import project_settings, run_checks
-    from leaflet.editions import A5_SCREEN
     from leaflet.errors import Severity
-    from leaflet.style import load_theme
 
     findings = []
+    unreadable = False
     try:
-        for content in batch.expand(inputs):
+        contents = batch.expand(inputs)
+    except LeafletError as exc:
+        _print_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    for content in contents:
+        # One file that cannot be read must not hide what the others have to say.
+        try:
             work = plan(content)
-            made = {}
-            for edition in work.editions:
-                if edition.booklet:
-                    continue  # its pages are the A5 edition's, measured there
-                theme = load_theme(edition.style)
-                made[edition.name] = (render_edition(work.leaflet, edition, theme).data, theme.large_print)
-            if A5_SCREEN in work.editions and "a5" not in made:
-                made["a5"] = (
-                    render_edition(work.leaflet, A5_SCREEN, load_theme(A5_SCREEN.style)).data,
-                    False,
-                )
             findings += run_checks(
                 work.leaflet,
                 today=today,
                 project=project_settings(content),
-                pdfs=made,
+                pdfs=pages_for_checks(work),
                 styles=tuple(e.style for e in work.editions),
             )
-    except LeafletError as exc:
-        _print_problems(exc.problems)
+        except LeafletError as exc:
+            _print_problems(exc.problems)
+            unreadable = True
+    if unreadable and not findings:
         return EXIT_BAD_INPUT
     if fmt == "json":
         rows = [
@@ -213,6 +212,8 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
             file=sys.stderr,
         )
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    if unreadable:
+        return EXIT_BAD_INPUT
     return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK
 
 

@@ -257,6 +257,14 @@ class _Resolver:
                     return layer.doc.at(p)
         return Location(self.layers[0].doc.file, 1, 1)
 
+    def mapping(self, key: str) -> dict[str, Any]:
+        """A top-level section that must be a mapping; anything else is reported and read as empty."""
+        value = self.data.get(key, {})
+        if isinstance(value, dict):
+            return value
+        self.error((key,), f"{key}: expected a mapping of keys, found {type(value).__name__}")
+        return {}
+
     def where_set(self, path: PathKey) -> Path:
         for layer in self.layers:
             if path in layer.doc.values:
@@ -358,9 +366,12 @@ def _build(r: _Resolver, path: Path) -> Theme:
     d = r.data
     for layer in r.layers:
         r.unknown_keys(layer.doc.data, TOP_KEYS, ())
-    large_print = bool(d.get("large_print", False))
+    large_print = d.get("large_print", False)
+    if not isinstance(large_print, bool):
+        r.error(("large_print",), f"large_print: expected true or false, found '{large_print}'")
+        large_print = False
 
-    page_raw = d.get("page", {})
+    page_raw = r.mapping("page")
     r.unknown_keys(page_raw, PAGE_KEYS, ("page",))
     size_name = str(page_raw.get("size", "A4"))
     if size_name not in PAGE_SIZES_MM:
@@ -370,11 +381,15 @@ def _build(r: _Resolver, path: Path) -> Theme:
     margins = {k: r.length(page_raw.get(k, "20mm"), ("page", k)) for k in PAGE_KEYS if k.startswith("margin")}
     page = PageStyle(size_name, w_mm * _UNITS_PT["mm"], h_mm * _UNITS_PT["mm"], **margins)
 
-    fonts_raw = d.get("fonts", {})
+    fonts_raw = r.mapping("fonts")
     r.unknown_keys(fonts_raw, FONT_KEYS, ("fonts",))
     families = _families(r, fonts_raw.get("families", {}))
     text_font = str(fonts_raw.get("text", "Atkinson Hyperlegible"))
-    fallback = tuple(str(f) for f in fonts_raw.get("fallback", []) or [])
+    fallback_raw = fonts_raw.get("fallback", []) or []
+    if not isinstance(fallback_raw, list):
+        r.error(("fonts", "fallback"), f"fallback: expected a list of family names, such as [{fallback_raw}]")
+        fallback_raw = []
+    fallback = tuple(str(f) for f in fallback_raw)
     for i, fam in enumerate((text_font, *fallback)):
         if fam not in families and installed_family(fam):
             families[fam] = FontFamily(fam, None, None)
@@ -384,13 +399,13 @@ def _build(r: _Resolver, path: Path) -> Theme:
             where: PathKey = ("fonts", "text") if i == 0 else ("fonts", "fallback", i - 1)
             r.error(where, f"unknown font family '{fam}'{hint}")
 
-    colours_raw = d.get("colours", {})
+    colours_raw = r.mapping("colours")
     colours = {name: r.colour(value, ("colours", name)) for name, value in colours_raw.items()}
     for name in REQUIRED_COLOURS:
         if name not in colours:
             r.error(("colours",), f"colours: missing '{name}'")
 
-    boxes_raw = d.get("boxes", {})
+    boxes_raw = r.mapping("boxes")
     boxes = {}
     r.unknown_keys(boxes_raw, set(REQUIRED_BOXES), ("boxes",))
     for name, raw in boxes_raw.items():

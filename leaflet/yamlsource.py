@@ -263,14 +263,15 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
                     f"YAML tags such as {node.tag!r} are not allowed; write plain text",
                 )
             )
+        # Kept for every scalar: a number's text as written too ("1.10" is not 1.1).
+        doc.scalars[path] = ScalarSource(
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            node.style or "",
+            text[node.start_mark.index : node.end_mark.index],
+            node.value,
+        )
         if kind == "str":
-            doc.scalars[path] = ScalarSource(
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-                node.style or "",
-                text[node.start_mark.index : node.end_mark.index],
-                node.value,
-            )
             return node.value
         return _construct_plain(node)
     if isinstance(node, SequenceNode):

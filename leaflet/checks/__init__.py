@@ -34,7 +34,7 @@ def project_settings(content: Path) -> tuple[dict[str, Any], dict[str, Location]
                 doc = read_yaml(path)
             except YamlProblem as exc:
                 raise ContentError(exc.problem) from None
-            data = doc.data.get("checks", {}) if isinstance(doc.data, dict) else {}
+            data = doc.data.get("checks", {}) if isinstance(doc.data, dict) else None
             if not isinstance(data, dict) or set(doc.data) - {"checks"}:
                 raise ContentError(
                     Problem(doc.at(()), f"{PROJECT_FILE}: expected one key, checks:, holding rule settings")
@@ -67,6 +67,11 @@ def settle(settings: dict[str, Any], places: dict[str, Location]) -> dict[str, d
             ]
             for k in wrong:
                 problems.append(Problem(where, f"checks: {rule_id}: {k} must be a number, not {value[k]!r}"))
+            for k, v in value.items():
+                if k in RULES[rule_id].params and k not in wrong and not 0 <= v <= 1000:
+                    problems.append(
+                        Problem(where, f"checks: {rule_id}: {k} must be between 0 and 1000, not {v}")
+                    )
             if unknown:
                 known = ", ".join(RULES[rule_id].params) or "none"
                 problems.append(
@@ -83,6 +88,16 @@ def settle(settings: dict[str, Any], places: dict[str, Location]) -> dict[str, d
     return out
 
 
+def settings_for(
+    leaflet: Leaflet, project: tuple[dict[str, Any], dict[str, Location]] = ({}, {})
+) -> dict[str, dict[str, Any] | None]:
+    """The rules' settings for a leaflet: its project file's, then its own; raise ContentError on a mistake."""
+    settings, places = dict(project[0]), dict(project[1])
+    settings.update(dict(leaflet.check_settings))
+    places.update(dict(leaflet.check_places))
+    return settle(settings, places)
+
+
 def run_checks(
     leaflet: Leaflet,
     *,
@@ -93,10 +108,7 @@ def run_checks(
     advice: bool = True,
 ) -> list[Problem]:
     """Every finding, in file order. Without `advice`, the plain-language rules are not run at all."""
-    settings, places = dict(project[0]), dict(project[1])
-    settings.update(dict(leaflet.check_settings))
-    places.update(dict(leaflet.check_places))
-    chosen = settle(settings, places)
+    chosen = settings_for(leaflet, project)
     ctx = CheckContext(leaflet, today, pdfs or {}, styles)
     findings: list[Problem] = []
     for rule_id, rule in RULES.items():

@@ -28,6 +28,8 @@ def _shift(day: date, months: int) -> date:
     """The same day `months` later (earlier when negative), or the month's last day if it is shorter."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        return date.max if year > 9999 else date.min
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 

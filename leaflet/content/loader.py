@@ -266,7 +266,8 @@ class _Builder:
             slug=m["slug"],
             language=m["language"],
             organisation=_tidy(m["organisation"]),
-            version=str(m["version"]),
+            # A version written as a number keeps its digits: 1.10 stays 1.10.
+            version=self.doc.scalars[(*base, "version")].value,
             published=published,
             next_review=review,
             location=self.at(base),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet.pdf.tags import StructElem, Tagging
@@ -396,3 +396,35 @@ class RuledLines(Flowable):
                 canv.line(0, y, self.width, y)
                 y -= self.spacing
             canv.restoreState()
+
+
+class KeepWithFirstLines(KeepTogether):
+    """What keepWithNext groups (a heading, a lead-in, then a block): kept with the block's start.
+
+    ReportLab's KeepTogether moves the whole group to the next page when it does
+    not fit, which leaves most of a page empty before a long paragraph. Here the
+    group stays where it is when the heading and the first lines of what follows
+    fit; only a block kept whole (a callout) must fit whole.
+    """
+
+    FIRST_LINES = 3
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content = self._content
+        if aH < self._H and content:
+            heights = [f.wrapOn(self.canv, aW, aH)[1] for f in content]
+            gaps = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in content[:-1])
+            need = sum(heights[:-1]) + gaps + self._first_part(content[-1], heights[-1])
+            if need <= aH:
+                return content[:]
+        return super().split(aW, aH)
+
+    def _first_part(self, flowable: Flowable, height: float) -> float:
+        if isinstance(flowable, Stack) and flowable.height <= flowable.keep_under:
+            return height  # kept whole: all of it must fit
+        leading = getattr(getattr(flowable, "style", None), "leading", None)
+        if isinstance(flowable, Paragraph) and leading:
+            return min(height, self.FIRST_LINES * leading)
+        return height

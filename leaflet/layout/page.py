@@ -11,6 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet, internal_name
+from leaflet.layout.flowables import KeepWithFirstLines
 from leaflet.layout.story import Pagination, long_date
 from leaflet.style import Theme
 
@@ -92,6 +93,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             initialFontName=internal_name(theme.text_font),
             initialFontSize=theme.style("body").size,
             initialLeading=theme.style("body").leading,
+            keepTogetherClass=KeepWithFirstLines,
             **boxes,
             **kw,
         )
@@ -133,7 +135,8 @@ class LeafletDocTemplate(BaseDocTemplate):
         if self.text_width(who) + gap + self.text_width(number, bold=True) <= self.footer_width:
             lines.append(FooterLine(who, number))
         else:
-            lines += [FooterLine("", number), FooterLine(who)]
+            lines.append(FooterLine("", number))
+            lines += [FooterLine(part) for part in self.wrap(who)]
         parts = [
             f"Published {long_date(m.published)}",
             f"Next review {long_date(m.next_review)}",
@@ -149,6 +152,19 @@ class LeafletDocTemplate(BaseDocTemplate):
                 current = part
         lines.append(FooterLine(current))
         return lines
+
+    def wrap(self, text: str) -> list[str]:
+        """A footer line cut at spaces into lines that fit (a long organisation or title)."""
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            candidate = f"{current} {word}".strip()
+            if current and self.text_width(candidate) > self.footer_width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        return [*lines, current]
 
     def draw_page_furniture(self, canvas: Any, doc: Any) -> None:
         if canvas.draft:

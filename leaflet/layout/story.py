@@ -217,7 +217,7 @@ class StoryBuilder:
                 )
             )
         # Whole on one page when it fits: a contents list split over a page break reads badly.
-        return Stack(rows, box=self.theme.boxes["panel"], keep_under=self.frame_height())
+        return Stack(rows, box=self.theme.boxes["panel"], keep_under=self.frame_height() / 2)
 
     # -- sections and blocks
 
