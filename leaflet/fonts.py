@@ -117,6 +117,17 @@ class FontSet:
     def fallback_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fallback_families)
 
+    def runs(self, text: str) -> list[tuple[RegisteredFamily, str]]:
+        """The text cut into runs, each drawn by one family (the text family wherever it can)."""
+        runs: list[tuple[RegisteredFamily, str]] = []
+        for ch in text:
+            family = self.family_for(ch) or self.text
+            if runs and runs[-1][0] is family:
+                runs[-1] = (family, runs[-1][1] + ch)
+            else:
+                runs.append((family, ch))
+        return runs
+
     def family_for(self, ch: str) -> RegisteredFamily | None:
         """The family that draws `ch`: the text family if it can, else the first fallback that can."""
         if ch in _NOT_DRAWN or self.text.covers(ch):

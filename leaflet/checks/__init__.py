@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from leaflet.checks.registry import RULES, CheckContext, Rule
+from leaflet.checks.registry import RULES, CheckContext
 from leaflet.content.model import Leaflet
 from leaflet.errors import ContentError, Location, Problem, Severity
 
@@ -122,7 +122,3 @@ def run_checks(
     return sorted(
         findings, key=lambda p: (p.location.file, p.location.line, p.location.column, order[p.severity])
     )
-
-
-def rules() -> list[Rule]:
-    return list(RULES.values())

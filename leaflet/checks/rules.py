@@ -265,10 +265,7 @@ def _page_fonts(data: bytes) -> Iterator[tuple[int, str, float, list[Any]]]:
             name: str(f.get_object()["/BaseFont"]) for name, f in page["/Resources"].get("/Font", {}).items()
         }
         size, font = 0.0, ""
-        in_artifact = 0
         for operands, op in ContentStream(page.get_contents(), reader).operations:
-            if op == b"BDC" and str(operands[0]) == "/Artifact":
-                in_artifact += 1
             if op == b"Tf":
                 font, size = fonts.get(str(operands[0]), str(operands[0])), float(operands[1])
             yield number, op.decode(), size, [font, *operands]

@@ -15,7 +15,6 @@ from leaflet.content.model import (
     ListBlock,
     ListItem,
     Paragraph,
-    Section,
     Strong,
     plain_text,
 )
@@ -54,9 +53,6 @@ class Passage:
             return self.source.at(found)
 
         return locate
-
-    def locate(self, fragment: str) -> Location:
-        return self.finder()(fragment)
 
 
 #: What may stand between two printed words in the file: spaces and punctuation,
@@ -127,7 +123,3 @@ def links(nodes: tuple[Inline, ...]) -> Iterator[Link]:
             yield node
         elif isinstance(node, Strong):
             yield from links(node.children)
-
-
-def section_of(leaflet: Leaflet, heading: str) -> Section | None:
-    return next((s for s in leaflet.all_sections() if s.heading == heading), None)

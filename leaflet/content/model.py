@@ -150,10 +150,6 @@ class Reference:
     url: str | None = None
 
     @property
-    def anchor(self) -> str:
-        return f"ref-{self.id}"
-
-    @property
     def link_url(self) -> str | None:
         """Where the reference can be read: its address, or else its DOI."""
         if self.url:

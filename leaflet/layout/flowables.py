@@ -428,3 +428,26 @@ class KeepWithFirstLines(KeepTogether):
         if isinstance(flowable, Paragraph) and leading:
             return min(height, self.FIRST_LINES * leading)
         return height
+
+
+class QuoteMarkStack(Stack):
+    """A quotation with a large opening quotation mark in its margin, as decoration."""
+
+    def __init__(
+        self, children: list[Flowable], *, mark_colour: object, font: str, size: float, **kw: object
+    ) -> None:
+        super().__init__(children, **kw)  # type: ignore[arg-type]
+        self.mark_colour = mark_colour
+        self.mark_font = font
+        self.mark_size = size
+
+    def decorate(self) -> None:
+        if not self.first or self.mark_colour is None:
+            return
+        canv = self.canv
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            canv.setFillColorRGB(*self.mark_colour.rgb)  # type: ignore[attr-defined]
+            canv.setFont(self.mark_font, self.mark_size)
+            canv.drawString(-2, self.height - self.mark_size * 0.62, "\u201c")
+            canv.restoreState()

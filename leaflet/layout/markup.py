@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -28,27 +29,10 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     """Escape text, switching to a fallback family for characters the text font lacks."""
     if ctx.fonts.text.covers_all(text):
         return escape(text)  # nearly always: one test for the whole text
-    out: list[str] = []
-    run: list[str] = []
-    run_family = ctx.fonts.text
-
-    def close() -> None:
-        chunk = escape("".join(run))
-        if run_family is ctx.fonts.text:
-            out.append(chunk)
-        else:
-            out.append(f'<font face="{run_family.regular}">{chunk}</font>')
-        run.clear()
-
-    for ch in text:
-        family = ctx.fonts.family_for(ch) or ctx.fonts.text
-        if family is not run_family and run:
-            close()
-        run_family = family
-        run.append(ch)
-    if run:
-        close()
-    return "".join(out)
+    return "".join(
+        escape(chunk) if family is ctx.fonts.text else f'<font face="{family.regular}">{escape(chunk)}</font>'
+        for family, chunk in ctx.fonts.runs(text)
+    )
 
 
 def link_markup(url: str, label_markup: str, ctx: MarkupContext) -> str:
@@ -72,6 +56,27 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
         elif isinstance(node, Citation):
             parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
     return "".join(parts)
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(d: date) -> str:
+    """A date as people write it, whatever the machine's locale: 26 November 2026."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def citation_anchor(reference_id: str) -> str:

@@ -12,7 +12,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet, internal_name
 from leaflet.layout.flowables import KeepWithFirstLines
-from leaflet.layout.story import Pagination, long_date
+from leaflet.layout.markup import long_date
+from leaflet.layout.story import Pagination
 from leaflet.style import Theme
 
 #: Crop marks stand this far out from the trim, so they never reach the bleed.
@@ -208,15 +209,7 @@ class LeafletDocTemplate(BaseDocTemplate):
 
     def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
         """The text cut into runs, each in a font that has its characters (the footer repeats metadata)."""
-        runs: list[tuple[str, str]] = []
-        for ch in text:
-            family = self.fonts.family_for(ch) or self.fonts.text
-            name = family.bold if bold else family.regular
-            if runs and runs[-1][0] == name:
-                runs[-1] = (name, runs[-1][1] + ch)
-            else:
-                runs.append((name, ch))
-        return runs
+        return [(family.bold if bold else family.regular, chunk) for family, chunk in self.fonts.runs(text)]
 
     def draw_line(
         self, canvas: Any, x: float, y: float, text: str, bold: bool = False, align_right: bool = False

@@ -9,7 +9,6 @@ BlockQuotes. Drawing only fills the elements in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -32,6 +31,7 @@ from leaflet.layout.flowables import (
     LabelledItem,
     LeafParagraph,
     QrCode,
+    QuoteMarkStack,
     Row,
     RuledLines,
     Stack,
@@ -43,6 +43,7 @@ from leaflet.layout.markup import (
     citation_anchor,
     inline_markup,
     link_markup,
+    long_date,
     printed_address,
     text_markup,
 )
@@ -90,10 +91,6 @@ class Pagination:
 
     pages: dict[str, int] = field(default_factory=dict)
     total: int = 0
-
-
-def long_date(d: date) -> str:
-    return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
 class StoryBuilder:
@@ -320,9 +317,10 @@ class StoryBuilder:
         indent = size * 2.0
         inner = self.frame_width() - 2 * self.theme.boxes["panel"].padding - indent
         for ref in self.leaflet.references:
-            self.place_names[ref.anchor] = f"reference {ref.number}"
+            anchor = citation_anchor(ref.id)
+            self.place_names[anchor] = f"reference {ref.number}"
             li = lst.add("LI")
-            label = self.leaf(f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=ref.anchor)
+            label = self.leaf(f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=anchor)
             body = li.add("LBody")
             items.append(
                 LabelledItem(
@@ -438,26 +436,3 @@ class StoryBuilder:
             text_markup("Questions to ask at my next appointment:", self.ctx), "body", self.root.add("P")
         )
         return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
-
-
-class QuoteMarkStack(Stack):
-    """A quotation with a large opening quotation mark in its margin, as decoration."""
-
-    def __init__(
-        self, children: list[Flowable], *, mark_colour: object, font: str, size: float, **kw: object
-    ) -> None:
-        super().__init__(children, **kw)  # type: ignore[arg-type]
-        self.mark_colour = mark_colour
-        self.mark_font = font
-        self.mark_size = size
-
-    def decorate(self) -> None:
-        if not self.first or self.mark_colour is None:
-            return
-        canv = self.canv
-        with canv.tagging.artifact(canv):
-            canv.saveState()
-            canv.setFillColorRGB(*self.mark_colour.rgb)  # type: ignore[attr-defined]
-            canv.setFont(self.mark_font, self.mark_size)
-            canv.drawString(-2, self.height - self.mark_size * 0.62, "\u201c")
-            canv.restoreState()
