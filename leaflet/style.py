@@ -329,9 +329,29 @@ class _Resolver:
         return Colour("#000000")
 
 
+#: Sheets already read in this process, with the state of their files then:
+#: a batch of leaflets reads its style sheets once, not once a leaflet.
+_THEMES: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Theme]] = {}
+
+
+def _stamp(paths: list[Path]) -> tuple[tuple[Path, int, int], ...]:
+    out = []
+    for p in paths:
+        st = p.stat()
+        out.append((p, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
 def load_theme(name_or_path: str = "default") -> Theme:
     """Load, merge, resolve and check a style sheet; raise StyleError listing every problem."""
     path = find_sheet(name_or_path)
+    cached = _THEMES.get(path.resolve())
+    if cached is not None:
+        try:
+            if _stamp([p for p, _, _ in cached[0]]) == cached[0]:
+                return cached[1]
+        except OSError:
+            pass
     layers: list[_Layer] = []
     seen: set[Path] = set()
     current: Path | None = path
@@ -359,7 +379,9 @@ def load_theme(name_or_path: str = "default") -> Theme:
                     Problem(doc.at(("extends",)), f"extends: no sheet '{parent}' beside this one")
                 )
             current = target
-    return _build(_Resolver(layers), path)
+    theme = _build(_Resolver(layers), path)
+    _THEMES[path.resolve()] = (_stamp([layer.path.resolve() for layer in layers]), theme)
+    return theme
 
 
 def _build(r: _Resolver, path: Path) -> Theme:

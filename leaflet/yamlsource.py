@@ -107,6 +107,50 @@ class _Loader(
         yaml.resolver.Resolver.__init__(self)
 
 
+try:  # LibYAML, when PyYAML was built with it: the same nodes, several times faster
+    from yaml.cyaml import CParser as _CParser
+
+    class _FastLoader(_CParser, yaml.resolver.Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.resolver.Resolver.__init__(self)
+
+except ImportError:  # pragma: no cover - the pure-Python reader does the same, slower
+    _FastLoader = None  # type: ignore[assignment,misc]
+
+
+def _fast_compose(text: str) -> Node | bool | None:
+    """The document's nodes by LibYAML, or False when it is missing or the text needs the careful reader.
+
+    A file with a mistake or an alias is read again by the pure-Python reader,
+    which says exactly where the trouble is; a good file never needs it.
+    """
+    if _FastLoader is None:
+        return False
+    try:
+        root = _FastLoader(text).get_single_node()
+    except yaml.YAMLError:
+        return False
+    return False if root is not None and _shares_nodes(root) else root
+
+
+def _shares_nodes(root: Node) -> bool:
+    """Whether any node is reached twice: that is what an alias makes."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return False
+
+
 def _where(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -219,6 +263,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
                 Location(file, *_position(text, nel)), "the character U+0085 is not allowed in a YAML file"
             )
         )
+    fast = _fast_compose(text)
+    if fast is not False:
+        return _document(fast, text, file)
     loader = None
     try:
         loader = _Loader(text)
@@ -245,6 +292,10 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     finally:
         if loader is not None:
             loader.dispose()
+    return _document(root, text, file)
+
+
+def _document(root: Node | None, text: str, file: str) -> YamlDocument:
     doc = YamlDocument(file, None)
     if root is None:
         return YamlDocument(file, {}, {(): (1, 1)})

@@ -31,13 +31,11 @@ from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
     PDFName,
+    PDFObject,
     PDFObjectReference,
     PDFStream,
     PDFString,
 )
-
-#: Roles used that PDF 1.7 does not define, mapped to the standard role they are.
-ROLE_MAP: dict[str, str] = {}
 
 
 @dataclass(eq=False)
@@ -64,9 +62,6 @@ class StructElem:
         for kid in self.kids:
             if isinstance(kid, StructElem):
                 yield from kid.walk()
-
-    def has_content(self) -> bool:
-        return any(not isinstance(k, StructElem) or k.has_content() for k in self.kids)
 
 
 @dataclass(frozen=True)
@@ -310,7 +305,17 @@ class PdfTagging(Tagging):
     def finish(self, canvas: Any) -> None:
         doc = canvas._doc
         refs: dict[int, PDFObjectReference] = {}
-        elems = [e for e in self.root.walk() if e.has_content()]
+        # One walk from the leaves up: which elements hold content, and their first page.
+        first: dict[int, int] = {}
+        for elem in reversed(list(self.root.walk())):
+            page = 0
+            for kid in elem.kids:
+                page = kid.page if not isinstance(kid, StructElem) else first.get(id(kid), 0)
+                if page:
+                    break
+            if page:
+                first[id(elem)] = page
+        elems = [e for e in self.root.walk() if id(e) in first]
         for i, elem in enumerate(elems):
             refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
 
@@ -319,44 +324,43 @@ class PdfTagging(Tagging):
 
         root_ref = PDFObjectReference("StructTreeRoot")
         for elem in elems:
-            d: dict[str, Any] = {
-                "Type": PDFName("StructElem"),
-                "S": PDFName(elem.role),
-                "P": refs[id(elem.parent)] if elem.parent is not None else root_ref,
-            }
-            first_page = _first_page(elem)
-            if first_page:
-                d["Pg"] = page_ref(first_page)
+            # Hundreds of small dictionaries: written straight to bytes (see _Written), not
+            # through ReportLab's general formatter, which costs more than the rest of tagging.
+            first_page = first[id(elem)]
+            parent = refs[id(elem.parent)] if elem.parent is not None else root_ref
+            parts: list[Any] = [
+                f"<< /Type /StructElem /S /{elem.role} /P ".encode(),
+                parent,
+                b" /Pg ",
+                page_ref(first_page),
+            ]
             kids: list[Any] = []
             for kid in elem.kids:
                 if isinstance(kid, StructElem):
-                    if kid.has_content():
-                        kids.append(refs[id(kid)])
+                    if id(kid) in refs:
+                        kids += [refs[id(kid)], b" "]
                 elif isinstance(kid, MarkedContent):
                     # On the element's own page an MCID is enough; elsewhere it needs its page.
-                    kids.append(
-                        kid.mcid
-                        if kid.page == first_page
-                        else PDFDictionary(
-                            {"Type": PDFName("MCR"), "Pg": page_ref(kid.page), "MCID": kid.mcid}
-                        )
-                    )
+                    if kid.page == first_page:
+                        kids.append(f"{kid.mcid} ".encode())
+                    else:
+                        kids += [b"<< /Type /MCR /Pg ", page_ref(kid.page), f" /MCID {kid.mcid} >> ".encode()]
                 else:
-                    kids.append(
-                        PDFDictionary({"Type": PDFName("OBJR"), "Pg": page_ref(kid.page), "Obj": kid.ref})
-                    )
-            d["K"] = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else PDFArray(kids)
+                    kids += [b"<< /Type /OBJR /Pg ", page_ref(kid.page), b" /Obj ", kid.ref, b" >> "]
+            parts += [b" /K [ ", *kids, b"]"]
             if elem.lang and (elem.parent is None or elem.lang != _inherited_lang(elem.parent)):
-                d["Lang"] = PDFString(elem.lang)
+                parts += [b" /Lang ", PDFString(elem.lang)]
             if elem.alt:
-                d["Alt"] = PDFString(elem.alt)
+                parts += [b" /Alt ", PDFString(elem.alt)]
             if elem.bbox:
-                d["A"] = PDFDictionary({"O": PDFName("Layout"), "BBox": PDFArray(list(elem.bbox))})
+                box = " ".join(f"{v:g}" for v in elem.bbox)
+                parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
             if elem.actual_text:
-                d["ActualText"] = PDFString(elem.actual_text)
+                parts += [b" /ActualText ", PDFString(elem.actual_text)]
             if elem.title:
-                d["T"] = PDFString(elem.title)
-            doc.Reference(PDFDictionary(d), refs[id(elem)].name)
+                parts += [b" /T ", PDFString(elem.title)]
+            parts.append(b" >>")
+            doc.Reference(_Written(parts), refs[id(elem)].name)
 
         nums: list[Any] = []
         entries: list[tuple[int, Any]] = []
@@ -372,8 +376,6 @@ class PdfTagging(Tagging):
             "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
             "ParentTreeNextKey": self._next_key,
         }
-        if ROLE_MAP:
-            tree["RoleMap"] = PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()})
         doc.Reference(PDFDictionary(tree), root_ref.name)
         canvas.setCatalogEntry("StructTreeRoot", root_ref)
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
@@ -387,19 +389,18 @@ class PdfTagging(Tagging):
         canvas.addPageLabel(0, style="ARABIC", start=1)
 
 
+class _Written(PDFObject):
+    """A PDF object written from ready bytes and references (formatted as the file is written)."""
+
+    def __init__(self, parts: list[Any]) -> None:
+        self.parts = parts
+
+    def format(self, document: Any) -> bytes:
+        return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
+
+
 def _same_target(link_href: str, target: str) -> bool:
     return link_href == target or link_href == f"#{target}"
-
-
-def _first_page(elem: StructElem) -> int:
-    for kid in elem.kids:
-        if isinstance(kid, MarkedContent | AnnotationRef):
-            return kid.page
-        if isinstance(kid, StructElem):
-            page = _first_page(kid)
-            if page:
-                return page
-    return 0
 
 
 def _inherited_lang(elem: StructElem | None) -> str | None:
