@@ -208,6 +208,9 @@ class Stack(Flowable):
                 rest = [*parts[1:], *self.children[i + 1 :]]
             else:
                 rest = self.children[i:]
+            # A heading (kept with what follows) never ends a part: it goes over with the rest.
+            while taken and taken[-1].getKeepWithNext():
+                rest.insert(0, taken.pop())
             if not taken:
                 return []
             return [self.copy_with(taken, self.first), self.copy_with(rest, False)]

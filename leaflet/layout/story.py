@@ -25,6 +25,7 @@ from leaflet.content.model import (
     Quote,
     Reference,
     Section,
+    plain_text,
 )
 from leaflet.fonts import FontSet, internal_name
 from leaflet.layout.flowables import (
@@ -243,8 +244,11 @@ class StoryBuilder:
         for i, block in enumerate(blocks):
             if isinstance(block, Paragraph):
                 elem = parent.add("P", lang=block.lang or lang)
-                # A sentence that introduces a callout stays on the callout's page.
-                leads_in = i + 1 < len(blocks) and isinstance(blocks[i + 1], Callout)
+                following = blocks[i + 1] if i + 1 < len(blocks) else None
+                # A sentence that introduces a callout, or a list ("…:"), stays on its page.
+                leads_in = isinstance(following, Callout) or (
+                    isinstance(following, ListBlock) and plain_text(block.inlines).rstrip().endswith(":")
+                )
                 style = self.pstyle("body", "lead-in", keepWithNext=1) if leads_in else self.pstyle("body")
                 out.append(self.leaf(inline_markup(block.inlines, self.ctx), style, elem))
             elif isinstance(block, ListBlock):
