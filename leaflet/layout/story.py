@@ -183,7 +183,11 @@ class StoryBuilder:
             children.append(self.para(text_markup(m.subtitle, self.ctx), "subtitle", self.root.add("P")))
         if self.options.print_note:
             children.append(
-                self.para(text_markup(self.options.print_note, self.ctx), "subtitle", self.root.add("P"))
+                self.leaf(
+                    text_markup(self.options.print_note, self.ctx),
+                    self.pstyle("subtitle", "note", spaceBefore=self.theme.style("subtitle").size * 0.6),
+                    self.root.add("P"),
+                )
             )
         return TitleBand(children, box=self.theme.boxes["title_band"])
 
