@@ -94,7 +94,10 @@ def test_check_goes_on_past_a_file_it_cannot_read(tmp_path: Path, capsys: pytest
     [
         (("page:\n  size: A4", "page: 5\nunused:\n  size: A4"), "page: expected a mapping of keys"),
         (("fallback: [Noto Sans]", "fallback: Noto Sans"), "fallback: expected a list of family names"),
-        (("name: Standard A4", "name: Standard A4\nlarge_print: \"no\""), "large_print: expected true or false"),
+        (
+            ("name: Standard A4", 'name: Standard A4\nlarge_print: "no"'),
+            "large_print: expected true or false",
+        ),
         (("colours:\n", "colours: [a, b]\nunused:\n"), "colours: expected a mapping of keys"),
     ],
 )
@@ -121,14 +124,18 @@ def test_huge_or_wrong_check_settings_are_errors(tmp_path: Path, capsys: pytest.
     assert rc == 2 and "leaflet-checks.yaml: expected one key, checks:" in err
 
 
-def test_a_version_written_as_a_number_keeps_its_digits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_version_written_as_a_number_keeps_its_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     content = leaflet(tmp_path, "small.yaml", version="1.10")
     out = tmp_path / "small.pdf"
     assert run(capsys, "build", str(content), "-o", str(out))[0] == 0
     assert "Version 1.10" in PdfReader(out).pages[0].extract_text()
 
 
-def test_a_long_organisation_and_title_wrap_in_the_footer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_long_organisation_and_title_wrap_in_the_footer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     content = leaflet(
         tmp_path,
         "small.yaml",

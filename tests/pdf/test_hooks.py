@@ -72,8 +72,12 @@ def test_text_out_ends_each_line_with_a_space_but_never_inside_a_cut_word(pdf: P
     # ... except where a word too long for the column was cut.
     words = pdf.pages[0].extract_text()
     joined = "".join(words.split())
-    assert "Averyveryverylongwordwithnospacesthatmustbecutbecauseitiswiderthanthecolumnofthepageitself" in joined
-    assert re.search(r"\(Averyvery\w+\) Tj T\*", text), "the first piece of the cut word has no space after it"
+    assert (
+        "Averyveryverylongwordwithnospacesthatmustbecutbecauseitiswiderthanthecolumnofthepageitself" in joined
+    )
+    assert re.search(r"\(Averyvery\w+\) Tj T\*", text), (
+        "the first piece of the cut word has no space after it"
+    )
 
 
 def test_link_url_and_link_rect_make_described_printable_annotations(pdf: PdfReader) -> None:
