@@ -84,19 +84,9 @@ def _render_once(
     return out.getvalue(), doc.seen
 
 
-def render_pdf(
-    leaflet: Leaflet,
-    theme: Theme,
-    *,
-    tagged: bool | None = None,
-    options: LayoutOptions = PLAIN,
-    bleed: float = 0.0,
-    title_suffix: str = "",
-) -> bytes:
-    """Lay the leaflet out and return the PDF's bytes (tagged PDF/UA-1 unless told otherwise)."""
-    return _render(
-        leaflet, theme, tagged=tagged, options=options, bleed=bleed, title_suffix=title_suffix
-    ).data
+def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) -> bytes:
+    """Lay the leaflet out as it is and return the PDF's bytes (tagged PDF/UA-1 unless told otherwise)."""
+    return _render(leaflet, theme, tagged=tagged).data
 
 
 def _render(
