@@ -59,20 +59,25 @@ def expand(inputs: Iterable[Path]) -> list[Path]:
 
 
 def _looks_like_leaflet(path: Path) -> bool:
-    """A content file has a top-level `metadata:`; settings files and style sheets do not."""
+    """Everything but the files that are plainly not leaflets: settings files and style sheets.
+
+    Anything else is built, so that a leaflet with a mistake in it is reported, not skipped.
+    """
     if path.name == "leaflet-checks.yaml":
         return False
     try:
         with path.open("rb") as fh:
-            head = fh.read(65536)
+            head = fh.read(65536).removeprefix(b"\xef\xbb\xbf")
     except OSError:
         return True  # let the build say what is wrong with it
-    return re.search(rb"^metadata\s*:", head, re.MULTILINE) is not None
+    is_sheet = re.search(rb"^styles\s*:", head, re.MULTILINE) is not None
+    return not is_sheet or re.search(rb"^metadata\s*:", head, re.MULTILINE) is not None
 
 
-def clashes(contents: list[Path]) -> list[Problem]:
-    """Two leaflets that would write the same PDFs: the same slug, into the same folder."""
-    from leaflet.yamlsource import YamlProblem, read_yaml
+def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None) -> list[Problem]:
+    """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's)."""
+    from leaflet.editions import A5_SCREEN, EDITIONS
+    from leaflet.yamlsource import read_yaml
 
     if len(contents) < 2:
         return []
@@ -80,21 +85,25 @@ def clashes(contents: list[Path]) -> list[Problem]:
     problems = []
     for content in contents:
         try:
-            slug = read_yaml(content).data["metadata"]["slug"]
-        except (YamlProblem, KeyError, TypeError):
-            continue  # the build itself reports what is wrong with the file
-        if not isinstance(slug, str):
+            data = read_yaml(content).data
+            slug = data["metadata"]["slug"]
+            names = editions or tuple(data.get("editions", ["standard"]))
+            chosen = [EDITIONS[n] for n in names]
+        except Exception:
             continue
-        if slug in seen:
-            problems.append(
-                Problem(
-                    Location.of_file(content),
-                    f"slug '{slug}' is also the slug of {seen[slug]}: both would write the same PDFs; "
-                    "give each leaflet its own",
+        if any(e.booklet for e in chosen):
+            chosen.append(A5_SCREEN)
+        for edition in chosen:
+            name = edition.file_name(str(slug))
+            if name in seen and seen[name] != content:
+                problems.append(
+                    Problem(
+                        Location.of_file(content),
+                        f"it would write {name}, as {seen[name]} does: give each leaflet its own slug",
+                    )
                 )
-            )
-        else:
-            seen[slug] = content
+                break
+            seen[name] = content
     return problems
 
 

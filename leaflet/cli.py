@@ -140,7 +140,7 @@ def _build(
 
     try:
         contents = batch.expand(inputs)
-        clashing = batch.clashes(contents)
+        clashing = batch.clashes(contents, editions, output)
         if clashing:
             raise LeafletError(clashing)
         if len(contents) > 1 and output is not None and output.suffix.lower() == ".pdf":
@@ -187,8 +187,9 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
         except LeafletError as exc:
             _print_problems(exc.problems)
             unreadable = True
-    if unreadable and not findings:
-        return EXIT_BAD_INPUT
+        except Exception as exc:
+            print(f"{content}: error: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+            unreadable = True
     if fmt == "json":
         rows = [
             {

@@ -329,17 +329,15 @@ class _Resolver:
         return Colour("#000000")
 
 
-#: Sheets already read in this process, with the state of their files then:
-#: a batch of leaflets reads its style sheets once, not once a leaflet.
-_THEMES: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Theme]] = {}
+#: Sheets already checked in this process, with the bytes they were read from:
+#: a batch of leaflets checks its style sheets once, not once a leaflet.
+_THEMES: dict[Path, tuple[tuple[tuple[Path, bytes], ...], Theme]] = {}
 
 
-def _stamp(paths: list[Path]) -> tuple[tuple[Path, int, int], ...]:
-    out = []
-    for p in paths:
-        st = p.stat()
-        out.append((p, st.st_mtime_ns, st.st_size))
-    return tuple(out)
+def _stamp(paths: list[Path]) -> tuple[tuple[Path, bytes], ...]:
+    # The files' bytes, not their times: an edit within a second, or one that keeps
+    # the size (a colour), must still be seen. Sheets are a few kilobytes.
+    return tuple((p, p.read_bytes()) for p in paths)
 
 
 def load_theme(name_or_path: str = "default") -> Theme:
@@ -348,7 +346,7 @@ def load_theme(name_or_path: str = "default") -> Theme:
     cached = _THEMES.get(path.resolve())
     if cached is not None:
         try:
-            if _stamp([p for p, _, _ in cached[0]]) == cached[0]:
+            if _stamp([p for p, _ in cached[0]]) == cached[0]:
                 return cached[1]
         except OSError:
             pass

@@ -110,6 +110,8 @@ class _Loader(
 try:  # LibYAML, when PyYAML was built with it: the same nodes, several times faster
     from yaml.cyaml import CParser as _CParser
 
+    _FastParser = _CParser
+
     class _FastLoader(_CParser, yaml.resolver.Resolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
             _CParser.__init__(self, stream)
@@ -117,6 +119,7 @@ try:  # LibYAML, when PyYAML was built with it: the same nodes, several times fa
 
 except ImportError:  # pragma: no cover - the pure-Python reader does the same, slower
     _FastLoader = None  # type: ignore[assignment,misc]
+    _FastParser = None  # type: ignore[assignment,misc]
 
 
 def _fast_compose(text: str) -> Node | bool | None:
@@ -125,13 +128,57 @@ def _fast_compose(text: str) -> Node | bool | None:
     A file with a mistake or an alias is read again by the pure-Python reader,
     which says exactly where the trouble is; a good file never needs it.
     """
-    if _FastLoader is None:
+    # Tabs and stray byte-order marks are read more leniently by LibYAML than by
+    # the pure-Python reader; such files go to the careful reader, so that what is
+    # accepted never depends on how PyYAML was built.
+    if _FastLoader is None or "\t" in text or "\ufeff" in text:
         return False
     try:
         root = _FastLoader(text).get_single_node()
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeError):
         return False
     return False if root is not None and _shares_nodes(root) else root
+
+
+#: Deeper than any leaflet needs (a list in a list in a section is about 12); a
+#: deeper file is refused before it is built into nodes, which both readers do by recursion.
+MAX_DEPTH = 64
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, walking the parser's events (no recursion).
+
+    LibYAML's events first; if LibYAML stops on the text (it has limits of its own),
+    the pure-Python parser's, which stop only at a real mistake.
+    """
+    if _FastParser is not None and _walk_depth(_FastParser, text, file):
+        return
+    _walk_depth(yaml.SafeLoader, text, file)
+
+
+def _walk_depth(make_parser: Any, text: str, file: str) -> bool:
+    """Whether the events could be walked to the end (raise YamlProblem when too deep)."""
+    depth = 0
+    try:
+        parser = make_parser(text)
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return True
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(
+                        Problem(
+                            Location(file, mark.line + 1, mark.column + 1),
+                            f"lists and mappings nested more than {MAX_DEPTH} deep; a leaflet needs far fewer",
+                        )
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except (yaml.YAMLError, UnicodeError):
+        return False  # the reader that follows says what is wrong
 
 
 def _shares_nodes(root: Node) -> bool:
@@ -263,6 +310,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
                 Location(file, *_position(text, nel)), "the character U+0085 is not allowed in a YAML file"
             )
         )
+    _check_depth(text, file)
     fast = _fast_compose(text)
     if fast is not False:
         return _document(fast, text, file)
@@ -289,6 +337,10 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         raise YamlProblem(Problem(Location(file, line, col), f"YAML: {message}")) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(Location(file, 1, 1), f"YAML: {exc}")) from None
+    except RecursionError:
+        raise YamlProblem(
+            Problem(Location(file, 1, 1), "lists and mappings nested too deep to read")
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -61,7 +61,7 @@ def test_two_leaflets_with_one_slug_are_refused(tmp_path: Path, capsys: pytest.C
     b = leaflet(tmp_path / "b", "two.yaml", title="Another", slug="same")
     rc, _, err = run(capsys, "build", str(a), str(b), "-o", str(tmp_path / "out"))
     assert rc == 2
-    assert "slug 'same' is also the slug of" in err
+    assert "it would write same.pdf, as" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -155,3 +155,52 @@ def test_a_long_organisation_and_title_wrap_in_the_footer(
     reader.pages[0].extract_text(visitor_text=visit)
     assert right_edges and max(right_edges) < width  # nothing runs off the page
     assert "Northern Ireland" in reader.pages[0].extract_text()
+
+
+def test_a_slug_that_meets_another_leaflets_edition_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = leaflet(tmp_path, "a.yaml", slug="leaf")
+    b = leaflet(tmp_path, "b.yaml", slug="leaf-large-print", title="Another")
+    rc, _, err = run(
+        capsys, "build", str(a), str(b), "--edition", "standard,large-print", "-o", str(tmp_path / "out")
+    )
+    assert rc == 2 and "it would write leaf-large-print.pdf" in err
+
+
+def test_a_folder_builds_leaflets_saved_with_a_byte_order_mark_and_reports_broken_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "lf"
+    leaflet(folder, "a.yaml", slug="a")
+    bom = leaflet(folder, "b.yaml", slug="b")
+    bom.write_bytes(b"\xef\xbb\xbf" + bom.read_bytes())
+    broken = leaflet(folder, "c.yaml", slug="c")
+    broken.write_text(broken.read_text().replace("metadata:", "metdata:"), "utf-8")
+    rc, out, err = run(capsys, "build", str(folder), "-o", str(tmp_path / "out"))
+    assert rc == 2
+    assert sorted(Path(p).name for p in out.split()) == ["a.pdf", "b.pdf"]
+    assert "c.yaml:1:1: error: unknown key 'metdata'; did you mean 'metadata'?" in err.replace(
+        "metdata: unknown", "unknown"
+    )
+
+
+def test_deeply_nested_yaml_is_refused_without_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "lf"
+    leaflet(folder, "good.yaml")
+    deep = folder / "deep.yaml"
+    deep.write_text("title: " + "[" * 30000 + "]" * 30000 + "\n", "utf-8")
+    rc, out, err = run(capsys, "build", str(folder), "-o", str(tmp_path / "out"))
+    assert rc == 2
+    assert "deep.yaml:1:71: error: lists and mappings nested more than 64 deep" in err
+    assert [Path(p).name for p in out.split()] == ["small.pdf"]  # the good one is still built
+
+
+def test_a_tab_is_read_the_same_whichever_yaml_reader_is_installed(tmp_path: Path) -> None:
+    from leaflet.yamlsource import YamlProblem, parse_yaml
+
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml("title:\tTabbed\n", "t.yaml")
+    assert "t.yaml:1:" in str(info.value.problem)

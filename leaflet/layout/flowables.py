@@ -208,9 +208,12 @@ class Stack(Flowable):
                 rest = [*parts[1:], *self.children[i + 1 :]]
             else:
                 rest = self.children[i:]
-            # A heading (kept with what follows) never ends a part: it goes over with the rest.
-            while taken and taken[-1].getKeepWithNext():
-                rest.insert(0, taken.pop())
+            # A heading (kept with what follows) does not end a part: it goes over, whole,
+            # with the rest; unless it is all this part would hold.
+            while len(taken) > 1 and taken[-1].getKeepWithNext():
+                heading = taken.pop()
+                whole = self.children[len(taken)]  # children are taken in order, one each
+                rest = [whole, *self.children[len(taken) + 1 :]] if heading is not whole else [heading, *rest]
             if not taken:
                 return []
             return [self.copy_with(taken, self.first), self.copy_with(rest, False)]
@@ -425,8 +428,12 @@ class KeepWithFirstLines(KeepTogether):
         return super().split(aW, aH)
 
     def _first_part(self, flowable: Flowable, height: float) -> float:
-        if isinstance(flowable, Stack) and flowable.height <= flowable.keep_under:
-            return height  # kept whole: all of it must fit
+        if isinstance(flowable, Stack):
+            if flowable.height <= flowable.keep_under or not flowable.children:
+                return height  # kept whole: all of it must fit
+            first = flowable.children[0]
+            first_h = first.wrapOn(self.canv, flowable.width - flowable.inset[1] - flowable.inset[3], _BIG)[1]
+            return flowable.inset[0] + self._first_part(first, first_h)
         leading = getattr(getattr(flowable, "style", None), "leading", None)
         if isinstance(flowable, Paragraph) and leading:
             return min(height, self.FIRST_LINES * leading)

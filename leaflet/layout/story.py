@@ -137,7 +137,7 @@ class StoryBuilder:
                 splitLongWords=1,
                 bulletFontName=internal_name(st.font),
                 # A heading must never be the last thing on a page.
-                keepWithNext=1 if name in ("h2", "h3") else 0,
+                keepWithNext=1 if name in ("h2", "h3", "panel_heading") else 0,
             )
             params.update(overrides)
             self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
