@@ -121,42 +121,38 @@ def _tool_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _sheet_chain(style: str) -> list[Path]:
+def _sheet_files(style: str) -> list[Path]:
+    """A style sheet, the sheets it extends, and the font files they name: what a build reads.
+
+    Each sheet is read once; a sheet that cannot be read ends the walk (the build reports it).
+    """
     from leaflet.style import find_sheet
     from leaflet.yamlsource import YamlProblem, read_yaml
 
-    chain, path = [], find_sheet(style)
-    while path.exists() and path not in chain:
-        chain.append(path)
+    files: list[Path] = []
+    path = find_sheet(style)
+    while path.exists() and path not in files:
+        files.append(path)
         try:
             data = read_yaml(path).data
         except YamlProblem:
-            break  # the build itself reports what is wrong with the sheet
-        parent = data.get("extends") if isinstance(data, dict) else None
+            break
+        if not isinstance(data, dict):
+            break
+        fonts = data.get("fonts", {})
+        families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
+        if isinstance(families, dict):
+            files += [
+                path.parent / str(f)
+                for spec in families.values()
+                if isinstance(spec, dict)
+                for f in spec.values()
+            ]
+        parent = data.get("extends")
         if not parent:
             break
         path = path.parent / f"{parent}.yaml"
-    return chain
-
-
-def _declared_fonts(sheet: Path) -> list[Path]:
-    """Font files a style sheet names under fonts: families:, which a build reads too."""
-    from leaflet.yamlsource import YamlProblem, read_yaml
-
-    try:
-        data = read_yaml(sheet).data
-    except YamlProblem:
-        return []
-    fonts = data.get("fonts", {}) if isinstance(data, dict) else {}
-    families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
-    if not isinstance(families, dict):
-        return []
-    return [
-        sheet.parent / str(path)
-        for files in families.values()
-        if isinstance(files, dict)
-        for path in files.values()
-    ]
+    return files
 
 
 def _font_files() -> list[Path]:
@@ -174,10 +170,8 @@ def fingerprint(content: Path, editions: tuple[str, ...], styles: Iterable[str])
     h.update(" ".join(editions).encode())
     h.update(content.read_bytes())
     for style in sorted(set(styles)):
-        for sheet in _sheet_chain(style):
-            h.update(sheet.read_bytes())
-            for font in _declared_fonts(sheet):
-                h.update(font.read_bytes() if font.is_file() else b"missing")
+        for file in _sheet_files(style):
+            h.update(file.read_bytes() if file.is_file() else b"missing")
     for font in _font_files():
         stat = font.stat()
         h.update(f"{font.name} {stat.st_size} {stat.st_mtime_ns}".encode())

@@ -32,5 +32,20 @@ def ccsvi_pdf(tmp_path_factory: pytest.TempPathFactory) -> BuiltPdf:
     return BuiltPdf(out, PdfReader(out))
 
 
+def metadata_block(
+    title: str,
+    slug: str,
+    *,
+    organisation: str = "Test Org",
+    version: str = '"1"',
+    next_review: str = "2027-01-01",
+) -> str:
+    """The metadata of a small test leaflet, as YAML (braces pass through for str.format templates)."""
+    return (
+        f"metadata:\n  title: {title}\n  slug: {slug}\n  language: en-GB\n  organisation: {organisation}\n"
+        f"  version: {version}\n  published: 2026-01-01\n  next_review: {next_review}\n"
+    )
+
+
 def needs(tool: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} is not installed")

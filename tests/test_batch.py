@@ -7,22 +7,18 @@ from pathlib import Path
 import pytest
 
 from leaflet.cli import main
+from tests.conftest import metadata_block
 
-LEAFLET = """\
-metadata:
-  title: Leaflet number {n}
-  slug: leaflet-{n}
-  language: en-GB
-  organisation: Test Org
-  version: "1"
-  published: 2026-01-01
-  next_review: 2027-01-01
+LEAFLET = (
+    metadata_block("Leaflet number {n}", "leaflet-{n}")
+    + """\
 sections:
   - heading: Section {n}
     content:
       - Words of leaflet {n}.
 references: []
 """
+)
 
 
 @pytest.fixture

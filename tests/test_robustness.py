@@ -11,22 +11,20 @@ from pypdf import PdfReader
 from leaflet.cli import main
 from leaflet.errors import StyleError
 from leaflet.style import STYLES_DIR, load_theme
+from tests.conftest import metadata_block
 
-LEAFLET = """\
-metadata:
-  title: {title}
-  slug: {slug}
-  language: en-GB
-  organisation: {organisation}
-  version: {version}
-  published: 2026-01-01
-  next_review: 2027-06-01
+LEAFLET = (
+    metadata_block(
+        "{title}", "{slug}", organisation="{organisation}", version="{version}", next_review="2027-06-01"
+    )
+    + """\
 sections:
   - heading: One
     content:
       - Some words.
 references: []
 """
+)
 
 
 def leaflet(folder: Path, name: str, **fields: str) -> Path:

@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -254,12 +255,17 @@ def duplicate_heading(ctx: CheckContext, params: dict[str, Any]) -> Found:
 # ---------------------------------------------------------------- legibility, on the laid-out pages
 
 
-def _page_fonts(data: bytes) -> Iterator[tuple[int, str, float, list[Any]]]:
-    """(page, operator, font size, operands) for the text operators of every page."""
+@lru_cache(maxsize=8)
+def _page_fonts(data: bytes) -> tuple[tuple[int, str, float, list[Any]], ...]:
+    """(page, operator, font size, operands) for the operators of every page.
+
+    Several rules read the same PDF: it is parsed once (the cache holds the last few).
+    """
     from pypdf import PdfReader
     from pypdf.generic import ContentStream
 
     reader = PdfReader(BytesIO(data))
+    out = []
     for number, page in enumerate(reader.pages, start=1):
         fonts = {
             name: str(f.get_object()["/BaseFont"]) for name, f in page["/Resources"].get("/Font", {}).items()
@@ -268,7 +274,8 @@ def _page_fonts(data: bytes) -> Iterator[tuple[int, str, float, list[Any]]]:
         for operands, op in ContentStream(page.get_contents(), reader).operations:
             if op == b"Tf":
                 font, size = fonts.get(str(operands[0]), str(operands[0])), float(operands[1])
-            yield number, op.decode(), size, [font, *operands]
+            out.append((number, op.decode(), size, [font, *operands]))
+    return tuple(out)
 
 
 @rule(

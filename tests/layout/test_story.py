@@ -10,21 +10,17 @@ from pypdf import PdfReader
 from leaflet.build import render_pdf
 from leaflet.content.loader import load_leaflet
 from leaflet.style import load_theme
+from tests.conftest import metadata_block
 
-MINIMAL = """\
-metadata:
-  title: Small leaflet
-  slug: small
-  language: en-GB
-  organisation: Test Org
-  version: "1"
-  published: 2026-01-01
-  next_review: 2027-01-01
+MINIMAL = (
+    metadata_block("Small leaflet", "small", organisation="Test Org")
+    + """\
 sections:
 {sections}
 references:
 {references}
 """
+)
 
 
 def build(tmp_path: Path, sections: str, references: str = "  []") -> tuple[str, PdfReader]:

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from leaflet.build import build_leaflet
 from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Callout, ListBlock, Paragraph, plain_text
-from tests.conftest import CONTENT, BuiltPdf, needs
+from tests.conftest import CONTENT, BuiltPdf, metadata_block, needs
 from tests.pdf.reader import Element, PageMarks, dump, parent_tree, read_tree, walk_page
 
 HERE = Path(__file__).resolve().parent
@@ -286,15 +286,9 @@ def test_every_font_is_embedded_with_a_unicode_map(tagged: tuple[str, BuiltPdf])
             assert "/ToUnicode" in font, font["/BaseFont"]
 
 
-TALL_CALLOUT = """\
-metadata:
-  title: A callout taller than a page
-  slug: tall
-  language: en-GB
-  organisation: Test Org
-  version: "1"
-  published: 2026-01-01
-  next_review: 2027-01-01
+TALL_CALLOUT = (
+    metadata_block("A callout taller than a page", "tall")
+    + """\
 sections:
   - heading: The box
     content:
@@ -308,6 +302,7 @@ references:
   - id: src
     title: A source
 """
+)
 
 
 def test_a_callout_taller_than_a_page_splits_and_stays_one_element(tmp_path: Path) -> None:
@@ -338,7 +333,7 @@ def test_a_callout_taller_than_a_page_splits_and_stays_one_element(tmp_path: Pat
 def test_two_links_to_one_place_in_a_paragraph_each_hold_their_own_annotation(tmp_path: Path) -> None:
     content = tmp_path / "repeat.yaml"
     content.write_text(
-        TALL_CALLOUT.split("sections:")[0].replace("A callout taller than a page", "Repeated links")
+        metadata_block("Repeated links", "tall")
         + """sections:
   - heading: One
     content:
