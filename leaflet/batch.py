@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -109,10 +108,15 @@ def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None
 
 @cache
 def _tool_fingerprint() -> str:
-    """The tool's version and its own code, so a changed layout rule rebuilds everything."""
-    import reportlab
+    """The tool's version and its own code, and ReportLab's version, so a changed layout rule rebuilds everything.
 
-    h = hashlib.sha256(f"{__version__} reportlab {reportlab.Version}".encode())
+    ReportLab's version is read from its source, not imported: an up-to-date leaflet costs no layout engine.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("reportlab")
+    engine = Path(spec.origin).read_bytes() if spec and spec.origin else b"no reportlab"
+    h = hashlib.sha256(f"{__version__} ".encode() + engine)
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".json"):
@@ -196,8 +200,8 @@ def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.build import build_plan, plan
     from leaflet.checks import project_settings, run_checks, settings_for
+    from leaflet.plan import plan
 
     try:
         work = plan(content, editions, style)
@@ -209,6 +213,8 @@ def build_one(
         print_ = fingerprint(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
         if not force and up_to_date(paths, print_):
             return Outcome(str(content), "skipped", tuple(map(str, paths)))
+        from leaflet.build import build_plan  # the layout engine, only when there is work for it
+
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -255,6 +261,8 @@ def run(
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
         futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents]
         for future in as_completed(futures):
