@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -108,8 +107,8 @@ def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.build import build_plan, plan
     from leaflet.checks import project_settings, run_checks, settings_for
+    from leaflet.plan import plan
 
     try:
         work = plan(content, editions, style)
@@ -126,6 +125,8 @@ def build_one(
         # No record may vouch for a file that is about to change.
         for path in paths:
             stamp.forget(path)
+        from leaflet.build import build_plan  # the layout engine, only when there is work for it
+
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -172,6 +173,8 @@ def run(
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
         futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents]
         for future in as_completed(futures):
