@@ -19,15 +19,18 @@ from reportlab.platypus.paragraph import ParagraphStyle
 from leaflet.content.model import (
     Block,
     Callout,
+    Figure,
     Leaflet,
     ListBlock,
     Paragraph,
     Quote,
     Reference,
     Section,
+    Table,
     plain_text,
 )
 from leaflet.fonts import FontSet, internal_name
+from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     LabelledItem,
     LeafParagraph,
@@ -48,6 +51,7 @@ from leaflet.layout.markup import (
     printed_address,
     text_markup,
 )
+from leaflet.layout.tables import build_table
 from leaflet.pdf.tags import StructElem
 from leaflet.style import TextStyle, Theme
 
@@ -168,8 +172,9 @@ class StoryBuilder:
 
     def title_band(self) -> Flowable:
         m = self.leaflet.metadata
+        organisation = self.organisation_line()
         children = [
-            self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P")),
+            organisation,
             self.para(
                 text_markup(m.title, self.ctx),
                 "title",
@@ -190,6 +195,16 @@ class StoryBuilder:
                 )
             )
         return TitleBand(children, box=self.theme.boxes["title_band"])
+
+    def organisation_line(self) -> Flowable:
+        """The organisation's name, with its logo beside it when the metadata names one."""
+        m = self.leaflet.metadata
+        logo = build_logo(self, self.root)
+        name = self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P"))
+        if logo is None:
+            return name
+        width, _ = logo.wrap(self.frame_width(), self.frame_height())
+        return Row(name, logo, right_width=width, gap=12)
 
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
@@ -259,6 +274,10 @@ class StoryBuilder:
                 out.append(self.list_block(block, parent, lang))
             elif isinstance(block, Callout):
                 out.append(self.callout(block, parent, lang))
+            elif isinstance(block, Table):
+                out.append(build_table(self, block, parent, block.lang or lang))
+            elif isinstance(block, Figure):
+                out.append(build_figure(self, block, parent, lang))
         return out
 
     def list_block(self, block: ListBlock, parent: StructElem, lang: str | None, depth: int = 0) -> Flowable:
