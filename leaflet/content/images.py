@@ -131,6 +131,9 @@ def _svg_size(data: bytes, written: str) -> tuple[float, float]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise ImageProblem(f"'{written}' is not a readable SVG file ({exc.msg})") from None
+    if root is not None and root.getroottree().docinfo.internalDTD is not None:
+        # Entities can expand a few bytes into gigabytes, or read other files: none are needed.
+        raise ImageProblem(f"'{written}' declares a DOCTYPE with entities; save it as plain SVG")
     if root is None or root.tag != f"{_SVG_NS}svg":
         raise ImageProblem(f"'{written}' is not an SVG image (its first element is not <svg>)")
     count = 0

@@ -118,6 +118,8 @@ class Picture(Flowable):
                 canv.restoreState()
         x0 = y0 = self.plate_pad
         box = (x0, y0, x0 + self.draw_width, y0 + self.draw_height)
+        if self.image.kind == "svg":
+            self._define_form()  # outside the figure's marked content: a form is its own stream
         if self.elem is None:
             with tagging.artifact(canv):
                 self._paint(x0, y0)
@@ -141,20 +143,30 @@ class Picture(Flowable):
             mask="auto",
         )
 
-    def _paint_svg(self, x: float, y: float) -> None:
+    @property
+    def form_name(self) -> str:
+        return "SVG" + hashlib.sha1(self.image.data).hexdigest()[:16]
+
+    def _define_form(self) -> None:
+        """The SVG drawing as a form XObject, written once per document, however often it is drawn."""
         from reportlab.graphics import renderPDF
 
         canv = self.canv
+        if canv.hasForm(self.form_name):
+            return
         drawing = _svg_drawing(self.image.data, self.font)
-        name = "SVG" + hashlib.sha1(self.image.data).hexdigest()[:16]
-        if not canv.hasForm(name):
-            # The drawing's own strokes would ask to be marked as decoration; inside a form
-            # they are the form's content, marked once where the form is used. Opening an
-            # artifact first keeps the canvas from marking anything inside the form.
-            with canv.tagging.artifact(canv):
-                canv.beginForm(name, 0, 0, drawing.width or 1, drawing.height or 1)
-                renderPDF.draw(drawing, canv, 0, 0)
-                canv.endForm()
+        # The canvas marks the lines it draws as decoration; inside a form they are the
+        # form's content, marked where the form is used. Inside an artifact, the canvas
+        # marks nothing more, so the form's own stream holds no marked content.
+        with canv.tagging.artifact(canv):
+            canv.beginForm(self.form_name, 0, 0, drawing.width or 1, drawing.height or 1)
+            renderPDF.draw(drawing, canv, 0, 0)
+            canv.endForm()
+
+    def _paint_svg(self, x: float, y: float) -> None:
+        canv = self.canv
+        drawing = _svg_drawing(self.image.data, self.font)
+        name = self.form_name
         canv.saveState()
         canv.translate(x, y)
         canv.scale(self.draw_width / (drawing.width or 1), self.draw_height / (drawing.height or 1))
