@@ -164,11 +164,15 @@ def _font_files() -> list[Path]:
     ]
 
 
-def fingerprint(content: Path, editions: tuple[str, ...], styles: Iterable[str]) -> str:
-    """What a leaflet's PDFs are built from, as one hash."""
+def fingerprint(
+    content: Path, editions: tuple[str, ...], styles: Iterable[str], images: Iterable[bytes] = ()
+) -> str:
+    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it."""
     h = hashlib.sha256(_tool_fingerprint().encode())
     h.update(" ".join(editions).encode())
     h.update(content.read_bytes())
+    for data in images:
+        h.update(hashlib.sha256(data).digest())
     for style in sorted(set(styles)):
         for file in _sheet_files(style):
             h.update(file.read_bytes() if file.is_file() else b"missing")
@@ -206,7 +210,12 @@ def build_one(
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
-        print_ = fingerprint(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
+        print_ = fingerprint(
+            content,
+            tuple(e.name for e in work.editions),
+            (e.style for e in work.editions),
+            (image.data for image in work.leaflet.images()),
+        )
         if not force and up_to_date(paths, print_):
             return Outcome(str(content), "skipped", tuple(map(str, paths)))
         built = build_plan(work, output)

@@ -518,3 +518,44 @@ def test_bad_tables_are_located_errors(
     assert m, lines[0]
     assert (int(m["line"]), int(m["col"])) == position_of(path.read_text("utf-8"), needle), lines[0]
     assert words in m["msg"], lines[0]
+
+
+TALL_ROW = """\
+sections:
+  - heading: A row taller than a page
+    content:
+      - table:
+          header: [Topic, What to know]
+          rows:
+            - [Short, One line.]
+            - [Long, "{long}"]
+            - [After, The last row.]
+"""
+
+
+def test_a_row_taller_than_a_page_is_cut_across_pages_and_keeps_its_words(tmp_path: Path) -> None:
+    sentence = "Each of these words belongs to one cell that will not fit on one page."
+    long = " ".join([sentence] * 60)
+    reader = build(leaflet_dir(tmp_path, TALL_ROW.format(long=long)), "large-print")["large-print"]
+    m = marks(reader)
+    (table,) = elements(reader, "Table")
+    cell = table.kids[1].kids[1].kids[1]
+    pages = {k[1] for _, e in cell.walk() for k in e.kids if isinstance(k, tuple)}
+    assert len(pages) >= 2
+    assert " ".join(cell.text(m).split()) == long
+    assert " ".join(table.kids[1].kids[2].kids[1].text(m).split()) == "The last row."
+    for number, page in m.items():
+        assert page.problems == [], (number, page.problems[:3])
+
+
+def test_a_changed_picture_rebuilds_the_leaflet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = "sections:\n  - heading: A\n    content:\n      - figure: {file: images/photo.jpg, decorative: true}\n"
+    path = leaflet_dir(tmp_path, body)
+    out = tmp_path / "out.pdf"
+    assert main(["build", str(path), "-o", str(out)]) == 0
+    assert main(["build", str(path), "-o", str(out)]) == 0
+    assert "up to date" in capsys.readouterr().err
+    PILImage.new("RGB", (40, 30), (200, 30, 30)).save(tmp_path / "images" / "photo.jpg")
+    assert main(["build", str(path), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "up to date" not in err  # built again: the picture is part of what it is made from

@@ -280,3 +280,12 @@ class Leaflet:
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:
             yield from section.walk()
+
+    def images(self) -> Iterator[Image]:
+        """Every picture the leaflet shows: its logo, then its figures in order."""
+        if self.metadata.logo is not None:
+            yield self.metadata.logo
+        blocks = [*self.introduction]
+        for section in self.all_sections():
+            blocks += section.blocks
+        yield from (b.image for b in blocks if isinstance(b, Figure))

@@ -266,7 +266,8 @@ class StoryBuilder:
                 following = blocks[i + 1] if i + 1 < len(blocks) else None
                 # A sentence that introduces a callout, or a list ("…:"), stays on its page.
                 leads_in = isinstance(following, Callout) or (
-                    isinstance(following, ListBlock) and plain_text(block.inlines).rstrip().endswith(":")
+                    isinstance(following, ListBlock | Table | Figure)
+                    and plain_text(block.inlines).rstrip().endswith(":")
                 )
                 style = self.pstyle("body", "lead-in", keepWithNext=1) if leads_in else self.pstyle("body")
                 out.append(self.leaf(inline_markup(block.inlines, self.ctx), style, elem))

@@ -195,6 +195,7 @@ def grid_table(
         look,
         space_before=size * 0.4,
         space_after=body.space_after * 1.5,
+        page_height=sb.frame_height(),
     )
 
 
@@ -286,9 +287,12 @@ class TableGrid(Flowable):
         *,
         space_before: float,
         space_after: float,
+        page_height: float,
         first: bool = True,
     ) -> None:
         super().__init__()
+        #: The height of the text area: a row taller than this is cut across pages.
+        self.page_height = page_height
         self.caption = caption
         self.header = header
         self.repeat = repeat
@@ -357,10 +361,34 @@ class TableGrid(Flowable):
             used += h
             taken += 1
         if taken == 0:
-            return []
+            return self._split_first_row(availHeight - used)
         if taken == len(self.rows):
             return [self]
         return [self.copy_with(self.rows[:taken], self.first), self.copy_with(self.rows[taken:], False)]
+
+    def _split_first_row(self, room: float) -> list[Flowable]:
+        """A row taller than a whole page is cut across: each cell's words go on where they stop."""
+        if not self.rows or self._caption_height() + self._head_h + self._heights[0] <= self.page_height:
+            return []  # the row fits on the next page, whole
+        inner = room - 2 * self.look.pad_y
+        top: list[LeafParagraph | None] = []
+        rest: list[LeafParagraph | None] = []
+        for cell, width in zip(self.rows[0], self.widths, strict=True):
+            if cell is None:
+                top.append(None)
+                rest.append(None)
+                continue
+            w = width - 2 * self.look.pad_x
+            if cell.wrap(w, _BIG)[1] <= inner:
+                top.append(cell)
+                rest.append(None)
+                continue
+            parts = cell.split(w, inner) if inner > 0 else []
+            if len(parts) < 2:
+                return []
+            top.append(parts[0])
+            rest.append(parts[1])
+        return [self.copy_with([top], self.first), self.copy_with([rest, *self.rows[1:]], False)]
 
     # -- painting
 
