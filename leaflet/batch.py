@@ -117,7 +117,12 @@ def build_one(
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
-        inputs = stamp.inputs(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
+        inputs = stamp.inputs(
+            content,
+            tuple(e.name for e in work.editions),
+            (e.style for e in work.editions),
+            (image.data for image in work.leaflet.images()),
+        )
         untagged = stamp.untagged_switch_on()
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
         if not force and all(map(stamp.up_to_date, paths, expected)):

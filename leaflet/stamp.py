@@ -116,13 +116,17 @@ def _identity(path: Path) -> str:
     return f"{path} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
 
 
-def inputs(content: Path, editions: Iterable[str], styles: Iterable[str]) -> str:
-    """What a leaflet's PDFs are built from, as one hash."""
+def inputs(
+    content: Path, editions: Iterable[str], styles: Iterable[str], images: Iterable[bytes] = ()
+) -> str:
+    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it."""
     from leaflet.yamlsource import MAX_BYTES
 
     h = hashlib.sha256(tool_fingerprint().encode())
     h.update(" ".join(editions).encode())
     h.update(read_file(content, MAX_BYTES))
+    for data in images:
+        h.update(hashlib.sha256(data).digest())
     for style in sorted(set(styles)):
         for file in sheet_files(style):
             h.update(str(file).encode())

@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = 'fd2d54bcde28dec5d233174827ace40a78c75ba73e4bff276caf769d258cb906'
+SCHEMA_SHA256 = '5318ae097534b422a8d82537a8dd4cb563d3a310372b3548fbfd232db064c389'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -14,7 +14,7 @@ JsonSchemaValueException = JsonSchemaValuesException = Invalid
 
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^10\\.\\S+/\\S+$': re.compile('^10\\.\\S+/\\S+\\Z'), '^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$': re.compile('^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)\\Z'), '\\S': re.compile('\\S'), '^[a-z0-9]+(-[a-z0-9]+)*$': re.compile('^[a-z0-9]+(-[a-z0-9]+)*\\Z'), '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$': re.compile('^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'), '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$': re.compile('^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])\\Z')}
+REGEX_PATTERNS = {'^10\\.\\S+/\\S+$': re.compile('^10\\.\\S+/\\S+\\Z'), '^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$': re.compile('^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)\\Z'), '\\S': re.compile('\\S'), '^[a-z0-9]+(-[a-z0-9]+)*$': re.compile('^[a-z0-9]+(-[a-z0-9]+)*\\Z'), '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$': re.compile('^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'), '^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*$': re.compile('^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*\\Z'), '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$': re.compile('^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])\\Z')}
 NoneType = type(None)
 
 def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}, name_prefix=None):
@@ -349,6 +349,14 @@ def validate_https___leaflet_invalid_schema_content_json___defs_block(data, cust
             data_keys.remove('callout')
             data__callout = data['callout']
             validate_https___leaflet_invalid_schema_content_json___defs_callout(data__callout, custom_formats, (name_prefix or 'data') + '.callout')
+        if 'table' in data_keys:
+            data_keys.remove('table')
+            data__table = data['table']
+            validate_https___leaflet_invalid_schema_content_json___defs_table(data__table, custom_formats, (name_prefix or 'data') + '.table')
+        if 'figure' in data_keys:
+            data_keys.remove('figure')
+            data__figure = data['figure']
+            validate_https___leaflet_invalid_schema_content_json___defs_figure(data__figure, custom_formats, (name_prefix or 'data') + '.figure')
         if 'lang' in data_keys:
             data_keys.remove('lang')
             data__lang = data['lang']
@@ -402,8 +410,137 @@ def validate_https___leaflet_invalid_schema_content_json___defs_block(data, cust
                 data_one_of_count2 += 1
             except (JsonSchemaValueException, JsonSchemaValuesException):
                 pass
+        if data_one_of_count2 < 2:
+            try:
+                data_is_dict = isinstance(data, dict)
+                if data_is_dict:
+                    data__missing_keys = set(['table']) - data.keys()
+                    if data__missing_keys:
+                        raise Invalid()
+                data_one_of_count2 += 1
+            except (JsonSchemaValueException, JsonSchemaValuesException):
+                pass
+        if data_one_of_count2 < 2:
+            try:
+                data_is_dict = isinstance(data, dict)
+                if data_is_dict:
+                    data__missing_keys = set(['figure']) - data.keys()
+                    if data__missing_keys:
+                        raise Invalid()
+                data_one_of_count2 += 1
+            except (JsonSchemaValueException, JsonSchemaValuesException):
+                pass
         if data_one_of_count2 != 1:
             raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_figure(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['file']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'file' in data_keys:
+            data_keys.remove('file')
+            data__file = data['file']
+            validate_https___leaflet_invalid_schema_content_json___defs_image_file(data__file, custom_formats, (name_prefix or 'data') + '.file')
+        if 'alt' in data_keys:
+            data_keys.remove('alt')
+            data__alt = data['alt']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__alt, custom_formats, (name_prefix or 'data') + '.alt')
+        if 'decorative' in data_keys:
+            data_keys.remove('decorative')
+            data__decorative = data['decorative']
+            if not isinstance(data__decorative, bool):
+                raise Invalid()
+        if 'caption' in data_keys:
+            data_keys.remove('caption')
+            data__caption = data['caption']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__caption, custom_formats, (name_prefix or 'data') + '.caption')
+        if 'width' in data_keys:
+            data_keys.remove('width')
+            data__width = data['width']
+            validate_https___leaflet_invalid_schema_content_json___defs_length(data__width, custom_formats, (name_prefix or 'data') + '.width')
+        if 'height' in data_keys:
+            data_keys.remove('height')
+            data__height = data['height']
+            validate_https___leaflet_invalid_schema_content_json___defs_length(data__height, custom_formats, (name_prefix or 'data') + '.height')
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_length(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, str):
+        raise Invalid()
+    if isinstance(data, str):
+        if not REGEX_PATTERNS['^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*$'].search(data):
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_image_file(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, str):
+        raise Invalid()
+    if isinstance(data, str):
+        if not REGEX_PATTERNS['\\S'].search(data):
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_table(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['header', 'rows']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'caption' in data_keys:
+            data_keys.remove('caption')
+            data__caption = data['caption']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__caption, custom_formats, (name_prefix or 'data') + '.caption')
+        if 'header' in data_keys:
+            data_keys.remove('header')
+            data__header = data['header']
+            validate_https___leaflet_invalid_schema_content_json___defs_table_row(data__header, custom_formats, (name_prefix or 'data') + '.header')
+        if 'header_column' in data_keys:
+            data_keys.remove('header_column')
+            data__headercolumn = data['header_column']
+            if not isinstance(data__headercolumn, bool):
+                raise Invalid()
+        if 'rows' in data_keys:
+            data_keys.remove('rows')
+            data__rows = data['rows']
+            if not isinstance(data__rows, (list, tuple)):
+                raise Invalid()
+            data__rows_is_list = isinstance(data__rows, (list, tuple))
+            if data__rows_is_list:
+                data__rows_len = len(data__rows)
+                if data__rows_len < 1:
+                    raise Invalid()
+                for data__rows_x, data__rows_item in enumerate(data__rows):
+                    validate_https___leaflet_invalid_schema_content_json___defs_table_row(data__rows_item, custom_formats, (name_prefix or 'data') + '.rows[{data__rows_x}]'.format(**locals()))
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_table_row(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (list, tuple)):
+        raise Invalid()
+    data_is_list = isinstance(data, (list, tuple))
+    if data_is_list:
+        data_len = len(data)
+        if data_len < 1:
+            raise Invalid()
+        for data_x, data_item in enumerate(data):
+            validate_https___leaflet_invalid_schema_content_json___defs_cell(data_item, custom_formats, (name_prefix or 'data') + '[{data_x}]'.format(**locals()))
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_cell(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str, NoneType, int, float, Decimal, bool)):
+        raise Invalid()
     return data
 
 def validate_https___leaflet_invalid_schema_content_json___defs_callout(data, custom_formats={}, name_prefix=None):
@@ -589,6 +726,10 @@ def validate_https___leaflet_invalid_schema_content_json___defs_metadata(data, c
             data_keys.remove('other_formats')
             data__otherformats = data['other_formats']
             validate_https___leaflet_invalid_schema_content_json___defs_text(data__otherformats, custom_formats, (name_prefix or 'data') + '.other_formats')
+        if 'logo' in data_keys:
+            data_keys.remove('logo')
+            data__logo = data['logo']
+            validate_https___leaflet_invalid_schema_content_json___defs_image_file(data__logo, custom_formats, (name_prefix or 'data') + '.logo')
         if data_keys:
             raise Invalid()
     return data

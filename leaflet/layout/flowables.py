@@ -428,6 +428,9 @@ class KeepWithFirstLines(KeepTogether):
         return super().split(aW, aH)
 
     def _first_part(self, flowable: Flowable, height: float) -> float:
+        own = getattr(flowable, "first_part", None)
+        if own is not None:
+            return own()  # a table: its caption, header and first row
         if isinstance(flowable, Stack):
             if flowable.height <= flowable.keep_under or not flowable.children:
                 return height  # kept whole: all of it must fit

@@ -19,15 +19,18 @@ from reportlab.platypus.paragraph import ParagraphStyle
 from leaflet.content.model import (
     Block,
     Callout,
+    Figure,
     Leaflet,
     ListBlock,
     Paragraph,
     Quote,
     Reference,
     Section,
+    Table,
     plain_text,
 )
 from leaflet.fonts import FontSet, internal_name
+from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     LabelledItem,
     LeafParagraph,
@@ -49,6 +52,7 @@ from leaflet.layout.markup import (
     text_markup,
 )
 from leaflet.layout.options import PLAIN, LayoutOptions
+from leaflet.layout.tables import build_table
 from leaflet.pdf.tags import StructElem
 from leaflet.style import TextStyle, Theme
 
@@ -153,8 +157,9 @@ class StoryBuilder:
 
     def title_band(self) -> Flowable:
         m = self.leaflet.metadata
+        organisation = self.organisation_line()
         children = [
-            self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P")),
+            organisation,
             self.para(
                 text_markup(m.title, self.ctx),
                 "title",
@@ -175,6 +180,16 @@ class StoryBuilder:
                 )
             )
         return TitleBand(children, box=self.theme.boxes["title_band"])
+
+    def organisation_line(self) -> Flowable:
+        """The organisation's name, with its logo beside it when the metadata names one."""
+        m = self.leaflet.metadata
+        logo = build_logo(self, self.root)
+        name = self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P"))
+        if logo is None:
+            return name
+        width, _ = logo.wrap(self.frame_width(), self.frame_height())
+        return Row(name, logo, right_width=width, gap=12)
 
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
@@ -236,7 +251,8 @@ class StoryBuilder:
                 following = blocks[i + 1] if i + 1 < len(blocks) else None
                 # A sentence that introduces a callout, or a list ("…:"), stays on its page.
                 leads_in = isinstance(following, Callout) or (
-                    isinstance(following, ListBlock) and plain_text(block.inlines).rstrip().endswith(":")
+                    isinstance(following, ListBlock | Table | Figure)
+                    and plain_text(block.inlines).rstrip().endswith(":")
                 )
                 style = self.pstyle("body", "lead-in", keepWithNext=1) if leads_in else self.pstyle("body")
                 out.append(self.leaf(inline_markup(block.inlines, self.ctx), style, elem))
@@ -244,6 +260,10 @@ class StoryBuilder:
                 out.append(self.list_block(block, parent, lang))
             elif isinstance(block, Callout):
                 out.append(self.callout(block, parent, lang))
+            elif isinstance(block, Table):
+                out.append(build_table(self, block, parent, block.lang or lang))
+            elif isinstance(block, Figure):
+                out.append(build_figure(self, block, parent, lang))
         return out
 
     def list_block(self, block: ListBlock, parent: StructElem, lang: str | None, depth: int = 0) -> Flowable:

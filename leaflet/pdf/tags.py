@@ -51,6 +51,8 @@ class StructElem:
     title: str | None = None
     #: For a Figure: where it stands on its page (x0, y0, x1, y1), set when drawn.
     bbox: tuple[float, float, float, float] | None = None
+    #: For a table's header cell (TH): the cells it heads, Column or Row.
+    scope: str | None = None
     kids: list[Any] = field(default_factory=list)
 
     def add(self, role: str, **attrs: Any) -> StructElem:
@@ -316,6 +318,7 @@ class PdfTagging(Tagging):
                     break
             if page:
                 first[id(elem)] = page
+        _keep_empty_cells(self.root, first)
         elems = [e for e in self.root.walk() if id(e) in first]
         for i, elem in enumerate(elems):
             refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
@@ -356,6 +359,8 @@ class PdfTagging(Tagging):
             if elem.bbox:
                 box = " ".join(f"{v:g}" for v in elem.bbox)
                 parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
+            if elem.scope:
+                parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
             if elem.actual_text:
                 parts += [b" /ActualText ", PDFString(elem.actual_text)]
             if elem.title:
@@ -398,6 +403,15 @@ class _Written(PDFObject):
 
     def format(self, document: Any) -> bytes:
         return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
+
+
+def _keep_empty_cells(root: StructElem, first: dict[int, int]) -> None:
+    """An empty table cell holds no content, yet stays in its row, so every row has all its cells."""
+    for elem in root.walk():
+        if elem.role in ("TD", "TH") and id(elem) not in first and elem.parent is not None:
+            page = first.get(id(elem.parent))
+            if page:
+                first[id(elem)] = page
 
 
 def _same_target(link_href: str, target: str) -> bool:
