@@ -10,7 +10,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
-from leaflet.fonts import FontSet, internal_name
+from leaflet.fonts import FontSet
 from leaflet.layout.flowables import KeepWithFirstLines
 from leaflet.layout.markup import long_date
 from leaflet.layout.story import Pagination
@@ -91,7 +91,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             rightMargin=geo.slug + page.margin_right,
             topMargin=geo.slug + page.margin_top,
             bottomMargin=geo.slug + max(page.margin_bottom, needed),
-            initialFontName=internal_name(theme.text_font),
+            initialFontName=fonts.font_name(theme.text_font),
             initialFontSize=theme.style("body").size,
             initialLeading=theme.style("body").leading,
             keepTogetherClass=KeepWithFirstLines,

@@ -29,7 +29,7 @@ from leaflet.content.model import (
     Table,
     plain_text,
 )
-from leaflet.fonts import FontSet, internal_name
+from leaflet.fonts import FontSet
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     LabelledItem,
@@ -114,7 +114,7 @@ class StoryBuilder:
         if key not in self._styles:
             st: TextStyle = self.theme.style(name)
             params = dict(
-                fontName=internal_name(st.font if st.font else self.fonts.text.name, st.bold),
+                fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
                 textColor=st.colour.hex,
@@ -124,7 +124,7 @@ class StoryBuilder:
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
-                bulletFontName=internal_name(st.font),
+                bulletFontName=self.fonts.font_name(st.font),
                 # A heading must never be the last thing on a page.
                 keepWithNext=1 if name in ("h2", "h3", "panel_heading") else 0,
             )
@@ -367,7 +367,7 @@ class StoryBuilder:
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
         if ref.link_url:
             st = self.theme.style("reference")
-            lines = broken_address(ref.link_url, internal_name(st.font), st.size, width)
+            lines = broken_address(ref.link_url, self.fonts.font_name(st.font), st.size, width)
             markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
             out.append(
                 self.leaf(

@@ -25,7 +25,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from leaflet.content.model import Cell, Table, plain_text
-from leaflet.fonts import internal_name
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
 from leaflet.pdf.tags import StructElem
@@ -109,8 +108,8 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
         head_rule=sb.theme.colours.get("strong"),
         head_fill=sb.theme.colours.get("panel"),
     )
-    regular = internal_name(body.font if body.font else sb.fonts.text.name, False)
-    bold = internal_name(body.font if body.font else sb.fonts.text.name, True)
+    regular = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, False)
+    bold = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, True)
     cols = len(table.header)
     mins, wants = [], []
     floor = MIN_COLUMN_EMS * size
@@ -201,7 +200,7 @@ def grid_table(
 
 def _bold(sb: StoryBuilder) -> str:
     body = sb.theme.style("body")
-    return internal_name(body.font if body.font else sb.fonts.text.name, True)
+    return sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, True)
 
 
 def stacked_table(
