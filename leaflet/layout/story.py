@@ -48,7 +48,7 @@ from leaflet.layout.markup import (
     printed_address,
     text_markup,
 )
-from leaflet.pdf.tags import StructElem
+from leaflet.structure import StructElem
 from leaflet.style import TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
