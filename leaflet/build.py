@@ -21,10 +21,11 @@ from leaflet.layout.story import Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
 from leaflet.pdf.impose import impose
-from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
+from leaflet.pdf.metadata import doc_template_options
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
 from leaflet.plan import Plan, plan
+from leaflet.rlseam import fix_timestamp
 from leaflet.style import Theme, load_theme
 
 #: Page numbers printed in the contents and footer come from the pass before:
@@ -77,7 +78,7 @@ def _render_once(
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
         kwargs["pdfVersion"] = (1, 7)
         canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, draft=draft, **kwargs)
-        canv._doc._timeStamp = fixed_timestamp(m.published)
+        fix_timestamp(canv, m.published)
         return canv
 
     doc.build(story, canvasmaker=make_canvas)

@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable
 from leaflet.content.model import Figure, Image
 from leaflet.layout.flowables import Stack
 from leaflet.layout.markup import inline_markup
-from leaflet.pdf.tags import StructElem
+from leaflet.structure import StructElem
 from leaflet.style import Colour
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
-from leaflet.pdf.tags import StructElem, Tagging
+from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
@@ -179,7 +180,7 @@ class Stack(Flowable):
         twin = self.__class__.__new__(self.__class__)
         twin.__dict__.update(self.__dict__)
         # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
-        twin.__dict__.pop("_postponed", None)
+        forget_postponed(twin)
         twin.children = children
         twin.first = first
         twin._placed = []
@@ -416,10 +417,10 @@ class KeepWithFirstLines(KeepTogether):
     FIRST_LINES = 3
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
+        if wrapped_for(self) != (aW, aH):
             self.wrap(aW, aH)
-        content = self._content
-        if aH < self._H and content:
+        content, height = kept_parts(self)
+        if aH < height and content:
             heights = [f.wrapOn(self.canv, aW, aH)[1] for f in content]
             gaps = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in content[:-1])
             need = sum(heights[:-1]) + gaps + self._first_part(content[-1], heights[-1])

@@ -53,7 +53,7 @@ from leaflet.layout.markup import (
 )
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.tables import build_table
-from leaflet.pdf.tags import StructElem
+from leaflet.structure import StructElem
 from leaflet.style import TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}

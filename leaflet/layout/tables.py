@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable
 from leaflet.content.model import Cell, Table, plain_text
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
-from leaflet.pdf.tags import StructElem
+from leaflet.structure import StructElem
 from leaflet.style import Colour
 
 if TYPE_CHECKING:

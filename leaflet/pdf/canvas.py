@@ -23,27 +23,31 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from leaflet.pdf.tags import Tagging
+from leaflet.rlseam import add_page_entries, last_page, set_text_operators, text_object_canvas, text_operators
+from leaflet.structure import Tagging
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4
 
 
 class LeafletTextObject(PDFTextObject):
-    _line = 0
-    _text_line = 0
+    #: Lines ended so far, and the line the last words were written on.
+    lines_written = 0
+    text_line = 0
+    #: What the tagging needs to cut this text object into marked runs (None: untagged).
+    tag_marks: Any = None
 
     def _textOut(self, text: str, TStar: int = 0) -> None:
         # The line these words are on (a link's start is reported after its first words).
-        self._text_line = self._line
+        self.text_line = self.lines_written
         if TStar:
-            if not text.endswith(" ") and self._line not in self._canvas.joined_lines:
+            if not text.endswith(" ") and self.lines_written not in text_object_canvas(self).joined_lines:
                 text += " "
-            self._line += 1
+            self.lines_written += 1
         super()._textOut(text, TStar)
 
     def _linkRecord(self, link: object, kind: str) -> None:
-        self._canvas.tagging.link_boundary(self, link, kind)
+        text_object_canvas(self).tagging.link_boundary(self, link, kind, len(text_operators(self)))
 
 
 class LeafletCanvas(Canvas):
@@ -63,10 +67,10 @@ class LeafletCanvas(Canvas):
         self.place_names = place_names
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
-        self._tag_elem = None  # the element whose paragraph is being drawn
+        self.tag_elem = None  # the element whose paragraph is being drawn
         #: Lines of the paragraph being drawn that end inside a word (no space goes there).
         self.joined_lines: frozenset[int] = frozenset()
-        self._tag_tx = None  # the text object being filled, if any
+        self.tag_tx: LeafletTextObject | None = None  # the text object being filled, if any
         self._annotation_names = 0
 
     # -- text
@@ -74,12 +78,14 @@ class LeafletCanvas(Canvas):
     def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> LeafletTextObject:
         tx = LeafletTextObject(self, x, y, direction=direction)
         self.tagging.text_object(self, tx)
-        self._tag_tx = tx
+        self.tag_tx = tx
         return tx
 
     def drawText(self, aTextObject: PDFTextObject) -> None:
-        aTextObject._code = self.tagging.text_code(self, aTextObject)
-        self._tag_tx = None
+        set_text_operators(
+            aTextObject, self.tagging.text_code(self, aTextObject, text_operators(aTextObject))
+        )
+        self.tag_tx = None
         super().drawText(aTextObject)
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
@@ -91,7 +97,7 @@ class LeafletCanvas(Canvas):
     def showPage(self) -> None:
         number = self.getPageNumber()
         super().showPage()
-        self.tagging.page_done(self._doc.Pages.pages[-1], number)
+        add_page_entries(last_page(self), self.tagging.page_done(number))
 
     def save(self) -> None:
         if self.draft:
