@@ -147,3 +147,11 @@ print(lazy, same, size, loaded("PIL.Image"))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[True, True] True (1, 1) True"
+
+
+def test_page_contents_are_compressed_without_ascii85(pdf: PdfReader) -> None:
+    # rl_config.useA85 = 0 (leaflet/pdf/canvas.py): page streams are Flate only, and still read.
+    for page in pdf.pages:
+        contents = page["/Contents"].get_object()
+        assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+        assert b"BT" in contents.get_data()
