@@ -6,12 +6,12 @@ edition asked for and writes each file atomically.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
+from leaflet import stamp
 from leaflet.content.model import Leaflet
 from leaflet.editions import Edition
 from leaflet.fonts import check_coverage, font_set
@@ -32,9 +32,8 @@ from leaflet.style import Theme, load_theme
 #: safety net for the rare leaflet whose page numbers move the layout.
 MAX_PASSES = 3
 
-#: Set to 1 to build without a structure tree. For measuring what tagging
-#: costs (bench/), never for leaflets that people will read.
-UNTAGGED_SWITCH = "LEAFLET_UNTAGGED"
+#: Set to 1 to build without a structure tree (see leaflet.stamp, which records it).
+UNTAGGED_SWITCH = stamp.UNTAGGED_SWITCH
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def _render(
     title_suffix: str = "",
 ) -> Rendered:
     if tagged is None:
-        tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
+        tagged = not stamp.untagged_switch_on()
     check_coverage(leaflet.texts, font_set(theme))
     settings = dict(
         tagged=tagged,
