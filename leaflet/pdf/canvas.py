@@ -11,7 +11,9 @@ The canvas and text object here are ReportLab's, with these changes:
   when the text is read in structure order;
 - strokes and fills made while a paragraph draws (link underlines) are
   decoration, marked as artifacts;
-- each finished page and the saved document pass through the tagging.
+- each finished page and the saved document pass through the tagging;
+- page contents are compressed only (ReportLab also wraps them in ASCII85 by
+  default, a quarter bigger, for seven-bit channels nobody uses now).
 ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks each.
 """
 
@@ -19,12 +21,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from leaflet.rlseam import add_page_entries, last_page, set_text_operators, text_object_canvas, text_operators
 from leaflet.structure import Tagging
+
+rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content stream
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4

@@ -230,3 +230,11 @@ def test_forget_postponed_clears_the_mark_reportlab_sets() -> None:
     flowable.__dict__["_postponed"] = 1
     rlseam.forget_postponed(flowable)
     assert "_postponed" not in flowable.__dict__
+
+
+def test_page_contents_are_compressed_without_ascii85(pdf: PdfReader) -> None:
+    # rl_config.useA85 = 0 (leaflet/pdf/canvas.py): page streams are Flate only, and still read.
+    for page in pdf.pages:
+        contents = page["/Contents"].get_object()
+        assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+        assert b"BT" in contents.get_data()
