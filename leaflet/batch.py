@@ -8,18 +8,15 @@ small file beside it (`.<name>.pdf.built`), written after the PDF.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
-from leaflet import __version__
+from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
+from leaflet.safeio import FileProblem, read_file
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
@@ -66,9 +63,8 @@ def _looks_like_leaflet(path: Path) -> bool:
     if path.name == "leaflet-checks.yaml":
         return False
     try:
-        with path.open("rb") as fh:
-            head = fh.read(65536).removeprefix(b"\xef\xbb\xbf")
-    except OSError:
+        head = read_file(path, 65536, whole=False).removeprefix(b"\xef\xbb\xbf")
+    except FileProblem:
         return True  # let the build say what is wrong with it
     is_sheet = re.search(rb"^styles\s*:", head, re.MULTILINE) is not None
     return not is_sheet or re.search(rb"^metadata\s*:", head, re.MULTILINE) is not None
@@ -107,101 +103,12 @@ def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None
     return problems
 
 
-@cache
-def _tool_fingerprint() -> str:
-    """The tool's version and its own code, so a changed layout rule rebuilds everything."""
-    import reportlab
-
-    h = hashlib.sha256(f"{__version__} reportlab {reportlab.Version}".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json"):
-            h.update(path.relative_to(package).as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _sheet_files(style: str) -> list[Path]:
-    """A style sheet, the sheets it extends, and the font files they name: what a build reads.
-
-    Each sheet is read once; a sheet that cannot be read ends the walk (the build reports it).
-    """
-    from leaflet.style import find_sheet
-    from leaflet.yamlsource import YamlProblem, read_yaml
-
-    files: list[Path] = []
-    path = find_sheet(style)
-    while path.exists() and path not in files:
-        files.append(path)
-        try:
-            data = read_yaml(path).data
-        except YamlProblem:
-            break
-        if not isinstance(data, dict):
-            break
-        fonts = data.get("fonts", {})
-        families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
-        if isinstance(families, dict):
-            files += [
-                path.parent / str(f)
-                for spec in families.values()
-                if isinstance(spec, dict)
-                for f in spec.values()
-            ]
-        parent = data.get("extends")
-        if not parent:
-            break
-        path = path.parent / f"{parent}.yaml"
-    return files
-
-
-def _font_files() -> list[Path]:
-    import fontpkg_atkinson_hyperlegible
-    import fontpkg_noto_sans
-
-    return [
-        p for pkg in (fontpkg_atkinson_hyperlegible, fontpkg_noto_sans) for p in Path(pkg.ROOT).rglob("*.ttf")
-    ]
-
-
-def fingerprint(
-    content: Path, editions: tuple[str, ...], styles: Iterable[str], images: Iterable[bytes] = ()
-) -> str:
-    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it."""
-    h = hashlib.sha256(_tool_fingerprint().encode())
-    h.update(" ".join(editions).encode())
-    h.update(content.read_bytes())
-    for data in images:
-        h.update(hashlib.sha256(data).digest())
-    for style in sorted(set(styles)):
-        for file in _sheet_files(style):
-            h.update(file.read_bytes() if file.is_file() else b"missing")
-    for font in _font_files():
-        stat = font.stat()
-        h.update(f"{font.name} {stat.st_size} {stat.st_mtime_ns}".encode())
-    return h.hexdigest()
-
-
-def _record(pdf: Path) -> Path:
-    return pdf.with_name(f".{pdf.name}.built")
-
-
-def up_to_date(paths: list[Path], print_: str) -> bool:
-    for pdf in paths:
-        try:
-            if not pdf.exists() or json.loads(_record(pdf).read_text("utf-8")).get("from") != print_:
-                return False
-        except (OSError, ValueError):
-            return False
-    return True
-
-
 def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.build import build_plan, plan
     from leaflet.checks import project_settings, run_checks, settings_for
+    from leaflet.plan import plan
 
     try:
         work = plan(content, editions, style)
@@ -210,14 +117,21 @@ def build_one(
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
-        print_ = fingerprint(
+        inputs = stamp.inputs(
             content,
             tuple(e.name for e in work.editions),
             (e.style for e in work.editions),
             (image.data for image in work.leaflet.images()),
         )
-        if not force and up_to_date(paths, print_):
+        untagged = stamp.untagged_switch_on()
+        expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
+        if not force and all(map(stamp.up_to_date, paths, expected)):
             return Outcome(str(content), "skipped", tuple(map(str, paths)))
+        # No record may vouch for a file that is about to change.
+        for path in paths:
+            stamp.forget(path)
+        from leaflet.build import build_plan  # the layout engine, only when there is work for it
+
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -229,8 +143,8 @@ def build_one(
             # many leaflets should not pay for either (the layout keeps those rules by construction).
             advice=False,
         )
-        for item in built:
-            _record(item.path).write_text(json.dumps({"from": print_}), "utf-8")
+        for item, wanted in zip(built, expected, strict=True):
+            stamp.remember(item.path, wanted)
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )
@@ -264,6 +178,8 @@ def run(
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
         futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents]
         for future in as_completed(futures):

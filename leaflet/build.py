@@ -6,24 +6,25 @@ edition asked for and writes each file atomically.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
-from leaflet.content.loader import load_leaflet
+from leaflet import stamp
 from leaflet.content.model import Leaflet
-from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
+from leaflet.editions import Edition
 from leaflet.fonts import check_coverage, font_set
+from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
-from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, Shared, StoryBuilder
+from leaflet.layout.story import Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
 from leaflet.pdf.impose import impose
 from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
+from leaflet.plan import Plan, plan
 from leaflet.style import Theme, load_theme
 
 #: Page numbers printed in the contents and footer come from the pass before:
@@ -31,9 +32,8 @@ from leaflet.style import Theme, load_theme
 #: safety net for the rare leaflet whose page numbers move the layout.
 MAX_PASSES = 3
 
-#: Set to 1 to build without a structure tree. For measuring what tagging
-#: costs (bench/), never for leaflets that people will read.
-UNTAGGED_SWITCH = "LEAFLET_UNTAGGED"
+#: Set to 1 to build without a structure tree (see leaflet.stamp, which records it).
+UNTAGGED_SWITCH = stamp.UNTAGGED_SWITCH
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def _render(
     title_suffix: str = "",
 ) -> Rendered:
     if tagged is None:
-        tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
+        tagged = not stamp.untagged_switch_on()
     check_coverage(leaflet.texts, font_set(theme))
     settings = dict(
         tagged=tagged,
@@ -130,38 +130,6 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
     title = leaflet.metadata.title + edition.title_suffix
     return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
-
-
-def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:
-    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …"""
-    if output is None:
-        return Path("output") / edition.file_name(leaflet.metadata.slug)
-    if output.suffix.lower() != ".pdf":
-        return output / edition.file_name(leaflet.metadata.slug)
-    return output.with_name(f"{output.stem}{edition.suffix}{output.suffix}")
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A content file read and checked, and the editions to make of it."""
-
-    leaflet: Leaflet
-    editions: tuple[Edition, ...]
-
-    def paths(self, output: Path | None) -> list[Path]:
-        return [output_path(self.leaflet, edition, output) for edition in self.editions]
-
-
-def plan(content: Path, editions: Iterable[str] | None = None, style: str | None = None) -> Plan:
-    """Read the content and settle the editions: those asked for, else those the content lists."""
-    leaflet = load_leaflet(content)
-    names = tuple(editions) if editions else leaflet.editions
-    chosen = [with_style(EDITIONS[name], style) for name in names]
-    if any(e.booklet for e in chosen):
-        # The print booklet goes out with its screen twin, the tagged A5 edition.
-        at = next(i for i, e in enumerate(chosen) if e.booklet)
-        chosen.insert(at, A5_SCREEN)
-    return Plan(leaflet, tuple(chosen))
 
 
 def build_editions(

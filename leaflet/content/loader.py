@@ -15,11 +15,9 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
+from leaflet.content import fastschema
 from leaflet.content.images import ImageProblem, load_image
 from leaflet.content.inline import InlineContext, parse_inline
 from leaflet.content.model import (
@@ -43,6 +41,10 @@ from leaflet.content.model import (
 from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem
 from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = "schema.json"
 
@@ -72,6 +74,9 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # jsonschema is imported only for a file the quick check did not pass: its errors give the messages.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema())
 
 
@@ -567,7 +572,7 @@ def load_leaflet(path: str | Path) -> Leaflet:
                 f"expected a mapping with metadata, sections and references, found {_found(doc.data)}",
             )
         )
-    problems = _schema_problems(doc)
+    problems = [] if fastschema.is_valid(doc.data) else _schema_problems(doc)
     if problems:
         raise ContentError(problems)
     builder = _Builder(doc)

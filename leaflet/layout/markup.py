@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from leaflet.content.model import Citation, Inline, Link, Strong, Text
+from leaflet.escape import escape
 from leaflet.fonts import FontSet
 
 
@@ -36,7 +36,7 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
 
 
 def link_markup(url: str, label_markup: str, ctx: MarkupContext) -> str:
-    return f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{ctx.link_colour}" underline="1">{label_markup}</a>'
+    return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}" underline="1">{label_markup}</a>'
 
 
 def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:

@@ -51,6 +51,7 @@ from leaflet.layout.markup import (
     printed_address,
     text_markup,
 )
+from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.tables import build_table
 from leaflet.pdf.tags import StructElem
 from leaflet.style import TextStyle, Theme
@@ -66,28 +67,12 @@ REFERENCES_ANCHOR = "references"
 FURTHER_ANCHOR = "further-reading"
 
 
-@dataclass(frozen=True)
-class LayoutOptions:
-    """What an edition adds to or changes in the leaflet's pages."""
-
-    #: A QR code to the online leaflet, with its address (printed editions).
-    qr: bool = False
-    #: Pages for notes at the end, so a booklet's pages make whole sheets.
-    notes_pages: int = 0
-    #: A line in the title band saying what this file is for (the print version).
-    print_note: str | None = None
-
-
 @dataclass
 class Shared:
     """What the passes of one build share: paragraph styles, and markup already parsed."""
 
     styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
     parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
-
-
-#: The leaflet as it is, with nothing added for an edition.
-PLAIN = LayoutOptions()
 
 
 @dataclass

@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -36,6 +35,8 @@ from reportlab.pdfbase.pdfdoc import (
     PDFStream,
     PDFString,
 )
+
+from leaflet.escape import escape
 
 
 @dataclass(eq=False)
