@@ -559,3 +559,22 @@ def test_a_changed_picture_rebuilds_the_leaflet(tmp_path: Path, capsys: pytest.C
     assert main(["build", str(path), "-o", str(out)]) == 0
     err = capsys.readouterr().err
     assert "up to date" not in err  # built again: the picture is part of what it is made from
+
+
+def test_check_reads_the_words_in_cells_and_captions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = (
+        "sections:\n  - heading: A\n    content:\n      - table:\n          caption: Where to look\n"
+        "          header: [What, Where]\n"
+        "          rows:\n            - [Times, '[click here](https://example.org/times)']\n"
+    )
+    path = leaflet_dir(tmp_path, body)
+    capsys.readouterr()
+    main(["check", str(path)])
+    out = capsys.readouterr()
+    found = [line for line in (out.out + out.err).splitlines() if line.endswith("[links/vague-text]")]
+    assert len(found) == 1, out
+    text = path.read_text("utf-8")
+    line, col = position_of(text, "[click here]")
+    assert found[0].startswith(f"{path}:{line}:{col}: warning:"), found
