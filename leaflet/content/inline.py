@@ -117,7 +117,9 @@ def parse_inline(
                     Problem(
                         loc(match.start()),
                         f"note marker [^{note_id}] names no note"
-                        + (ctx.suggest(note_id, list(ctx.note_numbers)) or "; add it to the section's notes:"),
+                        + (
+                            ctx.suggest(note_id, list(ctx.note_numbers)) or "; add it to the section's notes:"
+                        ),
                     )
                 )
                 number = 0
