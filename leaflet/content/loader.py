@@ -241,10 +241,13 @@ def _as_text(doc: YamlDocument, path: PathKey, key_path: PathKey, value: Any) ->
     return text
 
 
-def _move(doc: YamlDocument, old: PathKey, new: PathKey) -> None:
-    """Where everything under `old` was written now stands under `new` too."""
+def _move(doc: YamlDocument, old: PathKey, new: PathKey, *, clear: bool = False) -> None:
+    """Where everything under `old` was written now stands under `new` too (and only that, if `clear`)."""
     n = len(old)
     for table in (doc.values, doc.keys, doc.scalars):
+        if clear:
+            for path in [p for p in table if p[: len(new)] == new]:
+                del table[path]
         for path in [p for p in table if p[:n] == old]:
             table[(*new, *path[n:])] = table[path]  # type: ignore[index]
 
@@ -298,11 +301,21 @@ def accept_editors_text(doc: YamlDocument) -> None:
     def fix_blocks(raw: Any, path: PathKey) -> None:
         if not isinstance(raw, list):
             return
-        for i, entry in enumerate(raw):
+        for i in reversed(range(len(raw))):  # from the end, so an entry split in two moves only later ones
+            entry = raw[i]
             p = (*path, i)
             key = _accidental_key(entry, blocks)
             if key is not None and scalar(entry[key]):
                 raw[i] = _as_text(doc, p, (*p, key), entry[key])
+            elif key is not None and isinstance(entry[key], list):
+                # "Before the scan:" with a list under it: a lead-in, then its list.
+                for j in range(len(raw) - 1, i, -1):
+                    _move(doc, (*path, j), (*path, j + 1), clear=True)
+                after = (*path, i + 1)
+                _move(doc, (*p, key), (*after, "bullets"), clear=True)
+                doc.values[after] = doc.keys[(*after, "bullets")] = doc.values[(*p, key)]
+                raw[i : i + 1] = [_as_text(doc, p, (*p, key), None), {"bullets": entry[key]}]
+                fix_items(raw[i + 1]["bullets"], (*after, "bullets"))
             elif isinstance(entry, dict):
                 for kind in ("bullets", "numbered"):
                     fix_items(entry.get(kind), (*p, kind))

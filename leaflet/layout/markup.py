@@ -69,6 +69,8 @@ def shows_address(shown: str, url: str) -> bool:
     shown = shown.strip()
     if shown == printed_address(url):
         return True
+    if url.startswith(("https://", "http://")) and shown == url.split("://", 1)[1]:
+        return True  # "www.example.org" for https://www.example.org
     if url.startswith("tel:"):
         return _phone_digits(shown) == _phone_digits(url[4:]) and bool(_phone_digits(shown))
     return False
