@@ -27,6 +27,8 @@ class StructElem:
     alt: str | None = None
     actual_text: str | None = None
     title: str | None = None
+    #: A unique ID (a Note's, which PDF/UA requires), listed in the IDTree.
+    id: str | None = None
     #: For a Figure: where it stands on its page (x0, y0, x1, y1), set when drawn.
     bbox: tuple[float, float, float, float] | None = None
     #: For a table's header cell (TH): the cells it heads, Column or Row.

@@ -98,6 +98,19 @@ REQUIRED_STYLES = (
     "footer",
 )
 REQUIRED_BOXES = ("title_band", "panel", "callout", "footer_rule")
+#: Styles for the blocks of real pages (level-4 headings, questions, quotations, notes,
+#: key points): optional, each taking the style it falls back to when a sheet lacks it.
+OPTIONAL_STYLES = {
+    "h4": "h3",
+    "question": "h3",
+    "blockquote": "body",
+    "blockquote_attribution": "body",
+    "note": "body",
+    "key_points_heading": "panel_heading",
+    "key_point": "toc_entry",
+}
+#: Boxes for the key points and the next steps panel, and the bar beside a quotation.
+OPTIONAL_BOXES = {"key_points": "panel", "next_steps": "panel", "blockquote": "callout"}
 REQUIRED_COLOURS = ("link",)
 
 MIN_CONTRAST = 4.5
@@ -486,10 +499,10 @@ def _build(r: _Resolver, path: Path) -> Theme:
 
     boxes_raw = r.mapping("boxes")
     boxes = {}
-    r.unknown_keys(boxes_raw, set(REQUIRED_BOXES), ("boxes",))
+    r.unknown_keys(boxes_raw, {*REQUIRED_BOXES, *OPTIONAL_BOXES}, ("boxes",))
     for name, raw in boxes_raw.items():
         r.unknown_keys(raw, BOX_KEYS, ("boxes", name))
-        if isinstance(raw, dict) and name in REQUIRED_BOXES:
+        if isinstance(raw, dict) and (name in REQUIRED_BOXES or name in OPTIONAL_BOXES):
             boxes[name] = _box(r, raw, ("boxes", name))
     for name in REQUIRED_BOXES:
         if name not in boxes:
@@ -500,6 +513,12 @@ def _build(r: _Resolver, path: Path) -> Theme:
     for name in REQUIRED_STYLES:
         if name not in styles and not any(p.message.startswith(f"styles.{name}") for p in r.problems):
             r.error(("styles",), f"styles: missing '{name}'")
+    for name, instead in OPTIONAL_STYLES.items():
+        if name not in styles and instead in styles:
+            styles[name] = styles[instead]
+    for name, instead in OPTIONAL_BOXES.items():
+        if name not in boxes and instead in boxes:
+            boxes[name] = boxes[instead]
 
     theme = Theme(
         name=str(d.get("name", path.stem)),
@@ -581,8 +600,9 @@ def _text_styles(
     # A style the leaflet never uses is a typo unless other styles start from it.
     parents = {e.get("parent") for e in raw.values() if isinstance(e, dict)}
     for name in raw:
-        if name not in REQUIRED_STYLES and name not in parents:
-            close = difflib.get_close_matches(str(name), list(REQUIRED_STYLES), n=1, cutoff=0.6)
+        if name not in REQUIRED_STYLES and name not in OPTIONAL_STYLES and name not in parents:
+            known = [*REQUIRED_STYLES, *OPTIONAL_STYLES]
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
             hint = (
                 f"; did you mean '{close[0]}'?"
                 if close
@@ -694,6 +714,8 @@ DRAWN_IN = {
     "callout_label": "callout",
     "quote": "callout",
     "attribution": "callout",
+    "key_points_heading": "key_points",
+    "key_point": "key_points",
 }
 
 
@@ -701,7 +723,8 @@ def _check_legibility(r: _Resolver, theme: Theme) -> None:
     """Every text/background pair readable, in colour and printed in grey."""
     link = theme.colours["link"]
     for name, box_name in DRAWN_IN.items():
-        st, fill = theme.styles.get(name), theme.boxes[box_name].fill
+        box = theme.boxes.get(box_name)
+        st, fill = theme.styles.get(name), box.fill if box is not None else None
         if st is not None and fill is not None and st.background != fill:
             r.error(
                 ("styles", name, "background"),

@@ -12,7 +12,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet
 from leaflet.layout.flowables import KeepWithFirstLines
-from leaflet.layout.markup import long_date
+from leaflet.layout.markup import metadata_date
 from leaflet.layout.story import Pagination
 from leaflet.style import Theme
 
@@ -138,11 +138,12 @@ class LeafletDocTemplate(BaseDocTemplate):
         else:
             lines.append(FooterLine("", number))
             lines += [FooterLine(part) for part in self.wrap(who)]
-        parts = [
-            f"Published {long_date(m.published)}",
-            f"Next review {long_date(m.next_review)}",
-            f"Version {m.version}",
-        ]
+        # What the leaflet does not say is left out, never made up.
+        parts = [f"Published {metadata_date(m, 'published')}"]
+        if m.next_review is not None:
+            parts.append(f"Next review {metadata_date(m, 'next_review')}")
+        if m.version is not None:
+            parts.append(f"Version {m.version}")
         current = parts[0]
         for part in parts[1:]:
             candidate = f"{current} · {part}"

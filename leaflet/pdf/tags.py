@@ -298,6 +298,8 @@ class PdfTagging(Tagging):
                 parts += [b" /ActualText ", PDFString(elem.actual_text)]
             if elem.title:
                 parts += [b" /T ", PDFString(elem.title)]
+            if elem.id:
+                parts += [b" /ID ", PDFString(elem.id)]
             parts.append(b" >>")
             doc.Reference(_Written(parts), refs[id(elem)].name)
 
@@ -315,6 +317,13 @@ class PdfTagging(Tagging):
             "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
             "ParentTreeNextKey": self._next_key,
         }
+        ids = sorted((e.id, refs[id(e)]) for e in elems if e.id)
+        if ids:
+            # Elements with an ID are found through the IDTree (ISO 32000-1, 14.7.2).
+            names: list[Any] = []
+            for key, ref in ids:
+                names += [PDFString(key), ref]
+            tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
         doc.Reference(PDFDictionary(tree), root_ref.name)
         canvas.setCatalogEntry("StructTreeRoot", root_ref)
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
