@@ -401,7 +401,20 @@ class Leaflet:
         """Every picture the leaflet shows: its logo, then its figures in order."""
         if self.metadata.logo is not None:
             yield self.metadata.logo
-        blocks = [*self.introduction]
+        yield from (b.image for b in self.all_blocks() if isinstance(b, Figure))
+
+    def all_blocks(self) -> Iterator[Block]:
+        """Every block, in reading order, including those inside answers and the next-steps panel."""
+
+        def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
+            for block in blocks:
+                yield block
+                if isinstance(block, QuestionList):
+                    for question in block.questions:
+                        yield from walk(question.blocks)
+
+        yield from walk(self.introduction)
         for section in self.all_sections():
-            blocks += section.blocks
-        yield from (b.image for b in blocks if isinstance(b, Figure))
+            yield from walk(section.blocks)
+        if self.next_steps is not None:
+            yield from walk(self.next_steps.blocks)
