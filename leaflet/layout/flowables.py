@@ -259,10 +259,8 @@ class TitleBand(Stack):
 
     def __init__(self, children: Sequence[Flowable], *, box: BoxStyle) -> None:
         pad = box.padding
-        if box.fill is not None:
-            inset = (pad, 0.0, pad, 0.0)
-        else:
-            inset = (0.0, 0.0, pad + box.border, 0.0)
+        # A band pads its text all round; on white, the text starts at the top and the rule closes it.
+        inset = (pad, 0.0, pad, 0.0) if box.fill is not None else (0.0, 0.0, pad + box.border, 0.0)
         super().__init__(children, box=box, inset=inset)
 
     def decorate(self) -> None:
