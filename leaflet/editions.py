@@ -49,7 +49,7 @@ EDITIONS: dict[str, Edition] = {
         title_suffix=" (print version: A5 booklet)",
         tagged=False,
     ),
-    "press": Edition("press", "default", "-press", LayoutOptions(qr=True), bleed=3 * mm),
+    "press": Edition("press", "press", "-press", LayoutOptions(qr=True), bleed=3 * mm),
 }
 
 #: Written beside the booklet: the same A5 pages, readable on a screen, tagged.

@@ -69,6 +69,10 @@ PAGE_KEYS = {
     "margin_left": "a length",
     "margin_right": "a length",
 }
+LAYOUT_KEYS = {
+    "contents_columns_from": "how many entries put In this leaflet in two columns (a whole number)",
+    "max_hole": "the most of a page's text height left empty before a page break, as a percentage such as 15%",
+}
 FONT_KEYS = {"text": "a family name", "fallback": "a list of family names", "families": "family files"}
 FAMILY_FILE_KEYS = {"regular", "bold"}
 TOP_KEYS = {
@@ -76,6 +80,7 @@ TOP_KEYS = {
     "name": "what this sheet is for",
     "large_print": "true for a large-print sheet (body text of 16 pt or more)",
     "page": "page size and margins",
+    "layout": "how pages are filled and the contents set out",
     "fonts": "font families",
     "colours": "named colours",
     "boxes": "panels and callout boxes",
@@ -176,6 +181,15 @@ class PageStyle:
     margin_right: float
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutRules:
+    #: In this leaflet takes two columns from this many entries.
+    contents_columns_from: int = 8
+    #: At most this share of a page's text height is left empty before a page break
+    #: (but the last): a block kept whole that would leave more is split instead.
+    max_hole: float = 0.15
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -188,6 +202,7 @@ class Theme:
     colours: dict[str, Colour]
     styles: dict[str, TextStyle]
     boxes: dict[str, BoxStyle]
+    layout: LayoutRules = LayoutRules()
     #: Where each style's colour was set ("footer" → its line in the sheet or one it extends).
     colour_places: dict[str, Location] = field(default_factory=dict)
 
@@ -473,6 +488,8 @@ def _build(r: _Resolver, path: Path) -> Theme:
     margins = {k: r.length(page_raw.get(k, "20mm"), ("page", k)) for k in PAGE_KEYS if k.startswith("margin")}
     page = PageStyle(size_name, w_mm * _UNITS_PT["mm"], h_mm * _UNITS_PT["mm"], **margins)
 
+    layout = _layout(r, r.mapping("layout"))
+
     fonts_raw = r.mapping("fonts")
     r.unknown_keys(fonts_raw, FONT_KEYS, ("fonts",))
     families = _families(r, fonts_raw.get("families", {}))
@@ -531,6 +548,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         colours=colours,
         styles=styles,
         boxes=boxes,
+        layout=layout,
         colour_places=colour_places,
     )
     if not r.problems:
@@ -540,6 +558,29 @@ def _build(r: _Resolver, path: Path) -> Theme:
         unique = list(dict.fromkeys(r.problems))
         raise StyleError(sorted(unique, key=lambda p: (p.location.file, p.location.line, p.location.column)))
     return theme
+
+
+def _layout(r: _Resolver, raw: dict[str, Any]) -> LayoutRules:
+    r.unknown_keys(raw, LAYOUT_KEYS, ("layout",))
+    rules = LayoutRules()
+    columns = raw.get("contents_columns_from", rules.contents_columns_from)
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        r.error(
+            ("layout", "contents_columns_from"),
+            f"contents_columns_from: expected a whole number of entries such as 8, found '{columns}'",
+        )
+        columns = rules.contents_columns_from
+    hole = raw.get("max_hole", f"{rules.max_hole * 100:g}%")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", str(hole).strip())
+    if not m or not 0 < float(m.group(1)) < 100:
+        r.error(
+            ("layout", "max_hole"),
+            f"max_hole: expected a percentage between 0 and 100 such as 15%, found '{hole}'",
+        )
+        share = rules.max_hole
+    else:
+        share = float(m.group(1)) / 100
+    return LayoutRules(columns, share)
 
 
 def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
@@ -709,8 +750,6 @@ DRAWN_IN = {
     "title": "title_band",
     "subtitle": "title_band",
     "panel_heading": "panel",
-    "toc_entry": "panel",
-    "reference": "panel",
     "callout_label": "callout",
     "quote": "callout",
     "attribution": "callout",

@@ -35,8 +35,11 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     )
 
 
-def link_markup(url: str, label_markup: str, ctx: MarkupContext) -> str:
-    return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}" underline="1">{label_markup}</a>'
+def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: bool = True) -> str:
+    """A live link. Underlined in running text, so colour is never its only sign; the
+    contents, whose every line is a link, goes without."""
+    under = ' underline="1"' if underline else ""
+    return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}"{under}>{label_markup}</a>'
 
 
 def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:

@@ -8,7 +8,7 @@ BlockQuotes. Drawing only fills the elements in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -40,7 +40,9 @@ from leaflet.content.model import (
 from leaflet.fonts import FontSet
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
+    Columns,
     LabelledItem,
+    LeaderRow,
     LeafParagraph,
     QrCode,
     QuoteMarkStack,
@@ -222,25 +224,33 @@ class StoryBuilder:
         return entries
 
     def contents_panel(self) -> Flowable:
-        heading = self.para(text_markup(TOC_HEADING, self.ctx), "panel_heading", self.root.add("H2"))
+        """In this leaflet: each section with dot leaders to its page, on the text's left edge."""
+        heading = self.para(text_markup(TOC_HEADING, self.ctx), "h2", self.root.add("H2"))
         toc = self.root.add("TOC")
-        rows: list[Flowable] = [heading]
+        rows: list[Flowable] = []
+        entry = self.theme.style("toc_entry")
         number_style = self.pstyle("toc_entry", "number", alignment=TA_RIGHT)
         for anchor, text in self.toc_entries():
             # A TOCI holds a Reference (ISO 32000-1, table 333), which holds the links.
             item = toc.add("TOCI").add("Reference")
             page = self.pagination.pages.get(anchor)
-            label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx)
-            number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx)
+            label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx, underline=False)
+            number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx, underline=False)
             rows.append(
-                Row(
+                LeaderRow(
                     self.leaf(label, self.pstyle("toc_entry"), item.add("Link")),
                     self.leaf(number, number_style, item.add("Link")),
-                    right_width=self.theme.style("toc_entry").size * 2.2,
+                    right_width=entry.size * 1.6,
+                    dot_colour=entry.colour,
+                    size=entry.size,
                 )
             )
-        # Whole on one page when it fits: a contents list split over a page break reads badly.
-        return Stack(rows, box=self.theme.boxes["panel"], keep_under=self.frame_height() / 2)
+        columns = 2 if len(rows) >= self.theme.layout.contents_columns_from else 1
+        body = Columns(rows, columns, gap=entry.size * 2)
+        # Whole on one page: a contents list split over a page break reads badly.
+        # No box: the spacing of a panel, but on the page, like the text around it.
+        space = replace(self.theme.boxes["panel"], fill=None, border=0.0, bar=0.0, padding=0.0)
+        return Stack([heading, body], box=space, keep_under=self.frame_height() / 2)
 
     # -- sections and blocks
 
