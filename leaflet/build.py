@@ -16,6 +16,7 @@ from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Leaflet
 from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
 from leaflet.fonts import check_coverage, font_set
+from leaflet.i18n import furniture
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
@@ -76,7 +77,14 @@ def _render_once(
 
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
         kwargs["pdfVersion"] = (1, 7)
-        canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, draft=draft, **kwargs)
+        canv = LeafletCanvas(
+            *args,
+            tagging=tagging,
+            place_names=builder.place_names,
+            draft=draft,
+            words=builder.words,
+            **kwargs,
+        )
         canv._doc._timeStamp = fixed_timestamp(m.published)
         return canv
 
@@ -105,7 +113,8 @@ def _render(
         tagged=tagged,
         options=options,
         bleed=bleed,
-        title=leaflet.metadata.title + title_suffix,
+        title=leaflet.metadata.title
+        + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
     )
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
@@ -128,7 +137,7 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
-    title = leaflet.metadata.title + edition.title_suffix
+    title = leaflet.metadata.title + furniture(leaflet.metadata.language)(edition.title_suffix)
     return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
 
 

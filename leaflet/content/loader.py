@@ -37,6 +37,7 @@ from leaflet.content.model import (
 )
 from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem
+from leaflet.i18n import available, primary
 from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
 
 SCHEMA_FILE = "schema.json"
@@ -257,6 +258,15 @@ class _Builder:
                     "metadata.next_review: must come after metadata.published",
                 )
             )
+        language = m["language"]
+        if primary(language) not in available():
+            self.problems.append(
+                Problem(
+                    self.at((*base, "language")),
+                    f"metadata.language: leaflet has no words for its own headings and footer in "
+                    f"{language!r}; languages it has: {', '.join(available())}",
+                )
+            )
         opt: dict[str, Any] = {k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary") if k in m}
         opt.update(
             {k: self.inline(m[k], (*base, k)) for k in ("contact", "feedback", "other_formats") if k in m}
@@ -264,7 +274,7 @@ class _Builder:
         return Metadata(
             title=_tidy(m["title"]),
             slug=m["slug"],
-            language=m["language"],
+            language=language,
             organisation=_tidy(m["organisation"]),
             # A version written as a number keeps its digits: 1.10 stays 1.10.
             version=self.doc.scalars[(*base, "version")].value,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -56,27 +55,6 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
         elif isinstance(node, Citation):
             parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
     return "".join(parts)
-
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(d: date) -> str:
-    """A date as people write it, whatever the machine's locale: 26 November 2026."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def citation_anchor(reference_id: str) -> str:

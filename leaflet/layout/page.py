@@ -11,8 +11,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet, internal_name
+from leaflet.i18n import furniture
 from leaflet.layout.flowables import KeepWithFirstLines
-from leaflet.layout.markup import long_date
 from leaflet.layout.story import Pagination
 from leaflet.style import Theme
 
@@ -77,6 +77,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         self.pagination = pagination
         self.geometry = geo
         self.seen = Pagination()
+        self.words = furniture(leaflet.metadata.language)
         self.footer_width = page.width - page.margin_left - page.margin_right
         # The footer grows a line when large print makes it too wide; the text
         # area stops above it, whatever the sheet's bottom margin says.
@@ -130,7 +131,8 @@ class LeafletDocTemplate(BaseDocTemplate):
     def footer_lines(self, page: int, total: int) -> list[FooterLine]:
         m = self.leaflet.metadata
         who = f"{m.organisation} · {m.footer_title}"
-        number = f"Page {page} of {total}"
+        w = self.words
+        number = w("Page {page} of {total}", page=page, total=total)
         gap = self.theme.style("footer").size
         lines: list[FooterLine] = []
         if self.text_width(who) + gap + self.text_width(number, bold=True) <= self.footer_width:
@@ -139,9 +141,9 @@ class LeafletDocTemplate(BaseDocTemplate):
             lines.append(FooterLine("", number))
             lines += [FooterLine(part) for part in self.wrap(who)]
         parts = [
-            f"Published {long_date(m.published)}",
-            f"Next review {long_date(m.next_review)}",
-            f"Version {m.version}",
+            w("Published {date}", date=w.date(m.published)),
+            w("Next review {date}", date=w.date(m.next_review)),
+            w("Version {version}", version=m.version),
         ]
         current = parts[0]
         for part in parts[1:]:

@@ -28,6 +28,7 @@ from leaflet.content.model import (
     plain_text,
 )
 from leaflet.fonts import FontSet, internal_name
+from leaflet.i18n import Furniture, furniture
 from leaflet.layout.flowables import (
     LabelledItem,
     LeafParagraph,
@@ -44,7 +45,6 @@ from leaflet.layout.markup import (
     citation_anchor,
     inline_markup,
     link_markup,
-    long_date,
     printed_address,
     text_markup,
 )
@@ -53,6 +53,7 @@ from leaflet.style import TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
 
+# The leaflet's own headings: message ids of the catalogues in leaflet/locale.
 TOC_HEADING = "In this leaflet"
 FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
@@ -113,6 +114,8 @@ class StoryBuilder:
         self.options = options
         self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
         self.root = StructElem("Document", lang=leaflet.metadata.language)
+        #: The tool's own words, in the leaflet's language.
+        self.words: Furniture = furniture(leaflet.metadata.language)
         self.shared = shared or Shared()
         self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
@@ -184,7 +187,7 @@ class StoryBuilder:
         if self.options.print_note:
             children.append(
                 self.leaf(
-                    text_markup(self.options.print_note, self.ctx),
+                    text_markup(self.words(self.options.print_note), self.ctx),
                     self.pstyle("subtitle", "note", spaceBefore=self.theme.style("subtitle").size * 0.6),
                     self.root.add("P"),
                 )
@@ -194,14 +197,16 @@ class StoryBuilder:
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
         if self.leaflet.references:
-            entries.append((REFERENCES_ANCHOR, REFERENCES_HEADING))
+            entries.append((REFERENCES_ANCHOR, self.words(REFERENCES_HEADING)))
         if self.leaflet.further_reading:
-            entries.append((FURTHER_ANCHOR, FURTHER_HEADING))
-        entries.append((ABOUT_ANCHOR, ABOUT_HEADING))
+            entries.append((FURTHER_ANCHOR, self.words(FURTHER_HEADING)))
+        entries.append((ABOUT_ANCHOR, self.words(ABOUT_HEADING)))
         return entries
 
     def contents_panel(self) -> Flowable:
-        heading = self.para(text_markup(TOC_HEADING, self.ctx), "panel_heading", self.root.add("H2"))
+        heading = self.para(
+            text_markup(self.words(TOC_HEADING), self.ctx), "panel_heading", self.root.add("H2")
+        )
         toc = self.root.add("TOC")
         rows: list[Flowable] = [heading]
         number_style = self.pstyle("toc_entry", "number", alignment=TA_RIGHT)
@@ -326,7 +331,7 @@ class StoryBuilder:
         inner = self.frame_width() - 2 * self.theme.boxes["panel"].padding - indent
         for ref in self.leaflet.references:
             anchor = citation_anchor(ref.id)
-            self.place_names[anchor] = f"reference {ref.number}"
+            self.place_names[anchor] = self.words("reference {number}", number=ref.number)
             li = lst.add("LI")
             label = self.leaf(f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=anchor)
             body = li.add("LBody")
@@ -348,6 +353,7 @@ class StoryBuilder:
 
     def back_heading(self, text: str, anchor: str, style: str = "h2") -> Flowable:
         """A level-2 heading of the leaflet's own (References, Further reading, About this leaflet)."""
+        text = self.words(text)
         self.place_names[anchor] = text
         return self.para(
             text_markup(text, self.ctx), style, self.root.add("H2"), anchor=anchor, outline=(text, 1)
@@ -396,11 +402,16 @@ class StoryBuilder:
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
         out: list[Flowable] = [self.back_heading(ABOUT_HEADING, ABOUT_ANCHOR)]
+        w = self.words
         lines = [
-            text_markup(f"Publisher: {m.organisation}.", self.ctx),
+            text_markup(w("Publisher: {organisation}.", organisation=m.organisation), self.ctx),
             text_markup(
-                f"Published: {long_date(m.published)}. Next review: {long_date(m.next_review)}. "
-                f"Version {m.version}.",
+                w(
+                    "Published: {published}. Next review: {next_review}. Version {version}.",
+                    published=w.date(m.published),
+                    next_review=w.date(m.next_review),
+                    version=m.version,
+                ),
                 self.ctx,
             ),
         ]
@@ -412,7 +423,9 @@ class StoryBuilder:
         elif m.url:
             out.append(
                 self.para(
-                    "Online: " + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
+                    text_markup(w("Online:"), self.ctx)
+                    + " "
+                    + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
                     "body",
                     self.root.add("P"),
                 )
@@ -428,9 +441,13 @@ class StoryBuilder:
     def qr_block(self, url: str) -> Flowable:
         """A QR code to the online leaflet, and its address beside it for those without a camera."""
         size = 30 * mm
-        figure = self.root.add("Figure", alt=f"QR code: scan it to open this leaflet online at {url}")
+        w = self.words
+        figure = self.root.add(
+            "Figure", alt=w("QR code: scan it to open this leaflet online at {url}", url=url)
+        )
         words = self.para(
-            "Read this leaflet online: "
+            text_markup(w("Read this leaflet online:"), self.ctx)
+            + " "
             + link_markup(url, text_markup(printed_address(url), self.ctx), self.ctx),
             "body",
             self.root.add("P"),
@@ -439,8 +456,10 @@ class StoryBuilder:
 
     def notes_page(self) -> list[Flowable]:
         """A page for the reader's own notes: questions to ask at the next appointment."""
-        heading = self.para(text_markup("Notes", self.ctx), "h2", self.root.add("H2"))
+        heading = self.para(text_markup(self.words("Notes"), self.ctx), "h2", self.root.add("H2"))
         prompt = self.para(
-            text_markup("Questions to ask at my next appointment:", self.ctx), "body", self.root.add("P")
+            text_markup(self.words("Questions to ask at my next appointment:"), self.ctx),
+            "body",
+            self.root.add("P"),
         )
         return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
