@@ -15,6 +15,7 @@ from leaflet import stamp
 from leaflet.content.model import Leaflet
 from leaflet.editions import Edition
 from leaflet.fonts import check_coverage, font_set
+from leaflet.i18n import furniture
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
@@ -77,7 +78,14 @@ def _render_once(
 
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
         kwargs["pdfVersion"] = (1, 7)
-        canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, draft=draft, **kwargs)
+        canv = LeafletCanvas(
+            *args,
+            tagging=tagging,
+            place_names=builder.place_names,
+            draft=draft,
+            words=builder.words,
+            **kwargs,
+        )
         fix_timestamp(canv, m.published)
         return canv
 
@@ -106,7 +114,8 @@ def _render(
         tagged=tagged,
         options=options,
         bleed=bleed,
-        title=leaflet.metadata.title + title_suffix,
+        title=leaflet.metadata.title
+        + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
     )
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
@@ -129,7 +138,7 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
-    title = leaflet.metadata.title + edition.title_suffix
+    title = leaflet.metadata.title + furniture(leaflet.metadata.language)(edition.title_suffix)
     return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
 
 

@@ -53,6 +53,7 @@ from leaflet.yamlsource import PathKey, ScalarSource, YamlDocument, YamlProblem,
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
+from leaflet.i18n import available, primary
 
 SCHEMA_FILE = "schema.json"
 
@@ -440,6 +441,15 @@ class _Builder:
                     "metadata.next_review: must come after metadata.published",
                 )
             )
+        language = m["language"]
+        if primary(language) not in available():
+            self.problems.append(
+                Problem(
+                    self.at((*base, "language")),
+                    f"metadata.language: leaflet has no words for its own headings and footer in "
+                    f"{language!r}; languages it has: {', '.join(available())}",
+                )
+            )
         opt: dict[str, Any] = {
             k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary", "author", "department") if k in m
         }
@@ -466,7 +476,7 @@ class _Builder:
         return Metadata(
             title=_tidy(m["title"]),
             slug=m["slug"],
-            language=m["language"],
+            language=language,
             organisation=_tidy(m["organisation"]),
             # A version written as a number keeps its digits: 1.10 stays 1.10.
             version=version.value if version is not None else None,

@@ -11,6 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet
+from leaflet.i18n import furniture
 from leaflet.layout.flowables import KeepWithFirstLines
 from leaflet.layout.markup import metadata_date
 from leaflet.layout.story import Pagination
@@ -77,6 +78,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         self.pagination = pagination
         self.geometry = geo
         self.seen = Pagination()
+        self.words = furniture(leaflet.metadata.language)
         self.footer_width = page.width - page.margin_left - page.margin_right
         # The footer grows a line when large print makes it too wide; the text
         # area stops above it, whatever the sheet's bottom margin says.
@@ -134,15 +136,16 @@ class LeafletDocTemplate(BaseDocTemplate):
         them), and the first line leaves room for "Page N of M" at its right.
         """
         m = self.leaflet.metadata
-        number = f"Page {page} of {total}"
+        w = self.words
+        number = w("Page {page} of {total}", page=page, total=total)
         gap = self.theme.style("footer").size
         # What the leaflet does not say is left out, never made up.
         pieces = [m.organisation, self.footer_title()]
         if m.version is not None:
-            pieces.append(f"Version {m.version}")
-        pieces.append(f"Published {metadata_date(m, 'published')}")
+            pieces.append(w("Version {version}", version=m.version))
+        pieces.append(w("Published {date}", date=metadata_date(m, "published", w)))
         if m.next_review is not None:
-            pieces.append(f"Next review {metadata_date(m, 'next_review')}")
+            pieces.append(w("Next review {date}", date=metadata_date(m, "next_review", w)))
         lines: list[FooterLine] = []
 
         def room() -> float:

@@ -38,6 +38,7 @@ from leaflet.content.model import (
     plain_text,
 )
 from leaflet.fonts import FontSet
+from leaflet.i18n import Furniture, furniture
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     Columns,
@@ -70,6 +71,7 @@ from leaflet.style import TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
 
+# The leaflet's own headings: message ids of the catalogues in leaflet/locale.
 TOC_HEADING = "In this leaflet"
 FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
@@ -119,6 +121,8 @@ class StoryBuilder:
         self.options = options
         self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
         self.root = StructElem("Document", lang=leaflet.metadata.language)
+        #: The tool's own words, in the leaflet's language.
+        self.words: Furniture = furniture(leaflet.metadata.language)
         self.shared = shared or Shared()
         self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
@@ -195,7 +199,7 @@ class StoryBuilder:
         if self.options.print_note:
             children.append(
                 self.leaf(
-                    text_markup(self.options.print_note, self.ctx),
+                    text_markup(self.words(self.options.print_note), self.ctx),
                     self.pstyle("subtitle", "note", spaceBefore=self.theme.style("subtitle").size * 0.6),
                     self.root.add("P"),
                 )
@@ -217,15 +221,15 @@ class StoryBuilder:
         if self.leaflet.next_steps:
             entries.append((self.leaflet.next_steps.anchor, self.leaflet.next_steps.heading))
         if self.leaflet.references:
-            entries.append((REFERENCES_ANCHOR, REFERENCES_HEADING))
+            entries.append((REFERENCES_ANCHOR, self.words(REFERENCES_HEADING)))
         if self.leaflet.further_reading:
-            entries.append((FURTHER_ANCHOR, FURTHER_HEADING))
-        entries.append((ABOUT_ANCHOR, ABOUT_HEADING))
+            entries.append((FURTHER_ANCHOR, self.words(FURTHER_HEADING)))
+        entries.append((ABOUT_ANCHOR, self.words(ABOUT_HEADING)))
         return entries
 
     def contents_panel(self) -> Flowable:
         """In this leaflet: each section with dot leaders to its page, on the text's left edge."""
-        heading = self.para(text_markup(TOC_HEADING, self.ctx), "h2", self.root.add("H2"))
+        heading = self.para(text_markup(self.words(TOC_HEADING), self.ctx), "h2", self.root.add("H2"))
         toc = self.root.add("TOC")
         rows: list[Flowable] = []
         entry = self.theme.style("toc_entry")
@@ -523,7 +527,7 @@ class StoryBuilder:
         inner = self.frame_width() - 2 * self.theme.boxes["panel"].padding - indent
         for ref in self.leaflet.references:
             anchor = citation_anchor(ref.id)
-            self.place_names[anchor] = f"reference {ref.number}"
+            self.place_names[anchor] = self.words("reference {number}", number=ref.number)
             li = lst.add("LI")
             label = self.leaf(f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=anchor)
             body = li.add("LBody")
@@ -547,6 +551,7 @@ class StoryBuilder:
         self, text: str, anchor: str, style: str = "h2", parent: StructElem | None = None
     ) -> Flowable:
         """A level-2 heading of the leaflet's own (References, Further reading, About this leaflet)."""
+        text = self.words(text)
         self.place_names[anchor] = text
         return self.para(
             text_markup(text, self.ctx),
@@ -599,7 +604,7 @@ class StoryBuilder:
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
         out: list[Flowable] = [self.back_heading(ABOUT_HEADING, ABOUT_ANCHOR)]
-        lines = [text_markup(line, self.ctx) for line in about_lines(m)]
+        lines = [text_markup(line, self.ctx) for line in about_lines(m, self.words)]
         lines += [inline_markup(v, self.ctx) for v in (m.other_formats, m.contact, m.feedback) if v]
         for line in lines:
             out.append(self.para(line, "body", self.root.add("P")))
@@ -608,7 +613,9 @@ class StoryBuilder:
         elif m.url:
             out.append(
                 self.para(
-                    "Online: " + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
+                    text_markup(self.words("Online:"), self.ctx)
+                    + " "
+                    + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
                     "body",
                     self.root.add("P"),
                 )
@@ -624,9 +631,13 @@ class StoryBuilder:
     def qr_block(self, url: str) -> Flowable:
         """A QR code to the online leaflet, and its address beside it for those without a camera."""
         size = 30 * mm
-        figure = self.root.add("Figure", alt=f"QR code: scan it to open this leaflet online at {url}")
+        w = self.words
+        figure = self.root.add(
+            "Figure", alt=w("QR code: scan it to open this leaflet online at {url}", url=url)
+        )
         words = self.para(
-            "Read this leaflet online: "
+            text_markup(w("Read this leaflet online:"), self.ctx)
+            + " "
             + link_markup(url, text_markup(printed_address(url), self.ctx), self.ctx),
             "body",
             self.root.add("P"),
@@ -635,29 +646,35 @@ class StoryBuilder:
 
     def notes_page(self) -> list[Flowable]:
         """A page for the reader's own notes: questions to ask at the next appointment."""
-        heading = self.para(text_markup("Notes", self.ctx), "h2", self.root.add("H2"))
+        heading = self.para(text_markup(self.words("Notes"), self.ctx), "h2", self.root.add("H2"))
         prompt = self.para(
-            text_markup("Questions to ask at my next appointment:", self.ctx), "body", self.root.add("P")
+            text_markup(self.words("Questions to ask at my next appointment:"), self.ctx),
+            "body",
+            self.root.add("P"),
         )
         return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
-def about_lines(m: Any) -> list[str]:
+def about_lines(m: Any, w: Furniture) -> list[str]:
     """The lines of About this leaflet that come from the metadata: only what it says."""
-    lines = [f"Publisher: {m.organisation}."]
+    lines = [w("Publisher: {organisation}.", organisation=m.organisation)]
     if m.department:
-        lines.append(f"Department: {m.department}.")
+        lines.append(w("Department: {department}.", department=m.department))
     if m.author:
-        lines.append(f"Written by: {m.author}.")
+        lines.append(w("Written by: {author}.", author=m.author))
     if m.approved_by:
-        when = f", {metadata_date(m, 'approved')}" if m.approved else ""
-        lines.append(f"Approved by: {m.approved_by}{when}.")
-    dates = [f"Published: {metadata_date(m, 'published')}."]
+        if m.approved:
+            lines.append(
+                w("Approved by: {who}, {date}.", who=m.approved_by, date=metadata_date(m, "approved", w))
+            )
+        else:
+            lines.append(w("Approved by: {who}.", who=m.approved_by))
+    dates = [w("Published: {date}.", date=metadata_date(m, "published", w))]
     if m.first_published:
-        dates.append(f"First published: {metadata_date(m, 'first_published')}.")
+        dates.append(w("First published: {date}.", date=metadata_date(m, "first_published", w)))
     if m.next_review:
-        dates.append(f"Next review: {metadata_date(m, 'next_review')}.")
+        dates.append(w("Next review: {date}.", date=metadata_date(m, "next_review", w)))
     if m.version is not None:
-        dates.append(f"Version {m.version}.")
+        dates.append(w("Version {version}.", version=m.version))
     lines.append(" ".join(dates))
     return lines

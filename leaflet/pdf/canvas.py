@@ -26,6 +26,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from leaflet.i18n import ENGLISH, Furniture
 from leaflet.rlseam import add_page_entries, last_page, set_text_operators, text_object_canvas, text_operators
 from leaflet.structure import Tagging
 
@@ -62,6 +63,7 @@ class LeafletCanvas(Canvas):
         tagging: Tagging,
         place_names: dict[str, str],
         draft: bool = False,
+        words: Furniture = ENGLISH,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +72,8 @@ class LeafletCanvas(Canvas):
         self.tagging = tagging
         # What each internal destination is called, for the links' /Contents.
         self.place_names = place_names
+        #: The tool's own words (link descriptions), in the leaflet's language.
+        self.words = words
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
         self.tag_elem = None  # the element whose paragraph is being drawn
@@ -123,7 +127,7 @@ class LeafletCanvas(Canvas):
     def linkURL(
         self, url: str, rect: Any, relative: int = 0, *args: Any, kind: str = "URI", **kw: Any
     ) -> None:
-        ann = self._annotation(rect, relative, describe_address(url))
+        ann = self._annotation(rect, relative, describe_address(url, self.words))
         action = PDFDictionary()
         action["Type"] = PDFName("Action")
         action["S"] = PDFName("URI")
@@ -143,7 +147,7 @@ class LeafletCanvas(Canvas):
         **kw: Any,
     ) -> None:
         place = self.place_names.get(destinationname, destinationname)
-        ann = self._annotation(Rect, relative, contents or f"Go to {place}")
+        ann = self._annotation(Rect, relative, contents or self.words("Go to {place}", place=place))
         ann["Dest"] = self._bookmarkReference(destinationname)
         self._add_link(ann, destinationname)
 
@@ -154,9 +158,9 @@ class LeafletCanvas(Canvas):
         self.tagging.annotation(self, ann, self._doc.refAnnotation(name), target)
 
 
-def describe_address(url: str) -> str:
+def describe_address(url: str, words: Furniture = ENGLISH) -> str:
     if url.startswith("mailto:"):
-        return f"Send an email to {url[len('mailto:') :]}"
+        return words("Send an email to {address}", address=url[len("mailto:") :])
     if url.startswith("tel:"):
-        return f"Call {url[len('tel:') :]}"
-    return f"Open {url} in a web browser"
+        return words("Call {number}", number=url[len("tel:") :])
+    return words("Open {url} in a web browser", url=url)
