@@ -115,7 +115,7 @@ def _tool_fingerprint() -> str:
     h = hashlib.sha256(f"{__version__} reportlab {reportlab.Version}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json"):
+        if path.suffix in (".py", ".json", ".j2"):
             h.update(path.relative_to(package).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()

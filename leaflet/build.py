@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Leaflet
@@ -25,6 +26,9 @@ from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
 from leaflet.style import Theme, load_theme
+
+if TYPE_CHECKING:
+    from leaflet.web.page import Download
 
 #: Page numbers printed in the contents and footer come from the pass before:
 #: a draft pass learns them, a final pass prints them, and a third pass is a
@@ -133,12 +137,15 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
 
 
 def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:
-    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …"""
+    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …
+
+    The web edition is <slug>.html (OUT.html) beside them.
+    """
     if output is None:
         return Path("output") / edition.file_name(leaflet.metadata.slug)
     if output.suffix.lower() != ".pdf":
         return output / edition.file_name(leaflet.metadata.slug)
-    return output.with_name(f"{output.stem}{edition.suffix}{output.suffix}")
+    return output.with_name(f"{output.stem}{edition.suffix}.{edition.extension}")
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,8 @@ def plan(content: Path, editions: Iterable[str] | None = None, style: str | None
     """Read the content and settle the editions: those asked for, else those the content lists."""
     leaflet = load_leaflet(content)
     names = tuple(editions) if editions else leaflet.editions
+    # The web page comes last: it is written after the PDFs, which it links to with their sizes.
+    names = tuple(sorted(names, key=lambda name: EDITIONS[name].web))
     chosen = [with_style(EDITIONS[name], style) for name in names]
     if any(e.booklet for e in chosen):
         # The print booklet goes out with its screen twin, the tagged A5 edition.
@@ -179,18 +188,53 @@ def build_editions(
 
 
 def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
-    """Make and write every edition of a plan."""
+    """Make and write every edition of a plan: the PDFs, then the web page that links to them."""
+    from leaflet.web.write import render_web, write_web
+
     themes: dict[str, Theme] = {}
-    made: list[tuple[Edition, Rendered]] = []
-    for edition in work.editions:
+    made: list[tuple[Edition, Path, Rendered]] = []
+    pages = []
+    for edition, path in zip(work.editions, work.paths(output), strict=True):
         if edition.style not in themes:
             themes[edition.style] = load_theme(edition.style)
-        made.append((edition, render_edition(work.leaflet, edition, themes[edition.style])))
+        if edition.web:
+            check_coverage(work.leaflet.texts, font_set(themes[edition.style]))
+            sizes = {p: len(r.data) for _, p, r in made}
+            downloads = pdf_downloads(work.leaflet, output, path, sizes)
+            pages.append((edition, path, render_web(work.leaflet, themes[edition.style], downloads)))
+        else:
+            made.append((edition, path, render_edition(work.leaflet, edition, themes[edition.style])))
     built = []
-    for (edition, rendered), path in zip(made, work.paths(output), strict=True):
+    for edition, path, rendered in made:
         write_atomically(path, rendered.data)
         built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
+    for edition, path, page in pages:
+        write_web(page, path)
+        built.append(Built(path, edition.name, 1, len(page.html)))
     return built
+
+
+def pdf_downloads(
+    leaflet: Leaflet, output: Path | None, page: Path, made: dict[Path, int]
+) -> tuple[Download, ...]:
+    """The PDFs a web page offers: those of this build, with their sizes, and those already beside it."""
+    from leaflet.web.page import Download, relative_href
+
+    offered = []
+    for edition in (
+        EDITIONS["standard"],
+        EDITIONS["large-print"],
+        A5_SCREEN,
+        EDITIONS["booklet"],
+        EDITIONS["press"],
+    ):
+        path = output_path(leaflet, edition, output)
+        size = made.get(path)
+        if size is None and path.is_file():
+            size = path.stat().st_size
+        if size is not None:
+            offered.append(Download(edition.label, relative_href(path, page), size))
+    return tuple(offered)
 
 
 def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
@@ -200,7 +244,7 @@ def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
     """
     pages: dict[str, tuple[bytes, bool]] = {}
     for edition in work.editions:
-        if not edition.booklet:
+        if not edition.booklet and not edition.web:
             theme = load_theme(edition.style)
             pages[edition.name] = (render_edition(work.leaflet, edition, theme).data, theme.large_print)
     return pages

@@ -23,7 +23,7 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 DEFAULT_CONTENT = Path("content.yaml")
-EDITION_NAMES = ("standard", "large-print", "booklet", "press", "all")
+EDITION_NAMES = ("standard", "large-print", "booklet", "press", "web", "all")
 
 
 class _Parser(argparse.ArgumentParser):

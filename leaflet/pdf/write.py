@@ -11,7 +11,7 @@ from pathlib import Path
 from leaflet.errors import Location, OutputError, Problem, display_path
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, what: str = "PDF") -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     A reader (or a build killed half-way) sees either the old file whole or the
@@ -27,7 +27,8 @@ def write_atomically(path: Path, data: bytes) -> None:
             Problem(where, f"cannot create the folder {display_path(path.parent)} ({exc.strerror})")
         ) from None
     if path.is_dir():
-        raise OutputError(Problem(where, "the output path is a folder; give a file name ending in .pdf"))
+        suffix = path.suffix or ".pdf"
+        raise OutputError(Problem(where, f"the output path is a folder; give a file name ending in {suffix}"))
     _remove_abandoned(path)
     tmp_name = None
     try:
@@ -43,7 +44,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputError(
-            Problem(where, f"cannot write the PDF ({reason}); any earlier file there is unchanged")
+            Problem(where, f"cannot write the {what} ({reason}); any earlier file there is unchanged")
         ) from None
     finally:
         if tmp_name is not None:
