@@ -250,6 +250,16 @@ def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
     return pages
 
 
+def page_for_checks(work: Plan) -> str | None:
+    """The web edition's HTML, made in memory, when the plan has one."""
+    from leaflet.web.write import render_web
+
+    for edition in work.editions:
+        if edition.web:
+            return render_web(work.leaflet, load_theme(edition.style)).html.decode()
+    return None
+
+
 def build_leaflet(content: Path, style: str = "default", output: Path | None = None) -> Built:
     """Build the standard edition of one leaflet."""
     return build_editions(content, ["standard"], style, output)[0]

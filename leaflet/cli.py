@@ -162,7 +162,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
     import json
 
     from leaflet import batch
-    from leaflet.build import pages_for_checks, plan
+    from leaflet.build import page_for_checks, pages_for_checks, plan
     from leaflet.checks import project_settings, run_checks
     from leaflet.errors import Severity
 
@@ -183,6 +183,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
                 project=project_settings(content),
                 pdfs=pages_for_checks(work),
                 styles=tuple(e.style for e in work.editions),
+                web=page_for_checks(work),
             )
         except LeafletError as exc:
             _print_problems(exc.problems)

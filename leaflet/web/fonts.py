@@ -11,15 +11,19 @@ Each face is declared with the `unicode-range` it covers, so a browser fetches a
 fallback only for a page that needs one of its characters.
 
 The cut is the same for every leaflet (it does not depend on the words), so the
-files are shared too. Making a fallback takes seconds, so a face already on disk
-is not made again (its name carries a hash of what it is made from), and one made
-in this process is kept.
+files are shared too. Making a fallback takes seconds (ten or more on a busy
+machine), so a face is made once: its name carries a hash of what it is made
+from, one already beside the page is left alone, and each one made is kept in
+this process and in the user's cache folder (`$XDG_CACHE_HOME/leaflet/web-fonts`,
+else `~/.cache/leaflet/web-fonts`) for the next build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,8 +84,24 @@ class WebFace:
         return unicode_range(_wanted(self.source, self.earlier)) if self.fallback else ""
 
     def data(self) -> bytes:
-        """The WOFF2 file (made once per process; a fallback takes seconds)."""
-        return _woff2(self.source, self.weight, self.earlier)
+        """The WOFF2 file: from the cache folder when it is there, else made and kept there."""
+        cached = _cache_folder() / self.file_name
+        try:
+            return cached.read_bytes()
+        except OSError:
+            pass
+        data = _woff2(self.source, self.weight, self.earlier)
+        with contextlib.suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, cached)
+        return data
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "leaflet" / "web-fonts"
 
 
 def web_faces(theme: Theme) -> tuple[WebFace, ...]:
@@ -121,7 +141,8 @@ def _wanted(source: Path, earlier: tuple[Path, ...]) -> tuple[int, ...]:
 def _woff2(source: Path, weight: str, earlier: tuple[Path, ...]) -> bytes:
     from fontTools.ttLib import TTFont
 
-    font = TTFont(source)
+    # The same files make the same bytes: the font's modification time is kept as it was.
+    font = TTFont(source, recalcTimestamp=False)
     if earlier:
         font = _cut(font, _wanted(source, earlier), weight)
     font.flavor = "woff2"
@@ -151,6 +172,7 @@ def _cut(font: object, wanted: tuple[int, ...], weight: str) -> object:
             else:
                 limits[axis.axisTag] = axis.defaultValue
         font = instancer.instantiateVariableFont(font, limits)
+        font.recalcTimestamp = False
     return font
 
 

@@ -17,6 +17,7 @@ from leaflet.cli import main
 from leaflet.content import model
 from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Callout, Leaflet, ListBlock, Paragraph, Section, plain_text
+from leaflet.style import load_theme
 from leaflet.web import page as web_page
 from leaflet.web.page import BLOCK_MACROS, INLINE_MACROS, direction, file_size, render_page
 from tests.conftest import CONTENT, ROOT, metadata_block
@@ -487,3 +488,15 @@ def test_a_page_that_cannot_be_written_is_reported_and_the_folder_left_clean(
     err = capsys.readouterr().err
     assert "structure-test.html: error: the output path is a folder; give a file name ending in .html" in err
     assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_the_same_leaflet_makes_the_same_bytes(site: Site, tmp_path: Path) -> None:
+    from leaflet.web import fonts
+
+    again = tmp_path / "again"
+    build_editions(HARD, ["web"], None, again)
+    assert (again / "structure-test.html").read_bytes() == (site.folder / "structure-test.html").read_bytes()
+    face = fonts.web_faces(load_theme("default"))[0]
+    first = fonts._woff2(face.source, face.weight, face.earlier)
+    fonts._woff2.cache_clear()
+    assert fonts._woff2(face.source, face.weight, face.earlier) == first
