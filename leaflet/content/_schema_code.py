@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '8ea5f05ecba1227234ed014c12919fee3295e9195b6ee72f498f2e0c04b7162a'
+SCHEMA_SHA256 = '102349ad459465fb1110651722d94048b115c6da4a2ea0213e688c52e120d2e0'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -46,7 +46,7 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
                 if data__editions_len > len(set((fn(data__editions_x) for data__editions_x in data__editions))):
                     raise Invalid()
                 for data__editions_x, data__editions_item in enumerate(data__editions):
-                    if not (isinstance(data__editions_item, str) and data__editions_item == 'standard' or (isinstance(data__editions_item, str) and data__editions_item == 'large-print') or (isinstance(data__editions_item, str) and data__editions_item == 'booklet') or (isinstance(data__editions_item, str) and data__editions_item == 'press')):
+                    if not (isinstance(data__editions_item, str) and data__editions_item == 'standard' or (isinstance(data__editions_item, str) and data__editions_item == 'large-print') or (isinstance(data__editions_item, str) and data__editions_item == 'booklet') or (isinstance(data__editions_item, str) and data__editions_item == 'press') or (isinstance(data__editions_item, str) and data__editions_item == 'web')):
                         raise Invalid()
         if 'checks' in data_keys:
             data_keys.remove('checks')
