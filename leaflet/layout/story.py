@@ -655,8 +655,13 @@ class StoryBuilder:
         return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
-def about_lines(m: Any, w: Furniture) -> list[str]:
-    """The lines of About this leaflet that come from the metadata: only what it says."""
+def about_lines(m: Any, w: Furniture | None = None) -> list[str]:
+    """The lines of About this leaflet that come from the metadata: only what it says.
+
+    In the leaflet's language (`w`, its furniture); in English when none is given.
+    """
+    if w is None:
+        w = furniture("en-GB")
     lines = [w("Publisher: {organisation}.", organisation=m.organisation)]
     if m.department:
         lines.append(w("Department: {department}.", department=m.department))
