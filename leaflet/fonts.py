@@ -84,7 +84,9 @@ def _read_font(path: Path) -> tuple[bytes, str]:
     try:
         data = read_file(path, MAX_FONT_BYTES)
     except FileProblem as exc:
-        raise StyleError(Problem(Location.of_file(path), f"the font file {exc.reason}")) from None
+        raise StyleError(
+            Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}")
+        ) from None
     return data, hashlib.sha256(data).hexdigest()
 
 
