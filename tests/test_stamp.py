@@ -144,3 +144,26 @@ def test_a_stamp_that_is_a_pipe_or_a_device_neither_hangs_nor_fills_memory(
     assert result.returncode == 0, result.stderr
     assert "up to date" not in result.stderr  # not vouched for: built again
     assert json.loads(stamp.read_text("utf-8"))["pdf"]  # and a real stamp took its place
+
+
+CHEAP = """
+import sys
+from pathlib import Path
+from leaflet import stamp
+inputs = stamp.inputs(Path(sys.argv[1]), ("standard",), ("default",))
+fresh = stamp.up_to_date(Path(sys.argv[2]), stamp.Expected(inputs, "standard", True))
+print(fresh, sorted(m for m in sys.modules if m.split(".")[0] in ("reportlab", "pypdf", "pikepdf", "jsonschema")))
+"""
+
+
+def test_the_up_to_date_check_loads_no_layout_or_pdf_library(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build(capsys, content)
+    result = subprocess.run(
+        [sys.executable, "-c", CHEAP, str(content), str(pdf_of(content))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["True", "[]"], result.stderr
