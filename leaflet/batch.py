@@ -13,15 +13,18 @@ import os
 import re
 import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
 from leaflet.pdf.write import remove_live_temporaries
 from leaflet.safeio import FileProblem, read_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
@@ -112,8 +115,8 @@ def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.build import build_plan, plan
     from leaflet.checks import project_settings, run_checks, settings_for
+    from leaflet.plan import plan
 
     try:
         work = plan(content, editions, style)
@@ -122,7 +125,12 @@ def build_one(
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
-        inputs = stamp.inputs(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
+        inputs = stamp.inputs(
+            content,
+            tuple(e.name for e in work.editions),
+            (e.style for e in work.editions),
+            (image.data for image in work.leaflet.images()),
+        )
         untagged = stamp.untagged_switch_on()
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
         if not force and all(map(stamp.up_to_date, paths, expected)):
@@ -130,6 +138,8 @@ def build_one(
         # No record may vouch for a file that is about to change.
         for path in paths:
             stamp.forget(path)
+        from leaflet.build import build_plan  # the layout engine, only when there is work for it
+
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -189,6 +199,8 @@ def run(
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
         return outcomes
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when there are workers
+
     pool = ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_worker_setup)
     try:
         futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents]

@@ -28,7 +28,7 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 DEFAULT_CONTENT = Path("content.yaml")
-EDITION_NAMES = ("standard", "large-print", "booklet", "press", "all")
+EDITION_NAMES = ("standard", "large-print", "booklet", "press", "web", "all")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -232,7 +232,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
     import json
 
     from leaflet import batch
-    from leaflet.build import pages_for_checks, plan
+    from leaflet.build import page_for_checks, pages_for_checks, plan
     from leaflet.checks import project_settings, run_checks
     from leaflet.errors import Severity
 
@@ -253,6 +253,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
                 project=project_settings(content),
                 pdfs=pages_for_checks(work),
                 styles=tuple(e.style for e in work.editions),
+                web=page_for_checks(work),
             )
         except LeafletError as exc:
             _print_problems(exc.problems)

@@ -27,6 +27,7 @@ from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem, StyleError
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
+from leaflet.zero import with_open_zero
 
 #: Characters that are layout, not glyphs: they are never looked up in a font.
 _NOT_DRAWN = {"\n", "\t", "\u200b", "\u00ad"}
@@ -141,7 +142,8 @@ def register_family(family: FontFamily) -> RegisteredFamily:
         regular, bold = package_files(family.name)
     else:
         regular, bold = family.regular, family.bold
-    return _register(family.name, regular, bold)
+    # Figures with a plain zero, whatever the face draws (leaflet/zero.py).
+    return _register(family.name, with_open_zero(regular), with_open_zero(bold))
 
 
 @dataclass

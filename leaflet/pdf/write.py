@@ -22,7 +22,7 @@ _LIVE: set[str] = set()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, what: str = "PDF") -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     A reader (or a build killed half-way) sees either the old file whole or the
@@ -43,7 +43,9 @@ def write_atomically(path: Path, data: bytes) -> None:
             Problem(where, f"cannot create the folder {display_path(path.parent)} ({exc.strerror})")
         ) from None
     if path.is_dir() and not path.is_symlink():
-        raise OutputError(Problem(where, "the output path is a folder; give a file name ending in .pdf"))
+        raise OutputError(
+            Problem(where, f"the output path is a folder; give a file name ending in {path.suffix or '.pdf'}")
+        )
     remove_abandoned(path)
     tmp: Path | None = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     live = str(tmp)
