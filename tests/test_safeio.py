@@ -113,3 +113,19 @@ def test_a_font_file_over_the_limit_is_refused_without_being_read(tmp_path: Path
     assert result.stderr.splitlines() == [
         f"huge.ttf: error: cannot use this font file: the file is too large to read; the limit is {MAX_FONT_BYTES:,} bytes"
     ]
+
+
+def test_every_module_reads_files_through_the_one_reader() -> None:
+    """No module opens a file to read it but `leaflet/safeio.py` (package data read by importlib aside)."""
+    import re
+
+    package = Path(__file__).resolve().parent.parent / "leaflet"
+    reading = re.compile(r"\.read_bytes\(|\.read_text\(|(?<![\w.])open\(|(?<!os)\.open\(")
+    found = [
+        f"{path.relative_to(package)}:{n}: {line.strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "safeio.py"
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if reading.search(line) and "resources.files" not in line and "BytesIO" not in line
+    ]
+    assert found == []
