@@ -36,7 +36,12 @@ class InlineContext:
     """What the parser needs from the document around it."""
 
     reference_numbers: dict[str, int]
-    suggest: Callable[[str, list[str]], str]
+    #: "; did you mean 'x'?" for a name that is not a reference's id, or "".
+    suggest: Callable[[str], str]
+
+
+#: The longest address: what browsers, email programs and QR codes take.
+MAX_ADDRESS = 2_000
 
 
 def check_address(url: str) -> str | None:
@@ -49,6 +54,8 @@ def check_address(url: str) -> str | None:
         return "a link address must start with https://, http://, mailto: or tel:"
     if lowered in ALLOWED_SCHEMES:
         return "the link address is empty after its scheme"
+    if len(url) > MAX_ADDRESS:
+        return f"the link address is {len(url):,} characters; an address is at most {MAX_ADDRESS:,}"
     return None
 
 
@@ -98,8 +105,7 @@ def parse_inline(
                 problems.append(
                     Problem(
                         loc(match.start()),
-                        f"citation [@{ref}] names no reference"
-                        + ctx.suggest(ref, list(ctx.reference_numbers)),
+                        f"citation [@{ref}] names no reference" + ctx.suggest(ref),
                     )
                 )
                 number = 0
