@@ -27,8 +27,12 @@ class StructElem:
     alt: str | None = None
     actual_text: str | None = None
     title: str | None = None
+    #: A unique ID (a Note's, which PDF/UA requires), listed in the IDTree.
+    id: str | None = None
     #: For a Figure: where it stands on its page (x0, y0, x1, y1), set when drawn.
     bbox: tuple[float, float, float, float] | None = None
+    #: For a table's header cell (TH): the cells it heads, Column or Row.
+    scope: str | None = None
     kids: list[Any] = field(default_factory=list)
 
     def add(self, role: str, **attrs: Any) -> StructElem:

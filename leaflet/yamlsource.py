@@ -24,6 +24,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leaflet.errors import Location, Problem, display_path
+from leaflet.safeio import FileProblem, read_file
 from leaflet.written import ScalarSource
 
 __all__ = [
@@ -235,25 +236,10 @@ def _decode(raw: bytes, file: str) -> str:
 def read_yaml(path: str | Path) -> YamlDocument:
     """Read one YAML file; raise YamlProblem with a location on anything wrong."""
     file = display_path(path)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise YamlProblem(Problem(Location(file), "expected a YAML file, found a folder"))
-        if size > MAX_BYTES:
-            raise YamlProblem(
-                Problem(
-                    Location(file),
-                    f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes",
-                )
-            )
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise YamlProblem(Problem(Location(file), "no such file")) from None
-    except PermissionError:
-        raise YamlProblem(Problem(Location(file), "the file cannot be read (permission denied)")) from None
-    except OSError as exc:
-        raise YamlProblem(Problem(Location(file), f"the file cannot be read ({exc.strerror})")) from None
+        raw = read_file(path, MAX_BYTES)
+    except FileProblem as exc:
+        raise YamlProblem(Problem(Location(file), exc.reason)) from None
     return parse_yaml(_decode(raw, file), file)
 
 

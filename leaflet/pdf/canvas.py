@@ -11,7 +11,9 @@ The canvas and text object here are ReportLab's, with these changes:
   when the text is read in structure order;
 - strokes and fills made while a paragraph draws (link underlines) are
   decoration, marked as artifacts;
-- each finished page and the saved document pass through the tagging.
+- each finished page and the saved document pass through the tagging;
+- page contents are compressed only (ReportLab also wraps them in ASCII85 by
+  default, a quarter bigger, for seven-bit channels nobody uses now).
 ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks each.
 """
 
@@ -19,12 +21,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from leaflet.i18n import ENGLISH, Furniture
 from leaflet.rlseam import add_page_entries, last_page, set_text_operators, text_object_canvas, text_operators
 from leaflet.structure import Tagging
+
+rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content stream
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4
@@ -57,6 +63,7 @@ class LeafletCanvas(Canvas):
         tagging: Tagging,
         place_names: dict[str, str],
         draft: bool = False,
+        words: Furniture = ENGLISH,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +72,8 @@ class LeafletCanvas(Canvas):
         self.tagging = tagging
         # What each internal destination is called, for the links' /Contents.
         self.place_names = place_names
+        #: The tool's own words (link descriptions), in the leaflet's language.
+        self.words = words
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
         self.tag_elem = None  # the element whose paragraph is being drawn
@@ -118,7 +127,7 @@ class LeafletCanvas(Canvas):
     def linkURL(
         self, url: str, rect: Any, relative: int = 0, *args: Any, kind: str = "URI", **kw: Any
     ) -> None:
-        ann = self._annotation(rect, relative, describe_address(url))
+        ann = self._annotation(rect, relative, describe_address(url, self.words))
         action = PDFDictionary()
         action["Type"] = PDFName("Action")
         action["S"] = PDFName("URI")
@@ -138,7 +147,7 @@ class LeafletCanvas(Canvas):
         **kw: Any,
     ) -> None:
         place = self.place_names.get(destinationname, destinationname)
-        ann = self._annotation(Rect, relative, contents or f"Go to {place}")
+        ann = self._annotation(Rect, relative, contents or self.words("Go to {place}", place=place))
         ann["Dest"] = self._bookmarkReference(destinationname)
         self._add_link(ann, destinationname)
 
@@ -149,9 +158,9 @@ class LeafletCanvas(Canvas):
         self.tagging.annotation(self, ann, self._doc.refAnnotation(name), target)
 
 
-def describe_address(url: str) -> str:
+def describe_address(url: str, words: Furniture = ENGLISH) -> str:
     if url.startswith("mailto:"):
-        return f"Send an email to {url[len('mailto:') :]}"
+        return words("Send an email to {address}", address=url[len("mailto:") :])
     if url.startswith("tel:"):
-        return f"Call {url[len('tel:') :]}"
-    return f"Open {url} in a web browser"
+        return words("Call {number}", number=url[len("tel:") :])
+    return words("Open {url} in a web browser", url=url)

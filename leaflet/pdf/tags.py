@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -37,6 +36,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from leaflet.escape import escape
 from leaflet.rlseam import add_operator, pdf_document
 from leaflet.structure import StructElem, Tagging
 
@@ -251,6 +251,7 @@ class PdfTagging(Tagging):
                     break
             if page:
                 first[id(elem)] = page
+        _keep_empty_cells(self.root, first)
         elems = [e for e in self.root.walk() if id(e) in first]
         for i, elem in enumerate(elems):
             refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
@@ -291,10 +292,14 @@ class PdfTagging(Tagging):
             if elem.bbox:
                 box = " ".join(f"{v:g}" for v in elem.bbox)
                 parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
+            if elem.scope:
+                parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
             if elem.actual_text:
                 parts += [b" /ActualText ", PDFString(elem.actual_text)]
             if elem.title:
                 parts += [b" /T ", PDFString(elem.title)]
+            if elem.id:
+                parts += [b" /ID ", PDFString(elem.id)]
             parts.append(b" >>")
             doc.Reference(_Written(parts), refs[id(elem)].name)
 
@@ -312,6 +317,13 @@ class PdfTagging(Tagging):
             "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
             "ParentTreeNextKey": self._next_key,
         }
+        ids = sorted((e.id, refs[id(e)]) for e in elems if e.id)
+        if ids:
+            # Elements with an ID are found through the IDTree (ISO 32000-1, 14.7.2).
+            names: list[Any] = []
+            for key, ref in ids:
+                names += [PDFString(key), ref]
+            tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
         doc.Reference(PDFDictionary(tree), root_ref.name)
         canvas.setCatalogEntry("StructTreeRoot", root_ref)
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
@@ -333,6 +345,15 @@ class _Written(PDFObject):
 
     def format(self, document: Any) -> bytes:
         return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
+
+
+def _keep_empty_cells(root: StructElem, first: dict[int, int]) -> None:
+    """An empty table cell holds no content, yet stays in its row, so every row has all its cells."""
+    for elem in root.walk():
+        if elem.role in ("TD", "TH") and id(elem) not in first and elem.parent is not None:
+            page = first.get(id(elem.parent))
+            if page:
+                first[id(elem)] = page
 
 
 def _same_target(link_href: str, target: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -128,6 +130,32 @@ def test_a_draft_canvas_writes_nothing(tmp_path: Path) -> None:
     assert out.getvalue() == b""
 
 
+def test_pil_and_pyphen_load_only_when_used(tmp_path: Path) -> None:
+    # leaflet/deferred.py: ReportLab imports PIL.Image and pyphen at start-up and only tests them for
+    # truth until a bitmap or hyphenation is used; a build leaves both unloaded, a bitmap still reads.
+    image = tmp_path / "dot.png"
+    image.write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4ca0000000049454e44ae426082"
+        )
+    )
+    code = f"""
+import sys
+from pathlib import Path
+from leaflet.build import build_leaflet
+from leaflet.deferred import loaded
+build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
+lazy = [not loaded(n) for n in ("PIL.Image", "pyphen")]
+import reportlab.platypus.paragraph as paragraph, reportlab.lib.utils as utils
+same = paragraph.pyphen is sys.modules["pyphen"] and utils.Image is sys.modules["PIL.Image"]
+size = utils.ImageReader({str(image)!r}).getSize()
+print(lazy, same, size, loaded("PIL.Image"))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[True, True] True (1, 1) True"
+
+
 # ---------------------------------------------------------------- leaflet/rlseam.py, one test each
 
 
@@ -202,3 +230,11 @@ def test_forget_postponed_clears_the_mark_reportlab_sets() -> None:
     flowable.__dict__["_postponed"] = 1
     rlseam.forget_postponed(flowable)
     assert "_postponed" not in flowable.__dict__
+
+
+def test_page_contents_are_compressed_without_ascii85(pdf: PdfReader) -> None:
+    # rl_config.useA85 = 0 (leaflet/pdf/canvas.py): page streams are Flate only, and still read.
+    for page in pdf.pages:
+        contents = page["/Contents"].get_object()
+        assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+        assert b"BT" in contents.get_data()
