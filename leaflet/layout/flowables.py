@@ -112,6 +112,26 @@ class LeafParagraph(Paragraph):
         return frozenset(joined)
 
 
+#: Where a child of a Stack keeps the width it was last wrapped at, and its height there.
+_WRAPPED = "leaflet_wrapped_at"
+
+
+def _height(child: Flowable, width: float) -> float:
+    """A Stack's child's height at `width`, wrapped once per width.
+
+    A part of a long panel is wrapped again on every page it reaches; wrapping
+    each remaining child again every time made a panel of n entries cost n²
+    paragraph wraps (1,000 references: minutes). Only Stacks wrap their children,
+    always to the full height, so the last wrap is the one the child is drawn with.
+    """
+    memo = child.__dict__.get(_WRAPPED)
+    if memo is not None and memo[0] == width:
+        return memo[1]
+    _, h = child.wrap(width, _BIG)
+    child.__dict__[_WRAPPED] = (width, h)
+    return h
+
+
 class Stack(Flowable):
     """Children one above another, inside padding, over optional decoration.
 
@@ -142,6 +162,9 @@ class Stack(Flowable):
         self.elem = elem
         self.first = first
         self._placed: list[tuple[Flowable, float, float]] = []
+        #: The width the children were placed at, and whether all of them were.
+        self._placed_width: float | None = None
+        self._complete = False
 
     # -- geometry
 
@@ -151,17 +174,28 @@ class Stack(Flowable):
         return max(prev.getSpaceAfter(), child.getSpaceBefore())
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Children are placed only as far as matters: past the room given (and past the
+        # height under which the stack is kept whole) it is too tall, and will be split,
+        # so the rest of a long panel is not measured again on every page it reaches.
+        limit = max(availHeight, self.keep_under)
+        if self._placed_width == availWidth and (self._complete or self.height > limit):
+            return self.width, self.height  # the same children at the same width: the same place
         top, left, bottom, right = self.inset
         inner = availWidth - left - right
         self._placed = []
+        self._complete = True
         y = top
         prev = None
         for child in self.children:
-            _, h = child.wrap(inner, _BIG)
+            if y > limit:
+                self._complete = False
+                break
+            h = _height(child, inner)
             y += self._gap(prev, child)
             self._placed.append((child, y, h))
             y += h
             prev = child
+        self._placed_width = availWidth
         self.width = availWidth
         self.height = y + bottom
         return self.width, self.height
@@ -181,9 +215,11 @@ class Stack(Flowable):
         twin.__dict__.update(self.__dict__)
         # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
         forget_postponed(twin)
+        twin.__dict__.pop(_WRAPPED, None)  # other children, another height
         twin.children = children
         twin.first = first
         twin._placed = []
+        twin._placed_width = None
         return twin
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -197,12 +233,15 @@ class Stack(Flowable):
         prev = None
         for i, child in enumerate(self.children):
             gap = self._gap(prev, child)
-            _, h = child.wrap(inner, _BIG)
+            h = _height(child, inner)
             if used + gap + h <= room:
                 taken.append(child)
                 used += gap + h
                 prev = child
                 continue
+            # Splitting re-wraps the child (or forgets its lines): wrap it afresh when next asked.
+            child.__dict__.pop(_WRAPPED, None)
+            self._placed_width = None
             parts = child.split(inner, room - used - gap) if room - used - gap > 0 else []
             if len(parts) >= 2:
                 taken.append(parts[0])

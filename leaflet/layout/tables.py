@@ -27,6 +27,7 @@ from reportlab.platypus import Flowable
 from leaflet.content.model import Cell, Table, plain_text
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
+from leaflet.rlseam import forget_postponed
 from leaflet.structure import StructElem
 from leaflet.style import Colour
 
@@ -344,7 +345,7 @@ class TableGrid(Flowable):
     def copy_with(self, rows: list[list[LeafParagraph | None]], first: bool) -> TableGrid:
         twin = self.__class__.__new__(self.__class__)
         twin.__dict__.update(self.__dict__)
-        twin.__dict__.pop("_postponed", None)
+        forget_postponed(twin)
         twin.rows = rows
         twin.first = first
         twin._heights = []
