@@ -15,6 +15,7 @@ from leaflet import stamp
 from leaflet.content.model import Leaflet
 from leaflet.editions import Edition
 from leaflet.fonts import check_coverage, font_set
+from leaflet.layout.cache import PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
@@ -108,10 +109,20 @@ def _render(
         title=leaflet.metadata.title + title_suffix,
         shared=Shared(),
     )
+    # The page numbers this leaflet's last build in this process settled on: when printing them
+    # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
+    # as in a first build, so a wrong guess costs a pass and changes nothing.
+    remembered = (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
+    guess = PAGINATIONS.get(remembered)
+    if guess is not None:
+        data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
+        if seen == guess:
+            return Rendered(compact(data), seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
         if seen == pagination:
+            PAGINATIONS.put(remembered, seen)
             break
         pagination = seen
     return Rendered(compact(data), seen.total)

@@ -8,16 +8,20 @@ fill a container paints is decoration (an artifact).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
+from leaflet.layout.cache import LINES, PARSED
 from leaflet.pdf.tags import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
+#: What ReportLab's breakLines leaves on the paragraph besides the lines it returns.
+_BREAK_STATE = ("_width_max", "_splitLongWordCount", "_hyphenations")
 
 
 class LeafParagraph(Paragraph):
@@ -35,18 +39,21 @@ class LeafParagraph(Paragraph):
         *,
         anchor: str | None = None,
         outline: tuple[str, int] | None = None,
-        parsed: dict[tuple[str, int], tuple[Any, Any]] | None = None,
+        key: Hashable | None = None,
         **kw: Any,
     ) -> None:
-        if parsed is not None and markup is not None:
-            # The passes of one build parse the same markup: parse it once.
-            key = (markup, id(style))
-            if key in parsed:
-                style, frags = parsed[key]
+        #: What determines this paragraph's fragments and line breaks (its markup and style settings),
+        #: when known: parsing and line breaking are then done once per process.
+        self._key = key if markup is not None and not kw else None
+        self._shared_lines = False
+        if self._key is not None:
+            hit = PARSED.get(self._key)
+            if hit is not None:
+                style, frags = hit
                 super().__init__(None, style, frags=frags)
             else:
-                super().__init__(markup, style, **kw)
-                parsed[key] = (self.style, self.frags)
+                super().__init__(markup, style)
+                PARSED.put(self._key, (self.style, self.frags))
         else:
             # ReportLab's split() calls the class again with its own keywords.
             super().__init__(markup, style, **kw)
@@ -56,7 +63,27 @@ class LeafParagraph(Paragraph):
         self.anchor = anchor
         self.outline = outline
 
+    def breakLines(self, width: Any) -> Any:
+        """ReportLab's line breaking, done once per fragments, style and width in a process."""
+        if self._key is None:
+            return super().breakLines(width)
+        key = (self._key, tuple(width) if isinstance(width, list) else width)
+        hit = LINES.get(key)
+        if hit is None:
+            lines = super().breakLines(width)
+            LINES.put(key, (lines, {a: getattr(self, a) for a in _BREAK_STATE if hasattr(self, a)}))
+        else:
+            lines, state = hit
+            for name, value in state.items():
+                setattr(self, name, value)
+        # These lines are shared: ReportLab's split() edits the words it cuts, so it gets a copy.
+        self._shared_lines = True
+        return lines
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if self._shared_lines and hasattr(self, "blPara"):
+            self.blPara = copy.deepcopy(self.blPara)
+            self._shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
             part.elem = self.elem

@@ -8,6 +8,7 @@ BlockQuotes. Drawing only fills the elements in.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from leaflet.content.model import (
     plain_text,
 )
 from leaflet.fonts import FontSet, internal_name
+from leaflet.layout.cache import style_key
 from leaflet.layout.flowables import (
     LabelledItem,
     LeafParagraph,
@@ -65,10 +67,11 @@ FURTHER_ANCHOR = "further-reading"
 
 @dataclass
 class Shared:
-    """What the passes of one build share: paragraph styles, and markup already parsed."""
+    """What the passes of one build share: paragraph styles, and the settings each was made from."""
 
     styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
-    parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
+    #: id(style) → its settings as a key; every style here is held by `styles`, so ids stay its own.
+    style_keys: dict[int, Hashable | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,11 +128,15 @@ class StoryBuilder:
                 keepWithNext=1 if name in ("h2", "h3", "panel_heading") else 0,
             )
             params.update(overrides)
-            self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
+            made = ParagraphStyle(f"{name}{variant}", **params)
+            self._styles[key] = made
+            self.shared.style_keys[id(made)] = style_key({"name": made.name, **params})
         return self._styles[key]
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
-        return LeafParagraph(markup, style, elem, parsed=self.shared.parsed, **kw)
+        settings = self.shared.style_keys.get(id(style))
+        key = None if settings is None else (markup, settings)
+        return LeafParagraph(markup, style, elem, key=key, **kw)
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         return self.leaf(markup, self.pstyle(style), elem, **kw)
