@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
@@ -76,6 +77,14 @@ def style_key(params: dict[str, Any]) -> Hashable | None:
     except TypeError:
         return None
     return key
+
+
+@lru_cache(maxsize=256)
+def colour(hex_code: str) -> Any:
+    """ReportLab's colour for "#rrggbb", made once: ReportLab parses a string again at every use."""
+    from reportlab.lib.colors import toColor
+
+    return toColor(hex_code)
 
 
 def forget() -> None:

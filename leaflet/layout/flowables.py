@@ -119,6 +119,9 @@ class LeafParagraph(Paragraph):
         bl = getattr(self, "blPara", None)
         if bl is None:
             return frozenset()
+        known = getattr(bl, "leaflet_joined", None)
+        if known is not None:
+            return known  # lines shared by passes and builds: their ends are worked out once
         if bl.kind == 0:
             texts = [" ".join(words) for _, words in bl.lines]
         else:
@@ -135,7 +138,8 @@ class LeafParagraph(Paragraph):
                 pos += 1
             if pos < len(whole) and not whole[pos].isspace():
                 joined.add(number)
-        return frozenset(joined)
+        bl.leaflet_joined = frozenset(joined)
+        return bl.leaflet_joined
 
 
 class Stack(Flowable):

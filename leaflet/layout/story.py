@@ -29,7 +29,7 @@ from leaflet.content.model import (
     plain_text,
 )
 from leaflet.fonts import FontSet, internal_name
-from leaflet.layout.cache import style_key
+from leaflet.layout.cache import colour, style_key
 from leaflet.layout.flowables import (
     LabelledItem,
     LeafParagraph,
@@ -116,7 +116,7 @@ class StoryBuilder:
                 fontName=internal_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
-                textColor=st.colour.hex,
+                textColor=colour(st.colour.hex),
                 spaceBefore=st.space_before,
                 spaceAfter=st.space_after,
                 alignment=_ALIGN[st.align],
