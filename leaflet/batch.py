@@ -8,16 +8,23 @@ small file beside it (`.<name>.pdf.built`), written after the PDF.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
+from leaflet.pdf.write import remove_live_temporaries
 from leaflet.safeio import FileProblem, read_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
@@ -118,7 +125,12 @@ def build_one(
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
-        inputs = stamp.inputs(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
+        inputs = stamp.inputs(
+            content,
+            tuple(e.name for e in work.editions),
+            (e.style for e in work.editions),
+            (image.data for image in work.leaflet.images()),
+        )
         untagged = stamp.untagged_switch_on()
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
         if not force and all(map(stamp.up_to_date, paths, expected)):
@@ -156,6 +168,14 @@ def build_one(
         )
 
 
+class Stopped(KeyboardInterrupt):
+    """A signal other than Ctrl-C (SIGTERM) asked the tool to stop; handled as Ctrl-C is."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def run(
     contents: list[Path],
     editions: tuple[str, ...],
@@ -165,7 +185,12 @@ def run(
     jobs: int,
     report: Callable[[int, int, Outcome], None],
 ) -> list[Outcome]:
-    """Build every content file; one bad file never stops the others."""
+    """Build every content file; one bad file never stops the others.
+
+    Ctrl-C (or SIGTERM) stops everything at once: the worker processes are ended,
+    each removing the temporary file it was writing, so every PDF is either whole
+    or as it was, and the interruption is raised to the caller.
+    """
     outcomes: list[Outcome] = []
     total = len(contents)
     if jobs <= 1 or total == 1:
@@ -174,28 +199,58 @@ def run(
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
         return outcomes
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when there are workers
 
     # The first leaflet is built here, and the workers are forked from this process after it:
     # they start warm (ReportLab imported, fonts read, markup parsed, lines broken) instead of
     # each paying for a cold start.
     outcomes.append(build_one(contents[0], editions, style, output, force))
     report(1, total, outcomes[0])
-    with ProcessPoolExecutor(max_workers=min(jobs, total - 1), mp_context=_warm_context()) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, total - 1), mp_context=_warm_context(), initializer=_worker_setup
+    )
+    try:
         futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents[1:]]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
     order = {str(c): i for i, c in enumerate(contents)}
     return sorted(outcomes, key=lambda o: order[o.content])
 
 
 def _warm_context() -> Any:
     """Workers forked from this process, where the platform forks safely; else the default."""
-    import multiprocessing
     import sys
 
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return None
+
+
+def _worker_setup() -> None:
+    """In each worker: Ctrl-C is the main process's to handle; SIGTERM ends the worker cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    remove_live_temporaries()
+    os._exit(128 + signum)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker now (each removes its temporary file), and forget the queued leaflets."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(2)
+        if child.is_alive():
+            child.kill()
+            child.join(1)

@@ -60,7 +60,7 @@ def tool_fingerprint() -> str:
     h = hashlib.sha256(f"{__version__} reportlab {reportlab}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".yaml"):
+        if path.suffix in (".py", ".json", ".yaml", ".po", ".j2"):
             h.update(path.relative_to(package).as_posix().encode())
             h.update(read_file(path, 16 * MIB))
     return h.hexdigest()
@@ -116,13 +116,17 @@ def _identity(path: Path) -> str:
     return f"{path} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
 
 
-def inputs(content: Path, editions: Iterable[str], styles: Iterable[str]) -> str:
-    """What a leaflet's PDFs are built from, as one hash."""
+def inputs(
+    content: Path, editions: Iterable[str], styles: Iterable[str], images: Iterable[bytes] = ()
+) -> str:
+    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it."""
     from leaflet.yamlsource import MAX_BYTES
 
     h = hashlib.sha256(tool_fingerprint().encode())
     h.update(" ".join(editions).encode())
     h.update(read_file(content, MAX_BYTES))
+    for data in images:
+        h.update(hashlib.sha256(data).digest())
     for style in sorted(set(styles)):
         for file in sheet_files(style):
             h.update(str(file).encode())
