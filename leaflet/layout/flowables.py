@@ -16,13 +16,11 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet.layout.cache import LINES, PARSED
-from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.rlseam import forget_postponed, kept_parts, line_break_state, set_line_break_state, wrapped_for
 from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
-#: What ReportLab's breakLines leaves on the paragraph besides the lines it returns.
-_BREAK_STATE = ("_width_max", "_splitLongWordCount", "_hyphenations")
 
 
 class LeafParagraph(Paragraph):
@@ -45,16 +43,16 @@ class LeafParagraph(Paragraph):
     ) -> None:
         #: What determines this paragraph's fragments and line breaks (its markup and style settings),
         #: when known: parsing and line breaking are then done once per process.
-        self._key = key if markup is not None and not kw else None
-        self._shared_lines = False
-        if self._key is not None:
-            hit = PARSED.get(self._key)
+        self.leaflet_key = key if markup is not None and not kw else None
+        self.shared_lines = False
+        if self.leaflet_key is not None:
+            hit = PARSED.get(self.leaflet_key)
             if hit is not None:
                 style, frags = hit
                 super().__init__(None, style, frags=frags)
             else:
                 super().__init__(markup, style)
-                PARSED.put(self._key, (self.style, self.frags))
+                PARSED.put(self.leaflet_key, (self.style, self.frags))
         else:
             # ReportLab's split() calls the class again with its own keywords.
             super().__init__(markup, style, **kw)
@@ -66,25 +64,24 @@ class LeafParagraph(Paragraph):
 
     def breakLines(self, width: Any) -> Any:
         """ReportLab's line breaking, done once per fragments, style and width in a process."""
-        if self._key is None:
+        if self.leaflet_key is None:
             return super().breakLines(width)
-        key = (self._key, tuple(width) if isinstance(width, list) else width)
+        key = (self.leaflet_key, tuple(width) if isinstance(width, list) else width)
         hit = LINES.get(key)
         if hit is None:
             lines = super().breakLines(width)
-            LINES.put(key, (lines, {a: getattr(self, a) for a in _BREAK_STATE if hasattr(self, a)}))
+            LINES.put(key, (lines, line_break_state(self)))
         else:
             lines, state = hit
-            for name, value in state.items():
-                setattr(self, name, value)
+            set_line_break_state(self, state)
         # These lines are shared: ReportLab's split() edits the words it cuts, so it gets a copy.
-        self._shared_lines = True
+        self.shared_lines = True
         return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
-        if self._shared_lines and hasattr(self, "blPara"):
+        if self.shared_lines and hasattr(self, "blPara"):
             self.blPara = copy.deepcopy(self.blPara)
-            self._shared_lines = False
+            self.shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
             part.elem = self.elem
