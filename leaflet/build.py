@@ -173,7 +173,8 @@ def build_editions(
 
 def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
     """Make and write every edition of a plan: the PDFs, then the web page that links to them."""
-    from leaflet.web.write import render_web, write_web
+    if any(edition.web for edition in work.editions):
+        from leaflet.web.write import render_web, write_web  # templates and web fonts: only for a web page
 
     themes: dict[str, Theme] = {}
     made: list[tuple[Edition, Path, Rendered]] = []
