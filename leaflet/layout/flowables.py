@@ -8,13 +8,15 @@ fill a container paints is decoration (an artifact).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
-from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.layout.cache import LINES, PARSED
+from leaflet.rlseam import forget_postponed, kept_parts, line_break_state, set_line_break_state, wrapped_for
 from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
@@ -36,18 +38,21 @@ class LeafParagraph(Paragraph):
         *,
         anchor: str | None = None,
         outline: tuple[str, int] | None = None,
-        parsed: dict[tuple[str, int], tuple[Any, Any]] | None = None,
+        key: Hashable | None = None,
         **kw: Any,
     ) -> None:
-        if parsed is not None and markup is not None:
-            # The passes of one build parse the same markup: parse it once.
-            key = (markup, id(style))
-            if key in parsed:
-                style, frags = parsed[key]
+        #: What determines this paragraph's fragments and line breaks (its markup and style settings),
+        #: when known: parsing and line breaking are then done once per process.
+        self.leaflet_key = key if markup is not None and not kw else None
+        self.shared_lines = False
+        if self.leaflet_key is not None:
+            hit = PARSED.get(self.leaflet_key)
+            if hit is not None:
+                style, frags = hit
                 super().__init__(None, style, frags=frags)
             else:
-                super().__init__(markup, style, **kw)
-                parsed[key] = (self.style, self.frags)
+                super().__init__(markup, style)
+                PARSED.put(self.leaflet_key, (self.style, self.frags))
         else:
             # ReportLab's split() calls the class again with its own keywords.
             super().__init__(markup, style, **kw)
@@ -57,7 +62,26 @@ class LeafParagraph(Paragraph):
         self.anchor = anchor
         self.outline = outline
 
+    def breakLines(self, width: Any) -> Any:
+        """ReportLab's line breaking, done once per fragments, style and width in a process."""
+        if self.leaflet_key is None:
+            return super().breakLines(width)
+        key = (self.leaflet_key, tuple(width) if isinstance(width, list) else width)
+        hit = LINES.get(key)
+        if hit is None:
+            lines = super().breakLines(width)
+            LINES.put(key, (lines, line_break_state(self)))
+        else:
+            lines, state = hit
+            set_line_break_state(self, state)
+        # These lines are shared: ReportLab's split() edits the words it cuts, so it gets a copy.
+        self.shared_lines = True
+        return lines
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if self.shared_lines and hasattr(self, "blPara"):
+            self.blPara = copy.deepcopy(self.blPara)
+            self.shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
             part.elem = self.elem
@@ -93,6 +117,9 @@ class LeafParagraph(Paragraph):
         bl = getattr(self, "blPara", None)
         if bl is None:
             return frozenset()
+        known = getattr(bl, "leaflet_joined", None)
+        if known is not None:
+            return known  # lines shared by passes and builds: their ends are worked out once
         if bl.kind == 0:
             texts = [" ".join(words) for _, words in bl.lines]
         else:
@@ -109,7 +136,8 @@ class LeafParagraph(Paragraph):
                 pos += 1
             if pos < len(whole) and not whole[pos].isspace():
                 joined.add(number)
-        return frozenset(joined)
+        bl.leaflet_joined = frozenset(joined)
+        return bl.leaflet_joined
 
 
 #: Where a child of a Stack keeps the width it was last wrapped at, and its height there.

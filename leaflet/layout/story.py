@@ -8,6 +8,7 @@ BlockQuotes. Drawing only fills the elements in.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,6 +40,7 @@ from leaflet.content.model import (
 )
 from leaflet.fonts import FontSet
 from leaflet.i18n import Furniture, furniture
+from leaflet.layout.cache import colour, style_key
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     Columns,
@@ -88,10 +90,11 @@ HEADING_STYLES = {2: "h2", 3: "h3", 4: "h4"}
 
 @dataclass
 class Shared:
-    """What the passes of one build share: paragraph styles, and markup already parsed."""
+    """What the passes of one build share: paragraph styles, and the settings each was made from."""
 
     styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
-    parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
+    #: id(style) → its settings as a key; every style here is held by `styles`, so ids stay its own.
+    style_keys: dict[int, Hashable | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -138,7 +141,7 @@ class StoryBuilder:
                 fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
-                textColor=st.colour.hex,
+                textColor=colour(st.colour.hex),
                 spaceBefore=st.space_before,
                 spaceAfter=st.space_after,
                 alignment=_ALIGN[st.align],
@@ -150,11 +153,15 @@ class StoryBuilder:
                 keepWithNext=1 if name in ("h2", "h3", "h4", "question", "panel_heading") else 0,
             )
             params.update(overrides)
-            self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
+            made = ParagraphStyle(f"{name}{variant}", **params)
+            self._styles[key] = made
+            self.shared.style_keys[id(made)] = style_key({"name": made.name, **params})
         return self._styles[key]
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
-        return LeafParagraph(markup, style, elem, parsed=self.shared.parsed, **kw)
+        settings = self.shared.style_keys.get(id(style))
+        key = None if settings is None else (markup, settings)
+        return LeafParagraph(markup, style, elem, key=key, **kw)
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         return self.leaf(markup, self.pstyle(style), elem, **kw)
