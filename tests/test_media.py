@@ -135,9 +135,13 @@ def test_links_in_a_cell_are_link_elements_each_with_its_annotation(medicines: d
     cell = table.kids[2].kids[2].kids[1]
     links = [k for k in cell.kids if isinstance(k, Element) and k.role == "Link"]
     assert [" ".join(k.text(m).split()) for k in links] == ["the helpline", "the site", "the forum"]
+    seen = []
     for link in links:
-        objrs = [k for k in link.kids if isinstance(k, tuple) and k[0] == "OBJR"]
-        assert len(objrs) == 1
+        # One annotation per line the link's words are on: at least one, none shared.
+        objrs = [k[2].idnum for k in link.kids if isinstance(k, tuple) and k[0] == "OBJR"]
+        assert objrs
+        seen += objrs
+    assert len(seen) == len(set(seen))
     targets = {
         str(a.get_object()["/A"].get("/URI"))
         for page in reader.pages
@@ -184,6 +188,10 @@ def test_column_widths_follow_the_content() -> None:
     assert sum(widths) == pytest.approx(300)
     # All fit on one line: the spare width is shared in proportion, the table spans the text.
     assert column_widths([10, 10], [100, 50], 300) == pytest.approx([200, 100])
+    # Two long columns share by how many words each holds, not by their single longest cell.
+    widths = column_widths([50, 50, 50], [100, 400, 420], 400, weights=[300, 3000, 1000])
+    assert widths is not None and widths[0] == pytest.approx(100)
+    assert widths[1] > widths[2] and sum(widths) == pytest.approx(400)
     # Columns that cannot all get their minimum: no grid.
     assert column_widths([200, 200], [300, 300], 300) is None
 
