@@ -8,15 +8,23 @@ small file beside it (`.<name>.pdf.built`), written after the PDF.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
+from leaflet.pdf.write import remove_live_temporaries
 from leaflet.safeio import FileProblem, read_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
@@ -160,6 +168,14 @@ def build_one(
         )
 
 
+class Stopped(KeyboardInterrupt):
+    """A signal other than Ctrl-C (SIGTERM) asked the tool to stop; handled as Ctrl-C is."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def run(
     contents: list[Path],
     editions: tuple[str, ...],
@@ -169,7 +185,12 @@ def run(
     jobs: int,
     report: Callable[[int, int, Outcome], None],
 ) -> list[Outcome]:
-    """Build every content file; one bad file never stops the others."""
+    """Build every content file; one bad file never stops the others.
+
+    Ctrl-C (or SIGTERM) stops everything at once: the worker processes are ended,
+    each removing the temporary file it was writing, so every PDF is either whole
+    or as it was, and the interruption is raised to the caller.
+    """
     outcomes: list[Outcome] = []
     total = len(contents)
     if jobs <= 1 or total == 1:
@@ -178,13 +199,42 @@ def run(
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
         return outcomes
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when there are workers
 
-    with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_worker_setup)
+    try:
         futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
     order = {str(c): i for i, c in enumerate(contents)}
     return sorted(outcomes, key=lambda o: order[o.content])
+
+
+def _worker_setup() -> None:
+    """In each worker: Ctrl-C is the main process's to handle; SIGTERM ends the worker cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    remove_live_temporaries()
+    os._exit(128 + signum)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker now (each removes its temporary file), and forget the queued leaflets."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(2)
+        if child.is_alive():
+            child.kill()
+            child.join(1)

@@ -15,12 +15,15 @@ from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
 
 
 def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:
-    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …"""
+    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …
+
+    The web edition is <slug>.html (OUT.html) beside them.
+    """
     if output is None:
         return Path("output") / edition.file_name(leaflet.metadata.slug)
     if output.suffix.lower() != ".pdf":
         return output / edition.file_name(leaflet.metadata.slug)
-    return output.with_name(f"{output.stem}{edition.suffix}{output.suffix}")
+    return output.with_name(f"{output.stem}{edition.suffix}.{edition.extension}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ def plan(content: Path, editions: Iterable[str] | None = None, style: str | None
     """Read the content and settle the editions: those asked for, else those the content lists."""
     leaflet = load_leaflet(content)
     names = tuple(editions) if editions else leaflet.editions
+    # The web page comes last: it is written after the PDFs, which it links to with their sizes.
+    names = tuple(sorted(names, key=lambda name: EDITIONS[name].web))
     chosen = [with_style(EDITIONS[name], style) for name in names]
     if any(e.booklet for e in chosen):
         # The print booklet goes out with its screen twin, the tagged A5 edition.

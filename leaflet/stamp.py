@@ -60,7 +60,7 @@ def tool_fingerprint() -> str:
     h = hashlib.sha256(f"{__version__} reportlab {reportlab}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".yaml"):
+        if path.suffix in (".py", ".json", ".yaml", ".po", ".j2"):
             h.update(path.relative_to(package).as_posix().encode())
             h.update(read_file(path, 16 * MIB))
     return h.hexdigest()

@@ -69,6 +69,10 @@ PAGE_KEYS = {
     "margin_left": "a length",
     "margin_right": "a length",
 }
+LAYOUT_KEYS = {
+    "contents_columns_from": "how many entries put In this leaflet in two columns (a whole number)",
+    "max_hole": "the most of a page's text height left empty before a page break, as a percentage such as 15%",
+}
 FONT_KEYS = {"text": "a family name", "fallback": "a list of family names", "families": "family files"}
 FAMILY_FILE_KEYS = {"regular", "bold"}
 TOP_KEYS = {
@@ -76,6 +80,7 @@ TOP_KEYS = {
     "name": "what this sheet is for",
     "large_print": "true for a large-print sheet (body text of 16 pt or more)",
     "page": "page size and margins",
+    "layout": "how pages are filled and the contents set out",
     "fonts": "font families",
     "colours": "named colours",
     "boxes": "panels and callout boxes",
@@ -98,6 +103,19 @@ REQUIRED_STYLES = (
     "footer",
 )
 REQUIRED_BOXES = ("title_band", "panel", "callout", "footer_rule")
+#: Styles for the blocks of real pages (level-4 headings, questions, quotations, notes,
+#: key points): optional, each taking the style it falls back to when a sheet lacks it.
+OPTIONAL_STYLES = {
+    "h4": "h3",
+    "question": "h3",
+    "blockquote": "body",
+    "blockquote_attribution": "body",
+    "note": "body",
+    "key_points_heading": "panel_heading",
+    "key_point": "toc_entry",
+}
+#: Boxes for the key points and the next steps panel, and the bar beside a quotation.
+OPTIONAL_BOXES = {"key_points": "panel", "next_steps": "panel", "blockquote": "callout"}
 REQUIRED_COLOURS = ("link",)
 
 MIN_CONTRAST = 4.5
@@ -163,6 +181,15 @@ class PageStyle:
     margin_right: float
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutRules:
+    #: In this leaflet takes two columns from this many entries.
+    contents_columns_from: int = 8
+    #: At most this share of a page's text height is left empty before a page break
+    #: (but the last): a block kept whole that would leave more is split instead.
+    max_hole: float = 0.15
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -175,6 +202,7 @@ class Theme:
     colours: dict[str, Colour]
     styles: dict[str, TextStyle]
     boxes: dict[str, BoxStyle]
+    layout: LayoutRules = LayoutRules()
     #: Where each style's colour was set ("footer" → its line in the sheet or one it extends).
     colour_places: dict[str, Location] = field(default_factory=dict)
 
@@ -460,6 +488,8 @@ def _build(r: _Resolver, path: Path) -> Theme:
     margins = {k: r.length(page_raw.get(k, "20mm"), ("page", k)) for k in PAGE_KEYS if k.startswith("margin")}
     page = PageStyle(size_name, w_mm * _UNITS_PT["mm"], h_mm * _UNITS_PT["mm"], **margins)
 
+    layout = _layout(r, r.mapping("layout"))
+
     fonts_raw = r.mapping("fonts")
     r.unknown_keys(fonts_raw, FONT_KEYS, ("fonts",))
     families = _families(r, fonts_raw.get("families", {}))
@@ -486,10 +516,10 @@ def _build(r: _Resolver, path: Path) -> Theme:
 
     boxes_raw = r.mapping("boxes")
     boxes = {}
-    r.unknown_keys(boxes_raw, set(REQUIRED_BOXES), ("boxes",))
+    r.unknown_keys(boxes_raw, {*REQUIRED_BOXES, *OPTIONAL_BOXES}, ("boxes",))
     for name, raw in boxes_raw.items():
         r.unknown_keys(raw, BOX_KEYS, ("boxes", name))
-        if isinstance(raw, dict) and name in REQUIRED_BOXES:
+        if isinstance(raw, dict) and (name in REQUIRED_BOXES or name in OPTIONAL_BOXES):
             boxes[name] = _box(r, raw, ("boxes", name))
     for name in REQUIRED_BOXES:
         if name not in boxes:
@@ -500,6 +530,12 @@ def _build(r: _Resolver, path: Path) -> Theme:
     for name in REQUIRED_STYLES:
         if name not in styles and not any(p.message.startswith(f"styles.{name}") for p in r.problems):
             r.error(("styles",), f"styles: missing '{name}'")
+    for name, instead in OPTIONAL_STYLES.items():
+        if name not in styles and instead in styles:
+            styles[name] = styles[instead]
+    for name, instead in OPTIONAL_BOXES.items():
+        if name not in boxes and instead in boxes:
+            boxes[name] = boxes[instead]
 
     theme = Theme(
         name=str(d.get("name", path.stem)),
@@ -512,6 +548,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         colours=colours,
         styles=styles,
         boxes=boxes,
+        layout=layout,
         colour_places=colour_places,
     )
     if not r.problems:
@@ -521,6 +558,29 @@ def _build(r: _Resolver, path: Path) -> Theme:
         unique = list(dict.fromkeys(r.problems))
         raise StyleError(sorted(unique, key=lambda p: (p.location.file, p.location.line, p.location.column)))
     return theme
+
+
+def _layout(r: _Resolver, raw: dict[str, Any]) -> LayoutRules:
+    r.unknown_keys(raw, LAYOUT_KEYS, ("layout",))
+    rules = LayoutRules()
+    columns = raw.get("contents_columns_from", rules.contents_columns_from)
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        r.error(
+            ("layout", "contents_columns_from"),
+            f"contents_columns_from: expected a whole number of entries such as 8, found '{columns}'",
+        )
+        columns = rules.contents_columns_from
+    hole = raw.get("max_hole", f"{rules.max_hole * 100:g}%")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", str(hole).strip())
+    if not m or not 0 < float(m.group(1)) < 100:
+        r.error(
+            ("layout", "max_hole"),
+            f"max_hole: expected a percentage between 0 and 100 such as 15%, found '{hole}'",
+        )
+        share = rules.max_hole
+    else:
+        share = float(m.group(1)) / 100
+    return LayoutRules(columns, share)
 
 
 def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
@@ -581,8 +641,9 @@ def _text_styles(
     # A style the leaflet never uses is a typo unless other styles start from it.
     parents = {e.get("parent") for e in raw.values() if isinstance(e, dict)}
     for name in raw:
-        if name not in REQUIRED_STYLES and name not in parents:
-            close = difflib.get_close_matches(str(name), list(REQUIRED_STYLES), n=1, cutoff=0.6)
+        if name not in REQUIRED_STYLES and name not in OPTIONAL_STYLES and name not in parents:
+            known = [*REQUIRED_STYLES, *OPTIONAL_STYLES]
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
             hint = (
                 f"; did you mean '{close[0]}'?"
                 if close
@@ -689,11 +750,11 @@ DRAWN_IN = {
     "title": "title_band",
     "subtitle": "title_band",
     "panel_heading": "panel",
-    "toc_entry": "panel",
-    "reference": "panel",
     "callout_label": "callout",
     "quote": "callout",
     "attribution": "callout",
+    "key_points_heading": "key_points",
+    "key_point": "key_points",
 }
 
 
@@ -701,7 +762,8 @@ def _check_legibility(r: _Resolver, theme: Theme) -> None:
     """Every text/background pair readable, in colour and printed in grey."""
     link = theme.colours["link"]
     for name, box_name in DRAWN_IN.items():
-        st, fill = theme.styles.get(name), theme.boxes[box_name].fill
+        box = theme.boxes.get(box_name)
+        st, fill = theme.styles.get(name), box.fill if box is not None else None
         if st is not None and fill is not None and st.background != fill:
             r.error(
                 ("styles", name, "background"),

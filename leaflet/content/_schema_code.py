@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '5318ae097534b422a8d82537a8dd4cb563d3a310372b3548fbfd232db064c389'
+SCHEMA_SHA256 = '8ea5f05ecba1227234ed014c12919fee3295e9195b6ee72f498f2e0c04b7162a'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -14,7 +14,7 @@ JsonSchemaValueException = JsonSchemaValuesException = Invalid
 
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^10\\.\\S+/\\S+$': re.compile('^10\\.\\S+/\\S+\\Z'), '^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$': re.compile('^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)\\Z'), '\\S': re.compile('\\S'), '^[a-z0-9]+(-[a-z0-9]+)*$': re.compile('^[a-z0-9]+(-[a-z0-9]+)*\\Z'), '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$': re.compile('^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z'), '^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*$': re.compile('^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*\\Z'), '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$': re.compile('^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])\\Z')}
+REGEX_PATTERNS = {'^10\\.\\S+/\\S+$(?!\\n)': re.compile('^10\\.\\S+/\\S+\\Z(?!\\n)'), '^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$(?!\\n)': re.compile('^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)\\Z(?!\\n)'), '\\S': re.compile('\\S'), '^[a-z0-9]+(-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z0-9]+(-[a-z0-9]+)*\\Z(?!\\n)'), '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$(?!\\n)': re.compile('^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z(?!\\n)'), '^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*$': re.compile('^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*\\Z'), '^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$': re.compile('^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?\\Z')}
 NoneType = type(None)
 
 def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}, name_prefix=None):
@@ -22,7 +22,7 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
         raise Invalid()
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(['metadata', 'sections', 'references']) - data.keys()
+        data__missing_keys = set(['metadata', 'sections']) - data.keys()
         if data__missing_keys:
             raise Invalid()
         data_keys = set(data.keys())
@@ -84,6 +84,20 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
                                 pass
                         if not data__checks_value_any_of_count1:
                             raise Invalid()
+        if 'key_points' in data_keys:
+            data_keys.remove('key_points')
+            data__keypoints = data['key_points']
+            if not isinstance(data__keypoints, (list, tuple)):
+                raise Invalid()
+            data__keypoints_is_list = isinstance(data__keypoints, (list, tuple))
+            if data__keypoints_is_list:
+                data__keypoints_len = len(data__keypoints)
+                if data__keypoints_len < 1:
+                    raise Invalid()
+                if data__keypoints_len > 5:
+                    raise Invalid()
+                for data__keypoints_x, data__keypoints_item in enumerate(data__keypoints):
+                    validate_https___leaflet_invalid_schema_content_json___defs_text(data__keypoints_item, custom_formats, (name_prefix or 'data') + '.key_points[{data__keypoints_x}]'.format(**locals()))
         if 'introduction' in data_keys:
             data_keys.remove('introduction')
             data__introduction = data['introduction']
@@ -100,6 +114,10 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
                     raise Invalid()
                 for data__sections_x, data__sections_item in enumerate(data__sections):
                     validate_https___leaflet_invalid_schema_content_json___defs_section(data__sections_item, custom_formats, (name_prefix or 'data') + '.sections[{data__sections_x}]'.format(**locals()))
+        if 'next_steps' in data_keys:
+            data_keys.remove('next_steps')
+            data__nextsteps = data['next_steps']
+            validate_https___leaflet_invalid_schema_content_json___defs_next_steps(data__nextsteps, custom_formats, (name_prefix or 'data') + '.next_steps')
         if 'further_reading' in data_keys:
             data_keys.remove('further_reading')
             data__furtherreading = data['further_reading']
@@ -167,7 +185,7 @@ def validate_https___leaflet_invalid_schema_content_json___defs_reference(data, 
             if not isinstance(data__doi, str):
                 raise Invalid()
             if isinstance(data__doi, str):
-                if not REGEX_PATTERNS['^10\\.\\S+/\\S+$'].search(data__doi):
+                if not REGEX_PATTERNS['^10\\.\\S+/\\S+$(?!\\n)'].search(data__doi):
                     raise Invalid()
         if 'url' in data_keys:
             data_keys.remove('url')
@@ -181,7 +199,7 @@ def validate_https___leaflet_invalid_schema_content_json___defs_address(data, cu
     if not isinstance(data, str):
         raise Invalid()
     if isinstance(data, str):
-        if not REGEX_PATTERNS['^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$'].search(data):
+        if not REGEX_PATTERNS['^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$(?!\\n)'].search(data):
             raise Invalid()
     return data
 
@@ -193,22 +211,11 @@ def validate_https___leaflet_invalid_schema_content_json___defs_when(data, custo
             raise Invalid()
     return data
 
-def validate_https___leaflet_invalid_schema_content_json___defs_text(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, str):
-        raise Invalid()
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len < 1:
-            raise Invalid()
-        if not REGEX_PATTERNS['\\S'].search(data):
-            raise Invalid()
-    return data
-
 def validate_https___leaflet_invalid_schema_content_json___defs_id(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, str):
         raise Invalid()
     if isinstance(data, str):
-        if not REGEX_PATTERNS['^[a-z0-9]+(-[a-z0-9]+)*$'].search(data):
+        if not REGEX_PATTERNS['^[a-z0-9]+(-[a-z0-9]+)*$(?!\\n)'].search(data):
             raise Invalid()
     return data
 
@@ -233,6 +240,31 @@ def validate_https___leaflet_invalid_schema_content_json___defs_further_item(dat
             data_keys.remove('url')
             data__url = data['url']
             validate_https___leaflet_invalid_schema_content_json___defs_address(data__url, custom_formats, (name_prefix or 'data') + '.url')
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_next_steps(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['heading', 'content']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'heading' in data_keys:
+            data_keys.remove('heading')
+            data__heading = data['heading']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__heading, custom_formats, (name_prefix or 'data') + '.heading')
+        if 'id' in data_keys:
+            data_keys.remove('id')
+            data__id = data['id']
+            validate_https___leaflet_invalid_schema_content_json___defs_id(data__id, custom_formats, (name_prefix or 'data') + '.id')
+        if 'content' in data_keys:
+            data_keys.remove('content')
+            data__content = data['content']
+            validate_https___leaflet_invalid_schema_content_json___defs_blocks(data__content, custom_formats, (name_prefix or 'data') + '.content')
         if data_keys:
             raise Invalid()
     return data
@@ -262,6 +294,10 @@ def validate_https___leaflet_invalid_schema_content_json___defs_section(data, cu
             data_keys.remove('content')
             data__content = data['content']
             validate_https___leaflet_invalid_schema_content_json___defs_blocks(data__content, custom_formats, (name_prefix or 'data') + '.content')
+        if 'notes' in data_keys:
+            data_keys.remove('notes')
+            data__notes = data['notes']
+            validate_https___leaflet_invalid_schema_content_json___defs_notes(data__notes, custom_formats, (name_prefix or 'data') + '.notes')
         if 'sections' in data_keys:
             data_keys.remove('sections')
             data__sections = data['sections']
@@ -301,6 +337,86 @@ def validate_https___leaflet_invalid_schema_content_json___defs_subsection(data,
             data_keys.remove('content')
             data__content = data['content']
             validate_https___leaflet_invalid_schema_content_json___defs_blocks(data__content, custom_formats, (name_prefix or 'data') + '.content')
+        if 'notes' in data_keys:
+            data_keys.remove('notes')
+            data__notes = data['notes']
+            validate_https___leaflet_invalid_schema_content_json___defs_notes(data__notes, custom_formats, (name_prefix or 'data') + '.notes')
+        if 'sections' in data_keys:
+            data_keys.remove('sections')
+            data__sections = data['sections']
+            if not isinstance(data__sections, (list, tuple)):
+                raise Invalid()
+            data__sections_is_list = isinstance(data__sections, (list, tuple))
+            if data__sections_is_list:
+                data__sections_len = len(data__sections)
+                for data__sections_x, data__sections_item in enumerate(data__sections):
+                    validate_https___leaflet_invalid_schema_content_json___defs_subsubsection(data__sections_item, custom_formats, (name_prefix or 'data') + '.sections[{data__sections_x}]'.format(**locals()))
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_subsubsection(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['heading']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'heading' in data_keys:
+            data_keys.remove('heading')
+            data__heading = data['heading']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__heading, custom_formats, (name_prefix or 'data') + '.heading')
+        if 'id' in data_keys:
+            data_keys.remove('id')
+            data__id = data['id']
+            validate_https___leaflet_invalid_schema_content_json___defs_id(data__id, custom_formats, (name_prefix or 'data') + '.id')
+        if 'lang' in data_keys:
+            data_keys.remove('lang')
+            data__lang = data['lang']
+            validate_https___leaflet_invalid_schema_content_json___defs_language(data__lang, custom_formats, (name_prefix or 'data') + '.lang')
+        if 'content' in data_keys:
+            data_keys.remove('content')
+            data__content = data['content']
+            validate_https___leaflet_invalid_schema_content_json___defs_blocks(data__content, custom_formats, (name_prefix or 'data') + '.content')
+        if 'notes' in data_keys:
+            data_keys.remove('notes')
+            data__notes = data['notes']
+            validate_https___leaflet_invalid_schema_content_json___defs_notes(data__notes, custom_formats, (name_prefix or 'data') + '.notes')
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_notes(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (list, tuple)):
+        raise Invalid()
+    data_is_list = isinstance(data, (list, tuple))
+    if data_is_list:
+        data_len = len(data)
+        if data_len < 1:
+            raise Invalid()
+        for data_x, data_item in enumerate(data):
+            validate_https___leaflet_invalid_schema_content_json___defs_note(data_item, custom_formats, (name_prefix or 'data') + '[{data_x}]'.format(**locals()))
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_note(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['id', 'text']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'id' in data_keys:
+            data_keys.remove('id')
+            data__id = data['id']
+            validate_https___leaflet_invalid_schema_content_json___defs_id(data__id, custom_formats, (name_prefix or 'data') + '.id')
+        if 'text' in data_keys:
+            data_keys.remove('text')
+            data__text = data['text']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__text, custom_formats, (name_prefix or 'data') + '.text')
         if data_keys:
             raise Invalid()
     return data
@@ -309,7 +425,7 @@ def validate_https___leaflet_invalid_schema_content_json___defs_language(data, c
     if not isinstance(data, str):
         raise Invalid()
     if isinstance(data, str):
-        if not REGEX_PATTERNS['^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$'].search(data):
+        if not REGEX_PATTERNS['^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$(?!\\n)'].search(data):
             raise Invalid()
     return data
 
@@ -357,6 +473,30 @@ def validate_https___leaflet_invalid_schema_content_json___defs_block(data, cust
             data_keys.remove('figure')
             data__figure = data['figure']
             validate_https___leaflet_invalid_schema_content_json___defs_figure(data__figure, custom_formats, (name_prefix or 'data') + '.figure')
+        if 'quote' in data_keys:
+            data_keys.remove('quote')
+            data__quote = data['quote']
+            validate_https___leaflet_invalid_schema_content_json___defs_blockquote(data__quote, custom_formats, (name_prefix or 'data') + '.quote')
+        if 'terms' in data_keys:
+            data_keys.remove('terms')
+            data__terms = data['terms']
+            validate_https___leaflet_invalid_schema_content_json___defs_terms(data__terms, custom_formats, (name_prefix or 'data') + '.terms')
+        if 'faq' in data_keys:
+            data_keys.remove('faq')
+            data__faq = data['faq']
+            validate_https___leaflet_invalid_schema_content_json___defs_faq(data__faq, custom_formats, (name_prefix or 'data') + '.faq')
+        if 'links' in data_keys:
+            data_keys.remove('links')
+            data__links = data['links']
+            if not isinstance(data__links, (list, tuple)):
+                raise Invalid()
+            data__links_is_list = isinstance(data__links, (list, tuple))
+            if data__links_is_list:
+                data__links_len = len(data__links)
+                if data__links_len < 1:
+                    raise Invalid()
+                for data__links_x, data__links_item in enumerate(data__links):
+                    validate_https___leaflet_invalid_schema_content_json___defs_related_link(data__links_item, custom_formats, (name_prefix or 'data') + '.links[{data__links_x}]'.format(**locals()))
         if 'lang' in data_keys:
             data_keys.remove('lang')
             data__lang = data['lang']
@@ -414,6 +554,36 @@ def validate_https___leaflet_invalid_schema_content_json___defs_block(data, cust
             try:
                 data_is_dict = isinstance(data, dict)
                 if data_is_dict:
+                    data__missing_keys = set(['quote']) - data.keys()
+                    if data__missing_keys:
+                        raise Invalid()
+                data_one_of_count2 += 1
+            except (JsonSchemaValueException, JsonSchemaValuesException):
+                pass
+        if data_one_of_count2 < 2:
+            try:
+                data_is_dict = isinstance(data, dict)
+                if data_is_dict:
+                    data__missing_keys = set(['terms']) - data.keys()
+                    if data__missing_keys:
+                        raise Invalid()
+                data_one_of_count2 += 1
+            except (JsonSchemaValueException, JsonSchemaValuesException):
+                pass
+        if data_one_of_count2 < 2:
+            try:
+                data_is_dict = isinstance(data, dict)
+                if data_is_dict:
+                    data__missing_keys = set(['faq']) - data.keys()
+                    if data__missing_keys:
+                        raise Invalid()
+                data_one_of_count2 += 1
+            except (JsonSchemaValueException, JsonSchemaValuesException):
+                pass
+        if data_one_of_count2 < 2:
+            try:
+                data_is_dict = isinstance(data, dict)
+                if data_is_dict:
                     data__missing_keys = set(['table']) - data.keys()
                     if data__missing_keys:
                         raise Invalid()
@@ -431,6 +601,166 @@ def validate_https___leaflet_invalid_schema_content_json___defs_block(data, cust
             except (JsonSchemaValueException, JsonSchemaValuesException):
                 pass
         if data_one_of_count2 != 1:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_related_link(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['text', 'url']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'text' in data_keys:
+            data_keys.remove('text')
+            data__text = data['text']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__text, custom_formats, (name_prefix or 'data') + '.text')
+        if 'url' in data_keys:
+            data_keys.remove('url')
+            data__url = data['url']
+            validate_https___leaflet_invalid_schema_content_json___defs_address(data__url, custom_formats, (name_prefix or 'data') + '.url')
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_faq(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (list, tuple)):
+        raise Invalid()
+    data_is_list = isinstance(data, (list, tuple))
+    if data_is_list:
+        data_len = len(data)
+        if data_len < 1:
+            raise Invalid()
+        for data_x, data_item in enumerate(data):
+            validate_https___leaflet_invalid_schema_content_json___defs_faq_item(data_item, custom_formats, (name_prefix or 'data') + '[{data_x}]'.format(**locals()))
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_faq_item(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['question', 'answer']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'question' in data_keys:
+            data_keys.remove('question')
+            data__question = data['question']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__question, custom_formats, (name_prefix or 'data') + '.question')
+        if 'answer' in data_keys:
+            data_keys.remove('answer')
+            data__answer = data['answer']
+            if not isinstance(data__answer, (str, list, tuple)):
+                raise Invalid()
+            if isinstance(data__answer, str):
+                data__answer_len = len(data__answer)
+                if data__answer_len < 1:
+                    raise Invalid()
+                if not REGEX_PATTERNS['\\S'].search(data__answer):
+                    raise Invalid()
+            data__answer_is_list = isinstance(data__answer, (list, tuple))
+            if data__answer_is_list:
+                data__answer_len = len(data__answer)
+                if data__answer_len < 1:
+                    raise Invalid()
+                for data__answer_x, data__answer_item in enumerate(data__answer):
+                    validate_https___leaflet_invalid_schema_content_json___defs_block(data__answer_item, custom_formats, (name_prefix or 'data') + '.answer[{data__answer_x}]'.format(**locals()))
+        if 'lang' in data_keys:
+            data_keys.remove('lang')
+            data__lang = data['lang']
+            validate_https___leaflet_invalid_schema_content_json___defs_language(data__lang, custom_formats, (name_prefix or 'data') + '.lang')
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_terms(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (list, tuple)):
+        raise Invalid()
+    data_is_list = isinstance(data, (list, tuple))
+    if data_is_list:
+        data_len = len(data)
+        if data_len < 1:
+            raise Invalid()
+        for data_x, data_item in enumerate(data):
+            validate_https___leaflet_invalid_schema_content_json___defs_term_item(data_item, custom_formats, (name_prefix or 'data') + '[{data_x}]'.format(**locals()))
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_term_item(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str, dict)):
+        raise Invalid()
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['term', 'text']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'term' in data_keys:
+            data_keys.remove('term')
+            data__term = data['term']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__term, custom_formats, (name_prefix or 'data') + '.term')
+        if 'text' in data_keys:
+            data_keys.remove('text')
+            data__text = data['text']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__text, custom_formats, (name_prefix or 'data') + '.text')
+        if 'lang' in data_keys:
+            data_keys.remove('lang')
+            data__lang = data['lang']
+            validate_https___leaflet_invalid_schema_content_json___defs_language(data__lang, custom_formats, (name_prefix or 'data') + '.lang')
+        if data_keys:
+            raise Invalid()
+    return data
+
+def validate_https___leaflet_invalid_schema_content_json___defs_blockquote(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid()
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['text']) - data.keys()
+        if data__missing_keys:
+            raise Invalid()
+        data_keys = set(data.keys())
+        if 'text' in data_keys:
+            data_keys.remove('text')
+            data__text = data['text']
+            if not isinstance(data__text, (str, list, tuple)):
+                raise Invalid()
+            if isinstance(data__text, str):
+                data__text_len = len(data__text)
+                if data__text_len < 1:
+                    raise Invalid()
+                if not REGEX_PATTERNS['\\S'].search(data__text):
+                    raise Invalid()
+            data__text_is_list = isinstance(data__text, (list, tuple))
+            if data__text_is_list:
+                data__text_len = len(data__text)
+                if data__text_len < 1:
+                    raise Invalid()
+                for data__text_x, data__text_item in enumerate(data__text):
+                    validate_https___leaflet_invalid_schema_content_json___defs_text(data__text_item, custom_formats, (name_prefix or 'data') + '.text[{data__text_x}]'.format(**locals()))
+        if 'who' in data_keys:
+            data_keys.remove('who')
+            data__who = data['who']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__who, custom_formats, (name_prefix or 'data') + '.who')
+        if 'when' in data_keys:
+            data_keys.remove('when')
+            data__when = data['when']
+            validate_https___leaflet_invalid_schema_content_json___defs_when(data__when, custom_formats, (name_prefix or 'data') + '.when')
+        if 'source' in data_keys:
+            data_keys.remove('source')
+            data__source = data['source']
+            validate_https___leaflet_invalid_schema_content_json___defs_id(data__source, custom_formats, (name_prefix or 'data') + '.source')
+        if 'lang' in data_keys:
+            data_keys.remove('lang')
+            data__lang = data['lang']
+            validate_https___leaflet_invalid_schema_content_json___defs_language(data__lang, custom_formats, (name_prefix or 'data') + '.lang')
+        if data_keys:
             raise Invalid()
     return data
 
@@ -650,12 +980,23 @@ def validate_https___leaflet_invalid_schema_content_json___defs_list_item(data, 
             raise Invalid()
     return data
 
+def validate_https___leaflet_invalid_schema_content_json___defs_text(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, str):
+        raise Invalid()
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            raise Invalid()
+        if not REGEX_PATTERNS['\\S'].search(data):
+            raise Invalid()
+    return data
+
 def validate_https___leaflet_invalid_schema_content_json___defs_metadata(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid()
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(['title', 'slug', 'language', 'organisation', 'version', 'published', 'next_review']) - data.keys()
+        data__missing_keys = set(['title', 'slug', 'language', 'organisation', 'published']) - data.keys()
         if data__missing_keys:
             raise Invalid()
         data_keys = set(data.keys())
@@ -691,11 +1032,44 @@ def validate_https___leaflet_invalid_schema_content_json___defs_metadata(data, c
         if 'published' in data_keys:
             data_keys.remove('published')
             data__published = data['published']
-            validate_https___leaflet_invalid_schema_content_json___defs_date(data__published, custom_formats, (name_prefix or 'data') + '.published')
+            validate_https___leaflet_invalid_schema_content_json___defs_month_or_date(data__published, custom_formats, (name_prefix or 'data') + '.published')
         if 'next_review' in data_keys:
             data_keys.remove('next_review')
             data__nextreview = data['next_review']
-            validate_https___leaflet_invalid_schema_content_json___defs_date(data__nextreview, custom_formats, (name_prefix or 'data') + '.next_review')
+            validate_https___leaflet_invalid_schema_content_json___defs_month_or_date(data__nextreview, custom_formats, (name_prefix or 'data') + '.next_review')
+        if 'first_published' in data_keys:
+            data_keys.remove('first_published')
+            data__firstpublished = data['first_published']
+            validate_https___leaflet_invalid_schema_content_json___defs_month_or_date(data__firstpublished, custom_formats, (name_prefix or 'data') + '.first_published')
+        if 'author' in data_keys:
+            data_keys.remove('author')
+            data__author = data['author']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__author, custom_formats, (name_prefix or 'data') + '.author')
+        if 'department' in data_keys:
+            data_keys.remove('department')
+            data__department = data['department']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__department, custom_formats, (name_prefix or 'data') + '.department')
+        if 'approved' in data_keys:
+            data_keys.remove('approved')
+            data__approved = data['approved']
+            if not isinstance(data__approved, dict):
+                raise Invalid()
+            data__approved_is_dict = isinstance(data__approved, dict)
+            if data__approved_is_dict:
+                data__approved__missing_keys = set(['by']) - data__approved.keys()
+                if data__approved__missing_keys:
+                    raise Invalid()
+                data__approved_keys = set(data__approved.keys())
+                if 'by' in data__approved_keys:
+                    data__approved_keys.remove('by')
+                    data__approved__by = data__approved['by']
+                    validate_https___leaflet_invalid_schema_content_json___defs_text(data__approved__by, custom_formats, (name_prefix or 'data') + '.approved.by')
+                if 'date' in data__approved_keys:
+                    data__approved_keys.remove('date')
+                    data__approved__date = data__approved['date']
+                    validate_https___leaflet_invalid_schema_content_json___defs_month_or_date(data__approved__date, custom_formats, (name_prefix or 'data') + '.approved.date')
+                if data__approved_keys:
+                    raise Invalid()
         if 'summary' in data_keys:
             data_keys.remove('summary')
             data__summary = data['summary']
@@ -734,11 +1108,11 @@ def validate_https___leaflet_invalid_schema_content_json___defs_metadata(data, c
             raise Invalid()
     return data
 
-def validate_https___leaflet_invalid_schema_content_json___defs_date(data, custom_formats={}, name_prefix=None):
+def validate_https___leaflet_invalid_schema_content_json___defs_month_or_date(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, str):
         raise Invalid()
     if isinstance(data, str):
-        if not REGEX_PATTERNS['^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$'].search(data):
+        if not REGEX_PATTERNS['^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$'].search(data):
             raise Invalid()
     return data
 

@@ -22,10 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from leaflet.content.model import Figure, Image
-from leaflet.fonts import internal_name
 from leaflet.layout.flowables import Stack
 from leaflet.layout.markup import inline_markup
-from leaflet.pdf.tags import StructElem
+from leaflet.structure import StructElem
 from leaflet.style import Colour
 
 if TYPE_CHECKING:
@@ -210,4 +209,4 @@ _BIGH = 1e9
 
 
 def _font(sb: StoryBuilder) -> str:
-    return internal_name(sb.fonts.text.name, False)
+    return sb.fonts.font_name(sb.fonts.text.name, False)

@@ -25,10 +25,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from leaflet.content.model import Cell, Table, plain_text
-from leaflet.fonts import internal_name
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
-from leaflet.pdf.tags import StructElem
+from leaflet.structure import StructElem
 from leaflet.style import Colour
 
 if TYPE_CHECKING:
@@ -115,8 +114,8 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
         head_rule=sb.theme.colours.get("strong"),
         head_fill=sb.theme.colours.get("panel"),
     )
-    regular = internal_name(body.font if body.font else sb.fonts.text.name, False)
-    bold = internal_name(body.font if body.font else sb.fonts.text.name, True)
+    regular = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, False)
+    bold = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, True)
     cols = len(table.header)
     mins, wants, weights = [], [], []
     floor = MIN_COLUMN_EMS * size
@@ -209,7 +208,7 @@ def grid_table(
 
 def _bold(sb: StoryBuilder) -> str:
     body = sb.theme.style("body")
-    return internal_name(body.font if body.font else sb.fonts.text.name, True)
+    return sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, True)
 
 
 def stacked_table(

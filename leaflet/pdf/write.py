@@ -16,10 +16,13 @@ from pathlib import Path
 
 from leaflet.errors import Location, OutputError, Problem, display_path
 
+#: Temporary files this process is writing now, for `remove_live_temporaries` (a worker told to stop).
+_LIVE: set[str] = set()
+
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, what: str = "PDF") -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     A reader (or a build killed half-way) sees either the old file whole or the
@@ -40,14 +43,17 @@ def write_atomically(path: Path, data: bytes) -> None:
             Problem(where, f"cannot create the folder {display_path(path.parent)} ({exc.strerror})")
         ) from None
     if path.is_dir() and not path.is_symlink():
-        raise OutputError(Problem(where, "the output path is a folder; give a file name ending in .pdf"))
+        raise OutputError(
+            Problem(where, f"the output path is a folder; give a file name ending in {path.suffix or '.pdf'}")
+        )
     remove_abandoned(path)
-    tmp: Path | None = None
+    tmp: Path | None = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    live = str(tmp)
+    _LIVE.add(live)
     fd = -1
     try:
         mode = _mode_for(path)
-        tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        fd = os.open(tmp, _CREATE, 0o600)
+        fd = os.open(live, _CREATE, 0o600)
         # Held until the file has its final name: a cleaner never takes a live file.
         fcntl.flock(fd, fcntl.LOCK_EX)
         view = memoryview(data)
@@ -56,7 +62,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         # The permissions are set on the file itself, never on a name that might be a link.
         os.fchmod(fd, mode)
         os.fsync(fd)
-        os.replace(tmp, path)
+        os.replace(live, path)
         tmp = None
     except OSError as exc:
         reason = exc.strerror or str(exc)
@@ -70,6 +76,14 @@ def write_atomically(path: Path, data: bytes) -> None:
                 os.unlink(tmp)
         if fd >= 0:
             os.close(fd)
+        _LIVE.discard(live)
+
+
+def remove_live_temporaries() -> None:
+    """Remove the temporary files this process is writing: it is about to stop (a signal)."""
+    for name in list(_LIVE):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def remove_abandoned(path: Path) -> None:
