@@ -586,3 +586,41 @@ def test_check_reads_the_words_in_cells_and_captions(
     text = path.read_text("utf-8")
     line, col = position_of(text, "[click here]")
     assert found[0].startswith(f"{path}:{line}:{col}: warning:"), found
+
+
+# ---------------------------------------------------------------- the web edition
+
+
+def test_the_web_page_holds_the_table_and_the_pictures(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    path = leaflet_dir(tmp_path, MEDICINES.replace("references: []\n", "") + FIGURES.split("\n", 1)[1])
+    (page,) = [b.path for b in build_editions(path, ["web"], None, tmp_path / "web")]
+    html = page.read_text("utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[tuple[str, dict[str, str | None]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.found.append((tag, dict(attrs)))
+
+    tags = Tags()
+    tags.feed(html)
+    ths = [a.get("scope") for t, a in tags.found if t == "th"]
+    assert ths == ["col"] * 4 + ["row"] * 3
+    labels = [a.get("data-label") for t, a in tags.found if t == "td"]
+    assert labels == ["Morning", "Midday", "Evening"] * 3
+    assert "<caption>Your medicines <strong>each day</strong></caption>" in html
+    imgs = [a for t, a in tags.found if t == "img"]
+    assert [a["alt"] for a in imgs] == [
+        "A line for the day with a dose in the morning, at midday and in the evening.",
+        "",  # decorative: a screen reader passes it by
+        "The service's mark, drawn large.",
+        "Hills under a blue sky, with a path.",
+    ]
+    assert imgs[0]["src"].startswith("data:image/svg+xml;base64,")
+    assert imgs[1]["src"].startswith("data:image/jpeg;base64,")
+    assert imgs[2]["src"].startswith("data:image/png;base64,")
+    assert imgs[0]["width"] == str(round(60 * 72 / 25.4 * 96 / 72))  # 60 mm
