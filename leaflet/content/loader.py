@@ -696,7 +696,12 @@ class _Builder:
                     Problem(
                         self.at(p),
                         f"{dotted(p)}: has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header "
-                        f'has {width}; write "" for an empty cell',
+                        f"has {width}; "
+                        + (
+                            "a comma inside a cell's words starts a new cell: put that cell in quotes"
+                            if len(cells) > width
+                            else 'write "" for an empty cell'
+                        ),
                     )
                 )
             elif all(c.empty for c in cells):

@@ -24,6 +24,8 @@ from leaflet.content.inline import check_address
 from leaflet.content.model import (
     Callout,
     Citation,
+    Figure,
+    Image,
     Leaflet,
     Link,
     ListBlock,
@@ -31,7 +33,9 @@ from leaflet.content.model import (
     Reference,
     Section,
     Strong,
+    Table,
     Text,
+    plain_text,
 )
 from leaflet.layout.markup import citation_anchor, long_date, printed_address
 from leaflet.layout.story import (
@@ -53,6 +57,8 @@ BLOCK_MACROS: dict[type, str] = {
     Paragraph: "paragraph",
     ListBlock: "list_block",
     Callout: "callout",
+    Table: "table",
+    Figure: "figure",
 }
 #: Each inline kind → its macro in inline.html.j2.
 INLINE_MACROS: dict[type, str] = {
@@ -168,6 +174,9 @@ def _environment() -> jinja2.Environment:
     env.globals["anchor_of"] = citation_anchor
     env.filters["id"] = id
     env.globals["reference_text"] = reference_text
+    env.filters["data_uri"] = data_uri
+    env.globals["words"] = plain_text
+    env.globals["picture_width"] = picture_width
     env.globals["block"] = _render_block
     env.globals["inlines"] = _render_inlines
     return env
@@ -179,6 +188,23 @@ def safe_address(url: str) -> str:
     if problem:
         raise ValueError(f"an address the web edition will not link to: {url!r} ({problem})")
     return url
+
+
+_MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
+
+
+def data_uri(image: Image) -> str:
+    """A picture inside the page itself: the page needs no other file, and reads offline."""
+    import base64
+
+    return f"data:{_MIME[image.kind]};base64,{base64.b64encode(image.data).decode('ascii')}"
+
+
+def picture_width(figure: Figure) -> int:
+    """The picture's width in CSS pixels, as the editor sized it (the style sheet caps it at the column)."""
+    ratio = figure.image.height / figure.image.width
+    points = figure.width or (figure.height / ratio if figure.height else figure.image.width)
+    return max(1, round(points * 96 / 72))
 
 
 def _macros(template: str) -> Any:
