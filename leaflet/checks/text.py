@@ -10,6 +10,7 @@ from leaflet.content.model import (
     Block,
     BlockQuote,
     Callout,
+    Figure,
     Inline,
     Leaflet,
     Link,
@@ -18,6 +19,7 @@ from leaflet.content.model import (
     Paragraph,
     QuestionList,
     Strong,
+    Table,
     TermList,
     plain_text,
 )
@@ -108,6 +110,8 @@ def block_passages(blocks: tuple[Block, ...]) -> Iterator[Passage]:
         elif isinstance(block, Callout):
             for quote in block.quotes:
                 yield Passage(plain_text(quote.inlines), quote.location, quote.written, quote.inlines)
+        elif isinstance(block, Table | Figure):
+            yield from _media_passages(block)
         else:
             yield from _new_block_passages(block)
         for link in getattr(block, "related", ()):
@@ -128,6 +132,21 @@ def _new_block_passages(block: Block) -> Iterator[Passage]:
         for q in block.questions:
             yield Passage(q.question, q.location, None, ())
             yield from block_passages(q.blocks)
+
+
+def _media_passages(block: Table | Figure) -> Iterator[Passage]:
+    """A table's caption and cells, a figure's caption: words the reader meets, links to check."""
+    if block.caption:
+        yield Passage(plain_text(block.caption), block.location, block.caption_source, block.caption)
+    if isinstance(block, Table):
+        for row in (block.header, *block.rows):
+            for cell in row:
+                if not cell.empty:
+                    text = plain_text(cell.inlines).strip()
+                    # A cell is a phrase of its own ("10 mg"), never the start of the next cell's sentence.
+                    if not text.endswith((".", "!", "?", ":")):
+                        text += "."
+                    yield Passage(text, cell.location, cell.source, cell.inlines)
 
 
 def sections_with_passages(leaflet: Leaflet) -> Iterator[tuple[str, Location, list[Passage]]]:

@@ -15,18 +15,20 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
+from leaflet.content import fastschema
+from leaflet.content.images import ImageProblem, load_image
 from leaflet.content.inline import InlineContext, parse_inline
 from leaflet.content.model import (
     Block,
     BlockQuote,
     Callout,
+    Cell,
     Citation,
+    Figure,
     FurtherReading,
+    Image,
     Leaflet,
     ListBlock,
     ListItem,
@@ -40,12 +42,18 @@ from leaflet.content.model import (
     Reference,
     RelatedLink,
     Section,
+    Table,
     TermItem,
     TermList,
 )
 from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem
 from leaflet.yamlsource import PathKey, ScalarSource, YamlDocument, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+from leaflet.i18n import available, primary
 
 SCHEMA_FILE = "schema.json"
 
@@ -62,6 +70,10 @@ _NOT_PRINTED = {
     "url",
     "doi",
     "editions",
+    "file",
+    "logo",
+    "width",
+    "height",
 }
 
 
@@ -72,6 +84,9 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # jsonschema is imported only for a file the quick check did not pass: its errors give the messages.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema())
 
 
@@ -187,6 +202,8 @@ def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
         return "a date as YYYY-MM-DD"
     if "BCP 47" in sch.get("description", ""):
         return "a language tag such as en-GB or cy"
+    if "60mm" in sch.get("description", ""):
+        return "a length such as 60mm, 4cm or 120pt"
     if "http" in sch.get("description", ""):
         return "an address starting https://, http://, mailto: or tel:"
     if last == "doi":
@@ -428,6 +445,15 @@ class _Builder:
                     "metadata.next_review: must come after metadata.published",
                 )
             )
+        language = m["language"]
+        if primary(language) not in available():
+            self.problems.append(
+                Problem(
+                    self.at((*base, "language")),
+                    f"metadata.language: leaflet has no words for its own headings and footer in "
+                    f"{language!r}; languages it has: {', '.join(available())}",
+                )
+            )
         opt: dict[str, Any] = {
             k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary", "author", "department") if k in m
         }
@@ -454,7 +480,7 @@ class _Builder:
         return Metadata(
             title=_tidy(m["title"]),
             slug=m["slug"],
-            language=m["language"],
+            language=language,
             organisation=_tidy(m["organisation"]),
             # A version written as a number keeps its digits: 1.10 stays 1.10.
             version=version.value if version is not None else None,
@@ -463,6 +489,7 @@ class _Builder:
             location=self.at(base),
             keywords=tuple(_tidy(k) for k in m.get("keywords", [])),
             url=m.get("url"),
+            logo=self.image(m["logo"], (*base, "logo")) if "logo" in m else None,
             places=tuple((k, self.at((*base, k))) for k in m),
             month_only=frozenset(k for k, v in dated.items() if isinstance(v, str) and len(v) == 7),
             **opt,
@@ -495,6 +522,12 @@ class _Builder:
                 )
             elif "bullets" in item or "numbered" in item:
                 out.append(self.list_block(item, p))
+            elif "table" in item:
+                out.append(self.table(item["table"], (*p, "table"), item.get("lang")))
+            elif "figure" in item:
+                figure = self.figure(item["figure"], (*p, "figure"))
+                if figure is not None:
+                    out.append(figure)
             elif "callout" in item:
                 out.append(self.callout(item["callout"], (*p, "callout")))
             else:
@@ -551,6 +584,104 @@ class _Builder:
                 )
             )
         return Callout(_tidy(raw["label"]), tuple(quotes), self.at(path))
+
+    # -- tables and figures
+
+    def cell(self, value: Any, path: PathKey) -> Cell:
+        if value is None:
+            return Cell((), self.at(path))
+        if not isinstance(value, str):
+            # A number or a yes/no is printed as it was written: 10, 0.5, Yes.
+            written = self.doc.scalars.get(path)
+            text = written.value if written is not None else str(value)
+            return Cell(self.inline(text, path), self.at(path))
+        return Cell(self.inline(value, path), self.at(path), self.written(path))
+
+    def table(self, raw: dict[str, Any], path: PathKey, lang: str | None) -> Table:
+        header = tuple(self.cell(v, (*path, "header", i)) for i, v in enumerate(raw["header"]))
+        width = len(header)
+        header_column = bool(raw.get("header_column", False))
+        first = 1 if header_column else 0
+        if all(c.empty for c in header[first:]):
+            self.problems.append(
+                Problem(self.at((*path, "header")), f"{dotted((*path, 'header'))}: name the columns")
+            )
+        rows: list[tuple[Cell, ...]] = []
+        for r, row in enumerate(raw["rows"]):
+            p = (*path, "rows", r)
+            cells = tuple(self.cell(v, (*p, i)) for i, v in enumerate(row))
+            if len(cells) != width:
+                self.problems.append(
+                    Problem(
+                        self.at(p),
+                        f"{dotted(p)}: has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header "
+                        f'has {width}; write "" for an empty cell',
+                    )
+                )
+            elif all(c.empty for c in cells):
+                self.problems.append(Problem(self.at(p), f"{dotted(p)}: a row with nothing in it"))
+            if header_column and cells and cells[0].empty:
+                self.problems.append(
+                    Problem(self.at((*p, 0)), f"{dotted((*p, 0))}: the first cell names the row; it is empty")
+                )
+            rows.append(cells)
+        caption = None
+        if "caption" in raw:
+            caption = self.inline(raw["caption"], (*path, "caption"))
+        return Table(
+            header=header,
+            rows=tuple(rows),
+            location=self.at(path),
+            caption=caption,
+            header_column=header_column,
+            lang=lang,
+            caption_source=self.written((*path, "caption")) if "caption" in raw else None,
+        )
+
+    def image(self, written: str, path: PathKey) -> Image | None:
+        where = self.at(path)
+        try:
+            return load_image(written, Path(self.doc.file).parent, where)
+        except ImageProblem as exc:
+            self.problems.append(Problem(where, f"{dotted(path)}: {exc}"))
+            return None
+
+    def figure(self, raw: dict[str, Any], path: PathKey) -> Figure | None:
+        decorative = raw.get("decorative", False)
+        if "alt" in raw and decorative:
+            self.problems.append(
+                Problem(
+                    self.at((*path, "decorative")),
+                    f"{dotted(path)}: a decorative figure has no alt text; remove one of alt and decorative",
+                )
+            )
+        elif "alt" not in raw and not decorative:
+            self.problems.append(
+                Problem(
+                    self.at(path),
+                    f"{dotted(path)}: say what the picture shows with alt: (or write decorative: true "
+                    "if it adds nothing to the words)",
+                )
+            )
+        if "width" in raw and "height" in raw:
+            self.problems.append(
+                Problem(
+                    self.at((*path, "height")),
+                    f"{dotted(path)}: give width or height, not both (the other follows the picture's shape)",
+                )
+            )
+        image = self.image(raw["file"], (*path, "file"))
+        if image is None:
+            return None
+        return Figure(
+            image=image,
+            location=self.at(path),
+            alt=_tidy(raw["alt"]) if "alt" in raw else None,
+            caption=self.inline(raw["caption"], (*path, "caption")) if "caption" in raw else None,
+            width=_length(raw["width"]) if "width" in raw else None,
+            height=_length(raw["height"]) if "height" in raw else None,
+            caption_source=self.written((*path, "caption")) if "caption" in raw else None,
+        )
 
     def section(self, raw: dict[str, Any], path: PathKey, level: int) -> Section:
         heading = _tidy(raw["heading"])
@@ -792,6 +923,16 @@ class _Builder:
             yield SourceText(value, self.at(path), self.doc.scalars.get(path))
 
 
+_UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+
+
+def _length(text: str) -> float:
+    """A length the schema has checked (60mm, 4cm, 120pt, 2in), in points."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|pt|in)\s*", text)
+    assert m is not None, text
+    return float(m.group(1)) * _UNITS_PT[m.group(2)]
+
+
 def load_leaflet(path: str | Path) -> Leaflet:
     """Read and check a content file; raise ContentError listing every problem."""
     try:
@@ -806,7 +947,7 @@ def load_leaflet(path: str | Path) -> Leaflet:
             )
         )
     accept_editors_text(doc)
-    problems = _schema_problems(doc)
+    problems = [] if fastschema.is_valid(doc.data) else _schema_problems(doc)
     if problems:
         raise ContentError(problems)
     builder = _Builder(doc)

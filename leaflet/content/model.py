@@ -141,6 +141,68 @@ class Callout:
     location: Location
 
 
+# ---------------------------------------------------------------- tables and figures
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a table: inline text, or nothing at all (an empty cell)."""
+
+    inlines: tuple[Inline, ...]
+    location: Location
+    source: SourceText | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not plain_text(self.inlines).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: a header row naming the columns, then rows of cells, each row as long as the header.
+
+    With `header_column`, the first cell of each row names its row (a medicine, a day).
+    """
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    location: Location
+    caption: tuple[Inline, ...] | None = None
+    header_column: bool = False
+    lang: str | None = None
+    caption_source: SourceText | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image file read and checked: its bytes, its kind and its natural size in points."""
+
+    path: str  # as resolved inside the content's folder, for messages
+    kind: str  # "png", "jpeg" or "svg"
+    data: bytes
+    width: float
+    height: float
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A picture in the text: described by `alt`, or decorative (then nothing is said of it)."""
+
+    image: Image
+    location: Location
+    alt: str | None = None
+    caption: tuple[Inline, ...] | None = None
+    #: Printed width or height in points, as asked (never wider than the text).
+    width: float | None = None
+    height: float | None = None
+    caption_source: SourceText | None = None
+
+    @property
+    def decorative(self) -> bool:
+        return self.alt is None
+
+
 # ---------------------------------------------------------------- more kinds of block
 
 
@@ -195,7 +257,7 @@ class QuestionList:
     location: Location
 
 
-Block = Paragraph | ListBlock | Callout | BlockQuote | TermList | QuestionList
+Block = Paragraph | ListBlock | Callout | BlockQuote | TermList | QuestionList | Table | Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +352,8 @@ class Metadata:
     contact: tuple[Inline, ...] | None = None
     feedback: tuple[Inline, ...] | None = None
     other_formats: tuple[Inline, ...] | None = None
+    #: The organisation's logo, shown in the title area (its alternative text is the organisation).
+    logo: Image | None = None
     author: str | None = None
     department: str | None = None
     approved_by: str | None = None
@@ -332,3 +396,25 @@ class Leaflet:
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:
             yield from section.walk()
+
+    def images(self) -> Iterator[Image]:
+        """Every picture the leaflet shows: its logo, then its figures in order."""
+        if self.metadata.logo is not None:
+            yield self.metadata.logo
+        yield from (b.image for b in self.all_blocks() if isinstance(b, Figure))
+
+    def all_blocks(self) -> Iterator[Block]:
+        """Every block, in reading order, including those inside answers and the next-steps panel."""
+
+        def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
+            for block in blocks:
+                yield block
+                if isinstance(block, QuestionList):
+                    for question in block.questions:
+                        yield from walk(question.blocks)
+
+        yield from walk(self.introduction)
+        for section in self.all_sections():
+            yield from walk(section.blocks)
+        if self.next_steps is not None:
+            yield from walk(self.next_steps.blocks)

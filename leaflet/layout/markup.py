@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text, note_marker
+from leaflet.escape import escape
 from leaflet.fonts import FontSet
 
 
@@ -35,8 +36,11 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     )
 
 
-def link_markup(url: str, label_markup: str, ctx: MarkupContext) -> str:
-    return f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{ctx.link_colour}" underline="1">{label_markup}</a>'
+def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: bool = True) -> str:
+    """A live link. Underlined in running text, so colour is never its only sign; the
+    contents, whose every line is a link, goes without."""
+    under = ' underline="1"' if underline else ""
+    return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}"{under}>{label_markup}</a>'
 
 
 def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
@@ -106,19 +110,20 @@ def long_date(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def format_date(d: date, month_only: bool = False) -> str:
+def format_date(d: date, month_only: bool = False, words: Any = None) -> str:
     """A date as printed: "26 November 2026", or "June 2014" for a date written as a month.
 
-    The one place dates become words, so that they can be given in the
-    leaflet's language later.
+    With the leaflet's `words` (its furniture), in the leaflet's language from CLDR data.
     """
+    if words is not None:
+        return words.date(d, month_only=month_only)
     return f"{MONTHS[d.month - 1]} {d.year}" if month_only else long_date(d)
 
 
-def metadata_date(metadata: object, key: str) -> str:
+def metadata_date(metadata: object, key: str, words: Any = None) -> str:
     """A date of the metadata (published, next_review, …) as printed, day or month as written."""
     value = getattr(metadata, key)
-    return format_date(value, key in getattr(metadata, "month_only", ()))
+    return format_date(value, key in getattr(metadata, "month_only", ()), words)
 
 
 def citation_anchor(reference_id: str) -> str:

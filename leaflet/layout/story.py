@@ -8,7 +8,7 @@ BlockQuotes. Drawing only fills the elements in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -20,6 +20,7 @@ from leaflet.content.model import (
     Block,
     BlockQuote,
     Callout,
+    Figure,
     Leaflet,
     ListBlock,
     ListItem,
@@ -31,13 +32,18 @@ from leaflet.content.model import (
     Reference,
     RelatedLink,
     Section,
+    Table,
     TermList,
     note_marker,
     plain_text,
 )
-from leaflet.fonts import FontSet, internal_name
+from leaflet.fonts import FontSet
+from leaflet.i18n import Furniture, furniture
+from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
+    Columns,
     LabelledItem,
+    LeaderRow,
     LeafParagraph,
     QrCode,
     QuoteMarkStack,
@@ -58,11 +64,14 @@ from leaflet.layout.markup import (
     shows_address,
     text_markup,
 )
-from leaflet.pdf.tags import StructElem
+from leaflet.layout.options import PLAIN, LayoutOptions
+from leaflet.layout.tables import build_table
+from leaflet.structure import StructElem
 from leaflet.style import TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
 
+# The leaflet's own headings: message ids of the catalogues in leaflet/locale.
 TOC_HEADING = "In this leaflet"
 FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
@@ -77,28 +86,12 @@ NOTES_LABEL = "Notes"
 HEADING_STYLES = {2: "h2", 3: "h3", 4: "h4"}
 
 
-@dataclass(frozen=True)
-class LayoutOptions:
-    """What an edition adds to or changes in the leaflet's pages."""
-
-    #: A QR code to the online leaflet, with its address (printed editions).
-    qr: bool = False
-    #: Pages for notes at the end, so a booklet's pages make whole sheets.
-    notes_pages: int = 0
-    #: A line in the title band saying what this file is for (the print version).
-    print_note: str | None = None
-
-
 @dataclass
 class Shared:
     """What the passes of one build share: paragraph styles, and markup already parsed."""
 
     styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
     parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
-
-
-#: The leaflet as it is, with nothing added for an edition.
-PLAIN = LayoutOptions()
 
 
 @dataclass
@@ -128,6 +121,8 @@ class StoryBuilder:
         self.options = options
         self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
         self.root = StructElem("Document", lang=leaflet.metadata.language)
+        #: The tool's own words, in the leaflet's language.
+        self.words: Furniture = furniture(leaflet.metadata.language)
         self.shared = shared or Shared()
         self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
@@ -140,7 +135,7 @@ class StoryBuilder:
         if key not in self._styles:
             st: TextStyle = self.theme.style(name)
             params = dict(
-                fontName=internal_name(st.font if st.font else self.fonts.text.name, st.bold),
+                fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
                 textColor=st.colour.hex,
@@ -150,7 +145,7 @@ class StoryBuilder:
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
-                bulletFontName=internal_name(st.font),
+                bulletFontName=self.fonts.font_name(st.font),
                 # A heading must never be the last thing on a page.
                 keepWithNext=1 if name in ("h2", "h3", "h4", "question", "panel_heading") else 0,
             )
@@ -187,8 +182,9 @@ class StoryBuilder:
 
     def title_band(self) -> Flowable:
         m = self.leaflet.metadata
+        organisation = self.organisation_line()
         children = [
-            self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P")),
+            organisation,
             self.para(
                 text_markup(m.title, self.ctx),
                 "title",
@@ -203,44 +199,62 @@ class StoryBuilder:
         if self.options.print_note:
             children.append(
                 self.leaf(
-                    text_markup(self.options.print_note, self.ctx),
+                    text_markup(self.words(self.options.print_note), self.ctx),
                     self.pstyle("subtitle", "note", spaceBefore=self.theme.style("subtitle").size * 0.6),
                     self.root.add("P"),
                 )
             )
         return TitleBand(children, box=self.theme.boxes["title_band"])
 
+    def organisation_line(self) -> Flowable:
+        """The organisation's name, with its logo beside it when the metadata names one."""
+        m = self.leaflet.metadata
+        logo = build_logo(self, self.root)
+        name = self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P"))
+        if logo is None:
+            return name
+        width, _ = logo.wrap(self.frame_width(), self.frame_height())
+        return Row(name, logo, right_width=width, gap=12)
+
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
         if self.leaflet.next_steps:
             entries.append((self.leaflet.next_steps.anchor, self.leaflet.next_steps.heading))
         if self.leaflet.references:
-            entries.append((REFERENCES_ANCHOR, REFERENCES_HEADING))
+            entries.append((REFERENCES_ANCHOR, self.words(REFERENCES_HEADING)))
         if self.leaflet.further_reading:
-            entries.append((FURTHER_ANCHOR, FURTHER_HEADING))
-        entries.append((ABOUT_ANCHOR, ABOUT_HEADING))
+            entries.append((FURTHER_ANCHOR, self.words(FURTHER_HEADING)))
+        entries.append((ABOUT_ANCHOR, self.words(ABOUT_HEADING)))
         return entries
 
     def contents_panel(self) -> Flowable:
-        heading = self.para(text_markup(TOC_HEADING, self.ctx), "panel_heading", self.root.add("H2"))
+        """In this leaflet: each section with dot leaders to its page, on the text's left edge."""
+        heading = self.para(text_markup(self.words(TOC_HEADING), self.ctx), "h2", self.root.add("H2"))
         toc = self.root.add("TOC")
-        rows: list[Flowable] = [heading]
+        rows: list[Flowable] = []
+        entry = self.theme.style("toc_entry")
         number_style = self.pstyle("toc_entry", "number", alignment=TA_RIGHT)
         for anchor, text in self.toc_entries():
             # A TOCI holds a Reference (ISO 32000-1, table 333), which holds the links.
             item = toc.add("TOCI").add("Reference")
             page = self.pagination.pages.get(anchor)
-            label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx)
-            number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx)
+            label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx, underline=False)
+            number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx, underline=False)
             rows.append(
-                Row(
+                LeaderRow(
                     self.leaf(label, self.pstyle("toc_entry"), item.add("Link")),
                     self.leaf(number, number_style, item.add("Link")),
-                    right_width=self.theme.style("toc_entry").size * 2.2,
+                    right_width=entry.size * 1.6,
+                    dot_colour=entry.colour,
+                    size=entry.size,
                 )
             )
-        # Whole on one page when it fits: a contents list split over a page break reads badly.
-        return Stack(rows, box=self.theme.boxes["panel"], keep_under=self.frame_height() / 2)
+        columns = 2 if len(rows) >= self.theme.layout.contents_columns_from else 1
+        body = Columns(rows, columns, gap=entry.size * 2)
+        # Whole on one page: a contents list split over a page break reads badly.
+        # No box: the spacing of a panel, but on the page, like the text around it.
+        space = replace(self.theme.boxes["panel"], fill=None, border=0.0, bar=0.0, padding=0.0)
+        return Stack([heading, body], box=space, keep_under=self.frame_height() / 2)
 
     # -- sections and blocks
 
@@ -275,7 +289,7 @@ class StoryBuilder:
                 following = blocks[i + 1] if i + 1 < len(blocks) else None
                 # A sentence that introduces a callout, or a list ("…:"), stays on its page.
                 leads_in = isinstance(following, Callout | BlockQuote) or (
-                    isinstance(following, ListBlock | TermList)
+                    isinstance(following, ListBlock | TermList | Table | Figure)
                     and plain_text(block.inlines).rstrip().endswith(":")
                 )
                 if block.related:
@@ -290,6 +304,10 @@ class StoryBuilder:
                 out.append(self.list_block(block, parent, lang))
             elif isinstance(block, Callout):
                 out.append(self.callout(block, parent, lang))
+            elif isinstance(block, Table):
+                out.append(build_table(self, block, parent, block.lang or lang))
+            elif isinstance(block, Figure):
+                out.append(build_figure(self, block, parent, lang))
             else:
                 out += self.new_block(block, parent, lang, level)
         return out
@@ -509,7 +527,7 @@ class StoryBuilder:
         inner = self.frame_width() - 2 * self.theme.boxes["panel"].padding - indent
         for ref in self.leaflet.references:
             anchor = citation_anchor(ref.id)
-            self.place_names[anchor] = f"reference {ref.number}"
+            self.place_names[anchor] = self.words("reference {number}", number=ref.number)
             li = lst.add("LI")
             label = self.leaf(f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=anchor)
             body = li.add("LBody")
@@ -533,6 +551,7 @@ class StoryBuilder:
         self, text: str, anchor: str, style: str = "h2", parent: StructElem | None = None
     ) -> Flowable:
         """A level-2 heading of the leaflet's own (References, Further reading, About this leaflet)."""
+        text = self.words(text)
         self.place_names[anchor] = text
         return self.para(
             text_markup(text, self.ctx),
@@ -551,7 +570,7 @@ class StoryBuilder:
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
         if ref.link_url:
             st = self.theme.style("reference")
-            lines = broken_address(ref.link_url, internal_name(st.font), st.size, width)
+            lines = broken_address(ref.link_url, self.fonts.font_name(st.font), st.size, width)
             markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
             out.append(
                 self.leaf(
@@ -585,7 +604,7 @@ class StoryBuilder:
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
         out: list[Flowable] = [self.back_heading(ABOUT_HEADING, ABOUT_ANCHOR)]
-        lines = [text_markup(line, self.ctx) for line in about_lines(m)]
+        lines = [text_markup(line, self.ctx) for line in about_lines(m, self.words)]
         lines += [inline_markup(v, self.ctx) for v in (m.other_formats, m.contact, m.feedback) if v]
         for line in lines:
             out.append(self.para(line, "body", self.root.add("P")))
@@ -594,7 +613,9 @@ class StoryBuilder:
         elif m.url:
             out.append(
                 self.para(
-                    "Online: " + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
+                    text_markup(self.words("Online:"), self.ctx)
+                    + " "
+                    + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
                     "body",
                     self.root.add("P"),
                 )
@@ -610,9 +631,13 @@ class StoryBuilder:
     def qr_block(self, url: str) -> Flowable:
         """A QR code to the online leaflet, and its address beside it for those without a camera."""
         size = 30 * mm
-        figure = self.root.add("Figure", alt=f"QR code: scan it to open this leaflet online at {url}")
+        w = self.words
+        figure = self.root.add(
+            "Figure", alt=w("QR code: scan it to open this leaflet online at {url}", url=url)
+        )
         words = self.para(
-            "Read this leaflet online: "
+            text_markup(w("Read this leaflet online:"), self.ctx)
+            + " "
             + link_markup(url, text_markup(printed_address(url), self.ctx), self.ctx),
             "body",
             self.root.add("P"),
@@ -621,29 +646,35 @@ class StoryBuilder:
 
     def notes_page(self) -> list[Flowable]:
         """A page for the reader's own notes: questions to ask at the next appointment."""
-        heading = self.para(text_markup("Notes", self.ctx), "h2", self.root.add("H2"))
+        heading = self.para(text_markup(self.words("Notes"), self.ctx), "h2", self.root.add("H2"))
         prompt = self.para(
-            text_markup("Questions to ask at my next appointment:", self.ctx), "body", self.root.add("P")
+            text_markup(self.words("Questions to ask at my next appointment:"), self.ctx),
+            "body",
+            self.root.add("P"),
         )
         return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
-def about_lines(m: Any) -> list[str]:
+def about_lines(m: Any, w: Furniture) -> list[str]:
     """The lines of About this leaflet that come from the metadata: only what it says."""
-    lines = [f"Publisher: {m.organisation}."]
+    lines = [w("Publisher: {organisation}.", organisation=m.organisation)]
     if m.department:
-        lines.append(f"Department: {m.department}.")
+        lines.append(w("Department: {department}.", department=m.department))
     if m.author:
-        lines.append(f"Written by: {m.author}.")
+        lines.append(w("Written by: {author}.", author=m.author))
     if m.approved_by:
-        when = f", {metadata_date(m, 'approved')}" if m.approved else ""
-        lines.append(f"Approved by: {m.approved_by}{when}.")
-    dates = [f"Published: {metadata_date(m, 'published')}."]
+        if m.approved:
+            lines.append(
+                w("Approved by: {who}, {date}.", who=m.approved_by, date=metadata_date(m, "approved", w))
+            )
+        else:
+            lines.append(w("Approved by: {who}.", who=m.approved_by))
+    dates = [w("Published: {date}.", date=metadata_date(m, "published", w))]
     if m.first_published:
-        dates.append(f"First published: {metadata_date(m, 'first_published')}.")
+        dates.append(w("First published: {date}.", date=metadata_date(m, "first_published", w)))
     if m.next_review:
-        dates.append(f"Next review: {metadata_date(m, 'next_review')}.")
+        dates.append(w("Next review: {date}.", date=metadata_date(m, "next_review", w)))
     if m.version is not None:
-        dates.append(f"Version {m.version}.")
+        dates.append(w("Version {version}.", version=m.version))
     lines.append(" ".join(dates))
     return lines
