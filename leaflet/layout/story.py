@@ -35,7 +35,6 @@ from leaflet.content.model import (
     Section,
     Table,
     TermList,
-    note_marker,
     plain_text,
 )
 from leaflet.fonts import FontSet
@@ -122,10 +121,10 @@ class StoryBuilder:
         self.pagination = pagination
         self.frame = frame
         self.options = options
-        self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
-        self.root = StructElem("Document", lang=leaflet.metadata.language)
         #: The tool's own words, in the leaflet's language.
         self.words: Furniture = furniture(leaflet.metadata.language)
+        self.ctx = MarkupContext(fonts, theme.colours["link"].hex, note_label=self.note_label)
+        self.root = StructElem("Document", lang=leaflet.metadata.language)
         self.shared = shared or Shared()
         self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
@@ -375,6 +374,10 @@ class StoryBuilder:
 
     # -- the blocks of real pages: quotations, terms, questions, notes, key points, next steps
 
+    def note_label(self, number: int) -> str:
+        """A note's marker as printed, in the leaflet's language: [note 1], [nodyn 1]."""
+        return f"[{self.words('note {number}', number=number)}]"
+
     def new_block(self, block: Block, parent: StructElem, lang: str | None, level: int) -> list[Flowable]:
         if isinstance(block, BlockQuote):
             return [self.block_quote(block, parent, lang)]
@@ -391,7 +394,9 @@ class StoryBuilder:
         out: list[Flowable] = []
         for n, link in enumerate(links, start=1):
             words = inline_markup(link.inlines, self.ctx)
-            markup = "See also: " + link_markup(link.url, words, self.ctx)
+            markup = (
+                text_markup(self.words("See also:"), self.ctx) + " " + link_markup(link.url, words, self.ctx)
+            )
             if not shows_address(plain_text(link.inlines), link.url):
                 markup += f" ({text_markup(printed_address(link.url), self.ctx)})"
             last = n == len(links)
@@ -462,20 +467,21 @@ class StoryBuilder:
 
     def notes_block(self, notes: tuple[Note, ...], parent: StructElem, lang: str | None) -> Flowable:
         """A section's notes, after its own content: each a Note with an ID, which its markers link to."""
-        div = parent.add("Div", lang=lang, title=NOTES_LABEL)
+        label = self.words(NOTES_LABEL)
+        div = parent.add("Div", lang=lang, title=label)
         children: list[Flowable] = [
             self.leaf(
-                f"<b>{text_markup(NOTES_LABEL, self.ctx)}</b>",
+                f"<b>{text_markup(label, self.ctx)}</b>",
                 self.pstyle("note", "label", keepWithNext=1),
                 div.add("P"),
             )
         ]
         for note in notes:
             anchor = note_anchor(note.id)
-            self.place_names[anchor] = note_marker(note.number).strip("[]")
+            self.place_names[anchor] = self.words("note {number}", number=note.number)
             children.append(
                 self.leaf(
-                    f"<b>{text_markup(note_marker(note.number), self.ctx)}</b> "
+                    f"<b>{text_markup(self.note_label(note.number), self.ctx)}</b> "
                     + inline_markup(note.inlines, self.ctx),
                     self.pstyle("note"),
                     div.add("Note", id=anchor),
@@ -486,14 +492,15 @@ class StoryBuilder:
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
-        div = self.root.add("Div", title=KEY_POINTS_HEADING)
-        self.place_names[KEY_POINTS_ANCHOR] = KEY_POINTS_HEADING
+        title = self.words(KEY_POINTS_HEADING)
+        div = self.root.add("Div", title=title)
+        self.place_names[KEY_POINTS_ANCHOR] = title
         heading = self.para(
-            text_markup(KEY_POINTS_HEADING, self.ctx),
+            text_markup(title, self.ctx),
             "key_points_heading",
             div.add("H2"),
             anchor=KEY_POINTS_ANCHOR,
-            outline=(KEY_POINTS_HEADING, 1),
+            outline=(title, 1),
         )
         lst = div.add("L")
         size = self.theme.style("key_point").size

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from leaflet.content.inline import check_address
 from leaflet.content.model import (
+    BlockQuote,
     Callout,
     Citation,
     Figure,
@@ -29,20 +30,33 @@ from leaflet.content.model import (
     Leaflet,
     Link,
     ListBlock,
+    NoteRef,
     Paragraph,
+    QuestionList,
     Reference,
     Section,
     Strong,
     Table,
+    TermList,
     Text,
     plain_text,
 )
-from leaflet.layout.markup import citation_anchor, long_date, printed_address
+from leaflet.layout.markup import (
+    citation_anchor,
+    long_date,
+    metadata_date,
+    note_anchor,
+    printed_address,
+    shows_address,
+)
 from leaflet.layout.story import (
     ABOUT_ANCHOR,
     ABOUT_HEADING,
     FURTHER_ANCHOR,
     FURTHER_HEADING,
+    KEY_POINTS_ANCHOR,
+    KEY_POINTS_HEADING,
+    NOTES_LABEL,
     REFERENCES_ANCHOR,
     REFERENCES_HEADING,
     TOC_HEADING,
@@ -59,13 +73,19 @@ BLOCK_MACROS: dict[type, str] = {
     Callout: "callout",
     Table: "table",
     Figure: "figure",
+    BlockQuote: "block_quote",
+    TermList: "term_list",
+    QuestionList: "questions",
 }
+#: Blocks whose macro needs the level of the heading they are under (questions are headings).
+_LEVELLED = (QuestionList,)
 #: Each inline kind → its macro in inline.html.j2.
 INLINE_MACROS: dict[type, str] = {
     Text: "text",
     Strong: "strong",
     Link: "link",
     Citation: "citation",
+    NoteRef: "note_ref",
 }
 
 #: Languages written right to left (primary subtags): Arabic and the languages written in
@@ -127,18 +147,25 @@ class _Citations:
 
 def _citations(leaflet: Leaflet) -> Iterator[tuple[str, Citation]]:
     """(the heading a citation is under, the citation), in reading order."""
+    for point in leaflet.key_points:
+        for node in _walk(point):
+            yield KEY_POINTS_HEADING, node
     for block in leaflet.introduction:
         for node in _walk(block):
             yield INTRODUCTION, node
     for section in leaflet.sections:
         yield from _section_citations(section)
+    if leaflet.next_steps:
+        for block in leaflet.next_steps.blocks:
+            for node in _walk(block):
+                yield leaflet.next_steps.heading, node
     for item in leaflet.further_reading:
         for node in _walk(item):
             yield FURTHER_HEADING, node
 
 
 def _section_citations(section: Section) -> Iterator[tuple[str, Citation]]:
-    for block in section.blocks:
+    for block in (*section.blocks, *section.notes):
         for node in _walk(block):
             yield section.heading, node
     for sub in section.subsections:
@@ -170,6 +197,9 @@ def _environment() -> jinja2.Environment:
     env.filters["address"] = safe_address
     env.filters["printed"] = printed_address
     env.filters["long_date"] = long_date
+    env.globals["meta_date"] = metadata_date
+    env.globals["note_anchor"] = note_anchor
+    env.globals["shows_address"] = shows_address
     env.globals["direction"] = direction
     env.globals["anchor_of"] = citation_anchor
     env.filters["id"] = id
@@ -211,11 +241,12 @@ def _macros(template: str) -> Any:
     return _environment().get_template(template).module
 
 
-def _render_block(node: object, cites: _Citations, lang: str | None = None) -> Markup:
+def _render_block(node: object, cites: _Citations, lang: str | None = None, level: int = 2) -> Markup:
     kind = type(node)
     if kind not in BLOCK_MACROS:
         raise TypeError(f"the web edition has no rendering for a {kind.__name__} block")
-    return getattr(_macros("blocks.html.j2"), BLOCK_MACROS[kind])(node, cites, lang)
+    extra = {"level": level} if isinstance(node, _LEVELLED) else {}
+    return getattr(_macros("blocks.html.j2"), BLOCK_MACROS[kind])(node, cites, lang, **extra)
 
 
 def reference_text(ref: Reference) -> str:
@@ -241,6 +272,8 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
     m = leaflet.metadata
     cites = _Citations(leaflet)
     toc = [(s.anchor, s.heading, s.lang) for s in leaflet.sections]
+    if leaflet.next_steps:
+        toc.append((leaflet.next_steps.anchor, leaflet.next_steps.heading, None))
     if downloads:
         toc.append((DOWNLOADS_ANCHOR, DOWNLOADS_HEADING, None))
     if leaflet.references:
@@ -266,6 +299,8 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
                 "references": (REFERENCES_ANCHOR, REFERENCES_HEADING),
                 "further": (FURTHER_ANCHOR, FURTHER_HEADING),
                 "about": (ABOUT_ANCHOR, ABOUT_HEADING),
+                "key_points": (KEY_POINTS_ANCHOR, KEY_POINTS_HEADING),
+                "notes": NOTES_LABEL,
             },
         )
     )
