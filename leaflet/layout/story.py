@@ -8,6 +8,7 @@ BlockQuotes. Drawing only fills the elements in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,7 +35,6 @@ from leaflet.layout.flowables import (
     LeaderRow,
     LeafParagraph,
     QrCode,
-    QuoteMarkStack,
     Row,
     RuledLines,
     Stack,
@@ -139,7 +139,7 @@ class StoryBuilder:
                 splitLongWords=1,
                 bulletFontName=internal_name(st.font),
                 # A heading must never be the last thing on a page.
-                keepWithNext=1 if name in ("h2", "h3", "panel_heading") else 0,
+                keepWithNext=1 if name in ("h2", "h3", "panel_heading", "callout_label") else 0,
             )
             params.update(overrides)
             self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
@@ -264,7 +264,9 @@ class StoryBuilder:
                     isinstance(following, ListBlock) and plain_text(block.inlines).rstrip().endswith(":")
                 )
                 style = self.pstyle("body", "lead-in", keepWithNext=1) if leads_in else self.pstyle("body")
-                out.append(self.leaf(inline_markup(block.inlines, self.ctx), style, elem))
+                leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
+                leaf.lead_in = leads_in
+                out.append(leaf)
             elif isinstance(block, ListBlock):
                 out.append(self.list_block(block, parent, lang))
             elif isinstance(block, Callout):
@@ -294,7 +296,8 @@ class StoryBuilder:
             if item.sublist:
                 body.append(self.list_block(item.sublist, body_elem, item.lang or lang, depth + 1))
             items.append(LabelledItem(label, body, indent=size * 1.6, elem=li))
-        return Stack(items, inset=(0, 0, 0, 0), elem=elem)
+        # Split between items, but never leaving the last item alone at the top of a page.
+        return Stack(items, inset=(0, 0, 0, 0), elem=elem, min_rest=2)
 
     def callout(self, callout: Callout, parent: StructElem, lang: str | None) -> Flowable:
         box = self.theme.boxes["callout"]
@@ -304,36 +307,51 @@ class StoryBuilder:
         ]
         for quote in callout.quotes:
             children.append(self.quote(quote, div))
-        # Kept whole when it fits on a page; split between its parts when it does not.
-        return Stack(children, box=box, elem=div, keep_under=self.frame_height())
+        # Kept whole when it fits on a page and moving it costs little; split between its
+        # parts when it does not fit, or when moving it would leave a hole in the page.
+        return Stack(
+            children,
+            box=box,
+            elem=div,
+            keep_under=self.frame_height(),
+            split_above=self.hole_limit(),
+        )
+
+    def hole_limit(self) -> float:
+        """The most of a page a block kept whole may leave empty by moving to the next page."""
+        return self.frame_height() * self.theme.layout.max_hole
 
     def quote(self, quote: Quote, div: StructElem) -> Flowable:
+        """A quotation, on the callout's left edge, with its attribution on one line where it fits."""
         bq = div.add("BlockQuote", lang=quote.lang)
         words = self.para(inline_markup(quote.inlines, self.ctx), "quote", bq.add("P"))
-        who = ", ".join(part for part in (quote.who, quote.when) if part)
         cite = link_markup(
             f"#{citation_anchor(quote.source.reference_id)}", f"[{quote.source.number}]", self.ctx
         )
+        who = self.attribution_who(quote)
         attribution = self.para(f"— {text_markup(who, self.ctx)} {cite}", "attribution", bq.add("P"))
-        size = self.theme.style("quote").size
-        return QuoteMarkStack(
-            [words, attribution],
-            inset=(0, size * 1.7, 0, 0),
-            elem=bq,
-            mark_colour=self.theme.boxes["callout"].bar_colour,
-            font=self.fonts.text.bold,
-            size=size * 2.6,
-        )
+        # The attribution never alone at the top of a page: the quotation's last lines go with it.
+        return Stack([words, attribution], inset=(0, 0, 0, 0), elem=bq, min_rest=2)
+
+    def attribution_who(self, quote: Quote) -> str:
+        """ "who, when": a body named with its initials in brackets ("… Excellence (NICE)") is named
+        by them, so the attribution takes one line; the label and the reference name it in full."""
+        who = quote.who
+        short = re.fullmatch(r".*\(([A-Z][A-Za-z]{1,9})\)\s*", who or "")
+        if short is not None:
+            who = short.group(1)
+        return ", ".join(part for part in (who, quote.when) if part)
 
     # -- back matter
 
     def references_panel(self) -> Flowable:
-        heading = self.back_heading(REFERENCES_HEADING, REFERENCES_ANCHOR, "panel_heading")
+        """References: a plain numbered list with hanging numbers, which may split between entries."""
+        heading = self.back_heading(REFERENCES_HEADING, REFERENCES_ANCHOR)
         lst = self.root.add("L")
         items: list[Flowable] = []
         size = self.theme.style("reference").size
         indent = size * 2.0
-        inner = self.frame_width() - 2 * self.theme.boxes["panel"].padding - indent
+        inner = self.frame_width() - indent
         for ref in self.leaflet.references:
             anchor = citation_anchor(ref.id)
             self.place_names[anchor] = f"reference {ref.number}"
@@ -347,14 +365,11 @@ class StoryBuilder:
                     indent=indent,
                     elem=li,
                     keep_under=8 * self.theme.style("reference").leading,
+                    split_above=self.hole_limit(),
                 )
             )
-        # The back matter starts whole on a page when it can, rather than split.
-        return Stack(
-            [heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)],
-            box=self.theme.boxes["panel"],
-            keep_under=self.frame_height(),
-        )
+        # The heading goes over with the first entry; the entries split between them.
+        return Stack([heading, Stack(items, inset=(0, 0, 0, 0), elem=lst, min_rest=2)], inset=(0, 0, 0, 0))
 
     def back_heading(self, text: str, anchor: str, style: str = "h2") -> Flowable:
         """A level-2 heading of the leaflet's own (References, Further reading, About this leaflet)."""
@@ -366,26 +381,27 @@ class StoryBuilder:
     def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
         parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
         text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
-        if ref.doi:
-            text += f" DOI: {ref.doi}"
-        style = self.pstyle("reference", "tight", spaceAfter=0) if ref.link_url else self.pstyle("reference")
+        # One address an entry: a DOI is printed once, as its https://doi.org link.
+        address = f"https://doi.org/{ref.doi}" if ref.doi else ref.url
+        style = self.pstyle("reference", "tight", spaceAfter=0) if address else self.pstyle("reference")
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
-        if ref.link_url:
+        if address:
             st = self.theme.style("reference")
-            lines = broken_address(ref.link_url, internal_name(st.font), st.size, width)
+            lines = broken_address(address, internal_name(st.font), st.size, width)
             markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
             out.append(
                 self.leaf(
-                    link_markup(ref.link_url, markup, self.ctx),
+                    link_markup(address, markup, self.ctx),
                     self.pstyle("reference"),
                     # Read aloud or copied, the address is one address, whatever its line breaks.
-                    body.add("P").add("Link", actual_text=ref.link_url),
+                    body.add("P").add("Link", actual_text=address),
                 )
             )
         return out
 
     def further_reading(self) -> list[Flowable]:
-        out: list[Flowable] = [self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)]
+        heading = self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)
+        items: list[Flowable] = []
         lst = self.root.add("L")
         size = self.theme.style("body").size
         for n, item in enumerate(self.leaflet.further_reading, start=1):
@@ -398,10 +414,10 @@ class StoryBuilder:
                 )
             last = n == len(self.leaflet.further_reading)
             style = self.pstyle("body") if last else self.pstyle("body", "item")
-            out.append(
+            items.append(
                 LabelledItem(label, [self.leaf(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li)
             )
-        return out
+        return [heading, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
 
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
@@ -427,7 +443,8 @@ class StoryBuilder:
                     self.root.add("P"),
                 )
             )
-        return out
+        # The leaflet's last lines go over together: never two stray lines, or the QR code alone.
+        return [Stack(out, inset=(0, 0, 0, 0), min_rest=3)]
 
     def frame_width(self) -> float:
         return self.frame[0]
