@@ -14,13 +14,13 @@ from pathlib import Path
 
 from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Leaflet
-from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
+from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition, with_style
 from leaflet.fonts import check_coverage, font_set
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
-from leaflet.pdf.impose import impose
+from leaflet.pdf.impose import impose, printer_note
 from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
@@ -129,7 +129,9 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     padding = -plain.pages % 4
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
     title = leaflet.metadata.title + edition.title_suffix
-    return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
+    fonts = font_set(theme)
+    note = printer_note(BOOKLET_NOTE, fonts.text.regular, theme.style("body").size)
+    return Rendered(compact(impose(padded.data, title, note)), padded.pages // 2 + 1)
 
 
 def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:

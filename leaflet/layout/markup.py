@@ -53,7 +53,7 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
             label = inline_markup(node.children, ctx)
             parts.append(link_markup(node.url, label, ctx))
             shown = "".join(c.text for c in node.children if isinstance(c, Text))
-            if ctx.print_addresses and shown.strip() != printed_address(node.url):
+            if ctx.print_addresses and not shows_address(shown, node.url):
                 # Paper cannot be clicked: the address is printed beside its text.
                 parts.append(f" ({text_markup(printed_address(node.url), ctx)})")
         elif isinstance(node, Citation):
@@ -75,6 +75,23 @@ MONTHS = (
     "November",
     "December",
 )
+
+
+def shows_address(shown: str, url: str) -> bool:
+    """Whether a link's words already give its address, so it is not printed again beside them.
+
+    A telephone number is compared by its digits ("0808 800 8000" is tel:08088008000, and
+    +44 808 … is 0808 …); an email address or web address by its words.
+    """
+    address = printed_address(url)
+    if url.startswith("tel:"):
+        digits = re.sub(r"\D", "", address)
+        said = re.sub(r"\D", "", shown)
+        national = re.sub(r"^44", "0", digits) if address.lstrip().startswith("+") else digits
+        return bool(digits) and (digits in said or national in said)
+    if url.startswith("mailto:"):
+        return address.lower() in shown.lower()
+    return shown.strip() == address or address in shown.split()
 
 
 def long_date(d: date) -> str:

@@ -59,6 +59,12 @@ TOC_HEADING = "In this leaflet"
 FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
 ABOUT_HEADING = "About this leaflet"
+#: The pages that pad a booklet to whole sheets: for the reader's notes, each a different one.
+NOTES_PAGES = (
+    ("Notes", "Questions to ask at my next appointment:"),
+    ("My appointments", "Dates, times and who I am seeing:"),
+    ("Things to remember", "What I was told, and what I want to find out:"),
+)
 ABOUT_ANCHOR = "about-this-leaflet"
 REFERENCES_ANCHOR = "references"
 FURTHER_ANCHOR = "further-reading"
@@ -72,8 +78,6 @@ class LayoutOptions:
     qr: bool = False
     #: Pages for notes at the end, so a booklet's pages make whole sheets.
     notes_pages: int = 0
-    #: A line in the title band saying what this file is for (the print version).
-    print_note: str | None = None
 
 
 @dataclass
@@ -164,8 +168,8 @@ class StoryBuilder:
         if self.leaflet.further_reading:
             story += self.further_reading()
         story += self.about()
-        for _ in range(self.options.notes_pages):
-            story += self.notes_page()
+        for index in range(self.options.notes_pages):
+            story += self.notes_page(index)
         return story
 
     def title_band(self) -> Flowable:
@@ -183,14 +187,6 @@ class StoryBuilder:
         self.place_names["title"] = m.title
         if m.subtitle:
             children.append(self.para(text_markup(m.subtitle, self.ctx), "subtitle", self.root.add("P")))
-        if self.options.print_note:
-            children.append(
-                self.leaf(
-                    text_markup(self.options.print_note, self.ctx),
-                    self.pstyle("subtitle", "note", spaceBefore=self.theme.style("subtitle").size * 0.6),
-                    self.root.add("P"),
-                )
-            )
         return TitleBand(children, box=self.theme.boxes["title_band"])
 
     def toc_entries(self) -> list[tuple[str, str]]:
@@ -464,10 +460,12 @@ class StoryBuilder:
         )
         return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
 
-    def notes_page(self) -> list[Flowable]:
-        """A page for the reader's own notes: questions to ask at the next appointment."""
-        heading = self.para(text_markup("Notes", self.ctx), "h2", self.root.add("H2"))
-        prompt = self.para(
-            text_markup("Questions to ask at my next appointment:", self.ctx), "body", self.root.add("P")
-        )
-        return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
+    def notes_page(self, index: int = 0) -> list[Flowable]:
+        """A page for the reader's own notes; each padding page asks for something different."""
+        heading, prompt = NOTES_PAGES[index % len(NOTES_PAGES)]
+        return [
+            PageBreak(),
+            self.para(text_markup(heading, self.ctx), "h2", self.root.add("H2")),
+            self.para(text_markup(prompt, self.ctx), "body", self.root.add("P")),
+            RuledLines(self.theme.style("body").leading * 1.5, self.theme),
+        ]
