@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -163,6 +164,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["address"] = safe_address
     env.filters["printed"] = printed_address
+    env.filters["address_parts"] = address_parts
     env.filters["long_date"] = long_date
     env.globals["direction"] = direction
     env.globals["anchor_of"] = citation_anchor
@@ -179,6 +181,12 @@ def safe_address(url: str) -> str:
     if problem:
         raise ValueError(f"an address the web edition will not link to: {url!r} ({problem})")
     return url
+
+
+def address_parts(url: str) -> list[str]:
+    """An address cut after each slash, where a narrow screen may break it (as the PDF does)."""
+    parts = re.findall(r"[^/]*/+|[^/]+$", url)
+    return parts or [url]
 
 
 def _macros(template: str) -> Any:
