@@ -6,25 +6,28 @@ edition asked for and writes each file atomically.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leaflet.content.loader import load_leaflet
+from leaflet import stamp
 from leaflet.content.model import Leaflet
-from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
+from leaflet.editions import A5_SCREEN, EDITIONS, Edition
 from leaflet.fonts import check_coverage, font_set
+from leaflet.i18n import furniture
+from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
-from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, Shared, StoryBuilder
+from leaflet.layout.story import Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
 from leaflet.pdf.impose import impose
-from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
+from leaflet.pdf.metadata import doc_template_options
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
+from leaflet.plan import Plan, output_path, plan
+from leaflet.rlseam import fix_timestamp
 from leaflet.style import Theme, load_theme
 
 if TYPE_CHECKING:
@@ -35,9 +38,8 @@ if TYPE_CHECKING:
 #: safety net for the rare leaflet whose page numbers move the layout.
 MAX_PASSES = 3
 
-#: Set to 1 to build without a structure tree. For measuring what tagging
-#: costs (bench/), never for leaflets that people will read.
-UNTAGGED_SWITCH = "LEAFLET_UNTAGGED"
+#: Set to 1 to build without a structure tree (see leaflet.stamp, which records it).
+UNTAGGED_SWITCH = stamp.UNTAGGED_SWITCH
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,15 @@ def _render_once(
 
     def make_canvas(*args: object, **kwargs: object) -> LeafletCanvas:
         kwargs["pdfVersion"] = (1, 7)
-        canv = LeafletCanvas(*args, tagging=tagging, place_names=builder.place_names, draft=draft, **kwargs)
-        canv._doc._timeStamp = fixed_timestamp(m.published)
+        canv = LeafletCanvas(
+            *args,
+            tagging=tagging,
+            place_names=builder.place_names,
+            draft=draft,
+            words=builder.words,
+            **kwargs,
+        )
+        fix_timestamp(canv, m.published)
         return canv
 
     doc.build(story, canvasmaker=make_canvas)
@@ -103,13 +112,14 @@ def _render(
     title_suffix: str = "",
 ) -> Rendered:
     if tagged is None:
-        tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
+        tagged = not stamp.untagged_switch_on()
     check_coverage(leaflet.texts, font_set(theme))
     settings = dict(
         tagged=tagged,
         options=options,
         bleed=bleed,
-        title=leaflet.metadata.title + title_suffix,
+        title=leaflet.metadata.title
+        + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
     )
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
@@ -132,45 +142,8 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
-    title = leaflet.metadata.title + edition.title_suffix
+    title = leaflet.metadata.title + furniture(leaflet.metadata.language)(edition.title_suffix)
     return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
-
-
-def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:
-    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …
-
-    The web edition is <slug>.html (OUT.html) beside them.
-    """
-    if output is None:
-        return Path("output") / edition.file_name(leaflet.metadata.slug)
-    if output.suffix.lower() != ".pdf":
-        return output / edition.file_name(leaflet.metadata.slug)
-    return output.with_name(f"{output.stem}{edition.suffix}.{edition.extension}")
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A content file read and checked, and the editions to make of it."""
-
-    leaflet: Leaflet
-    editions: tuple[Edition, ...]
-
-    def paths(self, output: Path | None) -> list[Path]:
-        return [output_path(self.leaflet, edition, output) for edition in self.editions]
-
-
-def plan(content: Path, editions: Iterable[str] | None = None, style: str | None = None) -> Plan:
-    """Read the content and settle the editions: those asked for, else those the content lists."""
-    leaflet = load_leaflet(content)
-    names = tuple(editions) if editions else leaflet.editions
-    # The web page comes last: it is written after the PDFs, which it links to with their sizes.
-    names = tuple(sorted(names, key=lambda name: EDITIONS[name].web))
-    chosen = [with_style(EDITIONS[name], style) for name in names]
-    if any(e.booklet for e in chosen):
-        # The print booklet goes out with its screen twin, the tagged A5 edition.
-        at = next(i for i, e in enumerate(chosen) if e.booklet)
-        chosen.insert(at, A5_SCREEN)
-    return Plan(leaflet, tuple(chosen))
 
 
 def build_editions(

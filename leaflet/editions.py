@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reportlab.lib.units import mm
+from leaflet.layout.options import PLAIN, LayoutOptions
 
-from leaflet.layout.story import PLAIN, LayoutOptions
+#: A millimetre in points.
+mm = 72 / 25.4
 
 #: What the print version of a booklet says about itself, on its cover and in its title.
 BOOKLET_NOTE = "Print version: an A5 booklet. Print both sides, flip on the short edge, fold and staple."
@@ -63,7 +64,7 @@ EDITIONS: dict[str, Edition] = {
     ),
     "press": Edition(
         "press",
-        "default",
+        "press",
         "-press",
         LayoutOptions(qr=True),
         bleed=3 * mm,

@@ -14,7 +14,8 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
-from leaflet.pdf.tags import StructElem, Tagging
+from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
@@ -179,7 +180,7 @@ class Stack(Flowable):
         twin = self.__class__.__new__(self.__class__)
         twin.__dict__.update(self.__dict__)
         # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
-        twin.__dict__.pop("_postponed", None)
+        forget_postponed(twin)
         twin.children = children
         twin.first = first
         twin._placed = []
@@ -249,20 +250,36 @@ class Stack(Flowable):
 
 
 class TitleBand(Stack):
-    """The title block: a dark band running to the top and side edges of the page."""
+    """The title area, on the text's left edge.
+
+    With a `fill`, a band behind it runs to the top and side edges of the page
+    (past the trim into the bleed, in a press edition). Without one, the title
+    area sits on white inside the margins, which an office printer can print,
+    closed by a rule of the box's `border` width and colour.
+    """
+
+    def __init__(self, children: Sequence[Flowable], *, box: BoxStyle) -> None:
+        pad = box.padding
+        # A band pads its text all round; on white, the text starts at the top and the rule closes it.
+        inset = (pad, 0.0, pad, 0.0) if box.fill is not None else (0.0, 0.0, pad + box.border, 0.0)
+        super().__init__(children, box=box, inset=inset)
 
     def decorate(self) -> None:
         box = self.box
-        if box is None or box.fill is None:
+        if box is None:
             return
         canv = self.canv
-        x0, y0 = canv.absolutePosition(0, 0)
-        left, _, right, top = canv.trim_box
-        bleed = canv.bleed  # a press edition runs the band past the trim, into the bleed
         with canv.tagging.artifact(canv):
             canv.saveState()
-            canv.setFillColorRGB(*box.fill.rgb)
-            canv.rect(left - bleed - x0, 0, right - left + 2 * bleed, top + bleed - y0, stroke=0, fill=1)
+            if box.fill is not None:
+                x0, y0 = canv.absolutePosition(0, 0)
+                left, _, right, top = canv.trim_box
+                bleed = canv.bleed  # a press edition runs the band past the trim, into the bleed
+                canv.setFillColorRGB(*box.fill.rgb)
+                canv.rect(left - bleed - x0, 0, right - left + 2 * bleed, top + bleed - y0, stroke=0, fill=1)
+            elif box.border and box.border_colour is not None:
+                canv.setFillColorRGB(*box.border_colour.rgb)
+                canv.rect(0, 0, self.width, box.border, stroke=0, fill=1)
             canv.restoreState()
 
 
@@ -318,6 +335,90 @@ class Row(Flowable):
     def draw(self) -> None:
         self.left.drawOn(self.canv, 0, self.height - self.left.height)
         self.right.drawOn(self.canv, self.width - self.right_width, self.height - self.right.height)
+
+
+class LeaderRow(Row):
+    """A contents line: the entry, dot leaders, and its page number at the right."""
+
+    def __init__(
+        self, left: Flowable, right: Flowable, right_width: float, *, dot_colour: object, size: float
+    ) -> None:
+        super().__init__(left, right, right_width, gap=size * 0.4)
+        self.dot_colour = dot_colour
+        self.size = size
+
+    def draw(self) -> None:
+        # The number on the entry's last line, where the leaders end.
+        self.left.drawOn(self.canv, 0, self.height - self.left.height)
+        self.right.drawOn(self.canv, self.width - self.right_width, 0)
+        if self.canv.draft:
+            return
+        widths = self.left.getActualLineWidths0() or [0.0]
+        style = self.left.style
+        # On the baseline of the entry's last line (ReportLab sets the first a font size
+        # below the top), from its end to the number's start.
+        y = self.height - style.fontSize - (len(widths) - 1) * style.leading + self.size * 0.05
+        start = widths[-1] + self.size * 0.5
+        number_width = self.right.getActualLineWidths0()[0] if self.right.getActualLineWidths0() else 0.0
+        end = self.width - number_width - self.size * 0.5
+        step = self.size * 0.45
+        radius = self.size * 0.055
+        canv = self.canv
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            canv.setFillColorRGB(*self.dot_colour.rgb)  # type: ignore[attr-defined]
+            # Dots on a grid shared by every line, so the leaders of the contents line up.
+            x = (int(start / step) + 1) * step
+            while x <= end:
+                canv.circle(x, y, radius, stroke=0, fill=1)
+                x += step
+            canv.restoreState()
+
+
+class Columns(Flowable):
+    """Short items (contents lines) in columns read down, then across; kept whole on its page."""
+
+    def __init__(self, items: Sequence[Flowable], columns: int, gap: float) -> None:
+        super().__init__()
+        self.items = list(items)
+        self.columns = columns
+        self.gap = gap
+        self._placed: list[tuple[Flowable, float, float]] = []
+
+    def _gap(self, prev: Flowable | None, item: Flowable) -> float:
+        return 0.0 if prev is None else max(prev.getSpaceAfter(), item.getSpaceBefore())
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width = (availWidth - self.gap * (self.columns - 1)) / self.columns
+        heights = [item.wrap(width, _BIG)[1] for item in self.items]
+        total = sum(heights) + sum(
+            self._gap(a, b) for a, b in zip([None, *self.items], self.items, strict=False)
+        )
+        # Fill each column to its share of the whole, in reading order.
+        target = total / self.columns
+        self._placed = []
+        column, y, prev, tallest = 0, 0.0, None, 0.0
+        for item, h in zip(self.items, heights, strict=True):
+            gap = self._gap(prev, item)
+            if prev is not None and column < self.columns - 1 and y + gap + h / 2 > target:
+                column, y, prev, gap = column + 1, 0.0, None, 0.0
+            y += gap
+            self._placed.append((item, column * (width + self.gap), y + h))
+            y += h
+            tallest = max(tallest, y)
+            prev = item
+        self.width, self.height = availWidth, tallest
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.items[0].getSpaceBefore() if self.items else 0.0
+
+    def getSpaceAfter(self) -> float:
+        return self.items[-1].getSpaceAfter() if self.items else 0.0
+
+    def draw(self) -> None:
+        for item, x, bottom in self._placed:
+            item.drawOn(self.canv, x, self.height - bottom)
 
 
 class QrCode(Flowable):
@@ -416,10 +517,10 @@ class KeepWithFirstLines(KeepTogether):
     FIRST_LINES = 3
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
+        if wrapped_for(self) != (aW, aH):
             self.wrap(aW, aH)
-        content = self._content
-        if aH < self._H and content:
+        content, height = kept_parts(self)
+        if aH < height and content:
             heights = [f.wrapOn(self.canv, aW, aH)[1] for f in content]
             gaps = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in content[:-1])
             need = sum(heights[:-1]) + gaps + self._first_part(content[-1], heights[-1])
@@ -428,6 +529,9 @@ class KeepWithFirstLines(KeepTogether):
         return super().split(aW, aH)
 
     def _first_part(self, flowable: Flowable, height: float) -> float:
+        own = getattr(flowable, "first_part", None)
+        if own is not None:
+            return own()  # a table: its caption, header and first row
         if isinstance(flowable, Stack):
             if flowable.height <= flowable.keep_under or not flowable.children:
                 return height  # kept whole: all of it must fit
