@@ -571,3 +571,75 @@ def test_the_same_leaflet_makes_the_same_bytes(site: Site, tmp_path: Path) -> No
     first = fonts._woff2(face.source, face.weight, face.earlier)
     fonts._woff2.cache_clear()
     assert fonts._woff2(face.source, face.weight, face.earlier) == first
+
+
+# ---------------------------------------------------------------- tables, pictures, the logo
+
+IMAGES = ROOT / "tests" / "data" / "images"
+MEDIA = """sections:
+  - heading: Your medicines
+    content:
+      - "The table shows when to take each one:"
+      - table:
+          caption: Your medicines **each day**
+          header_column: true
+          header: ["", Morning, Evening]
+          rows:
+            - [Tablets for stiffness, 1 tablet, 1 tablet]
+            - [Vitamin D, 1 capsule, ""]
+      - figure:
+          file: images/diagram.svg
+          alt: A line for the day with a dose in the morning and in the evening.
+          caption: The same times **every day**.
+          width: 60mm
+      - figure:
+          file: images/photo.jpg
+          decorative: true
+references: []
+"""
+
+
+def media_leaflet(folder: Path) -> Path:
+    import shutil
+
+    shutil.copytree(IMAGES, folder / "images", dirs_exist_ok=True)
+    path = folder / "media.yaml"
+    path.write_text(
+        metadata_block("Pictures and tables", "media") + "  logo: images/logo.png\n" + MEDIA, "utf-8"
+    )
+    return path
+
+
+def test_tables_have_a_caption_and_headings_with_their_scope(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_editions(media_leaflet(tmp_path), ["web"], None, out)
+    root = parse(out / "media.html")
+    (table,) = list(root.iter("table"))
+    assert text_of(table.find("caption")) == "Your medicines each day"
+    head = table.find("thead/tr")
+    assert [(c.tag, c.get("scope"), text_of(c)) for c in head] == [
+        ("td", None, ""),  # the corner over the row names says nothing
+        ("th", "col", "Morning"),
+        ("th", "col", "Evening"),
+    ]
+    rows = table.findall("tbody/tr")
+    assert [(c.tag, c.get("scope")) for c in rows[0]] == [("th", "row"), ("td", None), ("td", None)]
+    assert text_of(rows[1][0]) == "Vitamin D"
+    region = with_class(root, "table-wrap")[0]
+    assert region.get("tabindex") == "0" and region.get("aria-labelledby") == table.find("caption").get("id")
+
+
+def test_pictures_have_their_alt_text_caption_and_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_editions(media_leaflet(tmp_path), ["web"], None, out)
+    root = parse(out / "media.html")
+    images = list(root.iter("img"))
+    assert all(img.get("alt") is not None for img in images), "every picture has alt, if only empty"
+    logo, diagram, photo = images
+    assert logo.get("alt") == "" and text_of(root.find("body/header")) == "Test Org Pictures and tables"
+    assert diagram.get("alt") == "A line for the day with a dose in the morning and in the evening."
+    assert text_of(with_class(root, "picture")[0].find("figcaption")) == "The same times every day."
+    assert diagram.get("width") == str(round(60 * 72 / 25.4 * 4 / 3))
+    assert photo.get("alt") == "", "a decorative picture says nothing"
+    for img, source in ((logo, "logo.png"), (diagram, "diagram.svg"), (photo, "photo.jpg")):
+        assert (out / img.get("src")).read_bytes() == (IMAGES / source).read_bytes()
