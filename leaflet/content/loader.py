@@ -205,6 +205,8 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
         present = [k for k in kinds if isinstance(inst, dict) and k in inst]
         if present:
             return [(path, False, f"a block holds one of {', '.join(kinds)}, not {' and '.join(present)}")]
+        if isinstance(inst, dict) and "links" in inst:
+            return [(path, False, "links go under a paragraph: write its text as paragraph: beside links:")]
         return [(path, False, f"expected a block with one of {', '.join(kinds)}")]
     if v == "enum":
         choices = [str(c) for c in err.validator_value]
@@ -221,6 +223,8 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
 
 def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
     last = path[-1] if path else ""
+    if "a month as YYYY-MM" in sch.get("description", ""):
+        return "a date as YYYY-MM-DD, or a month as YYYY-MM"
     if "YYYY" in sch.get("description", ""):
         return "a date as YYYY-MM-DD"
     if "BCP 47" in sch.get("description", ""):
@@ -590,7 +594,7 @@ class _Builder:
                 self.problems.append(
                     Problem(
                         self.at((*p, "links")),
-                        f"{dotted((*p, 'links'))}: links go under a paragraph: write the text as paragraph:",
+                        f"{dotted((*p, 'links'))}: links go under a paragraph, not a list or a box",
                     )
                 )
             if "paragraph" in item:
@@ -698,7 +702,12 @@ class _Builder:
                     Problem(
                         self.at(p),
                         f"{dotted(p)}: has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header "
-                        f'has {width}; write "" for an empty cell',
+                        f"has {width}; "
+                        + (
+                            "a comma inside a cell's words starts a new cell: put that cell in quotes"
+                            if len(cells) > width
+                            else 'write "" for an empty cell'
+                        ),
                     )
                 )
             elif all(c.empty for c in cells):
