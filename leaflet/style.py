@@ -785,7 +785,8 @@ def _text_styles(
         size_ok = len(r.problems) == before
         leading_raw = merged.get("leading", 1.4)
         if isinstance(leading_raw, int | float) and not isinstance(leading_raw, bool):
-            if not math.isfinite(leading_raw) or not 1.0 <= leading_raw <= 3.0:
+            if not math.isfinite(leading_raw) or leading_raw > 3.0:
+                # (Below 1 is said by the check that lines are not closer than the size.)
                 r.error(
                     where("leading"),
                     f"styles.{origin.get('leading', 'base')}: leading {leading_raw} is not a multiple of the "
