@@ -54,7 +54,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.yaml"
 UNTAGGED_VAR = "LEAFLET_UNTAGGED"  # read by leaflet.build when tagged=None; never set here
 PEER_PYTHON = Path("/tmp/peers/venv/bin/python")
-PEER_SCRIPT = ROOT.parent / "shared" / "peers" / "reference.py"
+#: The shared folder sits beside the repository's main checkout (one level up from a worktree of it).
+PEER_SCRIPT = next(
+    (
+        p
+        for p in (
+            ROOT.parent / "shared" / "peers" / "reference.py",
+            ROOT.parent.parent / "shared" / "peers" / "reference.py",
+        )
+        if p.exists()
+    ),
+    ROOT.parent / "shared" / "peers" / "reference.py",
+)
 PEER_SETUP = "bash ../shared/peers/setup.sh"
 
 # Measure the working tree, not whatever copy of `leaflet` might be installed.
@@ -306,8 +317,9 @@ def run_output(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]
 _IMPORTS_CHILD = """
 import sys
 from leaflet.cli import main
+from leaflet.deferred import loaded
 rc = main(sys.argv[1:])
-print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'jsonschema', 'pikepdf', 'pypdf', 'PIL'}))
+print([n for n in ('reportlab', 'jsonschema', 'pypdf', 'jinja2', 'babel', 'PIL.Image') if loaded(n)])
 """
 
 
