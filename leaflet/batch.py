@@ -2,8 +2,8 @@
 
 A leaflet is rebuilt only when something it is built from has changed: its
 content file, the style sheets of its editions (with the sheets they extend),
-the fonts, or the tool itself. What each PDF was built from is recorded in a
-small file beside it (`.<name>.pdf.built`), written after the PDF.
+the fonts, or the tool itself, and the PDFs on disk are still those that were
+written (see `leaflet.stamp`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from leaflet import stamp
 from leaflet.content.model import Leaflet
-from leaflet.editions import A5_SCREEN, EDITIONS, Edition
+from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
 from leaflet.layout.cache import PAGINATIONS, Held
@@ -23,7 +23,7 @@ from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
-from leaflet.pdf.impose import impose
+from leaflet.pdf.impose import impose, printer_note
 from leaflet.pdf.metadata import doc_template_options
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
@@ -153,8 +153,11 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
-    title = leaflet.metadata.title + furniture(leaflet.metadata.language)(edition.title_suffix)
-    return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
+    words = furniture(leaflet.metadata.language)
+    title = leaflet.metadata.title + words(edition.title_suffix)
+    fonts = font_set(theme)
+    note = printer_note(words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size)
+    return Rendered(compact(impose(padded.data, title, note)), padded.pages // 2 + 1)
 
 
 def build_editions(

@@ -62,8 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--style",
-        help="the style sheet of the standard and press editions: a name from styles/ or a path "
-        "to a .yaml file (default: default)",
+        help="the style sheet of the standard and press editions: a name (styles/NAME.yaml, else a "
+        "built-in sheet) or a path holding a / or ending in .yaml (default: default)",
     )
     build.add_argument(
         "--edition",

@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem, StyleError
-from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+from leaflet.safeio import MAX_FONT_BYTES, MIB, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
 
@@ -41,7 +41,7 @@ def package_files(name: str) -> tuple[Path, Path]:
     """
     module = importlib.import_module("fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_"))
     root = Path(module.ROOT)
-    meta = json.loads((root / "metadata.json").read_text("utf-8"))
+    meta = json.loads(read_file(root / "metadata.json", MIB))
     upright = [f for f in meta["files"] if f.get("style", "normal") == "normal"]
 
     def pick(weight: int) -> Path:
@@ -85,7 +85,9 @@ def _read_font(path: Path) -> tuple[bytes, str]:
     try:
         data = read_file(path, MAX_FONT_BYTES)
     except FileProblem as exc:
-        raise StyleError(Problem(Location.of_file(path), f"the font file {exc.reason}")) from None
+        raise StyleError(
+            Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}")
+        ) from None
     return data, hashlib.sha256(data).hexdigest()
 
 
