@@ -120,3 +120,24 @@ def test_a_key_holds_its_object() -> None:
     key = cache.Held(object())
     assert key == cache.Held(key.obj) and key != cache.Held(object())
     assert hash(key) == id(key.obj)
+
+
+def test_changed_font_file(content: Path, tmp_path: Path) -> None:
+    """The same sheet and the same file names, other bytes in the regular face's file."""
+    from leaflet.fonts import package_files
+
+    atkinson, noto = package_files("Atkinson Hyperlegible"), package_files("Noto Sans")
+    regular, bold = tmp_path / "house-regular.ttf", tmp_path / "house-bold.ttf"
+    regular.write_bytes(atkinson[0].read_bytes())
+    bold.write_bytes(atkinson[1].read_bytes())
+    sheet = tmp_path / "house.yaml"
+    sheet.write_text(
+        "extends: default\nfonts:\n  text: House\n  families:\n    House:\n"
+        f"      regular: {regular}\n      bold: {bold}\n",
+        "utf-8",
+    )
+    first = warm(content, "standard", str(sheet))
+    regular.write_bytes(noto[0].read_bytes())  # an editor swaps the face, keeping the file's name
+    second = warm(content, "standard", str(sheet))
+    assert second != first
+    assert second == cold(tmp_path, content, "standard", str(sheet))
