@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import leaflet.pdf.metadata
 from leaflet.build import render_edition
@@ -141,3 +142,41 @@ def test_changed_font_file(content: Path, tmp_path: Path) -> None:
     second = warm(content, "standard", str(sheet))
     assert second != first
     assert second == cold(tmp_path, content, "standard", str(sheet))
+
+
+def test_a_new_process_starts_from_the_page_numbers_recorded_beside_the_pdf(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import leaflet.build
+    from leaflet import batch
+
+    passes: list[bool] = []
+    real = leaflet.build._render_once
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append(bool(kwargs["draft"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(leaflet.build, "_render_once", counted)
+    out = tmp_path / "out"
+    cache.forget()  # nothing remembered, as in a new process
+    assert batch.build_one(content, ("standard",), None, out, True).status == "built"
+    first = (out / "ccsvi.pdf").read_bytes()
+    assert passes == [True, False]  # draft, then final
+
+    cache.forget()
+    passes.clear()
+    assert batch.build_one(content, ("standard",), None, out, True).status == "built"
+    assert passes == [False]  # the recorded page numbers printed, found again: one pass
+    assert (out / "ccsvi.pdf").read_bytes() == first
+
+    # A record from a layout that no longer holds (a page more of introduction moves every heading):
+    # verified, then laid out afresh.
+    data = yaml.safe_load(content.read_text("utf-8"))
+    data["introduction"] = [*data["introduction"], *["A new paragraph that moves every page along. " * 8] * 8]
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    cache.forget()
+    passes.clear()
+    assert batch.build_one(content, ("standard",), None, out, True).status == "built"
+    assert passes[0] is False and True in passes
+    assert (out / "ccsvi.pdf").read_bytes() == cold(tmp_path, content, "standard")
