@@ -135,11 +135,18 @@ def build_one(
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
         if not force and all(map(stamp.up_to_date, paths, expected)):
             return Outcome(str(content), "skipped", tuple(map(str, paths)))
-        # No record may vouch for a file that is about to change.
+        # The page numbers the last build settled on, to start from; then no record may vouch
+        # for a file that is about to change.
+        left = [stamp.hints(path) for path in paths]
         for path in paths:
             stamp.forget(path)
         from leaflet.build import build_plan  # the layout engine, only when there is work for it
+        from leaflet.layout.cache import recall_paginations, recorded_paginations
+        from leaflet.style import load_theme
 
+        slug = work.leaflet.metadata.slug
+        for edition, hint in zip(work.editions, left, strict=True):
+            recall_paginations(load_theme(edition.style), slug, hint.get("paginations"))
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -151,8 +158,9 @@ def build_one(
             # many leaflets should not pay for either (the layout keeps those rules by construction).
             advice=False,
         )
-        for item, wanted in zip(built, expected, strict=True):
-            stamp.remember(item.path, wanted)
+        for item, wanted, edition in zip(built, expected, work.editions, strict=True):
+            paginations = recorded_paginations(load_theme(edition.style), slug)
+            stamp.remember(item.path, wanted, {"paginations": paginations})
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )
