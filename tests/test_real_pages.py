@@ -395,6 +395,8 @@ def test_the_ccsvi_leaflet_has_its_key_points_and_help_panel(ccsvi_pdf: BuiltPdf
     assert text.count("0808 800 8000") == 1 and "08088008000" not in text
     assert "talk to" in text and "MS nurse or neurologist" in text
     assert "www.mssociety.org.uk" in text
+    # Further reading says where its lines are, so they are of use on paper.
+    assert "These are pages of the MS Society's website," in text
 
 
 # ---------------------------------------------------------------- the web edition

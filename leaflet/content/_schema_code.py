@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '8ea5f05ecba1227234ed014c12919fee3295e9195b6ee72f498f2e0c04b7162a'
+SCHEMA_SHA256 = '2c3a6d7237d369c229cdc239e1e2a7a66f03af18708f79b0dbe99a6c694dc66a'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -46,7 +46,7 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
                 if data__editions_len > len(set((fn(data__editions_x) for data__editions_x in data__editions))):
                     raise Invalid()
                 for data__editions_x, data__editions_item in enumerate(data__editions):
-                    if not (isinstance(data__editions_item, str) and data__editions_item == 'standard' or (isinstance(data__editions_item, str) and data__editions_item == 'large-print') or (isinstance(data__editions_item, str) and data__editions_item == 'booklet') or (isinstance(data__editions_item, str) and data__editions_item == 'press')):
+                    if not (isinstance(data__editions_item, str) and data__editions_item == 'standard' or (isinstance(data__editions_item, str) and data__editions_item == 'large-print') or (isinstance(data__editions_item, str) and data__editions_item == 'booklet') or (isinstance(data__editions_item, str) and data__editions_item == 'press') or (isinstance(data__editions_item, str) and data__editions_item == 'web')):
                         raise Invalid()
         if 'checks' in data_keys:
             data_keys.remove('checks')
@@ -118,6 +118,10 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
             data_keys.remove('next_steps')
             data__nextsteps = data['next_steps']
             validate_https___leaflet_invalid_schema_content_json___defs_next_steps(data__nextsteps, custom_formats, (name_prefix or 'data') + '.next_steps')
+        if 'further_reading_note' in data_keys:
+            data_keys.remove('further_reading_note')
+            data__furtherreadingnote = data['further_reading_note']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__furtherreadingnote, custom_formats, (name_prefix or 'data') + '.further_reading_note')
         if 'further_reading' in data_keys:
             data_keys.remove('further_reading')
             data__furtherreading = data['further_reading']

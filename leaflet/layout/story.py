@@ -481,7 +481,8 @@ class StoryBuilder:
                     anchor=anchor,
                 )
             )
-        return Stack(children, inset=(0, 0, 0, 0), elem=div)
+        # Short notes go over whole rather than leave their label at the foot of a page.
+        return Stack(children, inset=(0, 0, 0, 0), elem=div, keep_under=self.frame_height() / 4)
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
@@ -591,6 +592,14 @@ class StoryBuilder:
 
     def further_reading(self) -> list[Flowable]:
         out: list[Flowable] = [self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)]
+        if self.leaflet.further_reading_note:
+            out.append(
+                self.leaf(
+                    inline_markup(self.leaflet.further_reading_note, self.ctx),
+                    self.pstyle("body", "lead-in", keepWithNext=1),
+                    self.root.add("P"),
+                )
+            )
         lst = self.root.add("L")
         size = self.theme.style("body").size
         for n, item in enumerate(self.leaflet.further_reading, start=1):
