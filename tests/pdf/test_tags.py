@@ -355,7 +355,7 @@ def test_two_links_to_one_place_in_a_paragraph_each_hold_their_own_annotation(tm
     content:
       - Studies disagree [@src]. A later review agrees [@src]. See [the NHS page](https://www.nhs.uk/)
         and again [NHS](https://www.nhs.uk/). And a very long line of text follows here so that we wrap
-        onto further lines and then [a link that wraps across the line end of this paragraph](https://www.nhs.uk/) ends.
+        onto further lines and then [a link that wraps across the line end of this paragraph, being longer than any line can hold](https://www.nhs.uk/) ends.
 references:
   - id: src
     title: A source
