@@ -189,6 +189,9 @@ TESTED = {
     "trust/no-review-date": "test_no_version_or_review_date",
     "trust/no-version": "test_no_version_or_review_date",
     "structure/own-about": "test_an_own_about_this_leaflet_section",
+    # The rules of the web page are tested beside it, in tests/web/test_check_web.py.
+    "web/heading-outline": "test_a_skipped_level_on_the_page_is_found_where_the_heading_is_written",
+    "web/link-text": "test_links_with_no_words_or_vague_ones_are_found",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
     "legibility/italic-run": "test_italic_run",
@@ -198,8 +201,10 @@ TESTED = {
 
 
 def test_every_rule_has_a_test() -> None:
+    import tests.web.test_check_web as web_tests
+
     assert set(RULES) == set(TESTED)
-    assert all(callable(globals().get(name)) for name in TESTED.values())
+    assert all(callable(globals().get(name) or getattr(web_tests, name, None)) for name in TESTED.values())
 
 
 def test_rules_have_the_documented_levels() -> None:
@@ -223,6 +228,8 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/no-review-date": "warning",
         "trust/no-version": "warning",
         "structure/own-about": "warning",
+        "web/heading-outline": "error",
+        "web/link-text": "warning",
         "legibility/small-text": "error",
         "legibility/justified": "error",
         "legibility/italic-run": "warning",
