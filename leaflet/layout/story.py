@@ -505,7 +505,8 @@ class StoryBuilder:
                     anchor=anchor,
                 )
             )
-        return Stack(children, inset=(0, 0, 0, 0), elem=div)
+        # Short notes go over whole rather than leave their label at the foot of a page.
+        return Stack(children, inset=(0, 0, 0, 0), elem=div, keep_under=self.frame_height() / 4)
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
@@ -613,6 +614,16 @@ class StoryBuilder:
 
     def further_reading(self) -> list[Flowable]:
         heading = self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)
+        note: list[Flowable] = []
+        if self.leaflet.further_reading_note:
+            # Where the lines can be found, when they carry no address of their own.
+            note.append(
+                self.leaf(
+                    inline_markup(self.leaflet.further_reading_note, self.ctx),
+                    self.pstyle("body", "lead-in", keepWithNext=1),
+                    self.root.add("P"),
+                )
+            )
         items: list[Flowable] = []
         lst = self.root.add("L")
         size = self.theme.style("body").size
@@ -629,7 +640,7 @@ class StoryBuilder:
             items.append(
                 LabelledItem(label, [self.leaf(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li)
             )
-        return [heading, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
+        return [heading, *note, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
 
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
