@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from leaflet.errors import Location, Problem, StyleError
-from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
+from leaflet.safeio import FileProblem, is_regular, read_file
+from leaflet.yamlsource import MAX_BYTES, PathKey, YamlDocument, YamlProblem, read_yaml
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+#: The sheets that come with leaflet (package data, so they are there however it is installed).
+STYLES_DIR = Path(__file__).resolve().parent / "styles"
+#: The project's own sheets: the `styles/` folder where the tool is run (beside `output/`).
+PROJECT_STYLES = Path("styles")
+#: A sheet's name, as `--style NAME` and `extends: NAME` give it; anything else is a path or a mistake.
+_SHEET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -96,6 +103,19 @@ REQUIRED_STYLES = (
     "footer",
 )
 REQUIRED_BOXES = ("title_band", "panel", "callout", "footer_rule")
+#: Styles for the blocks of real pages (level-4 headings, questions, quotations, notes,
+#: key points): optional, each taking the style it falls back to when a sheet lacks it.
+OPTIONAL_STYLES = {
+    "h4": "h3",
+    "question": "h3",
+    "blockquote": "body",
+    "blockquote_attribution": "body",
+    "note": "body",
+    "key_points_heading": "panel_heading",
+    "key_point": "toc_entry",
+}
+#: Boxes for the key points and the next steps panel, and the bar beside a quotation.
+OPTIONAL_BOXES = {"key_points": "panel", "next_steps": "panel", "blockquote": "callout"}
 REQUIRED_COLOURS = ("link",)
 
 MIN_CONTRAST = 4.5
@@ -221,18 +241,64 @@ def to_grey(c: Colour) -> Colour:
 # ---------------------------------------------------------------- loading
 
 
+def is_sheet_path(name_or_path: str) -> bool:
+    """A path is explicit: it holds a `/` or ends in .yaml or .yml. Anything else is a name."""
+    return "/" in name_or_path or os.sep in name_or_path or name_or_path.endswith((".yaml", ".yml"))
+
+
 def find_sheet(name_or_path: str) -> Path:
-    """A style sheet by name (a file in styles/) or by path."""
-    candidate = Path(name_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name_or_path:
-        return candidate
-    named = STYLES_DIR / f"{name_or_path}.yaml"
-    if named.exists():
-        return named
-    known = sorted(p.stem for p in STYLES_DIR.glob("*.yaml"))
+    """A style sheet by path, or by name: the project's `styles/NAME.yaml`, else the built-in sheet.
+
+    Nothing else in the working folder is looked at: a file or folder that happens
+    to be called `default` or `booklet` there never restyles a leaflet.
+    """
+    if is_sheet_path(name_or_path):
+        return Path(name_or_path)
+    if _SHEET_NAME.fullmatch(name_or_path):
+        for folder in (PROJECT_STYLES, STYLES_DIR):
+            named = folder / f"{name_or_path}.yaml"
+            if os.path.lexists(named):
+                return named
+    known = sorted({p.stem for folder in (PROJECT_STYLES, STYLES_DIR) for p in _sheets_in(folder)})
     close = difflib.get_close_matches(name_or_path, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known styles: {', '.join(known)}"
-    raise StyleError(Problem(Location("--style"), f"no style sheet named '{name_or_path}'{hint}"))
+    raise StyleError(
+        Problem(
+            Location("--style"),
+            f"no style sheet named '{name_or_path}' in styles/ or among the built-in sheets{hint} "
+            "(a path to a sheet holds a / or ends in .yaml)",
+        )
+    )
+
+
+def _sheets_in(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.glob("*.yaml") if _SHEET_NAME.fullmatch(p.stem)]
+    except OSError:
+        return []
+
+
+def extends_target(sheet: Path, name: object) -> Path | None:
+    """The sheet that `extends: NAME` in `sheet` means, or None when there is none allowed.
+
+    NAME is a name, never a path: the sheet of that name in the same folder, else
+    the built-in one (so a project's `default.yaml` may extend the built-in default).
+    """
+    text = str(name)
+    if not _SHEET_NAME.fullmatch(text):
+        return None
+    for folder in (sheet.parent, STYLES_DIR):
+        candidate = folder / f"{text}.yaml"
+        if os.path.lexists(candidate) and not _same_file(candidate, sheet):
+            return candidate
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -352,7 +418,7 @@ _THEMES: dict[Path, tuple[tuple[tuple[Path, bytes], ...], Theme]] = {}
 def _stamp(paths: list[Path]) -> tuple[tuple[Path, bytes], ...]:
     # The files' bytes, not their times: an edit within a second, or one that keeps
     # the size (a colour), must still be seen. Sheets are a few kilobytes.
-    return tuple((p, p.read_bytes()) for p in paths)
+    return tuple((p, read_file(p, MAX_BYTES)) for p in paths)
 
 
 def load_theme(name_or_path: str = "default") -> Theme:
@@ -363,7 +429,7 @@ def load_theme(name_or_path: str = "default") -> Theme:
         try:
             if _stamp([p for p, _ in cached[0]]) == cached[0]:
                 return cached[1]
-        except OSError:
+        except FileProblem:
             pass
     layers: list[_Layer] = []
     seen: set[Path] = set()
@@ -386,15 +452,21 @@ def load_theme(name_or_path: str = "default") -> Theme:
         if parent is None:
             current = None
         else:
-            target = current.parent / f"{parent}.yaml"
-            if not target.exists():
-                raise StyleError(
-                    Problem(doc.at(("extends",)), f"extends: no sheet '{parent}' beside this one")
-                )
-            current = target
+            current = extends_target(current, parent)
+            if current is None:
+                raise StyleError(Problem(doc.at(("extends",)), _no_parent(parent)))
     theme = _build(_Resolver(layers), path)
     _THEMES[path.resolve()] = (_stamp([layer.path.resolve() for layer in layers]), theme)
     return theme
+
+
+def _no_parent(parent: object) -> str:
+    if not _SHEET_NAME.fullmatch(str(parent)):
+        return (
+            f"extends: '{parent}' is not a sheet's name; name a sheet in the same folder "
+            "(or a built-in one), never a path to elsewhere"
+        )
+    return f"extends: no sheet '{parent}' beside this one, nor a built-in sheet of that name"
 
 
 def _build(r: _Resolver, path: Path) -> Theme:
@@ -444,10 +516,10 @@ def _build(r: _Resolver, path: Path) -> Theme:
 
     boxes_raw = r.mapping("boxes")
     boxes = {}
-    r.unknown_keys(boxes_raw, set(REQUIRED_BOXES), ("boxes",))
+    r.unknown_keys(boxes_raw, {*REQUIRED_BOXES, *OPTIONAL_BOXES}, ("boxes",))
     for name, raw in boxes_raw.items():
         r.unknown_keys(raw, BOX_KEYS, ("boxes", name))
-        if isinstance(raw, dict) and name in REQUIRED_BOXES:
+        if isinstance(raw, dict) and (name in REQUIRED_BOXES or name in OPTIONAL_BOXES):
             boxes[name] = _box(r, raw, ("boxes", name))
     for name in REQUIRED_BOXES:
         if name not in boxes:
@@ -458,6 +530,12 @@ def _build(r: _Resolver, path: Path) -> Theme:
     for name in REQUIRED_STYLES:
         if name not in styles and not any(p.message.startswith(f"styles.{name}") for p in r.problems):
             r.error(("styles",), f"styles: missing '{name}'")
+    for name, instead in OPTIONAL_STYLES.items():
+        if name not in styles and instead in styles:
+            styles[name] = styles[instead]
+    for name, instead in OPTIONAL_BOXES.items():
+        if name not in boxes and instead in boxes:
+            boxes[name] = boxes[instead]
 
     theme = Theme(
         name=str(d.get("name", path.stem)),
@@ -522,7 +600,7 @@ def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
                 found[weight] = None
                 continue
             file = (r.where_set((*p, weight)).parent / str(files[weight])).resolve()
-            if not file.is_file() or file.suffix.lower() not in (".ttf", ".otf"):
+            if not is_regular(file) or file.suffix.lower() not in (".ttf", ".otf"):
                 r.error((*p, weight), f"{weight}: no TrueType font file at {file}")
             found[weight] = file
         out[name] = FontFamily(name, found["regular"], found["bold"])
@@ -563,8 +641,9 @@ def _text_styles(
     # A style the leaflet never uses is a typo unless other styles start from it.
     parents = {e.get("parent") for e in raw.values() if isinstance(e, dict)}
     for name in raw:
-        if name not in REQUIRED_STYLES and name not in parents:
-            close = difflib.get_close_matches(str(name), list(REQUIRED_STYLES), n=1, cutoff=0.6)
+        if name not in REQUIRED_STYLES and name not in OPTIONAL_STYLES and name not in parents:
+            known = [*REQUIRED_STYLES, *OPTIONAL_STYLES]
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
             hint = (
                 f"; did you mean '{close[0]}'?"
                 if close
@@ -674,6 +753,8 @@ DRAWN_IN = {
     "callout_label": "callout",
     "quote": "callout",
     "attribution": "callout",
+    "key_points_heading": "key_points",
+    "key_point": "key_points",
 }
 
 
@@ -681,7 +762,8 @@ def _check_legibility(r: _Resolver, theme: Theme) -> None:
     """Every text/background pair readable, in colour and printed in grey."""
     link = theme.colours["link"]
     for name, box_name in DRAWN_IN.items():
-        st, fill = theme.styles.get(name), theme.boxes[box_name].fill
+        box = theme.boxes.get(box_name)
+        st, fill = theme.styles.get(name), box.fill if box is not None else None
         if st is not None and fill is not None and st.background != fill:
             r.error(
                 ("styles", name, "background"),

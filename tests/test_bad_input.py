@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from leaflet.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_STYLE = REPO / "styles" / "default.yaml"
+DEFAULT_STYLE = REPO / "leaflet" / "styles" / "default.yaml"
 
 # The smallest valid leaflet, in three parts so that a test can swap one out.
 # Line numbers (1-based) and the columns the tests rely on:
@@ -131,7 +131,7 @@ class Runner:
         return path
 
     def style(self, *edits: tuple[str, str], name: str = "style.yaml") -> tuple[Path, str]:
-        """A copy of styles/default.yaml with `edits`, and its text."""
+        """A copy of leaflet/styles/default.yaml with `edits`, and its text."""
         text = variant(*edits, base=DEFAULT_STYLE.read_text(encoding="utf-8"))
         return self.write(text, name), text
 

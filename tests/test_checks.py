@@ -39,7 +39,7 @@ from leaflet.errors import ContentError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.yaml"
-DEFAULT_STYLE = ROOT / "styles" / "default.yaml"
+DEFAULT_STYLE = ROOT / "leaflet" / "styles" / "default.yaml"
 
 TODAY = "2026-03-01"
 TODAY_DATE = date.fromisoformat(TODAY)
@@ -621,7 +621,7 @@ def test_capitals_with_a_one_letter_word(check: Check) -> None:
 
 
 def _style_with_grey_footer(tmp_path: Path) -> tuple[Path, str]:
-    """styles/default.yaml with the footer's colour a mid grey: 5.3:1 on white, which the sheet allows."""
+    """leaflet/styles/default.yaml with the footer's colour a mid grey: 5.3:1 on white, which the sheet allows."""
     text = variant(('quiet: "#3a3f47"', 'quiet: "#6b6b6b"'), base=DEFAULT_STYLE.read_text(encoding="utf-8"))
     path = tmp_path / "style.yaml"
     path.write_text(text, encoding="utf-8")

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 
 from leaflet.content.model import (
     Block,
+    BlockQuote,
     Callout,
+    Figure,
     Inline,
     Leaflet,
     Link,
     ListBlock,
     ListItem,
     Paragraph,
+    QuestionList,
     Strong,
+    Table,
+    TermList,
     plain_text,
 )
 from leaflet.content.texts import SourceText
@@ -75,6 +80,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_CITATION.sub(" ", text))
 
 
+def as_sentence(text: str) -> str:
+    """A passage ended as a sentence: a list item written without a full stop is still one."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?:;…" or text[-1] in '"”’)' else f"{text}."
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
@@ -99,6 +110,43 @@ def block_passages(blocks: tuple[Block, ...]) -> Iterator[Passage]:
         elif isinstance(block, Callout):
             for quote in block.quotes:
                 yield Passage(plain_text(quote.inlines), quote.location, quote.written, quote.inlines)
+        elif isinstance(block, Table | Figure):
+            yield from _media_passages(block)
+        else:
+            yield from _new_block_passages(block)
+        for link in getattr(block, "related", ()):
+            yield Passage(plain_text(link.inlines), link.location, link.source, link.inlines)
+
+
+def _new_block_passages(block: Block) -> Iterator[Passage]:
+    """The words of quotations, terms and questions."""
+    if isinstance(block, BlockQuote):
+        for i, words_ in enumerate(block.paragraphs):
+            written = block.written[i] if i < len(block.written) else None
+            yield Passage(plain_text(words_), block.location, written, words_)
+    elif isinstance(block, TermList):
+        for item in block.items:
+            text = f"{item.term}: {plain_text(item.inlines)}"
+            yield Passage(text, item.location, item.source, item.inlines)
+    elif isinstance(block, QuestionList):
+        for q in block.questions:
+            yield Passage(q.question, q.location, None, ())
+            yield from block_passages(q.blocks)
+
+
+def _media_passages(block: Table | Figure) -> Iterator[Passage]:
+    """A table's caption and cells, a figure's caption: words the reader meets, links to check."""
+    if block.caption:
+        yield Passage(plain_text(block.caption), block.location, block.caption_source, block.caption)
+    if isinstance(block, Table):
+        for row in (block.header, *block.rows):
+            for cell in row:
+                if not cell.empty:
+                    text = plain_text(cell.inlines).strip()
+                    # A cell is a phrase of its own ("10 mg"), never the start of the next cell's sentence.
+                    if not text.endswith((".", "!", "?", ":")):
+                        text += "."
+                    yield Passage(text, cell.location, cell.source, cell.inlines)
 
 
 def sections_with_passages(leaflet: Leaflet) -> Iterator[tuple[str, Location, list[Passage]]]:
@@ -107,7 +155,17 @@ def sections_with_passages(leaflet: Leaflet) -> Iterator[tuple[str, Location, li
     if intro:
         yield "Introduction", intro[0].location, intro
     for section in leaflet.all_sections():
-        yield section.heading, section.location, list(block_passages(section.blocks))
+        notes = [Passage(plain_text(n.inlines), n.location, n.source, n.inlines) for n in section.notes]
+        yield section.heading, section.location, [*block_passages(section.blocks), *notes]
+    if leaflet.key_points:
+        points = [_item_passage(p) for p in leaflet.key_points]
+        yield "Key points", points[0].location, points
+    if leaflet.next_steps:
+        yield (
+            leaflet.next_steps.heading,
+            leaflet.next_steps.location,
+            list(block_passages(leaflet.next_steps.blocks)),
+        )
 
 
 def all_passages(leaflet: Leaflet) -> Iterator[Passage]:

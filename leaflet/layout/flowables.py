@@ -15,7 +15,8 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
-from leaflet.pdf.tags import StructElem, Tagging
+from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
@@ -189,7 +190,7 @@ class Stack(Flowable):
         twin = self.__class__.__new__(self.__class__)
         twin.__dict__.update(self.__dict__)
         # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
-        twin.__dict__.pop("_postponed", None)
+        forget_postponed(twin)
         twin.children = children
         twin.first = first
         twin._placed = []
@@ -545,10 +546,10 @@ class KeepWithFirstLines(KeepTogether):
     FIRST_LINES = 3
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
+        if wrapped_for(self) != (aW, aH):
             self.wrap(aW, aH)
-        content = self._content
-        if aH < self._H and content:
+        content, height = kept_parts(self)
+        if aH < height and content:
             heights = [f.wrapOn(self.canv, aW, aH)[1] for f in content]
             gaps = [0.0] + [
                 max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in itertools.pairwise(content)
@@ -575,6 +576,9 @@ class KeepWithFirstLines(KeepTogether):
     def _first_part(
         self, flowable: Flowable, height: float, room: float = _BIG, lines: int = FIRST_LINES
     ) -> float:
+        own = getattr(flowable, "first_part", None)
+        if own is not None:
+            return own()  # a table: its caption, header and first row
         if isinstance(flowable, Stack):
             if flowable.height <= flowable.keep_under and (
                 room <= flowable.split_above or not flowable.children

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from leaflet.content.model import Citation, Inline, Link, Strong, Text
+from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text, note_marker
+from leaflet.escape import escape
 from leaflet.fonts import FontSet
 
 
@@ -39,7 +40,7 @@ def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: b
     """A live link. Underlined in running text, so colour is never its only sign; the
     contents, whose every line is a link, goes without."""
     under = ' underline="1"' if underline else ""
-    return f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{ctx.link_colour}"{under}>{label_markup}</a>'
+    return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}"{under}>{label_markup}</a>'
 
 
 def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
@@ -58,7 +59,38 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
                 parts.append(f" ({text_markup(printed_address(node.url), ctx)})")
         elif isinstance(node, Citation):
             parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
+        elif isinstance(node, NoteRef):
+            parts.append(link_markup(f"#{note_anchor(node.note_id)}", note_marker(node.number), ctx))
     return "".join(parts)
+
+
+def shows_address(shown: str, url: str) -> bool:
+    """Whether a link's words already give its address (so it is not printed twice).
+
+    A phone number counts as given when its digits are the number's, however it
+    is spaced: "0808 800 8000" shows tel:08088008000 and tel:+448088008000, and so
+    does "Call 0808 800 8000"; an email address when the words hold it.
+    """
+    shown = shown.strip()
+    if shown == printed_address(url):
+        return True
+    if url.startswith(("https://", "http://")) and shown == url.split("://", 1)[1]:
+        return True  # "www.example.org" for https://www.example.org
+    if url.startswith("tel:"):
+        number = _phone_digits(url[4:]).lstrip("+")
+        return bool(number) and number in _phone_digits(shown).lstrip("+")
+    if url.startswith("mailto:"):
+        return printed_address(url).lower() in shown.lower()
+    return False
+
+
+def _phone_digits(number: str) -> str:
+    digits = re.sub(r"[^0-9+]", "", number)
+    return "0" + digits[3:] if digits.startswith("+44") else digits
+
+
+def note_anchor(note_id: str) -> str:
+    return f"note-{note_id}"
 
 
 MONTHS = (
@@ -77,26 +109,25 @@ MONTHS = (
 )
 
 
-def shows_address(shown: str, url: str) -> bool:
-    """Whether a link's words already give its address, so it is not printed again beside them.
-
-    A telephone number is compared by its digits ("0808 800 8000" is tel:08088008000, and
-    +44 808 … is 0808 …); an email address or web address by its words.
-    """
-    address = printed_address(url)
-    if url.startswith("tel:"):
-        digits = re.sub(r"\D", "", address)
-        said = re.sub(r"\D", "", shown)
-        national = re.sub(r"^44", "0", digits) if address.lstrip().startswith("+") else digits
-        return bool(digits) and (digits in said or national in said)
-    if url.startswith("mailto:"):
-        return address.lower() in shown.lower()
-    return shown.strip() == address or address in shown.split()
-
-
 def long_date(d: date) -> str:
     """A date as people write it, whatever the machine's locale: 26 November 2026."""
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def format_date(d: date, month_only: bool = False, words: Any = None) -> str:
+    """A date as printed: "26 November 2026", or "June 2014" for a date written as a month.
+
+    With the leaflet's `words` (its furniture), in the leaflet's language from CLDR data.
+    """
+    if words is not None:
+        return words.date(d, month_only=month_only)
+    return f"{MONTHS[d.month - 1]} {d.year}" if month_only else long_date(d)
+
+
+def metadata_date(metadata: object, key: str, words: Any = None) -> str:
+    """A date of the metadata (published, next_review, …) as printed, day or month as written."""
+    value = getattr(metadata, key)
+    return format_date(value, key in getattr(metadata, "month_only", ()), words)
 
 
 def citation_anchor(reference_id: str) -> str:

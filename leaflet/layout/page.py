@@ -10,9 +10,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
-from leaflet.fonts import FontSet, internal_name
+from leaflet.fonts import FontSet
+from leaflet.i18n import furniture
 from leaflet.layout.flowables import KeepWithFirstLines
-from leaflet.layout.markup import long_date
+from leaflet.layout.markup import metadata_date
 from leaflet.layout.story import Pagination
 from leaflet.style import Theme
 
@@ -77,6 +78,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         self.pagination = pagination
         self.geometry = geo
         self.seen = Pagination()
+        self.words = furniture(leaflet.metadata.language)
         self.footer_width = page.width - page.margin_left - page.margin_right
         # The footer grows a line when large print makes it too wide; the text
         # area stops above it, whatever the sheet's bottom margin says.
@@ -91,7 +93,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             rightMargin=geo.slug + page.margin_right,
             topMargin=geo.slug + page.margin_top,
             bottomMargin=geo.slug + max(page.margin_bottom, needed),
-            initialFontName=internal_name(theme.text_font),
+            initialFontName=fonts.font_name(theme.text_font),
             initialFontSize=theme.style("body").size,
             initialLeading=theme.style("body").leading,
             keepTogetherClass=KeepWithFirstLines,
@@ -136,10 +138,16 @@ class LeafletDocTemplate(BaseDocTemplate):
         them), and the first line leaves room for "Page N of M" at its right.
         """
         m = self.leaflet.metadata
-        number = f"Page {page} of {total}"
+        w = self.words
+        number = w("Page {page} of {total}", page=page, total=total)
         gap = self.theme.style("footer").size
-        pieces = [m.organisation, self.footer_title(), f"Version {m.version}"]
-        pieces += [f"Published {long_date(m.published)}", f"Next review {long_date(m.next_review)}"]
+        # What the leaflet does not say is left out, never made up.
+        pieces = [m.organisation, self.footer_title()]
+        if m.version is not None:
+            pieces.append(w("Version {version}", version=m.version))
+        pieces.append(w("Published {date}", date=metadata_date(m, "published", w)))
+        if m.next_review is not None:
+            pieces.append(w("Next review {date}", date=metadata_date(m, "next_review", w)))
         lines: list[FooterLine] = []
 
         def room() -> float:

@@ -1,0 +1,106 @@
+"""The words the tool writes itself, in the leaflet's language.
+
+Headings it adds ("In this leaflet"), the footer ("Page 2 of 6"), the "About
+this leaflet" lines, the QR code's text, the notes page, link descriptions and
+the booklet's print note come from a gettext catalogue per language,
+`leaflet/locale/<lang>/LC_MESSAGES/leaflet.po`, read with Babel and kept for
+the process. Dates are written by Babel from CLDR data (month names, order,
+punctuation), never from tables of our own.
+
+A leaflet whose language has no catalogue is refused with the languages that
+have one: English words in the middle of a Polish or Farsi leaflet would fail
+the reader who cannot read them, and a catalogue is one short file to add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "leaflet"
+
+#: Languages written right to left (the primary subtag of a language tag).
+RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"})
+
+
+def primary(tag: str) -> str:
+    """The language of a BCP 47 tag, without script or region: en-GB → en."""
+    return tag.split("-")[0].lower()
+
+
+@cache
+def available() -> tuple[str, ...]:
+    """The languages that have a catalogue, sorted."""
+    return tuple(sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+
+
+@cache
+def _catalogue(language: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po  # Babel is loaded only by a build, not by check
+
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=language)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+class UnknownLanguage(LookupError):
+    """A language with no catalogue; the message names those there are."""
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The tool's own words in one language, and how that language writes dates."""
+
+    #: The language the words are in (a catalogue's name: en, cy, pl, …).
+    language: str
+    #: The leaflet's own tag (en-GB), for CLDR's choice of date format.
+    tag: str
+
+    def __call__(self, message: str, **values: object) -> str:
+        """`message` in this language, with its {fields} filled in."""
+        text = _catalogue(self.language).get(message, message)
+        return text.format(**values) if values else text
+
+    def date(self, d: date, month_only: bool = False) -> str:
+        """A date as the language writes it in full: 26 November 2026, 26 Tachwedd 2026, 26 listopada 2026.
+
+        A date written as a month only (2014-06) is printed as one: June 2014, Mehefin 2014.
+        """
+        from babel.dates import format_date, format_skeleton
+
+        if month_only:
+            return format_skeleton("yMMMM", d, locale=_locale(self.tag))
+        return format_date(d, format="long", locale=_locale(self.tag))
+
+    @property
+    def rtl(self) -> bool:
+        return self.language in RTL_LANGUAGES
+
+
+@cache
+def _locale(tag: str) -> Any:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(primary(tag))
+
+
+def furniture(tag: str) -> Furniture:
+    """The furniture for a leaflet in language `tag`; UnknownLanguage if there is no catalogue."""
+    language = primary(tag)
+    if language not in available():
+        raise UnknownLanguage(
+            f"there are no words for the leaflet's own headings and footer in {tag!r}; "
+            f"languages with them: {', '.join(available())} (add leaflet/locale/{language}/LC_MESSAGES/{DOMAIN}.po)"
+        )
+    return Furniture(language, tag)
+
+
+ENGLISH = Furniture("en", "en-GB")
