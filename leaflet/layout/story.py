@@ -78,10 +78,10 @@ FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
 ABOUT_HEADING = "About this leaflet"
 #: The pages that pad a booklet to whole sheets: for the reader's notes, each a different one.
+#: (At most one page repeats: the padding is at most three pages.)
 NOTES_PAGES = (
     ("Notes", "Questions to ask at my next appointment:"),
-    ("My appointments", "Dates, times and who I am seeing:"),
-    ("Things to remember", "What I was told, and what I want to find out:"),
+    ("Notes", None),
 )
 ABOUT_ANCHOR = "about-this-leaflet"
 REFERENCES_ANCHOR = "references"
@@ -305,7 +305,7 @@ class StoryBuilder:
                 else:
                     style = self.pstyle("body")
                 leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
-                leaf.lead_in = leads_in
+                leaf.lead_in = leads_in and not block.related
                 out.append(leaf)
                 out += self.related_links(block.related, parent, block.lang or lang)
             elif isinstance(block, ListBlock):
@@ -687,14 +687,15 @@ class StoryBuilder:
         return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
 
     def notes_page(self, index: int = 0) -> list[Flowable]:
-        """A page for the reader's own notes; each padding page asks for something different."""
-        heading, prompt = NOTES_PAGES[index % len(NOTES_PAGES)]
-        return [
+        """A page for the reader's own notes; of the pages padding a booklet, only one asks for questions."""
+        heading, prompt = NOTES_PAGES[min(index, len(NOTES_PAGES) - 1)]
+        out: list[Flowable] = [
             PageBreak(),
             self.para(text_markup(self.words(heading), self.ctx), "h2", self.root.add("H2")),
-            self.para(text_markup(self.words(prompt), self.ctx), "body", self.root.add("P")),
-            RuledLines(self.theme.style("body").leading * 1.5, self.theme),
         ]
+        if prompt:
+            out.append(self.para(text_markup(self.words(prompt), self.ctx), "body", self.root.add("P")))
+        return [*out, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
 def about_lines(m: Any, w: Furniture | None = None) -> list[str]:
