@@ -301,6 +301,10 @@ class Stack(Flowable):
                 # or else the last children whole.
                 before = self.children[i - 1] if i >= 1 and len(parts) < 2 else None
                 tail = before.split(inner, before.wrap(inner, _BIG)[1] - 1) if before is not None else []
+                if before is not None and len(tail) < 2:
+                    # A paragraph that would not split drops its broken lines (ReportLab); it stays, so
+                    # it needs them back before it is drawn.
+                    before.wrap(inner, _BIG)
                 if len(tail) >= 2 and taken and taken[-1] is before:
                     taken[-1], rest = tail[0], [*tail[1:], *self.children[i:]]
                 else:
