@@ -197,6 +197,8 @@ TESTED = {
     "legibility/italic-run": "test_italic_run",
     "legibility/capitals": "test_capitals",
     "legibility/contrast": "test_contrast",
+    "web/heading-outline": "test_web_page_heading_outline",
+    "web/link-text": "test_web_page_link_words",
 }
 
 
@@ -235,6 +237,8 @@ def test_rules_have_the_documented_levels() -> None:
         "legibility/italic-run": "warning",
         "legibility/capitals": "warning",
         "legibility/contrast": "error",
+        "web/heading-outline": "error",
+        "web/link-text": "warning",
     }
 
 
@@ -1161,3 +1165,27 @@ def test_a_next_steps_panel_gives_contact_and_feedback(check: Check) -> None:
         base=bare,
     )
     assert check(panel).findings == []
+
+
+# ---------------------------------------------------------------- the web page (more in tests/web/test_check_web.py)
+
+
+def test_web_page_heading_outline() -> None:
+    from leaflet.checks.registry import CheckContext
+    from leaflet.checks.web import heading_outline
+
+    leaflet = load_leaflet(ROOT / "tests" / "data" / "hard.yaml")
+    page = "<h1>T</h1><h2 id='lists-inside-lists'>Lists</h2><h4 id='a-third-level-heading'>Deep</h4>"
+    found = list(heading_outline(CheckContext(leaflet, date(2026, 11, 29), web=page), {}))
+    third = next(s for s in leaflet.all_sections() if s.anchor == "a-third-level-heading")
+    assert found == [(third.location, "on the web page, heading 'Deep' is level 4 after level 2")]
+
+
+def test_web_page_link_words() -> None:
+    from leaflet.checks.registry import CheckContext
+    from leaflet.checks.web import link_text
+
+    leaflet = load_leaflet(ROOT / "tests" / "data" / "hard.yaml")
+    page = '<a href="https://example.org/page"></a> <a href="#x">read more</a> <a href="#y">References</a>'
+    found = [m for _, m in link_text(CheckContext(leaflet, date(2026, 11, 29), web=page), {})]
+    assert len(found) == 2 and "no words" in found[0] and "“read more”" in found[1]
