@@ -841,6 +841,11 @@ class _Builder:
             sections=tuple(self.section(s, ("sections", i), 2) for i, s in enumerate(d["sections"])),
             next_steps=self.next_steps(d["next_steps"]) if "next_steps" in d else None,
             further_reading=tuple(self.further(r, i) for i, r in enumerate(d.get("further_reading", []))),
+            further_reading_note=(
+                self.inline(d["further_reading_note"], ("further_reading_note",))
+                if "further_reading_note" in d
+                else None
+            ),
             references=tuple(self.reference(r, i) for i, r in enumerate(d.get("references", []))),
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
