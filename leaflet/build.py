@@ -6,17 +6,23 @@ edition asked for and writes each file atomically.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportlab.platypus.doctemplate import LayoutError
+
 from leaflet import stamp
 from leaflet.content.model import Leaflet
+from leaflet.content.scripts import unset_script_problems
 from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
+from leaflet.errors import ContentError, Problem
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
+from leaflet.layout.cache import PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
@@ -93,8 +99,31 @@ def _render_once(
         fix_timestamp(canv, m.published)
         return canv
 
-    doc.build(story, canvasmaker=make_canvas)
+    try:
+        doc.build(story, canvasmaker=make_canvas)
+    except LayoutError as exc:
+        raise ContentError(_layout_problem(str(exc), leaflet, theme)) from None
     return out.getvalue(), doc.seen
+
+
+def _layout_problem(message: str, leaflet: Leaflet, theme: Theme) -> Problem:
+    """ReportLab's "too large" as a located problem: at the text that would not fit, if it can be told."""
+    found = next(
+        (t for t in leaflet.texts if len(t.text) >= 8 and " ".join(t.text.split())[:20] in message), None
+    )
+    page = re.search(r"on page (\d+)", message)
+    where = f" on page {page.group(1)}" if page else ""
+    if found is not None:
+        return Problem(
+            found.location,
+            f"this text cannot be laid out{where}: it is too large for a page of {theme.name} "
+            f"({theme.source}); shorten it or break it up",
+        )
+    return Problem(
+        leaflet.metadata.location,
+        f"the leaflet cannot be laid out{where}: a block is too large for a page of {theme.name} "
+        f"({theme.source}); check the sheet's sizes, margins and padding",
+    )
 
 
 def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) -> bytes:
@@ -113,6 +142,10 @@ def _render(
 ) -> Rendered:
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
+    # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for.
+    unset = unset_script_problems(leaflet.texts)
+    if unset:
+        raise ContentError(unset)
     check_coverage(leaflet.texts, font_set(theme))
     settings = dict(
         tagged=tagged,
@@ -122,10 +155,20 @@ def _render(
         + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
     )
+    # The page numbers this leaflet's last build in this process settled on: when printing them
+    # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
+    # as in a first build, so a wrong guess costs a pass and changes nothing.
+    remembered = (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
+    guess = PAGINATIONS.get(remembered)
+    if guess is not None:
+        data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
+        if seen == guess:
+            return Rendered(compact(data), seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
         if seen == pagination:
+            PAGINATIONS.put(remembered, seen)
             break
         pagination = seen
     return Rendered(compact(data), seen.total)
@@ -165,7 +208,8 @@ def build_editions(
 
 def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
     """Make and write every edition of a plan: the PDFs, then the web page that links to them."""
-    from leaflet.web.write import render_web, write_web
+    if any(edition.web for edition in work.editions):
+        from leaflet.web.write import render_web, write_web  # templates and web fonts: only for a web page
 
     themes: dict[str, Theme] = {}
     made: list[tuple[Edition, Path, Rendered]] = []

@@ -62,8 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--style",
-        help="the style sheet of the standard and press editions: a name from styles/ or a path "
-        "to a .yaml file (default: default)",
+        help="the style sheet of the standard and press editions: a name (styles/NAME.yaml, else a "
+        "built-in sheet) or a path holding a / or ending in .yaml (default: default)",
     )
     build.add_argument(
         "--edition",
@@ -76,6 +76,17 @@ def _parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=1, help="build this many leaflets at once (default: 1)"
     )
     build.add_argument("--force", action="store_true", help="build even the leaflets that are up to date")
+
+    watch = commands.add_parser(
+        "watch",
+        help="rebuild a leaflet's editions every time one of its files is saved",
+        description="Build the editions of one content file, then again every time the content, a style "
+        "sheet or a font is saved, printing the time each build took and what it finds. Ctrl-C stops.",
+    )
+    watch.add_argument("content", type=Path, help="the content file (YAML)")
+    for flag in ("-o", "--style", "--edition"):
+        action = next(a for a in build._actions if flag in a.option_strings)
+        watch._add_action(action)
 
     check = commands.add_parser(
         "check",
@@ -108,7 +119,7 @@ def _iso_date(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    restore = _stop_on_sigterm()
+    restore = _stop_on_signals()
     try:
         return _main(argv)
     except KeyboardInterrupt as exc:
@@ -123,18 +134,29 @@ def _signal_name(signum: int) -> str:
     return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
 
-def _stop_on_sigterm() -> Callable[[], None]:
-    """SIGTERM stops the tool as Ctrl-C does (cleanly, in one line), not half-way through a write."""
-    from leaflet.batch import Stopped
+def _stop_on_signals() -> Callable[[], None]:
+    """Ctrl-C and SIGTERM stop the tool cleanly, in one line, never half-way through a write.
+
+    Each signal is noted before its exception is raised, so that a batch stops even
+    where Python drops the exception (a signal arriving inside a fork or a finaliser).
+    """
+    from leaflet import batch
 
     def stop(signum: int, frame: object) -> None:
-        raise Stopped(signum)
+        batch.stop_requested(signum)
+        raise batch.Stopped(signum)
 
+    batch.reset_stop()
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: leave signals to whoever owns it
         return lambda: None
-    return lambda: signal.signal(signal.SIGTERM, previous)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 def _tolerant_streams() -> None:
@@ -187,6 +209,10 @@ def _main(argv: Sequence[str] | None) -> int:
         chosen = editions.resolve(args.edition or [])
     except KeyError as exc:
         parser.error(f"unknown edition {exc.args[0]!r} (choose from {', '.join(EDITION_NAMES)})")
+    if args.command == "watch":
+        from leaflet.watch import watch
+
+        return watch(args.content, chosen, args.style, args.output)
     if args.jobs < 1:
         parser.error("--jobs must be 1 or more")
     return _build(args.content, chosen, args.style, args.output, args.jobs, args.force)
@@ -261,6 +287,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
         except Exception as exc:
             _say(sys.stderr, f"{content}: error: internal error ({type(exc).__name__}: {exc})")
             unreadable = True
+        batch.check_stop()
     if fmt == "json":
         rows = [
             {

@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem, StyleError
-from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+from leaflet.safeio import MAX_FONT_BYTES, MIB, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
 
@@ -41,7 +41,7 @@ def package_files(name: str) -> tuple[Path, Path]:
     """
     module = importlib.import_module("fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_"))
     root = Path(module.ROOT)
-    meta = json.loads((root / "metadata.json").read_text("utf-8"))
+    meta = json.loads(read_file(root / "metadata.json", MIB))
     upright = [f for f in meta["files"] if f.get("style", "normal") == "normal"]
 
     def pick(weight: int) -> Path:
@@ -85,7 +85,9 @@ def _read_font(path: Path) -> tuple[bytes, str]:
     try:
         data = read_file(path, MAX_FONT_BYTES)
     except FileProblem as exc:
-        raise StyleError(Problem(Location.of_file(path), f"the font file {exc.reason}")) from None
+        raise StyleError(
+            Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}")
+        ) from None
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -175,6 +177,8 @@ class FontSet:
 
     def runs(self, text: str) -> list[tuple[RegisteredFamily, str]]:
         """The text cut into runs, each drawn by one family (the text family wherever it can)."""
+        if self.text.covers_all(text):
+            return [(self.text, text)] if text else []  # nearly always: one set test
         runs: list[tuple[RegisteredFamily, str]] = []
         for ch in text:
             family = self.family_for(ch) or self.text
@@ -212,6 +216,8 @@ def check_coverage(texts: Iterable[SourceText], fonts: FontSet) -> None:
     problems: list[Problem] = []
     reported: set[tuple[str, Location]] = set()
     for source in texts:
+        if fonts.text.covers_all(source.text):
+            continue  # nearly always: one set test for the whole text
         for i, ch in enumerate(source.text):
             if fonts.family_for(ch) is not None:
                 continue

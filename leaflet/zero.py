@@ -21,8 +21,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+
 #: Raised when the derivation code changes, so old derived files are not reused.
-_RECIPE = "open-zero-1"
+_RECIPE = "open-zero-2"
 
 
 def cache_dir() -> Path:
@@ -52,7 +54,10 @@ def zero_contours(path: Path) -> int:
 
 def with_open_zero(path: Path) -> Path:
     """The font at `path`, or a derived copy of it with a plain, open zero when its zero is not plain."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    try:
+        digest = hashlib.sha256(read_file(path, MAX_FONT_BYTES)).hexdigest()[:24]
+    except FileProblem:
+        return path  # registering it says what is wrong with it
     target = cache_dir() / f"{path.stem}-{_RECIPE}-{digest}.ttf"
     if target.exists():
         return target
@@ -61,7 +66,9 @@ def with_open_zero(path: Path) -> Path:
         return path
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path))
+    # The source's own timestamps are kept (fontTools would write the time of saving), so every
+    # copy derived from the same file has the same bytes, and so has every PDF that embeds one.
+    font = TTFont(str(path), recalcTimestamp=False)
     if "glyf" not in font or "fvar" in font:
         return path  # only static TrueType outlines are redrawn
     glyf = font["glyf"]

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from leaflet.build import build_editions
 from leaflet.cli import main
 from leaflet.layout.tables import column_widths
+from leaflet.style import load_theme
 from tests.conftest import metadata_block
 from tests.pdf.reader import Element, read_tree, walk_page
 
@@ -135,9 +136,13 @@ def test_links_in_a_cell_are_link_elements_each_with_its_annotation(medicines: d
     cell = table.kids[2].kids[2].kids[1]
     links = [k for k in cell.kids if isinstance(k, Element) and k.role == "Link"]
     assert [" ".join(k.text(m).split()) for k in links] == ["the helpline", "the site", "the forum"]
+    seen = []
     for link in links:
-        objrs = [k for k in link.kids if isinstance(k, tuple) and k[0] == "OBJR"]
-        assert len(objrs) == 1
+        # One annotation per line the link's words are on: at least one, none shared.
+        objrs = [k[2].idnum for k in link.kids if isinstance(k, tuple) and k[0] == "OBJR"]
+        assert objrs
+        seen += objrs
+    assert len(seen) == len(set(seen))
     targets = {
         str(a.get_object()["/A"].get("/URI"))
         for page in reader.pages
@@ -184,6 +189,10 @@ def test_column_widths_follow_the_content() -> None:
     assert sum(widths) == pytest.approx(300)
     # All fit on one line: the spare width is shared in proportion, the table spans the text.
     assert column_widths([10, 10], [100, 50], 300) == pytest.approx([200, 100])
+    # Two long columns share by how many words each holds, not by their single longest cell.
+    widths = column_widths([50, 50, 50], [100, 400, 420], 400, weights=[300, 3000, 1000])
+    assert widths is not None and widths[0] == pytest.approx(100)
+    assert widths[1] > widths[2] and sum(widths) == pytest.approx(400)
     # Columns that cannot all get their minimum: no grid.
     assert column_widths([200, 200], [300, 300], 300) is None
 
@@ -242,12 +251,12 @@ sections:
       - table:
           caption: Who to ask about what
           header_column: true
-          header: [Question, MS nurse, GP, Chemist, Helpline, Notes]
+          header: [Question, Nurse, GP, Chemist, Helpline, Notes]
           rows:
             - [New symptoms, Yes first, If the nurse is away, "", For a talk, Write down when they started]
-            - [Repeat prescriptions, "", Yes, Yes, "", Order a week ahead]
-            - [Exercise and stiffness, Ask, "", "", "", Bring comfortable clothes]
-            - [Side effects of medicines, Yes, Yes, Yes first, For a talk, Keep the leaflet from the box]
+            - [Repeat medicines, "", Yes, Yes, "", Order a week ahead]
+            - [Stiffness, Ask, "", "", "", Bring loose clothes]
+            - [Side effects, Yes, Yes, Yes first, For a talk, Keep the leaflet from the box]
 """
 
 
@@ -261,9 +270,11 @@ def _frames(reader: PdfReader) -> tuple[float, float]:
     return float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
 
 
-@pytest.mark.parametrize(("edition", "margin_mm"), [("standard", 27), ("large-print", 20), ("a5", 15)])
+@pytest.mark.parametrize(
+    ("edition", "sheet"), [("standard", "default"), ("large-print", "large-print"), ("a5", "booklet")]
+)
 def test_a_wide_table_never_draws_outside_the_text_frame(
-    wide: tuple[Path, dict[str, PdfReader]], edition: str, margin_mm: float
+    wide: tuple[Path, dict[str, PdfReader]], edition: str, sheet: str
 ) -> None:
     path, readers = wide
     pdf = path.with_name(f"content{'' if edition == 'standard' else '-' + edition}.pdf")
@@ -271,7 +282,8 @@ def test_a_wide_table_never_draws_outside_the_text_frame(
         [tool("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     width, _ = _frames(readers[edition])
-    left, right = margin_mm * 72 / 25.4, width - margin_mm * 72 / 25.4
+    page = load_theme(sheet).page
+    left, right = page.margin_left, width - page.margin_right
     words = re.findall(
         r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html
     )
@@ -294,12 +306,14 @@ def test_a_table_too_wide_for_large_print_is_stacked_as_label_value_lines(
     texts = [(c.role, c.attrs.get("Scope"), " ".join(c.text(m).split())) for c in first.kids]
     assert texts[0] == ("TH", "/Table/Row", "New symptoms")
     assert texts[1:] == [
-        ("TD", None, "MS nurse: Yes first"),
+        ("TD", None, "Nurse: Yes first"),
         ("TD", None, "GP: If the nurse is away"),
         ("TD", None, ""),
         ("TD", None, "Helpline: For a talk"),
         ("TD", None, "Notes: Write down when they started"),
     ]
+    second = [" ".join(c.text(m).split()) for c in table.kids[1].kids[1].kids]
+    assert second == ["Repeat medicines", "", "GP: Yes", "Chemist: Yes", "", "Notes: Order a week ahead"]
 
 
 # ---------------------------------------------------------------- figures
@@ -357,9 +371,10 @@ def test_figures_carry_alt_text_and_a_box_and_decoration_is_an_artifact(
     mm = 72 / 25.4
     svg_box = _bbox(figs[1])
     assert svg_box[2] - svg_box[0] == pytest.approx(60 * mm, abs=0.05)
-    # Asked for 900 mm: no wider than the text (A4 less two 27 mm margins).
+    # Asked for 900 mm: no wider than the text (A4 less the sheet's margins).
+    page = load_theme("default").page
     big = _bbox(figs[2])
-    assert big[2] - big[0] == pytest.approx((210 - 54) * mm, abs=0.05)
+    assert big[2] - big[0] == pytest.approx(page.width - page.margin_left - page.margin_right, abs=0.05)
     width, height = _frames(reader)
     for fig in figs:
         x0, y0, x1, y1 = _bbox(fig)
@@ -424,7 +439,8 @@ def test_the_logo_sits_in_the_title_band_beside_the_organisation(figures: tuple[
     x0, y0, x1, y1 = _bbox(logo)
     width, height = _frames(reader)
     assert y1 <= height and y0 > height - 60 * 72 / 25.4  # in the top 60 mm
-    assert width / 2 < x0 and x1 <= width - 27 * 72 / 25.4 + 0.5  # on the right, inside the margin
+    margin = load_theme("default").page.margin_right
+    assert width / 2 < x0 and x1 <= width - margin + 0.5  # on the right, inside the margin
     assert y1 - y0 == pytest.approx(14 * 72 / 25.4, abs=0.05)
     pages = {k[1] for k in logo.kids if isinstance(k, tuple)}
     assert pages == {1}

@@ -38,9 +38,14 @@ class InlineContext:
     """What the parser needs from the document around it."""
 
     reference_numbers: dict[str, int]
+    #: "; did you mean 'x'?" for a name that is not among the choices (references' or notes' ids), or "".
     suggest: Callable[[str, list[str]], str]
     #: Each note's number, by its id.
     note_numbers: dict[str, int] = field(default_factory=dict)
+
+
+#: The longest address: what browsers, email programs and QR codes take.
+MAX_ADDRESS = 2_000
 
 
 def check_address(url: str) -> str | None:
@@ -53,6 +58,8 @@ def check_address(url: str) -> str | None:
         return "a link address must start with https://, http://, mailto: or tel:"
     if lowered in ALLOWED_SCHEMES:
         return "the link address is empty after its scheme"
+    if len(url) > MAX_ADDRESS:
+        return f"the link address is {len(url):,} characters; an address is at most {MAX_ADDRESS:,}"
     return None
 
 

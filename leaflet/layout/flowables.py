@@ -8,14 +8,16 @@ fill a container paints is decoration (an artifact).
 
 from __future__ import annotations
 
+import copy
 import itertools
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
-from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.layout.cache import LINES, PARSED
+from leaflet.rlseam import forget_postponed, kept_parts, line_break_state, set_line_break_state, wrapped_for
 from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
@@ -37,18 +39,21 @@ class LeafParagraph(Paragraph):
         *,
         anchor: str | None = None,
         outline: tuple[str, int] | None = None,
-        parsed: dict[tuple[str, int], tuple[Any, Any]] | None = None,
+        key: Hashable | None = None,
         **kw: Any,
     ) -> None:
-        if parsed is not None and markup is not None:
-            # The passes of one build parse the same markup: parse it once.
-            key = (markup, id(style))
-            if key in parsed:
-                style, frags = parsed[key]
+        #: What determines this paragraph's fragments and line breaks (its markup and style settings),
+        #: when known: parsing and line breaking are then done once per process.
+        self.leaflet_key = key if markup is not None and not kw else None
+        self.shared_lines = False
+        if self.leaflet_key is not None:
+            hit = PARSED.get(self.leaflet_key)
+            if hit is not None:
+                style, frags = hit
                 super().__init__(None, style, frags=frags)
             else:
-                super().__init__(markup, style, **kw)
-                parsed[key] = (self.style, self.frags)
+                super().__init__(markup, style)
+                PARSED.put(self.leaflet_key, (self.style, self.frags))
         else:
             # ReportLab's split() calls the class again with its own keywords.
             super().__init__(markup, style, **kw)
@@ -60,7 +65,26 @@ class LeafParagraph(Paragraph):
         #: A sentence leading in to a box or list: it may end on the next page, with them.
         self.lead_in = False
 
+    def breakLines(self, width: Any) -> Any:
+        """ReportLab's line breaking, done once per fragments, style and width in a process."""
+        if self.leaflet_key is None:
+            return super().breakLines(width)
+        key = (self.leaflet_key, tuple(width) if isinstance(width, list) else width)
+        hit = LINES.get(key)
+        if hit is None:
+            lines = super().breakLines(width)
+            LINES.put(key, (lines, line_break_state(self)))
+        else:
+            lines, state = hit
+            set_line_break_state(self, state)
+        # These lines are shared: ReportLab's split() edits the words it cuts, so it gets a copy.
+        self.shared_lines = True
+        return lines
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if self.shared_lines and hasattr(self, "blPara"):
+            self.blPara = copy.deepcopy(self.blPara)
+            self.shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
             part.elem = self.elem
@@ -96,6 +120,9 @@ class LeafParagraph(Paragraph):
         bl = getattr(self, "blPara", None)
         if bl is None:
             return frozenset()
+        known = getattr(bl, "leaflet_joined", None)
+        if known is not None:
+            return known  # lines shared by passes and builds: their ends are worked out once
         if bl.kind == 0:
             texts = [" ".join(words) for _, words in bl.lines]
         else:
@@ -112,7 +139,28 @@ class LeafParagraph(Paragraph):
                 pos += 1
             if pos < len(whole) and not whole[pos].isspace():
                 joined.add(number)
-        return frozenset(joined)
+        bl.leaflet_joined = frozenset(joined)
+        return bl.leaflet_joined
+
+
+#: Where a child of a Stack keeps the width it was last wrapped at, and its height there.
+_WRAPPED = "leaflet_wrapped_at"
+
+
+def _height(child: Flowable, width: float) -> float:
+    """A Stack's child's height at `width`, wrapped once per width.
+
+    A part of a long panel is wrapped again on every page it reaches; wrapping
+    each remaining child again every time made a panel of n entries cost n²
+    paragraph wraps (1,000 references: minutes). Only Stacks wrap their children,
+    always to the full height, so the last wrap is the one the child is drawn with.
+    """
+    memo = child.__dict__.get(_WRAPPED)
+    if memo is not None and memo[0] == width:
+        return memo[1]
+    _, h = child.wrap(width, _BIG)
+    child.__dict__[_WRAPPED] = (width, h)
+    return h
 
 
 class Stack(Flowable):
@@ -152,6 +200,9 @@ class Stack(Flowable):
         self.elem = elem
         self.first = first
         self._placed: list[tuple[Flowable, float, float]] = []
+        #: The width the children were placed at, and whether all of them were.
+        self._placed_width: float | None = None
+        self._complete = False
 
     # -- geometry
 
@@ -161,17 +212,28 @@ class Stack(Flowable):
         return max(prev.getSpaceAfter(), child.getSpaceBefore())
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Children are placed only as far as matters: past the room given (and past the
+        # height under which the stack is kept whole) it is too tall, and will be split,
+        # so the rest of a long panel is not measured again on every page it reaches.
+        limit = max(availHeight, self.keep_under)
+        if self._placed_width == availWidth and (self._complete or self.height > limit):
+            return self.width, self.height  # the same children at the same width: the same place
         top, left, bottom, right = self.inset
         inner = availWidth - left - right
         self._placed = []
+        self._complete = True
         y = top
         prev = None
         for child in self.children:
-            _, h = child.wrap(inner, _BIG)
+            if y > limit:
+                self._complete = False
+                break
+            h = _height(child, inner)
             y += self._gap(prev, child)
             self._placed.append((child, y, h))
             y += h
             prev = child
+        self._placed_width = availWidth
         self.width = availWidth
         self.height = y + bottom
         return self.width, self.height
@@ -191,9 +253,11 @@ class Stack(Flowable):
         twin.__dict__.update(self.__dict__)
         # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
         forget_postponed(twin)
+        twin.__dict__.pop(_WRAPPED, None)  # other children, another height
         twin.children = children
         twin.first = first
         twin._placed = []
+        twin._placed_width = None
         return twin
 
     def kept_whole(self, availHeight: float) -> bool:
@@ -211,12 +275,15 @@ class Stack(Flowable):
         prev = None
         for i, child in enumerate(self.children):
             gap = self._gap(prev, child)
-            _, h = child.wrap(inner, _BIG)
+            h = _height(child, inner)
             if used + gap + h <= room:
                 taken.append(child)
                 used += gap + h
                 prev = child
                 continue
+            # Splitting re-wraps the child (or forgets its lines): wrap it afresh when next asked.
+            child.__dict__.pop(_WRAPPED, None)
+            self._placed_width = None
             parts = child.split(inner, room - used - gap) if room - used - gap > 0 else []
             if len(parts) >= 2:
                 taken.append(parts[0])
@@ -234,6 +301,10 @@ class Stack(Flowable):
                 # or else the last children whole.
                 before = self.children[i - 1] if i >= 1 and len(parts) < 2 else None
                 tail = before.split(inner, before.wrap(inner, _BIG)[1] - 1) if before is not None else []
+                if before is not None and len(tail) < 2:
+                    # A paragraph that would not split drops its broken lines (ReportLab); it stays, so
+                    # it needs them back before it is drawn.
+                    before.wrap(inner, _BIG)
                 if len(tail) >= 2 and taken and taken[-1] is before:
                     taken[-1], rest = tail[0], [*tail[1:], *self.children[i:]]
                 else:

@@ -8,6 +8,7 @@ lacks are wrapped in the fallback family that has them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +25,8 @@ class MarkupContext:
     fonts: FontSet
     link_colour: str
     print_addresses: bool = True
+    #: How a note's marker is printed, in the leaflet's language (number → "[note 1]").
+    note_label: Callable[[int], str] = note_marker
 
 
 def text_markup(text: str, ctx: MarkupContext) -> str:
@@ -60,7 +63,9 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
         elif isinstance(node, Citation):
             parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
         elif isinstance(node, NoteRef):
-            parts.append(link_markup(f"#{note_anchor(node.note_id)}", note_marker(node.number), ctx))
+            parts.append(
+                link_markup(f"#{note_anchor(node.note_id)}", escape(ctx.note_label(node.number)), ctx)
+            )
     return "".join(parts)
 
 

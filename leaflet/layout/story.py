@@ -9,6 +9,7 @@ BlockQuotes. Drawing only fills the elements in.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,11 +36,11 @@ from leaflet.content.model import (
     Section,
     Table,
     TermList,
-    note_marker,
     plain_text,
 )
 from leaflet.fonts import FontSet
 from leaflet.i18n import Furniture, furniture
+from leaflet.layout.cache import colour, style_key
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     Columns,
@@ -94,10 +95,11 @@ HEADING_STYLES = {2: "h2", 3: "h3", 4: "h4"}
 
 @dataclass
 class Shared:
-    """What the passes of one build share: paragraph styles, and markup already parsed."""
+    """What the passes of one build share: paragraph styles, and the settings each was made from."""
 
     styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
-    parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
+    #: id(style) → its settings as a key; every style here is held by `styles`, so ids stay its own.
+    style_keys: dict[int, Hashable | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,10 +127,10 @@ class StoryBuilder:
         self.pagination = pagination
         self.frame = frame
         self.options = options
-        self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
-        self.root = StructElem("Document", lang=leaflet.metadata.language)
         #: The tool's own words, in the leaflet's language.
         self.words: Furniture = furniture(leaflet.metadata.language)
+        self.ctx = MarkupContext(fonts, theme.colours["link"].hex, note_label=self.note_label)
+        self.root = StructElem("Document", lang=leaflet.metadata.language)
         self.shared = shared or Shared()
         self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
@@ -144,7 +146,7 @@ class StoryBuilder:
                 fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
-                textColor=st.colour.hex,
+                textColor=colour(st.colour.hex),
                 spaceBefore=st.space_before,
                 spaceAfter=st.space_after,
                 alignment=_ALIGN[st.align],
@@ -158,11 +160,15 @@ class StoryBuilder:
                 else 0,
             )
             params.update(overrides)
-            self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
+            made = ParagraphStyle(f"{name}{variant}", **params)
+            self._styles[key] = made
+            self.shared.style_keys[id(made)] = style_key({"name": made.name, **params})
         return self._styles[key]
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
-        return LeafParagraph(markup, style, elem, parsed=self.shared.parsed, **kw)
+        settings = self.shared.style_keys.get(id(style))
+        key = None if settings is None else (markup, settings)
+        return LeafParagraph(markup, style, elem, key=key, **kw)
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         return self.leaf(markup, self.pstyle(style), elem, **kw)
@@ -391,6 +397,10 @@ class StoryBuilder:
 
     # -- the blocks of real pages: quotations, terms, questions, notes, key points, next steps
 
+    def note_label(self, number: int) -> str:
+        """A note's marker as printed, in the leaflet's language: [note 1], [nodyn 1]."""
+        return f"[{self.words('note {number}', number=number)}]"
+
     def new_block(self, block: Block, parent: StructElem, lang: str | None, level: int) -> list[Flowable]:
         if isinstance(block, BlockQuote):
             return [self.block_quote(block, parent, lang)]
@@ -407,7 +417,9 @@ class StoryBuilder:
         out: list[Flowable] = []
         for n, link in enumerate(links, start=1):
             words = inline_markup(link.inlines, self.ctx)
-            markup = "See also: " + link_markup(link.url, words, self.ctx)
+            markup = (
+                text_markup(self.words("See also:"), self.ctx) + " " + link_markup(link.url, words, self.ctx)
+            )
             if not shows_address(plain_text(link.inlines), link.url):
                 markup += f" ({text_markup(printed_address(link.url), self.ctx)})"
             last = n == len(links)
@@ -478,38 +490,41 @@ class StoryBuilder:
 
     def notes_block(self, notes: tuple[Note, ...], parent: StructElem, lang: str | None) -> Flowable:
         """A section's notes, after its own content: each a Note with an ID, which its markers link to."""
-        div = parent.add("Div", lang=lang, title=NOTES_LABEL)
+        label = self.words(NOTES_LABEL)
+        div = parent.add("Div", lang=lang, title=label)
         children: list[Flowable] = [
             self.leaf(
-                f"<b>{text_markup(NOTES_LABEL, self.ctx)}</b>",
+                f"<b>{text_markup(label, self.ctx)}</b>",
                 self.pstyle("note", "label", keepWithNext=1),
                 div.add("P"),
             )
         ]
         for note in notes:
             anchor = note_anchor(note.id)
-            self.place_names[anchor] = note_marker(note.number).strip("[]")
+            self.place_names[anchor] = self.words("note {number}", number=note.number)
             children.append(
                 self.leaf(
-                    f"<b>{text_markup(note_marker(note.number), self.ctx)}</b> "
+                    f"<b>{text_markup(self.note_label(note.number), self.ctx)}</b> "
                     + inline_markup(note.inlines, self.ctx),
                     self.pstyle("note"),
                     div.add("Note", id=anchor),
                     anchor=anchor,
                 )
             )
-        return Stack(children, inset=(0, 0, 0, 0), elem=div)
+        # Short notes go over whole rather than leave their label at the foot of a page.
+        return Stack(children, inset=(0, 0, 0, 0), elem=div, keep_under=self.frame_height() / 4)
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
-        div = self.root.add("Div", title=KEY_POINTS_HEADING)
-        self.place_names[KEY_POINTS_ANCHOR] = KEY_POINTS_HEADING
+        title = self.words(KEY_POINTS_HEADING)
+        div = self.root.add("Div", title=title)
+        self.place_names[KEY_POINTS_ANCHOR] = title
         heading = self.para(
-            text_markup(KEY_POINTS_HEADING, self.ctx),
+            text_markup(title, self.ctx),
             "key_points_heading",
             div.add("H2"),
             anchor=KEY_POINTS_ANCHOR,
-            outline=(KEY_POINTS_HEADING, 1),
+            outline=(title, 1),
         )
         lst = div.add("L")
         size = self.theme.style("key_point").size
@@ -605,6 +620,16 @@ class StoryBuilder:
 
     def further_reading(self) -> list[Flowable]:
         heading = self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)
+        note: list[Flowable] = []
+        if self.leaflet.further_reading_note:
+            # Where the lines can be found, when they carry no address of their own.
+            note.append(
+                self.leaf(
+                    inline_markup(self.leaflet.further_reading_note, self.ctx),
+                    self.pstyle("body", "lead-in", keepWithNext=1),
+                    self.root.add("P"),
+                )
+            )
         items: list[Flowable] = []
         lst = self.root.add("L")
         size = self.theme.style("body").size
@@ -621,7 +646,7 @@ class StoryBuilder:
             items.append(
                 LabelledItem(label, [self.leaf(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li)
             )
-        return [heading, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
+        return [heading, *note, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
 
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
@@ -680,8 +705,13 @@ class StoryBuilder:
         return [*out, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
-def about_lines(m: Any, w: Furniture) -> list[str]:
-    """The lines of About this leaflet that come from the metadata: only what it says."""
+def about_lines(m: Any, w: Furniture | None = None) -> list[str]:
+    """The lines of About this leaflet that come from the metadata: only what it says.
+
+    In the leaflet's language (`w`, its furniture); in English when none is given.
+    """
+    if w is None:
+        w = furniture("en-GB")
     lines = [w("Publisher: {organisation}.", organisation=m.organisation)]
     if m.department:
         lines.append(w("Department: {department}.", department=m.department))

@@ -29,7 +29,9 @@ from functools import cache
 from pathlib import Path
 
 from leaflet.fonts import package_files
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
+from leaflet.zero import with_open_zero
 
 #: Unicode blocks a fallback family is kept for: the Latin scripts of the UK's and
 #: Europe's languages (Welsh ŵ ŷ ẁ, Polish, Romanian, Turkish, Vietnamese), combining
@@ -87,8 +89,8 @@ class WebFace:
         """The WOFF2 file: from the cache folder when it is there, else made and kept there."""
         cached = _cache_folder() / self.file_name
         try:
-            return cached.read_bytes()
-        except OSError:
+            return read_file(cached, MAX_FONT_BYTES)
+        except FileProblem:
             pass
         data = _woff2(self.source, self.weight, self.earlier)
         with contextlib.suppress(OSError):
@@ -122,9 +124,12 @@ def web_faces(theme: Theme) -> tuple[WebFace, ...]:
 
 
 def _files(family: FontFamily) -> tuple[Path, Path]:
+    """The files the PDF draws with: a slashed zero redrawn open (leaflet/zero.py), as in print."""
     if family.regular is None or family.bold is None:
-        return package_files(family.name)
-    return family.regular, family.bold
+        regular, bold = package_files(family.name)
+    else:
+        regular, bold = family.regular, family.bold
+    return with_open_zero(regular), with_open_zero(bold)
 
 
 @cache

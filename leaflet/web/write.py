@@ -35,7 +35,7 @@ class WebPage:
     stylesheet: Stylesheet
 
     def assets(self, page: Path) -> list[tuple[Path, object]]:
-        """(path, bytes or a face to make them) for each shared file, fonts before the stylesheet."""
+        """(path, bytes or a face to make them) for each file the page needs: fonts, then the stylesheet."""
         folder = page.parent / ASSETS
         files: list[tuple[Path, object]] = [
             (folder / "fonts" / f.file_name, f) for f in self.stylesheet.faces
