@@ -197,8 +197,6 @@ TESTED = {
     "legibility/italic-run": "test_italic_run",
     "legibility/capitals": "test_capitals",
     "legibility/contrast": "test_contrast",
-    "web/heading-outline": "test_web_page_heading_outline",
-    "web/link-text": "test_web_page_link_words",
 }
 
 
@@ -237,8 +235,6 @@ def test_rules_have_the_documented_levels() -> None:
         "legibility/italic-run": "warning",
         "legibility/capitals": "warning",
         "legibility/contrast": "error",
-        "web/heading-outline": "error",
-        "web/link-text": "warning",
     }
 
 

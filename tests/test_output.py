@@ -42,8 +42,8 @@ def test_every_heading_and_key_sentence_reads_back_in_order(ccsvi_pdf: BuiltPdf)
     expected = [
         "MS Society",
         "Chronic cerebrospinal venous insufficiency (CCSVI)",
+        "In this leaflet",  # straight after the key points, before the introduction
         "There's been a lot of interest in CCSVI from people affected by MS",
-        "In this leaflet",
         *HEADINGS[:1],
         "found that CCSVI was present in 90 per cent of people with MS [3]",
         "Does CCSVI cause MS?",
@@ -210,10 +210,10 @@ def test_bookmarks_follow_the_headings(ccsvi_pdf: BuiltPdf) -> None:
     assert [o.title for o in outline[1]] == [
         "Key points",
         *HEADINGS,
-        LEAFLET.next_steps.heading,
         "References",
         "Further reading",
         "About this leaflet",
+        LEAFLET.next_steps.heading,  # the leaflet ends with who can help
     ]
 
 

@@ -516,6 +516,14 @@ class Columns(Flowable):
     def getSpaceAfter(self) -> float:
         return self.items[-1].getSpaceAfter() if self.items else 0.0
 
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """As many items as fit here, in their own columns, and the rest in columns on the next page."""
+        for count in range(len(self.items) - 2, 1, -1):
+            head = Columns(self.items[:count], self.columns, self.gap)
+            if head.wrap(availWidth, availHeight)[1] <= availHeight:
+                return [head, Columns(self.items[count:], self.columns, self.gap)]
+        return []
+
     def draw(self) -> None:
         for item, x, bottom in self._placed:
             item.drawOn(self.canv, x, self.height - bottom)

@@ -179,17 +179,20 @@ class StoryBuilder:
         story: list[Flowable] = [self.title_band()]
         if self.leaflet.key_points:
             story.append(self.key_points_box(self.leaflet.key_points))
-        story += self.blocks(self.leaflet.introduction, self.root, level=1)
+        # The contents straight after the key points, whole on the first page; the introduction
+        # flows on from there.
         story.append(self.contents_panel())
+        story += self.blocks(self.leaflet.introduction, self.root, level=1)
         for section in self.leaflet.sections:
             story += self.section(section, self.root)
-        if self.leaflet.next_steps:
-            story.append(self.next_steps_panel(self.leaflet.next_steps))
         if self.leaflet.references:
             story.append(self.references_panel())
         if self.leaflet.further_reading:
             story += self.further_reading()
         story += self.about()
+        if self.leaflet.next_steps:
+            # The leaflet ends with who can help: the next step for a worried reader.
+            story.append(self.next_steps_panel(self.leaflet.next_steps))
         for index in range(self.options.notes_pages):
             story += self.notes_page(index)
         return story
@@ -224,13 +227,13 @@ class StoryBuilder:
 
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
-        if self.leaflet.next_steps:
-            entries.append((self.leaflet.next_steps.anchor, self.leaflet.next_steps.heading))
         if self.leaflet.references:
             entries.append((REFERENCES_ANCHOR, self.words(REFERENCES_HEADING)))
         if self.leaflet.further_reading:
             entries.append((FURTHER_ANCHOR, self.words(FURTHER_HEADING)))
         entries.append((ABOUT_ANCHOR, self.words(ABOUT_HEADING)))
+        if self.leaflet.next_steps:
+            entries.append((self.leaflet.next_steps.anchor, self.leaflet.next_steps.heading))
         return entries
 
     def contents_panel(self) -> Flowable:
@@ -260,7 +263,10 @@ class StoryBuilder:
         # Whole on one page: a contents list split over a page break reads badly.
         # No box: the spacing of a panel, but on the page, like the text around it.
         space = replace(self.theme.boxes["panel"], fill=None, border=0.0, bar=0.0, padding=0.0)
-        return Stack([heading, body], box=space, keep_under=self.frame_height() / 2)
+        # Whole when moving it costs little; split between its lines rather than leave a hole.
+        return Stack(
+            [heading, body], box=space, keep_under=self.frame_height() / 2, split_above=self.hole_limit()
+        )
 
     # -- sections and blocks
 
@@ -661,8 +667,9 @@ class StoryBuilder:
                     self.root.add("P"),
                 )
             )
-        # The leaflet's last lines go over together: never two stray lines, or the QR code alone.
-        return [Stack(out, inset=(0, 0, 0, 0), min_rest=3)]
+        # The leaflet's last lines go over together: never two stray lines, or the QR code alone,
+        # on the last page (which also holds the next steps panel, when there is one).
+        return [Stack(out, inset=(0, 0, 0, 0), min_rest=2 if self.leaflet.next_steps else 3)]
 
     def frame_width(self) -> float:
         return self.frame[0]
