@@ -64,7 +64,7 @@ def _render_once(
     shared: Shared,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
-    fonts = font_set(theme)
+    fonts = font_set(theme, leaflet.metadata.language)
     out = BytesIO()
     meta = doc_template_options(leaflet.metadata)
     meta["title"] = title
@@ -83,6 +83,8 @@ def _render_once(
             place_names=builder.place_names,
             draft=draft,
             words=builder.words,
+            shaping=fonts.shaped,
+            rtl=builder.words.rtl,
             **kwargs,
         )
         canv._doc._timeStamp = fixed_timestamp(m.published)
@@ -108,7 +110,7 @@ def _render(
 ) -> Rendered:
     if tagged is None:
         tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
-    check_coverage(leaflet.texts, font_set(theme))
+    check_coverage(leaflet.texts, font_set(theme, leaflet.metadata.language))
     settings = dict(
         tagged=tagged,
         options=options,

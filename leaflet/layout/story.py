@@ -127,18 +127,24 @@ class StoryBuilder:
         key = (name, variant)
         if key not in self._styles:
             st: TextStyle = self.theme.style(name)
+            # Styles in the sheet's text family take the leaflet's (Noto Sans Arabic for Arabic).
+            family = self.fonts.text.name if st.font in (None, self.theme.text_font) else st.font
+            align = _ALIGN[st.align]
+            if self.words.rtl and align != TA_CENTER:
+                # A right-to-left page is a mirror: text starts at the right and is ragged on the left.
+                align = TA_RIGHT if align == TA_LEFT else TA_LEFT
             params = dict(
-                fontName=internal_name(st.font if st.font else self.fonts.text.name, st.bold),
+                fontName=internal_name(family, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
                 textColor=st.colour.hex,
                 spaceBefore=st.space_before,
                 spaceAfter=st.space_after,
-                alignment=_ALIGN[st.align],
+                alignment=align,
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
-                bulletFontName=internal_name(st.font),
+                bulletFontName=internal_name(family),
                 # A heading must never be the last thing on a page.
                 keepWithNext=1 if name in ("h2", "h3", "panel_heading") else 0,
             )

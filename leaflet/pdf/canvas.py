@@ -19,11 +19,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
+from leaflet.pdf.shaping import Glyph, Piece, shape_line
 from leaflet.pdf.tags import Tagging
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
@@ -33,6 +38,8 @@ PRINT_FLAG = 4
 class LeafletTextObject(PDFTextObject):
     _line = 0
     _text_line = 0
+    #: The pieces of the line being written, when the canvas shapes text: (index in _code, Piece).
+    _pending: list[tuple[int, Piece]] | None = None
 
     def _textOut(self, text: str, TStar: int = 0) -> None:
         # The line these words are on (a link's start is reported after its first words).
@@ -42,6 +49,76 @@ class LeafletTextObject(PDFTextObject):
                 text += " "
             self._line += 1
         super()._textOut(text, TStar)
+        if TStar:
+            self.flush_line()
+
+    def _formatText(self, text: str) -> str:
+        if not self._canvas.shaping or not text:
+            return super()._formatText(text)
+        # Shaped text waits for the end of its line: the line is cut into directional
+        # runs and shaped as a whole, then each piece is written where it was asked for.
+        if self._pending is None:
+            self._pending = []
+        piece = Piece(self._fontname, FONT_FILES[self._fontname], self._fontsize, text)
+        self._pending.append((len(self._code), piece))
+        return ""
+
+    def flush_line(self) -> None:
+        """Write the pending pieces of a line: shaped, placed, each marked with the words it stands for."""
+        pending, self._pending = self._pending, None
+        if not pending:
+            return
+        pieces = [p for _, p in pending]
+        line = shape_line(pieces, self._canvas.rtl)
+        shift = 0.0
+        if self._canvas.rtl:
+            # ReportLab set the line's start from its own widths: the right edge stays where it put it.
+            shift = sum(stringWidth(p.text, p.font, p.size) for p in pieces) - line.width
+        by_piece: dict[int, list[Glyph]] = {}
+        for g in line.glyphs:
+            by_piece.setdefault(g.piece, []).append(g)
+        pen = 0.0
+        for n, (index, piece) in enumerate(pending):
+            ops, pen = self._glyph_code(piece, by_piece.get(n, []), pen, shift)
+            self._code[index] = "\n".join(ops) + self._code[index]
+        self._curSubset = -1  # the font was set here, not by ReportLab: it sets it again
+
+    def _glyph_code(
+        self, piece: Piece, glyphs: list[Glyph], pen: float, shift: float
+    ) -> tuple[list[str], float]:
+        """PDF operators drawing `glyphs` (in logical order, each at its own x) from the pen at `pen`."""
+        doc = self._canvas._doc
+        font = pdfmetrics.getFont(piece.font)
+        size = piece.size
+        ops: list[str] = []
+        current: tuple[int, float] | None = None
+        arr: list[str] = []
+
+        def close() -> None:
+            if arr:
+                ops.append(f"[{' '.join(arr)}] TJ")
+                arr.clear()
+
+        for g in glyphs:
+            ch = code_for(font, g.gid, g.text, g.advance * 1000 / size)
+            ((subset, data),) = font.splitString(ch, doc)
+            if current != (subset, g.y):
+                close()
+                if current is None or current[0] != subset:
+                    name = font.getSubsetInternalName(subset, doc)
+                    ops.append(f"{name} {fp_str(size)} Tf {fp_str(self._leading)} TL")
+                if current is None or current[1] != g.y:
+                    ops.append(f"{fp_str(g.y)} Ts")
+                current = (subset, g.y)
+            move = (pen - (g.x + shift)) * 1000 / size
+            if abs(move) > 1e-3:
+                arr.append(fp_str(move))
+            arr.append(f"({self._canvas._escape(data)})")
+            pen = g.x + shift + font.face.charWidths.get(ord(ch), 0) * size / 1000
+        close()
+        if current is not None and current[1]:
+            ops.append("0 Ts")
+        return ops, pen
 
     def _linkRecord(self, link: object, kind: str) -> None:
         self._canvas.tagging.link_boundary(self, link, kind)
@@ -55,6 +132,8 @@ class LeafletCanvas(Canvas):
         place_names: dict[str, str],
         draft: bool = False,
         words: Furniture = ENGLISH,
+        shaping: bool = False,
+        rtl: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +144,9 @@ class LeafletCanvas(Canvas):
         self.place_names = place_names
         #: The tool's own words (link descriptions), in the leaflet's language.
         self.words = words
+        #: Text is shaped by HarfBuzz (complex scripts), and lines run right to left.
+        self.shaping = shaping or rtl
+        self.rtl = rtl
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
         self._tag_elem = None  # the element whose paragraph is being drawn
@@ -82,6 +164,8 @@ class LeafletCanvas(Canvas):
         return tx
 
     def drawText(self, aTextObject: PDFTextObject) -> None:
+        if isinstance(aTextObject, LeafletTextObject):
+            aTextObject.flush_line()
         aTextObject._code = self.tagging.text_code(self, aTextObject)
         self._tag_tx = None
         super().drawText(aTextObject)
@@ -153,3 +237,30 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
     if url.startswith("tel:"):
         return words("Call {number}", number=url[len("tel:") :])
     return words("Open {url} in a web browser", url=url)
+
+
+#: What each code made for a shaped glyph stands for (codes are unique across fonts).
+GLYPH_TEXT: dict[int, str] = {}
+_PRIVATE_USE = range(0xF0000, 0xFFFFE)
+
+
+def code_for(font: Any, gid: int, text: str, advance: float) -> str:
+    """A character that draws glyph `gid` of `font` and reads back as `text`.
+
+    The character itself when the font maps it to that glyph; otherwise a code
+    from Supplementary Private Use Area-A, one per (glyph, text), whose ToUnicode
+    entry is rewritten to `text` once the PDF is written (see `glyph_texts`).
+    """
+    face = font.face
+    if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
+        return text
+    made: dict[tuple[int, str], int] = font.__dict__.setdefault("_leaflet_codes", {})
+    code = made.get((gid, text))
+    if code is None:
+        code = _PRIVATE_USE[0] + len(GLYPH_TEXT)
+        made[(gid, text)] = code
+        face.charToGlyph[code] = gid
+        face.glyphToChar.setdefault(gid, []).append(code)
+        face.charWidths[code] = advance
+        GLYPH_TEXT[code] = text
+    return chr(code)
