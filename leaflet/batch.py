@@ -8,18 +8,23 @@ small file beside it (`.<name>.pdf.built`), written after the PDF.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import multiprocessing
+import os
 import re
+import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leaflet import __version__
+from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
+from leaflet.pdf.write import remove_live_temporaries
+from leaflet.safeio import FileProblem, read_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
@@ -66,9 +71,8 @@ def _looks_like_leaflet(path: Path) -> bool:
     if path.name == "leaflet-checks.yaml":
         return False
     try:
-        with path.open("rb") as fh:
-            head = fh.read(65536).removeprefix(b"\xef\xbb\xbf")
-    except OSError:
+        head = read_file(path, 65536, whole=False).removeprefix(b"\xef\xbb\xbf")
+    except FileProblem:
         return True  # let the build say what is wrong with it
     is_sheet = re.search(rb"^styles\s*:", head, re.MULTILINE) is not None
     return not is_sheet or re.search(rb"^metadata\s*:", head, re.MULTILINE) is not None
@@ -107,97 +111,12 @@ def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None
     return problems
 
 
-@cache
-def _tool_fingerprint() -> str:
-    """The tool's version and its own code, so a changed layout rule rebuilds everything."""
-    import reportlab
-
-    h = hashlib.sha256(f"{__version__} reportlab {reportlab.Version}".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json"):
-            h.update(path.relative_to(package).as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _sheet_files(style: str) -> list[Path]:
-    """A style sheet, the sheets it extends, and the font files they name: what a build reads.
-
-    Each sheet is read once; a sheet that cannot be read ends the walk (the build reports it).
-    """
-    from leaflet.style import find_sheet
-    from leaflet.yamlsource import YamlProblem, read_yaml
-
-    files: list[Path] = []
-    path = find_sheet(style)
-    while path.exists() and path not in files:
-        files.append(path)
-        try:
-            data = read_yaml(path).data
-        except YamlProblem:
-            break
-        if not isinstance(data, dict):
-            break
-        fonts = data.get("fonts", {})
-        families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
-        if isinstance(families, dict):
-            files += [
-                path.parent / str(f)
-                for spec in families.values()
-                if isinstance(spec, dict)
-                for f in spec.values()
-            ]
-        parent = data.get("extends")
-        if not parent:
-            break
-        path = path.parent / f"{parent}.yaml"
-    return files
-
-
-def _font_files() -> list[Path]:
-    import fontpkg_atkinson_hyperlegible
-    import fontpkg_noto_sans
-
-    return [
-        p for pkg in (fontpkg_atkinson_hyperlegible, fontpkg_noto_sans) for p in Path(pkg.ROOT).rglob("*.ttf")
-    ]
-
-
-def fingerprint(content: Path, editions: tuple[str, ...], styles: Iterable[str]) -> str:
-    """What a leaflet's PDFs are built from, as one hash."""
-    h = hashlib.sha256(_tool_fingerprint().encode())
-    h.update(" ".join(editions).encode())
-    h.update(content.read_bytes())
-    for style in sorted(set(styles)):
-        for file in _sheet_files(style):
-            h.update(file.read_bytes() if file.is_file() else b"missing")
-    for font in _font_files():
-        stat = font.stat()
-        h.update(f"{font.name} {stat.st_size} {stat.st_mtime_ns}".encode())
-    return h.hexdigest()
-
-
-def _record(pdf: Path) -> Path:
-    return pdf.with_name(f".{pdf.name}.built")
-
-
-def up_to_date(paths: list[Path], print_: str) -> bool:
-    for pdf in paths:
-        try:
-            if not pdf.exists() or json.loads(_record(pdf).read_text("utf-8")).get("from") != print_:
-                return False
-        except (OSError, ValueError):
-            return False
-    return True
-
-
 def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.build import build_plan, plan
     from leaflet.checks import project_settings, run_checks, settings_for
+    from leaflet.plan import plan
 
     try:
         work = plan(content, editions, style)
@@ -206,9 +125,21 @@ def build_one(
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
-        print_ = fingerprint(content, tuple(e.name for e in work.editions), (e.style for e in work.editions))
-        if not force and up_to_date(paths, print_):
+        inputs = stamp.inputs(
+            content,
+            tuple(e.name for e in work.editions),
+            (e.style for e in work.editions),
+            (image.data for image in work.leaflet.images()),
+        )
+        untagged = stamp.untagged_switch_on()
+        expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
+        if not force and all(map(stamp.up_to_date, paths, expected)):
             return Outcome(str(content), "skipped", tuple(map(str, paths)))
+        # No record may vouch for a file that is about to change.
+        for path in paths:
+            stamp.forget(path)
+        from leaflet.build import build_plan  # the layout engine, only when there is work for it
+
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -220,8 +151,8 @@ def build_one(
             # many leaflets should not pay for either (the layout keeps those rules by construction).
             advice=False,
         )
-        for item in built:
-            _record(item.path).write_text(json.dumps({"from": print_}), "utf-8")
+        for item, wanted in zip(built, expected, strict=True):
+            stamp.remember(item.path, wanted)
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )
@@ -237,6 +168,14 @@ def build_one(
         )
 
 
+class Stopped(KeyboardInterrupt):
+    """A signal other than Ctrl-C (SIGTERM) asked the tool to stop; handled as Ctrl-C is."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def run(
     contents: list[Path],
     editions: tuple[str, ...],
@@ -246,7 +185,12 @@ def run(
     jobs: int,
     report: Callable[[int, int, Outcome], None],
 ) -> list[Outcome]:
-    """Build every content file; one bad file never stops the others."""
+    """Build every content file; one bad file never stops the others.
+
+    Ctrl-C (or SIGTERM) stops everything at once: the worker processes are ended,
+    each removing the temporary file it was writing, so every PDF is either whole
+    or as it was, and the interruption is raised to the caller.
+    """
     outcomes: list[Outcome] = []
     total = len(contents)
     if jobs <= 1 or total == 1:
@@ -255,11 +199,42 @@ def run(
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
         return outcomes
-    with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when there are workers
+
+    pool = ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_worker_setup)
+    try:
         futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
     order = {str(c): i for i, c in enumerate(contents)}
     return sorted(outcomes, key=lambda o: order[o.content])
+
+
+def _worker_setup() -> None:
+    """In each worker: Ctrl-C is the main process's to handle; SIGTERM ends the worker cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    remove_live_temporaries()
+    os._exit(128 + signum)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End every worker now (each removes its temporary file), and forget the queued leaflets."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(2)
+        if child.is_alive():
+            child.kill()
+            child.join(1)

@@ -6,35 +6,40 @@ edition asked for and writes each file atomically.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leaflet.content.loader import load_leaflet
+from leaflet import stamp
 from leaflet.content.model import Leaflet
-from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
+from leaflet.editions import A5_SCREEN, EDITIONS, Edition
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
+from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
-from leaflet.layout.story import PLAIN, LayoutOptions, Pagination, Shared, StoryBuilder
+from leaflet.layout.story import Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
 from leaflet.pdf.impose import impose
-from leaflet.pdf.metadata import doc_template_options, fixed_timestamp
+from leaflet.pdf.metadata import doc_template_options
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
+from leaflet.plan import Plan, output_path, plan
+from leaflet.rlseam import fix_timestamp
 from leaflet.style import Theme, load_theme
+
+if TYPE_CHECKING:
+    from leaflet.web.page import Download
 
 #: Page numbers printed in the contents and footer come from the pass before:
 #: a draft pass learns them, a final pass prints them, and a third pass is a
 #: safety net for the rare leaflet whose page numbers move the layout.
 MAX_PASSES = 3
 
-#: Set to 1 to build without a structure tree. For measuring what tagging
-#: costs (bench/), never for leaflets that people will read.
-UNTAGGED_SWITCH = "LEAFLET_UNTAGGED"
+#: Set to 1 to build without a structure tree (see leaflet.stamp, which records it).
+UNTAGGED_SWITCH = stamp.UNTAGGED_SWITCH
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def _render_once(
             rtl=builder.words.rtl,
             **kwargs,
         )
-        canv._doc._timeStamp = fixed_timestamp(m.published)
+        fix_timestamp(canv, m.published)
         return canv
 
     doc.build(story, canvasmaker=make_canvas)
@@ -109,7 +114,7 @@ def _render(
     title_suffix: str = "",
 ) -> Rendered:
     if tagged is None:
-        tagged = os.environ.get(UNTAGGED_SWITCH, "") != "1"
+        tagged = not stamp.untagged_switch_on()
     check_coverage(leaflet.texts, font_set(theme, leaflet.metadata.language))
     settings = dict(
         tagged=tagged,
@@ -140,39 +145,8 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     padding = -plain.pages % 4
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
     title = leaflet.metadata.title + furniture(leaflet.metadata.language)(edition.title_suffix)
-    return Rendered(compact(impose(padded.data, title)), padded.pages // 2)
-
-
-def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:
-    """output/<slug><suffix>.pdf, or beside a name the user gave: OUT.pdf, OUT-large-print.pdf, …"""
-    if output is None:
-        return Path("output") / edition.file_name(leaflet.metadata.slug)
-    if output.suffix.lower() != ".pdf":
-        return output / edition.file_name(leaflet.metadata.slug)
-    return output.with_name(f"{output.stem}{edition.suffix}{output.suffix}")
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A content file read and checked, and the editions to make of it."""
-
-    leaflet: Leaflet
-    editions: tuple[Edition, ...]
-
-    def paths(self, output: Path | None) -> list[Path]:
-        return [output_path(self.leaflet, edition, output) for edition in self.editions]
-
-
-def plan(content: Path, editions: Iterable[str] | None = None, style: str | None = None) -> Plan:
-    """Read the content and settle the editions: those asked for, else those the content lists."""
-    leaflet = load_leaflet(content)
-    names = tuple(editions) if editions else leaflet.editions
-    chosen = [with_style(EDITIONS[name], style) for name in names]
-    if any(e.booklet for e in chosen):
-        # The print booklet goes out with its screen twin, the tagged A5 edition.
-        at = next(i for i, e in enumerate(chosen) if e.booklet)
-        chosen.insert(at, A5_SCREEN)
-    return Plan(leaflet, tuple(chosen))
+    rtl = furniture(leaflet.metadata.language).rtl
+    return Rendered(compact(impose(padded.data, title, rtl)), padded.pages // 2)
 
 
 def build_editions(
@@ -190,18 +164,53 @@ def build_editions(
 
 
 def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
-    """Make and write every edition of a plan."""
+    """Make and write every edition of a plan: the PDFs, then the web page that links to them."""
+    from leaflet.web.write import render_web, write_web
+
     themes: dict[str, Theme] = {}
-    made: list[tuple[Edition, Rendered]] = []
-    for edition in work.editions:
+    made: list[tuple[Edition, Path, Rendered]] = []
+    pages = []
+    for edition, path in zip(work.editions, work.paths(output), strict=True):
         if edition.style not in themes:
             themes[edition.style] = load_theme(edition.style)
-        made.append((edition, render_edition(work.leaflet, edition, themes[edition.style])))
+        if edition.web:
+            check_coverage(work.leaflet.texts, font_set(themes[edition.style]))
+            sizes = {p: len(r.data) for _, p, r in made}
+            downloads = pdf_downloads(work.leaflet, output, path, sizes)
+            pages.append((edition, path, render_web(work.leaflet, themes[edition.style], downloads)))
+        else:
+            made.append((edition, path, render_edition(work.leaflet, edition, themes[edition.style])))
     built = []
-    for (edition, rendered), path in zip(made, work.paths(output), strict=True):
+    for edition, path, rendered in made:
         write_atomically(path, rendered.data)
         built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
+    for edition, path, page in pages:
+        write_web(page, path)
+        built.append(Built(path, edition.name, 1, len(page.html)))
     return built
+
+
+def pdf_downloads(
+    leaflet: Leaflet, output: Path | None, page: Path, made: dict[Path, int]
+) -> tuple[Download, ...]:
+    """The PDFs a web page offers: those of this build, with their sizes, and those already beside it."""
+    from leaflet.web.page import Download, relative_href
+
+    offered = []
+    for edition in (
+        EDITIONS["standard"],
+        EDITIONS["large-print"],
+        A5_SCREEN,
+        EDITIONS["booklet"],
+        EDITIONS["press"],
+    ):
+        path = output_path(leaflet, edition, output)
+        size = made.get(path)
+        if size is None and path.is_file():
+            size = path.stat().st_size
+        if size is not None:
+            offered.append(Download(edition.label, relative_href(path, page), size))
+    return tuple(offered)
 
 
 def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
@@ -211,10 +220,20 @@ def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
     """
     pages: dict[str, tuple[bytes, bool]] = {}
     for edition in work.editions:
-        if not edition.booklet:
+        if not edition.booklet and not edition.web:
             theme = load_theme(edition.style)
             pages[edition.name] = (render_edition(work.leaflet, edition, theme).data, theme.large_print)
     return pages
+
+
+def page_for_checks(work: Plan) -> str | None:
+    """The web edition's HTML, made in memory, when the plan has one."""
+    from leaflet.web.write import render_web
+
+    for edition in work.editions:
+        if edition.web:
+            return render_web(work.leaflet, load_theme(edition.style)).html.decode()
+    return None
 
 
 def build_leaflet(content: Path, style: str = "default", output: Path | None = None) -> Built:

@@ -1,16 +1,21 @@
 """The command line: `python make_leaflet.py [build CONTENT… [options]]`.
 
 The only place that prints or chooses an exit code: 0 built (or up to date),
-2 bad input or usage. Errors are one line each, `file:line:col: error: message`,
-with no traceback.
+2 bad input or usage, 130 stopped by Ctrl-C, 143 stopped by SIGTERM. Errors
+are one line each, `file:line:col: error: message`, with no traceback. Output
+that cannot be written (a reader gone away, a full disk, a terminal that
+cannot show a character) never stops the work.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -23,13 +28,13 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 DEFAULT_CONTENT = Path("content.yaml")
-EDITION_NAMES = ("standard", "large-print", "booklet", "press", "all")
+EDITION_NAMES = ("standard", "large-print", "booklet", "press", "web", "all")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        _say(sys.stderr, f"{self.prog}: error: {message}")
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -102,12 +107,71 @@ def _iso_date(text: str) -> date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
+    restore = _stop_on_sigterm()
     try:
         return _main(argv)
-    except BrokenPipeError:
-        # The reader went away (`leaflet check | head`): stop quietly, as command-line tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FINDINGS
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        _say(sys.stderr, f"leaflet: stopped ({_signal_name(signum)}); nothing half-written was left behind")
+        return 128 + signum
+    finally:
+        restore()
+
+
+def _signal_name(signum: int) -> str:
+    return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+
+
+def _stop_on_sigterm() -> Callable[[], None]:
+    """SIGTERM stops the tool as Ctrl-C does (cleanly, in one line), not half-way through a write."""
+    from leaflet.batch import Stopped
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals to whoever owns it
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _tolerant_streams() -> None:
+    """Output that cannot take a character shows it escaped (an old terminal, PYTHONIOENCODING=ascii)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+def _say(stream: TextIO | None, text: str = "", end: str = "\n", *, raw: bool = False) -> None:
+    """Write a line; output that fails (a reader gone, a full disk) is dropped, the work goes on.
+
+    Control characters (a line break in a value or a file name) are shown escaped,
+    so that every message stays on its one line.
+    """
+    if stream is None:
+        return
+    try:
+        stream.write((text if raw else _visible(text)) + end)
+        stream.flush()
+    except (OSError, ValueError):
+        _silence(stream)
+
+
+def _visible(text: str) -> str:
+    return "".join(
+        ch if ch in "\r\x1b" or unicodedata.category(ch) != "Cc" else ch.encode("unicode_escape").decode()
+        for ch in text
+    )
+
+
+def _silence(stream: TextIO) -> None:
+    """Send the rest of a failed stream to /dev/null, so that nothing is tried (or raised) again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -151,9 +215,15 @@ def _build(
     progress = Progress(sys.stderr, quiet=len(contents) == 1)
     try:
         outcomes = batch.run(contents, editions, style, output, force, jobs, progress.report)
-    except KeyboardInterrupt:
-        print("leaflet: interrupted; every PDF is either whole or as it was", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        progress.stopped()
+        _say(
+            sys.stderr,
+            f"leaflet: stopped ({_signal_name(signum)}) after {progress.done} of {len(contents)} leaflets; "
+            "every PDF listed is whole, and no unfinished PDF was written",
+        )
+        return 128 + signum
     progress.finish(outcomes)
     return EXIT_BAD_INPUT if any(o.status == "failed" for o in outcomes) else EXIT_OK
 
@@ -162,7 +232,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
     import json
 
     from leaflet import batch
-    from leaflet.build import pages_for_checks, plan
+    from leaflet.build import page_for_checks, pages_for_checks, plan
     from leaflet.checks import project_settings, run_checks
     from leaflet.errors import Severity
 
@@ -183,12 +253,13 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
                 project=project_settings(content),
                 pdfs=pages_for_checks(work),
                 styles=tuple(e.style for e in work.editions),
+                web=page_for_checks(work),
             )
         except LeafletError as exc:
             _print_problems(exc.problems)
             unreadable = True
         except Exception as exc:
-            print(f"{content}: error: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+            _say(sys.stderr, f"{content}: error: internal error ({type(exc).__name__}: {exc})")
             unreadable = True
     if fmt == "json":
         rows = [
@@ -202,15 +273,15 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
             }
             for f in findings
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _say(sys.stdout, json.dumps(rows, ensure_ascii=False, indent=2), raw=True)
     else:
         for finding in findings:
-            print(finding)
+            _say(sys.stdout, str(finding))
         counts = {level: sum(1 for f in findings if f.severity == level) for level in Severity}
-        print(
+        _say(
+            sys.stderr,
             f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
             f"{counts[Severity.ADVICE]} pieces of advice",
-            file=sys.stderr,
         )
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     if unreadable:
@@ -220,7 +291,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
 
 def _print_problems(problems: Sequence[object]) -> None:
     for problem in problems:
-        print(problem, file=sys.stderr)
+        _say(sys.stderr, str(problem))
 
 
 class Progress:
@@ -229,36 +300,44 @@ class Progress:
     def __init__(self, stream: TextIO, quiet: bool) -> None:
         self.stream = stream
         self.quiet = quiet
-        self.live = stream.isatty()
+        self.done = 0
+        try:
+            self.live = stream.isatty()
+        except (OSError, ValueError):
+            self.live = False
 
     def report(self, done: int, total: int, outcome: object) -> None:
         from leaflet.batch import Outcome
 
         assert isinstance(outcome, Outcome)
+        self.done = done
         for path in outcome.paths:
-            print(path)  # the files made (or up to date), one per line, for scripts
+            _say(sys.stdout, path)  # the files made (or up to date), one per line, for scripts
         for finding in outcome.findings:
-            print(finding, file=self.stream)
+            _say(self.stream, finding)
         if outcome.status == "failed":
             if self.live:
-                self.stream.write("\r\x1b[K")
+                _say(self.stream, "\r\x1b[K", end="")
             _print_problems(outcome.problems)
         if self.quiet:
             if outcome.status == "skipped":
-                print(f"up to date: {outcome.content} (use --force to build it again)", file=self.stream)
+                _say(self.stream, f"up to date: {outcome.content} (use --force to build it again)")
             return
         line = f"[{done}/{total}] {outcome.status}: {outcome.content}"
         if self.live:
-            self.stream.write("\r\x1b[K" + line)
-            self.stream.flush()
+            _say(self.stream, "\r\x1b[K" + line, end="")
         else:
-            print(line, file=self.stream)
+            _say(self.stream, line)
+
+    def stopped(self) -> None:
+        if self.live and not self.quiet:
+            _say(self.stream)
 
     def finish(self, outcomes: list[object]) -> None:
         from leaflet.batch import Outcome
 
         if self.live and not self.quiet:
-            self.stream.write("\n")
+            _say(self.stream)
         failed = [o for o in outcomes if isinstance(o, Outcome) and o.status == "failed"]
         if self.quiet:
             return
@@ -266,12 +345,12 @@ class Progress:
             s: sum(1 for o in outcomes if getattr(o, "status", "") == s)
             for s in ("built", "skipped", "failed")
         }
-        print(
+        _say(
+            self.stream,
             f"{counts['built']} built, {counts['skipped']} up to date, {counts['failed']} failed",
-            file=self.stream,
         )
         for outcome in failed:
-            print(f"  failed: {outcome.content}", file=self.stream)
+            _say(self.stream, f"  failed: {outcome.content}")
 
 
 if __name__ == "__main__":

@@ -6,15 +6,18 @@ booklet      A5 pages padded with notes pages to whole sheets and imposed two-up
              A4 landscape for saddle stitching (print version, untagged), written
              beside the readable, tagged A5 edition (`-a5`) for screens
 press        A4 with 3 mm bleed, crop marks, TrimBox and BleedBox, for a printing firm
+web          an HTML page (`<slug>.html`) with a stylesheet and fonts shared by every
+             leaflet in `assets/` beside it; written after the PDFs, which it links to
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reportlab.lib.units import mm
+from leaflet.layout.options import PLAIN, LayoutOptions
 
-from leaflet.layout.story import PLAIN, LayoutOptions
+#: A millimetre in points.
+mm = 72 / 25.4
 
 #: What the print version of a booklet says about itself, on its cover and in its title.
 BOOKLET_NOTE = "Print version: an A5 booklet. Print both sides, flip on the short edge, fold and staple."
@@ -31,14 +34,24 @@ class Edition:
     booklet: bool = False
     title_suffix: str = ""
     tagged: bool = True
+    #: What a person choosing a file is told about it ("Large print"), on the web page.
+    label: str = ""
+    #: The file's extension: pdf, or html for the web edition.
+    extension: str = "pdf"
 
     def file_name(self, slug: str) -> str:
-        return f"{slug}{self.suffix}.pdf"
+        return f"{slug}{self.suffix}.{self.extension}"
+
+    @property
+    def web(self) -> bool:
+        return self.extension == "html"
 
 
 EDITIONS: dict[str, Edition] = {
-    "standard": Edition("standard", "default", ""),
-    "large-print": Edition("large-print", "large-print", "-large-print", LayoutOptions(qr=True)),
+    "standard": Edition("standard", "default", "", label="Standard print, A4"),
+    "large-print": Edition(
+        "large-print", "large-print", "-large-print", LayoutOptions(qr=True), label="Large print, A4"
+    ),
     "booklet": Edition(
         "booklet",
         "booklet",
@@ -47,12 +60,22 @@ EDITIONS: dict[str, Edition] = {
         booklet=True,
         title_suffix=" (print version: A5 booklet)",
         tagged=False,
+        label="A5 booklet to print, fold and staple",
     ),
-    "press": Edition("press", "default", "-press", LayoutOptions(qr=True), bleed=3 * mm),
+    "press": Edition(
+        "press",
+        "press",
+        "-press",
+        LayoutOptions(qr=True),
+        bleed=3 * mm,
+        label="For a printing firm, with bleed and crop marks",
+    ),
+    # Last, so that it is written after the PDFs it links to.
+    "web": Edition("web", "default", "", label="Web page", extension="html"),
 }
 
 #: Written beside the booklet: the same A5 pages, readable on a screen, tagged.
-A5_SCREEN = Edition("a5", "booklet", "-a5", LayoutOptions(qr=True))
+A5_SCREEN = Edition("a5", "booklet", "-a5", LayoutOptions(qr=True), label="A5 pages, to read on a screen")
 
 ALL = tuple(EDITIONS)
 
@@ -72,7 +95,7 @@ def resolve(names: list[str]) -> tuple[str, ...]:
 
 
 def with_style(edition: Edition, style: str | None) -> Edition:
-    """The standard and press editions take the style the user chose; the others have their own sheet."""
-    if style and edition.name in ("standard", "press"):
+    """The standard, press and web editions take the style the user chose; the others have their own sheet."""
+    if style and edition.name in ("standard", "press", "web"):
         return replace(edition, style=style)
     return edition

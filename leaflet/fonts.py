@@ -1,4 +1,4 @@
-"""Font families: finding their files, registering them once, and glyph coverage.
+"""Font families: finding their files, registering them by their identity, and glyph coverage.
 
 PDF/UA needs every font embedded, so only TrueType files are used, never
 ReportLab's built-in Helvetica. A character the text font cannot draw is
@@ -8,10 +8,12 @@ a missing-glyph box is never drawn.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
@@ -19,18 +21,19 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from leaflet.content.texts import SourceText
-from leaflet.errors import ContentError, Location, Problem
+from leaflet.errors import ContentError, Location, Problem, StyleError
 from leaflet.fontfiles import family_files
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
+from leaflet.zero import with_open_zero
 
 #: Characters that are layout, not glyphs: they are never looked up in a font.
 _NOT_DRAWN = {"\n", "\t", "\u200b", "\u00ad"}
 
 
-def internal_name(family: str, bold: bool = False) -> str:
-    """The name a family is registered under with ReportLab."""
-    base = "".join(ch for ch in family if ch.isalnum())
-    return f"{base}-Bold" if bold else base
+def internal_name(family: str) -> str:
+    """The start of the names a family is registered under with ReportLab (letters and digits)."""
+    return "".join(ch for ch in family if ch.isalnum()) or "Font"
 
 
 @dataclass(frozen=True)
@@ -49,17 +52,58 @@ class RegisteredFamily:
         return set(text) <= self.chars
 
 
+#: Font files read in this process, by where they are and what the file system says of them:
+#: (path, size, mtime, inode) → SHA-256 of the bytes. A file changed on disk is read again.
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+#: Families registered in this process, by their name and the identity of both files.
+_REGISTERED: dict[tuple[str, str, str], RegisteredFamily] = {}
 #: The file of every registered font, by its registered name (for shaping, which reads the file).
 FONT_FILES: dict[str, Path] = {}
 
 
-@cache
+def _read_font(path: Path) -> tuple[bytes, str]:
+    """A font file's bytes (bounded, a regular file only) and their SHA-256."""
+    try:
+        data = read_file(path, MAX_FONT_BYTES)
+    except FileProblem as exc:
+        raise StyleError(Problem(Location.of_file(path), f"the font file {exc.reason}")) from None
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _font_digest(path: Path) -> tuple[str, bytes | None]:
+    """The identity of a font file, and its bytes when they had to be read to learn it."""
+    try:
+        info = os.stat(path)
+        key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino)
+    except (OSError, ValueError):
+        key = None
+    if key is not None and key in _DIGESTS:
+        return _DIGESTS[key], None
+    data, digest = _read_font(path)
+    if key is not None:
+        _DIGESTS[key] = digest
+    return digest, data
+
+
 def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
-    # TTFont parsing is the slowest part of a cold build; it is done once per
-    # process and family, however many leaflets are built.
-    reg_name, bold_name = internal_name(family), internal_name(family, bold=True)
-    reg_font = TTFont(reg_name, str(regular))
-    bold_font = TTFont(bold_name, str(bold))
+    """Register a family under names that carry the identity of its files.
+
+    Two sheets may declare one family name with different files; each pair of
+    files gets its own ReportLab names, so one sheet never changes the font
+    another draws, and the glyph coverage is always that of the file drawn.
+    TTFont parsing is the slowest part of a cold build; it is done once per
+    process and pair of files, however many leaflets are built.
+    """
+    reg_digest, reg_data = _font_digest(regular)
+    bold_digest, bold_data = _font_digest(bold)
+    key = (family, reg_digest, bold_digest)
+    if key in _REGISTERED:
+        return _REGISTERED[key]
+    tag = hashlib.sha256(f"{reg_digest} {bold_digest}".encode()).hexdigest()[:12]
+    reg_name = f"{internal_name(family)}-{tag}"
+    bold_name = f"{reg_name}-Bold"
+    reg_font = TTFont(reg_name, BytesIO(reg_data if reg_data is not None else _read_font(regular)[0]))
+    bold_font = TTFont(bold_name, BytesIO(bold_data if bold_data is not None else _read_font(bold)[0]))
     pdfmetrics.registerFont(reg_font)
     pdfmetrics.registerFont(bold_font)
     FONT_FILES[reg_name], FONT_FILES[bold_name] = regular, bold
@@ -68,7 +112,9 @@ def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
     addMapping(reg_name, 0, 1, reg_name)
     addMapping(reg_name, 1, 1, bold_name)
     cmap = frozenset(reg_font.face.charToGlyph) & frozenset(bold_font.face.charToGlyph)
-    return RegisteredFamily(family, reg_name, bold_name, cmap, frozenset(map(chr, cmap)) | _NOT_DRAWN)
+    registered = RegisteredFamily(family, reg_name, bold_name, cmap, frozenset(map(chr, cmap)) | _NOT_DRAWN)
+    _REGISTERED[key] = registered
+    return registered
 
 
 def register_family(family: FontFamily) -> RegisteredFamily:
@@ -76,7 +122,8 @@ def register_family(family: FontFamily) -> RegisteredFamily:
         regular, bold = family_files(family.name)
     else:
         regular, bold = family.regular, family.bold
-    return _register(family.name, regular, bold)
+    # Figures with a plain zero, whatever the face draws (leaflet/zero.py).
+    return _register(family.name, with_open_zero(regular), with_open_zero(bold))
 
 
 @dataclass
@@ -89,6 +136,8 @@ class FontSet:
 
     text: RegisteredFamily
     fallback_families: tuple[FontFamily, ...]
+    #: Every family the theme's text styles use, by the name the sheet gives it.
+    families: dict[str, RegisteredFamily] = field(default_factory=dict)
     #: The text family is one for a complex script: text is shaped by HarfBuzz.
     shaped: bool = False
     _fallbacks: tuple[RegisteredFamily, ...] | None = field(default=None, repr=False)
@@ -98,6 +147,11 @@ class FontSet:
         if self._fallbacks is None:
             self._fallbacks = tuple(register_family(f) for f in self.fallback_families)
         return self._fallbacks
+
+    def font_name(self, family: str, bold: bool = False) -> str:
+        """The name ReportLab knows a sheet's family by (it carries the identity of the files)."""
+        registered = self.families[family]
+        return registered.bold if bold else registered.regular
 
     @property
     def fallback_names(self) -> tuple[str, ...]:
@@ -133,11 +187,16 @@ def font_set(theme: Theme, language: str = "en") -> FontSet:
     """
     name = theme.text_font_for(language)
     text = register_family(theme.families[name])
+    # Styles in the sheet's text family take the leaflet's (Noto Sans Arabic for Arabic).
+    families = {theme.text_font: text, name: text}
     for family in {st.font for st in theme.styles.values()} - {theme.text_font}:
-        register_family(theme.families[family])
+        families[family] = register_family(theme.families[family])
     fallbacks = ((theme.text_font,) if name != theme.text_font else ()) + theme.fallback_fonts
     return FontSet(
-        text, tuple(theme.families[f] for f in fallbacks), shaped=name in theme.language_fonts.values()
+        text,
+        tuple(theme.families[f] for f in fallbacks),
+        families,
+        shaped=name in theme.language_fonts.values(),
     )
 
 

@@ -66,10 +66,15 @@ class Furniture:
         text = _catalogue(self.language).get(message, message)
         return text.format(**values) if values else text
 
-    def date(self, d: date) -> str:
-        """A date as the language writes it in full: 26 November 2026, 26 Tachwedd 2026, 26 listopada 2026."""
-        from babel.dates import format_date
+    def date(self, d: date, month_only: bool = False) -> str:
+        """A date as the language writes it in full: 26 November 2026, 26 Tachwedd 2026, 26 listopada 2026.
 
+        A date written as a month only (2014-06) is printed as one: June 2014, Mehefin 2014.
+        """
+        from babel.dates import format_date, format_skeleton
+
+        if month_only:
+            return format_skeleton("yMMMM", d, locale=_locale(self.tag))
         return format_date(d, format="long", locale=_locale(self.tag))
 
     @property

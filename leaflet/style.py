@@ -11,6 +11,7 @@ fallback.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,15 @@ from typing import Any
 
 from leaflet.errors import Location, Problem, StyleError
 from leaflet.fontfiles import known_family
-from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
+from leaflet.safeio import FileProblem, is_regular, read_file
+from leaflet.yamlsource import MAX_BYTES, PathKey, YamlDocument, YamlProblem, read_yaml
 
-STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
+#: The sheets that come with leaflet (package data, so they are there however it is installed).
+STYLES_DIR = Path(__file__).resolve().parent / "styles"
+#: The project's own sheets: the `styles/` folder where the tool is run (beside `output/`).
+PROJECT_STYLES = Path("styles")
+#: A sheet's name, as `--style NAME` and `extends: NAME` give it; anything else is a path or a mistake.
+_SHEET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -61,6 +68,10 @@ PAGE_KEYS = {
     "margin_left": "a length",
     "margin_right": "a length",
 }
+LAYOUT_KEYS = {
+    "contents_columns_from": "how many entries put In this leaflet in two columns (a whole number)",
+    "max_hole": "the most of a page's text height left empty before a page break, as a percentage such as 15%",
+}
 FONT_KEYS = {
     "text": "a family name",
     "fallback": "a list of family names",
@@ -73,6 +84,7 @@ TOP_KEYS = {
     "name": "what this sheet is for",
     "large_print": "true for a large-print sheet (body text of 16 pt or more)",
     "page": "page size and margins",
+    "layout": "how pages are filled and the contents set out",
     "fonts": "font families",
     "colours": "named colours",
     "boxes": "panels and callout boxes",
@@ -95,6 +107,19 @@ REQUIRED_STYLES = (
     "footer",
 )
 REQUIRED_BOXES = ("title_band", "panel", "callout", "footer_rule")
+#: Styles for the blocks of real pages (level-4 headings, questions, quotations, notes,
+#: key points): optional, each taking the style it falls back to when a sheet lacks it.
+OPTIONAL_STYLES = {
+    "h4": "h3",
+    "question": "h3",
+    "blockquote": "body",
+    "blockquote_attribution": "body",
+    "note": "body",
+    "key_points_heading": "panel_heading",
+    "key_point": "toc_entry",
+}
+#: Boxes for the key points and the next steps panel, and the bar beside a quotation.
+OPTIONAL_BOXES = {"key_points": "panel", "next_steps": "panel", "blockquote": "callout"}
 REQUIRED_COLOURS = ("link",)
 
 MIN_CONTRAST = 4.5
@@ -160,6 +185,15 @@ class PageStyle:
     margin_right: float
 
 
+@dataclass(frozen=True, slots=True)
+class LayoutRules:
+    #: In this leaflet takes two columns from this many entries.
+    contents_columns_from: int = 8
+    #: At most this share of a page's text height is left empty before a page break
+    #: (but the last): a block kept whole that would leave more is split instead.
+    max_hole: float = 0.15
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -172,6 +206,7 @@ class Theme:
     colours: dict[str, Colour]
     styles: dict[str, TextStyle]
     boxes: dict[str, BoxStyle]
+    layout: LayoutRules = LayoutRules()
     #: Where each style's colour was set ("footer" → its line in the sheet or one it extends).
     colour_places: dict[str, Location] = field(default_factory=dict)
     #: The text family of leaflets in a language whose script the text family lacks (ar, bn, …).
@@ -215,18 +250,64 @@ def to_grey(c: Colour) -> Colour:
 # ---------------------------------------------------------------- loading
 
 
+def is_sheet_path(name_or_path: str) -> bool:
+    """A path is explicit: it holds a `/` or ends in .yaml or .yml. Anything else is a name."""
+    return "/" in name_or_path or os.sep in name_or_path or name_or_path.endswith((".yaml", ".yml"))
+
+
 def find_sheet(name_or_path: str) -> Path:
-    """A style sheet by name (a file in styles/) or by path."""
-    candidate = Path(name_or_path)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in name_or_path:
-        return candidate
-    named = STYLES_DIR / f"{name_or_path}.yaml"
-    if named.exists():
-        return named
-    known = sorted(p.stem for p in STYLES_DIR.glob("*.yaml"))
+    """A style sheet by path, or by name: the project's `styles/NAME.yaml`, else the built-in sheet.
+
+    Nothing else in the working folder is looked at: a file or folder that happens
+    to be called `default` or `booklet` there never restyles a leaflet.
+    """
+    if is_sheet_path(name_or_path):
+        return Path(name_or_path)
+    if _SHEET_NAME.fullmatch(name_or_path):
+        for folder in (PROJECT_STYLES, STYLES_DIR):
+            named = folder / f"{name_or_path}.yaml"
+            if os.path.lexists(named):
+                return named
+    known = sorted({p.stem for folder in (PROJECT_STYLES, STYLES_DIR) for p in _sheets_in(folder)})
     close = difflib.get_close_matches(name_or_path, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known styles: {', '.join(known)}"
-    raise StyleError(Problem(Location("--style"), f"no style sheet named '{name_or_path}'{hint}"))
+    raise StyleError(
+        Problem(
+            Location("--style"),
+            f"no style sheet named '{name_or_path}' in styles/ or among the built-in sheets{hint} "
+            "(a path to a sheet holds a / or ends in .yaml)",
+        )
+    )
+
+
+def _sheets_in(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.glob("*.yaml") if _SHEET_NAME.fullmatch(p.stem)]
+    except OSError:
+        return []
+
+
+def extends_target(sheet: Path, name: object) -> Path | None:
+    """The sheet that `extends: NAME` in `sheet` means, or None when there is none allowed.
+
+    NAME is a name, never a path: the sheet of that name in the same folder, else
+    the built-in one (so a project's `default.yaml` may extend the built-in default).
+    """
+    text = str(name)
+    if not _SHEET_NAME.fullmatch(text):
+        return None
+    for folder in (sheet.parent, STYLES_DIR):
+        candidate = folder / f"{text}.yaml"
+        if os.path.lexists(candidate) and not _same_file(candidate, sheet):
+            return candidate
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -346,7 +427,7 @@ _THEMES: dict[Path, tuple[tuple[tuple[Path, bytes], ...], Theme]] = {}
 def _stamp(paths: list[Path]) -> tuple[tuple[Path, bytes], ...]:
     # The files' bytes, not their times: an edit within a second, or one that keeps
     # the size (a colour), must still be seen. Sheets are a few kilobytes.
-    return tuple((p, p.read_bytes()) for p in paths)
+    return tuple((p, read_file(p, MAX_BYTES)) for p in paths)
 
 
 def load_theme(name_or_path: str = "default") -> Theme:
@@ -357,7 +438,7 @@ def load_theme(name_or_path: str = "default") -> Theme:
         try:
             if _stamp([p for p, _ in cached[0]]) == cached[0]:
                 return cached[1]
-        except OSError:
+        except FileProblem:
             pass
     layers: list[_Layer] = []
     seen: set[Path] = set()
@@ -380,15 +461,21 @@ def load_theme(name_or_path: str = "default") -> Theme:
         if parent is None:
             current = None
         else:
-            target = current.parent / f"{parent}.yaml"
-            if not target.exists():
-                raise StyleError(
-                    Problem(doc.at(("extends",)), f"extends: no sheet '{parent}' beside this one")
-                )
-            current = target
+            current = extends_target(current, parent)
+            if current is None:
+                raise StyleError(Problem(doc.at(("extends",)), _no_parent(parent)))
     theme = _build(_Resolver(layers), path)
     _THEMES[path.resolve()] = (_stamp([layer.path.resolve() for layer in layers]), theme)
     return theme
+
+
+def _no_parent(parent: object) -> str:
+    if not _SHEET_NAME.fullmatch(str(parent)):
+        return (
+            f"extends: '{parent}' is not a sheet's name; name a sheet in the same folder "
+            "(or a built-in one), never a path to elsewhere"
+        )
+    return f"extends: no sheet '{parent}' beside this one, nor a built-in sheet of that name"
 
 
 def _build(r: _Resolver, path: Path) -> Theme:
@@ -409,6 +496,8 @@ def _build(r: _Resolver, path: Path) -> Theme:
     w_mm, h_mm = PAGE_SIZES_MM[size_name]
     margins = {k: r.length(page_raw.get(k, "20mm"), ("page", k)) for k in PAGE_KEYS if k.startswith("margin")}
     page = PageStyle(size_name, w_mm * _UNITS_PT["mm"], h_mm * _UNITS_PT["mm"], **margins)
+
+    layout = _layout(r, r.mapping("layout"))
 
     fonts_raw = r.mapping("fonts")
     r.unknown_keys(fonts_raw, FONT_KEYS, ("fonts",))
@@ -438,7 +527,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         if fam not in families and installed_family(fam):
             families[fam] = FontFamily(fam, None, None)
         if fam not in families:
-            r.error(("fonts", "languages", lang), f"unknown font family '{fam}' (is its package installed?)")
+            r.error(("fonts", "languages", lang), f"unknown font family '{fam}' (is it installed?)")
         language_fonts[str(lang)] = fam
 
     colours_raw = r.mapping("colours")
@@ -449,10 +538,10 @@ def _build(r: _Resolver, path: Path) -> Theme:
 
     boxes_raw = r.mapping("boxes")
     boxes = {}
-    r.unknown_keys(boxes_raw, set(REQUIRED_BOXES), ("boxes",))
+    r.unknown_keys(boxes_raw, {*REQUIRED_BOXES, *OPTIONAL_BOXES}, ("boxes",))
     for name, raw in boxes_raw.items():
         r.unknown_keys(raw, BOX_KEYS, ("boxes", name))
-        if isinstance(raw, dict) and name in REQUIRED_BOXES:
+        if isinstance(raw, dict) and (name in REQUIRED_BOXES or name in OPTIONAL_BOXES):
             boxes[name] = _box(r, raw, ("boxes", name))
     for name in REQUIRED_BOXES:
         if name not in boxes:
@@ -463,6 +552,12 @@ def _build(r: _Resolver, path: Path) -> Theme:
     for name in REQUIRED_STYLES:
         if name not in styles and not any(p.message.startswith(f"styles.{name}") for p in r.problems):
             r.error(("styles",), f"styles: missing '{name}'")
+    for name, instead in OPTIONAL_STYLES.items():
+        if name not in styles and instead in styles:
+            styles[name] = styles[instead]
+    for name, instead in OPTIONAL_BOXES.items():
+        if name not in boxes and instead in boxes:
+            boxes[name] = boxes[instead]
 
     theme = Theme(
         name=str(d.get("name", path.stem)),
@@ -475,6 +570,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         colours=colours,
         styles=styles,
         boxes=boxes,
+        layout=layout,
         colour_places=colour_places,
         language_fonts=language_fonts,
     )
@@ -485,6 +581,29 @@ def _build(r: _Resolver, path: Path) -> Theme:
         unique = list(dict.fromkeys(r.problems))
         raise StyleError(sorted(unique, key=lambda p: (p.location.file, p.location.line, p.location.column)))
     return theme
+
+
+def _layout(r: _Resolver, raw: dict[str, Any]) -> LayoutRules:
+    r.unknown_keys(raw, LAYOUT_KEYS, ("layout",))
+    rules = LayoutRules()
+    columns = raw.get("contents_columns_from", rules.contents_columns_from)
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        r.error(
+            ("layout", "contents_columns_from"),
+            f"contents_columns_from: expected a whole number of entries such as 8, found '{columns}'",
+        )
+        columns = rules.contents_columns_from
+    hole = raw.get("max_hole", f"{rules.max_hole * 100:g}%")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", str(hole).strip())
+    if not m or not 0 < float(m.group(1)) < 100:
+        r.error(
+            ("layout", "max_hole"),
+            f"max_hole: expected a percentage between 0 and 100 such as 15%, found '{hole}'",
+        )
+        share = rules.max_hole
+    else:
+        share = float(m.group(1)) / 100
+    return LayoutRules(columns, share)
 
 
 def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
@@ -504,7 +623,7 @@ def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
                 found[weight] = None
                 continue
             file = (r.where_set((*p, weight)).parent / str(files[weight])).resolve()
-            if not file.is_file() or file.suffix.lower() not in (".ttf", ".otf"):
+            if not is_regular(file) or file.suffix.lower() not in (".ttf", ".otf"):
                 r.error((*p, weight), f"{weight}: no TrueType font file at {file}")
             found[weight] = file
         out[name] = FontFamily(name, found["regular"], found["bold"])
@@ -545,8 +664,9 @@ def _text_styles(
     # A style the leaflet never uses is a typo unless other styles start from it.
     parents = {e.get("parent") for e in raw.values() if isinstance(e, dict)}
     for name in raw:
-        if name not in REQUIRED_STYLES and name not in parents:
-            close = difflib.get_close_matches(str(name), list(REQUIRED_STYLES), n=1, cutoff=0.6)
+        if name not in REQUIRED_STYLES and name not in OPTIONAL_STYLES and name not in parents:
+            known = [*REQUIRED_STYLES, *OPTIONAL_STYLES]
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
             hint = (
                 f"; did you mean '{close[0]}'?"
                 if close
@@ -653,11 +773,11 @@ DRAWN_IN = {
     "title": "title_band",
     "subtitle": "title_band",
     "panel_heading": "panel",
-    "toc_entry": "panel",
-    "reference": "panel",
     "callout_label": "callout",
     "quote": "callout",
     "attribution": "callout",
+    "key_points_heading": "key_points",
+    "key_point": "key_points",
 }
 
 
@@ -665,7 +785,8 @@ def _check_legibility(r: _Resolver, theme: Theme) -> None:
     """Every text/background pair readable, in colour and printed in grey."""
     link = theme.colours["link"]
     for name, box_name in DRAWN_IN.items():
-        st, fill = theme.styles.get(name), theme.boxes[box_name].fill
+        box = theme.boxes.get(box_name)
+        st, fill = theme.styles.get(name), box.fill if box is not None else None
         if st is not None and fill is not None and st.background != fill:
             r.error(
                 ("styles", name, "background"),

@@ -24,6 +24,19 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leaflet.errors import Location, Problem, display_path
+from leaflet.safeio import FileProblem, read_file
+from leaflet.written import ScalarSource
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "PathKey",
+    "ScalarSource",
+    "YamlDocument",
+    "YamlProblem",
+    "parse_yaml",
+    "read_yaml",
+]
 
 #: The largest file we read. A leaflet is a few kilobytes; this leaves room for
 #: a long booklet while keeping a mistaken or hostile input from eating memory.
@@ -202,57 +215,6 @@ def _where(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
-#: How far ahead in the written text a value's next character may stand
-#: (past quotes, indentation and the indicator of a block scalar).
-_LOOK_AHEAD = 40
-
-
-@dataclass(frozen=True, slots=True)
-class ScalarSource:
-    """A text value and how it was written: where it starts, its quoting, its raw text."""
-
-    line: int
-    column: int
-    style: str
-    raw: str
-    value: str
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """The (line, column) at which the value's character at `offset` was written."""
-        k = self._raw_index(offset)
-        before = self.raw[:k]
-        newline = before.rfind("\n")
-        if newline < 0:
-            return self.line, self.column + k
-        return self.line + before.count("\n"), k - newline
-
-    def _raw_index(self, offset: int) -> int:
-        # Walk value and raw text together: white space in the value may be a
-        # folded line break and indentation in the file, a quote may be doubled,
-        # a character may be written as an escape.
-        raw, j = self.raw, 0
-        for i, ch in enumerate(self.value):
-            if self.style == '"' and raw.startswith("\\", j):
-                k = j
-                step = _ESCAPE_LENGTH.get(raw[j + 1 : j + 2], 2)
-            elif raw.startswith(ch, j):
-                k, step = j, 1
-            elif ch.isspace() and j < len(raw) and raw[j] in " \t\r\n":
-                # A line break and the next line's indentation, folded into one space.
-                k, step = j, 1
-                while k + step < len(raw) and raw[k + step] in " \t\r\n":
-                    step += 1
-            else:
-                found = raw.find(ch, j, j + _LOOK_AHEAD)
-                k = found if found >= 0 else j
-                step = 1
-            if i == offset:
-                return k
-            j = k + step
-        return min(j, len(raw))
-
-
 def _decode(raw: bytes, file: str) -> str:
     bom = b"\xef\xbb\xbf"
     body = raw[len(bom) :] if raw.startswith(bom) else raw
@@ -274,25 +236,10 @@ def _decode(raw: bytes, file: str) -> str:
 def read_yaml(path: str | Path) -> YamlDocument:
     """Read one YAML file; raise YamlProblem with a location on anything wrong."""
     file = display_path(path)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise YamlProblem(Problem(Location(file), "expected a YAML file, found a folder"))
-        if size > MAX_BYTES:
-            raise YamlProblem(
-                Problem(
-                    Location(file),
-                    f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes",
-                )
-            )
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise YamlProblem(Problem(Location(file), "no such file")) from None
-    except PermissionError:
-        raise YamlProblem(Problem(Location(file), "the file cannot be read (permission denied)")) from None
-    except OSError as exc:
-        raise YamlProblem(Problem(Location(file), f"the file cannot be read ({exc.strerror})")) from None
+        raw = read_file(path, MAX_BYTES)
+    except FileProblem as exc:
+        raise YamlProblem(Problem(Location(file), exc.reason)) from None
     return parse_yaml(_decode(raw, file), file)
 
 
@@ -407,8 +354,24 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
     raise YamlProblem(Problem(doc.at(path), "unsupported YAML node"))
 
 
-_SCALAR_LOADER = yaml.SafeLoader("")
+_PLAIN_CONSTRUCTORS = {
+    "int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    "null": yaml.constructor.SafeConstructor.construct_yaml_null,
+}
+
+
+class _PlainScalars(yaml.constructor.SafeConstructor):
+    """Numbers, booleans and nulls from their nodes, remembering none of them.
+
+    A SafeConstructor keeps every node it has built (so that aliases can share
+    them); one kept for the process would hold every number of every file read.
+    """
+
+
+_PLAIN = _PlainScalars()
 
 
 def _construct_plain(node: ScalarNode) -> Any:
-    return _SCALAR_LOADER.construct_object(node, deep=True)
+    return _PLAIN_CONSTRUCTORS[_PLAIN_TAGS[node.tag]](_PLAIN, node)

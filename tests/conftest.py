@@ -47,5 +47,38 @@ def metadata_block(
     )
 
 
+#: The programs the tests read PDFs back with, and the Debian package of each (.ci/run installs them).
+TOOLS = {"pdfinfo": "poppler-utils", "pdffonts": "poppler-utils", "pdftoppm": "poppler-utils", "qpdf": "qpdf"}
+
+
+def require_tool(tool: str) -> str:
+    """The path of `tool`; a missing tool fails the test (it never skips it silently)."""
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(
+            f"{tool} is not installed, and this test reads the PDF back with it: "
+            f"apt-get install {TOOLS.get(tool, tool)} (.ci/run installs it)",
+            pytrace=False,
+        )
+    return path
+
+
 def needs(tool: str) -> pytest.MarkDecorator:
-    return pytest.mark.skipif(shutil.which(tool) is None, reason=f"{tool} is not installed")
+    """Mark a test that runs `tool`: it fails, with the package to install, when the tool is missing."""
+    return pytest.mark.needs_tool(tool)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_tool(name): the test runs this program; it fails when missing")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_tool"):
+        require_tool(mark.args[0])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pdf_tools() -> None:
+    """Every program a test reads PDFs back with is here, or every test fails saying which is missing."""
+    for tool in TOOLS:
+        require_tool(tool)

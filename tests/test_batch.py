@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,19 @@ def test_unknown_edition_is_a_usage_error(folder: Path, capsys: pytest.CaptureFi
         main(["build", str(folder / "one.yaml"), "--edition", "poster"])
     assert info.value.code == 2
     assert "unknown edition 'poster'" in capsys.readouterr().err
+
+
+def test_an_up_to_date_run_never_imports_the_layout_engine(folder: Path, tmp_path: Path) -> None:
+    one = folder / "one.yaml"
+    out = tmp_path / "one.pdf"
+    code = f"""
+import sys
+from leaflet.cli import main
+rc = main(["build", {str(one)!r}, "-o", {str(out)!r}, "--edition", "standard,booklet"])
+print(rc, sorted({{m.split(".")[0] for m in sys.modules}} & {{"reportlab", "jsonschema", "pikepdf", "pypdf"}}))
+"""
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert first.stdout.split("\n")[-2].startswith("0 [") and "'reportlab'" in first.stdout  # it did build
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert again.stdout.split("\n")[-2] == "0 []"
+    assert "up to date:" in again.stderr

@@ -39,7 +39,7 @@ from leaflet.errors import ContentError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.yaml"
-DEFAULT_STYLE = ROOT / "styles" / "default.yaml"
+DEFAULT_STYLE = ROOT / "leaflet" / "styles" / "default.yaml"
 
 TODAY = "2026-03-01"
 TODAY_DATE = date.fromisoformat(TODAY)
@@ -178,6 +178,7 @@ TESTED = {
     "trust/feedback": "test_missing_metadata_line",
     "trust/other-formats": "test_missing_metadata_line",
     "trust/quoted-guidance-referenced": "test_quoted_guidance_referenced",
+    "trust/translation-behind": "test_translation_behind",
     "plain/reading-age": "test_reading_age",
     "plain/long-sentence": "test_long_sentence",
     "links/vague-text": "test_vague_link_text",
@@ -209,6 +210,7 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/feedback": "warning",
         "trust/other-formats": "warning",
         "trust/quoted-guidance-referenced": "error",
+        "trust/translation-behind": "warning",
         "plain/reading-age": "advice",
         "plain/long-sentence": "advice",
         "links/vague-text": "warning",
@@ -621,7 +623,7 @@ def test_capitals_with_a_one_letter_word(check: Check) -> None:
 
 
 def _style_with_grey_footer(tmp_path: Path) -> tuple[Path, str]:
-    """styles/default.yaml with the footer's colour a mid grey: 5.3:1 on white, which the sheet allows."""
+    """leaflet/styles/default.yaml with the footer's colour a mid grey: 5.3:1 on white, which the sheet allows."""
     text = variant(('quiet: "#3a3f47"', 'quiet: "#6b6b6b"'), base=DEFAULT_STYLE.read_text(encoding="utf-8"))
     path = tmp_path / "style.yaml"
     path.write_text(text, encoding="utf-8")
@@ -1059,3 +1061,30 @@ def test_ccsvi_findings(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
     assert {f["rule"] for f in advice} == {"plain/reading-age", "plain/long-sentence"}
     first_sentence = next(f for f in advice if f["rule"] == "plain/long-sentence")
     assert_at(first_sentence, text, "There's been a lot", level="advice", rule="plain/long-sentence")
+
+
+def test_translation_behind(check: Check, tmp_path: Path) -> None:
+    """A translation names the English version it was made from; check warns when the English moves on."""
+    (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
+    translated = variant(
+        (
+            "  other_formats:",
+            '  translated_from: {file: english.yaml, version: "1.0", date: 2026-01-10}\n  other_formats:',
+        )
+    )
+    assert check(translated).of("trust/translation-behind") == []
+
+    (tmp_path / "english.yaml").write_text(variant(('version: "1.0"', 'version: "1.1"')), encoding="utf-8")
+    (found,) = check(translated).of("trust/translation-behind")
+    assert_at(found, translated, "{file: english.yaml", level="warning", rule="trust/translation-behind")
+    assert "version 1.0 of english.yaml, but the English is now version 1.1" in found["message"]
+
+    (tmp_path / "english.yaml").write_text(
+        variant(("published: 2026-01-10", "published: 2026-02-01")), encoding="utf-8"
+    )
+    (found,) = check(translated).of("trust/translation-behind")
+    assert "published again on 2026-02-01" in found["message"]
+
+    (tmp_path / "english.yaml").unlink()
+    (found,) = check(translated).of("trust/translation-behind")
+    assert "cannot be read" in found["message"]

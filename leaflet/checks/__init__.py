@@ -1,7 +1,7 @@
 """`check`: a second reader for editors, against the patient-information standards.
 
-Rules read the content model (trust, plain language, links, structure) and the
-laid-out pages (legibility). Each can be switched off or given another
+Rules read the content model (trust, plain language, links, structure), the
+laid-out pages (legibility) and the web page (its outline and links). Each can be switched off or given another
 threshold, in content.yaml under `checks:` or in a `leaflet-checks.yaml` beside
 it (or in a folder above it); content.yaml wins.
 """
@@ -21,6 +21,7 @@ PROJECT_FILE = "leaflet-checks.yaml"
 
 # The rules register themselves when their module is imported.
 from leaflet.checks import rules as _rules  # noqa: E402,F401
+from leaflet.checks import web as _web  # noqa: E402,F401
 
 
 def project_settings(content: Path) -> tuple[dict[str, Any], dict[str, Location]]:
@@ -106,16 +107,17 @@ def run_checks(
     pdfs: dict[str, tuple[bytes, bool]] | None = None,
     styles: tuple[str, ...] = ("default",),
     advice: bool = True,
+    web: str | None = None,
 ) -> list[Problem]:
     """Every finding, in file order. Without `advice`, the plain-language rules are not run at all."""
     chosen = settings_for(leaflet, project)
-    ctx = CheckContext(leaflet, today, pdfs or {}, styles)
+    ctx = CheckContext(leaflet, today, pdfs or {}, styles, web)
     findings: list[Problem] = []
     for rule_id, rule in RULES.items():
         params = chosen.get(rule_id, {})
         if params is None or (rule.level == Severity.ADVICE and not advice):
             continue
-        if rule.needs_pages and not ctx.pdfs:
+        if (rule.needs_pages and not ctx.pdfs) or (rule.needs_web and ctx.web is None):
             continue
         findings.extend(rule.run(ctx, params))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.ADVICE: 2}

@@ -25,6 +25,8 @@ class CheckContext:
     pdfs: dict[str, tuple[bytes, bool]] = field(default_factory=dict)
     #: The style sheets of the editions checked.
     styles: tuple[str, ...] = ("default",)
+    #: The web edition's HTML, when the leaflet has one, for the rules that read it.
+    web: str | None = None
 
 
 Finder = Callable[[CheckContext, dict[str, Any]], Iterator[tuple[Location, str]]]
@@ -39,6 +41,8 @@ class Rule:
     find: Finder
     #: Measured on the laid-out PDFs, so run only when there are some.
     needs_pages: bool = False
+    #: Read from the web edition's HTML, so run only when there is one.
+    needs_web: bool = False
 
     def run(self, ctx: CheckContext, params: dict[str, Any]) -> Iterator[Problem]:
         for where, message in self.find(ctx, {**self.params, **params}):
@@ -49,10 +53,16 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    id: str, level: Severity, summary: str, *, needs_pages: bool = False, **params: Any
+    id: str,
+    level: Severity,
+    summary: str,
+    *,
+    needs_pages: bool = False,
+    needs_web: bool = False,
+    **params: Any,
 ) -> Callable[[Finder], Finder]:
     def register(find: Finder) -> Finder:
-        RULES[id] = Rule(id, level, summary, params, find, needs_pages)
+        RULES[id] = Rule(id, level, summary, params, find, needs_pages, needs_web)
         return find
 
     return register

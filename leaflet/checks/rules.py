@@ -18,7 +18,15 @@ from io import BytesIO
 from typing import Any
 
 from leaflet.checks.registry import CheckContext, rule
-from leaflet.checks.text import all_passages, links, sections_with_passages, sentences, words
+from leaflet.checks.text import (
+    all_passages,
+    as_sentence,
+    block_passages,
+    links,
+    sections_with_passages,
+    sentences,
+    words,
+)
 from leaflet.content.model import Text, plain_text
 from leaflet.errors import Location, Severity
 
@@ -40,7 +48,7 @@ def _shift(day: date, months: int) -> date:
 @rule("trust/review-date-passed", Severity.ERROR, "the next review date has passed")
 def review_passed(ctx: CheckContext, params: dict[str, Any]) -> Found:
     m = ctx.leaflet.metadata
-    if m.next_review < ctx.today:
+    if m.next_review is not None and m.next_review < ctx.today:
         yield (
             m.place("next_review"),
             (
@@ -53,7 +61,11 @@ def review_passed(ctx: CheckContext, params: dict[str, Any]) -> Found:
 @rule("trust/review-date-near", Severity.WARNING, "the next review date is near", months=3)
 def review_near(ctx: CheckContext, params: dict[str, Any]) -> Found:
     m = ctx.leaflet.metadata
-    if ctx.today <= m.next_review and _shift(m.next_review, -int(params["months"])) <= ctx.today:
+    if (
+        m.next_review is not None
+        and ctx.today <= m.next_review
+        and _shift(m.next_review, -int(params["months"])) <= ctx.today
+    ):
         yield (
             m.place("next_review"),
             (
@@ -68,7 +80,7 @@ def review_period(ctx: CheckContext, params: dict[str, Any]) -> Found:
     m = ctx.leaflet.metadata
     years = int(params["years"])
     limit = _shift(m.published, 12 * years)
-    if m.next_review > limit:
+    if m.next_review is not None and m.next_review > limit:
         yield (
             m.place("next_review"),
             (
@@ -78,19 +90,56 @@ def review_period(ctx: CheckContext, params: dict[str, Any]) -> Found:
         )
 
 
+@rule("trust/no-review-date", Severity.WARNING, "no next review date")
+def no_review_date(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    m = ctx.leaflet.metadata
+    if m.next_review is None:
+        yield (
+            m.location,
+            "no next_review in metadata: health information should say when it will be reviewed "
+            "(add next_review: YYYY-MM-DD or YYYY-MM when a date is set)",
+        )
+
+
+@rule("trust/no-version", Severity.WARNING, "no version")
+def no_version(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    m = ctx.leaflet.metadata
+    if m.version is None:
+        yield (
+            m.location,
+            "no version in metadata: a version tells readers and staff which edition they hold "
+            '(add version: "1.0")',
+        )
+
+
+def _panel_says(ctx: CheckContext, found: Any) -> bool:
+    """Whether the next steps panel gives what a rule asks for (contact details, a way to give feedback)."""
+    panel = ctx.leaflet.next_steps
+    if panel is None:
+        return False
+    return any(found(p) for p in block_passages(panel.blocks))
+
+
 def _missing(ctx: CheckContext, key: str, what: str) -> Found:
     m = ctx.leaflet.metadata
     if getattr(m, key) is None:
         yield m.location, f"no {key} in metadata: {what}"
 
 
+FEEDBACK_WORDS = re.compile(r"\b(feedback|what you think|your views|your comments)\b", re.IGNORECASE)
+
+
 @rule("trust/contact", Severity.WARNING, "no contact details")
 def contact(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    if _panel_says(ctx, lambda p: any(k.url.startswith(("tel:", "mailto:")) for k in links(p.inlines))):
+        return
     yield from _missing(ctx, "contact", "say how readers can contact the publisher")
 
 
 @rule("trust/feedback", Severity.WARNING, "no way to give feedback")
 def feedback(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    if _panel_says(ctx, lambda p: FEEDBACK_WORDS.search(p.text)):
+        return
     yield from _missing(ctx, "feedback", "say how readers can give feedback on the leaflet")
 
 
@@ -113,6 +162,40 @@ def quoted_guidance(ctx: CheckContext, params: dict[str, Any]) -> Found:
                     yield quote.location, f"the quotation from {quote.who} names no reference"
 
 
+@rule(
+    "trust/translation-behind", Severity.WARNING, "the English leaflet has moved on since it was translated"
+)
+def translation_behind(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    """A translation says which English version it is of; a newer English means the words may be out of date."""
+    origin = ctx.leaflet.metadata.translated_from
+    if origin is None:
+        return
+    from leaflet.content.loader import load_leaflet
+    from leaflet.errors import LeafletError
+
+    try:
+        english = load_leaflet(origin.path).metadata
+    except LeafletError as exc:
+        first = exc.problems[0].message if exc.problems else str(exc)
+        yield (
+            origin.location,
+            f"the English leaflet {origin.file} cannot be read ({first}): is it still there?",
+        )
+        return
+    if str(english.version) != origin.version:
+        yield (
+            origin.location,
+            f"translated from version {origin.version} of {origin.file}, but the English is now version "
+            f"{english.version} (published {english.published.isoformat()}): have the changes translated",
+        )
+    elif origin.date is not None and english.published > origin.date:
+        yield (
+            origin.location,
+            f"translated from {origin.file} as published {origin.date.isoformat()}, but the English was "
+            f"published again on {english.published.isoformat()}: have the changes translated",
+        )
+
+
 # ---------------------------------------------------------------- plain language
 
 
@@ -123,12 +206,24 @@ def quoted_guidance(ctx: CheckContext, params: dict[str, Any]) -> Found:
     target=11,
 )
 def reading_age(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    language = ctx.leaflet.metadata.language
+    if language.split("-")[0].lower() != "en":
+        # SMOG and Flesch–Kincaid were fitted to English (syllables per word, words per
+        # sentence); textstat's versions for other languages are not validated for health
+        # leaflets, and none exist for Welsh, Arabic, Urdu or Bengali.
+        yield (
+            ctx.leaflet.metadata.place("language"),
+            f"no reading-age formula is valid for '{language}' (SMOG and Flesch–Kincaid are English "
+            "formulas): ask a reader of the language to judge how easy the words are",
+        )
+        return
     import textstat
 
     textstat.set_lang("en_GB")
     target = float(params["target"])
     for heading, where, passages in sections_with_passages(ctx.leaflet):
-        text = " ".join(p.text for p in passages)
+        # A list item without a full stop is a sentence of its own, not the start of the next one.
+        text = " ".join(as_sentence(p.text) for p in passages)
         if len(words(text)) < 30:
             continue  # formulas mean nothing on a few words
         # A UK reading age is about a US school grade plus five years.
@@ -237,9 +332,14 @@ def empty_section(ctx: CheckContext, params: dict[str, Any]) -> Found:
 
 @rule("structure/duplicate-heading", Severity.WARNING, "two headings with the same words")
 def duplicate_heading(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    seen: dict[str, Location] = {}
-    for section in ctx.leaflet.all_sections():
-        key = section.heading.casefold()
+    # Sections are told apart by their headings; a subsection by its section and its heading
+    # ("Side effects" may be under each medicine).
+    seen: dict[tuple[str, str], Location] = {}
+    parts = [(s, "") for s in ctx.leaflet.sections]
+    for s in ctx.leaflet.all_sections():
+        parts += [(sub, s.anchor) for sub in s.subsections]
+    for section, under in parts:
+        key = (under, section.heading.casefold())
         if key in seen:
             yield (
                 section.location,
@@ -250,6 +350,21 @@ def duplicate_heading(ctx: CheckContext, params: dict[str, Any]) -> Found:
             )
         else:
             seen[key] = section.location
+
+
+OWN_ABOUT = re.compile(r"^about this (leaflet|booklet|information|factsheet)\W*$", re.IGNORECASE)
+
+
+@rule("structure/own-about", Severity.WARNING, "a section of the leaflet's own About this leaflet")
+def own_about(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    for section in ctx.leaflet.all_sections():
+        if OWN_ABOUT.match(section.heading.strip()):
+            yield (
+                section.location,
+                f"the section '{section.heading}' repeats what the leaflet prints itself at its end: "
+                "put these details in metadata (author, department, approved, contact, feedback) "
+                "and remove the section",
+            )
 
 
 # ---------------------------------------------------------------- legibility, on the laid-out pages

@@ -3,6 +3,7 @@
     **bold words**          strong emphasis (use sparingly: Clear Print)
     [link text](https://…)  a link; http, https, mailto and tel only
     [@reference-id]         a citation of an entry in `references`, printed [n]
+    [^note-id]              a marker pointing at a note of the leaflet, printed [note n]
     \\*  \\[  \\]  \\\\         a character that would otherwise be markup
 
 Everything else is literal: `<b>`, `&amp;` or `{{x}}` are printed as typed.
@@ -13,9 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from leaflet.content.model import Citation, Inline, Link, Strong, Text
+from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text
 from leaflet.errors import Location, Problem
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "tel:")
@@ -24,6 +25,7 @@ _TOKEN = re.compile(
     r"""
       (?P<escape>\\[\\*\[\]])
     | (?P<cite>\[@(?P<ref>[a-z0-9]+(?:-[a-z0-9]+)*)\])
+    | (?P<note>\[\^(?P<note_id>[a-z0-9]+(?:-[a-z0-9]+)*)\])
     | (?P<link>\[(?P<label>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]*)\))
     | (?P<bold>\*\*)
     """,
@@ -37,6 +39,8 @@ class InlineContext:
 
     reference_numbers: dict[str, int]
     suggest: Callable[[str, list[str]], str]
+    #: Each note's number, by its id.
+    note_numbers: dict[str, int] = field(default_factory=dict)
 
 
 def check_address(url: str) -> str | None:
@@ -104,6 +108,22 @@ def parse_inline(
                 )
                 number = 0
             stack[-1][0].append(Citation(ref, number, loc(match.start())))
+        elif kind == "note":
+            flush(match.start())
+            note_id = match.group("note_id")
+            number = ctx.note_numbers.get(note_id)
+            if number is None:
+                problems.append(
+                    Problem(
+                        loc(match.start()),
+                        f"note marker [^{note_id}] names no note"
+                        + (
+                            ctx.suggest(note_id, list(ctx.note_numbers)) or "; add it to the section's notes:"
+                        ),
+                    )
+                )
+                number = 0
+            stack[-1][0].append(NoteRef(note_id, number, loc(match.start())))
         elif kind == "link":
             flush(match.start())
             url = match.group("url")

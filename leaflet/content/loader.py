@@ -15,30 +15,46 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
+from leaflet.content import fastschema
+from leaflet.content.images import ImageProblem, load_image
 from leaflet.content.inline import InlineContext, parse_inline
 from leaflet.content.model import (
     Block,
+    BlockQuote,
     Callout,
+    Cell,
     Citation,
+    Figure,
     FurtherReading,
+    Image,
     Leaflet,
     ListBlock,
     ListItem,
     Metadata,
+    Note,
+    Panel,
     Paragraph,
+    Question,
+    QuestionList,
     Quote,
     Reference,
+    RelatedLink,
     Section,
+    Table,
+    TermItem,
+    TermList,
+    TranslatedFrom,
 )
 from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem
+from leaflet.yamlsource import PathKey, ScalarSource, YamlDocument, YamlProblem, read_yaml
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 from leaflet.i18n import available, primary
-from leaflet.yamlsource import PathKey, YamlDocument, YamlProblem, read_yaml
 
 SCHEMA_FILE = "schema.json"
 
@@ -51,9 +67,14 @@ _NOT_PRINTED = {
     "source",
     "published",
     "next_review",
+    "first_published",
     "url",
     "doi",
     "editions",
+    "file",
+    "logo",
+    "width",
+    "height",
 }
 
 
@@ -64,6 +85,9 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # jsonschema is imported only for a file the quick check did not pass: its errors give the messages.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema())
 
 
@@ -138,7 +162,7 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
                 (*path, k),
                 True,
                 f"unknown key '{k}'"
-                + (did_you_mean(k, allowed) or f"; expected one of {', '.join(allowed)}"),
+                + (did_you_mean(k, allowed) or _text_hint(k) or f"; expected one of {', '.join(allowed)}"),
             )
             for k in inst
             if k not in sch.get("properties", {})
@@ -151,7 +175,7 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
         return [(path, False, f"expected {words}, found {_found(inst)}")]
     if v == "oneOf":
         # Only blocks use oneOf: exactly one kind of block per entry.
-        kinds = ["paragraph", "bullets", "numbered", "callout"]
+        kinds = _block_kinds()
         present = [k for k in kinds if isinstance(inst, dict) and k in inst]
         if present:
             return [(path, False, f"a block holds one of {', '.join(kinds)}, not {' and '.join(present)}")]
@@ -175,6 +199,8 @@ def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
         return "a date as YYYY-MM-DD"
     if "BCP 47" in sch.get("description", ""):
         return "a language tag such as en-GB or cy"
+    if "60mm" in sch.get("description", ""):
+        return "a length such as 60mm, 4cm or 120pt"
     if "http" in sch.get("description", ""):
         return "an address starting https://, http://, mailto: or tel:"
     if last == "doi":
@@ -182,6 +208,153 @@ def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
     if sch.get("pattern", "").startswith("^[a-z0-9]"):
         return "lower-case letters, digits and single hyphens, such as nice-2012"
     return "some text that is not only spaces"
+
+
+@cache
+def _block_kinds() -> list[str]:
+    """The kinds of block, in the schema's order: each entry holds exactly one."""
+    return [choice["required"][0] for choice in schema()["$defs"]["block"]["then"]["oneOf"]]
+
+
+def _text_hint(key: str) -> str:
+    """For a 'key' that is really the start of a sentence ("You will need to: …")."""
+    if " " in key or key[:1].isupper():
+        return f"; if this is text, put all of it in quotes: '{key}: …'"
+    return ""
+
+
+# ---------------------------------------------------------------- editors' text
+
+#: The keys of an entry in each kind of list: a one-key mapping with any other key is text
+#: that YAML read as "key: value" ("Medication: take it with food", "Before the scan:").
+_BLOCK_KEYS = "block"
+_ITEM_KEYS = "list_item"
+
+
+def _known_keys(definition: str) -> list[str]:
+    return list(schema()["$defs"][definition]["properties"])
+
+
+def _accidental_key(entry: Any, known: list[str]) -> str | None:
+    """The key of a one-key mapping that reads as text, or None."""
+    if not isinstance(entry, dict) or len(entry) != 1:
+        return None
+    key = next(iter(entry))
+    if key in known or key.lower() in known:
+        return None
+    if " " not in key and not key[:1].isupper() and did_you_mean(key, known):
+        return None  # a misspelt key ("txet"), reported as such
+    return key
+
+
+def _as_text(doc: YamlDocument, path: PathKey, key_path: PathKey, value: Any) -> str:
+    """The text the editor meant, "key: value", at `path`, located where the key was written."""
+    key = key_path[-1]
+    written = doc.scalars.get(key_path)
+    shown = "" if value is None or written is None else written.value
+    text = f"{key}:" + (f" {shown}" if shown else "")
+    line, column = doc.keys[key_path]
+    doc.scalars[path] = ScalarSource(line, column, "", text, text)
+    doc.values[path] = (line, column)
+    return text
+
+
+def _move(doc: YamlDocument, old: PathKey, new: PathKey, *, clear: bool = False) -> None:
+    """Where everything under `old` was written now stands under `new` too (and only that, if `clear`)."""
+    n = len(old)
+    for table in (doc.values, doc.keys, doc.scalars):
+        if clear:
+            for path in [p for p in table if p[: len(new)] == new]:
+                del table[path]
+        for path in [p for p in table if p[:n] == old]:
+            table[(*new, *path[n:])] = table[path]  # type: ignore[index]
+
+
+def accept_editors_text(doc: YamlDocument) -> None:
+    """Read as text what editors commonly write unquoted and YAML reads as a mapping.
+
+    "- Medication: take it with food" and "- Before the scan:" are a key and a
+    value to YAML; in a list of blocks or items they can only be text, so they
+    become that text. In a list of terms they are a term and its meaning.
+    "- You will need to:" followed by an indented list is an item with a list.
+    """
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    blocks, items = _known_keys(_BLOCK_KEYS), _known_keys(_ITEM_KEYS)
+
+    def scalar(value: Any) -> bool:
+        return value is None or isinstance(value, str | int | float)
+
+    def fix_items(raw: Any, path: PathKey) -> None:
+        if not isinstance(raw, list):
+            return
+        for i, entry in enumerate(raw):
+            p = (*path, i)
+            key = _accidental_key(entry, items)
+            if key is not None and scalar(entry[key]):
+                raw[i] = _as_text(doc, p, (*p, key), entry[key])
+            elif key is not None and isinstance(entry[key], list):
+                _move(doc, (*p, key), (*p, "bullets"))
+                raw[i] = {"text": _as_text(doc, (*p, "text"), (*p, key), None), "bullets": entry[key]}
+                doc.values[p] = doc.values[(*p, "text")]
+                fix_items(raw[i]["bullets"], (*p, "bullets"))
+            elif isinstance(entry, dict):
+                for kind in ("bullets", "numbered"):
+                    fix_items(entry.get(kind), (*p, kind))
+
+    def fix_terms(raw: Any, path: PathKey) -> None:
+        if not isinstance(raw, list):
+            return
+        for i, entry in enumerate(raw):
+            if isinstance(entry, dict) and len(entry) == 1:
+                key, value = next(iter(entry.items()))
+                if key not in ("term", "text", "lang") and isinstance(value, str | int | float):
+                    p = (*path, i)
+                    doc.scalars[(*p, "term")] = ScalarSource(*doc.keys[(*p, key)], "", key, key)
+                    doc.values[(*p, "term")] = doc.keys[(*p, key)]
+                    _move(doc, (*p, key), (*p, "text"))
+                    raw[i] = {"term": key, "text": str(doc.scalars[(*p, key)].value)}
+
+    def fix_blocks(raw: Any, path: PathKey) -> None:
+        if not isinstance(raw, list):
+            return
+        for i in reversed(range(len(raw))):  # from the end, so an entry split in two moves only later ones
+            entry = raw[i]
+            p = (*path, i)
+            key = _accidental_key(entry, blocks)
+            if key is not None and scalar(entry[key]):
+                raw[i] = _as_text(doc, p, (*p, key), entry[key])
+            elif key is not None and isinstance(entry[key], list):
+                # "Before the scan:" with a list under it: a lead-in, then its list.
+                for j in range(len(raw) - 1, i, -1):
+                    _move(doc, (*path, j), (*path, j + 1), clear=True)
+                after = (*path, i + 1)
+                _move(doc, (*p, key), (*after, "bullets"), clear=True)
+                doc.values[after] = doc.keys[(*after, "bullets")] = doc.values[(*p, key)]
+                raw[i : i + 1] = [_as_text(doc, p, (*p, key), None), {"bullets": entry[key]}]
+                fix_items(raw[i + 1]["bullets"], (*after, "bullets"))
+            elif isinstance(entry, dict):
+                for kind in ("bullets", "numbered"):
+                    fix_items(entry.get(kind), (*p, kind))
+                fix_terms(entry.get("terms"), (*p, "terms"))
+                for j, qa in enumerate(entry.get("faq") or []):
+                    if isinstance(qa, dict):
+                        fix_blocks(qa.get("answer"), (*p, "faq", j, "answer"))
+
+    def fix_sections(raw: Any, path: PathKey) -> None:
+        if not isinstance(raw, list):
+            return
+        for i, section in enumerate(raw):
+            if isinstance(section, dict):
+                fix_blocks(section.get("content"), (*path, i, "content"))
+                fix_sections(section.get("sections"), (*path, i, "sections"))
+
+    fix_blocks(data.get("introduction"), ("introduction",))
+    fix_sections(data.get("sections"), ("sections",))
+    if isinstance(data.get("next_steps"), dict):
+        fix_blocks(data["next_steps"].get("content"), ("next_steps", "content"))
+    fix_items(data.get("key_points"), ("key_points",))
 
 
 # ---------------------------------------------------------------- building
@@ -202,7 +375,14 @@ class _Builder:
         self.doc = doc
         self.problems: list[Problem] = []
         # The leaflet's own anchors: a section called "References" must not take the panel's.
-        self.anchors: set[str] = {"title", "references", "further-reading", "about-this-leaflet", "contents"}
+        self.anchors: set[str] = {
+            "title",
+            "references",
+            "further-reading",
+            "about-this-leaflet",
+            "contents",
+            "key-points",
+        }
         refs = doc.data.get("references", [])
         self.ref_numbers: dict[str, int] = {}
         for i, ref in enumerate(refs):
@@ -214,7 +394,8 @@ class _Builder:
                 )
             else:
                 self.ref_numbers[ref["id"]] = i + 1
-        self.ctx = InlineContext(self.ref_numbers, did_you_mean)
+        self.note_numbers = self.number_notes()
+        self.ctx = InlineContext(self.ref_numbers, did_you_mean, self.note_numbers)
 
     def at(self, path: PathKey) -> Location:
         return self.doc.at(path)
@@ -227,31 +408,34 @@ class _Builder:
             SourceText(value, self.at(path), self.doc.scalars.get(path)) if isinstance(value, str) else None
         )
 
-    def inline(self, text: str, path: PathKey) -> tuple:
+    def inline(self, text: str, path: PathKey, start: int = 0) -> tuple:
+        """Parse `text`, which starts at offset `start` of the value at `path`."""
         # Offsets count the value as written; parse_inline composes accents afterwards.
         return parse_inline(
             text,
-            lambda offset: self.doc.inside(path, offset),
+            lambda offset: self.doc.inside(path, start + offset),
             self.ctx,
             self.problems,
         )
 
     def date(self, path: PathKey) -> date | None:
-        text = self.doc.data["metadata"][path[-1]]
+        """A date written YYYY-MM-DD, or a month written YYYY-MM (its first day)."""
+        value: Any = self.doc.data
+        for part in path:
+            value = value[part]
+        text = value if len(value) > 7 else f"{value}-01"
         try:
             return date.fromisoformat(text)
         except ValueError:
-            self.problems.append(Problem(self.at(path), f"{dotted(path)}: {text} is not a real date"))
+            self.problems.append(Problem(self.at(path), f"{dotted(path)}: {value} is not a real date"))
             return None
 
     def metadata(self) -> Metadata:
         m = self.doc.data["metadata"]
         base = ("metadata",)
-        published = self.date((*base, "published"))
-        review = self.date((*base, "next_review"))
-        if published is None or review is None:
-            published = review = date.min  # already reported; the model is thrown away
-        elif review <= published:
+        published = self.date((*base, "published")) or date.min  # else reported; the model is thrown away
+        review = self.date((*base, "next_review")) if "next_review" in m else None
+        if review is not None and published != date.min and review <= published:
             self.problems.append(
                 Problem(
                     self.at((*base, "next_review")),
@@ -267,45 +451,95 @@ class _Builder:
                     f"{language!r}; languages it has: {', '.join(available())}",
                 )
             )
-        opt: dict[str, Any] = {k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary") if k in m}
+        opt: dict[str, Any] = {
+            k: _tidy(m[k]) for k in ("subtitle", "short_title", "summary", "author", "department") if k in m
+        }
         opt.update(
             {k: self.inline(m[k], (*base, k)) for k in ("contact", "feedback", "other_formats") if k in m}
         )
+        if "approved" in m:
+            opt["approved_by"] = _tidy(m["approved"]["by"])
+            if "date" in m["approved"]:
+                opt["approved"] = self.date((*base, "approved", "date"))
+        if "translated_from" in m:
+            raw = m["translated_from"]
+            where = (*base, "translated_from")
+            written = self.doc.scalars.get((*where, "version"))
+            opt["translated_from"] = TranslatedFrom(
+                raw["file"],
+                str(Path(self.doc.file).parent / raw["file"]),
+                str(written.value if written is not None else raw["version"]),
+                self.at(where),
+                self.date((*where, "date")) if "date" in raw else None,
+            )
+        if "first_published" in m:
+            opt["first_published"] = self.date((*base, "first_published"))
+            if opt["first_published"] and opt["first_published"] > published:
+                self.problems.append(
+                    Problem(
+                        self.at((*base, "first_published")),
+                        "metadata.first_published: must not come after metadata.published",
+                    )
+                )
+        dated = {"published": m.get("published"), "next_review": m.get("next_review")}
+        dated["first_published"] = m.get("first_published")
+        dated["approved"] = m.get("approved", {}).get("date")
+        version = self.doc.scalars.get((*base, "version"))
         return Metadata(
             title=_tidy(m["title"]),
             slug=m["slug"],
             language=language,
             organisation=_tidy(m["organisation"]),
             # A version written as a number keeps its digits: 1.10 stays 1.10.
-            version=self.doc.scalars[(*base, "version")].value,
+            version=version.value if version is not None else None,
             published=published,
             next_review=review,
             location=self.at(base),
             keywords=tuple(_tidy(k) for k in m.get("keywords", [])),
             url=m.get("url"),
+            logo=self.image(m["logo"], (*base, "logo")) if "logo" in m else None,
             places=tuple((k, self.at((*base, k))) for k in m),
+            month_only=frozenset(k for k, v in dated.items() if isinstance(v, str) and len(v) == 7),
             **opt,
         )
 
-    def blocks(self, raw: list[Any], path: PathKey) -> tuple[Block, ...]:
+    def blocks(self, raw: list[Any], path: PathKey, level: int = 2) -> tuple[Block, ...]:
+        """The blocks of a part whose heading has `level` (a question under it is one deeper)."""
         out: list[Block] = []
         for i, item in enumerate(raw):
             p = (*path, i)
             if isinstance(item, str):
                 out.append(Paragraph(self.inline(item, p), self.at(p), source=self.written(p)))
-            elif "paragraph" in item:
+                continue
+            if "links" in item and "paragraph" not in item:
+                self.problems.append(
+                    Problem(
+                        self.at((*p, "links")),
+                        f"{dotted((*p, 'links'))}: links go under a paragraph: write the text as paragraph:",
+                    )
+                )
+            if "paragraph" in item:
                 out.append(
                     Paragraph(
                         self.inline(item["paragraph"], (*p, "paragraph")),
                         self.at(p),
                         item.get("lang"),
                         self.written((*p, "paragraph")),
+                        self.related(item.get("links", []), (*p, "links")),
                     )
                 )
             elif "bullets" in item or "numbered" in item:
                 out.append(self.list_block(item, p))
-            else:
+            elif "table" in item:
+                out.append(self.table(item["table"], (*p, "table"), item.get("lang")))
+            elif "figure" in item:
+                figure = self.figure(item["figure"], (*p, "figure"))
+                if figure is not None:
+                    out.append(figure)
+            elif "callout" in item:
                 out.append(self.callout(item["callout"], (*p, "callout")))
+            else:
+                out.append(self.new_block(item, p, level))
         return tuple(out)
 
     def list_block(self, holder: dict[str, Any], path: PathKey) -> ListBlock:
@@ -359,8 +593,123 @@ class _Builder:
             )
         return Callout(_tidy(raw["label"]), tuple(quotes), self.at(path))
 
+    # -- tables and figures
+
+    def cell(self, value: Any, path: PathKey) -> Cell:
+        if value is None:
+            return Cell((), self.at(path))
+        if not isinstance(value, str):
+            # A number or a yes/no is printed as it was written: 10, 0.5, Yes.
+            written = self.doc.scalars.get(path)
+            text = written.value if written is not None else str(value)
+            return Cell(self.inline(text, path), self.at(path))
+        return Cell(self.inline(value, path), self.at(path), self.written(path))
+
+    def table(self, raw: dict[str, Any], path: PathKey, lang: str | None) -> Table:
+        header = tuple(self.cell(v, (*path, "header", i)) for i, v in enumerate(raw["header"]))
+        width = len(header)
+        header_column = bool(raw.get("header_column", False))
+        first = 1 if header_column else 0
+        if all(c.empty for c in header[first:]):
+            self.problems.append(
+                Problem(self.at((*path, "header")), f"{dotted((*path, 'header'))}: name the columns")
+            )
+        rows: list[tuple[Cell, ...]] = []
+        for r, row in enumerate(raw["rows"]):
+            p = (*path, "rows", r)
+            cells = tuple(self.cell(v, (*p, i)) for i, v in enumerate(row))
+            if len(cells) != width:
+                self.problems.append(
+                    Problem(
+                        self.at(p),
+                        f"{dotted(p)}: has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header "
+                        f'has {width}; write "" for an empty cell',
+                    )
+                )
+            elif all(c.empty for c in cells):
+                self.problems.append(Problem(self.at(p), f"{dotted(p)}: a row with nothing in it"))
+            if header_column and cells and cells[0].empty:
+                self.problems.append(
+                    Problem(self.at((*p, 0)), f"{dotted((*p, 0))}: the first cell names the row; it is empty")
+                )
+            rows.append(cells)
+        caption = None
+        if "caption" in raw:
+            caption = self.inline(raw["caption"], (*path, "caption"))
+        return Table(
+            header=header,
+            rows=tuple(rows),
+            location=self.at(path),
+            caption=caption,
+            header_column=header_column,
+            lang=lang,
+            caption_source=self.written((*path, "caption")) if "caption" in raw else None,
+        )
+
+    def image(self, written: str, path: PathKey) -> Image | None:
+        where = self.at(path)
+        try:
+            return load_image(written, Path(self.doc.file).parent, where)
+        except ImageProblem as exc:
+            self.problems.append(Problem(where, f"{dotted(path)}: {exc}"))
+            return None
+
+    def figure(self, raw: dict[str, Any], path: PathKey) -> Figure | None:
+        decorative = raw.get("decorative", False)
+        if "alt" in raw and decorative:
+            self.problems.append(
+                Problem(
+                    self.at((*path, "decorative")),
+                    f"{dotted(path)}: a decorative figure has no alt text; remove one of alt and decorative",
+                )
+            )
+        elif "alt" not in raw and not decorative:
+            self.problems.append(
+                Problem(
+                    self.at(path),
+                    f"{dotted(path)}: say what the picture shows with alt: (or write decorative: true "
+                    "if it adds nothing to the words)",
+                )
+            )
+        if "width" in raw and "height" in raw:
+            self.problems.append(
+                Problem(
+                    self.at((*path, "height")),
+                    f"{dotted(path)}: give width or height, not both (the other follows the picture's shape)",
+                )
+            )
+        image = self.image(raw["file"], (*path, "file"))
+        if image is None:
+            return None
+        return Figure(
+            image=image,
+            location=self.at(path),
+            alt=_tidy(raw["alt"]) if "alt" in raw else None,
+            caption=self.inline(raw["caption"], (*path, "caption")) if "caption" in raw else None,
+            width=_length(raw["width"]) if "width" in raw else None,
+            height=_length(raw["height"]) if "height" in raw else None,
+            caption_source=self.written((*path, "caption")) if "caption" in raw else None,
+        )
+
     def section(self, raw: dict[str, Any], path: PathKey, level: int) -> Section:
         heading = _tidy(raw["heading"])
+        anchor = self.anchor(raw, path, heading)
+        subs = tuple(
+            self.section(s, (*path, "sections", i), level + 1) for i, s in enumerate(raw.get("sections", []))
+        )
+        return Section(
+            heading=heading,
+            anchor=anchor,
+            level=level,
+            blocks=self.blocks(raw.get("content", []), (*path, "content"), level),
+            subsections=subs,
+            location=self.at(path),
+            lang=raw.get("lang"),
+            notes=self.notes(raw.get("notes", []), (*path, "notes")),
+        )
+
+    def anchor(self, raw: dict[str, Any], path: PathKey, heading: str) -> str:
+        """A section's anchor: its id, or one made from its heading, unique in the leaflet."""
         anchor = raw.get("id") or slugify(heading)
         if anchor in self.anchors:
             if "id" in raw:
@@ -375,18 +724,7 @@ class _Builder:
                 n += 1
             anchor = f"{anchor}-{n}"
         self.anchors.add(anchor)
-        subs = tuple(
-            self.section(s, (*path, "sections", i), level + 1) for i, s in enumerate(raw.get("sections", []))
-        )
-        return Section(
-            heading=heading,
-            anchor=anchor,
-            level=level,
-            blocks=self.blocks(raw.get("content", []), (*path, "content")),
-            subsections=subs,
-            location=self.at(path),
-            lang=raw.get("lang"),
-        )
+        return anchor
 
     def reference(self, raw: dict[str, Any], i: int) -> Reference:
         opt = {
@@ -414,15 +752,170 @@ class _Builder:
         d = self.doc.data
         return Leaflet(
             metadata=self.metadata(),
-            introduction=self.blocks(d.get("introduction", []), ("introduction",)),
+            key_points=self.key_points(d.get("key_points", [])),
+            introduction=self.blocks(d.get("introduction", []), ("introduction",), 1),
             sections=tuple(self.section(s, ("sections", i), 2) for i, s in enumerate(d["sections"])),
+            next_steps=self.next_steps(d["next_steps"]) if "next_steps" in d else None,
             further_reading=tuple(self.further(r, i) for i, r in enumerate(d.get("further_reading", []))),
-            references=tuple(self.reference(r, i) for i, r in enumerate(d["references"])),
+            references=tuple(self.reference(r, i) for i, r in enumerate(d.get("references", []))),
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
             editions=tuple(d.get("editions", ["standard"])),
             check_settings=tuple(d.get("checks", {}).items()),
             check_places=tuple((k, self.doc.at(("checks", k), key=True)) for k in d.get("checks", {})),
+        )
+
+    # -- the blocks of "every real page": quotations, terms, questions, notes, panels
+
+    def new_block(self, item: dict[str, Any], p: PathKey, level: int) -> Block:
+        if "quote" in item:
+            return self.block_quote(item["quote"], (*p, "quote"))
+        if "terms" in item:
+            return self.terms(item["terms"], (*p, "terms"))
+        return self.faq(item["faq"], (*p, "faq"), level)
+
+    def related(self, raw: list[dict[str, str]], path: PathKey) -> tuple[RelatedLink, ...]:
+        return tuple(
+            RelatedLink(
+                self.inline(link["text"], (*path, i, "text")),
+                link["url"],
+                self.at((*path, i)),
+                self.written((*path, i, "text")),
+            )
+            for i, link in enumerate(raw)
+        )
+
+    def block_quote(self, raw: dict[str, Any], path: PathKey) -> BlockQuote:
+        text = raw["text"]
+        paths = [(*path, "text")] if isinstance(text, str) else [(*path, "text", i) for i in range(len(text))]
+        source = None
+        if "source" in raw:
+            number = self.ref_numbers.get(raw["source"], 0)
+            if not number:
+                self.problems.append(
+                    Problem(
+                        self.at((*path, "source")),
+                        f"{dotted((*path, 'source'))}: '{raw['source']}' names no reference"
+                        + did_you_mean(raw["source"], list(self.ref_numbers)),
+                    )
+                )
+            source = Citation(raw["source"], number, self.at((*path, "source")))
+        return BlockQuote(
+            paragraphs=tuple(self.inline(self.value(q), q) for q in paths),
+            location=self.at(path),
+            who=_tidy(raw["who"]) if "who" in raw else None,
+            when=_tidy(str(raw["when"])) if "when" in raw else None,
+            source=source,
+            lang=raw.get("lang"),
+            written=tuple(self.written(q) for q in paths),
+        )
+
+    def value(self, path: PathKey) -> Any:
+        value = self.doc.data
+        for part in path:
+            value = value[part]
+        return value
+
+    def terms(self, raw: list[Any], path: PathKey) -> TermList:
+        items = []
+        for i, entry in enumerate(raw):
+            p = (*path, i)
+            if isinstance(entry, dict):
+                items.append(
+                    TermItem(
+                        _tidy(entry["term"]),
+                        self.inline(entry["text"], (*p, "text")),
+                        self.at(p),
+                        self.written((*p, "text")),
+                        entry.get("lang"),
+                    )
+                )
+                continue
+            # "Term – what it means" or "Term: what it means", in quotes.
+            match = re.match(r"\s*(.+?)(?:\s+[–—-]\s+|:\s+)(.+)", entry, re.DOTALL)
+            if match is None:
+                self.problems.append(
+                    Problem(
+                        self.at(p),
+                        f"{dotted(p)}: a term is written 'Term: what it means' or 'Term – what it "
+                        "means', or as term: and text:",
+                    )
+                )
+                continue
+            items.append(
+                TermItem(
+                    _tidy(match.group(1)),
+                    self.inline(match.group(2), p, match.start(2)),
+                    self.at(p),
+                    self.written(p),
+                )
+            )
+        return TermList(tuple(items), self.at(path))
+
+    def faq(self, raw: list[dict[str, Any]], path: PathKey, level: int) -> QuestionList:
+        questions = []
+        for i, qa in enumerate(raw):
+            p = (*path, i)
+            answer = qa["answer"]
+            if isinstance(answer, str):
+                where = (*p, "answer")
+                blocks: tuple[Block, ...] = (
+                    Paragraph(self.inline(answer, where), self.at(where), source=self.written(where)),
+                )
+            else:
+                blocks = self.blocks(answer, (*p, "answer"), level + 1)
+            questions.append(Question(_tidy(qa["question"]), i + 1, blocks, self.at(p), qa.get("lang")))
+        return QuestionList(tuple(questions), self.at(path))
+
+    def number_notes(self) -> dict[str, int]:
+        """Every note's number, in the order the notes are written, whichever section holds them."""
+        numbers: dict[str, int] = {}
+
+        def walk(sections: list[Any], path: PathKey) -> None:
+            for i, section in enumerate(sections):
+                for j, note in enumerate(section.get("notes", [])):
+                    if note["id"] in numbers:
+                        where = (*path, i, "notes", j, "id")
+                        self.problems.append(
+                            Problem(self.at(where), f"{dotted(where)}: '{note['id']}' is used twice")
+                        )
+                    else:
+                        numbers[note["id"]] = len(numbers) + 1
+                walk(section.get("sections", []), (*path, i, "sections"))
+
+        walk(self.doc.data["sections"], ("sections",))
+        return numbers
+
+    def notes(self, raw: list[dict[str, str]], path: PathKey) -> tuple[Note, ...]:
+        return tuple(
+            Note(
+                note["id"],
+                self.note_numbers.get(note["id"], 0),
+                self.inline(note["text"], (*path, i, "text")),
+                self.at((*path, i)),
+                self.written((*path, i, "text")),
+            )
+            for i, note in enumerate(raw)
+        )
+
+    def key_points(self, raw: list[Any]) -> tuple[ListItem, ...]:
+        return tuple(
+            ListItem(
+                self.inline(text, ("key_points", i)),
+                self.at(("key_points", i)),
+                source=self.written(("key_points", i)),
+            )
+            for i, text in enumerate(raw)
+        )
+
+    def next_steps(self, raw: dict[str, Any]) -> Panel:
+        path: PathKey = ("next_steps",)
+        heading = _tidy(raw["heading"])
+        return Panel(
+            heading,
+            self.anchor(raw, path, heading),
+            self.blocks(raw["content"], (*path, "content"), 2),
+            self.at(path),
         )
 
     def texts(self, value: Any, path: PathKey) -> Iterator[SourceText]:
@@ -438,6 +931,16 @@ class _Builder:
             yield SourceText(value, self.at(path), self.doc.scalars.get(path))
 
 
+_UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+
+
+def _length(text: str) -> float:
+    """A length the schema has checked (60mm, 4cm, 120pt, 2in), in points."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|pt|in)\s*", text)
+    assert m is not None, text
+    return float(m.group(1)) * _UNITS_PT[m.group(2)]
+
+
 def load_leaflet(path: str | Path) -> Leaflet:
     """Read and check a content file; raise ContentError listing every problem."""
     try:
@@ -451,7 +954,8 @@ def load_leaflet(path: str | Path) -> Leaflet:
                 f"expected a mapping with metadata, sections and references, found {_found(doc.data)}",
             )
         )
-    problems = _schema_problems(doc)
+    accept_editors_text(doc)
+    problems = [] if fastschema.is_valid(doc.data) else _schema_problems(doc)
     if problems:
         raise ContentError(problems)
     builder = _Builder(doc)

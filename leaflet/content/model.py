@@ -49,7 +49,21 @@ class Citation:
     location: Location
 
 
-Inline = Text | Strong | Link | Citation
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """A marker pointing at a note of the leaflet, written [^id] and printed [note n]."""
+
+    note_id: str
+    number: int
+    location: Location
+
+
+Inline = Text | Strong | Link | Citation | NoteRef
+
+
+def note_marker(number: int) -> str:
+    """How a note's marker is printed (and read aloud): a word, not a small raised figure."""
+    return f"[note {number}]"
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -60,6 +74,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(node.text)
         elif isinstance(node, Citation):
             parts.append(f"[{node.number}]")
+        elif isinstance(node, NoteRef):
+            parts.append(note_marker(node.number))
         else:
             parts.append(plain_text(node.children))
     return "".join(parts)
@@ -69,12 +85,24 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """A link printed under the paragraph it belongs to ("See also")."""
+
+    inlines: tuple[Inline, ...]
+    url: str
+    location: Location
+    source: SourceText | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     inlines: tuple[Inline, ...]
     location: Location
     lang: str | None = None
     #: The text as written, to point at any place in it (a long sentence, say).
     source: SourceText | None = None
+    #: Links printed under the paragraph.
+    related: tuple[RelatedLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +141,144 @@ class Callout:
     location: Location
 
 
-Block = Paragraph | ListBlock | Callout
+# ---------------------------------------------------------------- tables and figures
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a table: inline text, or nothing at all (an empty cell)."""
+
+    inlines: tuple[Inline, ...]
+    location: Location
+    source: SourceText | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not plain_text(self.inlines).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: a header row naming the columns, then rows of cells, each row as long as the header.
+
+    With `header_column`, the first cell of each row names its row (a medicine, a day).
+    """
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    location: Location
+    caption: tuple[Inline, ...] | None = None
+    header_column: bool = False
+    lang: str | None = None
+    caption_source: SourceText | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image file read and checked: its bytes, its kind and its natural size in points."""
+
+    path: str  # as resolved inside the content's folder, for messages
+    kind: str  # "png", "jpeg" or "svg"
+    data: bytes
+    width: float
+    height: float
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A picture in the text: described by `alt`, or decorative (then nothing is said of it)."""
+
+    image: Image
+    location: Location
+    alt: str | None = None
+    caption: tuple[Inline, ...] | None = None
+    #: Printed width or height in points, as asked (never wider than the text).
+    width: float | None = None
+    height: float | None = None
+    caption_source: SourceText | None = None
+
+    @property
+    def decorative(self) -> bool:
+        return self.alt is None
+
+
+# ---------------------------------------------------------------- more kinds of block
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    """A quoted statement set apart from the text: one or more paragraphs, maybe an attribution.
+
+    The attribution (`who`, `when`) is words, not a reference; `source` is a
+    citation only when the quotation names one.
+    """
+
+    paragraphs: tuple[tuple[Inline, ...], ...]
+    location: Location
+    who: str | None = None
+    when: str | None = None
+    source: Citation | None = None
+    lang: str | None = None
+    written: tuple[SourceText | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TermItem:
+    """A term and what it means: "Contrast dye – a liquid that ..."."""
+
+    term: str
+    inlines: tuple[Inline, ...]
+    location: Location
+    source: SourceText | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermList:
+    items: tuple[TermItem, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question (a numbered heading) and its answer."""
+
+    question: str
+    number: int
+    blocks: tuple[Block, ...]
+    location: Location
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionList:
+    questions: tuple[Question, ...]
+    location: Location
+
+
+Block = Paragraph | ListBlock | Callout | BlockQuote | TermList | QuestionList | Table | Figure
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note of a section, printed at the end of the section's own content."""
+
+    id: str
+    number: int
+    inlines: tuple[Inline, ...]
+    location: Location
+    source: SourceText | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A boxed part of the leaflet with its own heading (the contact and next steps panel)."""
+
+    heading: str
+    anchor: str
+    blocks: tuple[Block, ...]
+    location: Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +290,7 @@ class Section:
     subsections: tuple[Section, ...]
     location: Location
     lang: str | None = None
+    notes: tuple[Note, ...] = ()
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -174,9 +340,9 @@ class Metadata:
     slug: str
     language: str
     organisation: str
-    version: str
+    version: str | None
     published: date
-    next_review: date
+    next_review: date | None
     location: Location
     subtitle: str | None = None
     short_title: str | None = None
@@ -186,6 +352,18 @@ class Metadata:
     contact: tuple[Inline, ...] | None = None
     feedback: tuple[Inline, ...] | None = None
     other_formats: tuple[Inline, ...] | None = None
+    #: The organisation's logo, shown in the title area (its alternative text is the organisation).
+    logo: Image | None = None
+    author: str | None = None
+    department: str | None = None
+    approved_by: str | None = None
+    approved: date | None = None
+    #: When a news item was first published, if this is a later edition of it.
+    first_published: date | None = None
+    #: The date keys written as a month only (2014-06): printed "June 2014".
+    month_only: frozenset[str] = frozenset()
+    #: For a translation: the English leaflet and the version of it that was translated.
+    translated_from: TranslatedFrom | None = None
     #: Where each key's value is written, for problems about one of them.
     places: tuple[tuple[str, Location], ...] = ()
 
@@ -195,6 +373,17 @@ class Metadata:
 
     def place(self, key: str) -> Location:
         return dict(self.places).get(key, self.location)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslatedFrom:
+    """Which English leaflet a translation was made from (translation governance)."""
+
+    file: str  # as written
+    path: str  # resolved beside the translation's own file
+    version: str
+    location: Location
+    date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +401,33 @@ class Leaflet:
     #: Rule settings for `check` given in the file (rule id → off, on or settings).
     check_settings: tuple[tuple[str, object], ...] = ()
     check_places: tuple[tuple[str, Location], ...] = ()
+    #: The three to five things to take away, in a box before the contents.
+    key_points: tuple[ListItem, ...] = ()
+    #: Who to contact and what to do next, in a box after the sections.
+    next_steps: Panel | None = None
 
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:
             yield from section.walk()
+
+    def images(self) -> Iterator[Image]:
+        """Every picture the leaflet shows: its logo, then its figures in order."""
+        if self.metadata.logo is not None:
+            yield self.metadata.logo
+        yield from (b.image for b in self.all_blocks() if isinstance(b, Figure))
+
+    def all_blocks(self) -> Iterator[Block]:
+        """Every block, in reading order, including those inside answers and the next-steps panel."""
+
+        def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
+            for block in blocks:
+                yield block
+                if isinstance(block, QuestionList):
+                    for question in block.questions:
+                        yield from walk(question.blocks)
+
+        yield from walk(self.introduction)
+        for section in self.all_sections():
+            yield from walk(section.blocks)
+        if self.next_steps is not None:
+            yield from walk(self.next_steps.blocks)

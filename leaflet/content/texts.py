@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from leaflet.errors import Location, Problem
-from leaflet.yamlsource import ScalarSource
+from leaflet.written import ScalarSource
 
 #: Bidirectional controls can make text read differently from how it is stored.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")

@@ -14,7 +14,8 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
-from leaflet.pdf.tags import StructElem, Tagging
+from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
@@ -111,6 +112,11 @@ class LeafParagraph(Paragraph):
         return frozenset(joined)
 
 
+def mirrored(canvas: Any) -> bool:
+    """Whether pages are drawn as a mirror (a right-to-left leaflet): set on the canvas."""
+    return bool(getattr(canvas, "rtl", False))
+
+
 class Stack(Flowable):
     """Children one above another, inside padding, over optional decoration.
 
@@ -179,7 +185,7 @@ class Stack(Flowable):
         twin = self.__class__.__new__(self.__class__)
         twin.__dict__.update(self.__dict__)
         # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
-        twin.__dict__.pop("_postponed", None)
+        forget_postponed(twin)
         twin.children = children
         twin.first = first
         twin._placed = []
@@ -224,8 +230,10 @@ class Stack(Flowable):
     def draw(self) -> None:
         if not self.canv.draft:
             self.decorate()
+        # A right-to-left page is a mirror: what is inset on the left is inset on the right.
+        x = self.inset[3] if mirrored(self.canv) else self.inset[1]
         for child, y, h in self._placed:
-            child.drawOn(self.canv, self.inset[1], self.height - y - h)
+            child.drawOn(self.canv, x, self.height - y - h)
 
     def decorate(self) -> None:
         box = self.box
@@ -244,25 +252,42 @@ class Stack(Flowable):
                 canv.rect(half, half, self.width - box.border, self.height - box.border, stroke=1, fill=0)
             if box.bar and box.bar_colour is not None:
                 canv.setFillColorRGB(*box.bar_colour.rgb)
-                canv.rect(0, 0, box.bar, self.height, stroke=0, fill=1)
+                x = self.width - box.bar if mirrored(canv) else 0
+                canv.rect(x, 0, box.bar, self.height, stroke=0, fill=1)
             canv.restoreState()
 
 
 class TitleBand(Stack):
-    """The title block: a dark band running to the top and side edges of the page."""
+    """The title area, on the text's left edge.
+
+    With a `fill`, a band behind it runs to the top and side edges of the page
+    (past the trim into the bleed, in a press edition). Without one, the title
+    area sits on white inside the margins, which an office printer can print,
+    closed by a rule of the box's `border` width and colour.
+    """
+
+    def __init__(self, children: Sequence[Flowable], *, box: BoxStyle) -> None:
+        pad = box.padding
+        # A band pads its text all round; on white, the text starts at the top and the rule closes it.
+        inset = (pad, 0.0, pad, 0.0) if box.fill is not None else (0.0, 0.0, pad + box.border, 0.0)
+        super().__init__(children, box=box, inset=inset)
 
     def decorate(self) -> None:
         box = self.box
-        if box is None or box.fill is None:
+        if box is None:
             return
         canv = self.canv
-        x0, y0 = canv.absolutePosition(0, 0)
-        left, _, right, top = canv.trim_box
-        bleed = canv.bleed  # a press edition runs the band past the trim, into the bleed
         with canv.tagging.artifact(canv):
             canv.saveState()
-            canv.setFillColorRGB(*box.fill.rgb)
-            canv.rect(left - bleed - x0, 0, right - left + 2 * bleed, top + bleed - y0, stroke=0, fill=1)
+            if box.fill is not None:
+                x0, y0 = canv.absolutePosition(0, 0)
+                left, _, right, top = canv.trim_box
+                bleed = canv.bleed  # a press edition runs the band past the trim, into the bleed
+                canv.setFillColorRGB(*box.fill.rgb)
+                canv.rect(left - bleed - x0, 0, right - left + 2 * bleed, top + bleed - y0, stroke=0, fill=1)
+            elif box.border and box.border_colour is not None:
+                canv.setFillColorRGB(*box.border_colour.rgb)
+                canv.rect(0, 0, self.width, box.border, stroke=0, fill=1)
             canv.restoreState()
 
 
@@ -289,7 +314,8 @@ class LabelledItem(Stack):
     def draw(self) -> None:
         if self.first:
             self.label.wrap(self.indent, _BIG)
-            self.label.drawOn(self.canv, 0, self.height - self.label.height)
+            x = self.width - self.indent if mirrored(self.canv) else 0
+            self.label.drawOn(self.canv, x, self.height - self.label.height)
         super().draw()
 
 
@@ -316,8 +342,107 @@ class Row(Flowable):
         return self.left.getSpaceAfter()
 
     def draw(self) -> None:
+        if mirrored(self.canv):
+            # Right to left: the text on the right, the short item (a page number) on the left.
+            self.left.drawOn(self.canv, self.right_width + self.gap, self.height - self.left.height)
+            self.right.drawOn(self.canv, 0, self.height - self.right.height)
+            return
         self.left.drawOn(self.canv, 0, self.height - self.left.height)
         self.right.drawOn(self.canv, self.width - self.right_width, self.height - self.right.height)
+
+
+class LeaderRow(Row):
+    """A contents line: the entry, dot leaders, and its page number at the right."""
+
+    def __init__(
+        self, left: Flowable, right: Flowable, right_width: float, *, dot_colour: object, size: float
+    ) -> None:
+        super().__init__(left, right, right_width, gap=size * 0.4)
+        self.dot_colour = dot_colour
+        self.size = size
+
+    def draw(self) -> None:
+        # The number on the entry's last line, where the leaders end.
+        mirror = mirrored(self.canv)
+        if mirror:
+            self.left.drawOn(self.canv, self.right_width + self.gap, self.height - self.left.height)
+            self.right.drawOn(self.canv, 0, 0)
+        else:
+            self.left.drawOn(self.canv, 0, self.height - self.left.height)
+            self.right.drawOn(self.canv, self.width - self.right_width, 0)
+        if self.canv.draft:
+            return
+        widths = self.left.getActualLineWidths0() or [0.0]
+        style = self.left.style
+        # On the baseline of the entry's last line (ReportLab sets the first a font size
+        # below the top), from its end to the number's start.
+        y = self.height - style.fontSize - (len(widths) - 1) * style.leading + self.size * 0.05
+        start = widths[-1] + self.size * 0.5
+        number_width = self.right.getActualLineWidths0()[0] if self.right.getActualLineWidths0() else 0.0
+        end = self.width - number_width - self.size * 0.5
+        if mirror:
+            # From the number's end (at the right of its column) to the entry's start, at the right.
+            start, end = self.right_width + self.size * 0.5, self.width - widths[-1] - self.size * 0.5
+        step = self.size * 0.45
+        radius = self.size * 0.055
+        canv = self.canv
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            canv.setFillColorRGB(*self.dot_colour.rgb)  # type: ignore[attr-defined]
+            # Dots on a grid shared by every line, so the leaders of the contents line up.
+            x = (int(start / step) + 1) * step
+            while x <= end:
+                canv.circle(x, y, radius, stroke=0, fill=1)
+                x += step
+            canv.restoreState()
+
+
+class Columns(Flowable):
+    """Short items (contents lines) in columns read down, then across; kept whole on its page."""
+
+    def __init__(self, items: Sequence[Flowable], columns: int, gap: float) -> None:
+        super().__init__()
+        self.items = list(items)
+        self.columns = columns
+        self.gap = gap
+        self._placed: list[tuple[Flowable, float, float]] = []
+
+    def _gap(self, prev: Flowable | None, item: Flowable) -> float:
+        return 0.0 if prev is None else max(prev.getSpaceAfter(), item.getSpaceBefore())
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width = (availWidth - self.gap * (self.columns - 1)) / self.columns
+        heights = [item.wrap(width, _BIG)[1] for item in self.items]
+        total = sum(heights) + sum(
+            self._gap(a, b) for a, b in zip([None, *self.items], self.items, strict=False)
+        )
+        # Fill each column to its share of the whole, in reading order.
+        target = total / self.columns
+        self._placed = []
+        column, y, prev, tallest = 0, 0.0, None, 0.0
+        for item, h in zip(self.items, heights, strict=True):
+            gap = self._gap(prev, item)
+            if prev is not None and column < self.columns - 1 and y + gap + h / 2 > target:
+                column, y, prev, gap = column + 1, 0.0, None, 0.0
+            y += gap
+            self._placed.append((item, column * (width + self.gap), y + h))
+            y += h
+            tallest = max(tallest, y)
+            prev = item
+        self.width, self.height = availWidth, tallest
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.items[0].getSpaceBefore() if self.items else 0.0
+
+    def getSpaceAfter(self) -> float:
+        return self.items[-1].getSpaceAfter() if self.items else 0.0
+
+    def draw(self) -> None:
+        width = (self.width - self.gap * (self.columns - 1)) / self.columns
+        for item, x, bottom in self._placed:
+            # Right to left, the first column is the right-hand one.
+            item.drawOn(self.canv, self.width - x - width if mirrored(self.canv) else x, self.height - bottom)
 
 
 class QrCode(Flowable):
@@ -416,10 +541,10 @@ class KeepWithFirstLines(KeepTogether):
     FIRST_LINES = 3
 
     def split(self, aW: float, aH: float) -> list[Flowable]:
-        if getattr(self, "_wrapInfo", None) != (aW, aH):
+        if wrapped_for(self) != (aW, aH):
             self.wrap(aW, aH)
-        content = self._content
-        if aH < self._H and content:
+        content, height = kept_parts(self)
+        if aH < height and content:
             heights = [f.wrapOn(self.canv, aW, aH)[1] for f in content]
             gaps = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in content[:-1])
             need = sum(heights[:-1]) + gaps + self._first_part(content[-1], heights[-1])
@@ -428,6 +553,9 @@ class KeepWithFirstLines(KeepTogether):
         return super().split(aW, aH)
 
     def _first_part(self, flowable: Flowable, height: float) -> float:
+        own = getattr(flowable, "first_part", None)
+        if own is not None:
+            return own()  # a table: its caption, header and first row
         if isinstance(flowable, Stack):
             if flowable.height <= flowable.keep_under or not flowable.children:
                 return height  # kept whole: all of it must fit

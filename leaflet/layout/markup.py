@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from datetime import date
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from leaflet.content.model import Citation, Inline, Link, Strong, Text
+from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text, note_marker
+from leaflet.escape import escape
 from leaflet.fonts import FontSet
 
 
@@ -34,8 +36,25 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     )
 
 
-def link_markup(url: str, label_markup: str, ctx: MarkupContext) -> str:
-    return f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{ctx.link_colour}" underline="1">{label_markup}</a>'
+def emboldened(markup: str, ctx: MarkupContext) -> str:
+    """Markup drawn bold: its fallback runs take their family's bold face.
+
+    ReportLab's bold follows `<b>` and the style's font, but a `<font face>`
+    names one face, so a fallback run keeps the regular one: Welsh ŵ and ŷ in a
+    bold heading were drawn regular. Here each fallback run names the bold face.
+    """
+    if "<font face=" not in markup:
+        return markup
+    for family in ctx.fonts.fallbacks:
+        markup = markup.replace(f'<font face="{family.regular}">', f'<font face="{family.bold}">')
+    return markup
+
+
+def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: bool = True) -> str:
+    """A live link. Underlined in running text, so colour is never its only sign; the
+    contents, whose every line is a link, goes without."""
+    under = ' underline="1"' if underline else ""
+    return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}"{under}>{label_markup}</a>'
 
 
 def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
@@ -44,17 +63,81 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
         if isinstance(node, Text):
             parts.append(text_markup(node.text, ctx))
         elif isinstance(node, Strong):
-            parts.append(f"<b>{inline_markup(node.children, ctx)}</b>")
+            parts.append(f"<b>{emboldened(inline_markup(node.children, ctx), ctx)}</b>")
         elif isinstance(node, Link):
             label = inline_markup(node.children, ctx)
             parts.append(link_markup(node.url, label, ctx))
             shown = "".join(c.text for c in node.children if isinstance(c, Text))
-            if ctx.print_addresses and shown.strip() != printed_address(node.url):
+            if ctx.print_addresses and not shows_address(shown, node.url):
                 # Paper cannot be clicked: the address is printed beside its text.
                 parts.append(f" ({text_markup(printed_address(node.url), ctx)})")
         elif isinstance(node, Citation):
             parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
+        elif isinstance(node, NoteRef):
+            parts.append(link_markup(f"#{note_anchor(node.note_id)}", note_marker(node.number), ctx))
     return "".join(parts)
+
+
+def shows_address(shown: str, url: str) -> bool:
+    """Whether a link's words already give its address (so it is not printed twice).
+
+    A phone number counts as given when its digits are the number's, however it
+    is spaced: "0808 800 8000" shows tel:08088008000 and tel:+448088008000.
+    """
+    shown = shown.strip()
+    if shown == printed_address(url):
+        return True
+    if url.startswith(("https://", "http://")) and shown == url.split("://", 1)[1]:
+        return True  # "www.example.org" for https://www.example.org
+    if url.startswith("tel:"):
+        return _phone_digits(shown) == _phone_digits(url[4:]) and bool(_phone_digits(shown))
+    return False
+
+
+def _phone_digits(number: str) -> str:
+    digits = re.sub(r"[^0-9+]", "", number)
+    return "0" + digits[3:] if digits.startswith("+44") else digits
+
+
+def note_anchor(note_id: str) -> str:
+    return f"note-{note_id}"
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(d: date) -> str:
+    """A date as people write it, whatever the machine's locale: 26 November 2026."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def format_date(d: date, month_only: bool = False, words: Any = None) -> str:
+    """A date as printed: "26 November 2026", or "June 2014" for a date written as a month.
+
+    With the leaflet's `words` (its furniture), in the leaflet's language from CLDR data.
+    """
+    if words is not None:
+        return words.date(d, month_only=month_only)
+    return f"{MONTHS[d.month - 1]} {d.year}" if month_only else long_date(d)
+
+
+def metadata_date(metadata: object, key: str, words: Any = None) -> str:
+    """A date of the metadata (published, next_review, …) as printed, day or month as written."""
+    value = getattr(metadata, key)
+    return format_date(value, key in getattr(metadata, "month_only", ()), words)
 
 
 def citation_anchor(reference_id: str) -> str:

@@ -10,9 +10,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
-from leaflet.fonts import FontSet, internal_name
+from leaflet.fonts import FontSet
 from leaflet.i18n import furniture
 from leaflet.layout.flowables import KeepWithFirstLines
+from leaflet.layout.markup import metadata_date
 from leaflet.layout.story import Pagination
 from leaflet.style import Theme
 
@@ -92,7 +93,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             rightMargin=geo.slug + page.margin_right,
             topMargin=geo.slug + page.margin_top,
             bottomMargin=geo.slug + max(page.margin_bottom, needed),
-            initialFontName=internal_name(theme.text_font),
+            initialFontName=fonts.font_name(theme.text_font),
             initialFontSize=theme.style("body").size,
             initialLeading=theme.style("body").leading,
             keepTogetherClass=KeepWithFirstLines,
@@ -129,40 +130,67 @@ class LeafletDocTemplate(BaseDocTemplate):
         return sum(stringWidth(chunk, name, size) for name, chunk in self.runs(text, bold))
 
     def footer_lines(self, page: int, total: int) -> list[FooterLine]:
+        """The footer: organisation, title, version and dates, packed into as few lines as fit.
+
+        Each piece stays whole on its line (they are cut only at the " · " between
+        them), and the first line leaves room for "Page N of M" at its right.
+        """
         m = self.leaflet.metadata
-        who = f"{m.organisation} · {m.footer_title}"
         w = self.words
         number = w("Page {page} of {total}", page=page, total=total)
         gap = self.theme.style("footer").size
+        # What the leaflet does not say is left out, never made up.
+        pieces = [m.organisation, self.footer_title()]
+        if m.version is not None:
+            pieces.append(w("Version {version}", version=m.version))
+        pieces.append(w("Published {date}", date=metadata_date(m, "published", w)))
+        if m.next_review is not None:
+            pieces.append(w("Next review {date}", date=metadata_date(m, "next_review", w)))
         lines: list[FooterLine] = []
-        if self.text_width(who) + gap + self.text_width(number, bold=True) <= self.footer_width:
-            lines.append(FooterLine(who, number))
-        else:
-            lines.append(FooterLine("", number))
-            lines += [FooterLine(part) for part in self.wrap(who)]
-        parts = [
-            w("Published {date}", date=w.date(m.published)),
-            w("Next review {date}", date=w.date(m.next_review)),
-            w("Version {version}", version=m.version),
-        ]
-        current = parts[0]
-        for part in parts[1:]:
-            candidate = f"{current} · {part}"
-            if self.text_width(candidate) <= self.footer_width:
+
+        def room() -> float:
+            return self.footer_width - (self.text_width(number, bold=True) + gap if not lines else 0)
+
+        def close(text: str) -> None:
+            lines.append(FooterLine(text, "" if lines else number))
+
+        current = ""
+        for piece in pieces:
+            candidate = f"{current} · {piece}" if current else piece
+            if self.text_width(candidate) <= room():
                 current = candidate
-            else:
-                lines.append(FooterLine(current))
-                current = part
-        lines.append(FooterLine(current))
+                continue
+            if current:
+                close(current)
+            current = piece
+            while self.text_width(current) > room():
+                # Longer than a line on its own (a long organisation): cut between its words.
+                first, *rest = self.wrap(current, room())
+                if not rest:
+                    break
+                close(first)
+                current = " ".join(rest)
+        close(current)
         return lines
 
-    def wrap(self, text: str) -> list[str]:
-        """A footer line cut at spaces into lines that fit (a long organisation or title)."""
+    def footer_title(self) -> str:
+        """The title for the footer: the short title, else the title, else its head before a separator."""
+        title = self.leaflet.metadata.footer_title
+        if self.text_width(title) <= self.footer_width:
+            return title
+        for separator in (": ", " – ", " — ", " - ", " ("):
+            head = title.split(separator, 1)[0].strip()
+            if head != title and self.text_width(head) <= self.footer_width:
+                return head
+        return title
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """A footer piece cut at spaces into lines that fit `width` (a long organisation or title)."""
         lines: list[str] = []
         current = ""
         for word in text.split(" "):
             candidate = f"{current} {word}".strip()
-            if current and self.text_width(candidate) > self.footer_width:
+            if current and self.text_width(candidate) > width:
                 lines.append(current)
                 current = word
             else:
@@ -175,6 +203,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         st = self.theme.style("footer")
         rule = self.theme.boxes["footer_rule"]
         x0, x1 = self.leftMargin, self.leftMargin + self.width
+        rtl = self.words.rtl
         top = self.bottomMargin - st.size * 1.2
         total = self.pagination.total or self.page
         with canvas.tagging.artifact(canvas, "Pagination"):
@@ -188,9 +217,10 @@ class LeafletDocTemplate(BaseDocTemplate):
             for line in self.footer_lines(self.page, total):
                 y -= st.leading
                 if line.left:
-                    self.draw_line(canvas, x0, y, line.left)
+                    # A right-to-left page is a mirror: the words at the right, the number at the left.
+                    self.draw_line(canvas, x1 if rtl else x0, y, line.left, align_right=rtl)
                 if line.right:
-                    self.draw_line(canvas, x1, y, line.right, bold=True, align_right=True)
+                    self.draw_line(canvas, x0 if rtl else x1, y, line.right, bold=True, align_right=not rtl)
             canvas.restoreState()
         if self.geometry.bleed:
             self.draw_crop_marks(canvas)

@@ -8,7 +8,7 @@ BlockQuotes. Drawing only fills the elements in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -18,19 +18,32 @@ from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet.content.model import (
     Block,
+    BlockQuote,
     Callout,
+    Figure,
     Leaflet,
     ListBlock,
+    ListItem,
+    Note,
+    Panel,
     Paragraph,
+    QuestionList,
     Quote,
     Reference,
+    RelatedLink,
     Section,
+    Table,
+    TermList,
+    note_marker,
     plain_text,
 )
-from leaflet.fonts import FontSet, internal_name
+from leaflet.fonts import FontSet
 from leaflet.i18n import Furniture, furniture
+from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
+    Columns,
     LabelledItem,
+    LeaderRow,
     LeafParagraph,
     QrCode,
     QuoteMarkStack,
@@ -43,12 +56,18 @@ from leaflet.layout.markup import (
     MarkupContext,
     broken_address,
     citation_anchor,
+    emboldened,
     inline_markup,
     link_markup,
+    metadata_date,
+    note_anchor,
     printed_address,
+    shows_address,
     text_markup,
 )
-from leaflet.pdf.tags import StructElem
+from leaflet.layout.options import PLAIN, LayoutOptions
+from leaflet.layout.tables import build_table
+from leaflet.structure import StructElem
 from leaflet.style import TextStyle, Theme
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
@@ -61,18 +80,11 @@ ABOUT_HEADING = "About this leaflet"
 ABOUT_ANCHOR = "about-this-leaflet"
 REFERENCES_ANCHOR = "references"
 FURTHER_ANCHOR = "further-reading"
-
-
-@dataclass(frozen=True)
-class LayoutOptions:
-    """What an edition adds to or changes in the leaflet's pages."""
-
-    #: A QR code to the online leaflet, with its address (printed editions).
-    qr: bool = False
-    #: Pages for notes at the end, so a booklet's pages make whole sheets.
-    notes_pages: int = 0
-    #: A line in the title band saying what this file is for (the print version).
-    print_note: str | None = None
+KEY_POINTS_HEADING = "Key points"
+KEY_POINTS_ANCHOR = "key-points"
+NOTES_LABEL = "Notes"
+#: The style of each level of heading.
+HEADING_STYLES = {2: "h2", 3: "h3", 4: "h4"}
 
 
 @dataclass
@@ -81,10 +93,6 @@ class Shared:
 
     styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
     parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
-
-
-#: The leaflet as it is, with nothing added for an edition.
-PLAIN = LayoutOptions()
 
 
 @dataclass
@@ -127,14 +135,12 @@ class StoryBuilder:
         key = (name, variant)
         if key not in self._styles:
             st: TextStyle = self.theme.style(name)
-            # Styles in the sheet's text family take the leaflet's (Noto Sans Arabic for Arabic).
-            family = self.fonts.text.name if st.font in (None, self.theme.text_font) else st.font
             align = _ALIGN[st.align]
             if self.words.rtl and align != TA_CENTER:
                 # A right-to-left page is a mirror: text starts at the right and is ragged on the left.
                 align = TA_RIGHT if align == TA_LEFT else TA_LEFT
             params = dict(
-                fontName=internal_name(family, st.bold),
+                fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
                 textColor=st.colour.hex,
@@ -144,15 +150,17 @@ class StoryBuilder:
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
-                bulletFontName=internal_name(family),
+                bulletFontName=self.fonts.font_name(st.font),
                 # A heading must never be the last thing on a page.
-                keepWithNext=1 if name in ("h2", "h3", "panel_heading") else 0,
+                keepWithNext=1 if name in ("h2", "h3", "h4", "question", "panel_heading") else 0,
             )
             params.update(overrides)
             self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
         return self._styles[key]
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
+        if style.fontName.endswith("-Bold"):
+            markup = emboldened(markup, self.ctx)
         return LeafParagraph(markup, style, elem, parsed=self.shared.parsed, **kw)
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
@@ -162,10 +170,14 @@ class StoryBuilder:
 
     def build(self) -> list[Flowable]:
         story: list[Flowable] = [self.title_band()]
-        story += self.blocks(self.leaflet.introduction, self.root)
+        if self.leaflet.key_points:
+            story.append(self.key_points_box(self.leaflet.key_points))
+        story += self.blocks(self.leaflet.introduction, self.root, level=1)
         story.append(self.contents_panel())
         for section in self.leaflet.sections:
             story += self.section(section, self.root)
+        if self.leaflet.next_steps:
+            story.append(self.next_steps_panel(self.leaflet.next_steps))
         if self.leaflet.references:
             story.append(self.references_panel())
         if self.leaflet.further_reading:
@@ -177,8 +189,9 @@ class StoryBuilder:
 
     def title_band(self) -> Flowable:
         m = self.leaflet.metadata
+        organisation = self.organisation_line()
         children = [
-            self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P")),
+            organisation,
             self.para(
                 text_markup(m.title, self.ctx),
                 "title",
@@ -200,8 +213,20 @@ class StoryBuilder:
             )
         return TitleBand(children, box=self.theme.boxes["title_band"])
 
+    def organisation_line(self) -> Flowable:
+        """The organisation's name, with its logo beside it when the metadata names one."""
+        m = self.leaflet.metadata
+        logo = build_logo(self, self.root)
+        name = self.para(text_markup(m.organisation, self.ctx), "organisation", self.root.add("P"))
+        if logo is None:
+            return name
+        width, _ = logo.wrap(self.frame_width(), self.frame_height())
+        return Row(name, logo, right_width=width, gap=12)
+
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
+        if self.leaflet.next_steps:
+            entries.append((self.leaflet.next_steps.anchor, self.leaflet.next_steps.heading))
         if self.leaflet.references:
             entries.append((REFERENCES_ANCHOR, self.words(REFERENCES_HEADING)))
         if self.leaflet.further_reading:
@@ -210,33 +235,39 @@ class StoryBuilder:
         return entries
 
     def contents_panel(self) -> Flowable:
-        heading = self.para(
-            text_markup(self.words(TOC_HEADING), self.ctx), "panel_heading", self.root.add("H2")
-        )
+        """In this leaflet: each section with dot leaders to its page, on the text's left edge."""
+        heading = self.para(text_markup(self.words(TOC_HEADING), self.ctx), "h2", self.root.add("H2"))
         toc = self.root.add("TOC")
-        rows: list[Flowable] = [heading]
+        rows: list[Flowable] = []
+        entry = self.theme.style("toc_entry")
         number_style = self.pstyle("toc_entry", "number", alignment=TA_RIGHT)
         for anchor, text in self.toc_entries():
             # A TOCI holds a Reference (ISO 32000-1, table 333), which holds the links.
             item = toc.add("TOCI").add("Reference")
             page = self.pagination.pages.get(anchor)
-            label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx)
-            number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx)
+            label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx, underline=False)
+            number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx, underline=False)
             rows.append(
-                Row(
+                LeaderRow(
                     self.leaf(label, self.pstyle("toc_entry"), item.add("Link")),
                     self.leaf(number, number_style, item.add("Link")),
-                    right_width=self.theme.style("toc_entry").size * 2.2,
+                    right_width=entry.size * 1.6,
+                    dot_colour=entry.colour,
+                    size=entry.size,
                 )
             )
-        # Whole on one page when it fits: a contents list split over a page break reads badly.
-        return Stack(rows, box=self.theme.boxes["panel"], keep_under=self.frame_height() / 2)
+        columns = 2 if len(rows) >= self.theme.layout.contents_columns_from else 1
+        body = Columns(rows, columns, gap=entry.size * 2)
+        # Whole on one page: a contents list split over a page break reads badly.
+        # No box: the spacing of a panel, but on the page, like the text around it.
+        space = replace(self.theme.boxes["panel"], fill=None, border=0.0, bar=0.0, padding=0.0)
+        return Stack([heading, body], box=space, keep_under=self.frame_height() / 2)
 
     # -- sections and blocks
 
     def section(self, section: Section, parent: StructElem) -> list[Flowable]:
         role = f"H{section.level}"
-        style = "h2" if section.level == 2 else "h3"
+        style = HEADING_STYLES[section.level]
         self.place_names[section.anchor] = section.heading
         out: list[Flowable] = [
             self.para(
@@ -247,29 +278,45 @@ class StoryBuilder:
                 outline=(section.heading, section.level - 1),
             )
         ]
-        out += self.blocks(section.blocks, parent, lang=section.lang)
+        out += self.blocks(section.blocks, parent, lang=section.lang, level=section.level)
+        if section.notes:
+            out.append(self.notes_block(section.notes, parent, section.lang))
         for sub in section.subsections:
             out += self.section(sub, parent)
         return out
 
     def blocks(
-        self, blocks: tuple[Block, ...], parent: StructElem, lang: str | None = None
+        self, blocks: tuple[Block, ...], parent: StructElem, lang: str | None = None, level: int = 2
     ) -> list[Flowable]:
+        """Flowables for blocks under a heading of `level` (a question under them is one deeper)."""
         out: list[Flowable] = []
         for i, block in enumerate(blocks):
             if isinstance(block, Paragraph):
                 elem = parent.add("P", lang=block.lang or lang)
                 following = blocks[i + 1] if i + 1 < len(blocks) else None
                 # A sentence that introduces a callout, or a list ("…:"), stays on its page.
-                leads_in = isinstance(following, Callout) or (
-                    isinstance(following, ListBlock) and plain_text(block.inlines).rstrip().endswith(":")
+                leads_in = isinstance(following, Callout | BlockQuote) or (
+                    isinstance(following, ListBlock | TermList | Table | Figure)
+                    and plain_text(block.inlines).rstrip().endswith(":")
                 )
-                style = self.pstyle("body", "lead-in", keepWithNext=1) if leads_in else self.pstyle("body")
+                if block.related:
+                    style = self.pstyle("body", "before-related", keepWithNext=1, spaceAfter=0)
+                elif leads_in:
+                    style = self.pstyle("body", "lead-in", keepWithNext=1)
+                else:
+                    style = self.pstyle("body")
                 out.append(self.leaf(inline_markup(block.inlines, self.ctx), style, elem))
+                out += self.related_links(block.related, parent, block.lang or lang)
             elif isinstance(block, ListBlock):
                 out.append(self.list_block(block, parent, lang))
             elif isinstance(block, Callout):
                 out.append(self.callout(block, parent, lang))
+            elif isinstance(block, Table):
+                out.append(build_table(self, block, parent, block.lang or lang))
+            elif isinstance(block, Figure):
+                out.append(build_figure(self, block, parent, lang))
+            else:
+                out += self.new_block(block, parent, lang, level)
         return out
 
     def list_block(self, block: ListBlock, parent: StructElem, lang: str | None, depth: int = 0) -> Flowable:
@@ -326,6 +373,156 @@ class StoryBuilder:
             size=size * 2.6,
         )
 
+    # -- the blocks of real pages: quotations, terms, questions, notes, key points, next steps
+
+    def new_block(self, block: Block, parent: StructElem, lang: str | None, level: int) -> list[Flowable]:
+        if isinstance(block, BlockQuote):
+            return [self.block_quote(block, parent, lang)]
+        if isinstance(block, TermList):
+            return [self.term_list(block, parent, lang)]
+        if isinstance(block, QuestionList):
+            return self.questions(block, parent, lang, level)
+        return []
+
+    def related_links(
+        self, links: tuple[RelatedLink, ...], parent: StructElem, lang: str | None
+    ) -> list[Flowable]:
+        """ "See also" lines under their paragraph: the link's words, then its address for paper."""
+        out: list[Flowable] = []
+        for n, link in enumerate(links, start=1):
+            words = inline_markup(link.inlines, self.ctx)
+            markup = "See also: " + link_markup(link.url, words, self.ctx)
+            if not shows_address(plain_text(link.inlines), link.url):
+                markup += f" ({text_markup(printed_address(link.url), self.ctx)})"
+            last = n == len(links)
+            style = self.pstyle("body") if last else self.pstyle("body", "related", spaceAfter=0)
+            out.append(self.leaf(markup, style, parent.add("P", lang=lang)))
+        return out
+
+    def block_quote(self, quote: BlockQuote, parent: StructElem, lang: str | None) -> Flowable:
+        """A quotation in its own words: opening marks on each paragraph, a closing one at the end."""
+        bq = parent.add("BlockQuote", lang=lang)
+        children: list[Flowable] = []
+        last = len(quote.paragraphs) - 1
+        for i, words in enumerate(quote.paragraphs):
+            markup = "\u201c" + inline_markup(words, self.ctx) + ("\u201d" if i == last else "")
+            children.append(self.para(markup, "blockquote", bq.add("P", lang=quote.lang)))
+        who = ", ".join(part for part in (quote.who, quote.when) if part)
+        if who or quote.source:
+            line = f"— {text_markup(who, self.ctx)}" if who else ""
+            if quote.source:
+                cite = link_markup(
+                    f"#{citation_anchor(quote.source.reference_id)}", f"[{quote.source.number}]", self.ctx
+                )
+                line = f"{line} {cite}" if line else cite
+            children.append(self.para(line, "blockquote_attribution", bq.add("P")))
+        return Stack(
+            children, box=self.theme.boxes["blockquote"], elem=bq, keep_under=self.frame_height() / 3
+        )
+
+    def term_list(self, terms: TermList, parent: StructElem, lang: str | None) -> Flowable:
+        """Each term on its own line in bold (the item's label), what it means under it."""
+        lst = parent.add("L", lang=lang)
+        size = self.theme.style("body").size
+        items: list[Flowable] = []
+        for n, item in enumerate(terms.items, start=1):
+            li = lst.add("LI", lang=item.lang)
+            term = self.leaf(
+                f"<b>{text_markup(item.term, self.ctx)}</b>",
+                self.pstyle("body", "term", spaceAfter=size * 0.15, keepWithNext=1),
+                li.add("Lbl"),
+            )
+            last = n == len(terms.items)
+            text = self.leaf(
+                inline_markup(item.inlines, self.ctx),
+                self.pstyle("body") if last else self.pstyle("body", "item"),
+                li.add("LBody"),
+            )
+            items.append(
+                Stack([term, Stack([text], inset=(0, size * 1.2, 0, 0))], inset=(0, 0, 0, 0), elem=li)
+            )
+        return Stack(items, inset=(0, 0, 0, 0), elem=lst)
+
+    def questions(
+        self, faq: QuestionList, parent: StructElem, lang: str | None, level: int
+    ) -> list[Flowable]:
+        """Each question a numbered heading one level below its part, so readers can jump between them."""
+        heading_level = min(level + 1, 6)
+        out: list[Flowable] = []
+        for q in faq.questions:
+            out.append(
+                self.para(
+                    text_markup(f"{q.number}. {q.question}", self.ctx),
+                    "question",
+                    parent.add(f"H{heading_level}", lang=q.lang or lang),
+                )
+            )
+            out += self.blocks(q.blocks, parent, q.lang or lang, heading_level)
+        return out
+
+    def notes_block(self, notes: tuple[Note, ...], parent: StructElem, lang: str | None) -> Flowable:
+        """A section's notes, after its own content: each a Note with an ID, which its markers link to."""
+        div = parent.add("Div", lang=lang, title=NOTES_LABEL)
+        children: list[Flowable] = [
+            self.leaf(
+                f"<b>{text_markup(NOTES_LABEL, self.ctx)}</b>",
+                self.pstyle("note", "label", keepWithNext=1),
+                div.add("P"),
+            )
+        ]
+        for note in notes:
+            anchor = note_anchor(note.id)
+            self.place_names[anchor] = note_marker(note.number).strip("[]")
+            children.append(
+                self.leaf(
+                    f"<b>{text_markup(note_marker(note.number), self.ctx)}</b> "
+                    + inline_markup(note.inlines, self.ctx),
+                    self.pstyle("note"),
+                    div.add("Note", id=anchor),
+                    anchor=anchor,
+                )
+            )
+        return Stack(children, inset=(0, 0, 0, 0), elem=div)
+
+    def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
+        """The few things to take away, in a box under the title: a Div with its heading and a list."""
+        div = self.root.add("Div", title=KEY_POINTS_HEADING)
+        self.place_names[KEY_POINTS_ANCHOR] = KEY_POINTS_HEADING
+        heading = self.para(
+            text_markup(KEY_POINTS_HEADING, self.ctx),
+            "key_points_heading",
+            div.add("H2"),
+            anchor=KEY_POINTS_ANCHOR,
+            outline=(KEY_POINTS_HEADING, 1),
+        )
+        lst = div.add("L")
+        size = self.theme.style("key_point").size
+        items: list[Flowable] = []
+        for point in points:
+            li = lst.add("LI", lang=point.lang)
+            label = self.leaf(text_markup("•", self.ctx), self.pstyle("key_point"), li.add("Lbl"))
+            body = self.leaf(
+                inline_markup(point.inlines, self.ctx), self.pstyle("key_point"), li.add("LBody")
+            )
+            items.append(LabelledItem(label, [body], indent=size * 1.4, elem=li))
+        return Stack(
+            [heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)],
+            box=self.theme.boxes["key_points"],
+            elem=div,
+            keep_under=self.frame_height() / 2,
+        )
+
+    def next_steps_panel(self, panel: Panel) -> Flowable:
+        """Who to contact and what to do next: a Div with its heading, listed in the contents."""
+        div = self.root.add("Div", title=panel.heading)
+        heading = self.back_heading(panel.heading, panel.anchor, "panel_heading", parent=div)
+        return Stack(
+            [heading, *self.blocks(panel.blocks, div, level=2)],
+            box=self.theme.boxes["next_steps"],
+            elem=div,
+            keep_under=self.frame_height() / 2,
+        )
+
     # -- back matter
 
     def references_panel(self) -> Flowable:
@@ -357,12 +554,18 @@ class StoryBuilder:
             keep_under=self.frame_height(),
         )
 
-    def back_heading(self, text: str, anchor: str, style: str = "h2") -> Flowable:
+    def back_heading(
+        self, text: str, anchor: str, style: str = "h2", parent: StructElem | None = None
+    ) -> Flowable:
         """A level-2 heading of the leaflet's own (References, Further reading, About this leaflet)."""
         text = self.words(text)
         self.place_names[anchor] = text
         return self.para(
-            text_markup(text, self.ctx), style, self.root.add("H2"), anchor=anchor, outline=(text, 1)
+            text_markup(text, self.ctx),
+            style,
+            (parent or self.root).add("H2"),
+            anchor=anchor,
+            outline=(text, 1),
         )
 
     def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
@@ -374,7 +577,7 @@ class StoryBuilder:
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
         if ref.link_url:
             st = self.theme.style("reference")
-            lines = broken_address(ref.link_url, internal_name(st.font), st.size, width)
+            lines = broken_address(ref.link_url, self.fonts.font_name(st.font), st.size, width)
             markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
             out.append(
                 self.leaf(
@@ -408,19 +611,7 @@ class StoryBuilder:
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
         out: list[Flowable] = [self.back_heading(ABOUT_HEADING, ABOUT_ANCHOR)]
-        w = self.words
-        lines = [
-            text_markup(w("Publisher: {organisation}.", organisation=m.organisation), self.ctx),
-            text_markup(
-                w(
-                    "Published: {published}. Next review: {next_review}. Version {version}.",
-                    published=w.date(m.published),
-                    next_review=w.date(m.next_review),
-                    version=m.version,
-                ),
-                self.ctx,
-            ),
-        ]
+        lines = [text_markup(line, self.ctx) for line in about_lines(m, self.words)]
         lines += [inline_markup(v, self.ctx) for v in (m.other_formats, m.contact, m.feedback) if v]
         for line in lines:
             out.append(self.para(line, "body", self.root.add("P")))
@@ -429,7 +620,7 @@ class StoryBuilder:
         elif m.url:
             out.append(
                 self.para(
-                    text_markup(w("Online:"), self.ctx)
+                    text_markup(self.words("Online:"), self.ctx)
                     + " "
                     + link_markup(m.url, text_markup(printed_address(m.url), self.ctx), self.ctx),
                     "body",
@@ -469,3 +660,28 @@ class StoryBuilder:
             self.root.add("P"),
         )
         return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
+
+
+def about_lines(m: Any, w: Furniture) -> list[str]:
+    """The lines of About this leaflet that come from the metadata: only what it says."""
+    lines = [w("Publisher: {organisation}.", organisation=m.organisation)]
+    if m.department:
+        lines.append(w("Department: {department}.", department=m.department))
+    if m.author:
+        lines.append(w("Written by: {author}.", author=m.author))
+    if m.approved_by:
+        if m.approved:
+            lines.append(
+                w("Approved by: {who}, {date}.", who=m.approved_by, date=metadata_date(m, "approved", w))
+            )
+        else:
+            lines.append(w("Approved by: {who}.", who=m.approved_by))
+    dates = [w("Published: {date}.", date=metadata_date(m, "published", w))]
+    if m.first_published:
+        dates.append(w("First published: {date}.", date=metadata_date(m, "first_published", w)))
+    if m.next_review:
+        dates.append(w("Next review: {date}.", date=metadata_date(m, "next_review", w)))
+    if m.version is not None:
+        dates.append(w("Version {version}.", version=m.version))
+    lines.append(" ".join(dates))
+    return lines

@@ -11,16 +11,26 @@ The canvas and text object here are ReportLab's, with these changes:
   when the text is read in structure order;
 - strokes and fills made while a paragraph draws (link underlines) are
   decoration, marked as artifacts;
-- each finished page and the saved document pass through the tagging.
+- each finished page and the saved document pass through the tagging;
+- page contents are compressed only (ReportLab also wraps them in ASCII85 by
+  default, a quarter bigger, for seven-bit channels nobody uses now);
+- text in complex scripts and right-to-left lines is not written as ReportLab
+  would: each line's pieces wait for its end (`_formatText`), are shaped by
+  HarfBuzz as one line (`pdf/shaping.py`), and are written glyph by glyph in
+  reading order, each glyph at its place; a glyph that is no single character
+  is drawn through a code of its own whose ToUnicode entry is its characters
+  (`code_for`, and `makeToUnicodeCMap` wrapped).
 ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks each.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -29,65 +39,74 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
 from leaflet.pdf.shaping import Glyph, Piece, shape_line
-from leaflet.pdf.tags import Tagging
+from leaflet.rlseam import add_page_entries, last_page, set_text_operators, text_object_canvas, text_operators
+from leaflet.structure import Tagging
+
+rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content stream
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4
 
 
 class LeafletTextObject(PDFTextObject):
-    _line = 0
-    _text_line = 0
+    #: Lines ended so far, and the line the last words were written on.
+    lines_written = 0
+    text_line = 0
+    #: What the tagging needs to cut this text object into marked runs (None: untagged).
+    tag_marks: Any = None
     #: The pieces of the line being written, when the canvas shapes text: (index in _code, Piece).
-    _pending: list[tuple[int, Piece]] | None = None
+    pending: list[tuple[int, Piece]] | None = None
 
     def _textOut(self, text: str, TStar: int = 0) -> None:
         # The line these words are on (a link's start is reported after its first words).
-        self._text_line = self._line
+        self.text_line = self.lines_written
         if TStar:
-            if not text.endswith(" ") and self._line not in self._canvas.joined_lines:
+            if not text.endswith(" ") and self.lines_written not in text_object_canvas(self).joined_lines:
                 text += " "
-            self._line += 1
+            self.lines_written += 1
         super()._textOut(text, TStar)
         if TStar:
             self.flush_line()
 
     def _formatText(self, text: str) -> str:
-        if not self._canvas.shaping or not text:
+        if not text_object_canvas(self).shaping or not text:
             return super()._formatText(text)
         # Shaped text waits for the end of its line: the line is cut into directional
         # runs and shaped as a whole, then each piece is written where it was asked for.
-        if self._pending is None:
-            self._pending = []
+        if self.pending is None:
+            self.pending = []
         piece = Piece(self._fontname, FONT_FILES[self._fontname], self._fontsize, text)
-        self._pending.append((len(self._code), piece))
+        self.pending.append((len(text_operators(self)), piece))
         return ""
 
     def flush_line(self) -> None:
-        """Write the pending pieces of a line: shaped, placed, each marked with the words it stands for."""
-        pending, self._pending = self._pending, None
+        """Write the pending pieces of a line: shaped, placed, each glyph reading back as its characters."""
+        pending, self.pending = self.pending, None
         if not pending:
             return
+        canvas = text_object_canvas(self)
         pieces = [p for _, p in pending]
-        line = shape_line(pieces, self._canvas.rtl)
+        line = shape_line(pieces, canvas.rtl)
         shift = 0.0
-        if self._canvas.rtl:
+        if canvas.rtl:
             # ReportLab set the line's start from its own widths: the right edge stays where it put it.
             shift = sum(stringWidth(p.text, p.font, p.size) for p in pieces) - line.width
         by_piece: dict[int, list[Glyph]] = {}
         for g in line.glyphs:
             by_piece.setdefault(g.piece, []).append(g)
+        code = text_operators(self)
         pen = 0.0
         for n, (index, piece) in enumerate(pending):
-            ops, pen = self._glyph_code(piece, by_piece.get(n, []), pen, shift)
-            self._code[index] = "\n".join(ops) + self._code[index]
+            ops, pen = self.glyph_code(piece, by_piece.get(n, []), pen, shift)
+            code[index] = "\n".join(ops) + code[index]
         self._curSubset = -1  # the font was set here, not by ReportLab: it sets it again
 
-    def _glyph_code(
+    def glyph_code(
         self, piece: Piece, glyphs: list[Glyph], pen: float, shift: float
     ) -> tuple[list[str], float]:
-        """PDF operators drawing `glyphs` (in logical order, each at its own x) from the pen at `pen`."""
-        doc = self._canvas._doc
+        """PDF operators drawing `glyphs` (in reading order, each at its own x) from the pen at `pen`."""
+        canvas = text_object_canvas(self)
+        doc = canvas._doc
         font = pdfmetrics.getFont(piece.font)
         size = piece.size
         ops: list[str] = []
@@ -113,7 +132,7 @@ class LeafletTextObject(PDFTextObject):
             move = (pen - (g.x + shift)) * 1000 / size
             if abs(move) > 1e-3:
                 arr.append(fp_str(move))
-            arr.append(f"({self._canvas._escape(data)})")
+            arr.append(f"({canvas._escape(data)})")
             pen = g.x + shift + font.face.charWidths.get(ord(ch), 0) * size / 1000
         close()
         if current is not None and current[1]:
@@ -121,7 +140,7 @@ class LeafletTextObject(PDFTextObject):
         return ops, pen
 
     def _linkRecord(self, link: object, kind: str) -> None:
-        self._canvas.tagging.link_boundary(self, link, kind)
+        text_object_canvas(self).tagging.link_boundary(self, link, kind, len(text_operators(self)))
 
 
 class LeafletCanvas(Canvas):
@@ -149,10 +168,10 @@ class LeafletCanvas(Canvas):
         self.rtl = rtl
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
-        self._tag_elem = None  # the element whose paragraph is being drawn
+        self.tag_elem = None  # the element whose paragraph is being drawn
         #: Lines of the paragraph being drawn that end inside a word (no space goes there).
         self.joined_lines: frozenset[int] = frozenset()
-        self._tag_tx = None  # the text object being filled, if any
+        self.tag_tx: LeafletTextObject | None = None  # the text object being filled, if any
         self._annotation_names = 0
 
     # -- text
@@ -160,14 +179,16 @@ class LeafletCanvas(Canvas):
     def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> LeafletTextObject:
         tx = LeafletTextObject(self, x, y, direction=direction)
         self.tagging.text_object(self, tx)
-        self._tag_tx = tx
+        self.tag_tx = tx
         return tx
 
     def drawText(self, aTextObject: PDFTextObject) -> None:
         if isinstance(aTextObject, LeafletTextObject):
             aTextObject.flush_line()
-        aTextObject._code = self.tagging.text_code(self, aTextObject)
-        self._tag_tx = None
+        set_text_operators(
+            aTextObject, self.tagging.text_code(self, aTextObject, text_operators(aTextObject))
+        )
+        self.tag_tx = None
         super().drawText(aTextObject)
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
@@ -179,7 +200,7 @@ class LeafletCanvas(Canvas):
     def showPage(self) -> None:
         number = self.getPageNumber()
         super().showPage()
-        self.tagging.page_done(self._doc.Pages.pages[-1], number)
+        add_page_entries(last_page(self), self.tagging.page_done(number))
 
     def save(self) -> None:
         if self.draft:
@@ -241,26 +262,44 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
 
 #: What each code made for a shaped glyph stands for (codes are unique across fonts).
 GLYPH_TEXT: dict[int, str] = {}
-_PRIVATE_USE = range(0xF0000, 0xFFFFE)
+_PRIVATE_USE = 0xF0000  # Supplementary Private Use Area-A: never a character of a leaflet's text
 
 
 def code_for(font: Any, gid: int, text: str, advance: float) -> str:
     """A character that draws glyph `gid` of `font` and reads back as `text`.
 
-    The character itself when the font maps it to that glyph; otherwise a code
-    from Supplementary Private Use Area-A, one per (glyph, text), whose ToUnicode
-    entry is rewritten to `text` once the PDF is written (see `glyph_texts`).
+    The character itself when the font maps it to that glyph; otherwise a private
+    code, one per (glyph, text), that the font is told draws the glyph and whose
+    ToUnicode entry is `text` (see `_to_unicode_cmap`).
     """
     face = font.face
     if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
         return text
-    made: dict[tuple[int, str], int] = font.__dict__.setdefault("_leaflet_codes", {})
+    made: dict[tuple[int, str], int] = font.__dict__.setdefault("leaflet_codes", {})
     code = made.get((gid, text))
     if code is None:
-        code = _PRIVATE_USE[0] + len(GLYPH_TEXT)
+        code = _PRIVATE_USE + len(GLYPH_TEXT)
         made[(gid, text)] = code
         face.charToGlyph[code] = gid
         face.glyphToChar.setdefault(gid, []).append(code)
         face.charWidths[code] = advance
         GLYPH_TEXT[code] = text
     return chr(code)
+
+
+_ENTRY = re.compile(r"<([0-9A-F]{2})> <(F[0-9A-F]{4})>")
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap, with each private code made by `code_for` mapped to its characters."""
+
+    def entry(m: re.Match[str]) -> str:
+        text = GLYPH_TEXT.get(int(m[2], 16))
+        return m[0] if text is None else f"<{m[1]}> <{text.encode('utf-16-be').hex().upper()}>"
+
+    return _ENTRY.sub(entry, _reportlab_to_unicode_cmap(fontname, subset))
+
+
+# TTFont.addObjects calls the module's function by name when it writes each subset.
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap

@@ -11,11 +11,13 @@ from io import BytesIO
 A4_LANDSCAPE = (841.8898, 595.2756)
 
 
-def saddle_order(pages: int) -> list[tuple[int, int]]:
+def saddle_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
     """For each side of each sheet, in printing order, the (left, right) page numbers (1-based).
 
     The outer sheet carries the last and first pages on its front and the
     second and second-to-last on its back; each sheet inside steps two pages in.
+    A right-to-left booklet (Arabic, Urdu) opens from the other side: its spine is
+    on the right, so every pair is the other way round.
     """
     if pages <= 0 or pages % 4:
         raise ValueError(f"a saddle-stitched booklet needs a multiple of four pages, not {pages}")
@@ -23,17 +25,17 @@ def saddle_order(pages: int) -> list[tuple[int, int]]:
     for sheet in range(pages // 4):
         sides.append((pages - 2 * sheet, 1 + 2 * sheet))
         sides.append((2 + 2 * sheet, pages - 1 - 2 * sheet))
-    return sides
+    return [(b, a) for a, b in sides] if rtl else sides
 
 
-def impose(a5_pdf: bytes, title: str) -> bytes:
+def impose(a5_pdf: bytes, title: str, rtl: bool = False) -> bytes:
     """The A5 pages of `a5_pdf` imposed for saddle stitching, as a new (untagged) PDF."""
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation  # only booklets need it
 
     reader = PdfReader(BytesIO(a5_pdf))
     sheet_w, sheet_h = A4_LANDSCAPE
     writer = PdfWriter()
-    for left, right in saddle_order(len(reader.pages)):
+    for left, right in saddle_order(len(reader.pages), rtl):
         side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
         for slot, number in enumerate((left, right)):
             page = reader.pages[number - 1]

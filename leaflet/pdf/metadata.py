@@ -1,13 +1,8 @@
-"""Document metadata: the info dictionary, fixed dates and the viewer's title."""
+"""Document metadata: the info dictionary and the viewer's title (fixed dates: leaflet.rlseam)."""
 
 from __future__ import annotations
 
-import calendar
-import time
-from datetime import date
 from typing import Any
-
-from reportlab.lib.utils import TimeStamp
 
 from leaflet import __version__
 from leaflet.content.model import Metadata
@@ -29,13 +24,3 @@ def doc_template_options(m: Metadata) -> dict[str, Any]:
         # No clock and no random id: the same input gives the same bytes.
         "invariant": True,
     }
-
-
-def fixed_timestamp(day: date) -> TimeStamp:
-    """A timestamp for the publication date, so creation dates are reproducible."""
-    ts = TimeStamp(invariant=True)
-    t = calendar.timegm(day.timetuple())
-    ts.t = t
-    ts.lt = time.gmtime(t)
-    ts.YMDhms = tuple(ts.lt)[:6]
-    return ts

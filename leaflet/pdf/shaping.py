@@ -156,42 +156,40 @@ def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
             by_cluster.setdefault(info.cluster, []).append(k)
         glyph_at: dict[int, Glyph] = {}
         extras: dict[int, list[Glyph]] = {}
+        pens: list[float] = []
+        for pos in positions:
+            pens.append(x)
+            x += pos.x_advance * scale
+        zero = _invisible(piece.path)
         for k, (info, pos) in enumerate(zip(infos, positions, strict=True)):
             members = by_cluster[info.cluster]
             chars = span[info.cluster]
-            # A cluster's characters, shared out over its glyphs in visual order: the last
-            # glyph takes what is left (a cluster of more glyphs than characters leaves some empty).
-            rank = members.index(k) if not seg_rtl else len(members) - 1 - members.index(k)
-            own = chars[rank] if rank < len(members) - 1 and rank < len(chars) else ""
-            if rank == len(members) - 1:
-                own = chars[min(rank, len(chars)) :] if rank < len(chars) else ""
-            gx = x + pos.x_offset * scale
-            extra: list[Glyph] = []
-            zero = _invisible(piece.path)
             adv = font.get_glyph_h_advance(info.codepoint) * scale
-            if len(own) > 1 and zero is not None:
-                # A ligature stands for several characters: it reads back as none, and an
-                # invisible glyph over its share of the ligature's width stands for each
-                # character, in the direction of its run. Readers that put right-to-left text
-                # back in order by position (pdftotext) then never reverse a ligature's letters.
-                n, room = len(own), (pos.x_advance * scale) or adv
-                extra = [
-                    Glyph(
-                        owner[start], zero, ch, x + room * ((n - 1 - i) if seg_rtl else i) / n, 0.0, room / n
-                    )
-                    for i, ch in enumerate(own)
-                ]
+            extras[k] = []
+            if seg_rtl and len(chars) > 1 and zero is not None:
+                # Right to left, a cluster of several characters (a ligature, a letter and its
+                # vowel marks) reads back through invisible glyphs, one per character, over its
+                # width from right to left; its own glyphs stand for nothing. Readers that order
+                # text by position (pdftotext) then never reverse or misplace its letters.
                 own = ""
+                if k == members[-1]:
+                    left = min(pens[m] for m in members)
+                    room = sum(positions[m].x_advance for m in members) * scale or adv
+                    n = len(chars)
+                    extras[k] = [
+                        Glyph(owner[start], zero, ch, left + room * (n - 1 - i) / n, 0.0, room / n)
+                        for i, ch in enumerate(chars)
+                    ]
+            else:
+                # A cluster's characters, shared out over its glyphs in visual order: the last
+                # glyph takes what is left (more glyphs than characters leaves some standing for none).
+                rank = members.index(k) if not seg_rtl else len(members) - 1 - members.index(k)
+                own = chars[rank] if rank < len(members) - 1 and rank < len(chars) else ""
+                if rank == len(members) - 1:
+                    own = chars[min(rank, len(chars)) :] if rank < len(chars) else ""
             glyph_at[k] = Glyph(
-                owner[start],
-                info.codepoint,
-                own,
-                gx,
-                pos.y_offset * scale,
-                adv,
+                owner[start], info.codepoint, own, pens[k] + pos.x_offset * scale, pos.y_offset * scale, adv
             )
-            extras[k] = extra
-            x += pos.x_advance * scale
         logical = sorted(
             glyph_at,
             key=lambda k: (

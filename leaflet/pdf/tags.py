@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -37,31 +36,11 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from leaflet.escape import escape
+from leaflet.rlseam import add_operator, pdf_document
+from leaflet.structure import StructElem, Tagging
 
-@dataclass(eq=False)
-class StructElem:
-    """One node of the logical structure: a role, its attributes and its children."""
-
-    role: str
-    parent: StructElem | None = None
-    lang: str | None = None
-    alt: str | None = None
-    actual_text: str | None = None
-    title: str | None = None
-    #: For a Figure: where it stands on its page (x0, y0, x1, y1), set when drawn.
-    bbox: tuple[float, float, float, float] | None = None
-    kids: list[Any] = field(default_factory=list)
-
-    def add(self, role: str, **attrs: Any) -> StructElem:
-        child = StructElem(role, parent=self, **attrs)
-        self.kids.append(child)
-        return child
-
-    def walk(self) -> Iterator[StructElem]:
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, StructElem):
-                yield from kid.walk()
+__all__ = ["AnnotationRef", "MarkedContent", "PdfTagging", "StructElem", "Tagging", "xmp_packet"]
 
 
 @dataclass(frozen=True)
@@ -78,46 +57,6 @@ class AnnotationRef:
 
     page: int
     ref: PDFObjectReference
-
-
-class Tagging:
-    """Drawing-time hooks. This base class tags nothing (an untagged build)."""
-
-    enabled = False
-
-    @contextmanager
-    def text(self, canvas: Any, elem: StructElem | None) -> Iterator[None]:
-        yield
-
-    @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
-        yield
-
-    @contextmanager
-    def figure(
-        self, canvas: Any, elem: StructElem | None, box: tuple[float, float, float, float]
-    ) -> Iterator[None]:
-        """Painting that is one picture (a QR code), with its box in the current coordinates."""
-        yield
-
-    def text_object(self, canvas: Any, tx: Any) -> None:
-        """A text object was begun."""
-
-    def link_boundary(self, tx: Any, link: Any, kind: str) -> None:
-        """ReportLab reached the start or end of a link's words inside a text object."""
-
-    def text_code(self, canvas: Any, tx: Any) -> list[str]:
-        """The operators of a text object about to be drawn, marked as they should be."""
-        return tx._code
-
-    def annotation(self, canvas: Any, annotation: Any, ref: Any, target: str) -> None:
-        """A link annotation to `target` was added to the current page."""
-
-    def page_done(self, page: Any, number: int) -> None:
-        """Page `number` was finished and added to the document."""
-
-    def finish(self, canvas: Any) -> None:
-        """The document is about to be written."""
 
 
 @dataclass
@@ -160,25 +99,25 @@ class PdfTagging(Tagging):
 
     @contextmanager
     def text(self, canvas: Any, elem: StructElem | None) -> Iterator[None]:
-        previous = canvas._tag_elem
-        canvas._tag_elem = elem
+        previous = canvas.tag_elem
+        canvas.tag_elem = elem
         try:
             yield
         finally:
-            canvas._tag_elem = previous
+            canvas.tag_elem = previous
 
     @contextmanager
     def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
         outer = self._artifact_depth == 0
         if outer:
-            canvas._code.append(f"/Artifact <</Type /{kind}>> BDC")
+            add_operator(canvas, f"/Artifact <</Type /{kind}>> BDC")
         self._artifact_depth += 1
         try:
             yield
         finally:
             self._artifact_depth -= 1
             if outer:
-                canvas._code.append("EMC")
+                add_operator(canvas, "EMC")
 
     @contextmanager
     def figure(
@@ -191,42 +130,42 @@ class PdfTagging(Tagging):
         x1, y1 = canvas.absolutePosition(box[2], box[3])
         elem.bbox = (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
         mcid = self._mcid(canvas.getPageNumber(), elem)
-        canvas._code.append(f"/Figure <</MCID {mcid}>> BDC")
+        add_operator(canvas, f"/Figure <</MCID {mcid}>> BDC")
         try:
             yield
         finally:
-            canvas._code.append("EMC")
+            add_operator(canvas, "EMC")
 
     @property
     def in_artifact(self) -> bool:
         return self._artifact_depth > 0
 
     def text_object(self, canvas: Any, tx: Any) -> None:
-        elem = canvas._tag_elem
+        elem = canvas.tag_elem
         if elem is not None and not self.in_artifact:
-            tx._tag_marks = _TextMarks(elem)
+            tx.tag_marks = _TextMarks(elem)
 
-    def link_boundary(self, tx: Any, link: Any, kind: str) -> None:
-        marks: _TextMarks | None = getattr(tx, "_tag_marks", None)
+    def link_boundary(self, tx: Any, link: Any, kind: str, written: int) -> None:
+        marks: _TextMarks | None = tx.tag_marks
         if marks is None:
             return
         if kind == "start":
             # ReportLab reports the start after writing the link's first words.
-            marks.cuts.append((len(tx._code) - 1, link))
-            marks.line_links.setdefault(tx._text_line, []).append(link)
+            marks.cuts.append((written - 1, link))
+            marks.line_links.setdefault(tx.text_line, []).append(link)
         else:
-            marks.cuts.append((len(tx._code), None))
+            marks.cuts.append((written, None))
 
     def annotation(self, canvas: Any, annotation: Any, ref: Any, target: str) -> None:
-        tx = canvas._tag_tx
-        marks: _TextMarks | None = getattr(tx, "_tag_marks", None) if tx is not None else None
+        tx = canvas.tag_tx
+        marks: _TextMarks | None = tx.tag_marks if tx is not None else None
         if marks is None:
             raise AssertionError(f"a link to {target} was made outside any tagged text")
         key = self._next_key
         self._next_key += 1
         annotation["StructParent"] = key
         # ReportLab makes a line's annotations after writing the line (so after its T*).
-        marks.annotations.append((target, ref, key, tx._line - 1))
+        marks.annotations.append((target, ref, key, tx.lines_written - 1))
 
     def _mcid(self, page: int, elem: StructElem) -> int:
         mcid = self._next_mcid.get(page, 0)
@@ -235,9 +174,8 @@ class PdfTagging(Tagging):
         elem.kids.append(MarkedContent(page, mcid))
         return mcid
 
-    def text_code(self, canvas: Any, tx: Any) -> list[str]:
-        marks: _TextMarks | None = getattr(tx, "_tag_marks", None)
-        code: list[str] = tx._code
+    def text_code(self, canvas: Any, tx: Any, code: list[str]) -> list[str]:
+        marks: _TextMarks | None = tx.tag_marks
         if marks is None:
             return code
         page = canvas.getPageNumber()
@@ -292,18 +230,16 @@ class PdfTagging(Tagging):
                 return elem
         raise AssertionError(f"no words were found for the link to {target}")
 
-    def page_done(self, page: Any, number: int) -> None:
+    def page_done(self, number: int) -> dict[str, Any]:
         key = self._next_key
         self._next_key += 1
         self._page_keys[number] = key
-        page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
-        page.StructParents = key
-        page.Tabs = PDFName("S")
+        return {"StructParents": key, "Tabs": PDFName("S")}
 
     # -- the end
 
     def finish(self, canvas: Any) -> None:
-        doc = canvas._doc
+        doc = pdf_document(canvas)
         refs: dict[int, PDFObjectReference] = {}
         # One walk from the leaves up: which elements hold content, and their first page.
         first: dict[int, int] = {}
@@ -315,6 +251,7 @@ class PdfTagging(Tagging):
                     break
             if page:
                 first[id(elem)] = page
+        _keep_empty_cells(self.root, first)
         elems = [e for e in self.root.walk() if id(e) in first]
         for i, elem in enumerate(elems):
             refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
@@ -355,10 +292,14 @@ class PdfTagging(Tagging):
             if elem.bbox:
                 box = " ".join(f"{v:g}" for v in elem.bbox)
                 parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
+            if elem.scope:
+                parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
             if elem.actual_text:
                 parts += [b" /ActualText ", PDFString(elem.actual_text)]
             if elem.title:
                 parts += [b" /T ", PDFString(elem.title)]
+            if elem.id:
+                parts += [b" /ID ", PDFString(elem.id)]
             parts.append(b" >>")
             doc.Reference(_Written(parts), refs[id(elem)].name)
 
@@ -376,12 +317,19 @@ class PdfTagging(Tagging):
             "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
             "ParentTreeNextKey": self._next_key,
         }
+        ids = sorted((e.id, refs[id(e)]) for e in elems if e.id)
+        if ids:
+            # Elements with an ID are found through the IDTree (ISO 32000-1, 14.7.2).
+            names: list[Any] = []
+            for key, ref in ids:
+                names += [PDFString(key), ref]
+            tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
         doc.Reference(PDFDictionary(tree), root_ref.name)
         canvas.setCatalogEntry("StructTreeRoot", root_ref)
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         metadata = PDFStream(
             PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-            xmp_packet(self.title, self.language, self.published, canvas._doc.info),
+            xmp_packet(self.title, self.language, self.published, doc.info),
             filters=[],
         )
         canvas.setCatalogEntry("Metadata", doc.Reference(metadata, "XMPMetadata"))
@@ -397,6 +345,15 @@ class _Written(PDFObject):
 
     def format(self, document: Any) -> bytes:
         return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
+
+
+def _keep_empty_cells(root: StructElem, first: dict[int, int]) -> None:
+    """An empty table cell holds no content, yet stays in its row, so every row has all its cells."""
+    for elem in root.walk():
+        if elem.role in ("TD", "TH") and id(elem) not in first and elem.parent is not None:
+            page = first.get(id(elem.parent))
+            if page:
+                first[id(elem)] = page
 
 
 def _same_target(link_href: str, target: str) -> bool:

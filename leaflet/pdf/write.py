@@ -1,59 +1,99 @@
-"""Writing a PDF so that a failure never damages what was there before."""
+"""Writing a file so that a failure never damages what was there before.
+
+Used for the PDFs and for the stamps beside them. Nothing heavy is imported here.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
-import tempfile
+import secrets
+import stat
+import unicodedata
 from pathlib import Path
 
 from leaflet.errors import Location, OutputError, Problem, display_path
 
+#: Temporary files this process is writing now, for `remove_live_temporaries` (a worker told to stop).
+_LIVE: set[str] = set()
 
-def write_atomically(path: Path, data: bytes) -> None:
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_atomically(path: Path, data: bytes, what: str = "PDF") -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     A reader (or a build killed half-way) sees either the old file whole or the
-    new file whole, never a half-written one. A temporary file left by a build
-    that was killed outright (no chance to clean up) is removed by the next
-    build of the same file.
+    new file whole, never a half-written one. The temporary file is created
+    afresh (never through a link someone planted) and locked while it is
+    written; a temporary file whose writer has gone (killed outright, with no
+    chance to clean up) is removed by the next build of the same file, and
+    one that another build is still writing is left alone. A link at `path`
+    is replaced by the file, never written through.
     """
     where = Location(display_path(path))
+    if any(unicodedata.category(ch) == "Cc" for ch in path.name):
+        raise OutputError(Problem(where, "the file name holds a control character (a line break?)"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
             Problem(where, f"cannot create the folder {display_path(path.parent)} ({exc.strerror})")
         ) from None
-    if path.is_dir():
-        raise OutputError(Problem(where, "the output path is a folder; give a file name ending in .pdf"))
-    _remove_abandoned(path)
-    tmp_name = None
+    if path.is_dir() and not path.is_symlink():
+        raise OutputError(
+            Problem(where, f"the output path is a folder; give a file name ending in {path.suffix or '.pdf'}")
+        )
+    remove_abandoned(path)
+    tmp: Path | None = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    live = str(tmp)
+    _LIVE.add(live)
+    fd = -1
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private; a leaflet is read by others, as any new file would be.
-        os.chmod(tmp_name, _mode_for(path))
-        os.replace(tmp_name, path)
-        tmp_name = None
+        mode = _mode_for(path)
+        fd = os.open(live, _CREATE, 0o600)
+        # Held until the file has its final name: a cleaner never takes a live file.
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        # The permissions are set on the file itself, never on a name that might be a link.
+        os.fchmod(fd, mode)
+        os.fsync(fd)
+        os.replace(live, path)
+        tmp = None
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        what = "PDF" if path.suffix.lower() == ".pdf" else "file"
         raise OutputError(
-            Problem(where, f"cannot write the PDF ({reason}); any earlier file there is unchanged")
+            Problem(where, f"cannot write the {what} ({reason}); any earlier file there is unchanged")
         ) from None
     finally:
-        if tmp_name is not None:
+        if tmp is not None:
             with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+                os.unlink(tmp)
+        if fd >= 0:
+            os.close(fd)
+        _LIVE.discard(live)
 
 
-def _remove_abandoned(path: Path) -> None:
-    """Temporary files of this PDF whose writer is no longer running."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[^.]+\.tmp$")
+def remove_live_temporaries() -> None:
+    """Remove the temporary files this process is writing: it is about to stop (a signal)."""
+    for name in list(_LIVE):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def remove_abandoned(path: Path) -> None:
+    """Temporary files of `path` that no build is writing any more.
+
+    A file is abandoned when its writer's process is gone and nobody holds its
+    lock (a writer on another machine sharing the folder holds the lock, even
+    though its process number means nothing here).
+    """
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[0-9a-f]+\.tmp$")
     try:
         names = os.listdir(path.parent)
     except OSError:
@@ -61,8 +101,23 @@ def _remove_abandoned(path: Path) -> None:
     for name in names:
         match = pattern.match(name)
         if match and not _running(int(match.group(1))):
-            with contextlib.suppress(OSError):
-                os.unlink(path.parent / name)
+            _remove_if_unlocked(path.parent / name)
+
+
+def _remove_if_unlocked(tmp: Path) -> None:
+    try:
+        fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.unlink(tmp)
+    except OSError:
+        return  # locked: being written
+    finally:
+        os.close(fd)
 
 
 def _running(pid: int) -> bool:
@@ -72,16 +127,21 @@ def _running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError):
         return True
     return True
 
 
 def _mode_for(path: Path) -> int:
-    """The permissions the PDF should have: those of the file it replaces, else the usual ones."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    """The permissions the file should have: those of our own file it replaces, else the usual ones.
+
+    Only a regular file of ours lends its permissions: a link (or somebody else's
+    file) planted at the output path must not make the new file writable by others.
+    """
+    with contextlib.suppress(OSError):
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            return info.st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

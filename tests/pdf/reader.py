@@ -162,6 +162,11 @@ def read_tree(reader: PdfReader) -> Element:
         d = obj.get_object()
         page = _page_number(reader, d.raw_get("/Pg")) if "/Pg" in d else inherited_page
         attrs = {k[1:]: str(d[k]) for k in ("/Lang", "/Alt", "/T", "/ActualText") if k in d}
+        owned = d.get("/A")
+        if owned is not None and "/Scope" in owned.get_object():
+            # A table's header cell: the cells it heads (Column or Row), from its /O /Table attributes.
+            a = owned.get_object()
+            attrs["Scope"] = f"{a['/O']}{a['/Scope']}"
         kids: list[Any] = []
         raw = d.get("/K", [])
         raw = raw if isinstance(raw, list) else [raw]

@@ -1,4 +1,4 @@
-"""One test for each hook into ReportLab's internals (leaflet/pdf/canvas.py).
+"""One test for each hook into ReportLab's internals (leaflet/pdf/canvas.py, leaflet/rlseam.py).
 
 ReportLab is pinned to 5.1.x because of these hooks; if an upgrade changes
 what they rely on, the test for that hook says which.
@@ -6,13 +6,22 @@ what they rely on, the test for that hook says which.
 
 from __future__ import annotations
 
+import inspect
 import re
+import subprocess
+import sys
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfdoc import PDFName
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, KeepTogether, Paragraph, Spacer
+from reportlab.platypus.paragraph import ParagraphStyle
 
+from leaflet import rlseam
 from leaflet.build import render_pdf
 from leaflet.content.loader import load_leaflet
 from leaflet.style import load_theme
@@ -119,3 +128,142 @@ def test_a_draft_canvas_writes_nothing(tmp_path: Path) -> None:
     canvas.showPage()
     canvas.save()
     assert out.getvalue() == b""
+
+
+def test_pil_and_pyphen_load_only_when_used(tmp_path: Path) -> None:
+    # leaflet/deferred.py: ReportLab imports PIL.Image and pyphen at start-up and only tests them for
+    # truth until a bitmap or hyphenation is used; a build leaves both unloaded, a bitmap still reads.
+    image = tmp_path / "dot.png"
+    image.write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4ca0000000049454e44ae426082"
+        )
+    )
+    code = f"""
+import sys
+from pathlib import Path
+from leaflet.build import build_leaflet
+from leaflet.deferred import loaded
+build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
+lazy = [not loaded(n) for n in ("PIL.Image", "pyphen")]
+import reportlab.platypus.paragraph as paragraph, reportlab.lib.utils as utils
+same = paragraph.pyphen is sys.modules["pyphen"] and utils.Image is sys.modules["PIL.Image"]
+size = utils.ImageReader({str(image)!r}).getSize()
+print(lazy, same, size, loaded("PIL.Image"))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[True, True] True (1, 1) True"
+
+
+# ---------------------------------------------------------------- leaflet/rlseam.py, one test each
+
+
+def _plain_canvas() -> tuple[BytesIO, Canvas]:
+    out = BytesIO()
+    return out, Canvas(out, pageCompression=0, invariant=1)
+
+
+def test_text_operators_are_read_and_replaced_before_drawing() -> None:
+    out, canvas = _plain_canvas()
+    tx = canvas.beginText(10, 10)
+    tx.textLine("Words")
+    assert rlseam.text_object_canvas(tx) is canvas
+    ops = rlseam.text_operators(tx)
+    assert ops[0] == "BT" and any("(Words) Tj" in op for op in ops)
+    rlseam.set_text_operators(tx, [*ops, "/Marked BMC", "EMC"])
+    canvas.drawText(tx)
+    canvas.showPage()
+    canvas.save()
+    assert b"(Words) Tj" in out.getvalue() and b"/Marked BMC" in out.getvalue()
+
+
+def test_add_operator_writes_into_the_page_being_drawn() -> None:
+    out, canvas = _plain_canvas()
+    rlseam.add_operator(canvas, "/Artifact BMC")
+    canvas.rect(1, 1, 5, 5)
+    rlseam.add_operator(canvas, "EMC")
+    canvas.showPage()
+    canvas.save()
+    assert re.search(rb"/Artifact BMC\s.*re.*\sEMC", out.getvalue(), re.S)
+
+
+def test_the_document_its_last_page_and_page_entries() -> None:
+    out, canvas = _plain_canvas()
+    canvas.setTitle("Seam")
+    assert rlseam.pdf_document(canvas).info.title == "Seam"
+    canvas.drawString(10, 10, "x")
+    canvas.showPage()
+    page = rlseam.last_page(canvas)
+    rlseam.add_page_entries(page, {"StructParents": 7, "Tabs": PDFName("S")})
+    canvas.save()
+    read = PdfReader(BytesIO(out.getvalue())).pages[0]
+    assert read["/StructParents"] == 7 and read["/Tabs"] == "/S"
+
+
+def test_fix_timestamp_sets_the_creation_date() -> None:
+    out, canvas = _plain_canvas()
+    rlseam.fix_timestamp(canvas, date(2026, 3, 4))
+    canvas.showPage()
+    canvas.save()
+    info = PdfReader(BytesIO(out.getvalue())).metadata
+    assert info["/CreationDate"].startswith("D:20260304000000")
+    assert info["/ModDate"].startswith("D:20260304000000")
+
+
+def test_kept_parts_and_wrapped_for_read_a_keep_together() -> None:
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=12, leading=14)
+    parts = [Paragraph("One", style), Paragraph("Two " * 40, style)]
+    group = KeepTogether(parts)
+    assert rlseam.wrapped_for(group) is None
+    group.wrapOn(Canvas(BytesIO()), 200, 500)
+    assert rlseam.wrapped_for(group) == (200, 500)
+    content, kept = rlseam.kept_parts(group)
+    assert content == parts
+    assert kept == pytest.approx(sum(p.wrap(200, 500)[1] for p in parts))
+
+
+def test_forget_postponed_clears_the_mark_reportlab_sets() -> None:
+    # The doc template marks a flowable moved once to the next frame with this attribute.
+    assert "_postponed" in inspect.getsource(BaseDocTemplate.handle_flowable)
+    flowable = Spacer(1, 1)
+    flowable.__dict__["_postponed"] = 1
+    rlseam.forget_postponed(flowable)
+    assert "_postponed" not in flowable.__dict__
+
+
+def test_page_contents_are_compressed_without_ascii85(pdf: PdfReader) -> None:
+    # rl_config.useA85 = 0 (leaflet/pdf/canvas.py): page streams are Flate only, and still read.
+    for page in pdf.pages:
+        contents = page["/Contents"].get_object()
+        assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+        assert b"BT" in contents.get_data()
+
+
+def test_format_text_holds_a_shaped_line_until_its_end_and_code_for_names_each_glyph() -> None:
+    # LeafletTextObject._formatText / flush_line: on a shaping canvas, a line's pieces are
+    # written at its end, glyph by glyph (TJ), where each piece asked; `code_for` gives a
+    # glyph that is no single character a code of its own, which the wrapped
+    # makeToUnicodeCMap maps back to the characters it stands for.
+    from reportlab.pdfbase import ttfonts
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import GLYPH_TEXT, LeafletCanvas
+    from leaflet.structure import Tagging
+
+    fonts = font_set(load_theme("default"), "bn")
+    out = BytesIO()
+    canvas = LeafletCanvas(out, tagging=Tagging(), place_names={}, shaping=True)
+    tx = canvas.beginText(72, 720)
+    tx.setFont(fonts.text.regular, 14, 18)
+    tx._textOut("ক্ষ কি", 1)
+    assert tx.pending is None and "TJ" in rlseam.text_operators(tx)[-1]
+    canvas.drawText(tx)
+    canvas.showPage()
+    canvas.save()
+    assert ttfonts.makeToUnicodeCMap.__module__ == "leaflet.pdf.canvas"
+    assert "ক্ষ" in GLYPH_TEXT.values()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True
+    ).stdout
+    assert text.decode().split() == ["ক্ষ", "কি"]

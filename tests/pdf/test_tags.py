@@ -14,6 +14,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pdfua
 import pytest
 from pypdf import PdfReader
 
@@ -269,12 +270,24 @@ def test_the_untagged_switch_builds_the_same_words_without_a_tree(
         assert a.extract_text().split() == b.extract_text().split()
 
 
+def pdfua_errors(path: Path) -> list[object]:
+    """The findings of the independent PDF/UA checker at error severity (Severity is an IntEnum)."""
+    report = pdfua.validate(str(path))
+    return [f for f in report.findings if f.severity >= pdfua.Severity.ERROR]
+
+
 def test_pdfua_checker_finds_nothing(tagged: tuple[str, BuiltPdf]) -> None:
-    pdfua = pytest.importorskip("pdfua")
     _, pdf = tagged
-    report = pdfua.validate(str(pdf.path))
-    findings = [f for f in report.findings if str(getattr(f, "severity", "")).lower().endswith("error")]
-    assert findings == [], findings
+    assert pdfua_errors(pdf.path) == []
+
+
+def test_pdfua_checker_fails_an_untagged_leaflet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check above must be able to fail: the same leaflet built untagged has errors.
+    monkeypatch.setenv("LEAFLET_UNTAGGED", "1")
+    out = tmp_path / "untagged.pdf"
+    build_leaflet(CONTENT, "default", out)
+    rules = {f.rule_id for f in pdfua_errors(out)}
+    assert {"UA-01-005", "UA-01-002"} <= rules, rules
 
 
 def test_every_font_is_embedded_with_a_unicode_map(tagged: tuple[str, BuiltPdf]) -> None:

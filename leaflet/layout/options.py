@@ -1,0 +1,21 @@
+"""What an edition asks of the layout, as plain data (no ReportLab), so editions load without it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LayoutOptions:
+    """What an edition adds to or changes in the leaflet's pages."""
+
+    #: A QR code to the online leaflet, with its address (printed editions).
+    qr: bool = False
+    #: Pages for notes at the end, so a booklet's pages make whole sheets.
+    notes_pages: int = 0
+    #: A line in the title band saying what this file is for (the print version).
+    print_note: str | None = None
+
+
+#: The leaflet as it is, with nothing added for an edition.
+PLAIN = LayoutOptions()

@@ -1,0 +1,441 @@
+"""Tables: a grid of cells when the columns fit the page, else each row stacked as label: value lines.
+
+Column widths follow the content: each column gets at least its longest word
+(an address counts by its longest piece between slashes and dots) and never
+less than a few characters; the room left is shared in proportion to how much
+more each column would like (its longest cell on one line). When even the
+narrowest columns cannot fit side by side (many columns in A5 or large print),
+the table is *stacked*: each row becomes a block with its name in bold and one
+line per other column, "Column: value", so nothing is squeezed to a word a line.
+
+Tagging: Table > Caption, THead > TR > TH (/Scope /Column), TBody > TR > TH
+(/Scope /Row, for a header column) and TD; an empty cell is an empty TD. A grid
+splits between rows and draws its header row again at the top of each further
+page, as an artifact (/Pagination): the reader has already heard it once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from leaflet.content.model import Cell, Table, plain_text
+from leaflet.layout.flowables import LeafParagraph, Stack
+from leaflet.layout.markup import inline_markup, text_markup
+from leaflet.structure import StructElem
+from leaflet.style import Colour
+
+if TYPE_CHECKING:
+    from leaflet.layout.story import StoryBuilder
+
+_BIG = 1e9
+
+#: A column is never narrower than this many times the body text size (about six characters).
+MIN_COLUMN_EMS = 3.5
+#: Where a long word (an address) may be broken between lines.
+_BREAKS = re.compile(r"(?<=[/.\-?&=@])")
+
+
+@dataclass(frozen=True)
+class TableLook:
+    """The table's decoration, taken from the style sheet's colours and the body text size."""
+
+    pad_x: float
+    pad_y: float
+    rule: Colour | None  # between rows
+    head_rule: Colour | None  # under the header row
+    head_fill: Colour | None
+
+
+def column_widths(mins: Sequence[float], wants: Sequence[float], avail: float) -> list[float] | None:
+    """Widths for columns that need `mins` and would like `wants`, filling `avail`; None if they cannot fit.
+
+    Every column gets its minimum. The room left is shared out like water: a column
+    that wants less than an equal share of it gets all it wants (a column of short
+    doses stays on one line), and the rest is shared by the others in proportion to
+    what each still wants. Once every column has all it wants, the spare width is
+    shared in proportion to the wants, so the table spans the text.
+    """
+    if sum(mins) > avail + 1e-6:
+        return None
+    wants = [max(w, m) for w, m in zip(wants, mins, strict=True)]
+    if sum(wants) <= avail:
+        total = sum(wants)
+        return [w + (avail - total) * w / total for w in wants]
+    widths = list(mins)
+    spare = avail - sum(mins)
+    hungry = sorted(range(len(widths)), key=lambda c: wants[c] - mins[c])
+    while hungry:
+        share = spare / len(hungry)
+        c = hungry[0]
+        need = wants[c] - widths[c]
+        if need > share:
+            total = sum(wants[k] - widths[k] for k in hungry)
+            for k in hungry:
+                widths[k] += spare * (wants[k] - widths[k]) / total
+            break
+        widths[c] = wants[c]
+        spare -= need
+        hungry.pop(0)
+    return widths
+
+
+def longest_piece(text: str, font: str, size: float) -> float:
+    """The width of the longest piece of text that cannot be broken between lines."""
+    widest = 0.0
+    for word in text.split():
+        for piece in _BREAKS.split(word):
+            widest = max(widest, stringWidth(piece, font, size))
+    return widest
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | None) -> Flowable:
+    """The table's flowable and its structure elements, as a grid if its columns fit, else stacked."""
+    body = sb.theme.style("body")
+    size = body.size
+    look = TableLook(
+        pad_x=size * 0.45,
+        pad_y=size * 0.3,
+        rule=sb.theme.colours.get("panel_edge"),
+        head_rule=sb.theme.colours.get("strong"),
+        head_fill=sb.theme.colours.get("panel"),
+    )
+    regular = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, False)
+    bold = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, True)
+    cols = len(table.header)
+    mins, wants = [], []
+    floor = MIN_COLUMN_EMS * size
+    for c in range(cols):
+        cells = [(table.header[c], bold)] + [
+            (row[c], bold if table.header_column and c == 0 else regular)
+            for row in table.rows
+            if c < len(row)
+        ]
+        texts = [(printed(cell), font) for cell, font in cells]
+        mins.append(max(floor, *(longest_piece(t, f, size) * 1.02 for t, f in texts)) + 2 * look.pad_x)
+        wants.append(max(stringWidth(t, f, size) for t, f in texts) + 2 * look.pad_x + 1)
+    widths = column_widths(mins, wants, sb.frame_width())
+    elem = parent.add("Table", lang=lang)
+    caption = None
+    if table.caption:
+        caption = sb.leaf(
+            inline_markup(table.caption, sb.ctx),
+            sb.pstyle("body", "caption", fontName=bold, spaceAfter=size * 0.35, keepWithNext=1),
+            elem.add("Caption"),
+        )
+    if widths is None:
+        return stacked_table(sb, table, elem, caption, look)
+    return grid_table(sb, table, elem, caption, widths, look)
+
+
+def printed(cell: Cell) -> str:
+    """A cell's words as printed, with the addresses that links print beside their text."""
+    from leaflet.content.model import Link
+
+    out = plain_text(cell.inlines)
+    for node in cell.inlines:
+        if isinstance(node, Link):
+            out += f" ({node.url})"
+    return out
+
+
+def grid_table(
+    sb: StoryBuilder,
+    table: Table,
+    elem: StructElem,
+    caption: LeafParagraph | None,
+    widths: list[float],
+    look: TableLook,
+) -> Flowable:
+    size = sb.theme.style("body").size
+    cell_style = sb.pstyle("body", "cell", spaceBefore=0, spaceAfter=0)
+    head_style = sb.pstyle("body", "cell-head", spaceBefore=0, spaceAfter=0, fontName=_bold(sb))
+    head_tr = elem.add("THead").add("TR")
+    header: list[LeafParagraph | None] = []
+    repeat: list[LeafParagraph | None] = []
+    for cell in table.header:
+        th = head_tr.add("TH", scope="Column")
+        if cell.empty:
+            header.append(None)
+            repeat.append(None)
+            continue
+        header.append(sb.leaf(inline_markup(cell.inlines, sb.ctx), head_style, th))
+        # The header drawn again on a further page is decoration: plain words, no element, no links.
+        repeat.append(sb.leaf(text_markup(plain_text(cell.inlines), sb.ctx), head_style, None))
+    tbody = elem.add("TBody")
+    rows: list[list[LeafParagraph | None]] = []
+    for row in table.rows:
+        tr = tbody.add("TR")
+        cells: list[LeafParagraph | None] = []
+        for c, cell in enumerate(row):
+            row_head = table.header_column and c == 0
+            tc = tr.add("TH", scope="Row") if row_head else tr.add("TD")
+            if cell.empty:
+                cells.append(None)
+            else:
+                style = head_style if row_head else cell_style
+                cells.append(sb.leaf(inline_markup(cell.inlines, sb.ctx), style, tc))
+        rows.append(cells)
+    body = sb.theme.style("body")
+    return TableGrid(
+        caption,
+        header,
+        repeat,
+        rows,
+        widths,
+        look,
+        space_before=size * 0.4,
+        space_after=body.space_after * 1.5,
+        page_height=sb.frame_height(),
+    )
+
+
+def _bold(sb: StoryBuilder) -> str:
+    body = sb.theme.style("body")
+    return sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, True)
+
+
+def stacked_table(
+    sb: StoryBuilder,
+    table: Table,
+    elem: StructElem,
+    caption: LeafParagraph | None,
+    look: TableLook,
+) -> Flowable:
+    """Each row as a block: its name in bold, then "Column: value" for each other cell."""
+    size = sb.theme.style("body").size
+    line_style = sb.pstyle("body", "stacked", spaceBefore=0, spaceAfter=size * 0.2)
+    name_style = sb.pstyle("body", "stacked-name", spaceBefore=0, spaceAfter=size * 0.2, fontName=_bold(sb))
+    tbody = elem.add("TBody")
+    blocks: list[Flowable] = [caption] if caption else []
+    for row in table.rows:
+        tr = tbody.add("TR")
+        lines: list[Flowable] = []
+        for c, cell in enumerate(row):
+            if table.header_column and c == 0:
+                lines.append(
+                    sb.leaf(inline_markup(cell.inlines, sb.ctx), name_style, tr.add("TH", scope="Row"))
+                )
+                continue
+            td = tr.add("TD")
+            if cell.empty:
+                continue
+            label = plain_text(table.header[c].inlines).strip()
+            markup = inline_markup(cell.inlines, sb.ctx)
+            if label:
+                markup = f"<b>{text_markup(label.rstrip(':'), sb.ctx)}:</b> {markup}"
+            lines.append(sb.leaf(markup, line_style, td))
+        # A row stays whole on its page when it can.
+        blocks.append(
+            RuledStack(
+                lines,
+                inset=(look.pad_y * 1.5, 0, look.pad_y, 0),
+                keep_under=sb.frame_height() / 3,
+                rule=look.rule,
+            )
+        )
+    body = sb.theme.style("body")
+    return Stack(
+        blocks,
+        inset=(size * 0.4, 0, body.space_after, 0),
+        elem=None,
+    )
+
+
+# ---------------------------------------------------------------- flowables
+
+
+class RuledStack(Stack):
+    """A stacked row: its lines under a thin rule (decoration)."""
+
+    def __init__(self, children: list[Flowable], *, rule: Colour | None, **kw: Any) -> None:
+        super().__init__(children, **kw)
+        self.rule = rule
+
+    def decorate(self) -> None:
+        if self.rule is None or not self.first:
+            return
+        canv = self.canv
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            canv.setStrokeColorRGB(*self.rule.rgb)
+            canv.setLineWidth(0.75)
+            canv.line(0, self.height, self.width, self.height)
+            canv.restoreState()
+
+
+class TableGrid(Flowable):
+    """A table as a grid of cells, split between rows, its header row repeated on each further page."""
+
+    def __init__(
+        self,
+        caption: Flowable | None,
+        header: list[LeafParagraph | None],
+        repeat: list[LeafParagraph | None],
+        rows: list[list[LeafParagraph | None]],
+        widths: list[float],
+        look: TableLook,
+        *,
+        space_before: float,
+        space_after: float,
+        page_height: float,
+        first: bool = True,
+    ) -> None:
+        super().__init__()
+        #: The height of the text area: a row taller than this is cut across pages.
+        self.page_height = page_height
+        self.caption = caption
+        self.header = header
+        self.repeat = repeat
+        self.rows = rows
+        self.widths = widths
+        self.look = look
+        self.space_before = space_before
+        self.space_after = space_after
+        self.first = first
+        self._heights: list[float] = []
+
+    # -- geometry
+
+    def getSpaceBefore(self) -> float:
+        return self.space_before if self.first else 0.0
+
+    def getSpaceAfter(self) -> float:
+        return self.space_after
+
+    @property
+    def head(self) -> list[LeafParagraph | None]:
+        """The header row this part draws: the tagged one first, the artifact copy after a page break."""
+        return self.header if self.first else self.repeat
+
+    def _row_height(self, cells: Sequence[Flowable | None]) -> float:
+        tallest = 0.0
+        for cell, width in zip(cells, self.widths, strict=True):
+            if cell is not None:
+                tallest = max(tallest, cell.wrap(width - 2 * self.look.pad_x, _BIG)[1])
+        return tallest + 2 * self.look.pad_y
+
+    def _caption_height(self) -> float:
+        if self.caption is None or not self.first:
+            return 0.0
+        return self.caption.wrap(sum(self.widths), _BIG)[1] + self.caption.getSpaceAfter()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._head_h = self._row_height(self.head)
+        self._heights = [self._row_height(r) for r in self.rows]
+        self.width = sum(self.widths)
+        self.height = self._caption_height() + self._head_h + sum(self._heights)
+        return self.width, self.height
+
+    def first_part(self) -> float:
+        """The least of the table that may start a page: caption, header and first row."""
+        if not self._heights:
+            self.wrap(sum(self.widths), _BIG)
+        return self._caption_height() + self._head_h + (self._heights[0] if self._heights else 0.0)
+
+    def copy_with(self, rows: list[list[LeafParagraph | None]], first: bool) -> TableGrid:
+        twin = self.__class__.__new__(self.__class__)
+        twin.__dict__.update(self.__dict__)
+        twin.__dict__.pop("_postponed", None)
+        twin.rows = rows
+        twin.first = first
+        twin._heights = []
+        return twin
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        used = self._caption_height() + self._head_h
+        taken = 0
+        for h in self._heights:
+            if used + h > availHeight:
+                break
+            used += h
+            taken += 1
+        if taken == 0:
+            return self._split_first_row(availHeight - used)
+        if taken == len(self.rows):
+            return [self]
+        return [self.copy_with(self.rows[:taken], self.first), self.copy_with(self.rows[taken:], False)]
+
+    def _split_first_row(self, room: float) -> list[Flowable]:
+        """A row taller than a whole page is cut across: each cell's words go on where they stop."""
+        if not self.rows or self._caption_height() + self._head_h + self._heights[0] <= self.page_height:
+            return []  # the row fits on the next page, whole
+        inner = room - 2 * self.look.pad_y
+        top: list[LeafParagraph | None] = []
+        rest: list[LeafParagraph | None] = []
+        for cell, width in zip(self.rows[0], self.widths, strict=True):
+            if cell is None:
+                top.append(None)
+                rest.append(None)
+                continue
+            w = width - 2 * self.look.pad_x
+            if cell.wrap(w, _BIG)[1] <= inner:
+                top.append(cell)
+                rest.append(None)
+                continue
+            parts = cell.split(w, inner) if inner > 0 else []
+            if len(parts) < 2:
+                return []
+            top.append(parts[0])
+            rest.append(parts[1])
+        return [self.copy_with([top], self.first), self.copy_with([rest, *self.rows[1:]], False)]
+
+    # -- painting
+
+    def draw(self) -> None:
+        canv = self.canv
+        y = self.height
+        if self.caption is not None and self.first:
+            h = self.caption.wrap(self.width, _BIG)[1]
+            self.caption.drawOn(canv, 0, y - h)
+            y -= h + self.caption.getSpaceAfter()
+        if not canv.draft:
+            self._decorate(y)
+        if self.first:
+            self._draw_row(self.head, y, self._head_h)
+        else:
+            with canv.tagging.artifact(canv, "Pagination"):
+                self._draw_row(self.head, y, self._head_h)
+        y -= self._head_h
+        for row, h in zip(self.rows, self._heights, strict=True):
+            self._draw_row(row, y, h)
+            y -= h
+
+    def _draw_row(self, cells: Sequence[Flowable | None], top: float, height: float) -> None:
+        x = 0.0
+        for cell, width in zip(cells, self.widths, strict=True):
+            if cell is not None:
+                _, h = cell.wrap(width - 2 * self.look.pad_x, _BIG)
+                cell.drawOn(self.canv, x + self.look.pad_x, top - self.look.pad_y - h)
+            x += width
+
+    def _decorate(self, top: float) -> None:
+        """The header's tint and the rules between rows, all decoration."""
+        canv = self.canv
+        look = self.look
+        with canv.tagging.artifact(canv):
+            canv.saveState()
+            if look.head_fill is not None:
+                canv.setFillColorRGB(*look.head_fill.rgb)
+                canv.rect(0, top - self._head_h, self.width, self._head_h, stroke=0, fill=1)
+            if look.rule is not None:
+                canv.setStrokeColorRGB(*look.rule.rgb)
+                canv.setLineWidth(0.75)
+                y = top - self._head_h
+                for h in self._heights:
+                    y -= h
+                    canv.line(0, y, self.width, y)
+            if look.head_rule is not None:
+                canv.setStrokeColorRGB(*look.head_rule.rgb)
+                canv.setLineWidth(1.5)
+                canv.line(0, top - self._head_h, self.width, top - self._head_h)
+            canv.restoreState()

@@ -1,0 +1,106 @@
+"""Reading the files the tool is given: regular files only, never more bytes than a limit.
+
+Every file `leaflet` reads (content, style sheets and the sheets they extend,
+check settings, the stamps beside PDFs, font files, the files a folder build
+looks at) goes through `read_file`. A FIFO, a device (`/dev/zero`), a socket or
+a folder is refused at once instead of hanging or filling memory; the size is
+bounded while reading (a special file's `st_size` says nothing), and a file
+that is too large is refused, never read in full. Nothing heavy is imported
+here: the up-to-date check uses it before any layout code is loaded.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+MIB = 1024 * 1024
+
+#: The largest font file read: the biggest families people use are a few MiB.
+MAX_FONT_BYTES = 32 * MIB
+
+
+class FileProblem(Exception):
+    """A file that cannot be read as it should be; `reason` is a phrase for the user."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def read_file(path: str | Path, limit: int, *, follow_links: bool = True, whole: bool = True) -> bytes:
+    """The bytes of a regular file, at most `limit` of them.
+
+    `whole=False` returns the first `limit` bytes of a longer file instead of
+    refusing it. `follow_links=False` refuses a symbolic link (for files the tool
+    itself writes beside its output, which nobody should be able to redirect).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise FileProblem(path, _reason(exc, follow_links)) from None
+    except ValueError:  # a NUL in the path
+        raise FileProblem(path, "the file name holds a NUL character") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem(path, "expected a file, found a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(path, f"not a regular file (a {_kind(info.st_mode)}); it is not read")
+        chunks: list[bytes] = []
+        got = 0
+        while got <= limit:
+            chunk = os.read(fd, min(limit + 1 - got, MIB))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except OSError as exc:
+        raise FileProblem(path, _reason(exc, follow_links)) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        if not whole:
+            return data[:limit]
+        raise FileProblem(path, f"the file is too large to read; the limit is {limit:,} bytes")
+    return data
+
+
+def is_regular(path: str | Path, *, follow_links: bool = True) -> bool:
+    """Whether `path` is a regular file (without opening it, so a FIFO never blocks)."""
+    try:
+        info = os.stat(path, follow_symlinks=follow_links)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(info.st_mode)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def _reason(exc: OSError, follow_links: bool) -> str:
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "the file cannot be read (permission denied)"
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link, which is not followed" if not follow_links else "too many symbolic links"
+    if exc.errno == errno.EISDIR:
+        return "expected a file, found a folder"
+    if exc.errno == errno.ENXIO:
+        return "not a regular file (a socket or device); it is not read"
+    return f"the file cannot be read ({exc.strerror or exc})"

@@ -1,0 +1,194 @@
+"""The style sheet's fonts as WOFF2 files, so the web page works offline.
+
+The same OFL files the PDFs embed are compressed with fontTools (Brotli). The
+text family goes whole: Atkinson Hyperlegible is about 23 KB a weight as WOFF2,
+so every leaflet in every language it covers shares the same two files. A
+fallback family (Noto Sans is a 2 MB variable font) is cut down to what it adds:
+the characters it has and the families before it lack, within the scripts the
+project's leaflets are written in (`WEB_SCRIPTS`), its width axis fixed and its
+weight axis kept from regular to bold, so one small file serves both weights.
+Each face is declared with the `unicode-range` it covers, so a browser fetches a
+fallback only for a page that needs one of its characters.
+
+The cut is the same for every leaflet (it does not depend on the words), so the
+files are shared too. Making a fallback takes seconds (ten or more on a busy
+machine), so a face is made once: its name carries a hash of what it is made
+from, one already beside the page is left alone, and each one made is kept in
+this process and in the user's cache folder (`$XDG_CACHE_HOME/leaflet/web-fonts`,
+else `~/.cache/leaflet/web-fonts`) for the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from leaflet.fontfiles import family_files
+from leaflet.style import FontFamily, Theme
+
+#: Unicode blocks a fallback family is kept for: the Latin scripts of the UK's and
+#: Europe's languages (Welsh ŵ ŷ ẁ, Polish, Romanian, Turkish, Vietnamese), combining
+#: accents, punctuation and currency, and the scripts of the languages the NHS
+#: translates into most (Arabic for Urdu, Persian and Kurdish; Bengali; Gurmukhi;
+#: Gujarati; Tamil), with the joiners they need.
+WEB_SCRIPTS: tuple[tuple[int, int], ...] = (
+    (0x00A0, 0x024F),
+    (0x0300, 0x036F),
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x0980, 0x09FF),
+    (0x0A00, 0x0A7F),
+    (0x0A80, 0x0AFF),
+    (0x0B80, 0x0BFF),
+    (0x1E00, 0x1EFF),
+    (0x200C, 0x206F),
+    (0x20A0, 0x20CF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+
+#: Changed when the way a face is made changes, so files made the old way are made again.
+_RECIPE = "1"
+
+
+@dataclass(frozen=True)
+class WebFace:
+    """One @font-face: a family at a weight (or a range of weights), and its WOFF2 file."""
+
+    family: str
+    #: "400", "700" or a range "400 700" for a variable face.
+    weight: str
+    source: Path
+    #: The files of the families before this one, whose characters it leaves out (a fallback).
+    earlier: tuple[Path, ...] = ()
+
+    @property
+    def fallback(self) -> bool:
+        return bool(self.earlier)
+
+    @property
+    def file_name(self) -> str:
+        made_from = " ".join(f"{p.name}:{p.stat().st_size}" for p in (self.source, *self.earlier))
+        digest = hashlib.sha256(f"{_RECIPE} {self.weight} {made_from}".encode()).hexdigest()
+        stem = "".join(ch for ch in self.family if ch.isalnum())
+        return f"{stem}-{self.weight.replace(' ', '-')}-{digest[:10]}.woff2"
+
+    @property
+    def unicode_range(self) -> str:
+        """The CSS unicode-range of a fallback face, or "" for a whole font."""
+        return unicode_range(_wanted(self.source, self.earlier)) if self.fallback else ""
+
+    def data(self) -> bytes:
+        """The WOFF2 file: from the cache folder when it is there, else made and kept there."""
+        cached = _cache_folder() / self.file_name
+        try:
+            return cached.read_bytes()
+        except OSError:
+            pass
+        data = _woff2(self.source, self.weight, self.earlier)
+        with contextlib.suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, cached)
+        return data
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "leaflet" / "web-fonts"
+
+
+def web_faces(theme: Theme) -> tuple[WebFace, ...]:
+    """Every face the theme's text and fallback families need on a web page."""
+    text = theme.families[theme.text_font]
+    regular, bold = _files(text)
+    faces = [WebFace(text.name, "400", regular), WebFace(text.name, "700", bold)]
+    earlier = (regular, bold)
+    for name in theme.fallback_fonts:
+        family = theme.families[name]
+        reg, bld = _files(family)
+        if reg == bld:  # a variable font: one face for both weights
+            faces.append(WebFace(family.name, "400 700", reg, earlier))
+        else:
+            faces += [WebFace(family.name, "400", reg, earlier), WebFace(family.name, "700", bld, earlier)]
+        earlier += (reg, bld)
+    return tuple(faces)
+
+
+def _files(family: FontFamily) -> tuple[Path, Path]:
+    if family.regular is None or family.bold is None:
+        return family_files(family.name)
+    return family.regular, family.bold
+
+
+@cache
+def _wanted(source: Path, earlier: tuple[Path, ...]) -> tuple[int, ...]:
+    covered: set[int] = set()
+    for path in earlier:
+        covered |= _cmap(path)
+    return tuple(
+        sorted(c for c in _cmap(source) if c not in covered and any(lo <= c <= hi for lo, hi in WEB_SCRIPTS))
+    )
+
+
+@cache
+def _woff2(source: Path, weight: str, earlier: tuple[Path, ...]) -> bytes:
+    from fontTools.ttLib import TTFont
+
+    # The same files make the same bytes: the font's modification time is kept as it was.
+    font = TTFont(source, recalcTimestamp=False)
+    if earlier:
+        font = _cut(font, _wanted(source, earlier), weight)
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _cut(font: object, wanted: tuple[int, ...], weight: str) -> object:
+    """A fallback cut down to the characters wanted; a variable font fixed but for its weights."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=wanted)
+    subsetter.subset(font)
+    if "fvar" in font:  # type: ignore[operator]
+        from fontTools.varLib import instancer
+
+        low, high = (float(w) for w in (weight.split() * 2)[:2])
+        limits: dict[str, object] = {}
+        for axis in font["fvar"].axes:  # type: ignore[index]
+            if axis.axisTag == "wght":
+                limits["wght"] = (max(axis.minValue, low), min(axis.maxValue, high))
+            else:
+                limits[axis.axisTag] = axis.defaultValue
+        font = instancer.instantiateVariableFont(font, limits)
+        font.recalcTimestamp = False
+    return font
+
+
+@cache
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+def unicode_range(codes: tuple[int, ...] | list[int]) -> str:
+    """Code points as a CSS unicode-range: runs of neighbours joined (U+0174-0177)."""
+    runs: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return ", ".join(f"U+{lo:04X}" if lo == hi else f"U+{lo:04X}-{hi:04X}" for lo, hi in runs)

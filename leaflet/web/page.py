@@ -1,0 +1,245 @@
+"""Leaflet → the web edition's HTML page, through Jinja2 templates with autoescaping.
+
+Every block kind of the content model is one macro in `templates/blocks.html.j2`
+(`BLOCK_MACROS` names it), and every inline kind one in `templates/inline.html.j2`;
+a kind without a macro is refused, never dropped. The author's words reach the page
+only through autoescaping, and addresses only when their scheme is one the content
+allows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from leaflet.content.inline import check_address
+from leaflet.content.model import (
+    Callout,
+    Citation,
+    Leaflet,
+    Link,
+    ListBlock,
+    Paragraph,
+    Reference,
+    Section,
+    Strong,
+    Text,
+)
+from leaflet.layout.markup import citation_anchor, long_date, printed_address
+from leaflet.layout.story import (
+    ABOUT_ANCHOR,
+    ABOUT_HEADING,
+    FURTHER_ANCHOR,
+    FURTHER_HEADING,
+    REFERENCES_ANCHOR,
+    REFERENCES_HEADING,
+    TOC_HEADING,
+)
+
+DOWNLOADS_HEADING = "Print or download this leaflet"
+DOWNLOADS_ANCHOR = "print-or-download"
+INTRODUCTION = "Introduction"
+
+#: Each block kind of the model → its macro in blocks.html.j2.
+BLOCK_MACROS: dict[type, str] = {
+    Paragraph: "paragraph",
+    ListBlock: "list_block",
+    Callout: "callout",
+}
+#: Each inline kind → its macro in inline.html.j2.
+INLINE_MACROS: dict[type, str] = {
+    Text: "text",
+    Strong: "strong",
+    Link: "link",
+    Citation: "citation",
+}
+
+#: Languages written right to left (primary subtags): Arabic and the languages written in
+#: Arabic script (Urdu, Persian, Pashto, Sindhi, Sorani Kurdish, Uyghur), Hebrew, Yiddish,
+#: Syriac, Dhivehi.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def direction(lang: str | None) -> str | None:
+    """rtl or ltr for a language tag (an Arabic-script tag such as pa-Arab counts), None for none."""
+    if not lang:
+        return None
+    parts = lang.lower().split("-")
+    return "rtl" if parts[0] in RTL_LANGUAGES or "arab" in parts[1:] or "hebr" in parts[1:] else "ltr"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A PDF of the same leaflet, as the page offers it: "Large print, A4 (PDF, 44 KB)"."""
+
+    label: str
+    href: str
+    size: int
+
+    @property
+    def size_text(self) -> str:
+        return file_size(self.size)
+
+
+def file_size(size: int) -> str:
+    """A file's size as people read it: 44 KB, 1.2 MB (1 KB = 1024 bytes, never 0 KB)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def relative_href(target: Path, page: Path) -> str:
+    """The address of a file as seen from the page: its name when they are side by side."""
+    return Path(os.path.relpath(target.resolve(), page.resolve().parent)).as_posix()
+
+
+class _Citations:
+    """Every citation in reading order: its id on the page, and the back-links of each reference."""
+
+    def __init__(self, leaflet: Leaflet) -> None:
+        self.ids: dict[int, str] = {}
+        #: Where each reference can be read, for a quotation's cite attribute.
+        self.reference_urls = {ref.id: ref.link_url for ref in leaflet.references if ref.link_url}
+        self.back: dict[str, list[tuple[str, str]]] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for place, node in _citations(leaflet):
+            seen = len(self.back.setdefault(node.reference_id, [])) + 1
+            anchor = f"cite-{node.reference_id}-{seen}"
+            self.ids[id(node)] = anchor
+            counts[(node.reference_id, place)] = counts.get((node.reference_id, place), 0) + 1
+            n = counts[(node.reference_id, place)]
+            self.back[node.reference_id].append((anchor, place if n == 1 else f"{place} ({n})"))
+
+
+def _citations(leaflet: Leaflet) -> Iterator[tuple[str, Citation]]:
+    """(the heading a citation is under, the citation), in reading order."""
+    for block in leaflet.introduction:
+        for node in _walk(block):
+            yield INTRODUCTION, node
+    for section in leaflet.sections:
+        yield from _section_citations(section)
+    for item in leaflet.further_reading:
+        for node in _walk(item):
+            yield FURTHER_HEADING, node
+
+
+def _section_citations(section: Section) -> Iterator[tuple[str, Citation]]:
+    for block in section.blocks:
+        for node in _walk(block):
+            yield section.heading, node
+    for sub in section.subsections:
+        yield from _section_citations(sub)
+
+
+def _walk(node: Any) -> Iterator[Citation]:
+    """Every citation inside a node of the model, in the order of its fields."""
+    if isinstance(node, Citation):
+        yield node
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from _walk(item)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, Section | type):
+        for f in dataclasses.fields(node):
+            yield from _walk(getattr(node, f.name))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("leaflet.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["address"] = safe_address
+    env.filters["printed"] = printed_address
+    env.filters["long_date"] = long_date
+    env.globals["direction"] = direction
+    env.globals["anchor_of"] = citation_anchor
+    env.filters["id"] = id
+    env.globals["reference_text"] = reference_text
+    env.globals["block"] = _render_block
+    env.globals["inlines"] = _render_inlines
+    return env
+
+
+def safe_address(url: str) -> str:
+    """An address for href: refused unless its scheme is one the content allows."""
+    problem = check_address(url)
+    if problem:
+        raise ValueError(f"an address the web edition will not link to: {url!r} ({problem})")
+    return url
+
+
+def _macros(template: str) -> Any:
+    return _environment().get_template(template).module
+
+
+def _render_block(node: object, cites: _Citations, lang: str | None = None) -> Markup:
+    kind = type(node)
+    if kind not in BLOCK_MACROS:
+        raise TypeError(f"the web edition has no rendering for a {kind.__name__} block")
+    return getattr(_macros("blocks.html.j2"), BLOCK_MACROS[kind])(node, cites, lang)
+
+
+def reference_text(ref: Reference) -> str:
+    """A reference's words, as the PDF prints them: each part ends with a full stop."""
+    parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
+    text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
+    return f"{text} DOI: {ref.doi}" if ref.doi else text
+
+
+def _render_inlines(nodes: tuple[object, ...], cites: _Citations) -> Markup:
+    module = _macros("inline.html.j2")
+    out = Markup("")
+    for node in nodes:
+        kind = type(node)
+        if kind not in INLINE_MACROS:
+            raise TypeError(f"the web edition has no rendering for {kind.__name__} text")
+        out += getattr(module, INLINE_MACROS[kind])(node, cites)
+    return out
+
+
+def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Download, ...] = ()) -> str:
+    """The web page of a leaflet, linking to its stylesheet and to the PDFs offered beside it."""
+    m = leaflet.metadata
+    cites = _Citations(leaflet)
+    toc = [(s.anchor, s.heading, s.lang) for s in leaflet.sections]
+    if downloads:
+        toc.append((DOWNLOADS_ANCHOR, DOWNLOADS_HEADING, None))
+    if leaflet.references:
+        toc.append((REFERENCES_ANCHOR, REFERENCES_HEADING, None))
+    if leaflet.further_reading:
+        toc.append((FURTHER_ANCHOR, FURTHER_HEADING, None))
+    toc.append((ABOUT_ANCHOR, ABOUT_HEADING, None))
+    return (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            leaflet=leaflet,
+            m=m,
+            lang=m.language,
+            dir=direction(m.language),
+            stylesheet=stylesheet_href,
+            toc=toc,
+            downloads=downloads,
+            cites=cites,
+            headings={
+                "toc": TOC_HEADING,
+                "downloads": (DOWNLOADS_ANCHOR, DOWNLOADS_HEADING),
+                "references": (REFERENCES_ANCHOR, REFERENCES_HEADING),
+                "further": (FURTHER_ANCHOR, FURTHER_HEADING),
+                "about": (ABOUT_ANCHOR, ABOUT_HEADING),
+            },
+        )
+    )

@@ -1,0 +1,112 @@
+"""Measurements of laid-out pages, taken from the words poppler reads back (pdftotext -bbox-layout).
+
+How full each page is: the lowest line of text above the footer, against the
+text frame's height. How long the lines are: characters per full line of body
+text. Both are read from the PDF, never assumed from the layout code.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from leaflet.build import PageGeometry
+from leaflet.content.loader import load_leaflet
+from leaflet.editions import A5_SCREEN, EDITIONS
+from leaflet.fonts import font_set
+from leaflet.layout.page import LeafletDocTemplate
+from leaflet.layout.story import Pagination
+from leaflet.style import load_theme
+
+NS = "{http://www.w3.org/1999/xhtml}"
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    x: float
+    y_top: float
+    y_bottom: float  # from the top of the page, as poppler gives it
+    text: str
+    size: float
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The text frame of an edition's pages, from the top of the page (the trimmed page for press)."""
+
+    top: float
+    bottom: float
+    left: float
+    width: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def frame_for(content: Path, edition: str) -> Frame:
+    """Where the text frame of an edition lies, as the document template places it."""
+    ed = A5_SCREEN if edition == "a5" else EDITIONS[edition]
+    theme = load_theme(ed.style)
+    leaflet = load_leaflet(content)
+    geometry = PageGeometry.for_theme(theme, ed.bleed)
+    doc = LeafletDocTemplate(BytesIO(), leaflet, theme, font_set(theme), Pagination(), geometry)
+    media_height = geometry.media[1]
+    return Frame(doc.topMargin, media_height - doc.bottomMargin, doc.leftMargin, doc.width)
+
+
+def lines(pdf: Path) -> list[Line]:
+    """Every line of text on every page, with its box, in poppler's reading order."""
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext (poppler-utils) is needed to measure pages"
+    xml = subprocess.run(
+        [tool, "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    root = ET.fromstring(xml)
+    out: list[Line] = []
+    for number, page in enumerate(root.iter(f"{NS}page"), start=1):
+        for line in page.iter(f"{NS}line"):
+            words = list(line.iter(f"{NS}word"))
+            text = " ".join(w.text or "" for w in words)
+            y0 = float(line.get("yMin"))
+            y1 = float(line.get("yMax"))
+            out.append(Line(number, float(line.get("xMin")), y0, y1, text, y1 - y0))
+    return out
+
+
+def empty_shares(pdf: Path, frame: Frame) -> list[float]:
+    """For every page: the share of the frame's height below its lowest line of text."""
+    found = lines(pdf)
+    pages = max(line.page for line in found)
+    shares = []
+    for number in range(1, pages + 1):
+        inside = [ln.y_bottom for ln in found if ln.page == number and ln.y_bottom <= frame.bottom + 2]
+        lowest = max(inside) if inside else frame.top
+        shares.append(max(0.0, (frame.bottom - lowest) / frame.height))
+    return shares
+
+
+def body_measure(pdf: Path, body_size: float, frame: Frame) -> float:
+    """Median characters per full line of body text.
+
+    A line of body text is one at the body size starting at the frame's left edge
+    (list items and boxes are indented); a full line is one that is not the last
+    of its paragraph, taken as those at least 80 % of the longest such line's width.
+    """
+    found = [
+        ln
+        for ln in lines(pdf)
+        if abs(ln.x - frame.left) < 1.5
+        and ln.y_bottom <= frame.bottom
+        and abs(ln.size - body_size * 1.2) < body_size * 0.3
+    ]
+    counts = [len(ln.text) for ln in found]
+    longest = max(counts)
+    full = [c for c in counts if c >= 0.8 * longest]
+    return statistics.median(full)

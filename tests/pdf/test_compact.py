@@ -1,0 +1,118 @@
+"""The object-stream writer: smaller files that say exactly what ReportLab's (and pypdf's) said."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zlib
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import leaflet.build
+from leaflet.content.loader import load_leaflet
+from leaflet.editions import EDITIONS
+from leaflet.pdf.compact import compact
+from leaflet.style import load_theme
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    assert found, f"{name} is needed by this test (Debian: poppler-utils, qpdf)"
+    return found
+
+
+def run(*cmd: str) -> str:
+    return subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """For the standard and booklet editions: each PDF as written before compaction, and after."""
+    folder = tmp_path_factory.mktemp("compact")
+    leaf = load_leaflet(ROOT / "content.yaml")
+    pairs: dict[str, tuple[Path, Path]] = {}
+    for name in ("standard", "booklet"):
+        seen: list[bytes] = []
+        real = leaflet.build.compact
+
+        def spy(data: bytes, seen: list[bytes] = seen, real=real) -> bytes:
+            seen.append(data)
+            return real(data)
+
+        leaflet.build.compact = spy
+        try:
+            edition = EDITIONS[name]
+            out = leaflet.build.render_edition(leaf, edition, load_theme(edition.style)).data
+        finally:
+            leaflet.build.compact = real
+        before, after = folder / f"{name}-before.pdf", folder / f"{name}-after.pdf"
+        before.write_bytes(seen[-1])
+        after.write_bytes(out)
+        pairs[name] = (before, after)
+    return pairs
+
+
+@pytest.mark.parametrize("name", ["standard", "booklet"])
+def test_qpdf_finds_the_packed_file_sound(written: dict[str, tuple[Path, Path]], name: str) -> None:
+    before, after = written[name]
+    report = subprocess.run([tool("qpdf"), "--check", str(after)], capture_output=True, text=True)
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert "No syntax or stream encoding errors" in report.stdout
+    shown = run(tool("qpdf"), "--show-xref", str(after))
+    assert "compressed; stream =" in shown  # objects really are in an object stream
+    assert after.stat().st_size < 0.7 * before.stat().st_size
+
+
+@pytest.mark.parametrize("name", ["standard", "booklet"])
+def test_poppler_reads_the_same_words_and_structure(written: dict[str, tuple[Path, Path]], name: str) -> None:
+    before, after = written[name]
+    assert run(tool("pdftotext"), str(after), "-") == run(tool("pdftotext"), str(before), "-")
+    struct_before = run(tool("pdfinfo"), "-struct-text", str(before))
+    assert run(tool("pdfinfo"), "-struct-text", str(after)) == struct_before
+    assert run(tool("pdfinfo"), str(after)).count("Pages:") == 1
+
+
+@pytest.mark.parametrize("name", ["standard", "booklet"])
+def test_pypdf_reads_the_same_pages_and_catalog(written: dict[str, tuple[Path, Path]], name: str) -> None:
+    before, after = (PdfReader(p) for p in written[name])
+    assert len(after.pages) == len(before.pages)
+    assert after.metadata == before.metadata
+    assert sorted(after.trailer["/Root"].keys()) == sorted(before.trailer["/Root"].keys())
+    for page_a, page_b in zip(after.pages, before.pages, strict=True):
+        assert page_a.extract_text() == page_b.extract_text()
+        assert page_a.get_contents().get_data() == page_b.get_contents().get_data()
+
+
+def test_the_same_file_always_packs_to_the_same_bytes(written: dict[str, tuple[Path, Path]]) -> None:
+    before, after = written["standard"]
+    assert compact(before.read_bytes()) == compact(before.read_bytes()) == after.read_bytes()
+    ids = re.findall(rb"/ID \[ <([0-9a-f]{32})> <([0-9a-f]{32})> \]", after.read_bytes())
+    assert len(ids) == 1 and ids[0][0] == ids[0][1]
+
+
+def test_unfiltered_streams_are_compressed_except_metadata() -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    raw = BytesIO()
+    canvas = Canvas(raw, pageCompression=0)
+    canvas.drawString(72, 720, "Words on a page " * 20)
+    canvas.showPage()
+    canvas.save()
+    packed = compact(raw.getvalue())
+    reader = PdfReader(BytesIO(packed))
+    content = reader.pages[0]["/Contents"].get_object()
+    assert content["/Filter"] == "/FlateDecode"
+    assert b"Words on a page" in zlib.decompress(content._data)
+    assert "Words on a page" in reader.pages[0].extract_text()
+
+
+def test_a_file_laid_out_otherwise_is_left_as_it_is(written: dict[str, tuple[Path, Path]]) -> None:
+    after = written["standard"][1].read_bytes()
+    assert compact(after) is after  # already packed: no classic table to read
+    assert compact(b"not a pdf") == b"not a pdf"

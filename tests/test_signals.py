@@ -1,0 +1,125 @@
+"""Ctrl-C and SIGTERM: real processes, real signals. Everything stops at once, nothing is left half-made."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, metadata_block
+
+#: The promise is one second; the margin is for a machine busy with other work.
+STOP_WITHIN = 2.0
+LEAFLETS = 10
+
+
+def _leaflet(n: int) -> str:
+    parts = "".join(
+        f"  - heading: Part {i}\n    content:\n      - Words of part {i} of leaflet {n}, enough for a line.\n"
+        for i in range(30)
+    )
+    return metadata_block(f"Leaflet {n}", f"leaflet-{n}") + "sections:\n" + parts + "references: []\n"
+
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "leaflet.cli", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _stop(proc: subprocess.Popen[str], signum: int) -> tuple[int, float, str, str]:
+    proc.send_signal(signum)
+    start = time.monotonic()
+    try:
+        rc = proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    took = time.monotonic() - start
+    return rc, took, proc.stdout.read() if proc.stdout else "", proc.stderr.read() if proc.stderr else ""
+
+
+def _whole(pdf: Path) -> bool:
+    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "said"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")]
+)
+def test_a_parallel_batch_stops_at_once_leaving_only_whole_pdfs(
+    tmp_path: Path, signum: int, code: int, said: str
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(LEAFLETS):
+        (src / f"l{n}.yaml").write_text(_leaflet(n), "utf-8")
+    out = tmp_path / "out"
+    proc = _start(["build", "src", "-o", "out", "--jobs", "2"], tmp_path)
+    assert proc.stderr is not None
+    earlier = []
+    for line in proc.stderr:  # wait until the first leaflet is done: the others are being built
+        earlier.append(line)
+        if line.startswith("[1/"):
+            break
+    rc, took, printed, rest = _stop(proc, signum)
+    errors = "".join(earlier) + rest
+
+    assert rc == code, errors
+    assert took < STOP_WITHIN, f"took {took:.2f} s to stop"
+    stopped = [line for line in errors.splitlines() if line.startswith("leaflet: stopped")]
+    assert len(stopped) == 1 and f"({said})" in stopped[0], errors
+    assert "Traceback" not in errors
+    listed = [tmp_path / p for p in printed.split()]
+    assert listed and all(_whole(p) for p in listed)
+    time.sleep(1.0)  # no worker goes on writing after the main process has gone
+    files = sorted(p.name for p in out.iterdir())
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) < LEAFLETS, "the batch was not stopped"
+    assert all(_whole(p) for p in pdfs)
+    assert not [name for name in files if name.endswith(".tmp")], files
+    assert sorted(p.name for p in out.iterdir()) == files
+
+
+def test_ctrl_c_in_check_says_so_in_one_line(tmp_path: Path) -> None:
+    proc = _start(["check", str(CONTENT)], tmp_path)
+    time.sleep(2.0)  # reading and laying out every edition takes longer than this
+    rc, took, _, errors = _stop(proc, signal.SIGINT)
+    assert rc == 130, errors
+    assert took < STOP_WITHIN
+    assert errors.strip().splitlines() == ["leaflet: stopped (Ctrl-C); nothing half-written was left behind"]
+
+
+SLOW_SCAN = """
+import sys, time
+import leaflet.batch as batch
+def slow(path):
+    print("scanning", file=sys.stderr, flush=True)
+    time.sleep(60)
+batch._looks_like_leaflet = slow
+from leaflet.cli import main
+sys.exit(main(["build", sys.argv[1]]))
+"""
+
+
+def test_ctrl_c_while_a_folder_is_scanned_says_so_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(_leaflet(1), "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_SCAN, str(tmp_path)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    assert proc.stderr.readline() == "scanning\n"
+    rc, took, _, errors = _stop(proc, signal.SIGINT)
+    assert rc == 130 and took < STOP_WITHIN
+    assert errors.strip().splitlines() == ["leaflet: stopped (Ctrl-C); nothing half-written was left behind"]
+    assert not (tmp_path / "output").exists()

@@ -1,0 +1,74 @@
+"""Figures with a plain zero: the embedded zero is the open one, and still reads as "0"."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from leaflet.fontfiles import family_files
+from leaflet.zero import with_open_zero, zero_contours
+from tests.conftest import BuiltPdf
+from tests.pdf.reader import _unicode_map
+
+
+def _zero_glyphs(reader: PdfReader) -> dict[str, int]:
+    """For each embedded font: the contours of the glyph its ToUnicode map reads as "0"."""
+    found: dict[str, int] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            codes = [code for code, text in _unicode_map(font).items() if text == "0"]
+            if not codes:
+                continue
+            descriptor = font["/FontDescriptor"].get_object()
+            face = TTFont(BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+            cmap = face["cmap"].tables[0].cmap  # ReportLab's subset: one table, code → glyph
+            glyph = face["glyf"][cmap[codes[0]]]
+            found[str(font["/BaseFont"])] = glyph.numberOfContours
+    return found
+
+
+def test_atkinson_hyperlegible_slashes_its_zero() -> None:
+    # What the rest of this file guards against: the face's own zero has a counter cut in two.
+    for path in family_files("Atkinson Hyperlegible"):
+        assert zero_contours(path) == 3
+
+
+def test_the_derived_font_has_an_open_zero_and_the_same_metrics() -> None:
+    for path in family_files("Atkinson Hyperlegible"):
+        derived = with_open_zero(path)
+        assert derived != path and zero_contours(derived) == 2
+        source, made = TTFont(str(path)), TTFont(str(derived))
+        assert made.getBestCmap() == source.getBestCmap()
+        assert made["hmtx"].metrics == source["hmtx"].metrics
+        # Made once, named by the source's digest.
+        assert with_open_zero(path) == derived
+        # The counter lies inside the outer contour: the zero is a ring, not a blot.
+        g = made["glyf"]["zero"]
+        coords, ends, _ = g.getCoordinates(made["glyf"])
+        outer, counter = coords[: ends[0] + 1], coords[ends[0] + 1 :]
+        assert min(x for x, _ in outer) < min(x for x, _ in counter)
+        assert max(y for _, y in counter) < max(y for _, y in outer)
+
+
+def test_a_font_with_a_plain_zero_is_used_as_it_is() -> None:
+    noto, _ = family_files("Noto Sans")
+    assert with_open_zero(noto) == noto
+
+
+def test_every_embedded_zero_is_open(ccsvi_pdf: BuiltPdf) -> None:
+    zeros = _zero_glyphs(ccsvi_pdf.reader)
+    assert any("AtkinsonHyperlegible" in name for name in zeros), zeros
+    assert zeros and all(contours == 2 for contours in zeros.values()), zeros
+
+
+def test_a_cache_folder_that_cannot_be_written_falls_back(tmp_path: Path, monkeypatch) -> None:
+    locked = tmp_path / "locked"
+    locked.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(locked))
+    path, _ = family_files("Atkinson Hyperlegible")
+    derived = with_open_zero(path)
+    assert derived.exists() and zero_contours(derived) == 2

@@ -1,0 +1,215 @@
+"""The web edition in a real browser: Debian's Chromium, driven by Playwright, checked by axe-core.
+
+Chromium is started once for the module. It must be installed (`.ci/run` installs the
+`chromium` package); a missing browser fails these tests, it never skips them. axe-core is
+the copy shipped inside the `axe-playwright-python` package: nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from leaflet.build import build_editions
+from tests.conftest import CONTENT, ROOT, metadata_block
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LEAFLETS = [CONTENT, *sorted((ROOT / "tests" / "data").glob("*.yaml"))]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every test leaflet's web page, built into one folder (CCSVI with its standard PDF)."""
+    out = tmp_path_factory.mktemp("browser")
+    built: dict[str, Path] = {}
+    for content in LEAFLETS:
+        editions = ["standard", "web"] if content == CONTENT else ["web"]
+        page = build_editions(content, editions, None, out)[-1].path
+        built[content.stem] = page
+    return built
+
+
+def _axe_source() -> str:
+    return importlib.resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
+
+
+def _open(browser: Browser, path: Path, width: int, height: int = 800) -> tuple[Page, list[str]]:
+    """The page at a width, with every request that is not a local file refused and noted."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    outside: list[str] = []
+
+    def route(r: object) -> None:
+        request = r.request  # type: ignore[attr-defined]
+        if request.url.startswith("file://"):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(request.url)
+            r.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    page.goto(path.resolve().as_uri())
+    # Fonts are fetched as the text that needs them is laid out: wait for a frame, then for them.
+    page.evaluate(
+        "async () => { await new Promise(r => requestAnimationFrame(r)); await document.fonts.ready; }"
+    )
+    return page, outside
+
+
+def _ids() -> list[str]:
+    return [c.stem for c in LEAFLETS]
+
+
+@pytest.mark.parametrize("name", _ids())
+def test_axe_finds_no_violation_at_wcag_22_aa(browser: Browser, pages: dict[str, Path], name: str) -> None:
+    page, outside = _open(browser, pages[name], 1280)
+    page.add_script_tag(content=_axe_source())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_22_AA,
+    )
+    violations = [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=1)
+    assert len(result["passes"]) >= 10, "axe ran its rules"
+    assert outside == [], "the page asked for something from outside its folder"
+    page.close()
+
+
+@pytest.mark.parametrize("name", _ids())
+def test_reflows_at_320_px_without_sideways_scrolling(
+    browser: Browser, pages: dict[str, Path], name: str
+) -> None:
+    page, _ = _open(browser, pages[name], 320, 640)
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] == 320
+    assert _clipped(page) == []
+    page.close()
+
+
+@pytest.mark.parametrize("name", _ids())
+def test_text_at_200_percent_loses_nothing(browser: Browser, pages: dict[str, Path], name: str) -> None:
+    page, _ = _open(browser, pages[name], 1280)
+    body_before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    # The reader's own text size doubled, as a browser's text-size setting does (rem-based CSS follows it).
+    page.add_style_tag(content="html { font-size: 200% !important; }")
+    body_after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert body_after == pytest.approx(2 * body_before)
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    assert _clipped(page) == []
+    page.close()
+
+
+def _clipped(page: Page) -> list[str]:
+    """Elements whose words are cut off: hidden overflow, or text running past the window's edge."""
+    return page.evaluate(
+        """() => {
+        const out = [];
+        const width = document.documentElement.clientWidth;
+        for (const e of document.body.querySelectorAll('*')) {
+            if (e.closest('.visually-hidden, .skip-link')) continue;
+            const style = getComputedStyle(e);
+            const hides = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY);
+            if (hides && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+                out.push('overflow: ' + e.outerHTML.slice(0, 80));
+            const box = e.getBoundingClientRect();
+            if (box.width > 0 && (box.right > width + 1 || box.left < -1))
+                out.push('outside: ' + e.outerHTML.slice(0, 80));
+        }
+        return out;
+    }"""
+    )
+
+
+def test_fonts_are_the_pages_own_and_load_offline(browser: Browser, pages: dict[str, Path]) -> None:
+    page, outside = _open(browser, pages["content"], 1280)
+    assert outside == []
+    assert "Atkinson Hyperlegible" in _loaded_families(page)
+    family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert family.startswith('"Atkinson Hyperlegible"')
+    page.close()
+
+
+def _loaded_families(page: Page) -> list[str]:
+    return page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, ''))"
+    )
+
+
+def test_the_fallback_font_is_fetched_only_for_letters_the_text_font_lacks(
+    browser: Browser, pages: dict[str, Path], tmp_path: Path
+) -> None:
+    """Atkinson Hyperlegible has no ŋ (U+014B): Noto Sans draws it, fetched for that page alone.
+
+    (Welsh ŵ and ŷ need no fallback in a browser: the text font has w, y and the combining
+    circumflex, and places the accent itself.)
+    """
+    content = tmp_path / "eng.yaml"
+    content.write_text(
+        metadata_block("A test", "eng")
+        + "sections:\n  - heading: Words\n    content:\n      - The letter ŋ is an eng.\nreferences: []\n",
+        "utf-8",
+    )
+    built = build_editions(content, ["web"], None, pages["content"].parent)[0].path
+    page, outside = _open(browser, built, 1280)
+    assert "Noto Sans" in _loaded_families(page)
+    assert outside == []
+    page.close()
+    page, _ = _open(browser, pages["content"], 1280)
+    assert "Noto Sans" not in _loaded_families(page), "a page without such letters does not fetch it"
+    page.close()
+
+
+def test_the_skip_link_and_focus_are_visible(browser: Browser, pages: dict[str, Path]) -> None:
+    page, _ = _open(browser, pages["content"], 1280)
+    skip = page.locator("a.skip-link")
+    assert skip.bounding_box()["y"] < 0, "hidden until reached"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = skip.bounding_box()
+    assert box["y"] >= 0 and box["height"] > 10
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    link = page.locator("nav a").first
+    before = link.evaluate("e => getComputedStyle(e).backgroundColor")
+    link.focus()
+    after = link.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).boxShadow]")
+    assert after[0] != before and after[0] == "rgb(255, 221, 0)"
+    assert "rgb(27, 28, 32)" in after[1]
+    page.close()
+
+
+def test_the_print_stylesheet_drops_the_band_and_the_downloads(
+    browser: Browser, pages: dict[str, Path]
+) -> None:
+    page, _ = _open(browser, pages["content"], 1280)
+    page.emulate_media(media="print")
+    band = page.evaluate("getComputedStyle(document.querySelector('.title-band')).backgroundColor")
+    assert band in ("rgba(0, 0, 0, 0)", "transparent")
+    assert page.evaluate("getComputedStyle(document.querySelector('.downloads')).display") == "none"
+    page.close()

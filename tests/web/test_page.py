@@ -1,0 +1,502 @@
+"""The web edition read back with an HTML5 parser: outline, words in order, escaping, languages,
+links to the PDFs with their sizes, head metadata, shared stylesheet and fonts, atomic writing."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+import typing
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import pytest
+
+from leaflet.build import build_editions
+from leaflet.cli import main
+from leaflet.content import model
+from leaflet.content.loader import load_leaflet
+from leaflet.content.model import Callout, Leaflet, ListBlock, Paragraph, Section, plain_text
+from leaflet.style import load_theme
+from leaflet.web import page as web_page
+from leaflet.web.page import BLOCK_MACROS, INLINE_MACROS, direction, file_size, render_page
+from tests.conftest import CONTENT, ROOT, metadata_block
+from tests.web.html import find, outline, parse, text_of, with_class, words
+
+HARD = ROOT / "tests" / "data" / "hard.yaml"
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    folder: Path
+
+    def page(self, slug: str) -> Element:
+        return parse(self.folder / f"{slug}.html")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """CCSVI (standard, large print, web) and the structure test leaflet (web) in one folder."""
+    out = tmp_path_factory.mktemp("site")
+    build_editions(CONTENT, ["standard", "large-print", "web"], None, out)
+    build_editions(HARD, ["web"], None, out)
+    return Site(out)
+
+
+# ---------------------------------------------------------------- what the model says, in order
+
+
+def _expected_outline(leaflet: Leaflet, downloads: bool) -> list[tuple[int, str]]:
+    heads = [(1, leaflet.metadata.title), (2, "In this leaflet")]
+    for section in leaflet.all_sections():
+        heads.append((section.level, section.heading))
+    if downloads:
+        heads.append((2, "Print or download this leaflet"))
+    if leaflet.references:
+        heads.append((2, "References"))
+    if leaflet.further_reading:
+        heads.append((2, "Further reading"))
+    heads.append((2, "About this leaflet"))
+    return heads
+
+
+def _block_words(block: object) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [plain_text(block.inlines)]
+    if isinstance(block, ListBlock):
+        out = []
+        for item in block.items:
+            out.append(plain_text(item.inlines))
+            if item.sublist:
+                out += _block_words(item.sublist)
+        return out
+    if isinstance(block, Callout):
+        out = [block.label]
+        for q in block.quotes:
+            who = ", ".join(p for p in (q.who, q.when) if p)
+            out += [plain_text(q.inlines), f"— {who} [{q.source.number}]"]
+        return out
+    raise AssertionError(f"no expected words for {type(block).__name__}")
+
+
+def _section_words(section: Section) -> list[str]:
+    out = [section.heading]
+    for block in section.blocks:
+        out += _block_words(block)
+    for sub in section.subsections:
+        out += _section_words(sub)
+    return out
+
+
+def _source_words(leaflet: Leaflet) -> list[str]:
+    out = [leaflet.metadata.organisation, leaflet.metadata.title]
+    if leaflet.metadata.subtitle:
+        out.append(leaflet.metadata.subtitle)
+    for block in leaflet.introduction:
+        out += _block_words(block)
+    out.append("In this leaflet")
+    for section in leaflet.sections:
+        out += _section_words(section)
+    out += [plain_text(item.inlines) for item in leaflet.further_reading]
+    return [words(w) for w in out]
+
+
+def assert_in_order(text: str, needles: list[str]) -> None:
+    pos = 0
+    for needle in needles:
+        found = text.find(needle, pos)
+        assert found >= 0, f"{needle!r} missing or out of order after: {text[max(0, pos - 80) : pos]!r}"
+        pos = found + len(needle)
+
+
+# ---------------------------------------------------------------- structure
+
+
+@pytest.mark.parametrize(
+    ("slug", "content", "downloads"), [("ccsvi", CONTENT, True), ("structure-test", HARD, False)]
+)
+def test_outline_is_the_leaflets_headings_at_their_levels(
+    site: Site, slug: str, content: Path, downloads: bool
+) -> None:
+    root = site.page(slug)
+    assert outline(root) == _expected_outline(load_leaflet(content), downloads)
+    levels = [level for level, _ in outline(root)]
+    assert levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), "a heading level is skipped"
+
+
+@pytest.mark.parametrize(("slug", "content"), [("ccsvi", CONTENT), ("structure-test", HARD)])
+def test_every_word_of_the_source_in_reading_order(site: Site, slug: str, content: Path) -> None:
+    body = site.page(slug).find("body")
+    assert body is not None
+    assert_in_order(text_of(body), _source_words(load_leaflet(content)))
+
+
+def test_landmarks_skip_link_and_contents(site: Site) -> None:
+    root = site.page("ccsvi")
+    body = root.find("body")
+    assert body is not None
+    skip = body[0]
+    assert skip.tag == "a" and skip.get("href") == "#main" and "skip-link" in skip.get("class", "")
+    assert [e.tag for e in body] == ["a", "header", "main"]
+    assert body.find("header/div/h1") is not None
+    main_ = body.find("main")
+    assert main_ is not None and main_.get("id") == "main"
+    nav = find(root, "nav")
+    assert len(nav) == 1 and nav[0].get("aria-labelledby") == "contents"
+    targets = [a.get("href") for a in nav[0].iter("a")]
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    assert targets and all(t[1:] in ids for t in targets)
+    assert [text_of(a) for a in nav[0].iter("a")][:8] == [s.heading for s in load_leaflet(CONTENT).sections]
+    # Sections nest as the headings do, each labelled by its own heading.
+    sections = find(root, "section")
+    assert all(s.get("aria-labelledby") in ids for s in sections)
+    assert not list(root.iter("script")), "no script is needed to read the page"
+
+
+def test_lists_are_lists_at_every_depth(site: Site) -> None:
+    root = site.page("structure-test")
+    section = find(root, "section", **{"aria-labelledby": "lists-inside-lists"})[0]
+    top = [e for e in section if e.tag in ("ul", "ol")]
+    assert [e.tag for e in top] == ["ul", "ol"]
+    second = top[0][1]
+    assert second.tag == "li" and second.find("ol") is not None
+    assert second.find("ol/li[2]/ul") is not None
+    assert [text_of(li) for li in top[1]] == ["One.", "Two.", "Three."]
+
+
+def test_callouts_are_quotations_with_their_attribution_and_source(site: Site) -> None:
+    root = site.page("ccsvi")
+    callouts = with_class(root, "callout")
+    assert [text_of(c.find("p")) for c in callouts] == ["What NICE says", "What the FDA says"]
+    figure = callouts[0].find("figure")
+    quote = figure.find("blockquote")
+    assert quote.get("cite") == "https://www.nice.org.uk/guidance/ipg420"
+    assert text_of(quote).startswith("Current evidence on the efficacy of percutaneous venoplasty")
+    caption = figure.find("figcaption")
+    assert (
+        text_of(caption)
+        == "— National Institute for Health and Clinical Excellence (NICE), 28 March 2012 [1]"
+    )
+    assert text_of(caption.find("cite")) == "National Institute for Health and Clinical Excellence (NICE)"
+
+
+def test_citations_and_references_link_both_ways(site: Site) -> None:
+    root = site.page("ccsvi")
+    refs = with_class(root, "references")[0].find("ol")
+    items = list(refs)
+    assert [li.get("id") for li in items] == ["ref-nice-ipg420", "ref-fda-2012", "ref-zamboni-2009"]
+    assert [li.get("value") for li in items] == ["1", "2", "3"]
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+    citations = with_class(root, "citation")
+    assert len(citations) == 3
+    for cite in citations:
+        target = by_id[cite.get("href")[1:]]
+        assert target.tag == "li"
+        assert text_of(cite) == f"[{target.get('value')}]"
+        assert text_of(cite, hidden=True) == f"[reference {target.get('value')}]"
+        back = [a for a in target.iter("a") if a.get("href") == f"#{cite.get('id')}"]
+        assert len(back) == 1, "each citation has one back-link from its reference"
+    zamboni = by_id["ref-zamboni-2009"]
+    assert "Cited in: What is CCSVI?" in text_of(zamboni)
+    assert next(a.get("href") for a in zamboni.iter("a")) == "https://doi.org/10.1136/jnnp.2008.157164"
+
+
+def test_further_reading_gives_its_addresses(site: Site) -> None:
+    root = site.page("structure-test")
+    section = find(root, "section", **{"aria-labelledby": "further-reading"})[0]
+    link = section.find("ul/li/a")
+    assert link.get("href") == "https://example.org/more" and text_of(link) == "https://example.org/more"
+
+
+# ---------------------------------------------------------------- languages
+
+
+def test_language_of_the_page_and_of_each_passage(site: Site) -> None:
+    root = site.page("structure-test")
+    assert root.get("lang") == "en-GB" and root.get("dir") == "ltr"
+    welsh = [e for e in root.iter() if e.get("lang") == "cy"]
+    assert {text_of(e)[:20] for e in welsh} == {"Mae'r daflen hon ar ", "Y mae'r ail ddyfyniad"[:20]}
+    assert all(e.get("dir") == "ltr" for e in welsh)
+    # The Welsh quotation is the figure holding both the words and the attribution.
+    assert any(e.tag == "figure" for e in welsh)
+
+
+ONE_SECTION = "sections:\n  - heading: A heading\n    content:\n      - Words.\nreferences: []\n"
+URDU = "یہ کتابچہ اردو میں بھی دستیاب ہے۔"
+
+
+def _leaflet(tmp_path: Path, body: str, extra_meta: str = "") -> Leaflet:
+    path = tmp_path / "t.yaml"
+    path.write_text(metadata_block("A test", "a-test") + extra_meta + body, "utf-8")
+    return load_leaflet(path)
+
+
+def test_a_right_to_left_passage_is_marked_rtl(tmp_path: Path) -> None:
+    body = f"""introduction:
+  - An English sentence.
+  - paragraph: {URDU}
+    lang: ur
+sections:
+  - heading: آپ کی صحت
+    lang: ur
+    content:
+      - {URDU}
+references: []
+"""
+    root = parse(render_page(_leaflet(tmp_path, body), "assets/x.css"))
+    marked = [e for e in root.iter() if e.get("lang") == "ur"]
+    assert {e.tag for e in marked} >= {"p", "section", "li"}
+    assert all(e.get("dir") == "rtl" for e in marked)
+    assert root.get("dir") == "ltr"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ar", "rtl"),
+        ("ur-PK", "rtl"),
+        ("fa", "rtl"),
+        ("pa-Arab", "rtl"),
+        ("he", "rtl"),
+        ("cy", "ltr"),
+        ("pl", "ltr"),
+        ("bn", "ltr"),
+        ("pa", "ltr"),
+        (None, None),
+    ],
+)
+def test_direction_of_a_language(lang: str | None, expected: str | None) -> None:
+    assert direction(lang) == expected
+
+
+# ---------------------------------------------------------------- hostile text
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>&amp;{{ 7*7 }}'
+
+
+def test_hostile_text_is_printed_as_typed_never_run(tmp_path: Path) -> None:
+    quoted = HOSTILE.replace("'", "''")
+    meta = f"  subtitle: '{quoted}'\n  summary: '{quoted}'\n  url: 'https://example.org/?q=\"><script>x</script>'\n"
+    body = f"""introduction:
+  - '{quoted} and [a link '' onmouseover=''x](https://example.org/a?b=1&c=2) [@r]'
+sections:
+  - heading: '{quoted}'
+    content:
+      - bullets:
+          - '**{quoted}**'
+      - callout:
+          label: '{quoted}'
+          quotes:
+            - text: '{quoted}'
+              who: '{quoted}'
+              when: '{quoted}'
+              source: r
+references:
+  - id: r
+    title: '{quoted}'
+    url: 'https://example.org/"><script>y</script>'
+"""
+    html = render_page(_leaflet(tmp_path, body, meta), "assets/x.css")
+    root = parse(html)
+    assert not list(root.iter("script"))
+    assert not list(root.iter("img"))
+    for e in root.iter():
+        assert not any(name.startswith("on") for name in e.attrib), e.attrib
+    body_text = text_of(root.find("body"))
+    assert body_text.count(words(HOSTILE)) >= 7  # subtitle, intro, heading, item, label, quote, who…
+    assert "{{ 7*7 }}" in body_text and "49" not in body_text
+    assert "&amp;amp;{{" in html  # the author's "&amp;" is shown as typed
+    description = find(root, "meta", name="description")[0]
+    assert description.get("content") == HOSTILE
+    hrefs = [a.get("href") for a in root.iter("a")]
+    assert "https://example.org/a?b=1&c=2" in hrefs
+    assert 'https://example.org/"><script>y</script>' in hrefs
+    assert find(root, "link", rel="canonical")[0].get("href") == 'https://example.org/?q="><script>x</script>'
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x", "file:///etc/passwd"]
+)
+def test_only_the_schemes_the_content_allows_reach_an_href(tmp_path: Path, url: str) -> None:
+    leaflet = _leaflet(tmp_path, "introduction:\n  - '[a link](https://example.org)'\n" + ONE_SECTION)
+    para = leaflet.introduction[0]
+    assert isinstance(para, Paragraph)
+    link = para.inlines[0]
+    assert isinstance(link, model.Link)
+    bad = dataclasses.replace(
+        leaflet, introduction=(dataclasses.replace(para, inlines=(dataclasses.replace(link, url=url),)),)
+    )
+    with pytest.raises(ValueError, match="will not link to"):
+        render_page(bad, "assets/x.css")
+
+
+# ---------------------------------------------------------------- every kind has a rendering
+
+
+def test_every_block_and_inline_kind_of_the_model_has_a_macro() -> None:
+    blocks = web_page._macros("blocks.html.j2")
+    inline = web_page._macros("inline.html.j2")
+    for kind in typing.get_args(model.Block):
+        assert kind in BLOCK_MACROS, f"the web edition cannot show a {kind.__name__}"
+        assert callable(getattr(blocks, BLOCK_MACROS[kind], None)), BLOCK_MACROS[kind]
+    for kind in typing.get_args(model.Inline):
+        assert kind in INLINE_MACROS, f"the web edition cannot show {kind.__name__} text"
+        assert callable(getattr(inline, INLINE_MACROS[kind], None)), INLINE_MACROS[kind]
+
+
+def test_a_kind_without_a_macro_is_refused_not_dropped(tmp_path: Path) -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Unknown:
+        location: object = None
+
+    leaflet = _leaflet(tmp_path, "introduction:\n  - Words.\n" + ONE_SECTION)
+    bad = dataclasses.replace(leaflet, introduction=(Unknown(),))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="no rendering for a Unknown block"):
+        render_page(bad, "assets/x.css")
+
+
+# ---------------------------------------------------------------- the PDFs and the head
+
+
+def test_the_page_offers_each_pdf_with_its_kind_and_size(site: Site) -> None:
+    root = site.page("ccsvi")
+    panel = with_class(root, "downloads")[0]
+    links = list(panel.iter("a"))
+    assert [a.get("href") for a in links] == ["ccsvi.pdf", "ccsvi-large-print.pdf"]
+    for a in links:
+        size = (site.folder / a.get("href")).stat().st_size
+        assert a.get("type") == "application/pdf"
+        assert re.fullmatch(r"(Standard print, A4|Large print, A4) \(PDF, \d+ KB\)", text_of(a))
+        assert text_of(a).endswith(f"(PDF, {round(size / 1024)} KB)")
+    alternates = find(root, "link", rel="alternate")
+    assert [link.get("href") for link in alternates] == ["ccsvi.pdf", "ccsvi-large-print.pdf"]
+
+
+def test_pdfs_already_beside_the_page_are_offered_too(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_editions(CONTENT, ["large-print"], None, out)
+    build_editions(CONTENT, ["web"], None, out)
+    links = list(with_class(parse(out / "ccsvi.html"), "downloads")[0].iter("a"))
+    assert [a.get("href") for a in links] == ["ccsvi-large-print.pdf"]
+
+
+def test_a_page_with_no_pdfs_offers_none(site: Site) -> None:
+    assert not with_class(site.page("structure-test"), "downloads")
+
+
+@pytest.mark.parametrize(
+    ("size", "text"), [(10, "1 KB"), (44 * 1024 + 100, "44 KB"), (1536 * 1024, "1.5 MB")]
+)
+def test_file_sizes_as_people_read_them(size: int, text: str) -> None:
+    assert file_size(size) == text
+
+
+def test_head_carries_title_description_language_dates_and_address(site: Site) -> None:
+    root = site.page("structure-test")
+    head = root.find("head")
+    assert text_of(head.find("title")) == "A test leaflet with every structure | Leaflet test suite"
+    meta = {m.get("name"): m.get("content") for m in head.iter("meta") if m.get("name")}
+    assert meta["description"] == "Test text that exercises every structure the publisher tags."
+    assert meta["dcterms.language"] == "en-GB"
+    assert meta["dcterms.issued"] == "2026-01-15"
+    assert meta["review-date"] == "2027-01-15"
+    assert find(root, "link", rel="canonical")[0].get("href") == "https://example.org/leaflets/structure-test"
+    assert find(root, "meta", charset="utf-8")
+    # CCSVI has no online address: none is made up.
+    assert not find(site.page("ccsvi"), "link", rel="canonical")
+
+
+# ---------------------------------------------------------------- stylesheet and fonts
+
+
+def test_one_stylesheet_and_its_fonts_shared_by_every_leaflet(site: Site) -> None:
+    sheets = {
+        find(site.page(slug), "link", rel="stylesheet")[0].get("href") for slug in ("ccsvi", "structure-test")
+    }
+    assert len(sheets) == 1
+    css_path = site.folder / sheets.pop()
+    css = css_path.read_text("utf-8")
+    assert list((site.folder / "assets").glob("*.css")) == [css_path]
+    for colour in ("#1b1c20", "#123a63", "#0b4a8c", "#e8eff7"):
+        assert colour in css
+    fonts = re.findall(r'url\("(fonts/[^"]+)"\)', css)
+    assert len(fonts) == 3
+    for font in fonts:
+        assert (css_path.parent / font).read_bytes()[:4] == b"wOF2"
+    assert '"Atkinson Hyperlegible", "Noto Sans", sans-serif' in css
+    assert "@media print" in css
+    # The fallback is fetched only for the characters it adds: Welsh ŵ (U+0175) among them, not "a".
+    noto = css[css.index('"Noto Sans";') :]
+    covered = set()
+    for part in re.search(r"unicode-range: ([^;]+);", noto).group(1).split(", "):
+        low, _, high = part.removeprefix("U+").partition("-")
+        covered |= set(range(int(low, 16), int(high or low, 16) + 1))
+    assert {0x0175, 0x0177, 0x1E81} <= covered
+    assert not covered & {ord("a"), ord("0"), ord("é")}
+
+
+def test_sizes_are_relative_so_text_can_be_resized(site: Site) -> None:
+    css = next((site.folder / "assets").glob("*.css")).read_text("utf-8")
+    screen = css[: css.index("@media print")]
+    assert not re.search(r"font-size:\s*[\d.]+(px|pt)", screen)
+    assert re.search(r"body \{[^}]*font-size: 1\.083rem", screen)
+
+
+# ---------------------------------------------------------------- the command line and the files
+
+
+def test_edition_web_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(HARD), "--edition", "web", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.split() == [str(out / "structure-test.html")]
+    assert main(["build", str(HARD), "--edition", "web", "-o", str(out)]) == 0
+    assert "up to date" in capsys.readouterr().err
+
+
+def test_web_named_in_the_content_file_and_beside_a_named_pdf(tmp_path: Path) -> None:
+    text = HARD.read_text("utf-8").replace("introduction:", "editions: [standard, web]\n\nintroduction:", 1)
+    content = tmp_path / "leaf.yaml"
+    content.write_text(text, "utf-8")
+    built = build_editions(content, None, None, tmp_path / "out" / "mine.pdf")
+    assert [b.path.name for b in built] == ["mine.pdf", "mine.html"]
+    root = parse(tmp_path / "out" / "mine.html")
+    assert [a.get("href") for a in with_class(root, "downloads")[0].iter("a")] == ["mine.pdf"]
+
+
+def test_bad_input_leaves_the_earlier_page_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = tmp_path / "leaf.yaml"
+    content.write_text(HARD.read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(content), "--edition", "web", "-o", str(out)]) == 0
+    before = (out / "structure-test.html").read_bytes()
+    content.write_text(HARD.read_text("utf-8").replace("[@second]", "[@nowhere]"), "utf-8")
+    capsys.readouterr()
+    assert main(["build", str(content), "--edition", "web", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and re.match(rf"{re.escape(str(content))}:\d+:\d+: error: ", err[0])
+    assert (out / "structure-test.html").read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_page_that_cannot_be_written_is_reported_and_the_folder_left_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    (out / "structure-test.html").mkdir(parents=True)
+    assert main(["build", str(HARD), "--edition", "web", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "structure-test.html: error: the output path is a folder; give a file name ending in .html" in err
+    assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_the_same_leaflet_makes_the_same_bytes(site: Site, tmp_path: Path) -> None:
+    from leaflet.web import fonts
+
+    again = tmp_path / "again"
+    build_editions(HARD, ["web"], None, again)
+    assert (again / "structure-test.html").read_bytes() == (site.folder / "structure-test.html").read_bytes()
+    face = fonts.web_faces(load_theme("default"))[0]
+    first = fonts._woff2(face.source, face.weight, face.earlier)
+    fonts._woff2.cache_clear()
+    assert fonts._woff2(face.source, face.weight, face.earlier) == first
