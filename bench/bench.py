@@ -45,7 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -59,10 +59,14 @@ PEER_SETUP = "bash ../shared/peers/setup.sh"
 
 # Measure the working tree, not whatever copy of `leaflet` might be installed.
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import shapes  # noqa: E402
 
 from leaflet.build import render_edition, render_pdf  # noqa: E402
 from leaflet.content.loader import load_leaflet  # noqa: E402
 from leaflet.editions import A5_SCREEN, EDITIONS  # noqa: E402
+from leaflet.layout.cache import forget  # noqa: E402
 from leaflet.style import load_theme  # noqa: E402
 
 #: In the order the table shows them.
@@ -160,6 +164,9 @@ def machine() -> dict[str, Any]:
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop(UNTAGGED_VAR, None)  # child builds are tagged, as people get them
+    # An installed tool starts from compiled bytecode; a setting that forbids writing it would
+    # make every child compile the whole package again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -184,15 +191,21 @@ def pdf_info(data: bytes) -> tuple[int, bool]:
 # ---------------------------------------------------------------- measurements
 
 
+def titled(leaflet: Any, title: str) -> Any:
+    """The leaflet under another title (as Typst's warm builds are: no two alike)."""
+    return replace(leaflet, metadata=replace(leaflet.metadata, title=title))
+
+
 def warm_editions(n: int) -> dict[str, dict[str, Any]]:
-    """1 and 5: every edition built in process, round-robin, after one untimed round."""
+    """1 and 5: every edition built in process, round-robin, after one untimed round; each round its own title."""
     leaflet = load_leaflet(CONTENT)
     themes = {e.style: load_theme(e.style) for e in ORDER}
     outputs = {e.name: render_edition(leaflet, e, themes[e.style]) for e in ORDER}  # warm-up
     times: dict[str, list[float]] = {e.name: [] for e in ORDER}
-    for _ in range(n):
+    for i in range(n):
+        this = titled(leaflet, f"{leaflet.metadata.title} (round {i + 1})")
         for e in ORDER:
-            times[e.name].append(timed(render_edition, leaflet, e, themes[e.style])[0])
+            times[e.name].append(timed(render_edition, this, e, themes[e.style])[0])
     result = {}
     for e in ORDER:
         data = outputs[e.name].data
@@ -280,6 +293,118 @@ def batch(count: int, tmp: Path) -> dict[str, Any]:
     return result
 
 
+def run_output(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Wall time of one whole process, and the process (its output kept); a failure raises."""
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=child_env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
+    return elapsed, proc
+
+
+_IMPORTS_CHILD = """
+import sys
+from leaflet.cli import main
+rc = main(sys.argv[1:])
+print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'jsonschema', 'pikepdf', 'pypdf', 'PIL'}))
+"""
+
+
+def up_to_date(runs: int, tmp: Path) -> dict[str, Any]:
+    """Nothing to do: the standard edition built once, then the same command again, whole process."""
+    out = tmp / "uptodate" / "ccsvi.pdf"
+    args = ["build", "content.yaml", "--edition", "standard", "-o", str(out)]
+    run_quiet([sys.executable, "make_leaflet.py", *args, "--force"])
+    times = []
+    for _ in range(runs):
+        seconds, proc = run_output([sys.executable, "make_leaflet.py", *args])
+        if "up to date" not in proc.stderr:
+            raise SystemExit(f"bench: the second build was not skipped:\n{proc.stderr}")
+        times.append(seconds)
+    bare = [run_quiet([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    _, proc = run_output([sys.executable, "-c", _IMPORTS_CHILD, *args])
+    heavy = proc.stdout.strip().splitlines()[-1]
+    return {
+        "ms": asdict(Stats.of(times)),
+        "interpreter_ms": asdict(Stats.of(bare)),
+        "heavy_imports": heavy,
+        "reportlab_imported": "reportlab" in heavy,
+    }
+
+
+def guide_shape(runs: int, tmp: Path) -> dict[str, Any]:
+    """The long guide: every edition in one whole process, and `check` on it."""
+    folder = tmp / "guide"
+    folder.mkdir()
+    content = shapes.guide(folder)
+    build = [sys.executable, "make_leaflet.py", "build", str(content), "--edition", "all", "--force"]
+    build += ["-o", str(folder / "out")]
+    run_quiet(build)  # untimed, as for the cold build
+    built = [run_quiet(build) for _ in range(runs)]
+    check = [sys.executable, "make_leaflet.py", "check", str(content)]
+    checked = [run_output(check)[0] for _ in range(runs)]
+    pdfs = sorted((folder / "out").glob("*.pdf"))
+    standard = folder / "out" / "living-well-guide.pdf"
+    return {
+        "words": shapes.word_count(content),
+        "pages": pdf_info(standard.read_bytes())[0],
+        "pdfs": len(pdfs),
+        "build_ms": asdict(Stats.of(built)),
+        "check_ms": asdict(Stats.of(checked)),
+    }
+
+
+def scaling(tmp: Path) -> list[dict[str, Any]]:
+    """CCSVI's words 1, 4 and 16 times over, standard edition in process, nothing remembered: ms a page."""
+    theme = load_theme("default")
+    rows = []
+    for k in (1, 4, 16):
+        leaflet = load_leaflet(shapes.scaled_ccsvi(k, tmp))
+        render_edition(leaflet, EDITIONS["standard"], theme)  # fonts and imports, untimed
+        times, pages = [], 0
+        for i in range(3):
+            forget()  # a first build of these words: parsing, line breaking and both passes
+            seconds, made = timed(
+                render_edition, titled(leaflet, f"Scaled {k} ({i})"), EDITIONS["standard"], theme
+            )
+            times.append(seconds)
+            pages = made.pages
+        stats = Stats.of(times)
+        rows.append(
+            {
+                "times": k,
+                "pages": pages,
+                "ms": asdict(stats),
+                "ms_per_page": round(stats.median_ms / pages, 1),
+            }
+        )
+    return rows
+
+
+def watch_rebuild(n: int, tmp: Path) -> dict[str, Any]:
+    """`leaflet watch`: the standard edition rebuilt after a one-word edit, in the watching process."""
+    from leaflet.watch import rebuild
+
+    content = tmp / "watched.yaml"
+    text = CONTENT.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^editions:.*\n", "", text)
+    out = tmp / "watched"
+    words = ("research", "studies")
+    if words[0] not in text:
+        raise SystemExit(f"bench: content.yaml has no {words[0]!r} to edit")
+    content.write_text(text, encoding="utf-8")
+    rebuild(content, ("standard",), None, out)  # the watch's first build
+    times = []
+    for i in range(n):
+        content.write_text(text.replace(words[0], words[i % 2], 1), encoding="utf-8")
+        outcome, seconds = rebuild(content, ("standard",), None, out)
+        if outcome.status != "built":
+            raise SystemExit(f"bench: the watched rebuild failed: {outcome.problems}")
+        times.append(seconds)
+    return {"ms": asdict(Stats.of(times))}
+
+
 def _child(code: str) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, "-c", code, str(CONTENT)],
@@ -329,7 +454,11 @@ def run(n: int, count: int) -> dict[str, Any]:
         cold_stats, cold_data = cold(cold_runs, tmp)
         report["cold_ms"] = asdict(cold_stats)
         report["cold_bytes"] = len(cold_data)
+        report["up_to_date"] = up_to_date(cold_runs, tmp)
         report["batch"] = batch(count, tmp)
+        report["guide"] = guide_shape(3, tmp)
+        report["scaling"] = scaling(tmp)
+        report["watch"] = watch_rebuild(n, tmp)
     report.update(memory())
     peer = typst(n, count)
     if peer["available"]:
@@ -339,9 +468,40 @@ def run(n: int, count: int) -> dict[str, Any]:
             "cold": round(cold_stats.median_ms / peer["cold_ms"], 2),
             "batch_jobs2": round(report["batch"]["jobs2"]["wall_s"] / peer["batch_s"], 2),
             "bytes": round(standard["bytes"] / peer["bytes"], 2),
+            "watch": round(report["watch"]["ms"]["median_ms"] / peer["warm_ms"], 2),
         }
+    report["targets"] = targets(report, peer)
     report["typst"] = peer
     return report
+
+
+def targets(r: dict[str, Any], peer: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """Each target of issue 13: what it asks, what was measured, and whether it is met."""
+    q = peer.get("ratios", {})
+    std = r["editions"]["standard"]
+    guide = r["guide"]
+    rows: list[tuple[str, str, bool | None]] = [
+        ("warm standard <= 1.5x Typst", f"{q['warm']:.2f}x" if q else "n/a", q["warm"] <= 1.5 if q else None),
+        ("100 leaflets --jobs 2 <= 1.3x Typst", f"{q['batch_jobs2']:.2f}x" if q else "n/a", q["batch_jobs2"] <= 1.3 if q else None),
+        ("cold standard <= 2.0x Typst", f"{q['cold']:.2f}x" if q else "n/a", q["cold"] <= 2.0 if q else None),
+        ("watch rebuild <= 1.0x Typst warm", f"{q['watch']:.2f}x" if q else "n/a", q["watch"] <= 1.0 if q else None),
+        ("up to date <= 0.15 s", f"{r['up_to_date']['ms']['median_ms'] / 1000:.3f} s", r["up_to_date"]["ms"]["median_ms"] <= 150),
+        ("up to date imports no ReportLab", r["up_to_date"]["heavy_imports"], not r["up_to_date"]["reportlab_imported"]),
+        ("peak memory <= 60 MB", f"{r['rss_peak_mb']} MB", r["rss_peak_mb"] <= 60),
+        ("standard CCSVI <= 50 KB", f"{std['bytes']} bytes", std["bytes"] <= 50_000),
+        ("tagged/untagged <= 1.15", f"{r['tagging']['time_ratio']:.3f}", r["tagging"]["time_ratio"] <= 1.15),
+        ("guide, every edition < 3 s", f"{guide['build_ms']['median_ms'] / 1000:.2f} s", guide["build_ms"]["median_ms"] < 3000),
+        ("check on the guide < 3 s", f"{guide['check_ms']['median_ms'] / 1000:.2f} s", guide["check_ms"]["median_ms"] < 3000),
+    ]  # fmt: skip
+    per_page = [row["ms_per_page"] for row in r["scaling"]]
+    rows.append(
+        (
+            "time per page flat (16x within 1.25x of 1x)",
+            " / ".join(f"{p} ms" for p in per_page),
+            per_page[-1] <= 1.25 * per_page[0],
+        )
+    )
+    return rows
 
 
 def print_table(r: dict[str, Any]) -> None:
@@ -393,6 +553,30 @@ def print_table(r: dict[str, Any]) -> None:
             f"  --jobs {jobs}  {j['wall_s']:>7.2f} s wall, whole process  ({j['per_leaflet_ms']:.1f} ms a leaflet; {made})"
         )
 
+    u = r["up_to_date"]
+    print(
+        "\nup to date: the same build command again, nothing to do (whole process)"
+        f"\n  median {u['ms']['median_ms']:.1f} ms  min {u['ms']['min_ms']:.1f}  max {u['ms']['max_ms']:.1f}"
+        f"  (the interpreter alone: {u['interpreter_ms']['median_ms']:.1f} ms)  heavy imports: {u['heavy_imports']}"
+    )
+    g = r["guide"]
+    print(
+        f"\nthe long guide ({g['words']} words, {g['pages']} pages standard, {g['pdfs']} PDFs), whole process"
+        f"\n  build --edition all  median {g['build_ms']['median_ms']:.0f} ms"
+        f"  (min {g['build_ms']['min_ms']:.0f}, max {g['build_ms']['max_ms']:.0f})"
+        f"\n  check                median {g['check_ms']['median_ms']:.0f} ms"
+        f"  (min {g['check_ms']['min_ms']:.0f}, max {g['check_ms']['max_ms']:.0f})"
+    )
+    print("\nCCSVI's words 1x, 4x, 16x: standard edition in process, nothing remembered (median of 3)")
+    for row in r["scaling"]:
+        print(
+            f"  {row['times']:>3}x  {row['pages']:>3} pages  {row['ms']['median_ms']:>8.1f} ms  {row['ms_per_page']:>6.1f} ms a page"
+        )
+    w = r["watch"]["ms"]
+    print(
+        f"\nwatch: standard edition rebuilt after a one-word edit, median {w['median_ms']:.1f} ms (min {w['min_ms']:.1f}, max {w['max_ms']:.1f})"
+    )
+
     print("\npeak memory of one standard build in a fresh process (MB = 10**6 bytes)")
     print(f"  {r['rss_peak_mb']:>7.1f}  RSS high-water mark (ru_maxrss): whole process, interpreter included")
     print(
@@ -402,6 +586,7 @@ def print_table(r: dict[str, Any]) -> None:
     p = r["typst"]
     if not p["available"]:
         print(f"\nvs Typst: {p['note']}")
+        print_targets(r)
         return
     q = p["ratios"]
     std = r["editions"]["standard"]
@@ -415,6 +600,11 @@ def print_table(r: dict[str, Any]) -> None:
             f"{b['jobs2']['wall_s']:.2f} s (--jobs 2, whole process) / {p['batch_s']} s ({p['batch_n']} builds)",
         ),
         ("standard size", q["bytes"], f"{std['bytes']} / {p['bytes']} bytes"),
+        (
+            "watch rebuild",
+            q["watch"],
+            f"{r['watch']['ms']['median_ms']:.1f} / {p['warm_ms']} ms (Typst warm)",
+        ),
     )
     for label, ratio, detail in rows:
         print(f"  {label:<20}{ratio:>6.2f}  {detail}")
@@ -424,6 +614,14 @@ def print_table(r: dict[str, Any]) -> None:
         "        imports, fonts, file reading and writing included). Typst's document is its own plain\n"
         "        rendering of the leaflet (DejaVu Sans), so the size ratio compares two different PDFs."
     )
+    print_targets(r)
+
+
+def print_targets(r: dict[str, Any]) -> None:
+    print("\ntargets (issue 13)")
+    for label, measured, met in r["targets"]:
+        verdict = "n/a" if met is None else ("met" if met else "NOT met")
+        print(f"  {label:<46} {measured:<28} {verdict}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,19 +10,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from leaflet import stamp
 from leaflet.content.model import Leaflet
-from leaflet.editions import A5_SCREEN, EDITIONS, Edition
+from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
+from leaflet.layout.cache import PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
 from leaflet.pdf.canvas import LeafletCanvas
 from leaflet.pdf.compact import compact
-from leaflet.pdf.impose import impose
+from leaflet.pdf.impose import impose, printer_note
 from leaflet.pdf.metadata import doc_template_options
 from leaflet.pdf.tags import PdfTagging, Tagging
 from leaflet.pdf.write import write_atomically
@@ -124,10 +125,20 @@ def _render(
         + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
     )
+    # The page numbers this leaflet's last build in this process settled on: when printing them
+    # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
+    # as in a first build, so a wrong guess costs a pass and changes nothing.
+    remembered = (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
+    guess = PAGINATIONS.get(remembered)
+    if guess is not None:
+        data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
+        if seen == guess:
+            return Rendered(compact(data), seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
         if seen == pagination:
+            PAGINATIONS.put(remembered, seen)
             break
         pagination = seen
     return Rendered(compact(data), seen.total)
@@ -144,9 +155,20 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
-    title = leaflet.metadata.title + furniture(leaflet.metadata.language)(edition.title_suffix)
-    rtl = furniture(leaflet.metadata.language).rtl
-    return Rendered(compact(impose(padded.data, title, rtl)), padded.pages // 2)
+    words = furniture(leaflet.metadata.language)
+    title = leaflet.metadata.title + words(edition.title_suffix)
+    fonts = font_set(theme, leaflet.metadata.language)
+
+    def make_canvas(*args: Any, **kwargs: Any) -> LeafletCanvas:
+        # The leaflet's own canvas, untagged: it shapes Arabic and Bengali as the pages do.
+        return LeafletCanvas(
+            *args, tagging=Tagging(), place_names={}, shaping=fonts.shaped, rtl=words.rtl, **kwargs
+        )
+
+    note = printer_note(
+        words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size, make_canvas, words.rtl
+    )
+    return Rendered(compact(impose(padded.data, title, note, words.rtl)), padded.pages // 2 + 1)
 
 
 def build_editions(
@@ -165,7 +187,8 @@ def build_editions(
 
 def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
     """Make and write every edition of a plan: the PDFs, then the web page that links to them."""
-    from leaflet.web.write import render_web, write_web
+    if any(edition.web for edition in work.editions):
+        from leaflet.web.write import render_web, write_web  # templates and web fonts: only for a web page
 
     themes: dict[str, Theme] = {}
     made: list[tuple[Edition, Path, Rendered]] = []

@@ -62,8 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--style",
-        help="the style sheet of the standard and press editions: a name from styles/ or a path "
-        "to a .yaml file (default: default)",
+        help="the style sheet of the standard and press editions: a name (styles/NAME.yaml, else a "
+        "built-in sheet) or a path holding a / or ending in .yaml (default: default)",
     )
     build.add_argument(
         "--edition",
@@ -76,6 +76,17 @@ def _parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=1, help="build this many leaflets at once (default: 1)"
     )
     build.add_argument("--force", action="store_true", help="build even the leaflets that are up to date")
+
+    watch = commands.add_parser(
+        "watch",
+        help="rebuild a leaflet's editions every time one of its files is saved",
+        description="Build the editions of one content file, then again every time the content, a style "
+        "sheet or a font is saved, printing the time each build took and what it finds. Ctrl-C stops.",
+    )
+    watch.add_argument("content", type=Path, help="the content file (YAML)")
+    for flag in ("-o", "--style", "--edition"):
+        action = next(a for a in build._actions if flag in a.option_strings)
+        watch._add_action(action)
 
     check = commands.add_parser(
         "check",
@@ -187,6 +198,10 @@ def _main(argv: Sequence[str] | None) -> int:
         chosen = editions.resolve(args.edition or [])
     except KeyError as exc:
         parser.error(f"unknown edition {exc.args[0]!r} (choose from {', '.join(EDITION_NAMES)})")
+    if args.command == "watch":
+        from leaflet.watch import watch
+
+        return watch(args.content, chosen, args.style, args.output)
     if args.jobs < 1:
         parser.error("--jobs must be 1 or more")
     return _build(args.content, chosen, args.style, args.output, args.jobs, args.force)

@@ -1,12 +1,12 @@
 """Modules ReportLab imports at start-up that a leaflet never uses, loaded only if something uses them.
 
 `reportlab.lib.utils` runs `from PIL import Image` (tens of milliseconds of a cold start)
-for bitmap images, and `reportlab.platypus.paragraph` imports pyphen for hyphenation;
-leaflets have neither. Each is put in `sys.modules` as a stand-in: importing it costs
+for bitmap images, `reportlab.platypus.paragraph` imports pyphen for hyphenation, and
+`reportlab.pdfbase.ttfonts` imports uharfbuzz for shaping; most leaflets need none of them. Each is put in `sys.modules` as a stand-in: importing it costs
 nothing, and the first use of one of its names loads it for real, so code that does use
 images still works. This relies on ReportLab only importing these names at start-up and
-testing them for truth (`Image is not None`, `if hyphenator and pyphen`), which
-tests/pdf/test_hooks.py checks.
+testing them for truth (`Image is not None`, `if hyphenator and pyphen`,
+`uharfbuzz is None`), which tests/pdf/test_hooks.py checks.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import sys
 from types import ModuleType
 from typing import Any
 
-#: Imported by ReportLab at start-up, used only for bitmaps and hyphenation.
-UNUSED_AT_START = ("PIL.Image", "pyphen")
+#: Imported by ReportLab at start-up, used only for bitmaps, hyphenation and shaping.
+UNUSED_AT_START = ("PIL.Image", "pyphen", "uharfbuzz")
 
 
 class Deferred(ModuleType):

@@ -19,8 +19,13 @@ from leaflet.layout.options import PLAIN, LayoutOptions
 #: A millimetre in points.
 mm = 72 / 25.4
 
-#: What the print version of a booklet says about itself, on its cover and in its title.
-BOOKLET_NOTE = "Print version: an A5 booklet. Print both sides, flip on the short edge, fold and staple."
+#: What the print version of a booklet says to whoever prints it, on a sheet after the booklet's own
+#: (never on its cover, which faces patients).
+BOOKLET_NOTE = (
+    "For the printer: this file is an A5 booklet imposed on A4 sheets. Print the sheets before this one "
+    "on both sides, flipping on the short edge; fold the stack in half and staple along the fold. "
+    "This sheet is not part of the booklet: print it on its own, or not at all."
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ EDITIONS: dict[str, Edition] = {
         "booklet",
         "booklet",
         "-booklet",
-        LayoutOptions(qr=True, print_note=BOOKLET_NOTE),
+        LayoutOptions(qr=True),
         booklet=True,
         title_suffix=" (print version: A5 booklet)",
         tagged=False,

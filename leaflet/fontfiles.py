@@ -26,6 +26,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from leaflet.safeio import MIB, read_file
+
 REGULAR, BOLD = 400, 700
 
 
@@ -69,7 +71,7 @@ def package_files(name: str) -> dict[int, Path] | None:
     if importlib.util.find_spec(_module(name)) is None:
         return None
     root = Path(importlib.import_module(_module(name)).ROOT)
-    meta = json.loads((root / "metadata.json").read_text("utf-8"))
+    meta = json.loads(read_file(root / "metadata.json", MIB))
     out: dict[int, Path] = {}
     for f in meta["files"]:
         if f.get("style", "normal") != "normal":

@@ -17,8 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
+
+from leaflet.safeio import MIB, read_file
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "leaflet"
@@ -43,8 +46,7 @@ def _catalogue(language: str) -> dict[str, str]:
     from babel.messages.pofile import read_po  # Babel is loaded only by a build, not by check
 
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=language)
+    catalog = read_po(BytesIO(read_file(path, MIB)), locale=language)
     return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
 
 

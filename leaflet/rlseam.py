@@ -84,3 +84,17 @@ def wrapped_for(flowable: Any) -> Any:
 def forget_postponed(flowable: Any) -> None:
     """Clear ReportLab's mark that a flowable was already moved to the next frame once."""
     flowable.__dict__.pop("_postponed", None)
+
+
+#: What Paragraph.breakLines leaves on the paragraph besides the lines it returns.
+_LINE_BREAK_STATE = ("_width_max", "_splitLongWordCount", "_hyphenations")
+
+
+def line_break_state(paragraph: Any) -> dict[str, Any]:
+    """The attributes breakLines set on a paragraph, to give a paragraph that reuses its lines."""
+    return {name: getattr(paragraph, name) for name in _LINE_BREAK_STATE if hasattr(paragraph, name)}
+
+
+def set_line_break_state(paragraph: Any, state: dict[str, Any]) -> None:
+    for name, value in state.items():
+        setattr(paragraph, name, value)

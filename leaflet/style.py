@@ -550,7 +550,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
     colour_places: dict[str, Location] = {}
     styles = _text_styles(r, d.get("styles", {}), text_font, families, colour_places)
     for name in REQUIRED_STYLES:
-        if name not in styles and not any(p.message.startswith(f"styles.{name}") for p in r.problems):
+        if name not in styles and not (isinstance(d.get("styles"), dict) and name in d["styles"]):
             r.error(("styles",), f"styles: missing '{name}'")
     for name, instead in OPTIONAL_STYLES.items():
         if name not in styles and instead in styles:
@@ -674,44 +674,55 @@ def _text_styles(
             )
             r.error(("styles", name), f"unknown style '{name}'{hint}", key=True)
 
-    chains: dict[str, list[str]] = {}
+    # Each style's values, and the style each value comes from: its parent's, then its own.
+    # Resolved once a style, walking up only to a style already resolved (no recursion), so a
+    # chain of parents costs its length, however long.
+    resolved: dict[str, tuple[dict[str, Any], dict[str, str]] | None] = {}
     for name in raw:
-        chain, current = [], name
-        while True:
-            if current in chain:
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        current: str | None = name
+        broken = False
+        while current is not None and current not in resolved:
+            if current in on_chain:
                 r.error(
                     ("styles", name, "parent"),
                     f"styles.{name}: parents form a cycle ({' → '.join([*chain, current])})",
                 )
-                chain = []
+                broken = True
                 break
             chain.append(current)
+            on_chain.add(current)
             entry = raw.get(current) or {}
             parent = entry.get("parent") if isinstance(entry, dict) else None
             if parent is None:
-                if current != "base":
-                    chain.append("base")
-                break
-            if parent not in raw:
+                parent = "base" if current != "base" else None
+            elif parent not in raw:
                 close = difflib.get_close_matches(str(parent), list(raw), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 r.error(("styles", current, "parent"), f"styles.{current}: no style named '{parent}'{hint}")
-                chain = []
+                broken = True
                 break
             current = parent
-        if chain:
-            chains[name] = chain
+        below = None if broken else (resolved[current] if current is not None else ({}, {}))
+        for link in reversed(chain):
+            if below is not None:
+                merged, origin = dict(below[0]), dict(below[1])
+                entry = raw.get(link) or {}
+                if isinstance(entry, dict):
+                    for k, v in entry.items():
+                        if k != "parent":
+                            merged[k] = v
+                            origin[k] = link
+                below = (merged, origin)
+            resolved[link] = below
 
     out: dict[str, TextStyle] = {}
-    for name, chain in chains.items():
-        merged: dict[str, Any] = {}
-        origin: dict[str, str] = {}
-        for link in reversed(chain):
-            entry = raw.get(link) or {}
-            if isinstance(entry, dict):
-                for k, v in entry.items():
-                    merged[k] = v
-                    origin[k] = link
+    for name in raw:
+        values = resolved.get(name)
+        if values is None:
+            continue
+        merged, origin = values
 
         def where(key: str, origin: dict[str, str] = origin) -> PathKey:
             return ("styles", origin.get(key, "base"), key)

@@ -21,6 +21,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+
 #: Raised when the derivation code changes, so old derived files are not reused.
 _RECIPE = "open-zero-1"
 
@@ -52,7 +54,10 @@ def zero_contours(path: Path) -> int:
 
 def with_open_zero(path: Path) -> Path:
     """The font at `path`, or a derived copy of it with a plain, open zero when its zero is not plain."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    try:
+        digest = hashlib.sha256(read_file(path, MAX_FONT_BYTES)).hexdigest()[:24]
+    except FileProblem:
+        return path  # registering it says what is wrong with it
     target = cache_dir() / f"{path.stem}-{_RECIPE}-{digest}.ttf"
     if target.exists():
         return target

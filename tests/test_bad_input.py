@@ -1063,3 +1063,19 @@ def test_a_10_mb_file_is_refused_quickly(run: Runner) -> None:
     result = run.build(MINIMAL + padding)
     assert time.perf_counter() - start < 2
     assert_one_bare_problem(result, "content.yaml", "the limit is 2,097,152 bytes")
+
+
+def test_a_malformed_link_is_a_located_error_never_raw_markup(run: Runner) -> None:
+    result = run.build(
+        variant(
+            (
+                "Hello world [@ref-one].",
+                "See [our page](https://example.org/a b) or [this] (https://example.org/) [@ref-one].",
+            )
+        )
+    )
+    assert result.rc == 2, result.stderr
+    assert len(result.lines) == 2, result.lines
+    for line in result.lines:
+        assert re.match(r".+\.yaml:\d+:\d+: error: this link cannot be read", line), line
+    assert "Traceback" not in result.stderr

@@ -128,3 +128,36 @@ print(rc, sorted({{m.split(".")[0] for m in sys.modules}} & {{"reportlab", "json
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert again.stdout.split("\n")[-2] == "0 []"
     assert "up to date:" in again.stderr
+
+
+def test_workers_start_warm_and_build_what_one_process_builds(folder: Path, tmp_path: Path) -> None:
+    (folder / "bad.yaml").unlink()
+    (folder / "three.yaml").write_text(LEAFLET.format(n=3), "utf-8")
+    code = f"""
+import dataclasses, hashlib, sys
+from pathlib import Path
+import leaflet.batch as batch
+from leaflet.layout import cache
+
+real = batch.build_one
+
+def spy(content, *args):
+    warm = len(cache.LINES) > 0 and "reportlab" in sys.modules
+    outcome = real(content, *args)
+    return dataclasses.replace(outcome, findings=(f"warm={{warm}}",))
+
+batch.build_one = spy
+contents = batch.expand([Path({str(folder)!r})])
+for jobs in (2, 1):
+    out = Path({str(tmp_path)!r}) / f"out{{jobs}}"
+    outcomes = batch.run(contents, ("standard",), None, out, True, jobs, lambda *a: None)
+    digests = sorted(hashlib.sha256(p.read_bytes()).hexdigest()[:12] for p in out.glob("*.pdf"))
+    print(jobs, [o.status for o in outcomes], [o.findings[0] for o in outcomes], digests)
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    two, one = proc.stdout.splitlines()
+    assert two.startswith("2 ['built', 'built', 'built'] ['warm=False', 'warm=True', 'warm=True']"), two
+    assert one.startswith("1 ['built', 'built', 'built']")
+    assert two.split("] [")[-1] == one.split("] [")[-1]  # the same PDFs, byte for byte

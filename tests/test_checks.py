@@ -187,6 +187,9 @@ TESTED = {
     "structure/skipped-heading": "test_skipped_heading",
     "structure/empty-section": "test_empty_section",
     "structure/duplicate-heading": "test_duplicate_heading",
+    "trust/no-review-date": "test_no_version_or_review_date",
+    "trust/no-version": "test_no_version_or_review_date",
+    "structure/own-about": "test_an_own_about_this_leaflet_section",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
     "legibility/italic-run": "test_italic_run",
@@ -219,6 +222,9 @@ def test_rules_have_the_documented_levels() -> None:
         "structure/skipped-heading": "error",
         "structure/empty-section": "warning",
         "structure/duplicate-heading": "warning",
+        "trust/no-review-date": "warning",
+        "trust/no-version": "warning",
+        "structure/own-about": "warning",
         "legibility/small-text": "error",
         "legibility/justified": "error",
         "legibility/italic-run": "warning",
@@ -1088,3 +1094,84 @@ def test_translation_behind(check: Check, tmp_path: Path) -> None:
     (tmp_path / "english.yaml").unlink()
     (found,) = check(translated).of("trust/translation-behind")
     assert "cannot be read" in found["message"]
+
+
+# ---------------------------------------------------------------- real pages: what editors write
+
+
+def test_no_version_or_review_date(check: Check) -> None:
+    bad = variant(('  version: "1.0"\n', ""), ("  next_review: 2027-01-10\n", ""))
+    result = check(bad)
+    assert result.rc == 0
+    assert [f["rule"] for f in result.findings] == ["trust/no-review-date", "trust/no-version"]
+    for finding in result.findings:
+        assert_at(finding, bad, METADATA_AT, level="warning", rule=finding["rule"])
+    assert "add next_review:" in result.findings[0]["message"]
+    # A month is a date: the review rules count from its first day.
+    month = variant(("  next_review: 2027-01-10\n", "  next_review: 2026-04\n"))
+    assert [f["rule"] for f in check(month).findings] == ["trust/review-date-near"]
+
+
+def test_a_list_item_without_a_full_stop_is_a_sentence_of_its_own(check: Check) -> None:
+    # Twelve short items with no full stop: read as one sentence they would be 60 words long.
+    items = [
+        f"Take the small blue {n} tablet" for n in ("red", "green", "pink", "grey", "brown", "black")
+    ] * 2
+    text = variant(
+        (
+            "references:",
+            "  - heading: Tablets\n    content:\n      - bullets:\n"
+            + "".join(f"          - {i}\n" for i in items)
+            + "references:",
+        )
+    )
+    result = check(text)
+    assert result.of("plain/reading-age") == [] and result.of("plain/long-sentence") == []
+    assert result.findings == []
+
+
+def test_repeated_sub_headings_under_different_sections_are_not_duplicates(check: Check) -> None:
+    def medicine(name: str) -> str:
+        return (
+            f"  - heading: {name}\n    content: [About {name}.]\n    sections:\n"
+            f"      - heading: Side effects\n        content: [Some people feel sick.]\n"
+            f"      - heading: Dose\n        content: [One a day.]\n"
+        )
+
+    good = variant(("references:", medicine("Aspirin") + medicine("Paracetamol") + "references:"))
+    assert check(good).findings == []
+    # Twice under one section, they are still two headings a reader cannot tell apart.
+    twice = good.replace("      - heading: Dose\n", "      - heading: side effects\n", 1)
+    found = check(twice).of("structure/duplicate-heading")
+    assert len(found) == 1 and "'side effects' is used twice" in found[0]["message"]
+    assert_at(found[0], twice, "heading: side effects", level="warning", rule="structure/duplicate-heading")
+
+
+def test_an_own_about_this_leaflet_section(check: Check) -> None:
+    bad = variant(
+        ("references:", _section("About this leaflet", ["Written by the clinic team."]) + "references:")
+    )
+    result = check(bad)
+    finding = result.only("structure/own-about")
+    assert_at(finding, bad, "heading: About this leaflet", level="warning", rule="structure/own-about")
+    assert "put these details in metadata" in finding["message"]
+    good = variant(("references:", _section("About your operation", ["It takes an hour."]) + "references:"))
+    assert check(good).findings == []
+
+
+def test_a_next_steps_panel_gives_contact_and_feedback(check: Check) -> None:
+    bare = variant(
+        ("  contact: Call the clinic on 0300 123 4567.\n", ""),
+        ("  feedback: Tell us what you think at the clinic desk.\n", ""),
+    )
+    assert [f["rule"] for f in check(bare).findings] == ["trust/contact", "trust/feedback"]
+    panel = variant(
+        (
+            "references:",
+            "next_steps:\n  heading: Who can help\n  content:\n"
+            "    - 'Call the MS Helpline: [0808 800 8000](tel:08088008000).'\n"
+            "    - Tell us what you think of this leaflet.\nreferences:",
+        ),
+        base=bare,
+    )
+    assert check(panel).findings == []

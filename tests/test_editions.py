@@ -121,7 +121,7 @@ def test_saddle_order_refuses_a_count_that_is_not_whole_sheets() -> None:
 
 def test_booklet_sheets_hold_the_a5_pages_in_saddle_order(editions: dict[str, PdfReader]) -> None:
     booklet = editions["ccsvi-booklet.pdf"]
-    sides = len(booklet.pages)
+    sides = len(booklet.pages) - 1  # the last sheet is the printer's note
     pages = 2 * sides
     assert pages % 4 == 0
     for index, (left, right) in enumerate(saddle_order(pages)):
@@ -140,11 +140,18 @@ def test_booklet_sheets_hold_the_a5_pages_in_saddle_order(editions: dict[str, Pd
 def test_booklet_says_it_is_the_print_version_and_pads_with_notes(editions: dict[str, PdfReader]) -> None:
     booklet = editions["ccsvi-booklet.pdf"]
     assert "print version" in booklet.metadata.title
-    first_sheet = booklet.pages[0].extract_text()
-    assert "Print version: an A5 booklet" in first_sheet
-    notes = sum("Questions to ask at my next appointment" in p.extract_text() for p in booklet.pages)
+    # The instructions are on a sheet of their own after the booklet's, never on its cover.
+    *sheets, note = booklet.pages
+    assert "For the printer" in note.extract_text() and "not part of the booklet" in note.extract_text()
+    for sheet in sheets:
+        words = " ".join(sheet.extract_text().split())
+        assert "For the printer" not in words and "flip" not in words and "staple" not in words
     a5_pages = len(editions["ccsvi-a5.pdf"].pages)
-    assert notes == 2 * len(booklet.pages) - a5_pages  # the padding is notes pages, never blank ones
+    padding = 2 * len(sheets) - a5_pages
+    texts = [p.extract_text() for p in sheets]
+    headings = [h for h in ("Notes", "My appointments", "Things to remember") if any(h in t for t in texts)]
+    assert len(headings) == padding  # the padding is notes pages, never blank ones, each different
+    assert sum("Questions to ask at my next appointment" in t for t in texts) == min(padding, 1)
 
 
 def test_press_edition_has_bleed_crop_marks_and_safe_text(editions: dict[str, PdfReader]) -> None:

@@ -135,9 +135,13 @@ def test_links_in_a_cell_are_link_elements_each_with_its_annotation(medicines: d
     cell = table.kids[2].kids[2].kids[1]
     links = [k for k in cell.kids if isinstance(k, Element) and k.role == "Link"]
     assert [" ".join(k.text(m).split()) for k in links] == ["the helpline", "the site", "the forum"]
+    seen = []
     for link in links:
-        objrs = [k for k in link.kids if isinstance(k, tuple) and k[0] == "OBJR"]
-        assert len(objrs) == 1
+        # One annotation per line the link's words are on: at least one, none shared.
+        objrs = [k[2].idnum for k in link.kids if isinstance(k, tuple) and k[0] == "OBJR"]
+        assert objrs
+        seen += objrs
+    assert len(seen) == len(set(seen))
     targets = {
         str(a.get_object()["/A"].get("/URI"))
         for page in reader.pages
@@ -184,6 +188,10 @@ def test_column_widths_follow_the_content() -> None:
     assert sum(widths) == pytest.approx(300)
     # All fit on one line: the spare width is shared in proportion, the table spans the text.
     assert column_widths([10, 10], [100, 50], 300) == pytest.approx([200, 100])
+    # Two long columns share by how many words each holds, not by their single longest cell.
+    widths = column_widths([50, 50, 50], [100, 400, 420], 400, weights=[300, 3000, 1000])
+    assert widths is not None and widths[0] == pytest.approx(100)
+    assert widths[1] > widths[2] and sum(widths) == pytest.approx(400)
     # Columns that cannot all get their minimum: no grid.
     assert column_widths([200, 200], [300, 300], 300) is None
 
@@ -578,3 +586,41 @@ def test_check_reads_the_words_in_cells_and_captions(
     text = path.read_text("utf-8")
     line, col = position_of(text, "[click here]")
     assert found[0].startswith(f"{path}:{line}:{col}: warning:"), found
+
+
+# ---------------------------------------------------------------- the web edition
+
+
+def test_the_web_page_holds_the_table_and_the_pictures(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    path = leaflet_dir(tmp_path, MEDICINES.replace("references: []\n", "") + FIGURES.split("\n", 1)[1])
+    (page,) = [b.path for b in build_editions(path, ["web"], None, tmp_path / "web")]
+    html = page.read_text("utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[tuple[str, dict[str, str | None]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.found.append((tag, dict(attrs)))
+
+    tags = Tags()
+    tags.feed(html)
+    ths = [a.get("scope") for t, a in tags.found if t == "th"]
+    assert ths == ["col"] * 4 + ["row"] * 3
+    labels = [a.get("data-label") for t, a in tags.found if t == "td"]
+    assert labels == ["Morning", "Midday", "Evening"] * 3
+    assert "<caption>Your medicines <strong>each day</strong></caption>" in html
+    imgs = [a for t, a in tags.found if t == "img"]
+    assert [a["alt"] for a in imgs] == [
+        "A line for the day with a dose in the morning, at midday and in the evening.",
+        "",  # decorative: a screen reader passes it by
+        "The service's mark, drawn large.",
+        "Hills under a blue sky, with a path.",
+    ]
+    assert imgs[0]["src"].startswith("data:image/svg+xml;base64,")
+    assert imgs[1]["src"].startswith("data:image/jpeg;base64,")
+    assert imgs[2]["src"].startswith("data:image/png;base64,")
+    assert imgs[0]["width"] == str(round(60 * 72 / 25.4 * 96 / 72))  # 60 mm

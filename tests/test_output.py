@@ -55,18 +55,18 @@ def test_every_heading_and_key_sentence_reads_back_in_order(ccsvi_pdf: BuiltPdf)
         "What NICE says",
         "Current evidence on the efficacy of percutaneous venoplasty [the surgical procedure to improve "
         "blood drainage] for CCSVI for MS is inadequate in quality and quantity.",
-        "— National Institute for Health and Clinical Excellence (NICE), 28 March 2012 [1]",
+        "— NICE, 28 March 2012 [1]",
         "This is in line with our position on CCSVI.",
         "What the FDA says",
         "Be aware that there is lack of clear evidence of the existence of CCSVI.",
-        "— US Food and Drug Administration (FDA), 10 May 2012 [2]",
+        "— FDA, 10 May 2012 [2]",
         "What happens next?",
         "costing more than $2.4 million",
         "Why isn’t the MS Society UK currently funding CCSVI research?",
         "References",
         "Percutaneous venoplasty for chronic cerebrospinal venous insufficiency for multiple sclerosis",
         "https://www.nice.org.uk/guidance/ipg420",
-        "DOI: 10.1136/jnnp.2008.157164",
+        "https://doi.org/10.1136/jnnp.2008.157164",
         "Further reading",
         "Read about why clinical trials take a long time.",
         "About this leaflet",
@@ -96,8 +96,8 @@ def test_pages_are_a4_and_footer_counts_them(ccsvi_pdf: BuiltPdf) -> None:
         assert (round(w, 2), round(h, 2)) == A4
         text = words(page.extract_text())
         assert f"Page {n} of {len(pages)}" in text
-        assert "Published 26 November 2026 · Next review 26 November 2028 · Version 1.0" in text
-        assert "MS Society · CCSVI" in text
+        assert "Published 26 November 2026 · Next review 26 November 2028" in text
+        assert "MS Society · CCSVI · Version 1.0" in text
 
 
 def _fonts(reader: PdfReader) -> dict[str, dict]:
@@ -175,7 +175,8 @@ def test_contents_links_and_page_numbers_point_at_the_headings(ccsvi_pdf: BuiltP
     annots = _annotations(reader)
     for heading in HEADINGS:
         links = [a for _, a in annots if str(a.get("/Contents")) == f"Go to {heading}"]
-        assert len(links) == 2, heading  # the entry's words and its page number
+        # The entry's words (one annotation a line) and its page number.
+        assert len(links) >= 2, heading
         target = _page_number(reader, links[0]["/Dest"][0])
         assert heading in texts[target - 1], heading
         assert re.search(re.escape(heading) + rf" {target}\b", contents), (heading, target)

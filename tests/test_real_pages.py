@@ -44,7 +44,7 @@ from tests.pdf.reader import Element, read_tree, walk_page
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = ("mri-scan", "news-statement", "faq", "every-block", "one-page")
-EDITIONS = ["standard", "large-print", "booklet", "press"]
+EDITIONS = ["standard", "large-print", "booklet", "press", "web"]
 #: The tagged files of a build, by the edition they come from.
 TAGGED = {"standard": "", "large-print": "-large-print", "a5": "-a5", "press": "-press"}
 
@@ -58,6 +58,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]
         files = {b.path.name: b.path for b in build_editions(DATA / f"{name}.yaml", EDITIONS, None, target)}
         out[name] = {edition: files[f"{name}{suffix}.pdf"] for edition, suffix in TAGGED.items()}
         out[name]["booklet"] = files[f"{name}-booklet.pdf"]
+        out[name]["web"] = files[f"{name}.html"]
     return out
 
 
@@ -395,3 +396,27 @@ def test_the_ccsvi_leaflet_has_its_key_points_and_help_panel(ccsvi_pdf: BuiltPdf
     assert text.count("0808 800 8000") == 1 and "08088008000" not in text
     assert "talk to" in text and "MS nurse or neurologist" in text
     assert "www.mssociety.org.uk" in text
+
+
+# ---------------------------------------------------------------- the web edition
+
+
+def test_the_web_page_says_every_block(built: dict[str, dict[str, Path]]) -> None:
+    html = built["every-block"]["web"].read_text("utf-8")
+    for fragment in (
+        '<h2 id="key-points">Key points</h2>',
+        '<a class="note-ref" href="#note-first">[note 1]</a>',
+        '<p id="note-first" role="note"><strong>[note 1]</strong> The first note',
+        "<dt>Term one</dt>",
+        '<h3 class="question">1. Is this the first question?</h3>',
+        '<h4 id="a-level-4-heading">A level-4 heading</h4>',
+        '<p class="see-also">See also: <a href="https://example.org/first">The first related page</a></p>',
+        '<h2 id="what-to-do-next">What to do next</h2>',
+        "<figcaption>— A person who said it, 2025</figcaption>",
+        "<p>“The first paragraph of a quotation that runs on.</p>",
+        'Next review: <time datetime="2027-01-01">January 2027</time>.',
+    ):
+        assert fragment in html, fragment
+    news = built["news-statement"]["web"].read_text("utf-8")
+    assert "Version" not in news and "Next review" not in news and 'name="version"' not in news
+    assert "First published: <time" in news

@@ -36,7 +36,7 @@ def line_of(path: Path, needle: str) -> int:
 def test_default_sheet_resolves_inheritance_into_points() -> None:
     theme = load_theme("default")
     assert theme.page.name == "A4"
-    assert round(theme.page.margin_left, 2) == round(27 * 72 / 25.4, 2)
+    assert round(theme.page.margin_left, 2) == round(34 * 72 / 25.4, 2)
     body, h3 = theme.style("body"), theme.style("h3")
     assert body.size == 13 and body.leading == pytest.approx(13 * 1.45)
     assert h3.bold and h3.size == 15 and h3.colour == theme.style("h2").colour  # h3 → h2 → base

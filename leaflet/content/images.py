@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from leaflet.content.model import Image
 from leaflet.errors import Location
+from leaflet.safeio import FileProblem, read_file
 
 #: An image file larger than this is refused: a leaflet is sent by email.
 MAX_BYTES = 8 * 1024 * 1024
@@ -76,9 +77,9 @@ def load_image(written: str, folder: Path, location: Location) -> Image:
             f"'{written}' is {size / 1048576:.1f} MB; an image may be at most {MAX_BYTES // 1048576} MB"
         )
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImageProblem(f"'{written}' cannot be read ({exc.strerror or exc})") from None
+        data = read_file(path, MAX_BYTES)
+    except FileProblem as exc:
+        raise ImageProblem(f"'{written}': {exc.reason}") from None
     if kind == "svg":
         width, height = _svg_size(data, written)
     else:

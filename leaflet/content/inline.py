@@ -38,9 +38,14 @@ class InlineContext:
     """What the parser needs from the document around it."""
 
     reference_numbers: dict[str, int]
+    #: "; did you mean 'x'?" for a name that is not among the choices (references' or notes' ids), or "".
     suggest: Callable[[str, list[str]], str]
     #: Each note's number, by its id.
     note_numbers: dict[str, int] = field(default_factory=dict)
+
+
+#: The longest address: what browsers, email programs and QR codes take.
+MAX_ADDRESS = 2_000
 
 
 def check_address(url: str) -> str | None:
@@ -53,7 +58,30 @@ def check_address(url: str) -> str | None:
         return "a link address must start with https://, http://, mailto: or tel:"
     if lowered in ALLOWED_SCHEMES:
         return "the link address is empty after its scheme"
+    if len(url) > MAX_ADDRESS:
+        return f"the link address is {len(url):,} characters; an address is at most {MAX_ADDRESS:,}"
     return None
+
+
+#: "](" or "] (" outside a well-formed link: a link that is not closed, or with a space in its address.
+_BROKEN_LINK = re.compile(r"(?<!\\)\]\s?\(")
+
+
+def _malformed_links(
+    source: str, links: list[tuple[int, int]], loc: Callable[[int], Location], problems: list[Problem]
+) -> None:
+    """A link the markup cannot read is an error, never printed as raw brackets."""
+    for m in _BROKEN_LINK.finditer(source):
+        if any(start <= m.start() < end for start, end in links):
+            continue
+        opening = source.rfind("[", 0, m.start())
+        problems.append(
+            Problem(
+                loc(opening if opening >= 0 else m.start()),
+                "this link cannot be read: write [link text](https://…) with no space before '(' "
+                "or inside the address, and close it with ')'; to print a bracket, write \\[ or \\]",
+            )
+        )
 
 
 def _fold(text: str) -> str:
@@ -82,8 +110,11 @@ def parse_inline(
             stack[-1][0].append(Text(_fold("".join(buf)), loc(buf_start)))
             buf = []
 
+    links: list[tuple[int, int]] = []
     pos = 0
     for match in _TOKEN.finditer(source):
+        if match.lastgroup == "link":
+            links.append(match.span())
         if match.start() > pos:
             if not buf:
                 buf_start = pos
@@ -153,6 +184,7 @@ def parse_inline(
         )
         children, _ = stack.pop()
         stack[-1][0].extend(children)
+    _malformed_links(source, links, loc, problems)
     nodes = stack[0][0]
     if nodes and isinstance(nodes[0], Text):
         nodes[0] = Text(nodes[0].text.lstrip(), nodes[0].location)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from leaflet.content import fastschema
 from leaflet.content.images import ImageProblem, load_image
-from leaflet.content.inline import InlineContext, parse_inline
+from leaflet.content.inline import MAX_ADDRESS, InlineContext, parse_inline
 from leaflet.content.model import (
     Block,
     BlockQuote,
@@ -94,6 +94,33 @@ def _validator() -> Draft202012Validator:
 def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class Suggestions:
+    """Hints ("did you mean") for names that are not among a set of choices (references' or notes' ids).
+
+    Each search compares the name with every choice; a file with a thousand
+    misspelt citations of a thousand references would make a million such
+    comparisons (over a minute). So each name is looked up once, and the searches
+    of one file share a budget of BUDGET comparisons (about a second): the first
+    misspellings, the ones an editor fixes first, get a hint; the rest are still
+    reported, without one.
+    """
+
+    BUDGET = 10_000
+
+    def __init__(self) -> None:
+        self.left = self.BUDGET
+        self.found: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def __call__(self, word: str, choices: list[str]) -> str:
+        key = (word, tuple(choices))
+        if key not in self.found:
+            if self.left < len(choices):
+                return ""
+            self.left -= len(choices)
+            self.found[key] = did_you_mean(word, choices)
+        return self.found[key]
 
 
 def dotted(path: PathKey) -> str:
@@ -179,6 +206,8 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
         present = [k for k in kinds if isinstance(inst, dict) and k in inst]
         if present:
             return [(path, False, f"a block holds one of {', '.join(kinds)}, not {' and '.join(present)}")]
+        if isinstance(inst, dict) and "links" in inst:
+            return [(path, False, "links go under a paragraph: write its text as paragraph: beside links:")]
         return [(path, False, f"expected a block with one of {', '.join(kinds)}")]
     if v == "enum":
         choices = [str(c) for c in err.validator_value]
@@ -195,6 +224,8 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
 
 def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
     last = path[-1] if path else ""
+    if "a month as YYYY-MM" in sch.get("description", ""):
+        return "a date as YYYY-MM-DD, or a month as YYYY-MM"
     if "YYYY" in sch.get("description", ""):
         return "a date as YYYY-MM-DD"
     if "BCP 47" in sch.get("description", ""):
@@ -357,6 +388,63 @@ def accept_editors_text(doc: YamlDocument) -> None:
     fix_items(data.get("key_points"), ("key_points",))
 
 
+# ---------------------------------------------------------------- sizes
+
+#: The longest text one value may hold: about a page of A4 body text. A longer
+#: paragraph is hard to read, and ReportLab lays out a paragraph that runs over
+#: many pages again for each page (a 500,000-character one took minutes).
+MAX_TEXT = 5_000
+#: Lists inside lists: each level is indented, and the A5 booklet's column has
+#: room for the words of about four.
+MAX_LIST_DEPTH = 4
+_ADDRESS_KEYS = {"url", "doi"}
+#: The leaflet's own address is printed as a 30 mm QR code: up to this length its
+#: squares stay 0.4 mm or more, which a phone's camera reads from a printed page.
+MAX_QR_ADDRESS = 250
+
+
+def _size_problems(value: Any, path: PathKey, doc: YamlDocument, out: list[Problem], lists: int = 0) -> None:
+    """Texts, addresses and list nesting over the limits, each at its place (walked without recursion)."""
+    stack: list[tuple[Any, PathKey, int]] = [(value, path, lists)]
+    while stack:
+        value, path, lists = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                deeper = lists + 1 if key in ("bullets", "numbered") else lists
+                if deeper > MAX_LIST_DEPTH and deeper > lists:
+                    out.append(
+                        Problem(
+                            doc.at((*path, key), key=True),
+                            f"{dotted((*path, key))}: a list nested {deeper} deep; at most {MAX_LIST_DEPTH} "
+                            "levels fit the booklet's column (make the inner items a list of their own)",
+                        )
+                    )
+                    continue
+                stack.append((item, (*path, key), deeper))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i), lists) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            address = bool(path) and path[-1] in _ADDRESS_KEYS
+            limit = MAX_ADDRESS if address else MAX_TEXT
+            if path == ("metadata", "url") and len(value) > MAX_QR_ADDRESS:
+                out.append(
+                    Problem(
+                        doc.at(path),
+                        f"metadata.url: {len(value):,} characters; the leaflet's address is printed as a "
+                        f"QR code, and at most {MAX_QR_ADDRESS} keep its squares large enough to scan",
+                    )
+                )
+            elif len(value) > limit:
+                what = "an address" if address else "a text"
+                hint = "" if address else " (about a page): split it into paragraphs or list items"
+                out.append(
+                    Problem(
+                        doc.at(path),
+                        f"{dotted(path)}: {len(value):,} characters; {what} is at most {limit:,}{hint}",
+                    )
+                )
+
+
 # ---------------------------------------------------------------- building
 
 
@@ -394,8 +482,9 @@ class _Builder:
                 )
             else:
                 self.ref_numbers[ref["id"]] = i + 1
+        self.suggest = Suggestions()
         self.note_numbers = self.number_notes()
-        self.ctx = InlineContext(self.ref_numbers, did_you_mean, self.note_numbers)
+        self.ctx = InlineContext(self.ref_numbers, self.suggest, self.note_numbers)
 
     def at(self, path: PathKey) -> Location:
         return self.doc.at(path)
@@ -515,7 +604,7 @@ class _Builder:
                 self.problems.append(
                     Problem(
                         self.at((*p, "links")),
-                        f"{dotted((*p, 'links'))}: links go under a paragraph: write the text as paragraph:",
+                        f"{dotted((*p, 'links'))}: links go under a paragraph, not a list or a box",
                     )
                 )
             if "paragraph" in item:
@@ -577,7 +666,7 @@ class _Builder:
                     Problem(
                         self.at((*p, "source")),
                         f"{dotted((*p, 'source'))}: '{q['source']}' names no reference"
-                        + did_you_mean(q["source"], list(self.ref_numbers)),
+                        + self.suggest(q["source"], list(self.ref_numbers)),
                     )
                 )
             quotes.append(
@@ -623,7 +712,12 @@ class _Builder:
                     Problem(
                         self.at(p),
                         f"{dotted(p)}: has {len(cells)} cell{'s' if len(cells) != 1 else ''} but the header "
-                        f'has {width}; write "" for an empty cell',
+                        f"has {width}; "
+                        + (
+                            "a comma inside a cell's words starts a new cell: put that cell in quotes"
+                            if len(cells) > width
+                            else 'write "" for an empty cell'
+                        ),
                     )
                 )
             elif all(c.empty for c in cells):
@@ -796,7 +890,7 @@ class _Builder:
                     Problem(
                         self.at((*path, "source")),
                         f"{dotted((*path, 'source'))}: '{raw['source']}' names no reference"
-                        + did_you_mean(raw["source"], list(self.ref_numbers)),
+                        + self.suggest(raw["source"], list(self.ref_numbers)),
                     )
                 )
             source = Citation(raw["source"], number, self.at((*path, "source")))
@@ -956,8 +1050,10 @@ def load_leaflet(path: str | Path) -> Leaflet:
         )
     accept_editors_text(doc)
     problems = [] if fastschema.is_valid(doc.data) else _schema_problems(doc)
+    if not problems:
+        _size_problems(doc.data, (), doc, problems)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(sorted(problems, key=lambda p: (p.location.line, p.location.column)))
     builder = _Builder(doc)
     leaflet = builder.build()
     builder.problems.extend(character_problems(leaflet.texts))

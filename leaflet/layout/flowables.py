@@ -8,13 +8,16 @@ fill a container paints is decoration (an artifact).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import itertools
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
-from leaflet.rlseam import forget_postponed, kept_parts, wrapped_for
+from leaflet.layout.cache import LINES, PARSED
+from leaflet.rlseam import forget_postponed, kept_parts, line_break_state, set_line_break_state, wrapped_for
 from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
@@ -36,18 +39,21 @@ class LeafParagraph(Paragraph):
         *,
         anchor: str | None = None,
         outline: tuple[str, int] | None = None,
-        parsed: dict[tuple[str, int], tuple[Any, Any]] | None = None,
+        key: Hashable | None = None,
         **kw: Any,
     ) -> None:
-        if parsed is not None and markup is not None:
-            # The passes of one build parse the same markup: parse it once.
-            key = (markup, id(style))
-            if key in parsed:
-                style, frags = parsed[key]
+        #: What determines this paragraph's fragments and line breaks (its markup and style settings),
+        #: when known: parsing and line breaking are then done once per process.
+        self.leaflet_key = key if markup is not None and not kw else None
+        self.shared_lines = False
+        if self.leaflet_key is not None:
+            hit = PARSED.get(self.leaflet_key)
+            if hit is not None:
+                style, frags = hit
                 super().__init__(None, style, frags=frags)
             else:
-                super().__init__(markup, style, **kw)
-                parsed[key] = (self.style, self.frags)
+                super().__init__(markup, style)
+                PARSED.put(self.leaflet_key, (self.style, self.frags))
         else:
             # ReportLab's split() calls the class again with its own keywords.
             super().__init__(markup, style, **kw)
@@ -56,8 +62,29 @@ class LeafParagraph(Paragraph):
         self.elem = elem
         self.anchor = anchor
         self.outline = outline
+        #: A sentence leading in to a box or list: it may end on the next page, with them.
+        self.lead_in = False
+
+    def breakLines(self, width: Any) -> Any:
+        """ReportLab's line breaking, done once per fragments, style and width in a process."""
+        if self.leaflet_key is None:
+            return super().breakLines(width)
+        key = (self.leaflet_key, tuple(width) if isinstance(width, list) else width)
+        hit = LINES.get(key)
+        if hit is None:
+            lines = super().breakLines(width)
+            LINES.put(key, (lines, line_break_state(self)))
+        else:
+            lines, state = hit
+            set_line_break_state(self, state)
+        # These lines are shared: ReportLab's split() edits the words it cuts, so it gets a copy.
+        self.shared_lines = True
+        return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if self.shared_lines and hasattr(self, "blPara"):
+            self.blPara = copy.deepcopy(self.blPara)
+            self.shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
             part.elem = self.elem
@@ -93,6 +120,9 @@ class LeafParagraph(Paragraph):
         bl = getattr(self, "blPara", None)
         if bl is None:
             return frozenset()
+        known = getattr(bl, "leaflet_joined", None)
+        if known is not None:
+            return known  # lines shared by passes and builds: their ends are worked out once
         if bl.kind == 0:
             texts = [" ".join(words) for _, words in bl.lines]
         else:
@@ -109,7 +139,28 @@ class LeafParagraph(Paragraph):
                 pos += 1
             if pos < len(whole) and not whole[pos].isspace():
                 joined.add(number)
-        return frozenset(joined)
+        bl.leaflet_joined = frozenset(joined)
+        return bl.leaflet_joined
+
+
+#: Where a child of a Stack keeps the width it was last wrapped at, and its height there.
+_WRAPPED = "leaflet_wrapped_at"
+
+
+def _height(child: Flowable, width: float) -> float:
+    """A Stack's child's height at `width`, wrapped once per width.
+
+    A part of a long panel is wrapped again on every page it reaches; wrapping
+    each remaining child again every time made a panel of n entries cost n²
+    paragraph wraps (1,000 references: minutes). Only Stacks wrap their children,
+    always to the full height, so the last wrap is the one the child is drawn with.
+    """
+    memo = child.__dict__.get(_WRAPPED)
+    if memo is not None and memo[0] == width:
+        return memo[1]
+    _, h = child.wrap(width, _BIG)
+    child.__dict__[_WRAPPED] = (width, h)
+    return h
 
 
 def mirrored(canvas: Any) -> bool:
@@ -133,11 +184,18 @@ class Stack(Flowable):
         elem: StructElem | None = None,
         first: bool = True,
         keep_under: float = 0.0,
+        split_above: float = _BIG,
+        min_rest: int = 1,
     ) -> None:
         super().__init__()
         self.children = list(children)
-        # Kept whole (moved to the next page rather than split) when no taller than this.
+        # Kept whole (moved to the next page rather than split) when no taller than this,
         self.keep_under = keep_under
+        # unless moving it would leave more than this much of the page empty.
+        self.split_above = split_above
+        # A part that goes over to the next page holds at least this many children
+        # (a list's last item never alone at the top of a page, nor two stray lines).
+        self.min_rest = min_rest
         self.box = box
         if inset is None:
             pad = box.padding if box else 0.0
@@ -147,6 +205,9 @@ class Stack(Flowable):
         self.elem = elem
         self.first = first
         self._placed: list[tuple[Flowable, float, float]] = []
+        #: The width the children were placed at, and whether all of them were.
+        self._placed_width: float | None = None
+        self._complete = False
 
     # -- geometry
 
@@ -156,17 +217,28 @@ class Stack(Flowable):
         return max(prev.getSpaceAfter(), child.getSpaceBefore())
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Children are placed only as far as matters: past the room given (and past the
+        # height under which the stack is kept whole) it is too tall, and will be split,
+        # so the rest of a long panel is not measured again on every page it reaches.
+        limit = max(availHeight, self.keep_under)
+        if self._placed_width == availWidth and (self._complete or self.height > limit):
+            return self.width, self.height  # the same children at the same width: the same place
         top, left, bottom, right = self.inset
         inner = availWidth - left - right
         self._placed = []
+        self._complete = True
         y = top
         prev = None
         for child in self.children:
-            _, h = child.wrap(inner, _BIG)
+            if y > limit:
+                self._complete = False
+                break
+            h = _height(child, inner)
             y += self._gap(prev, child)
             self._placed.append((child, y, h))
             y += h
             prev = child
+        self._placed_width = availWidth
         self.width = availWidth
         self.height = y + bottom
         return self.width, self.height
@@ -186,13 +258,19 @@ class Stack(Flowable):
         twin.__dict__.update(self.__dict__)
         # ReportLab marks a flowable it has moved to the next frame once; a part is a new flowable.
         forget_postponed(twin)
+        twin.__dict__.pop(_WRAPPED, None)  # other children, another height
         twin.children = children
         twin.first = first
         twin._placed = []
+        twin._placed_width = None
         return twin
 
+    def kept_whole(self, availHeight: float) -> bool:
+        """Whether this box moves to the next page whole rather than split at `availHeight`."""
+        return self.first and self.height <= self.keep_under and availHeight <= self.split_above
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        if self.first and self.height <= self.keep_under:
+        if self.kept_whole(availHeight):
             return []
         top, left, bottom, right = self.inset
         inner = availWidth - left - right
@@ -202,12 +280,15 @@ class Stack(Flowable):
         prev = None
         for i, child in enumerate(self.children):
             gap = self._gap(prev, child)
-            _, h = child.wrap(inner, _BIG)
+            h = _height(child, inner)
             if used + gap + h <= room:
                 taken.append(child)
                 used += gap + h
                 prev = child
                 continue
+            # Splitting re-wraps the child (or forgets its lines): wrap it afresh when next asked.
+            child.__dict__.pop(_WRAPPED, None)
+            self._placed_width = None
             parts = child.split(inner, room - used - gap) if room - used - gap > 0 else []
             if len(parts) >= 2:
                 taken.append(parts[0])
@@ -220,6 +301,22 @@ class Stack(Flowable):
                 heading = taken.pop()
                 whole = self.children[len(taken)]  # children are taken in order, one each
                 rest = [whole, *self.children[len(taken) + 1 :]] if heading is not whole else [heading, *rest]
+            if self.min_rest > 1 and len(self.children) - i < self.min_rest:
+                # Too little would go over. Send the last lines of the child before with it,
+                # or else the last children whole.
+                before = self.children[i - 1] if i >= 1 and len(parts) < 2 else None
+                tail = before.split(inner, before.wrap(inner, _BIG)[1] - 1) if before is not None else []
+                if before is not None and len(tail) < 2:
+                    # A paragraph that would not split drops its broken lines (ReportLab); it stays, so
+                    # it needs them back before it is drawn.
+                    before.wrap(inner, _BIG)
+                if len(tail) >= 2 and taken and taken[-1] is before:
+                    taken[-1], rest = tail[0], [*tail[1:], *self.children[i:]]
+                else:
+                    keep = max(0, len(self.children) - self.min_rest)
+                    taken, rest = self.children[:keep], self.children[keep:]
+                    while taken and taken[-1].getKeepWithNext():
+                        rest.insert(0, taken.pop())
             if not taken:
                 return []
             return [self.copy_with(taken, self.first), self.copy_with(rest, False)]
@@ -302,8 +399,11 @@ class LabelledItem(Stack):
         indent: float,
         elem: StructElem | None,
         keep_under: float = 0.0,
+        split_above: float = _BIG,
     ) -> None:
-        super().__init__(body, inset=(0.0, indent, 0.0, 0.0), elem=elem, keep_under=keep_under)
+        super().__init__(
+            body, inset=(0.0, indent, 0.0, 0.0), elem=elem, keep_under=keep_under, split_above=split_above
+        )
         self.label = label
         self.indent = indent
 
@@ -546,46 +646,45 @@ class KeepWithFirstLines(KeepTogether):
         content, height = kept_parts(self)
         if aH < height and content:
             heights = [f.wrapOn(self.canv, aW, aH)[1] for f in content]
-            gaps = sum(f.getSpaceBefore() + f.getSpaceAfter() for f in content[:-1])
-            need = sum(heights[:-1]) + gaps + self._first_part(content[-1], heights[-1])
-            if need <= aH:
+            gaps = [0.0] + [
+                max(a.getSpaceAfter(), b.getSpaceBefore()) for a, b in itertools.pairwise(content)
+            ]
+            before = sum(heights[:-1]) + sum(gaps)
+            if before + self._first_part(content[-1], heights[-1], aH - before) <= aH:
                 return content[:]
+            # Two lines rather than three, when moving would leave a hole in the page.
+            hole = aH + content[0].getSpaceBefore()  # what moving would leave empty
+            if hole > getattr(self.canv, "hole_limit", _BIG) and (
+                before + self._first_part(content[-1], heights[-1], aH - before, lines=2) <= aH
+            ):
+                return content[:]
+            if len(content) >= 2:
+                # A long lead-in may end on the next page, with the start of what it leads to.
+                lead = content[-2]
+                above = sum(heights[:-2]) + sum(gaps[:-1])
+                if getattr(lead, "lead_in", False) and aH - above > 0:
+                    parts = lead.split(aW, aH - above)
+                    if len(parts) == 2:
+                        return [*content[:-2], parts[0], KeepWithFirstLines([parts[1], content[-1]])]
         return super().split(aW, aH)
 
-    def _first_part(self, flowable: Flowable, height: float) -> float:
+    def _first_part(
+        self, flowable: Flowable, height: float, room: float = _BIG, lines: int = FIRST_LINES
+    ) -> float:
         own = getattr(flowable, "first_part", None)
         if own is not None:
             return own()  # a table: its caption, header and first row
         if isinstance(flowable, Stack):
-            if flowable.height <= flowable.keep_under or not flowable.children:
+            if flowable.height <= flowable.keep_under and (
+                room <= flowable.split_above or not flowable.children
+            ):
                 return height  # kept whole: all of it must fit
+            if not flowable.children:
+                return height
             first = flowable.children[0]
             first_h = first.wrapOn(self.canv, flowable.width - flowable.inset[1] - flowable.inset[3], _BIG)[1]
-            return flowable.inset[0] + self._first_part(first, first_h)
+            return flowable.inset[0] + self._first_part(first, first_h, lines=lines)
         leading = getattr(getattr(flowable, "style", None), "leading", None)
         if isinstance(flowable, Paragraph) and leading:
-            return min(height, self.FIRST_LINES * leading)
+            return min(height, lines * leading)
         return height
-
-
-class QuoteMarkStack(Stack):
-    """A quotation with a large opening quotation mark in its margin, as decoration."""
-
-    def __init__(
-        self, children: list[Flowable], *, mark_colour: object, font: str, size: float, **kw: object
-    ) -> None:
-        super().__init__(children, **kw)  # type: ignore[arg-type]
-        self.mark_colour = mark_colour
-        self.mark_font = font
-        self.mark_size = size
-
-    def decorate(self) -> None:
-        if not self.first or self.mark_colour is None:
-            return
-        canv = self.canv
-        with canv.tagging.artifact(canv):
-            canv.saveState()
-            canv.setFillColorRGB(*self.mark_colour.rgb)  # type: ignore[attr-defined]
-            canv.setFont(self.mark_font, self.mark_size)
-            canv.drawString(-2, self.height - self.mark_size * 0.62, "\u201c")
-            canv.restoreState()

@@ -8,6 +8,7 @@ lacks are wrapped in the fallback family that has them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +25,8 @@ class MarkupContext:
     fonts: FontSet
     link_colour: str
     print_addresses: bool = True
+    #: How a note's marker is printed, in the leaflet's language (number → "[note 1]").
+    note_label: Callable[[int], str] = note_marker
 
 
 def text_markup(text: str, ctx: MarkupContext) -> str:
@@ -74,29 +77,10 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
         elif isinstance(node, Citation):
             parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
         elif isinstance(node, NoteRef):
-            parts.append(link_markup(f"#{note_anchor(node.note_id)}", note_marker(node.number), ctx))
+            parts.append(
+                link_markup(f"#{note_anchor(node.note_id)}", escape(ctx.note_label(node.number)), ctx)
+            )
     return "".join(parts)
-
-
-def shows_address(shown: str, url: str) -> bool:
-    """Whether a link's words already give its address (so it is not printed twice).
-
-    A phone number counts as given when its digits are the number's, however it
-    is spaced: "0808 800 8000" shows tel:08088008000 and tel:+448088008000.
-    """
-    shown = shown.strip()
-    if shown == printed_address(url):
-        return True
-    if url.startswith(("https://", "http://")) and shown == url.split("://", 1)[1]:
-        return True  # "www.example.org" for https://www.example.org
-    if url.startswith("tel:"):
-        return _phone_digits(shown) == _phone_digits(url[4:]) and bool(_phone_digits(shown))
-    return False
-
-
-def _phone_digits(number: str) -> str:
-    digits = re.sub(r"[^0-9+]", "", number)
-    return "0" + digits[3:] if digits.startswith("+44") else digits
 
 
 def note_anchor(note_id: str) -> str:
@@ -117,6 +101,25 @@ MONTHS = (
     "November",
     "December",
 )
+
+
+def shows_address(shown: str, url: str) -> bool:
+    """Whether a link's words already give its address, so it is not printed again beside them.
+
+    A telephone number is compared by its digits ("0808 800 8000" is tel:08088008000, and
+    +44 808 … is 0808 …); an email address or web address by its words.
+    """
+    address = printed_address(url)
+    if url.startswith("tel:"):
+        digits = re.sub(r"\D", "", address)
+        said = re.sub(r"\D", "", shown)
+        national = re.sub(r"^44", "0", digits) if address.lstrip().startswith("+") else digits
+        return bool(digits) and (digits in said or national in said)
+    if url.startswith("mailto:"):
+        return address.lower() in shown.lower()
+    if url.startswith(("https://", "http://")) and shown.strip() == url.split("://", 1)[1]:
+        return True  # "www.example.org" for https://www.example.org
+    return shown.strip() == address or address in shown.split()
 
 
 def long_date(d: date) -> str:

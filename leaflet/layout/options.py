@@ -13,8 +13,6 @@ class LayoutOptions:
     qr: bool = False
     #: Pages for notes at the end, so a booklet's pages make whole sheets.
     notes_pages: int = 0
-    #: A line in the title band saying what this file is for (the print version).
-    print_note: str | None = None
 
 
 #: The leaflet as it is, with nothing added for an edition.

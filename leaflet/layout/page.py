@@ -118,6 +118,8 @@ class LeafletDocTemplate(BaseDocTemplate):
         # Flowables that paint to the page's edges (the title band) need to know where they are.
         self.canv.trim_box = self.geometry.trim_box
         self.canv.bleed = self.geometry.bleed
+        # The most of the text frame a page break may leave empty (the sheet's layout: max_hole).
+        self.canv.hole_limit = self.height * self.theme.layout.max_hole
 
     def afterPage(self) -> None:
         self.seen.total = self.page

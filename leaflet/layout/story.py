@@ -8,6 +8,8 @@ BlockQuotes. Drawing only fills the elements in.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,11 +36,11 @@ from leaflet.content.model import (
     Section,
     Table,
     TermList,
-    note_marker,
     plain_text,
 )
 from leaflet.fonts import FontSet
 from leaflet.i18n import Furniture, furniture
+from leaflet.layout.cache import colour, style_key
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     Columns,
@@ -46,7 +48,6 @@ from leaflet.layout.flowables import (
     LeaderRow,
     LeafParagraph,
     QrCode,
-    QuoteMarkStack,
     Row,
     RuledLines,
     Stack,
@@ -77,6 +78,12 @@ TOC_HEADING = "In this leaflet"
 FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
 ABOUT_HEADING = "About this leaflet"
+#: The pages that pad a booklet to whole sheets: for the reader's notes, each a different one.
+NOTES_PAGES = (
+    ("Notes", "Questions to ask at my next appointment:"),
+    ("My appointments", "Dates, times and who I am seeing:"),
+    ("Things to remember", "What I was told, and what I want to find out:"),
+)
 ABOUT_ANCHOR = "about-this-leaflet"
 REFERENCES_ANCHOR = "references"
 FURTHER_ANCHOR = "further-reading"
@@ -89,10 +96,11 @@ HEADING_STYLES = {2: "h2", 3: "h3", 4: "h4"}
 
 @dataclass
 class Shared:
-    """What the passes of one build share: paragraph styles, and markup already parsed."""
+    """What the passes of one build share: paragraph styles, and the settings each was made from."""
 
     styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
-    parsed: dict[tuple[str, int], tuple[Any, Any]] = field(default_factory=dict)
+    #: id(style) → its settings as a key; every style here is held by `styles`, so ids stay its own.
+    style_keys: dict[int, Hashable | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,10 +128,10 @@ class StoryBuilder:
         self.pagination = pagination
         self.frame = frame
         self.options = options
-        self.ctx = MarkupContext(fonts, theme.colours["link"].hex)
-        self.root = StructElem("Document", lang=leaflet.metadata.language)
         #: The tool's own words, in the leaflet's language.
         self.words: Furniture = furniture(leaflet.metadata.language)
+        self.ctx = MarkupContext(fonts, theme.colours["link"].hex, note_label=self.note_label)
+        self.root = StructElem("Document", lang=leaflet.metadata.language)
         self.shared = shared or Shared()
         self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
@@ -143,7 +151,7 @@ class StoryBuilder:
                 fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
                 leading=st.leading,
-                textColor=st.colour.hex,
+                textColor=colour(st.colour.hex),
                 spaceBefore=st.space_before,
                 spaceAfter=st.space_after,
                 alignment=align,
@@ -152,16 +160,22 @@ class StoryBuilder:
                 splitLongWords=1,
                 bulletFontName=self.fonts.font_name(st.font),
                 # A heading must never be the last thing on a page.
-                keepWithNext=1 if name in ("h2", "h3", "h4", "question", "panel_heading") else 0,
+                keepWithNext=1
+                if name in ("h2", "h3", "h4", "question", "panel_heading", "callout_label")
+                else 0,
             )
             params.update(overrides)
-            self._styles[key] = ParagraphStyle(f"{name}{variant}", **params)
+            made = ParagraphStyle(f"{name}{variant}", **params)
+            self._styles[key] = made
+            self.shared.style_keys[id(made)] = style_key({"name": made.name, **params})
         return self._styles[key]
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         if style.fontName.endswith("-Bold"):
             markup = emboldened(markup, self.ctx)
-        return LeafParagraph(markup, style, elem, parsed=self.shared.parsed, **kw)
+        settings = self.shared.style_keys.get(id(style))
+        key = None if settings is None else (markup, settings)
+        return LeafParagraph(markup, style, elem, key=key, **kw)
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         return self.leaf(markup, self.pstyle(style), elem, **kw)
@@ -183,8 +197,8 @@ class StoryBuilder:
         if self.leaflet.further_reading:
             story += self.further_reading()
         story += self.about()
-        for _ in range(self.options.notes_pages):
-            story += self.notes_page()
+        for index in range(self.options.notes_pages):
+            story += self.notes_page(index)
         return story
 
     def title_band(self) -> Flowable:
@@ -203,14 +217,6 @@ class StoryBuilder:
         self.place_names["title"] = m.title
         if m.subtitle:
             children.append(self.para(text_markup(m.subtitle, self.ctx), "subtitle", self.root.add("P")))
-        if self.options.print_note:
-            children.append(
-                self.leaf(
-                    text_markup(self.words(self.options.print_note), self.ctx),
-                    self.pstyle("subtitle", "note", spaceBefore=self.theme.style("subtitle").size * 0.6),
-                    self.root.add("P"),
-                )
-            )
         return TitleBand(children, box=self.theme.boxes["title_band"])
 
     def organisation_line(self) -> Flowable:
@@ -305,7 +311,9 @@ class StoryBuilder:
                     style = self.pstyle("body", "lead-in", keepWithNext=1)
                 else:
                     style = self.pstyle("body")
-                out.append(self.leaf(inline_markup(block.inlines, self.ctx), style, elem))
+                leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
+                leaf.lead_in = leads_in
+                out.append(leaf)
                 out += self.related_links(block.related, parent, block.lang or lang)
             elif isinstance(block, ListBlock):
                 out.append(self.list_block(block, parent, lang))
@@ -342,7 +350,8 @@ class StoryBuilder:
             if item.sublist:
                 body.append(self.list_block(item.sublist, body_elem, item.lang or lang, depth + 1))
             items.append(LabelledItem(label, body, indent=size * 1.6, elem=li))
-        return Stack(items, inset=(0, 0, 0, 0), elem=elem)
+        # Split between items, but never leaving the last item alone at the top of a page.
+        return Stack(items, inset=(0, 0, 0, 0), elem=elem, min_rest=2)
 
     def callout(self, callout: Callout, parent: StructElem, lang: str | None) -> Flowable:
         box = self.theme.boxes["callout"]
@@ -352,28 +361,46 @@ class StoryBuilder:
         ]
         for quote in callout.quotes:
             children.append(self.quote(quote, div))
-        # Kept whole when it fits on a page; split between its parts when it does not.
-        return Stack(children, box=box, elem=div, keep_under=self.frame_height())
+        # Kept whole when it fits on a page and moving it costs little; split between its
+        # parts when it does not fit, or when moving it would leave a hole in the page.
+        return Stack(
+            children,
+            box=box,
+            elem=div,
+            keep_under=self.frame_height(),
+            split_above=self.hole_limit(),
+        )
+
+    def hole_limit(self) -> float:
+        """The most of a page a block kept whole may leave empty by moving to the next page."""
+        return self.frame_height() * self.theme.layout.max_hole
 
     def quote(self, quote: Quote, div: StructElem) -> Flowable:
+        """A quotation, on the callout's left edge, with its attribution on one line where it fits."""
         bq = div.add("BlockQuote", lang=quote.lang)
         words = self.para(inline_markup(quote.inlines, self.ctx), "quote", bq.add("P"))
-        who = ", ".join(part for part in (quote.who, quote.when) if part)
         cite = link_markup(
             f"#{citation_anchor(quote.source.reference_id)}", f"[{quote.source.number}]", self.ctx
         )
+        who = self.attribution_who(quote)
         attribution = self.para(f"— {text_markup(who, self.ctx)} {cite}", "attribution", bq.add("P"))
-        size = self.theme.style("quote").size
-        return QuoteMarkStack(
-            [words, attribution],
-            inset=(0, size * 1.7, 0, 0),
-            elem=bq,
-            mark_colour=self.theme.boxes["callout"].bar_colour,
-            font=self.fonts.text.bold,
-            size=size * 2.6,
-        )
+        # The attribution never alone at the top of a page: the quotation's last lines go with it.
+        return Stack([words, attribution], inset=(0, 0, 0, 0), elem=bq, min_rest=2)
+
+    def attribution_who(self, quote: Quote) -> str:
+        """ "who, when": a body named with its initials in brackets ("… Excellence (NICE)") is named
+        by them, so the attribution takes one line; the label and the reference name it in full."""
+        who = quote.who
+        short = re.fullmatch(r".*\(([A-Z][A-Za-z]{1,9})\)\s*", who or "")
+        if short is not None:
+            who = short.group(1)
+        return ", ".join(part for part in (who, quote.when) if part)
 
     # -- the blocks of real pages: quotations, terms, questions, notes, key points, next steps
+
+    def note_label(self, number: int) -> str:
+        """A note's marker as printed, in the leaflet's language: [note 1], [nodyn 1]."""
+        return f"[{self.words('note {number}', number=number)}]"
 
     def new_block(self, block: Block, parent: StructElem, lang: str | None, level: int) -> list[Flowable]:
         if isinstance(block, BlockQuote):
@@ -391,7 +418,9 @@ class StoryBuilder:
         out: list[Flowable] = []
         for n, link in enumerate(links, start=1):
             words = inline_markup(link.inlines, self.ctx)
-            markup = "See also: " + link_markup(link.url, words, self.ctx)
+            markup = (
+                text_markup(self.words("See also:"), self.ctx) + " " + link_markup(link.url, words, self.ctx)
+            )
             if not shows_address(plain_text(link.inlines), link.url):
                 markup += f" ({text_markup(printed_address(link.url), self.ctx)})"
             last = n == len(links)
@@ -462,20 +491,21 @@ class StoryBuilder:
 
     def notes_block(self, notes: tuple[Note, ...], parent: StructElem, lang: str | None) -> Flowable:
         """A section's notes, after its own content: each a Note with an ID, which its markers link to."""
-        div = parent.add("Div", lang=lang, title=NOTES_LABEL)
+        label = self.words(NOTES_LABEL)
+        div = parent.add("Div", lang=lang, title=label)
         children: list[Flowable] = [
             self.leaf(
-                f"<b>{text_markup(NOTES_LABEL, self.ctx)}</b>",
+                f"<b>{text_markup(label, self.ctx)}</b>",
                 self.pstyle("note", "label", keepWithNext=1),
                 div.add("P"),
             )
         ]
         for note in notes:
             anchor = note_anchor(note.id)
-            self.place_names[anchor] = note_marker(note.number).strip("[]")
+            self.place_names[anchor] = self.words("note {number}", number=note.number)
             children.append(
                 self.leaf(
-                    f"<b>{text_markup(note_marker(note.number), self.ctx)}</b> "
+                    f"<b>{text_markup(self.note_label(note.number), self.ctx)}</b> "
                     + inline_markup(note.inlines, self.ctx),
                     self.pstyle("note"),
                     div.add("Note", id=anchor),
@@ -486,14 +516,15 @@ class StoryBuilder:
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
-        div = self.root.add("Div", title=KEY_POINTS_HEADING)
-        self.place_names[KEY_POINTS_ANCHOR] = KEY_POINTS_HEADING
+        title = self.words(KEY_POINTS_HEADING)
+        div = self.root.add("Div", title=title)
+        self.place_names[KEY_POINTS_ANCHOR] = title
         heading = self.para(
-            text_markup(KEY_POINTS_HEADING, self.ctx),
+            text_markup(title, self.ctx),
             "key_points_heading",
             div.add("H2"),
             anchor=KEY_POINTS_ANCHOR,
-            outline=(KEY_POINTS_HEADING, 1),
+            outline=(title, 1),
         )
         lst = div.add("L")
         size = self.theme.style("key_point").size
@@ -526,12 +557,13 @@ class StoryBuilder:
     # -- back matter
 
     def references_panel(self) -> Flowable:
-        heading = self.back_heading(REFERENCES_HEADING, REFERENCES_ANCHOR, "panel_heading")
+        """References: a plain numbered list with hanging numbers, which may split between entries."""
+        heading = self.back_heading(REFERENCES_HEADING, REFERENCES_ANCHOR)
         lst = self.root.add("L")
         items: list[Flowable] = []
         size = self.theme.style("reference").size
         indent = size * 2.0
-        inner = self.frame_width() - 2 * self.theme.boxes["panel"].padding - indent
+        inner = self.frame_width() - indent
         for ref in self.leaflet.references:
             anchor = citation_anchor(ref.id)
             self.place_names[anchor] = self.words("reference {number}", number=ref.number)
@@ -545,14 +577,11 @@ class StoryBuilder:
                     indent=indent,
                     elem=li,
                     keep_under=8 * self.theme.style("reference").leading,
+                    split_above=self.hole_limit(),
                 )
             )
-        # The back matter starts whole on a page when it can, rather than split.
-        return Stack(
-            [heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)],
-            box=self.theme.boxes["panel"],
-            keep_under=self.frame_height(),
-        )
+        # The heading goes over with the first entry; the entries split between them.
+        return Stack([heading, Stack(items, inset=(0, 0, 0, 0), elem=lst, min_rest=2)], inset=(0, 0, 0, 0))
 
     def back_heading(
         self, text: str, anchor: str, style: str = "h2", parent: StructElem | None = None
@@ -571,26 +600,27 @@ class StoryBuilder:
     def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
         parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
         text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
-        if ref.doi:
-            text += f" DOI: {ref.doi}"
-        style = self.pstyle("reference", "tight", spaceAfter=0) if ref.link_url else self.pstyle("reference")
+        # One address an entry: a DOI is printed once, as its https://doi.org link.
+        address = f"https://doi.org/{ref.doi}" if ref.doi else ref.url
+        style = self.pstyle("reference", "tight", spaceAfter=0) if address else self.pstyle("reference")
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
-        if ref.link_url:
+        if address:
             st = self.theme.style("reference")
-            lines = broken_address(ref.link_url, self.fonts.font_name(st.font), st.size, width)
+            lines = broken_address(address, self.fonts.font_name(st.font), st.size, width)
             markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
             out.append(
                 self.leaf(
-                    link_markup(ref.link_url, markup, self.ctx),
+                    link_markup(address, markup, self.ctx),
                     self.pstyle("reference"),
                     # Read aloud or copied, the address is one address, whatever its line breaks.
-                    body.add("P").add("Link", actual_text=ref.link_url),
+                    body.add("P").add("Link", actual_text=address),
                 )
             )
         return out
 
     def further_reading(self) -> list[Flowable]:
-        out: list[Flowable] = [self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)]
+        heading = self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)
+        items: list[Flowable] = []
         lst = self.root.add("L")
         size = self.theme.style("body").size
         for n, item in enumerate(self.leaflet.further_reading, start=1):
@@ -603,10 +633,10 @@ class StoryBuilder:
                 )
             last = n == len(self.leaflet.further_reading)
             style = self.pstyle("body") if last else self.pstyle("body", "item")
-            out.append(
+            items.append(
                 LabelledItem(label, [self.leaf(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li)
             )
-        return out
+        return [heading, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
 
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
@@ -627,7 +657,8 @@ class StoryBuilder:
                     self.root.add("P"),
                 )
             )
-        return out
+        # The leaflet's last lines go over together: never two stray lines, or the QR code alone.
+        return [Stack(out, inset=(0, 0, 0, 0), min_rest=3)]
 
     def frame_width(self) -> float:
         return self.frame[0]
@@ -651,19 +682,24 @@ class StoryBuilder:
         )
         return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
 
-    def notes_page(self) -> list[Flowable]:
-        """A page for the reader's own notes: questions to ask at the next appointment."""
-        heading = self.para(text_markup(self.words("Notes"), self.ctx), "h2", self.root.add("H2"))
-        prompt = self.para(
-            text_markup(self.words("Questions to ask at my next appointment:"), self.ctx),
-            "body",
-            self.root.add("P"),
-        )
-        return [PageBreak(), heading, prompt, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
+    def notes_page(self, index: int = 0) -> list[Flowable]:
+        """A page for the reader's own notes; each padding page asks for something different."""
+        heading, prompt = NOTES_PAGES[index % len(NOTES_PAGES)]
+        return [
+            PageBreak(),
+            self.para(text_markup(self.words(heading), self.ctx), "h2", self.root.add("H2")),
+            self.para(text_markup(self.words(prompt), self.ctx), "body", self.root.add("P")),
+            RuledLines(self.theme.style("body").leading * 1.5, self.theme),
+        ]
 
 
-def about_lines(m: Any, w: Furniture) -> list[str]:
-    """The lines of About this leaflet that come from the metadata: only what it says."""
+def about_lines(m: Any, w: Furniture | None = None) -> list[str]:
+    """The lines of About this leaflet that come from the metadata: only what it says.
+
+    In the leaflet's language (`w`, its furniture); in English when none is given.
+    """
+    if w is None:
+        w = furniture("en-GB")
     lines = [w("Publisher: {organisation}.", organisation=m.organisation)]
     if m.department:
         lines.append(w("Department: {department}.", department=m.department))

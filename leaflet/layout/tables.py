@@ -27,6 +27,7 @@ from reportlab.platypus import Flowable
 from leaflet.content.model import Cell, Table, plain_text
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
+from leaflet.rlseam import forget_postponed
 from leaflet.structure import StructElem
 from leaflet.style import Colour
 
@@ -52,14 +53,17 @@ class TableLook:
     head_fill: Colour | None
 
 
-def column_widths(mins: Sequence[float], wants: Sequence[float], avail: float) -> list[float] | None:
+def column_widths(
+    mins: Sequence[float], wants: Sequence[float], avail: float, weights: Sequence[float] | None = None
+) -> list[float] | None:
     """Widths for columns that need `mins` and would like `wants`, filling `avail`; None if they cannot fit.
 
-    Every column gets its minimum. The room left is shared out like water: a column
-    that wants less than an equal share of it gets all it wants (a column of short
-    doses stays on one line), and the rest is shared by the others in proportion to
-    what each still wants. Once every column has all it wants, the spare width is
-    shared in proportion to the wants, so the table spans the text.
+    Every column gets its minimum. The room left is shared out like water, by
+    `weights` (how many words each column holds): a column that wants less than its
+    share gets all it wants (a column of short doses stays on one line) and gives the
+    rest back; the columns still wanting more share what is left by their weights.
+    When every column has all it wants, the spare width is shared in proportion to
+    the wants, so the table spans the text.
     """
     if sum(mins) > avail + 1e-6:
         return None
@@ -67,21 +71,24 @@ def column_widths(mins: Sequence[float], wants: Sequence[float], avail: float) -
     if sum(wants) <= avail:
         total = sum(wants)
         return [w + (avail - total) * w / total for w in wants]
+    weights = [max(w, 1e-6) for w in (weights or [w - m for w, m in zip(wants, mins, strict=True)])]
     widths = list(mins)
     spare = avail - sum(mins)
-    hungry = sorted(range(len(widths)), key=lambda c: wants[c] - mins[c])
+    hungry = list(range(len(widths)))
     while hungry:
-        share = spare / len(hungry)
-        c = hungry[0]
-        need = wants[c] - widths[c]
-        if need > share:
-            total = sum(wants[k] - widths[k] for k in hungry)
-            for k in hungry:
-                widths[k] += spare * (wants[k] - widths[k]) / total
+        total = sum(weights[c] for c in hungry)
+        # Satisfied first: columns wanting no more than an equal share, or than their weighted share.
+        content = [
+            c for c in hungry if wants[c] - widths[c] <= max(spare / len(hungry), spare * weights[c] / total)
+        ]
+        if not content:
+            for c in hungry:
+                widths[c] += spare * weights[c] / total
             break
-        widths[c] = wants[c]
-        spare -= need
-        hungry.pop(0)
+        for c in content:
+            spare -= wants[c] - widths[c]
+            widths[c] = wants[c]
+            hungry.remove(c)
     return widths
 
 
@@ -111,7 +118,7 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
     regular = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, False)
     bold = sb.fonts.font_name(body.font if body.font else sb.fonts.text.name, True)
     cols = len(table.header)
-    mins, wants = [], []
+    mins, wants, weights = [], [], []
     floor = MIN_COLUMN_EMS * size
     for c in range(cols):
         cells = [(table.header[c], bold)] + [
@@ -121,8 +128,10 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
         ]
         texts = [(printed(cell), font) for cell, font in cells]
         mins.append(max(floor, *(longest_piece(t, f, size) * 1.02 for t, f in texts)) + 2 * look.pad_x)
-        wants.append(max(stringWidth(t, f, size) for t, f in texts) + 2 * look.pad_x + 1)
-    widths = column_widths(mins, wants, sb.frame_width())
+        lengths = [stringWidth(t, f, size) for t, f in texts]
+        wants.append(max(lengths) + 2 * look.pad_x + 1)
+        weights.append(sum(lengths))
+    widths = column_widths(mins, wants, sb.frame_width(), weights)
     elem = parent.add("Table", lang=lang)
     caption = None
     if table.caption:
@@ -344,7 +353,7 @@ class TableGrid(Flowable):
     def copy_with(self, rows: list[list[LeafParagraph | None]], first: bool) -> TableGrid:
         twin = self.__class__.__new__(self.__class__)
         twin.__dict__.update(self.__dict__)
-        twin.__dict__.pop("_postponed", None)
+        forget_postponed(twin)
         twin.rows = rows
         twin.first = first
         twin._heights = []

@@ -7,6 +7,7 @@ half and staple along the fold: the pages come out in reading order.
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 A4_LANDSCAPE = (841.8898, 595.2756)
 
@@ -28,8 +29,38 @@ def saddle_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
     return [(b, a) for a, b in sides] if rtl else sides
 
 
-def impose(a5_pdf: bytes, title: str, rtl: bool = False) -> bytes:
-    """The A5 pages of `a5_pdf` imposed for saddle stitching, as a new (untagged) PDF."""
+def printer_note(text: str, font: str, size: float, make_canvas: Any = None, rtl: bool = False) -> bytes:
+    """A sheet for whoever prints the booklet, kept off the booklet's own pages (its cover faces patients).
+
+    `make_canvas` gives the canvas to draw with (the leaflet's, which shapes complex
+    scripts); right to left, the lines start at the right margin.
+    """
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = BytesIO()
+    maker = make_canvas or Canvas
+    canv = maker(out, pagesize=A4_LANDSCAPE, invariant=1, initialFontName=font, initialFontSize=size)
+    width, height = A4_LANDSCAPE
+    y = height - 72
+    for line in simpleSplit(text, font, size, width - 144):
+        canv.setFont(font, size)
+        if rtl:
+            canv.drawRightString(width - 72, y, line)
+        else:
+            canv.drawString(72, y, line)
+        y -= size * 1.4
+    canv.showPage()
+    canv.save()
+    return out.getvalue()
+
+
+def impose(a5_pdf: bytes, title: str, note: bytes | None = None, rtl: bool = False) -> bytes:
+    """The A5 pages of `a5_pdf` imposed for saddle stitching, as a new (untagged) PDF.
+
+    `note`, a one-page PDF, follows the booklet's sheets: the printing instructions,
+    on a sheet of their own.
+    """
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation  # only booklets need it
 
     reader = PdfReader(BytesIO(a5_pdf))
@@ -48,6 +79,8 @@ def impose(a5_pdf: bytes, title: str, rtl: bool = False) -> bytes:
             y = (sheet_h - h) / 2
             side.merge_transformed_page(page, Transformation().translate(x, y), expand=False)
         writer.add_page(side)
+    if note is not None:
+        writer.add_page(PdfReader(BytesIO(note)).pages[0])
     info = reader.metadata or {}
     writer.add_metadata({**{k: v for k, v in info.items() if isinstance(v, str)}, "/Title": title})
     writer.compress_identical_objects()

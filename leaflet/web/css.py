@@ -14,7 +14,7 @@ from functools import cache
 
 import jinja2
 
-from leaflet.style import BoxStyle, Theme
+from leaflet.style import OPTIONAL_BOXES, OPTIONAL_STYLES, BoxStyle, Theme
 from leaflet.web.fonts import WebFace, web_faces
 
 #: Focus is shown in the colours GOV.UK and the NHS use, unless the sheet names its own.
@@ -111,11 +111,16 @@ def stylesheet(theme: Theme) -> Stylesheet:
     for name in ("panel", "panel_edge", "tint", "strong"):
         colours.setdefault(name, "transparent")
     styles = {name: _text(theme, name) for name in theme.styles}
+    boxes = {name: _box(box) for name, box in theme.boxes.items()}
+    for name, fallback in OPTIONAL_STYLES.items():
+        styles.setdefault(name, styles[fallback])
+    for name, fallback in OPTIONAL_BOXES.items():
+        boxes.setdefault(name, boxes[fallback])
     css = (
         _environment()
         .get_template("leaflet.css.j2")
         .render(
-            name=theme.name,
+            name=theme.name.replace("*/", "* /"),
             faces=[
                 {
                     "family": _string(f.family),
@@ -127,8 +132,8 @@ def stylesheet(theme: Theme) -> Stylesheet:
             ],
             families=families,
             c=colours,
-            s={**styles, "h4": styles.get("h4")},
-            b={name: _box(box) for name, box in theme.boxes.items()},
+            s=styles,
+            b=boxes,
         )
     )
     return Stylesheet(css, faces)

@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 
 from leaflet.fontfiles import family_files
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
 
 #: Unicode blocks a fallback family is kept for: the Latin scripts of the UK's and
@@ -87,8 +88,8 @@ class WebFace:
         """The WOFF2 file: from the cache folder when it is there, else made and kept there."""
         cached = _cache_folder() / self.file_name
         try:
-            return cached.read_bytes()
-        except OSError:
+            return read_file(cached, MAX_FONT_BYTES)
+        except FileProblem:
             pass
         data = _woff2(self.source, self.weight, self.earlier)
         with contextlib.suppress(OSError):

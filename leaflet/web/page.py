@@ -9,8 +9,11 @@ allows.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
+import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -20,28 +23,41 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from leaflet import i18n
 from leaflet.content.inline import check_address
 from leaflet.content.model import (
+    BlockQuote,
     Callout,
     Citation,
+    Figure,
+    Image,
     Leaflet,
     Link,
     ListBlock,
+    NoteRef,
     Paragraph,
+    QuestionList,
     Reference,
     Section,
     Strong,
+    Table,
+    TermList,
     Text,
+    note_marker,
 )
-from leaflet.layout.markup import citation_anchor, long_date, printed_address
+from leaflet.layout.markup import citation_anchor, note_anchor, printed_address
 from leaflet.layout.story import (
     ABOUT_ANCHOR,
     ABOUT_HEADING,
     FURTHER_ANCHOR,
     FURTHER_HEADING,
+    KEY_POINTS_ANCHOR,
+    KEY_POINTS_HEADING,
+    NOTES_LABEL,
     REFERENCES_ANCHOR,
     REFERENCES_HEADING,
     TOC_HEADING,
+    about_lines,
 )
 
 DOWNLOADS_HEADING = "Print or download this leaflet"
@@ -53,6 +69,11 @@ BLOCK_MACROS: dict[type, str] = {
     Paragraph: "paragraph",
     ListBlock: "list_block",
     Callout: "callout",
+    BlockQuote: "block_quote",
+    TermList: "term_list",
+    QuestionList: "questions",
+    Table: "table",
+    Figure: "figure",
 }
 #: Each inline kind → its macro in inline.html.j2.
 INLINE_MACROS: dict[type, str] = {
@@ -60,12 +81,16 @@ INLINE_MACROS: dict[type, str] = {
     Strong: "strong",
     Link: "link",
     Citation: "citation",
+    NoteRef: "note_ref",
 }
 
 #: Languages written right to left (primary subtags): Arabic and the languages written in
 #: Arabic script (Urdu, Persian, Pashto, Sindhi, Sorani Kurdish, Uyghur), Hebrew, Yiddish,
 #: Syriac, Dhivehi.
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"})
+RTL_LANGUAGES = i18n.RTL_LANGUAGES | {"arc", "ckb", "dv", "ks", "syr"}
+
+#: Where a leaflet's pictures go, beside the page: named by what they hold.
+IMAGES = "assets/images"
 
 
 def direction(lang: str | None) -> str | None:
@@ -102,15 +127,19 @@ def relative_href(target: Path, page: Path) -> str:
 
 
 class _Citations:
-    """Every citation in reading order: its id on the page, and the back-links of each reference."""
+    """What one page's macros share: each citation's id and back-links, the tool's words in the
+    leaflet's language, the pictures' file names, the ids given to tables."""
 
     def __init__(self, leaflet: Leaflet) -> None:
         self.ids: dict[int, str] = {}
+        self.language = leaflet.metadata.language
+        self.words = i18n.furniture(self.language)
         #: Where each reference can be read, for a quotation's cite attribute.
         self.reference_urls = {ref.id: ref.link_url for ref in leaflet.references if ref.link_url}
         self.back: dict[str, list[tuple[str, str]]] = {}
+        self.tables: dict[int, str] = {}
         counts: dict[tuple[str, str], int] = {}
-        for place, node in _citations(leaflet):
+        for place, node in _citations(leaflet, self.words(INTRODUCTION)):
             seen = len(self.back.setdefault(node.reference_id, [])) + 1
             anchor = f"cite-{node.reference_id}-{seen}"
             self.ids[id(node)] = anchor
@@ -118,22 +147,37 @@ class _Citations:
             n = counts[(node.reference_id, place)]
             self.back[node.reference_id].append((anchor, place if n == 1 else f"{place} ({n})"))
 
+    def table_id(self, table: Table) -> str:
+        return self.tables.setdefault(id(table), f"table-{len(self.tables) + 1}")
 
-def _citations(leaflet: Leaflet) -> Iterator[tuple[str, Citation]]:
+    def furniture_lang(self, message: str) -> str | None:
+        """ "en" for the tool's own words that the leaflet's language has no translation of."""
+        if self.words.language == "en" or message in i18n._catalogue(self.words.language):
+            return None
+        return "en"
+
+
+def _citations(leaflet: Leaflet, introduction: str) -> Iterator[tuple[str, Citation]]:
     """(the heading a citation is under, the citation), in reading order."""
+    for item in leaflet.key_points:
+        for node in _walk(item):
+            yield KEY_POINTS_HEADING, node
     for block in leaflet.introduction:
         for node in _walk(block):
-            yield INTRODUCTION, node
+            yield introduction, node
     for section in leaflet.sections:
         yield from _section_citations(section)
+    if leaflet.next_steps:
+        for node in _walk(leaflet.next_steps.blocks):
+            yield leaflet.next_steps.heading, node
     for item in leaflet.further_reading:
         for node in _walk(item):
             yield FURTHER_HEADING, node
 
 
 def _section_citations(section: Section) -> Iterator[tuple[str, Citation]]:
-    for block in section.blocks:
-        for node in _walk(block):
+    for part in (section.blocks, section.notes):
+        for node in _walk(part):
             yield section.heading, node
     for sub in section.subsections:
         yield from _section_citations(sub)
@@ -146,9 +190,47 @@ def _walk(node: Any) -> Iterator[Citation]:
     elif isinstance(node, tuple):
         for item in node:
             yield from _walk(item)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, Section | type):
+    elif dataclasses.is_dataclass(node) and not isinstance(node, Section | Image | type):
         for f in dataclasses.fields(node):
             yield from _walk(getattr(node, f.name))
+
+
+#: The page being rendered, for the few globals that need it (its words, its pictures).
+_PAGE: contextvars.ContextVar[_Citations] = contextvars.ContextVar("page")
+
+
+def _words(message: str, **values: object) -> str:
+    return _PAGE.get().words(message, **values)
+
+
+def _furniture_lang(message: str) -> str | None:
+    return _PAGE.get().furniture_lang(message)
+
+
+def image_name(image: Image) -> str:
+    """A picture's file, named by what it holds, so one picture used twice is one file."""
+    extension = {"jpeg": "jpg"}.get(image.kind, image.kind)
+    return f"{hashlib.sha256(image.data).hexdigest()[:16]}.{extension}"
+
+
+def _image_src(image: Image) -> str:
+    return f"{IMAGES}/{image_name(image)}"
+
+
+def _css_pixels(points: float) -> int:
+    return max(1, round(points * 4 / 3))
+
+
+def _image_size(figure: Figure) -> tuple[int, int]:
+    """The printed size in CSS pixels (as asked, else the picture's own); CSS keeps it inside the column."""
+    ratio = figure.image.height / figure.image.width if figure.image.width else 1.0
+    if figure.width:
+        width = figure.width
+    elif figure.height:
+        width = figure.height / ratio if ratio else figure.height
+    else:
+        width = figure.image.width
+    return _css_pixels(width), _css_pixels(width * ratio)
 
 
 @cache
@@ -163,7 +245,15 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["address"] = safe_address
     env.filters["printed"] = printed_address
-    env.filters["long_date"] = long_date
+    env.filters["address_parts"] = address_parts
+    env.globals["words"] = _words
+    env.globals["furniture_lang"] = _furniture_lang
+    env.globals["image_src"] = _image_src
+    env.globals["image_width"] = lambda figure: _image_size(figure)[0]
+    env.globals["image_height"] = lambda figure: _image_size(figure)[1]
+    env.globals["note_anchor"] = note_anchor
+    env.globals["note_marker"] = note_marker
+    env.globals["notes_label"] = NOTES_LABEL
     env.globals["direction"] = direction
     env.globals["anchor_of"] = citation_anchor
     env.filters["id"] = id
@@ -181,15 +271,21 @@ def safe_address(url: str) -> str:
     return url
 
 
+def address_parts(url: str) -> list[str]:
+    """An address cut after each slash, where a narrow screen may break it (as the PDF does)."""
+    parts = re.findall(r"[^/]*/+|[^/]+$", url)
+    return parts or [url]
+
+
 def _macros(template: str) -> Any:
     return _environment().get_template(template).module
 
 
-def _render_block(node: object, cites: _Citations, lang: str | None = None) -> Markup:
+def _render_block(node: object, cites: _Citations, level: int = 2) -> Markup:
     kind = type(node)
     if kind not in BLOCK_MACROS:
         raise TypeError(f"the web edition has no rendering for a {kind.__name__} block")
-    return getattr(_macros("blocks.html.j2"), BLOCK_MACROS[kind])(node, cites, lang)
+    return getattr(_macros("blocks.html.j2"), BLOCK_MACROS[kind])(node, cites, level)
 
 
 def reference_text(ref: Reference) -> str:
@@ -214,32 +310,45 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
     """The web page of a leaflet, linking to its stylesheet and to the PDFs offered beside it."""
     m = leaflet.metadata
     cites = _Citations(leaflet)
-    toc = [(s.anchor, s.heading, s.lang) for s in leaflet.sections]
+    w = cites.words
+    # (anchor, words, language, the tool's own words?) of each entry of "In this leaflet".
+    toc = [(s.anchor, s.heading, s.lang, False) for s in leaflet.sections]
+    if leaflet.next_steps:
+        toc.append((leaflet.next_steps.anchor, leaflet.next_steps.heading, None, False))
     if downloads:
-        toc.append((DOWNLOADS_ANCHOR, DOWNLOADS_HEADING, None))
+        toc.append((DOWNLOADS_ANCHOR, DOWNLOADS_HEADING, None, True))
     if leaflet.references:
-        toc.append((REFERENCES_ANCHOR, REFERENCES_HEADING, None))
+        toc.append((REFERENCES_ANCHOR, REFERENCES_HEADING, None, True))
     if leaflet.further_reading:
-        toc.append((FURTHER_ANCHOR, FURTHER_HEADING, None))
-    toc.append((ABOUT_ANCHOR, ABOUT_HEADING, None))
-    return (
-        _environment()
-        .get_template("page.html.j2")
-        .render(
-            leaflet=leaflet,
-            m=m,
-            lang=m.language,
-            dir=direction(m.language),
-            stylesheet=stylesheet_href,
-            toc=toc,
-            downloads=downloads,
-            cites=cites,
-            headings={
-                "toc": TOC_HEADING,
-                "downloads": (DOWNLOADS_ANCHOR, DOWNLOADS_HEADING),
-                "references": (REFERENCES_ANCHOR, REFERENCES_HEADING),
-                "further": (FURTHER_ANCHOR, FURTHER_HEADING),
-                "about": (ABOUT_ANCHOR, ABOUT_HEADING),
-            },
+        toc.append((FURTHER_ANCHOR, FURTHER_HEADING, None, True))
+    toc.append((ABOUT_ANCHOR, ABOUT_HEADING, None, True))
+    token = _PAGE.set(cites)
+    try:
+        return (
+            _environment()
+            .get_template("page.html.j2")
+            .render(
+                leaflet=leaflet,
+                m=m,
+                lang=m.language,
+                dir=direction(m.language),
+                stylesheet=stylesheet_href,
+                toc=toc,
+                downloads=downloads,
+                cites=cites,
+                about=about_lines(m, w),
+                published=m.published.isoformat(),
+                review=m.next_review.isoformat() if m.next_review else None,
+                logo=_image_src(m.logo) if m.logo else None,
+                headings={
+                    "toc": TOC_HEADING,
+                    "key_points": (KEY_POINTS_ANCHOR, KEY_POINTS_HEADING),
+                    "downloads": (DOWNLOADS_ANCHOR, DOWNLOADS_HEADING),
+                    "references": (REFERENCES_ANCHOR, REFERENCES_HEADING),
+                    "further": (FURTHER_ANCHOR, FURTHER_HEADING),
+                    "about": (ABOUT_ANCHOR, ABOUT_HEADING),
+                },
+            )
         )
-    )
+    finally:
+        _PAGE.reset(token)

@@ -110,3 +110,39 @@ def body_measure(pdf: Path, body_size: float, frame: Frame) -> float:
     longest = max(counts)
     full = [c for c in counts if c >= 0.8 * longest]
     return statistics.median(full)
+
+
+def holes(pdf: Path, frame: Frame, limit: float, body_size: float) -> dict[int, float]:
+    """Pages (but the last) that end more than `limit` of the frame early, with their empty share.
+
+    A page may end early when the next page starts with a heading that could not
+    have fitted in the space left together with three lines of its text, or when
+    the next page is the last and starts with About this leaflet, which goes over
+    whole rather than leave two lines alone (docs/styles.md, "How pages are filled").
+    """
+    found = lines(pdf)
+    shares = empty_shares(pdf, frame)
+    out: dict[int, float] = {}
+    for number, share in enumerate(shares[:-1], start=1):
+        if share <= limit:
+            continue
+        following = sorted(
+            (
+                ln
+                for ln in found
+                if ln.page == number + 1 and frame.top - 2 <= ln.y_top and ln.y_bottom <= frame.bottom
+            ),
+            key=lambda ln: ln.y_top,
+        )
+        body_line = body_size * 1.2 * 1.15
+        heading = 0
+        while heading < len(following) and following[heading].size > body_line:
+            heading += 1
+        if heading and number + 1 == len(shares) and following[0].text == "About this leaflet":
+            continue
+        if heading and len(following) >= heading + 3:
+            need = following[heading + 2].y_bottom - following[0].y_top
+            if need > share * frame.height:
+                continue  # the heading and three lines of its text could not have fitted
+        out[number] = share
+    return out

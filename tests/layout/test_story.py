@@ -62,3 +62,24 @@ def test_lists_number_and_nest(tmp_path: Path) -> None:
           - Fold."""
     text, _ = build(tmp_path, sections)
     assert "1. Wash. 2. Dry. – Towel. – Air. 3. Fold." in text  # a dash marks the second level
+
+
+def test_a_phone_number_or_email_address_in_its_link_is_printed_once(tmp_path: Path) -> None:
+    sections = """\
+  - heading: Contact
+    content:
+      - "Call [0808 800 8000](tel:08088008000), ring [our line](tel:+448088008000) or write to
+        [help@example.org](mailto:help@example.org)."
+"""
+    text, reader = build(tmp_path, sections)
+    assert text.count("0808 800 8000") == 1
+    assert "08088008000" not in text
+    assert "our line (+448088008000)" in text  # words that do not give the number are followed by it
+    assert text.count("help@example.org") == 1
+    uris = {
+        str(a.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/A" in a.get_object()
+    }
+    assert {"tel:08088008000", "tel:+448088008000", "mailto:help@example.org"} <= uris

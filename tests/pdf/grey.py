@@ -97,6 +97,17 @@ def _multiply(m: list[float], n: list[float]) -> list[float]:
 
 def stroked_rectangles(reader: PdfReader, index: int) -> list[tuple[float, float, float, float, float]]:
     """(x0, y0, x1, y1, line width) of every rectangle stroked on a page, in page coordinates."""
+    return _rectangles(reader, index, (b"S", b"s", b"B", b"B*", b"b", b"b*"))
+
+
+def filled_rectangles(reader: PdfReader, index: int) -> list[tuple[float, float, float, float, float]]:
+    """(x0, y0, x1, y1, line width) of every rectangle filled on a page, in page coordinates."""
+    return _rectangles(reader, index, (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"))
+
+
+def _rectangles(
+    reader: PdfReader, index: int, painting: tuple[bytes, ...]
+) -> list[tuple[float, float, float, float, float]]:
     ctm = [1.0, 0, 0, 1.0, 0, 0]
     stack: list[tuple[list[float], float]] = []
     width = 1.0
@@ -114,11 +125,11 @@ def stroked_rectangles(reader: PdfReader, index: int) -> list[tuple[float, float
         elif op == b"re":
             x, y, w, h = (float(v) for v in operands)
             pending.append((x, y, x + w, y + h))
-        elif op in (b"S", b"s", b"B", b"B*", b"b", b"b*"):
+        elif op in painting:
             for x0, y0, x1, y1 in pending:
                 a, _, _, d, e, f = ctm
                 found.append((a * x0 + e, d * y0 + f, a * x1 + e, d * y1 + f, width))
             pending = []
-        elif op in (b"f", b"F", b"f*", b"n"):
+        elif op in (b"S", b"s", b"B", b"B*", b"b", b"b*", b"f", b"F", b"f*", b"n"):
             pending = []
     return found

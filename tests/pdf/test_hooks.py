@@ -130,9 +130,9 @@ def test_a_draft_canvas_writes_nothing(tmp_path: Path) -> None:
     assert out.getvalue() == b""
 
 
-def test_pil_and_pyphen_load_only_when_used(tmp_path: Path) -> None:
-    # leaflet/deferred.py: ReportLab imports PIL.Image and pyphen at start-up and only tests them for
-    # truth until a bitmap or hyphenation is used; a build leaves both unloaded, a bitmap still reads.
+def test_pil_pyphen_and_harfbuzz_load_only_when_used(tmp_path: Path) -> None:
+    # leaflet/deferred.py: ReportLab imports PIL.Image, pyphen and uharfbuzz at start-up and tests them for
+    # truth until a bitmap, hyphenation or shaping is used; a build leaves them unloaded, a bitmap still reads.
     image = tmp_path / "dot.png"
     image.write_bytes(
         bytes.fromhex(
@@ -146,14 +146,15 @@ from pathlib import Path
 from leaflet.build import build_leaflet
 from leaflet.deferred import loaded
 build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
-lazy = [not loaded(n) for n in ("PIL.Image", "pyphen")]
-import reportlab.platypus.paragraph as paragraph, reportlab.lib.utils as utils
+lazy = [not loaded(n) for n in ("PIL.Image", "pyphen", "uharfbuzz")]
+import reportlab.platypus.paragraph as paragraph, reportlab.lib.utils as utils, reportlab.pdfbase.ttfonts as ttfonts
 same = paragraph.pyphen is sys.modules["pyphen"] and utils.Image is sys.modules["PIL.Image"]
+same = same and ttfonts.uharfbuzz is sys.modules["uharfbuzz"] and ttfonts.uharfbuzz is not None
 size = utils.ImageReader({str(image)!r}).getSize()
 print(lazy, same, size, loaded("PIL.Image"))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[True, True] True (1, 1) True"
+    assert out.strip() == "[True, True, True] True (1, 1) True"
 
 
 # ---------------------------------------------------------------- leaflet/rlseam.py, one test each

@@ -73,10 +73,13 @@ def test_poppler_reads_the_roles_in_the_page_order(ccsvi_pdf: BuiltPdf) -> None:
         if text.split(" ")[0] in ("H1", "H2", "H3"):
             heading_texts.append((text.split(" ")[0], rows[i + 1][1].strip('" ')))
     leaflet = load_leaflet(CONTENT)
+    assert leaflet.next_steps is not None
     assert heading_texts == [
         ("H1", leaflet.metadata.title),
+        ("H2", "Key points"),
         ("H2", "In this leaflet"),
         *[("H2", s.heading) for s in leaflet.sections],
+        ("H2", leaflet.next_steps.heading),
         ("H2", "References"),
         ("H2", "Further reading"),
         ("H2", "About this leaflet"),
@@ -94,7 +97,7 @@ def test_poppler_sees_quotes_in_callouts_lists_and_links_with_objects(ccsvi_pdf:
             assert rows[i + 1] == (depth + 1, "P") and rows[i + 2] == (depth + 1, "P")
             assert rows[i + 3] == (depth + 2, "Link")
     assert seq.count("BlockQuote") == 2
-    assert seq.count("TOC") == 1 and seq.count("TOCI") == 11
+    assert seq.count("TOC") == 1 and seq.count("TOCI") == 12
     # Lists: every LI holds a Lbl then an LBody.
     for i, (depth, role) in enumerate(rows):
         if role == "LI":
@@ -352,7 +355,7 @@ def test_two_links_to_one_place_in_a_paragraph_each_hold_their_own_annotation(tm
     content:
       - Studies disagree [@src]. A later review agrees [@src]. See [the NHS page](https://www.nhs.uk/)
         and again [NHS](https://www.nhs.uk/). And a very long line of text follows here so that we wrap
-        onto further lines and then [a link that wraps across the line end of this paragraph](https://www.nhs.uk/) ends.
+        onto further lines and then [a link that wraps across the line end of this paragraph, being longer than any line can hold](https://www.nhs.uk/) ends.
 references:
   - id: src
     title: A source

@@ -88,3 +88,44 @@ def test_a_full_disk_leaves_the_old_pdf_and_no_temporary_file(tmp_path: Path, mo
     assert "No space left on device" in str(info.value)
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["leaflet.pdf"]
+
+
+def test_a_live_temporary_file_of_another_build_is_never_removed(tmp_path: Path) -> None:
+    """A build on another machine sharing the folder: its process number means nothing here, its lock does."""
+    import fcntl
+
+    out = tmp_path / "leaflet.pdf"
+    theirs = tmp_path / ".leaflet.pdf.999999999.0badcafe.tmp"  # no such process here
+    theirs.write_bytes(b"%PDF-half-written")
+    with open(theirs, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # the other build is still writing it
+        write_atomically(out, b"%PDF-mine")
+        assert theirs.read_bytes() == b"%PDF-half-written"
+    write_atomically(out, b"%PDF-mine again")  # once abandoned (no lock, no process), it goes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaflet.pdf"]
+
+
+def test_a_planted_link_never_makes_the_pdf_writable_by_others(tmp_path: Path) -> None:
+    target = tmp_path / "anyone-may-write"
+    target.write_bytes(b"theirs")
+    target.chmod(0o666)
+    out = tmp_path / "leaflet.pdf"
+    out.symlink_to(target)
+    old = os.umask(0o022)
+    try:
+        write_atomically(out, b"%PDF-mine")
+    finally:
+        os.umask(old)
+    assert not out.is_symlink() and out.read_bytes() == b"%PDF-mine"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert target.read_bytes() == b"theirs" and stat.S_IMODE(target.stat().st_mode) == 0o666
+
+
+def test_a_file_name_with_a_control_character_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from leaflet.errors import OutputError
+
+    with pytest.raises(OutputError, match="control character"):
+        write_atomically(tmp_path / "leaflet\n.pdf", b"%PDF")
+    assert list(tmp_path.iterdir()) == []

@@ -1,4 +1,4 @@
-"""Makes the test leaflets' pictures: a logo (PNG), a photograph-like scene (JPEG).
+"""Makes the test leaflets' pictures: a logo and a pacing strip (PNG), a photograph-like scene (JPEG).
 
 The diagram (diagram.svg) is written by hand. Run from this folder:
 python make_images.py. The pictures are small (well under 20 KB each).
@@ -46,6 +46,25 @@ def photo() -> None:
     im.save("photo.jpg", quality=60, optimize=True)
 
 
+def pacing() -> None:
+    """A day as a strip of blocks: dark for activity, light for rest, in turn."""
+    im = Image.new("RGB", (480, 120), (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    blocks = [
+        (0, 90, True),
+        (90, 130, False),
+        (130, 230, True),
+        (230, 290, False),
+        (290, 380, True),
+        (380, 480, False),
+    ]
+    for x0, x1, active in blocks:
+        fill = (18, 58, 99) if active else (232, 239, 247)
+        d.rectangle([x0 + 2, 20, x1 - 2, 100], fill=fill, outline=(18, 58, 99), width=3)
+    im.save("pacing.png", optimize=True)
+
+
 if __name__ == "__main__":
     logo()
     photo()
+    pacing()

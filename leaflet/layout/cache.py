@@ -1,0 +1,93 @@
+"""What one process remembers between layout passes and between builds, bounded.
+
+- Parsed markup: a paragraph's fragments, by its markup and the settings of its style.
+- Line breaks: ReportLab's broken lines for those fragments at one width.
+- Paginations: the page numbers a leaflet's last build settled on, as the first guess of its
+  next build (always verified: a wrong guess costs a pass, never a wrong page number).
+
+Every key is made of values (text, numbers, names) or of objects the key itself holds, never
+of the `id()` of something that may have been freed; each store keeps its most recent entries
+only. Font files are part of a key through the names they are registered under.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class Bounded(Generic[V]):
+    """A dictionary that forgets its least recently used entries beyond `limit`."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
+
+    def get(self, key: Hashable) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.limit:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Held:
+    """An object in a key by identity, held (so its identity cannot pass to another object)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Held) and other.obj is self.obj
+
+
+#: (markup, style settings) → (style, fragments). A leaflet has a few hundred paragraphs.
+PARSED: Bounded[tuple[Any, Any]] = Bounded(8192)
+#: (markup, style settings, width) → ReportLab's broken lines.
+LINES: Bounded[Any] = Bounded(8192)
+#: (theme, slug, options, bleed, tagged) → the pagination the last build settled on.
+PAGINATIONS: Bounded[Any] = Bounded(256)
+
+
+def style_key(params: dict[str, Any]) -> Hashable | None:
+    """The settings a paragraph style was made from, as a key (None when one is not hashable)."""
+    key = tuple(sorted(params.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+@lru_cache(maxsize=256)
+def colour(hex_code: str) -> Any:
+    """ReportLab's colour for "#rrggbb", made once: ReportLab parses a string again at every use."""
+    from reportlab.lib.colors import toColor
+
+    return toColor(hex_code)
+
+
+def forget() -> None:
+    """Empty every store (tests, and a watch loop told the tool itself changed)."""
+    for store in (PARSED, LINES, PAGINATIONS):
+        store.clear()

@@ -1,0 +1,226 @@
+"""The laid-out pages, measured: no holes, the measure, one left edge, contents, references, callouts,
+the title area and the footer, in every edition, read back from the PDFs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from leaflet.build import build_editions
+from leaflet.style import load_theme
+from tests.conftest import CONTENT
+from tests.layout.measure import Frame, body_measure, empty_shares, frame_for, holes, lines
+from tests.pdf.grey import filled_rectangles, stroked_rectangles
+
+HARD = Path(__file__).parent.parent / "data" / "hard.yaml"
+#: The readable editions and their sheets (the booklet's sheets are the A5 pages, imposed).
+SHEETS = {"standard": "default", "large-print": "large-print", "a5": "booklet", "press": "press"}
+MM = 72 / 25.4
+
+
+def _build(tmp: Path, content: Path) -> dict[str, Path]:
+    built = build_editions(
+        content, ["standard", "large-print", "booklet", "press"], None, tmp / f"{content.stem}.pdf"
+    )
+    return {b.edition: b.path for b in built}
+
+
+@pytest.fixture(scope="module")
+def ccsvi(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _build(tmp_path_factory.mktemp("pages"), CONTENT)
+
+
+@pytest.fixture(scope="module")
+def hard(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _build(tmp_path_factory.mktemp("pages-hard"), HARD)
+
+
+def _frame(content: Path, edition: str) -> Frame:
+    return frame_for(content, edition)
+
+
+# -- holes
+
+
+def _body(edition: str) -> float:
+    return load_theme(SHEETS[edition]).style("body").size
+
+
+@pytest.mark.parametrize("edition", list(SHEETS))
+def test_no_page_of_ccsvi_but_the_last_is_more_than_15_percent_empty(
+    ccsvi: dict[str, Path], edition: str
+) -> None:
+    frame = _frame(CONTENT, edition)
+    found = holes(ccsvi[edition], frame, 0.15, _body(edition))
+    assert not found, (edition, [round(s * 100, 1) for s in empty_shares(ccsvi[edition], frame)])
+
+
+@pytest.mark.parametrize("edition", list(SHEETS))
+def test_no_page_of_the_hard_leaflet_but_the_last_is_more_than_20_percent_empty(
+    hard: dict[str, Path], edition: str
+) -> None:
+    frame = _frame(HARD, edition)
+    found = holes(hard[edition], frame, 0.20, _body(edition))
+    assert not found, (edition, [round(s * 100, 1) for s in empty_shares(hard[edition], frame)])
+
+
+def test_ccsvi_fits_six_a4_pages(ccsvi: dict[str, Path]) -> None:
+    assert len(PdfReader(ccsvi["standard"]).pages) == 6
+
+
+@pytest.mark.parametrize("edition", list(SHEETS))
+def test_the_last_page_holds_more_than_two_stray_lines(ccsvi: dict[str, Path], edition: str) -> None:
+    frame = _frame(CONTENT, edition)
+    found = lines(ccsvi[edition])
+    last = max(ln.page for ln in found)
+    text = [ln for ln in found if ln.page == last and ln.y_bottom <= frame.bottom + 2]
+    assert len(text) > 2, (edition, [ln.text for ln in text])
+
+
+# -- the measure and the left edge
+
+
+@pytest.mark.parametrize("edition", ["standard", "press"])
+def test_body_text_runs_60_to_70_characters_a_line(ccsvi: dict[str, Path], edition: str) -> None:
+    measure = body_measure(ccsvi[edition], _body(edition), _frame(CONTENT, edition))
+    assert 60 <= measure <= 70, measure
+
+
+def test_title_contents_body_and_callouts_share_one_left_edge(ccsvi: dict[str, Path]) -> None:
+    path = ccsvi["standard"]
+    frame = _frame(CONTENT, "standard")
+    found = lines(path)
+    first = [ln for ln in found if ln.page == 1]
+    for words in ("MS Society", "Chronic cerebrospinal venous", "In this leaflet", "What is CCSVI?"):
+        line = next(ln for ln in first if ln.text.startswith(words))
+        assert abs(line.x - frame.left) < 1.0, (words, line.x, frame.left)
+    # The callout box starts on the same edge (its bar and padding inside it).
+    reader = PdfReader(path)
+    boxes = [r for i in range(len(reader.pages)) for r in stroked_rectangles(reader, i)]
+    assert boxes
+    page_height = float(reader.pages[0].mediabox.height)
+    for x0, *_ in boxes:
+        assert abs(x0 - frame.left) < 1.5, (x0, frame.left, page_height)
+
+
+# -- contents
+
+
+def _page_ops(reader: PdfReader, index: int) -> list[tuple[list, bytes]]:
+    return ContentStream(reader.pages[index].get_contents(), reader).operations
+
+
+def test_contents_has_dot_leaders_two_columns_and_no_underlines(ccsvi: dict[str, Path]) -> None:
+    path = ccsvi["standard"]
+    reader = PdfReader(path)
+    frame = _frame(CONTENT, "standard")
+    first = [ln for ln in lines(path) if ln.page == 1]
+    top = next(ln for ln in first if ln.text == "In this leaflet")
+    end = next(ln for ln in first if ln.text == "What is CCSVI?" and ln.y_top > top.y_top + 40)
+    entries = [ln for ln in first if top.y_bottom < ln.y_top < end.y_top]
+    starts = sorted({round(ln.x) for ln in entries if not re.fullmatch(r"\d+", ln.text)})
+    assert starts[0] == round(frame.left) and len(starts) == 2, starts  # two columns, the first on the edge
+    # The leaders: small filled dots, drawn as artifacts (curves then a fill), many on the page.
+    ops = [op for _, op in _page_ops(reader, 0)]
+    dots = sum(1 for i, op in enumerate(ops) if op in (b"f", b"f*") and ops[i - 1] == b"c")
+    assert dots >= 60, dots
+    # No stroke under a contents entry: an underline would be a line in the entries' band.
+    height = float(reader.pages[0].mediabox.height)
+    y_lo, y_hi = height - end.y_top, height - top.y_bottom
+    strokes = []
+    operations = _page_ops(reader, 0)
+    for i, (_, op) in enumerate(operations):
+        if op == b"l" and operations[i - 1][1] == b"m":
+            y = float(operations[i - 1][0][1])
+            if y_lo < y < y_hi:
+                strokes.append(y)
+    assert not strokes, strokes
+    # The links stay live: every entry has its link annotation on page 1.
+    links = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    assert sum(1 for a in links if str(a.get("/Contents", "")).startswith("Go to ")) >= 22
+
+
+# -- references
+
+
+def test_references_are_a_plain_list_with_one_address_each(ccsvi: dict[str, Path]) -> None:
+    path = ccsvi["standard"]
+    reader = PdfReader(path)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert text.count("10.1136/jnnp.2008.157164") == 1  # the DOI printed once, as its link
+    assert "https://doi.org/10.1136/jnnp.2008.157164" in text
+    assert "DOI:" not in text
+    # No box behind them: the last page, where they end, has no box at all.
+    last = len(reader.pages) - 1
+    assert not stroked_rectangles(reader, last)
+    assert all(y1 - y0 < 10 for _, y0, _, y1, _ in filled_rectangles(reader, last))
+    # Hanging numbers: each number stands left of its entry's lines.
+    found = lines(path)
+    numbers = [ln for ln in found if re.fullmatch(r"[123]\.", ln.text.split(" ")[0]) and ln.size < 17]
+    assert len(numbers) >= 3
+
+
+# -- callouts
+
+
+@pytest.mark.parametrize("edition", list(SHEETS))
+def test_callout_attributions_take_one_line(ccsvi: dict[str, Path], edition: str) -> None:
+    texts = [ln.text for ln in lines(ccsvi[edition])]
+    assert "— NICE, 28 March 2012 [1]" in texts
+    assert "— FDA, 10 May 2012 [2]" in texts
+
+
+def test_callouts_have_no_quotation_mark_in_their_margin(ccsvi: dict[str, Path]) -> None:
+    text = " ".join(p.extract_text() for p in PdfReader(ccsvi["standard"]).pages)
+    assert "\u201c" not in text
+
+
+# -- title area
+
+
+@pytest.mark.parametrize("edition", ["standard", "large-print", "a5"])
+def test_office_editions_paint_nothing_near_the_paper_edge(ccsvi: dict[str, Path], edition: str) -> None:
+    # Office printers leave 4-5 mm white at the edge: no band may depend on printing there.
+    reader = PdfReader(ccsvi[edition])
+    page = reader.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    painted = filled_rectangles(reader, 0)
+    assert painted, "the title area's rule is a filled rectangle"
+    for x0, y0, x1, y1, _ in painted:
+        assert x0 >= 5 * MM and x1 <= width - 5 * MM, (edition, x0, x1)
+        assert y0 >= 5 * MM and y1 <= height - 5 * MM, (edition, y0, y1)
+
+
+def test_press_edition_keeps_the_band_into_the_bleed(ccsvi: dict[str, Path]) -> None:
+    reader = PdfReader(ccsvi["press"])
+    fills = [[float(v) for v in operands] for operands, op in _page_ops(reader, 0) if op == b"re"]
+    assert any(r[2] >= 216 * MM for r in fills)
+
+
+# -- footer
+
+
+def _footer_lines(path: Path, frame: Frame) -> dict[int, list[str]]:
+    """Each page's footer, line by line (words at one height are one line, left to right)."""
+    rows: dict[tuple[int, int], list[tuple[float, str]]] = {}
+    for ln in lines(path):
+        if ln.y_top > frame.bottom:
+            rows.setdefault((ln.page, round(ln.y_bottom)), []).append((ln.x, ln.text))
+    out: dict[int, list[str]] = {}
+    for (page, _), parts in sorted(rows.items()):
+        out.setdefault(page, []).append(" ".join(text for _, text in sorted(parts)))
+    return out
+
+
+@pytest.mark.parametrize("edition", list(SHEETS))
+def test_footer_keeps_the_title_whole_and_large_print_takes_three_lines_at_most(
+    ccsvi: dict[str, Path], edition: str
+) -> None:
+    for page, texts in _footer_lines(ccsvi[edition], _frame(CONTENT, edition)).items():
+        assert texts[0].startswith("MS Society · CCSVI"), texts
+        assert any(re.search(rf"Page {page} of \d+", t) for t in texts), texts
+        assert len(texts) <= 3, (edition, texts)

@@ -1,0 +1,122 @@
+"""What a process remembers between builds (parsed markup, line breaks, page numbers) is never stale.
+
+Each test builds a leaflet, changes one input, builds again in the same process, and compares
+the second PDF with a build of the changed input in a fresh process (nothing remembered): the
+bytes must be identical, and must differ from the first build's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import leaflet.pdf.metadata
+from leaflet.build import render_edition
+from leaflet.content.loader import load_leaflet
+from leaflet.editions import A5_SCREEN, EDITIONS
+from leaflet.layout import cache
+from leaflet.style import STYLES_DIR, load_theme
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_COLD = """
+import sys
+from pathlib import Path
+import leaflet.pdf.metadata
+from leaflet.build import render_edition
+from leaflet.content.loader import load_leaflet
+from leaflet.editions import A5_SCREEN, EDITIONS
+from leaflet.style import load_theme
+content, edition, style, creator, out = sys.argv[1:]
+if creator:
+    leaflet.pdf.metadata.CREATOR = creator
+chosen = A5_SCREEN if edition == "a5" else EDITIONS[edition]
+data = render_edition(load_leaflet(content), chosen, load_theme(style or chosen.style)).data
+Path(out).write_bytes(data)
+"""
+
+
+def cold(tmp: Path, content: Path, edition: str, style: str = "", creator: str = "") -> bytes:
+    """The PDF from a fresh process: nothing parsed, broken or paginated before."""
+    out = tmp / f"cold-{edition}-{len(list(tmp.glob('cold-*')))}.pdf"
+    cmd = [sys.executable, "-c", _COLD, str(content), edition, style, creator, str(out)]
+    subprocess.run(cmd, check=True, timeout=300, capture_output=True)
+    return out.read_bytes()
+
+
+def warm(content: Path, edition: str, style: str = "") -> bytes:
+    chosen = A5_SCREEN if edition == "a5" else EDITIONS[edition]
+    return render_edition(load_leaflet(content), chosen, load_theme(style or chosen.style)).data
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    path = tmp_path / "ccsvi.yaml"
+    path.write_text((ROOT / "content.yaml").read_text("utf-8"), "utf-8")
+    return path
+
+
+def test_changed_content_and_title(content: Path, tmp_path: Path) -> None:
+    first = warm(content, "standard")
+    assert cache.PAGINATIONS and cache.LINES  # the second build has something to reuse
+    text = content.read_text("utf-8")
+    # A longer title moves every break after it (the page numbers guessed from the first build are
+    # wrong), and one changed word changes one paragraph's lines.
+    text = text.replace(
+        "  title: ", "  title: A much longer title, long enough to take a line of its own, and ", 1
+    )
+    text = text.replace("venoplasty", "balloon venoplasty", 1)
+    content.write_text(text, "utf-8")
+    second = warm(content, "standard")
+    assert second != first
+    assert second == cold(tmp_path, content, "standard")
+
+
+def test_changed_style_sheet(content: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text((STYLES_DIR / "default.yaml").read_text("utf-8"), "utf-8")
+    first = warm(content, "standard", str(sheet))
+    sheet.write_text(sheet.read_text("utf-8").replace("size: 13pt", "size: 14pt", 1), "utf-8")
+    second = warm(content, "standard", str(sheet))
+    assert second != first
+    assert second == cold(tmp_path, content, "standard", str(sheet))
+
+
+def test_another_edition(content: Path, tmp_path: Path) -> None:
+    first = warm(content, "standard")
+    for edition in ("large-print", "a5", "press"):
+        made = warm(content, edition)
+        assert made != first
+        assert made == cold(tmp_path, content, edition), edition
+
+
+def test_another_tool_version(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = warm(content, "standard")
+    monkeypatch.setattr(leaflet.pdf.metadata, "CREATOR", "leaflet 99.0")
+    second = warm(content, "standard")
+    assert second != first
+    assert second == cold(tmp_path, content, "standard", creator="leaflet 99.0")
+
+
+def test_the_same_input_gives_the_same_bytes_warm_or_cold(content: Path, tmp_path: Path) -> None:
+    builds = [warm(content, "booklet") for _ in range(3)]
+    assert builds[0] == builds[1] == builds[2] == cold(tmp_path, content, "booklet")
+
+
+def test_the_stores_stay_bounded() -> None:
+    store: cache.Bounded[int] = cache.Bounded(3)
+    for i in range(10):
+        store.put(i, i)
+    store.get(7)  # used: kept over 8
+    store.put(10, 10)
+    assert len(store) == 3 and store.get(7) == 7 and store.get(8) is None and store.get(10) == 10
+
+
+def test_a_key_holds_its_object() -> None:
+    """An object in a key cannot be freed and its id given to another while the key lives."""
+    key = cache.Held(object())
+    assert key == cache.Held(key.obj) and key != cache.Held(object())
+    assert hash(key) == id(key.obj)

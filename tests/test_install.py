@@ -1,0 +1,74 @@
+"""Installed from a wheel (not from the source folder), leaflet has everything it needs to build every edition."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT
+
+
+def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.mark.wheel
+def test_a_wheel_install_builds_every_edition_from_another_folder(tmp_path: Path) -> None:
+    # The sources only, copied: building a wheel in the project folder would leave build/ behind.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "leaflet", source / "leaflet", ignore=shutil.ignore_patterns("__pycache__"))
+    wheels = tmp_path / "wheels"
+    made = _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        wheels,
+        ".",
+        cwd=source,
+    )
+    assert made.returncode == 0, made.stderr
+    (wheel,) = wheels.glob("leaflet-*.whl")
+
+    venv = tmp_path / "venv"
+    assert (
+        _run(
+            sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv, cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    python = venv / "bin" / "python"
+    installed = _run(
+        sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel, cwd=tmp_path
+    )
+    assert installed.returncode == 0, installed.stderr
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed copy, not this one
+    where = _run(python, "-c", "import leaflet; print(leaflet.__file__)", cwd=elsewhere, env=env)
+    assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
+    built = _run(python, "-m", "leaflet.cli", "build", CONTENT, "--edition", "all", cwd=elsewhere, env=env)
+    assert built.returncode == 0, built.stderr
+    assert sorted(Path(p).name for p in built.stdout.split()) == [
+        "ccsvi-a5.pdf",
+        "ccsvi-booklet.pdf",
+        "ccsvi-large-print.pdf",
+        "ccsvi-press.pdf",
+        "ccsvi.pdf",
+    ]
+    assert all(pdf.stat().st_size > 10_000 for pdf in (elsewhere / "output").glob("*.pdf"))

@@ -1,0 +1,185 @@
+"""Inputs far under the file-size limit that once took minutes: refused at their place, or laid out in linear time.
+
+Correctness guards, not benchmarks: each bound is generous (a loaded machine
+passes), and layout work is counted (paragraph wraps) rather than timed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from reportlab.platypus.paragraph import Paragraph
+
+from leaflet.build import render_pdf
+from leaflet.content.loader import MAX_TEXT, load_leaflet
+from leaflet.errors import ContentError, StyleError
+from leaflet.style import STYLES_DIR, load_theme
+from tests.conftest import ROOT, metadata_block
+
+BOUND = 20.0  # seconds: ten times what these take; they took minutes before
+
+
+def write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(metadata_block("Stress", "stress") + body, "utf-8")
+    return path
+
+
+def build(path: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "make_leaflet.py"),
+            "build",
+            str(path),
+            "-o",
+            str(out),
+            "--edition",
+            "standard",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("paragraph", "word " * 100_000, "499,999 characters; a text is at most 5,000"),
+        ("address", "See [this](https://example.org/" + "a" * 180_000 + ").", "a text is at most 5,000"),
+    ],
+    ids=["500 KB paragraph", "180 KB address"],
+)
+def test_a_huge_text_is_refused_at_its_place_at_once(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    path = write(
+        tmp_path,
+        f"{name}.yaml",
+        f"sections:\n  - heading: H\n    content:\n      - {value.strip()}\nreferences: []\n",
+    )
+    result = build(path, tmp_path / "out.pdf")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:12:9: error: sections[0].content[0]: {result.stderr.split(': ', 3)[3].strip()}"
+    ]
+    assert message in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_addresses_over_their_limits_are_refused_at_their_column(tmp_path: Path) -> None:
+    link = "https://example.org/" + "b" * 2_000
+    path = write(
+        tmp_path,
+        "link.yaml",
+        f"sections:\n  - heading: H\n    content:\n      - See [this]({link}) now.\nreferences: []\n",
+    )
+    with pytest.raises(ContentError) as err:
+        load_leaflet(path)
+    line = path.read_text("utf-8").splitlines()[11]
+    assert [(p.location.line, p.location.column) for p in err.value.problems] == [
+        (12, line.index("https") + 1)
+    ]
+    assert (
+        "the link address is 2,020 characters; an address is at most 2,000" in err.value.problems[0].message
+    )
+
+    text = path.read_text("utf-8").replace(link, "https://example.org/")
+    path.write_text(
+        text.replace("  version:", "  url: https://example.org/" + "c" * 300 + "\n  version:"), "utf-8"
+    )
+    with pytest.raises(ContentError) as err:
+        load_leaflet(path)
+    assert [(p.location.line, p.location.column) for p in err.value.problems] == [(6, 8)]
+    assert "printed as a QR code, and at most 250" in err.value.problems[0].message
+
+
+def test_a_text_at_the_limit_is_accepted(tmp_path: Path) -> None:
+    words = ("word " * (MAX_TEXT // 5))[:MAX_TEXT]
+    path = write(
+        tmp_path, "edge.yaml", f"sections:\n  - heading: H\n    content:\n      - '{words}'\nreferences: []\n"
+    )
+    assert len(load_leaflet(path).sections[0].blocks[0].source.text) == MAX_TEXT
+
+
+def paragraph_wraps(monkeypatch: pytest.MonkeyPatch, path: Path) -> int:
+    count = 0
+    wrap = Paragraph.wrap
+
+    def counting(self: Paragraph, *args: float) -> tuple[float, float]:
+        nonlocal count
+        count += 1
+        return wrap(self, *args)
+
+    monkeypatch.setattr(Paragraph, "wrap", counting)
+    render_pdf(load_leaflet(path), load_theme("default"))
+    monkeypatch.setattr(Paragraph, "wrap", wrap)
+    return count
+
+
+@pytest.mark.parametrize("kind", ["references", "list items"])
+def test_long_panels_and_lists_are_laid_out_in_linear_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    def leaflet(n: int) -> Path:
+        if kind == "references":
+            refs = "".join(
+                f"  - id: r{i}\n    title: Reference number {i} with a title of some length\n"
+                for i in range(n)
+            )
+            cites = " ".join(f"[@r{i}]" for i in range(n))
+            body = f"sections:\n  - heading: H\n    content:\n      - Words {cites}\nreferences:\n{refs}"
+        else:
+            items = "".join(f"          - Item number {i}, with a few words\n" for i in range(n))
+            body = f"sections:\n  - heading: H\n    content:\n      - bullets:\n{items}references: []\n"
+        return write(tmp_path, f"{kind[0]}{n}.yaml", body)
+
+    small, large = paragraph_wraps(monkeypatch, leaflet(60)), paragraph_wraps(monkeypatch, leaflet(240))
+    # Four times the entries, four times the work (each part of a panel once re-measured all the rest).
+    assert large < 5 * small, (small, large)
+
+
+def test_many_misspelt_citations_are_reported_quickly(tmp_path: Path) -> None:
+    refs = "".join(f"  - id: reference-{i}\n    title: Reference {i}\n" for i in range(1000))
+    paragraphs = "".join(
+        "      - Words " + " ".join(f"[@referenc-{i}x]" for i in range(k, k + 10)) + "\n"
+        for k in range(0, 1000, 10)
+    )
+    path = write(
+        tmp_path, "cites.yaml", f"sections:\n  - heading: H\n    content:\n{paragraphs}references:\n{refs}"
+    )
+    start = time.perf_counter()
+    with pytest.raises(ContentError) as err:
+        load_leaflet(path)
+    assert time.perf_counter() - start < BOUND
+    problems = err.value.problems
+    assert len(problems) == 1000
+    assert problems[0].message == "citation [@referenc-0x] names no reference; did you mean 'reference-0'?"
+    assert problems[-1].message.startswith("citation [@referenc-999x] names no reference")
+
+
+def test_a_long_chain_of_parents_is_resolved_quickly(tmp_path: Path) -> None:
+    n = 2500
+    lines = ["extends: default", "styles:", "  s0:", "    parent: body"]
+    for i in range(1, n):
+        lines += [f"  s{i}:", f"    parent: s{i - 1}"]
+    lines += ["  footer:", f"    parent: s{n - 1}", "    size: 13pt"]
+    (tmp_path / "default.yaml").write_bytes((STYLES_DIR / "default.yaml").read_bytes())
+    sheet = tmp_path / "chain.yaml"
+    sheet.write_text("\n".join(lines) + "\n", "utf-8")
+    start = time.perf_counter()
+    theme = load_theme(str(sheet))
+    assert time.perf_counter() - start < BOUND
+    assert theme.style("footer").size == 13
+    assert theme.style(f"s{n - 1}").colour == theme.style("body").colour
+    # A cycle in a long chain is still found, once.
+    sheet.write_text("\n".join(lines).replace("    parent: body", f"    parent: s{n - 1}") + "\n", "utf-8")
+    with pytest.raises(StyleError) as err:
+        load_theme(str(sheet))
+    assert any("parents form a cycle" in p.message for p in err.value.problems)
