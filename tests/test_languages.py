@@ -244,15 +244,30 @@ def test_shaping_draws_what_harfbuzz_draws() -> None:
 def test_a_missing_glyph_names_the_character_the_font_and_the_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = (LANGS / "bn.yaml").read_text("utf-8").replace("বাড়িতে বিশ্রাম", "বাড়িতে ஓ বিশ্রাম")
-    line = next(i for i, t in enumerate(text.splitlines(), 1) if "ஓ" in t)
-    col = text.splitlines()[line - 1].index("ஓ") + 1
+    text = (LANGS / "bn.yaml").read_text("utf-8").replace("বাড়িতে বিশ্রাম", "বাড়িতে ሀ বিশ্রাম")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "ሀ" in t)
+    col = text.splitlines()[line - 1].index("ሀ") + 1
     src = tmp_path / "bn.yaml"
     src.write_text(text, "utf-8")
     assert main(["build", str(src), "-o", str(tmp_path / "bn.pdf"), "--edition", "standard"]) == 2
     err = capsys.readouterr().err
     assert f"{src}:{line}:{col}: error:" in err, err
-    assert "U+0B93 TAMIL LETTER OO" in err and "Noto Sans Bengali" in err, err
+    assert "U+1200 ETHIOPIC SYLLABLE HA" in err and "Noto Sans Bengali" in err, err
+
+
+def test_the_refusal_of_scripts_is_lifted_only_for_the_leaflet_s_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Bengali leaflet sets Bengali (the danda too); Tamil in it, or Bengali in English, is refused."""
+    from leaflet.content.scripts import settable_in
+
+    assert settable_in("bn") >= {"Bengali"} and "Arabic" in settable_in("ur") and not settable_in("en-GB")
+    text = (LANGS / "bn.yaml").read_text("utf-8").replace("বাড়িতে বিশ্রাম", "বাড়িতে ஓ বিশ্রাম")
+    src = tmp_path / "bn.yaml"
+    src.write_text(text, "utf-8")
+    assert main(["build", str(src), "-o", str(tmp_path / "bn.pdf"), "--edition", "standard"]) == 2
+    err = capsys.readouterr().err
+    assert "text in the Tamil script" in err and "Bengali script" not in err, err
 
 
 def test_bold_welsh_is_drawn_bold(built: dict[str, Path]) -> None:

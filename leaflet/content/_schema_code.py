@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = 'b9089f8d03bec3c87c48d3b9819e2539ce956c32bdeb3150775c70713603e389'
+SCHEMA_SHA256 = '6a2ca42c9f52a9171d729938fa178a64ed283a6c8b2128e9cc99f57971bf67c6'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -118,6 +118,10 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
             data_keys.remove('next_steps')
             data__nextsteps = data['next_steps']
             validate_https___leaflet_invalid_schema_content_json___defs_next_steps(data__nextsteps, custom_formats, (name_prefix or 'data') + '.next_steps')
+        if 'further_reading_note' in data_keys:
+            data_keys.remove('further_reading_note')
+            data__furtherreadingnote = data['further_reading_note']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__furtherreadingnote, custom_formats, (name_prefix or 'data') + '.further_reading_note')
         if 'further_reading' in data_keys:
             data_keys.remove('further_reading')
             data__furtherreading = data['further_reading']
