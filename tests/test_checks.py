@@ -179,6 +179,7 @@ TESTED = {
     "trust/other-formats": "test_missing_metadata_line",
     "trust/quoted-guidance-referenced": "test_quoted_guidance_referenced",
     "trust/translation-behind": "test_translation_behind",
+    "trust/translation-incomplete": "test_translation_incomplete",
     "plain/reading-age": "test_reading_age",
     "plain/long-sentence": "test_long_sentence",
     "links/vague-text": "test_vague_link_text",
@@ -219,6 +220,7 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/other-formats": "warning",
         "trust/quoted-guidance-referenced": "error",
         "trust/translation-behind": "warning",
+        "trust/translation-incomplete": "warning",
         "plain/reading-age": "advice",
         "plain/long-sentence": "advice",
         "links/vague-text": "warning",
@@ -1214,3 +1216,23 @@ def test_web_page_link_words() -> None:
     page = '<a href="https://example.org/page"></a> <a href="#x">read more</a> <a href="#y">References</a>'
     found = [m for _, m in link_text(CheckContext(leaflet, date(2026, 11, 29), web=page), {})]
     assert len(found) == 2 and "no words" in found[0] and "“read more”" in found[1]
+
+
+def test_translation_incomplete(check: Check, tmp_path: Path) -> None:
+    """An English part without its partner in the translation is reported where the English writes it."""
+    english = variant(
+        (
+            "      - Hello world [@ref-one].\n",
+            "      - Hello world [@ref-one].\n      - A second paragraph.\n",
+        )
+    )
+    (tmp_path / "english.yaml").write_text(english, encoding="utf-8")
+    translated = variant(
+        ("  other_formats:", '  translated_from: {file: english.yaml, version: "1.0"}\n  other_formats:')
+    )
+    (found,) = check(translated).of("trust/translation-incomplete")
+    line, column = position(english, "A second paragraph.")
+    assert (found["file"], found["line"], found["column"]) == ("english.yaml", line, column)
+    assert "has no partner in the translation's section 'First'" in found["message"]
+    (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
+    assert check(translated).of("trust/translation-incomplete") == []

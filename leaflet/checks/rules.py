@@ -196,6 +196,49 @@ def translation_behind(ctx: CheckContext, params: dict[str, Any]) -> Found:
         )
 
 
+@rule("trust/translation-incomplete", Severity.WARNING, "a part of the English leaflet has no translation")
+def translation_incomplete(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    """Each English section and block has its partner in the translation, in the same order.
+
+    A translation (or the Welsh half of a bilingual pair) that lacks a paragraph, a
+    list or a section of the English tells its readers less: each English part without
+    a partner is reported where the English writes it.
+    """
+    origin = ctx.leaflet.metadata.translated_from
+    if origin is None:
+        return
+    from leaflet.content.loader import load_leaflet
+    from leaflet.errors import LeafletError
+
+    try:
+        english = load_leaflet(origin.path)
+    except LeafletError:
+        return  # trust/translation-behind says so
+    ours = list(ctx.leaflet.all_sections())
+    for i, section in enumerate(english.all_sections()):
+        if i >= len(ours):
+            yield section.location, f"the section '{section.heading}' of {origin.file} has no translation"
+            continue
+        for block in _unpartnered(section.blocks, ours[i].blocks):
+            yield (
+                block.location,
+                f"this part of '{section.heading}' in {origin.file} has no partner in the translation's "
+                f"section '{ours[i].heading}'",
+            )
+    for block in _unpartnered(english.introduction, ctx.leaflet.introduction):
+        yield block.location, f"this part of the introduction of {origin.file} has no translation"
+
+
+def _unpartnered(english: tuple[Any, ...], translated: tuple[Any, ...]) -> Iterator[Any]:
+    """The English blocks left without a partner when both are read in order, kind by kind."""
+    k = 0
+    for block in english:
+        if k < len(translated) and type(translated[k]) is type(block):
+            k += 1
+        else:
+            yield block
+
+
 # ---------------------------------------------------------------- plain language
 
 
