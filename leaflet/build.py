@@ -6,15 +6,20 @@ edition asked for and writes each file atomically.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportlab.platypus.doctemplate import LayoutError
+
 from leaflet import stamp
 from leaflet.content.model import Leaflet
+from leaflet.content.scripts import unset_script_problems
 from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
+from leaflet.errors import ContentError, Problem
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
 from leaflet.layout.cache import PAGINATIONS, Held
@@ -94,8 +99,31 @@ def _render_once(
         fix_timestamp(canv, m.published)
         return canv
 
-    doc.build(story, canvasmaker=make_canvas)
+    try:
+        doc.build(story, canvasmaker=make_canvas)
+    except LayoutError as exc:
+        raise ContentError(_layout_problem(str(exc), leaflet, theme)) from None
     return out.getvalue(), doc.seen
+
+
+def _layout_problem(message: str, leaflet: Leaflet, theme: Theme) -> Problem:
+    """ReportLab's "too large" as a located problem: at the text that would not fit, if it can be told."""
+    found = next(
+        (t for t in leaflet.texts if len(t.text) >= 8 and " ".join(t.text.split())[:20] in message), None
+    )
+    page = re.search(r"on page (\d+)", message)
+    where = f" on page {page.group(1)}" if page else ""
+    if found is not None:
+        return Problem(
+            found.location,
+            f"this text cannot be laid out{where}: it is too large for a page of {theme.name} "
+            f"({theme.source}); shorten it or break it up",
+        )
+    return Problem(
+        leaflet.metadata.location,
+        f"the leaflet cannot be laid out{where}: a block is too large for a page of {theme.name} "
+        f"({theme.source}); check the sheet's sizes, margins and padding",
+    )
 
 
 def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) -> bytes:
@@ -114,6 +142,10 @@ def _render(
 ) -> Rendered:
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
+    # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for.
+    unset = unset_script_problems(leaflet.texts)
+    if unset:
+        raise ContentError(unset)
     check_coverage(leaflet.texts, font_set(theme))
     settings = dict(
         tagged=tagged,

@@ -189,6 +189,9 @@ TESTED = {
     "trust/no-review-date": "test_no_version_or_review_date",
     "trust/no-version": "test_no_version_or_review_date",
     "structure/own-about": "test_an_own_about_this_leaflet_section",
+    # The rules of the web page are tested beside it, in tests/web/test_check_web.py.
+    "web/heading-outline": "test_a_skipped_level_on_the_page_is_found_where_the_heading_is_written",
+    "web/link-text": "test_links_with_no_words_or_vague_ones_are_found",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
     "legibility/italic-run": "test_italic_run",
@@ -200,8 +203,10 @@ TESTED = {
 
 
 def test_every_rule_has_a_test() -> None:
+    import tests.web.test_check_web as web_tests
+
     assert set(RULES) == set(TESTED)
-    assert all(callable(globals().get(name)) for name in TESTED.values())
+    assert all(callable(globals().get(name) or getattr(web_tests, name, None)) for name in TESTED.values())
 
 
 def test_rules_have_the_documented_levels() -> None:
@@ -225,6 +230,8 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/no-review-date": "warning",
         "trust/no-version": "warning",
         "structure/own-about": "warning",
+        "web/heading-outline": "error",
+        "web/link-text": "warning",
         "legibility/small-text": "error",
         "legibility/justified": "error",
         "legibility/italic-run": "warning",
@@ -1053,22 +1060,20 @@ def test_ccsvi_findings(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
 
     warnings = [f for f in result.findings if f["level"] == "warning"]
     trust = [f for f in warnings if f["rule"].startswith("trust/")]
-    assert [f["rule"] for f in trust] == ["trust/contact", "trust/feedback", "trust/other-formats"]
+    # The Who can help panel gives the helpline and asks for views: contact and feedback are there.
+    assert [f["rule"] for f in trust] == ["trust/other-formats"]
     for finding in trust:
         assert_at(finding, text, "title: Chronic", level="warning", rule=finding["rule"])
 
-    no_address = [f for f in warnings if f["rule"] == "links/no-address"]
-    reading = text[text.index("\nfurther_reading:\n") : text.index("\nreferences:\n")]
-    items = [line[4:] for line in reading.splitlines() if line.startswith("  - ")]
-    assert len(items) == len(no_address) == 6
-    for finding, item in zip(no_address, items, strict=True):
-        assert_at(finding, text, item, level="warning", rule="links/no-address")
-    assert len(warnings) == 9
+    # Further reading's note says where its lines are: none is blamed for lacking an address.
+    assert [f for f in warnings if f["rule"] == "links/no-address"] == []
+    assert len(warnings) == 1
 
     advice = [f for f in result.findings if f["level"] == "advice"]
     assert {f["rule"] for f in advice} == {"plain/reading-age", "plain/long-sentence"}
     first_sentence = next(f for f in advice if f["rule"] == "plain/long-sentence")
-    assert_at(first_sentence, text, "There's been a lot", level="advice", rule="plain/long-sentence")
+    # The first is a key point: the page's own sentence, quoted as written.
+    assert_at(first_sentence, text, "We don't yet know", level="advice", rule="plain/long-sentence")
 
 
 # ---------------------------------------------------------------- real pages: what editors write
@@ -1132,6 +1137,16 @@ def test_an_own_about_this_leaflet_section(check: Check) -> None:
     assert "put these details in metadata" in finding["message"]
     good = variant(("references:", _section("About your operation", ["It takes an hour."]) + "references:"))
     assert check(good).findings == []
+
+
+def test_a_further_reading_note_with_an_address_answers_for_its_lines(check: Check) -> None:
+    lines = "further_reading:\n  - Read more about foot care.\nreferences:"
+    bare = variant(("references:", lines))
+    assert [f["rule"] for f in check(bare).findings] == ["links/no-address"]
+    noted = variant(
+        ("references:", "further_reading_note: 'On [our website](https://example.org/).'\n" + lines)
+    )
+    assert check(noted).findings == []
 
 
 def test_a_next_steps_panel_gives_contact_and_feedback(check: Check) -> None:

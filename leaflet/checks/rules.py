@@ -253,6 +253,9 @@ def web_only(ctx: CheckContext, params: dict[str, Any]) -> Found:
 
 @rule("links/no-address", Severity.WARNING, "a pointer to more reading that gives no address")
 def no_address(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    note = ctx.leaflet.further_reading_note
+    if note and any(True for _ in links(note)):
+        return  # the note under the heading says where the lines can be found
     for item in ctx.leaflet.further_reading:
         has_link = any(True for _ in links(item.inlines))
         if item.url is None and not has_link:

@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '102349ad459465fb1110651722d94048b115c6da4a2ea0213e688c52e120d2e0'
+SCHEMA_SHA256 = '2c3a6d7237d369c229cdc239e1e2a7a66f03af18708f79b0dbe99a6c694dc66a'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -118,6 +118,10 @@ def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}
             data_keys.remove('next_steps')
             data__nextsteps = data['next_steps']
             validate_https___leaflet_invalid_schema_content_json___defs_next_steps(data__nextsteps, custom_formats, (name_prefix or 'data') + '.next_steps')
+        if 'further_reading_note' in data_keys:
+            data_keys.remove('further_reading_note')
+            data__furtherreadingnote = data['further_reading_note']
+            validate_https___leaflet_invalid_schema_content_json___defs_text(data__furtherreadingnote, custom_formats, (name_prefix or 'data') + '.further_reading_note')
         if 'further_reading' in data_keys:
             data_keys.remove('further_reading')
             data__furtherreading = data['further_reading']

@@ -400,6 +400,8 @@ _ADDRESS_KEYS = {"url", "doi"}
 #: The leaflet's own address is printed as a 30 mm QR code: up to this length its
 #: squares stay 0.4 mm or more, which a phone's camera reads from a printed page.
 MAX_QR_ADDRESS = 250
+#: A version is printed in the footer of every page.
+MAX_VERSION = 20
 
 
 def _size_problems(value: Any, path: PathKey, doc: YamlDocument, out: list[Problem], lists: int = 0) -> None:
@@ -839,6 +841,11 @@ class _Builder:
             sections=tuple(self.section(s, ("sections", i), 2) for i, s in enumerate(d["sections"])),
             next_steps=self.next_steps(d["next_steps"]) if "next_steps" in d else None,
             further_reading=tuple(self.further(r, i) for i, r in enumerate(d.get("further_reading", []))),
+            further_reading_note=(
+                self.inline(d["further_reading_note"], ("further_reading_note",))
+                if "further_reading_note" in d
+                else None
+            ),
             references=tuple(self.reference(r, i) for i, r in enumerate(d.get("references", []))),
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
@@ -1040,6 +1047,14 @@ def load_leaflet(path: str | Path) -> Leaflet:
     problems = [] if fastschema.is_valid(doc.data) else _schema_problems(doc)
     if not problems:
         _size_problems(doc.data, (), doc, problems)
+        version = doc.scalars.get(("metadata", "version"))  # a number keeps its digits as written
+        if version is not None and len(version.value) > MAX_VERSION:
+            problems.append(
+                Problem(
+                    doc.at(("metadata", "version")),
+                    f"metadata.version: {len(version.value):,} characters; a version is at most {MAX_VERSION}",
+                )
+            )
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (p.location.line, p.location.column)))
     builder = _Builder(doc)

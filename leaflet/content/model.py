@@ -392,6 +392,8 @@ class Leaflet:
     key_points: tuple[ListItem, ...] = ()
     #: Who to contact and what to do next, in a box after the sections.
     next_steps: Panel | None = None
+    #: Where the further-reading lines can be found, when they give no address of their own.
+    further_reading_note: tuple[Inline, ...] | None = None
 
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:

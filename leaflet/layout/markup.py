@@ -69,6 +69,31 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
     return "".join(parts)
 
 
+def shows_address(shown: str, url: str) -> bool:
+    """Whether a link's words already give its address (so it is not printed twice).
+
+    A phone number counts as given when its digits are the number's, however it
+    is spaced: "0808 800 8000" shows tel:08088008000 and tel:+448088008000, and so
+    does "Call 0808 800 8000"; an email address when the words hold it.
+    """
+    shown = shown.strip()
+    if shown == printed_address(url):
+        return True
+    if url.startswith(("https://", "http://")) and shown == url.split("://", 1)[1]:
+        return True  # "www.example.org" for https://www.example.org
+    if url.startswith("tel:"):
+        number = _phone_digits(url[4:]).lstrip("+")
+        return bool(number) and number in _phone_digits(shown).lstrip("+")
+    if url.startswith("mailto:"):
+        return printed_address(url).lower() in shown.lower()
+    return False
+
+
+def _phone_digits(number: str) -> str:
+    digits = re.sub(r"[^0-9+]", "", number)
+    return "0" + digits[3:] if digits.startswith("+44") else digits
+
+
 def note_anchor(note_id: str) -> str:
     return f"note-{note_id}"
 
@@ -87,25 +112,6 @@ MONTHS = (
     "November",
     "December",
 )
-
-
-def shows_address(shown: str, url: str) -> bool:
-    """Whether a link's words already give its address, so it is not printed again beside them.
-
-    A telephone number is compared by its digits ("0808 800 8000" is tel:08088008000, and
-    +44 808 … is 0808 …); an email address or web address by its words.
-    """
-    address = printed_address(url)
-    if url.startswith("tel:"):
-        digits = re.sub(r"\D", "", address)
-        said = re.sub(r"\D", "", shown)
-        national = re.sub(r"^44", "0", digits) if address.lstrip().startswith("+") else digits
-        return bool(digits) and (digits in said or national in said)
-    if url.startswith("mailto:"):
-        return address.lower() in shown.lower()
-    if url.startswith(("https://", "http://")) and shown.strip() == url.split("://", 1)[1]:
-        return True  # "www.example.org" for https://www.example.org
-    return shown.strip() == address or address in shown.split()
 
 
 def long_date(d: date) -> str:

@@ -78,10 +78,10 @@ FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
 ABOUT_HEADING = "About this leaflet"
 #: The pages that pad a booklet to whole sheets: for the reader's notes, each a different one.
+#: (At most one page repeats: the padding is at most three pages.)
 NOTES_PAGES = (
     ("Notes", "Questions to ask at my next appointment:"),
-    ("My appointments", "Dates, times and who I am seeing:"),
-    ("Things to remember", "What I was told, and what I want to find out:"),
+    ("Notes", None),
 )
 ABOUT_ANCHOR = "about-this-leaflet"
 REFERENCES_ANCHOR = "references"
@@ -305,7 +305,7 @@ class StoryBuilder:
                 else:
                     style = self.pstyle("body")
                 leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
-                leaf.lead_in = leads_in
+                leaf.lead_in = leads_in and not block.related
                 out.append(leaf)
                 out += self.related_links(block.related, parent, block.lang or lang)
             elif isinstance(block, ListBlock):
@@ -505,7 +505,8 @@ class StoryBuilder:
                     anchor=anchor,
                 )
             )
-        return Stack(children, inset=(0, 0, 0, 0), elem=div)
+        # Short notes go over whole rather than leave their label at the foot of a page.
+        return Stack(children, inset=(0, 0, 0, 0), elem=div, keep_under=self.frame_height() / 4)
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
@@ -613,6 +614,16 @@ class StoryBuilder:
 
     def further_reading(self) -> list[Flowable]:
         heading = self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)
+        note: list[Flowable] = []
+        if self.leaflet.further_reading_note:
+            # Where the lines can be found, when they carry no address of their own.
+            note.append(
+                self.leaf(
+                    inline_markup(self.leaflet.further_reading_note, self.ctx),
+                    self.pstyle("body", "lead-in", keepWithNext=1),
+                    self.root.add("P"),
+                )
+            )
         items: list[Flowable] = []
         lst = self.root.add("L")
         size = self.theme.style("body").size
@@ -629,7 +640,7 @@ class StoryBuilder:
             items.append(
                 LabelledItem(label, [self.leaf(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li)
             )
-        return [heading, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
+        return [heading, *note, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
 
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
@@ -676,14 +687,15 @@ class StoryBuilder:
         return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
 
     def notes_page(self, index: int = 0) -> list[Flowable]:
-        """A page for the reader's own notes; each padding page asks for something different."""
-        heading, prompt = NOTES_PAGES[index % len(NOTES_PAGES)]
-        return [
+        """A page for the reader's own notes; of the pages padding a booklet, only one asks for questions."""
+        heading, prompt = NOTES_PAGES[min(index, len(NOTES_PAGES) - 1)]
+        out: list[Flowable] = [
             PageBreak(),
             self.para(text_markup(self.words(heading), self.ctx), "h2", self.root.add("H2")),
-            self.para(text_markup(self.words(prompt), self.ctx), "body", self.root.add("P")),
-            RuledLines(self.theme.style("body").leading * 1.5, self.theme),
         ]
+        if prompt:
+            out.append(self.para(text_markup(self.words(prompt), self.ctx), "body", self.root.add("P")))
+        return [*out, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
 def about_lines(m: Any, w: Furniture | None = None) -> list[str]:
