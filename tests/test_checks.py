@@ -192,8 +192,6 @@ TESTED = {
     "trust/no-version": "test_no_version_or_review_date",
     "structure/own-about": "test_an_own_about_this_leaflet_section",
     # The rules of the web page are tested beside it, in tests/web/test_check_web.py.
-    "web/heading-outline": "test_a_skipped_level_on_the_page_is_found_where_the_heading_is_written",
-    "web/link-text": "test_links_with_no_words_or_vague_ones_are_found",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
     "legibility/italic-run": "test_italic_run",
@@ -232,8 +230,6 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/no-review-date": "warning",
         "trust/no-version": "warning",
         "structure/own-about": "warning",
-        "web/heading-outline": "error",
-        "web/link-text": "warning",
         "legibility/small-text": "error",
         "legibility/justified": "error",
         "legibility/italic-run": "warning",

@@ -123,6 +123,7 @@ def web_faces(theme: Theme) -> tuple[WebFace, ...]:
     return tuple(faces)
 
 
+@cache
 def _files(family: FontFamily) -> tuple[Path, Path]:
     """The files the PDF draws with: a slashed zero redrawn open (leaflet/zero.py), as in print."""
     if family.regular is None or family.bold is None:
