@@ -135,11 +135,18 @@ def build_one(
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
         if not force and all(map(stamp.up_to_date, paths, expected)):
             return Outcome(str(content), "skipped", tuple(map(str, paths)))
-        # No record may vouch for a file that is about to change.
+        # The page numbers the last build settled on, to start from; then no record may vouch
+        # for a file that is about to change.
+        left = [stamp.hints(path) for path in paths]
         for path in paths:
             stamp.forget(path)
         from leaflet.build import build_plan  # the layout engine, only when there is work for it
+        from leaflet.layout.cache import recall_paginations, recorded_paginations
+        from leaflet.style import load_theme
 
+        slug = work.leaflet.metadata.slug
+        for edition, hint in zip(work.editions, left, strict=True):
+            recall_paginations(load_theme(edition.style), slug, hint.get("paginations"))
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -151,8 +158,9 @@ def build_one(
             # many leaflets should not pay for either (the layout keeps those rules by construction).
             advice=False,
         )
-        for item, wanted in zip(built, expected, strict=True):
-            stamp.remember(item.path, wanted)
+        for item, wanted, edition in zip(built, expected, work.editions, strict=True):
+            paginations = recorded_paginations(load_theme(edition.style), slug)
+            stamp.remember(item.path, wanted, {"paginations": paginations})
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )
@@ -169,11 +177,32 @@ def build_one(
 
 
 class Stopped(KeyboardInterrupt):
-    """A signal other than Ctrl-C (SIGTERM) asked the tool to stop; handled as Ctrl-C is."""
+    """A signal (Ctrl-C's SIGINT, or SIGTERM) asked the tool to stop."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+
+
+#: Signals received, noted by `stop_requested` (the command line's handlers) before they raise
+#: Stopped: Python drops an exception raised where it cannot be passed on (inside a fork, a
+#: finaliser), so the batch also looks here between leaflets.
+_STOPPING: list[int] = []
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def stop_requested(signum: int) -> None:
+    _STOPPING.append(signum)
+
+
+def reset_stop() -> None:
+    _STOPPING.clear()
+
+
+def check_stop() -> None:
+    """Raise Stopped if a signal asked to stop, even one whose exception was lost."""
+    if _STOPPING:
+        raise Stopped(_STOPPING[0])
 
 
 def run(
@@ -198,25 +227,37 @@ def run(
             outcome = build_one(content, editions, style, output, force)
             outcomes.append(outcome)
             report(len(outcomes), total, outcome)
+            check_stop()
         return outcomes
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when there are workers
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when there are workers
 
     # The first leaflet is built here, and the workers are forked from this process after it:
     # they start warm (ReportLab imported, fonts read, markup parsed, lines broken) instead of
     # each paying for a cold start.
     outcomes.append(build_one(contents[0], editions, style, output, force))
     report(1, total, outcomes[0])
-    pool = ProcessPoolExecutor(
-        max_workers=min(jobs, total - 1), mp_context=_warm_context(), initializer=_worker_setup
-    )
+    check_stop()
+    pool = None
     try:
-        futures = [pool.submit(build_one, c, editions, style, output, force) for c in contents[1:]]
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes.append(outcome)
-            report(len(outcomes), total, outcome)
+        # Signals wait while the workers are forked: one arriving during a fork would be lost.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=min(jobs, total - 1), mp_context=_warm_context(), initializer=_worker_setup
+            )
+            pending = {pool.submit(build_one, c, editions, style, output, force) for c in contents[1:]}
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        while pending:
+            check_stop()
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcome = future.result()
+                outcomes.append(outcome)
+                report(len(outcomes), total, outcome)
     except BaseException:
-        _stop_workers(pool)
+        if pool is not None:
+            _stop_workers(pool)
         raise
     pool.shutdown()
     order = {str(c): i for i, c in enumerate(contents)}
@@ -234,8 +275,10 @@ def _warm_context() -> Any:
 
 def _worker_setup() -> None:
     """In each worker: Ctrl-C is the main process's to handle; SIGTERM ends the worker cleanly."""
+    _STOPPING.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # held while the worker was forked
 
 
 def _worker_stop(signum: int, frame: object) -> None:

@@ -6,15 +6,20 @@ edition asked for and writes each file atomically.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from reportlab.platypus.doctemplate import LayoutError
 
 from leaflet import stamp
 from leaflet.content.model import Leaflet
+from leaflet.content.scripts import settable_in, unset_script_problems
 from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
+from leaflet.errors import ContentError, Problem
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
 from leaflet.layout.cache import PAGINATIONS, Held
@@ -70,7 +75,7 @@ def _render_once(
     shared: Shared,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
-    fonts = font_set(theme)
+    fonts = font_set(theme, leaflet.metadata.language)
     out = BytesIO()
     meta = doc_template_options(leaflet.metadata)
     meta["title"] = title
@@ -89,13 +94,38 @@ def _render_once(
             place_names=builder.place_names,
             draft=draft,
             words=builder.words,
+            shaping=fonts.shaped,
+            rtl=builder.words.rtl,
             **kwargs,
         )
         fix_timestamp(canv, m.published)
         return canv
 
-    doc.build(story, canvasmaker=make_canvas)
+    try:
+        doc.build(story, canvasmaker=make_canvas)
+    except LayoutError as exc:
+        raise ContentError(_layout_problem(str(exc), leaflet, theme)) from None
     return out.getvalue(), doc.seen
+
+
+def _layout_problem(message: str, leaflet: Leaflet, theme: Theme) -> Problem:
+    """ReportLab's "too large" as a located problem: at the text that would not fit, if it can be told."""
+    found = next(
+        (t for t in leaflet.texts if len(t.text) >= 8 and " ".join(t.text.split())[:20] in message), None
+    )
+    page = re.search(r"on page (\d+)", message)
+    where = f" on page {page.group(1)}" if page else ""
+    if found is not None:
+        return Problem(
+            found.location,
+            f"this text cannot be laid out{where}: it is too large for a page of {theme.name} "
+            f"({theme.source}); shorten it or break it up",
+        )
+    return Problem(
+        leaflet.metadata.location,
+        f"the leaflet cannot be laid out{where}: a block is too large for a page of {theme.name} "
+        f"({theme.source}); check the sheet's sizes, margins and padding",
+    )
 
 
 def render_pdf(leaflet: Leaflet, theme: Theme, *, tagged: bool | None = None) -> bytes:
@@ -114,7 +144,14 @@ def _render(
 ) -> Rendered:
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
-    check_coverage(leaflet.texts, font_set(theme))
+    fonts = font_set(theme, leaflet.metadata.language)
+    # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
+    # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.
+    settable = settable_in(leaflet.metadata.language) if fonts.shaped else None
+    unset = unset_script_problems(leaflet.texts, settable)
+    if unset:
+        raise ContentError(unset)
+    check_coverage(leaflet.texts, fonts)
     settings = dict(
         tagged=tagged,
         options=options,
@@ -155,9 +192,18 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
     words = furniture(leaflet.metadata.language)
     title = leaflet.metadata.title + words(edition.title_suffix)
-    fonts = font_set(theme)
-    note = printer_note(words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size)
-    return Rendered(compact(impose(padded.data, title, note)), padded.pages // 2 + 1)
+    fonts = font_set(theme, leaflet.metadata.language)
+
+    def make_canvas(*args: Any, **kwargs: Any) -> LeafletCanvas:
+        # The leaflet's own canvas, untagged: it shapes Arabic and Bengali as the pages do.
+        return LeafletCanvas(
+            *args, tagging=Tagging(), place_names={}, shaping=fonts.shaped, rtl=words.rtl, **kwargs
+        )
+
+    note = printer_note(
+        words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size, make_canvas, words.rtl
+    )
+    return Rendered(compact(impose(padded.data, title, note, words.rtl)), padded.pages // 2 + 1)
 
 
 def build_editions(

@@ -119,7 +119,7 @@ def _iso_date(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
-    restore = _stop_on_sigterm()
+    restore = _stop_on_signals()
     try:
         return _main(argv)
     except KeyboardInterrupt as exc:
@@ -134,18 +134,29 @@ def _signal_name(signum: int) -> str:
     return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
 
-def _stop_on_sigterm() -> Callable[[], None]:
-    """SIGTERM stops the tool as Ctrl-C does (cleanly, in one line), not half-way through a write."""
-    from leaflet.batch import Stopped
+def _stop_on_signals() -> Callable[[], None]:
+    """Ctrl-C and SIGTERM stop the tool cleanly, in one line, never half-way through a write.
+
+    Each signal is noted before its exception is raised, so that a batch stops even
+    where Python drops the exception (a signal arriving inside a fork or a finaliser).
+    """
+    from leaflet import batch
 
     def stop(signum: int, frame: object) -> None:
-        raise Stopped(signum)
+        batch.stop_requested(signum)
+        raise batch.Stopped(signum)
 
+    batch.reset_stop()
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: leave signals to whoever owns it
         return lambda: None
-    return lambda: signal.signal(signal.SIGTERM, previous)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 def _tolerant_streams() -> None:
@@ -276,6 +287,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
         except Exception as exc:
             _say(sys.stderr, f"{content}: error: internal error ({type(exc).__name__}: {exc})")
             unreadable = True
+        batch.check_stop()
     if fmt == "json":
         rows = [
             {

@@ -21,11 +21,7 @@ mm = 72 / 25.4
 
 #: What the print version of a booklet says to whoever prints it, on a sheet after the booklet's own
 #: (never on its cover, which faces patients).
-BOOKLET_NOTE = (
-    "For the printer: this file is an A5 booklet imposed on A4 sheets. Print the sheets before this one "
-    "on both sides, flipping on the short edge; fold the stack in half and staple along the fold. "
-    "This sheet is not part of the booklet: print it on its own, or not at all."
-)
+BOOKLET_NOTE = "Print version: an A5 booklet. Print both sides, flip on the short edge, fold and staple."
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from leaflet import __version__
 from leaflet.safeio import MIB, FileProblem, read_file
@@ -167,15 +168,35 @@ def forget(pdf: Path) -> None:
         os.unlink(stamp_path(pdf))
 
 
-def remember(pdf: Path, expected: Expected) -> None:
-    """Record what the PDF now on disk was built from (after it has been written)."""
+def remember(pdf: Path, expected: Expected, hints: dict[str, Any] | None = None) -> None:
+    """Record what the PDF now on disk was built from (after it has been written).
+
+    `hints` are kept beside, for the next build to start from (never to decide a skip).
+    """
     from leaflet.pdf.write import write_atomically
 
     digest = _digest(pdf)
     if digest is None:
         return  # nothing to vouch for: the next build makes it again
     record = {**asdict(expected), "pdf": {"size": digest[0], "sha256": digest[1]}}
-    write_atomically(stamp_path(pdf), json.dumps(record, sort_keys=True).encode())
+    data = json.dumps(record, sort_keys=True).encode()
+    try:
+        with_hints = json.dumps({"hints": hints or {}, **record}, sort_keys=True).encode()
+    except (TypeError, ValueError):
+        with_hints = data
+    if len(with_hints) <= MAX_RECORD_BYTES // 2:  # hints never make a record too big to be read
+        data = with_hints
+    write_atomically(stamp_path(pdf), data)
+
+
+def hints(pdf: Path) -> dict[str, Any]:
+    """What the last build of a PDF left for the next one to start from (empty when nothing)."""
+    try:
+        record = json.loads(read_file(stamp_path(pdf), MAX_RECORD_BYTES, follow_links=False))
+    except (FileProblem, ValueError):
+        return {}
+    found = record.get("hints") if isinstance(record, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 def up_to_date(pdf: Path, expected: Expected) -> bool:

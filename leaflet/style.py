@@ -11,7 +11,7 @@ fallback.
 from __future__ import annotations
 
 import difflib
-import importlib.util
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import Location, Problem, StyleError
+from leaflet.fontfiles import known_family
 from leaflet.safeio import FileProblem, is_regular, read_file
 from leaflet.yamlsource import MAX_BYTES, PathKey, YamlDocument, YamlProblem, read_yaml
 
@@ -34,9 +35,8 @@ _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 
 
 def installed_family(name: str) -> bool:
-    """Whether a font family is installed as a Python package (fontpkg-<name>)."""
-    module = "fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    return importlib.util.find_spec(module) is not None
+    """Whether a font family is installed: as a Python package (fontpkg-<name>) or on the system (fontconfig)."""
+    return known_family(name)
 
 
 #: Every key a text style may have, and what it holds.
@@ -73,7 +73,12 @@ LAYOUT_KEYS = {
     "contents_columns_from": "how many entries put In this leaflet in two columns (a whole number)",
     "max_hole": "the most of a page's text height left empty before a page break, as a percentage such as 15%",
 }
-FONT_KEYS = {"text": "a family name", "fallback": "a list of family names", "families": "family files"}
+FONT_KEYS = {
+    "text": "a family name",
+    "fallback": "a list of family names",
+    "families": "family files",
+    "languages": "the text family for leaflets in a language, by language code (ar: Noto Sans Arabic)",
+}
 FAMILY_FILE_KEYS = {"regular", "bold"}
 TOP_KEYS = {
     "extends": "another sheet to start from",
@@ -117,6 +122,16 @@ OPTIONAL_STYLES = {
 #: Boxes for the key points and the next steps panel, and the bar beside a quotation.
 OPTIONAL_BOXES = {"key_points": "panel", "next_steps": "panel", "blockquote": "callout"}
 REQUIRED_COLOURS = ("link",)
+
+#: No length in a sheet is longer than an A4 page is tall.
+MAX_LENGTH = 842.0
+#: The largest text a page holds legibly (a title in large print is 36pt).
+MAX_TEXT_SIZE = 72.0
+#: The narrowest column the words may be given, and the least height, by the margins.
+MIN_COLUMN_MM = 60.0
+MIN_PAGE_HEIGHT_MM = 100.0
+#: A box's padding, bar and border together (both sides) leave the words this much of the column.
+MAX_BOX_INSET_MM = 30.0
 
 MIN_CONTRAST = 4.5
 MIN_BODY_CONTRAST = 7.0
@@ -205,6 +220,11 @@ class Theme:
     layout: LayoutRules = LayoutRules()
     #: Where each style's colour was set ("footer" → its line in the sheet or one it extends).
     colour_places: dict[str, Location] = field(default_factory=dict)
+    #: The text family of leaflets in a language whose script the text family lacks (ar, bn, …).
+    language_fonts: dict[str, str] = field(default_factory=dict)
+
+    def text_font_for(self, language: str) -> str:
+        return self.language_fonts.get(language.split("-")[0].lower(), self.text_font)
 
     @property
     def min_text_size(self) -> float:
@@ -387,8 +407,17 @@ class _Resolver:
             if size is None:
                 self.error(path, f"{path[-1]}: 'em' is allowed only in text styles")
                 return 0.0
-            return number * size
-        return number * _UNITS_PT[unit]
+            points = number * size
+        else:
+            points = number * _UNITS_PT[unit]
+        if not math.isfinite(points) or points > MAX_LENGTH:
+            self.error(
+                path,
+                f"{path[-1]}: '{text[:20]}{'…' if len(text) > 20 else ''}' is longer than a page; "
+                f"a length is at most {MAX_LENGTH:g}pt (297mm, an A4 page's height)",
+            )
+            return 0.0
+        return points
 
     def colour(self, value: Any, path: PathKey) -> Colour:
         colours = self.data.get("colours", {})
@@ -487,6 +516,21 @@ def _build(r: _Resolver, path: Path) -> Theme:
     w_mm, h_mm = PAGE_SIZES_MM[size_name]
     margins = {k: r.length(page_raw.get(k, "20mm"), ("page", k)) for k in PAGE_KEYS if k.startswith("margin")}
     page = PageStyle(size_name, w_mm * _UNITS_PT["mm"], h_mm * _UNITS_PT["mm"], **margins)
+    mm = _UNITS_PT["mm"]
+    column = page.width - page.margin_left - page.margin_right
+    if column < MIN_COLUMN_MM * mm:
+        r.error(
+            ("page", "margin_right" if "margin_right" in page_raw else "margin_left"),
+            f"page: the margins leave a column of {column / mm:.0f} mm on {size_name}; "
+            f"at least {MIN_COLUMN_MM:g} mm is needed for the words",
+        )
+    height = page.height - page.margin_top - page.margin_bottom
+    if height < MIN_PAGE_HEIGHT_MM * mm:
+        r.error(
+            ("page", "margin_bottom" if "margin_bottom" in page_raw else "margin_top"),
+            f"page: the margins leave {height / mm:.0f} mm of height on {size_name}; "
+            f"at least {MIN_PAGE_HEIGHT_MM:g} mm is needed",
+        )
 
     layout = _layout(r, r.mapping("layout"))
 
@@ -507,6 +551,19 @@ def _build(r: _Resolver, path: Path) -> Theme:
             hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(families))}"
             where: PathKey = ("fonts", "text") if i == 0 else ("fonts", "fallback", i - 1)
             r.error(where, f"unknown font family '{fam}'{hint}")
+
+    languages_raw = fonts_raw.get("languages", {}) or {}
+    language_fonts: dict[str, str] = {}
+    if not isinstance(languages_raw, dict):
+        r.error(("fonts", "languages"), "languages: expected a mapping of language code to family name")
+        languages_raw = {}
+    for lang, fam in languages_raw.items():
+        fam = str(fam)
+        if fam not in families and installed_family(fam):
+            families[fam] = FontFamily(fam, None, None)
+        if fam not in families:
+            r.error(("fonts", "languages", lang), f"unknown font family '{fam}' (is it installed?)")
+        language_fonts[str(lang)] = fam
 
     colours_raw = r.mapping("colours")
     colours = {name: r.colour(value, ("colours", name)) for name, value in colours_raw.items()}
@@ -550,6 +607,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         boxes=boxes,
         layout=layout,
         colour_places=colour_places,
+        language_fonts=language_fonts,
     )
     if not r.problems:
         _check_legibility(r, theme)
@@ -599,12 +657,44 @@ def _families(r: _Resolver, raw: Any) -> dict[str, FontFamily]:
                 r.error(p, f"families.{name}: missing '{weight}'")
                 found[weight] = None
                 continue
+            if "\x00" in str(files[weight]):
+                r.error((*p, weight), f"{weight}: a font file's name cannot hold a NUL character")
+                found[weight] = None
+                continue
             file = (r.where_set((*p, weight)).parent / str(files[weight])).resolve()
             if not is_regular(file) or file.suffix.lower() not in (".ttf", ".otf"):
                 r.error((*p, weight), f"{weight}: no TrueType font file at {file}")
+            else:
+                wrong = _not_embeddable(file)
+                if wrong:
+                    r.error((*p, weight), f"{weight}: {file} {wrong}")
             found[weight] = file
         out[name] = FontFamily(name, found["regular"], found["bold"])
     return out
+
+
+#: The first four bytes of a font file, by what it holds.
+_TRUETYPE = (b"\x00\x01\x00\x00", b"true")
+_CFF = b"OTTO"
+
+
+def _not_embeddable(file: Path) -> str | None:
+    """Why a font file cannot be embedded (ReportLab embeds TrueType outlines only), or None."""
+    try:
+        with file.open("rb") as f:
+            head = f.read(4)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if head in _TRUETYPE:
+        return None
+    if head == _CFF:
+        return (
+            "is an OpenType font with PostScript (CFF) outlines, which cannot be embedded; "
+            "use the family's TrueType (.ttf) files"
+        )
+    if head == b"ttcf":
+        return "is a font collection (.ttc); name one TrueType (.ttf) file of it"
+    return "is not a TrueType font file"
 
 
 def _box(r: _Resolver, raw: dict[str, Any], path: PathKey) -> BoxStyle:
@@ -614,7 +704,7 @@ def _box(r: _Resolver, raw: dict[str, Any], path: PathKey) -> BoxStyle:
     def length(key: str) -> float:
         return r.length(raw.get(key, 0), (*path, key))
 
-    return BoxStyle(
+    box = BoxStyle(
         fill=colour("fill"),
         border=length("border"),
         border_colour=colour("border_colour"),
@@ -624,6 +714,15 @@ def _box(r: _Resolver, raw: dict[str, Any], path: PathKey) -> BoxStyle:
         space_before=length("space_before"),
         space_after=length("space_after"),
     )
+    inset = 2 * box.padding + box.bar + 2 * box.border
+    if inset > MAX_BOX_INSET_MM * _UNITS_PT["mm"]:
+        where = next((k for k in ("padding", "bar", "border") if k in raw), "padding")
+        r.error(
+            (*path, where),
+            f"{'.'.join(map(str, path))}: padding, bar and border take {inset / _UNITS_PT['mm']:.0f} mm of "
+            f"the column; at most {MAX_BOX_INSET_MM:g} mm leaves the words room",
+        )
+    return box
 
 
 def _text_styles(
@@ -704,12 +803,35 @@ def _text_styles(
         def where(key: str, origin: dict[str, str] = origin) -> PathKey:
             return ("styles", origin.get(key, "base"), key)
 
+        before = len(r.problems)
         size = r.length(merged.get("size", "12pt"), where("size"))
+        size_ok = len(r.problems) == before
         leading_raw = merged.get("leading", 1.4)
         if isinstance(leading_raw, int | float) and not isinstance(leading_raw, bool):
+            if not math.isfinite(leading_raw) or leading_raw > 3.0:
+                # (Below 1 is said by the check that lines are not closer than the size.)
+                r.error(
+                    where("leading"),
+                    f"styles.{origin.get('leading', 'base')}: leading {leading_raw} is not a multiple of the "
+                    "size from 1.0 to 3.0 (1.2 to 1.5 reads best)",
+                )
+                leading_raw = 1.4
             leading = float(leading_raw) * size
         else:
+            before = len(r.problems)
             leading = r.length(leading_raw, where("leading"), size)
+            if len(r.problems) > before:
+                leading = size * 1.4  # already reported
+            elif leading > 3 * size:
+                r.error(
+                    where("leading"),
+                    f"styles.{origin.get('leading', 'base')}: leading {leading_raw} sets lines more than three "
+                    "sizes apart",
+                )
+        bold = merged.get("bold", False)
+        if not isinstance(bold, bool):
+            r.error(where("bold"), f"bold: expected true or false (unquoted), found '{bold}'")
+            bold = False
         align = str(merged.get("align", "left"))
         if align not in ("left", "centre", "right"):
             r.error(
@@ -728,7 +850,7 @@ def _text_styles(
         out[name] = TextStyle(
             name=name,
             font=font,
-            bold=bool(merged.get("bold", False)),
+            bold=bold,
             size=size,
             leading=leading,
             colour=r.colour(merged.get("colour", "#000000"), where("colour")),
@@ -738,7 +860,12 @@ def _text_styles(
             align=align,
         )
         size_from = origin.get("size", "base")
-        if size and size < (16.0 if r.data.get("large_print") else 12.0):
+        if size_ok and size > MAX_TEXT_SIZE:
+            r.error(
+                where("size"),
+                f"styles.{size_from}: text of {size:g} pt is over the {MAX_TEXT_SIZE:g} pt a page can hold",
+            )
+        if size_ok and size < (16.0 if r.data.get("large_print") else 12.0):
             # Said once, of the style that sets the size, not of every style inheriting it.
             r.error(
                 where("size"),
@@ -746,7 +873,7 @@ def _text_styles(
                 f"{'16' if r.data.get('large_print') else '12'} pt minimum for "
                 f"{'large print' if r.data.get('large_print') else 'a leaflet'}",
             )
-        if size and leading and leading < size:
+        if size_ok and leading < size:
             r.error(
                 where("leading"),
                 f"styles.{origin.get('leading', 'base')}: leading {leading_raw} sets lines closer than "

@@ -44,6 +44,9 @@ MAX_BYTES = 2 * 1024 * 1024
 
 PathKey = tuple[str | int, ...]
 
+#: The longest number read (Python refuses to convert integers of more than 4,300 digits).
+MAX_NUMBER_LENGTH = 100
+
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str": "str",
     "tag:yaml.org,2002:int": "int",
@@ -323,6 +326,14 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
         )
         if kind == "str":
             return node.value
+        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_LENGTH:
+            raise YamlProblem(
+                Problem(
+                    doc.at(path),
+                    f"a number of {len(node.value):,} characters; numbers are at most "
+                    f"{MAX_NUMBER_LENGTH} (put text in quotes)",
+                )
+            )
         return _construct_plain(node)
     if isinstance(node, SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":

@@ -24,7 +24,7 @@ from pathlib import Path
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 
 #: Raised when the derivation code changes, so old derived files are not reused.
-_RECIPE = "open-zero-1"
+_RECIPE = "open-zero-2"
 
 
 def cache_dir() -> Path:
@@ -66,7 +66,9 @@ def with_open_zero(path: Path) -> Path:
         return path
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path))
+    # The source's own timestamps are kept (fontTools would write the time of saving), so every
+    # copy derived from the same file has the same bytes, and so has every PDF that embeds one.
+    font = TTFont(str(path), recalcTimestamp=False)
     if "glyf" not in font or "fvar" in font:
         return path  # only static TrueType outlines are redrawn
     glyf = font["glyf"]

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import leaflet.pdf.metadata
 from leaflet.build import render_edition
@@ -120,3 +121,62 @@ def test_a_key_holds_its_object() -> None:
     key = cache.Held(object())
     assert key == cache.Held(key.obj) and key != cache.Held(object())
     assert hash(key) == id(key.obj)
+
+
+def test_changed_font_file(content: Path, tmp_path: Path) -> None:
+    """The same sheet and the same file names, other bytes in the regular face's file."""
+    from leaflet.fontfiles import family_files
+
+    atkinson, noto = family_files("Atkinson Hyperlegible"), family_files("Noto Sans")
+    regular, bold = tmp_path / "house-regular.ttf", tmp_path / "house-bold.ttf"
+    regular.write_bytes(atkinson[0].read_bytes())
+    bold.write_bytes(atkinson[1].read_bytes())
+    sheet = tmp_path / "house.yaml"
+    sheet.write_text(
+        "extends: default\nfonts:\n  text: House\n  families:\n    House:\n"
+        f"      regular: {regular}\n      bold: {bold}\n",
+        "utf-8",
+    )
+    first = warm(content, "standard", str(sheet))
+    regular.write_bytes(noto[0].read_bytes())  # an editor swaps the face, keeping the file's name
+    second = warm(content, "standard", str(sheet))
+    assert second != first
+    assert second == cold(tmp_path, content, "standard", str(sheet))
+
+
+def test_a_new_process_starts_from_the_page_numbers_recorded_beside_the_pdf(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import leaflet.build
+    from leaflet import batch
+
+    passes: list[bool] = []
+    real = leaflet.build._render_once
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append(bool(kwargs["draft"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(leaflet.build, "_render_once", counted)
+    out = tmp_path / "out"
+    cache.forget()  # nothing remembered, as in a new process
+    assert batch.build_one(content, ("standard",), None, out, True).status == "built"
+    first = (out / "ccsvi.pdf").read_bytes()
+    assert passes == [True, False]  # draft, then final
+
+    cache.forget()
+    passes.clear()
+    assert batch.build_one(content, ("standard",), None, out, True).status == "built"
+    assert passes == [False]  # the recorded page numbers printed, found again: one pass
+    assert (out / "ccsvi.pdf").read_bytes() == first
+
+    # A record from a layout that no longer holds (a page more of introduction moves every heading):
+    # verified, then laid out afresh.
+    data = yaml.safe_load(content.read_text("utf-8"))
+    data["introduction"] = [*data["introduction"], *["A new paragraph that moves every page along. " * 8] * 8]
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    cache.forget()
+    passes.clear()
+    assert batch.build_one(content, ("standard",), None, out, True).status == "built"
+    assert passes[0] is False and True in passes
+    assert (out / "ccsvi.pdf").read_bytes() == cold(tmp_path, content, "standard")

@@ -178,6 +178,8 @@ TESTED = {
     "trust/feedback": "test_missing_metadata_line",
     "trust/other-formats": "test_missing_metadata_line",
     "trust/quoted-guidance-referenced": "test_quoted_guidance_referenced",
+    "trust/translation-behind": "test_translation_behind",
+    "trust/translation-incomplete": "test_translation_incomplete",
     "plain/reading-age": "test_reading_age",
     "plain/long-sentence": "test_long_sentence",
     "links/vague-text": "test_vague_link_text",
@@ -189,6 +191,7 @@ TESTED = {
     "trust/no-review-date": "test_no_version_or_review_date",
     "trust/no-version": "test_no_version_or_review_date",
     "structure/own-about": "test_an_own_about_this_leaflet_section",
+    # The rules of the web page are tested beside it, in tests/web/test_check_web.py.
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
     "legibility/italic-run": "test_italic_run",
@@ -198,8 +201,10 @@ TESTED = {
 
 
 def test_every_rule_has_a_test() -> None:
+    import tests.web.test_check_web as web_tests
+
     assert set(RULES) == set(TESTED)
-    assert all(callable(globals().get(name)) for name in TESTED.values())
+    assert all(callable(globals().get(name) or getattr(web_tests, name, None)) for name in TESTED.values())
 
 
 def test_rules_have_the_documented_levels() -> None:
@@ -212,6 +217,8 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/feedback": "warning",
         "trust/other-formats": "warning",
         "trust/quoted-guidance-referenced": "error",
+        "trust/translation-behind": "warning",
+        "trust/translation-incomplete": "warning",
         "plain/reading-age": "advice",
         "plain/long-sentence": "advice",
         "links/vague-text": "warning",
@@ -1049,22 +1056,47 @@ def test_ccsvi_findings(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
 
     warnings = [f for f in result.findings if f["level"] == "warning"]
     trust = [f for f in warnings if f["rule"].startswith("trust/")]
-    assert [f["rule"] for f in trust] == ["trust/contact", "trust/feedback", "trust/other-formats"]
+    # The Who can help panel gives the helpline and asks for views: contact and feedback are there.
+    assert [f["rule"] for f in trust] == ["trust/other-formats"]
     for finding in trust:
         assert_at(finding, text, "title: Chronic", level="warning", rule=finding["rule"])
 
-    no_address = [f for f in warnings if f["rule"] == "links/no-address"]
-    reading = text[text.index("\nfurther_reading:\n") : text.index("\nreferences:\n")]
-    items = [line[4:] for line in reading.splitlines() if line.startswith("  - ")]
-    assert len(items) == len(no_address) == 6
-    for finding, item in zip(no_address, items, strict=True):
-        assert_at(finding, text, item, level="warning", rule="links/no-address")
-    assert len(warnings) == 9
+    # Further reading's note says where its lines are: none is blamed for lacking an address.
+    assert [f for f in warnings if f["rule"] == "links/no-address"] == []
+    assert len(warnings) == 1
 
     advice = [f for f in result.findings if f["level"] == "advice"]
     assert {f["rule"] for f in advice} == {"plain/reading-age", "plain/long-sentence"}
     first_sentence = next(f for f in advice if f["rule"] == "plain/long-sentence")
-    assert_at(first_sentence, text, "There's been a lot", level="advice", rule="plain/long-sentence")
+    # The first is a key point: the page's own sentence, quoted as written.
+    assert_at(first_sentence, text, "We don't yet know", level="advice", rule="plain/long-sentence")
+
+
+def test_translation_behind(check: Check, tmp_path: Path) -> None:
+    """A translation names the English version it was made from; check warns when the English moves on."""
+    (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
+    translated = variant(
+        (
+            "  other_formats:",
+            '  translated_from: {file: english.yaml, version: "1.0", date: 2026-01-10}\n  other_formats:',
+        )
+    )
+    assert check(translated).of("trust/translation-behind") == []
+
+    (tmp_path / "english.yaml").write_text(variant(('version: "1.0"', 'version: "1.1"')), encoding="utf-8")
+    (found,) = check(translated).of("trust/translation-behind")
+    assert_at(found, translated, "{file: english.yaml", level="warning", rule="trust/translation-behind")
+    assert "version 1.0 of english.yaml, but the English is now version 1.1" in found["message"]
+
+    (tmp_path / "english.yaml").write_text(
+        variant(("published: 2026-01-10", "published: 2026-02-01")), encoding="utf-8"
+    )
+    (found,) = check(translated).of("trust/translation-behind")
+    assert "published again on 2026-02-01" in found["message"]
+
+    (tmp_path / "english.yaml").unlink()
+    (found,) = check(translated).of("trust/translation-behind")
+    assert "cannot be read" in found["message"]
 
 
 # ---------------------------------------------------------------- real pages: what editors write
@@ -1130,6 +1162,16 @@ def test_an_own_about_this_leaflet_section(check: Check) -> None:
     assert check(good).findings == []
 
 
+def test_a_further_reading_note_with_an_address_answers_for_its_lines(check: Check) -> None:
+    lines = "further_reading:\n  - Read more about foot care.\nreferences:"
+    bare = variant(("references:", lines))
+    assert [f["rule"] for f in check(bare).findings] == ["links/no-address"]
+    noted = variant(
+        ("references:", "further_reading_note: 'On [our website](https://example.org/).'\n" + lines)
+    )
+    assert check(noted).findings == []
+
+
 def test_a_next_steps_panel_gives_contact_and_feedback(check: Check) -> None:
     bare = variant(
         ("  contact: Call the clinic on 0300 123 4567.\n", ""),
@@ -1146,3 +1188,47 @@ def test_a_next_steps_panel_gives_contact_and_feedback(check: Check) -> None:
         base=bare,
     )
     assert check(panel).findings == []
+
+
+# ---------------------------------------------------------------- the web page (more in tests/web/test_check_web.py)
+
+
+def test_web_page_heading_outline() -> None:
+    from leaflet.checks.registry import CheckContext
+    from leaflet.checks.web import heading_outline
+
+    leaflet = load_leaflet(ROOT / "tests" / "data" / "hard.yaml")
+    page = "<h1>T</h1><h2 id='lists-inside-lists'>Lists</h2><h4 id='a-third-level-heading'>Deep</h4>"
+    found = list(heading_outline(CheckContext(leaflet, date(2026, 11, 29), web=page), {}))
+    third = next(s for s in leaflet.all_sections() if s.anchor == "a-third-level-heading")
+    assert found == [(third.location, "on the web page, heading 'Deep' is level 4 after level 2")]
+
+
+def test_web_page_link_words() -> None:
+    from leaflet.checks.registry import CheckContext
+    from leaflet.checks.web import link_text
+
+    leaflet = load_leaflet(ROOT / "tests" / "data" / "hard.yaml")
+    page = '<a href="https://example.org/page"></a> <a href="#x">read more</a> <a href="#y">References</a>'
+    found = [m for _, m in link_text(CheckContext(leaflet, date(2026, 11, 29), web=page), {})]
+    assert len(found) == 2 and "no words" in found[0] and "“read more”" in found[1]
+
+
+def test_translation_incomplete(check: Check, tmp_path: Path) -> None:
+    """An English part without its partner in the translation is reported where the English writes it."""
+    english = variant(
+        (
+            "      - Hello world [@ref-one].\n",
+            "      - Hello world [@ref-one].\n      - A second paragraph.\n",
+        )
+    )
+    (tmp_path / "english.yaml").write_text(english, encoding="utf-8")
+    translated = variant(
+        ("  other_formats:", '  translated_from: {file: english.yaml, version: "1.0"}\n  other_formats:')
+    )
+    (found,) = check(translated).of("trust/translation-incomplete")
+    line, column = position(english, "A second paragraph.")
+    assert (found["file"], found["line"], found["column"]) == ("english.yaml", line, column)
+    assert "has no partner in the translation's section 'First'" in found["message"]
+    (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
+    assert check(translated).of("trust/translation-incomplete") == []

@@ -64,11 +64,13 @@ def test_a_wheel_install_builds_every_edition_from_another_folder(tmp_path: Path
     assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
     built = _run(python, "-m", "leaflet.cli", "build", CONTENT, "--edition", "all", cwd=elsewhere, env=env)
     assert built.returncode == 0, built.stderr
-    assert sorted(Path(p).name for p in built.stdout.split()) == [
+    made = [Path(p) for p in built.stdout.split()]
+    assert sorted(p.name for p in made if p.suffix == ".pdf") == [
         "ccsvi-a5.pdf",
         "ccsvi-booklet.pdf",
         "ccsvi-large-print.pdf",
         "ccsvi-press.pdf",
         "ccsvi.pdf",
     ]
+    assert all((elsewhere / p).is_file() for p in made)
     assert all(pdf.stat().st_size > 10_000 for pdf in (elsewhere / "output").glob("*.pdf"))

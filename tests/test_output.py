@@ -42,8 +42,8 @@ def test_every_heading_and_key_sentence_reads_back_in_order(ccsvi_pdf: BuiltPdf)
     expected = [
         "MS Society",
         "Chronic cerebrospinal venous insufficiency (CCSVI)",
+        "In this leaflet",  # straight after the key points, before the introduction
         "There's been a lot of interest in CCSVI from people affected by MS",
-        "In this leaflet",
         *HEADINGS[:1],
         "found that CCSVI was present in 90 per cent of people with MS [3]",
         "Does CCSVI cause MS?",
@@ -163,6 +163,9 @@ def test_links_describe_where_they_go_and_print(ccsvi_pdf: BuiltPdf) -> None:
     uris = {str(a["/A"]["/URI"]) for _, a in annots if "/A" in a}
     assert uris == {
         "https://www.nice.org.uk/guidance/ipg420",
+        # The Who can help panel: the helpline and the website (SOURCES.md).
+        "tel:08088008000",
+        "https://www.mssociety.org.uk",
         "http://www.fda.gov/MedicalDevices/Safety/AlertsandNotices/ucm303318.htm",
         "https://doi.org/10.1136/jnnp.2008.157164",
     }
@@ -171,7 +174,9 @@ def test_links_describe_where_they_go_and_print(ccsvi_pdf: BuiltPdf) -> None:
 def test_contents_links_and_page_numbers_point_at_the_headings(ccsvi_pdf: BuiltPdf) -> None:
     reader = ccsvi_pdf.reader
     texts = page_texts(ccsvi_pdf)
-    contents = texts[0][texts[0].find("In this leaflet") :]
+    # The contents follow the key points: on the first page that has them.
+    page = next(t for t in texts if "In this leaflet" in t)
+    contents = page[page.find("In this leaflet") :]
     annots = _annotations(reader)
     for heading in HEADINGS:
         links = [a for _, a in annots if str(a.get("/Contents")) == f"Go to {heading}"]
@@ -201,7 +206,15 @@ def test_citations_link_to_their_reference(ccsvi_pdf: BuiltPdf) -> None:
 def test_bookmarks_follow_the_headings(ccsvi_pdf: BuiltPdf) -> None:
     outline = ccsvi_pdf.reader.outline
     assert outline[0].title == LEAFLET.metadata.title
-    assert [o.title for o in outline[1]] == [*HEADINGS, "References", "Further reading", "About this leaflet"]
+    assert LEAFLET.next_steps is not None
+    assert [o.title for o in outline[1]] == [
+        "Key points",
+        *HEADINGS,
+        "References",
+        "Further reading",
+        "About this leaflet",
+        LEAFLET.next_steps.heading,  # the leaflet ends with who can help
+    ]
 
 
 def test_long_address_breaks_only_after_a_slash(ccsvi_pdf: BuiltPdf) -> None:

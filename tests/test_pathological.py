@@ -25,7 +25,7 @@ BOUND = 20.0  # seconds: ten times what these take; they took minutes before
 
 def write(tmp_path: Path, name: str, body: str) -> Path:
     path = tmp_path / name
-    path.write_text(metadata_block("Stress", "stress") + body, "utf-8")
+    path.write_text(metadata_block("Stress", path.stem.lower().replace(" ", "-")) + body, "utf-8")
     return path
 
 

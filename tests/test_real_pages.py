@@ -36,6 +36,7 @@ from leaflet.content.model import (
     note_marker,
     plain_text,
 )
+from leaflet.i18n import furniture
 from leaflet.layout.markup import printed_address, shows_address
 from leaflet.layout.story import about_lines
 from tests.conftest import BuiltPdf
@@ -140,7 +141,7 @@ def source_words(leaflet: Leaflet) -> list[str]:
         words += list(section_words(section))
     if leaflet.next_steps:
         words += [leaflet.next_steps.heading, *block_words(leaflet.next_steps.blocks)]
-    words += ["About this leaflet", *about_lines(leaflet.metadata)]
+    words += ["About this leaflet", *about_lines(leaflet.metadata, furniture(leaflet.metadata.language))]
     return [squash(w) for w in words]
 
 
@@ -204,13 +205,14 @@ def test_pdfua_finds_nothing(built: dict[str, dict[str, Path]], name: str, editi
 def test_the_booklet_imposes_the_a5_pages(built: dict[str, dict[str, Path]], name: str) -> None:
     a5 = len(PdfReader(built[name]["a5"]).pages)
     sheets = len(PdfReader(built[name]["booklet"]).pages)
-    assert sheets * 2 >= a5 and sheets % 2 == 0 and sheets * 2 - a5 < 4 + 4
+    # Two A5 pages a side; padding (notes pages) never more than a sheet's worth.
+    assert a5 <= sheets * 2 < a5 + 8
 
 
 def test_pages_per_edition(built: dict[str, dict[str, Path]]) -> None:
     """The figures of the closing note; a page that grows by half is a layout fault."""
     counts = {
-        name: {edition: len(PdfReader(path).pages) for edition, path in files.items()}
+        name: {edition: len(PdfReader(path).pages) for edition, path in files.items() if edition != "web"}
         for name, files in built.items()
     }
     assert counts["one-page"]["standard"] == 1
@@ -395,6 +397,8 @@ def test_the_ccsvi_leaflet_has_its_key_points_and_help_panel(ccsvi_pdf: BuiltPdf
     assert text.count("0808 800 8000") == 1 and "08088008000" not in text
     assert "talk to" in text and "MS nurse or neurologist" in text
     assert "www.mssociety.org.uk" in text
+    # Further reading says where its lines are, so they are of use on paper.
+    assert "These are pages of the MS Society's website," in text
 
 
 # ---------------------------------------------------------------- the web edition
@@ -405,17 +409,17 @@ def test_the_web_page_says_every_block(built: dict[str, dict[str, Path]]) -> Non
     for fragment in (
         '<h2 id="key-points">Key points</h2>',
         '<a class="note-ref" href="#note-first">[note 1]</a>',
-        '<p id="note-first" role="note"><strong>[note 1]</strong> The first note',
+        '<p id="note-first"><strong>[note 1]</strong> The first note',
         "<dt>Term one</dt>",
-        '<h3 class="question">1. Is this the first question?</h3>',
+        "<h3>1. Is this the first question?</h3>",
         '<h4 id="a-level-4-heading">A level-4 heading</h4>',
-        '<p class="see-also">See also: <a href="https://example.org/first">The first related page</a></p>',
+        'See also: <a href="https://example.org/first">The first related page</a>',
         '<h2 id="what-to-do-next">What to do next</h2>',
-        "<figcaption>— A person who said it, 2025</figcaption>",
-        "<p>“The first paragraph of a quotation that runs on.</p>",
-        'Next review: <time datetime="2027-01-01">January 2027</time>.',
+        "<figcaption>— <cite>A person who said it</cite>, 2025</figcaption>",
+        "<p>The first paragraph of a quotation that runs on.</p>",
+        "Next review: January 2027.",
     ):
         assert fragment in html, fragment
     news = built["news-statement"]["web"].read_text("utf-8")
     assert "Version" not in news and "Next review" not in news and 'name="version"' not in news
-    assert "First published: <time" in news
+    assert "First published: November 2025." in news

@@ -45,6 +45,7 @@ from leaflet.content.model import (
     Table,
     TermItem,
     TermList,
+    TranslatedFrom,
 )
 from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem
@@ -400,6 +401,8 @@ _ADDRESS_KEYS = {"url", "doi"}
 #: The leaflet's own address is printed as a 30 mm QR code: up to this length its
 #: squares stay 0.4 mm or more, which a phone's camera reads from a printed page.
 MAX_QR_ADDRESS = 250
+#: A version is printed in the footer of every page.
+MAX_VERSION = 20
 
 
 def _size_problems(value: Any, path: PathKey, doc: YamlDocument, out: list[Problem], lists: int = 0) -> None:
@@ -549,6 +552,17 @@ class _Builder:
             opt["approved_by"] = _tidy(m["approved"]["by"])
             if "date" in m["approved"]:
                 opt["approved"] = self.date((*base, "approved", "date"))
+        if "translated_from" in m:
+            raw = m["translated_from"]
+            where = (*base, "translated_from")
+            written = self.doc.scalars.get((*where, "version"))
+            opt["translated_from"] = TranslatedFrom(
+                raw["file"],
+                str(Path(self.doc.file).parent / raw["file"]),
+                str(written.value if written is not None else raw["version"]),
+                self.at(where),
+                self.date((*where, "date")) if "date" in raw else None,
+            )
         if "first_published" in m:
             opt["first_published"] = self.date((*base, "first_published"))
             if opt["first_published"] and opt["first_published"] > published:
@@ -839,6 +853,11 @@ class _Builder:
             sections=tuple(self.section(s, ("sections", i), 2) for i, s in enumerate(d["sections"])),
             next_steps=self.next_steps(d["next_steps"]) if "next_steps" in d else None,
             further_reading=tuple(self.further(r, i) for i, r in enumerate(d.get("further_reading", []))),
+            further_reading_note=(
+                self.inline(d["further_reading_note"], ("further_reading_note",))
+                if "further_reading_note" in d
+                else None
+            ),
             references=tuple(self.reference(r, i) for i, r in enumerate(d.get("references", []))),
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
@@ -1040,6 +1059,14 @@ def load_leaflet(path: str | Path) -> Leaflet:
     problems = [] if fastschema.is_valid(doc.data) else _schema_problems(doc)
     if not problems:
         _size_problems(doc.data, (), doc, problems)
+        version = doc.scalars.get(("metadata", "version"))  # a number keeps its digits as written
+        if version is not None and len(version.value) > MAX_VERSION:
+            problems.append(
+                Problem(
+                    doc.at(("metadata", "version")),
+                    f"metadata.version: {len(version.value):,} characters; a version is at most {MAX_VERSION}",
+                )
+            )
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (p.location.line, p.location.column)))
     builder = _Builder(doc)

@@ -3,7 +3,8 @@
 - Parsed markup: a paragraph's fragments, by its markup and the settings of its style.
 - Line breaks: ReportLab's broken lines for those fragments at one width.
 - Paginations: the page numbers a leaflet's last build settled on, as the first guess of its
-  next build (always verified: a wrong guess costs a pass, never a wrong page number).
+  next build (always verified: a wrong guess costs a pass, never a wrong page number). They
+  are also kept in the record beside each PDF, so a new process starts from them too.
 
 Every key is made of values (text, numbers, names) or of objects the key itself holds, never
 of the `id()` of something that may have been freed; each store keeps its most recent entries
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import asdict
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -38,6 +40,9 @@ class Bounded(Generic[V]):
         self._items.move_to_end(key)
         while len(self._items) > self.limit:
             self._items.popitem(last=False)
+
+    def items(self) -> list[tuple[Hashable, V]]:
+        return list(self._items.items())
 
     def clear(self) -> None:
         self._items.clear()
@@ -77,6 +82,46 @@ def style_key(params: dict[str, Any]) -> Hashable | None:
     except TypeError:
         return None
     return key
+
+
+def recorded_paginations(theme: Any, slug: str) -> list[dict[str, Any]]:
+    """The paginations this process settled on for one leaflet and theme, as data to keep beside its PDF."""
+    out = []
+    for key, pagination in PAGINATIONS.items():
+        held, key_slug, options, bleed, tagged, suffix = key  # type: ignore[misc]
+        if held.obj is theme and key_slug == slug:
+            out.append(
+                {
+                    "options": asdict(options),
+                    "bleed": bleed,
+                    "tagged": tagged,
+                    "title_suffix": suffix,
+                    "pages": dict(pagination.pages),
+                    "total": pagination.total,
+                }
+            )
+    return out
+
+
+def recall_paginations(theme: Any, slug: str, entries: Any) -> None:
+    """Paginations recorded by an earlier process, as first guesses here (each is verified when used)."""
+    from leaflet.layout.options import LayoutOptions
+    from leaflet.layout.story import Pagination
+
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            key = (
+                Held(theme),
+                slug,
+                LayoutOptions(**entry["options"]),
+                float(entry["bleed"]),
+                bool(entry["tagged"]),
+                str(entry["title_suffix"]),
+            )
+            pages = {str(anchor): int(page) for anchor, page in entry["pages"].items()}
+            PAGINATIONS.put(key, Pagination(pages, int(entry["total"])))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # a record from another version of the tool: no guess from it
 
 
 @lru_cache(maxsize=256)

@@ -39,6 +39,20 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     )
 
 
+def emboldened(markup: str, ctx: MarkupContext) -> str:
+    """Markup drawn bold: its fallback runs take their family's bold face.
+
+    ReportLab's bold follows `<b>` and the style's font, but a `<font face>`
+    names one face, so a fallback run keeps the regular one: Welsh ŵ and ŷ in a
+    bold heading were drawn regular. Here each fallback run names the bold face.
+    """
+    if "<font face=" not in markup:
+        return markup
+    for family in ctx.fonts.fallbacks:
+        markup = markup.replace(f'<font face="{family.regular}">', f'<font face="{family.bold}">')
+    return markup
+
+
 def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: bool = True) -> str:
     """A live link. Underlined in running text, so colour is never its only sign; the
     contents, whose every line is a link, goes without."""
@@ -52,7 +66,7 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
         if isinstance(node, Text):
             parts.append(text_markup(node.text, ctx))
         elif isinstance(node, Strong):
-            parts.append(f"<b>{inline_markup(node.children, ctx)}</b>")
+            parts.append(f"<b>{emboldened(inline_markup(node.children, ctx), ctx)}</b>")
         elif isinstance(node, Link):
             label = inline_markup(node.children, ctx)
             parts.append(link_markup(node.url, label, ctx))
@@ -67,6 +81,31 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
                 link_markup(f"#{note_anchor(node.note_id)}", escape(ctx.note_label(node.number)), ctx)
             )
     return "".join(parts)
+
+
+def shows_address(shown: str, url: str) -> bool:
+    """Whether a link's words already give its address (so it is not printed twice).
+
+    A phone number counts as given when its digits are the number's, however it
+    is spaced: "0808 800 8000" shows tel:08088008000 and tel:+448088008000, and so
+    does "Call 0808 800 8000"; an email address when the words hold it.
+    """
+    shown = shown.strip()
+    if shown == printed_address(url):
+        return True
+    if url.startswith(("https://", "http://")) and shown == url.split("://", 1)[1]:
+        return True  # "www.example.org" for https://www.example.org
+    if url.startswith("tel:"):
+        number = _phone_digits(url[4:]).lstrip("+")
+        return bool(number) and number in _phone_digits(shown).lstrip("+")
+    if url.startswith("mailto:"):
+        return printed_address(url).lower() in shown.lower()
+    return False
+
+
+def _phone_digits(number: str) -> str:
+    digits = re.sub(r"[^0-9+]", "", number)
+    return "0" + digits[3:] if digits.startswith("+44") else digits
 
 
 def note_anchor(note_id: str) -> str:
@@ -87,25 +126,6 @@ MONTHS = (
     "November",
     "December",
 )
-
-
-def shows_address(shown: str, url: str) -> bool:
-    """Whether a link's words already give its address, so it is not printed again beside them.
-
-    A telephone number is compared by its digits ("0808 800 8000" is tel:08088008000, and
-    +44 808 … is 0808 …); an email address or web address by its words.
-    """
-    address = printed_address(url)
-    if url.startswith("tel:"):
-        digits = re.sub(r"\D", "", address)
-        said = re.sub(r"\D", "", shown)
-        national = re.sub(r"^44", "0", digits) if address.lstrip().startswith("+") else digits
-        return bool(digits) and (digits in said or national in said)
-    if url.startswith("mailto:"):
-        return address.lower() in shown.lower()
-    if url.startswith(("https://", "http://")) and shown.strip() == url.split("://", 1)[1]:
-        return True  # "www.example.org" for https://www.example.org
-    return shown.strip() == address or address in shown.split()
 
 
 def long_date(d: date) -> str:

@@ -57,6 +57,7 @@ from leaflet.layout.markup import (
     MarkupContext,
     broken_address,
     citation_anchor,
+    emboldened,
     inline_markup,
     link_markup,
     metadata_date,
@@ -78,10 +79,10 @@ FURTHER_HEADING = "Further reading"
 REFERENCES_HEADING = "References"
 ABOUT_HEADING = "About this leaflet"
 #: The pages that pad a booklet to whole sheets: for the reader's notes, each a different one.
+#: (At most one page repeats: the padding is at most three pages.)
 NOTES_PAGES = (
     ("Notes", "Questions to ask at my next appointment:"),
-    ("My appointments", "Dates, times and who I am seeing:"),
-    ("Things to remember", "What I was told, and what I want to find out:"),
+    ("Notes", None),
 )
 ABOUT_ANCHOR = "about-this-leaflet"
 REFERENCES_ANCHOR = "references"
@@ -142,6 +143,10 @@ class StoryBuilder:
         key = (name, variant)
         if key not in self._styles:
             st: TextStyle = self.theme.style(name)
+            align = _ALIGN[st.align]
+            if self.words.rtl and align != TA_CENTER:
+                # A right-to-left page is a mirror: text starts at the right and is ragged on the left.
+                align = TA_RIGHT if align == TA_LEFT else TA_LEFT
             params = dict(
                 fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
@@ -149,7 +154,7 @@ class StoryBuilder:
                 textColor=colour(st.colour.hex),
                 spaceBefore=st.space_before,
                 spaceAfter=st.space_after,
-                alignment=_ALIGN[st.align],
+                alignment=align,
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
@@ -166,6 +171,8 @@ class StoryBuilder:
         return self._styles[key]
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
+        if style.fontName.endswith("-Bold"):
+            markup = emboldened(markup, self.ctx)
         settings = self.shared.style_keys.get(id(style))
         key = None if settings is None else (markup, settings)
         return LeafParagraph(markup, style, elem, key=key, **kw)
@@ -179,17 +186,20 @@ class StoryBuilder:
         story: list[Flowable] = [self.title_band()]
         if self.leaflet.key_points:
             story.append(self.key_points_box(self.leaflet.key_points))
-        story += self.blocks(self.leaflet.introduction, self.root, level=1)
+        # The contents straight after the key points, whole on the first page; the introduction
+        # flows on from there.
         story.append(self.contents_panel())
+        story += self.blocks(self.leaflet.introduction, self.root, level=1)
         for section in self.leaflet.sections:
             story += self.section(section, self.root)
-        if self.leaflet.next_steps:
-            story.append(self.next_steps_panel(self.leaflet.next_steps))
         if self.leaflet.references:
             story.append(self.references_panel())
         if self.leaflet.further_reading:
             story += self.further_reading()
         story += self.about()
+        if self.leaflet.next_steps:
+            # The leaflet ends with who can help: the next step for a worried reader.
+            story.append(self.next_steps_panel(self.leaflet.next_steps))
         for index in range(self.options.notes_pages):
             story += self.notes_page(index)
         return story
@@ -224,13 +234,13 @@ class StoryBuilder:
 
     def toc_entries(self) -> list[tuple[str, str]]:
         entries = [(s.anchor, s.heading) for s in self.leaflet.sections]
-        if self.leaflet.next_steps:
-            entries.append((self.leaflet.next_steps.anchor, self.leaflet.next_steps.heading))
         if self.leaflet.references:
             entries.append((REFERENCES_ANCHOR, self.words(REFERENCES_HEADING)))
         if self.leaflet.further_reading:
             entries.append((FURTHER_ANCHOR, self.words(FURTHER_HEADING)))
         entries.append((ABOUT_ANCHOR, self.words(ABOUT_HEADING)))
+        if self.leaflet.next_steps:
+            entries.append((self.leaflet.next_steps.anchor, self.leaflet.next_steps.heading))
         return entries
 
     def contents_panel(self) -> Flowable:
@@ -260,7 +270,10 @@ class StoryBuilder:
         # Whole on one page: a contents list split over a page break reads badly.
         # No box: the spacing of a panel, but on the page, like the text around it.
         space = replace(self.theme.boxes["panel"], fill=None, border=0.0, bar=0.0, padding=0.0)
-        return Stack([heading, body], box=space, keep_under=self.frame_height() / 2)
+        # Whole when moving it costs little; split between its lines rather than leave a hole.
+        return Stack(
+            [heading, body], box=space, keep_under=self.frame_height() / 2, split_above=self.hole_limit()
+        )
 
     # -- sections and blocks
 
@@ -305,7 +318,7 @@ class StoryBuilder:
                 else:
                     style = self.pstyle("body")
                 leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
-                leaf.lead_in = leads_in
+                leaf.lead_in = leads_in and not block.related
                 out.append(leaf)
                 out += self.related_links(block.related, parent, block.lang or lang)
             elif isinstance(block, ListBlock):
@@ -505,7 +518,8 @@ class StoryBuilder:
                     anchor=anchor,
                 )
             )
-        return Stack(children, inset=(0, 0, 0, 0), elem=div)
+        # Short notes go over whole rather than leave their label at the foot of a page.
+        return Stack(children, inset=(0, 0, 0, 0), elem=div, keep_under=self.frame_height() / 4)
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
@@ -613,6 +627,16 @@ class StoryBuilder:
 
     def further_reading(self) -> list[Flowable]:
         heading = self.back_heading(FURTHER_HEADING, FURTHER_ANCHOR)
+        note: list[Flowable] = []
+        if self.leaflet.further_reading_note:
+            # Where the lines can be found, when they carry no address of their own.
+            note.append(
+                self.leaf(
+                    inline_markup(self.leaflet.further_reading_note, self.ctx),
+                    self.pstyle("body", "lead-in", keepWithNext=1),
+                    self.root.add("P"),
+                )
+            )
         items: list[Flowable] = []
         lst = self.root.add("L")
         size = self.theme.style("body").size
@@ -629,7 +653,7 @@ class StoryBuilder:
             items.append(
                 LabelledItem(label, [self.leaf(markup, style, li.add("LBody"))], indent=size * 1.6, elem=li)
             )
-        return [heading, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
+        return [heading, *note, Stack(items, inset=(0, 0, 0, 0), min_rest=2)]
 
     def about(self) -> list[Flowable]:
         m = self.leaflet.metadata
@@ -650,8 +674,9 @@ class StoryBuilder:
                     self.root.add("P"),
                 )
             )
-        # The leaflet's last lines go over together: never two stray lines, or the QR code alone.
-        return [Stack(out, inset=(0, 0, 0, 0), min_rest=3)]
+        # The leaflet's last lines go over together: never two stray lines, or the QR code alone,
+        # on the last page (which also holds the next steps panel, when there is one).
+        return [Stack(out, inset=(0, 0, 0, 0), min_rest=2 if self.leaflet.next_steps else 3)]
 
     def frame_width(self) -> float:
         return self.frame[0]
@@ -676,14 +701,15 @@ class StoryBuilder:
         return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
 
     def notes_page(self, index: int = 0) -> list[Flowable]:
-        """A page for the reader's own notes; each padding page asks for something different."""
-        heading, prompt = NOTES_PAGES[index % len(NOTES_PAGES)]
-        return [
+        """A page for the reader's own notes; of the pages padding a booklet, only one asks for questions."""
+        heading, prompt = NOTES_PAGES[min(index, len(NOTES_PAGES) - 1)]
+        out: list[Flowable] = [
             PageBreak(),
             self.para(text_markup(self.words(heading), self.ctx), "h2", self.root.add("H2")),
-            self.para(text_markup(self.words(prompt), self.ctx), "body", self.root.add("P")),
-            RuledLines(self.theme.style("body").leading * 1.5, self.theme),
         ]
+        if prompt:
+            out.append(self.para(text_markup(self.words(prompt), self.ctx), "body", self.root.add("P")))
+        return [*out, RuledLines(self.theme.style("body").leading * 1.5, self.theme)]
 
 
 def about_lines(m: Any, w: Furniture | None = None) -> list[str]:

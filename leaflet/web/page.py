@@ -9,9 +9,9 @@ allows.
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import dataclasses
-import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -44,7 +44,10 @@ from leaflet.content.model import (
     TermList,
     Text,
     note_marker,
+    plain_text,
 )
+from leaflet.content.texts import SourceText
+from leaflet.errors import Location
 from leaflet.layout.markup import citation_anchor, note_anchor, printed_address
 from leaflet.layout.story import (
     ABOUT_ANCHOR,
@@ -89,9 +92,6 @@ INLINE_MACROS: dict[type, str] = {
 #: Syriac, Dhivehi.
 RTL_LANGUAGES = i18n.RTL_LANGUAGES | {"arc", "ckb", "dv", "ks", "syr"}
 
-#: Where a leaflet's pictures go, beside the page: named by what they hold.
-IMAGES = "assets/images"
-
 
 def direction(lang: str | None) -> str | None:
     """rtl or ltr for a language tag (an Arabic-script tag such as pa-Arab counts), None for none."""
@@ -128,7 +128,7 @@ def relative_href(target: Path, page: Path) -> str:
 
 class _Citations:
     """What one page's macros share: each citation's id and back-links, the tool's words in the
-    leaflet's language, the pictures' file names, the ids given to tables."""
+    leaflet's language."""
 
     def __init__(self, leaflet: Leaflet) -> None:
         self.ids: dict[int, str] = {}
@@ -137,7 +137,6 @@ class _Citations:
         #: Where each reference can be read, for a quotation's cite attribute.
         self.reference_urls = {ref.id: ref.link_url for ref in leaflet.references if ref.link_url}
         self.back: dict[str, list[tuple[str, str]]] = {}
-        self.tables: dict[int, str] = {}
         counts: dict[tuple[str, str], int] = {}
         for place, node in _citations(leaflet, self.words(INTRODUCTION)):
             seen = len(self.back.setdefault(node.reference_id, [])) + 1
@@ -146,9 +145,6 @@ class _Citations:
             counts[(node.reference_id, place)] = counts.get((node.reference_id, place), 0) + 1
             n = counts[(node.reference_id, place)]
             self.back[node.reference_id].append((anchor, place if n == 1 else f"{place} ({n})"))
-
-    def table_id(self, table: Table) -> str:
-        return self.tables.setdefault(id(table), f"table-{len(self.tables) + 1}")
 
     def furniture_lang(self, message: str) -> str | None:
         """ "en" for the tool's own words that the leaflet's language has no translation of."""
@@ -190,7 +186,9 @@ def _walk(node: Any) -> Iterator[Citation]:
     elif isinstance(node, tuple):
         for item in node:
             yield from _walk(item)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, Section | Image | type):
+    elif dataclasses.is_dataclass(node) and not isinstance(
+        node, Section | Image | Location | SourceText | type
+    ):
         for f in dataclasses.fields(node):
             yield from _walk(getattr(node, f.name))
 
@@ -207,14 +205,12 @@ def _furniture_lang(message: str) -> str | None:
     return _PAGE.get().furniture_lang(message)
 
 
-def image_name(image: Image) -> str:
-    """A picture's file, named by what it holds, so one picture used twice is one file."""
-    extension = {"jpeg": "jpg"}.get(image.kind, image.kind)
-    return f"{hashlib.sha256(image.data).hexdigest()[:16]}.{extension}"
+_MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
 
 
 def _image_src(image: Image) -> str:
-    return f"{IMAGES}/{image_name(image)}"
+    """The picture inside the page (a data: address), so the page and its pictures never part."""
+    return f"data:{_MIME[image.kind]};base64,{base64.b64encode(image.data).decode('ascii')}"
 
 
 def _css_pixels(points: float) -> int:
@@ -249,6 +245,7 @@ def _environment() -> jinja2.Environment:
     env.globals["words"] = _words
     env.globals["furniture_lang"] = _furniture_lang
     env.globals["image_src"] = _image_src
+    env.globals["plain"] = plain_text
     env.globals["image_width"] = lambda figure: _image_size(figure)[0]
     env.globals["image_height"] = lambda figure: _image_size(figure)[1]
     env.globals["note_anchor"] = note_anchor

@@ -5,7 +5,6 @@ Layout on disk, beside the PDFs:
     output/ccsvi.html                         the page
     output/assets/leaflet-<hash>.css          one stylesheet for every leaflet made with the sheet
     output/assets/fonts/<Family>-<weight>-<hash>.woff2
-    output/assets/images/<hash>.png           the leaflet's logo and pictures, named by their bytes
 
 Every file is written atomically, and the page only after the files it needs, so a
 reader never meets a page without its stylesheet, and a failure leaves the earlier
@@ -19,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from leaflet.content.model import Image, Leaflet
+from leaflet.content.model import Leaflet
 from leaflet.pdf.write import write_atomically
 from leaflet.style import Theme
 from leaflet.web.css import Stylesheet, stylesheet
-from leaflet.web.page import IMAGES, Download, image_name, render_page
+from leaflet.web.page import Download, render_page
 
 ASSETS = "assets"
 
@@ -34,15 +33,13 @@ class WebPage:
 
     html: bytes
     stylesheet: Stylesheet
-    images: tuple[Image, ...] = ()
 
     def assets(self, page: Path) -> list[tuple[Path, object]]:
-        """(path, bytes or a face to make them) for each file the page needs: pictures, fonts, stylesheet."""
+        """(path, bytes or a face to make them) for each file the page needs: fonts, then the stylesheet."""
         folder = page.parent / ASSETS
         files: list[tuple[Path, object]] = [
-            (page.parent / IMAGES / image_name(i), i.data) for i in self.images
+            (folder / "fonts" / f.file_name, f) for f in self.stylesheet.faces
         ]
-        files += [(folder / "fonts" / f.file_name, f) for f in self.stylesheet.faces]
         files.append((folder / self.stylesheet.file_name, self.stylesheet.css.encode()))
         return files
 
@@ -50,7 +47,7 @@ class WebPage:
 def render_web(leaflet: Leaflet, theme: Theme, downloads: tuple[Download, ...] = ()) -> WebPage:
     sheet = stylesheet(theme)
     html = render_page(leaflet, f"{ASSETS}/{sheet.file_name}", downloads)
-    return WebPage(html.encode(), sheet, tuple(leaflet.images()))
+    return WebPage(html.encode(), sheet)
 
 
 def write_web(page: WebPage, path: Path) -> None:

@@ -79,10 +79,10 @@ def test_poppler_reads_the_roles_in_the_page_order(ccsvi_pdf: BuiltPdf) -> None:
         ("H2", "Key points"),
         ("H2", "In this leaflet"),
         *[("H2", s.heading) for s in leaflet.sections],
-        ("H2", leaflet.next_steps.heading),
         ("H2", "References"),
         ("H2", "Further reading"),
         ("H2", "About this leaflet"),
+        ("H2", leaflet.next_steps.heading),  # the leaflet ends with who can help
     ]
 
 
