@@ -16,7 +16,6 @@ page, as an artifact (/Pagination): the reader has already heard it once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,8 +37,6 @@ _BIG = 1e9
 
 #: A column is never narrower than this many times the body text size (about six characters).
 MIN_COLUMN_EMS = 3.5
-#: Where a long word (an address) may be broken between lines.
-_BREAKS = re.compile(r"(?<=[/.\-?&=@])")
 
 
 @dataclass(frozen=True)
@@ -93,12 +90,13 @@ def column_widths(
 
 
 def longest_piece(text: str, font: str, size: float) -> float:
-    """The width of the longest piece of text that cannot be broken between lines."""
-    widest = 0.0
-    for word in text.split():
-        for piece in _BREAKS.split(word):
-            widest = max(widest, stringWidth(piece, font, size))
-    return widest
+    """The width of the longest word: a column never cuts a word, nor an address, inside itself.
+
+    An address printed beside its link is one word to the line breaker, so a column holding
+    one is at least as wide as the address; a table that cannot then fit is stacked, where
+    each line has the whole width of the text.
+    """
+    return max((stringWidth(word, font, size) for word in text.split()), default=0.0)
 
 
 # ---------------------------------------------------------------- building
