@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportlab.platypus.doctemplate import LayoutError
 
 from leaflet import stamp
 from leaflet.content.model import Leaflet
-from leaflet.content.scripts import unset_script_problems
+from leaflet.content.scripts import settable_in, unset_script_problems
 from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.errors import ContentError, Problem
 from leaflet.fonts import check_coverage, font_set
@@ -75,7 +75,7 @@ def _render_once(
     shared: Shared,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
-    fonts = font_set(theme)
+    fonts = font_set(theme, leaflet.metadata.language)
     out = BytesIO()
     meta = doc_template_options(leaflet.metadata)
     meta["title"] = title
@@ -94,6 +94,8 @@ def _render_once(
             place_names=builder.place_names,
             draft=draft,
             words=builder.words,
+            shaping=fonts.shaped,
+            rtl=builder.words.rtl,
             **kwargs,
         )
         fix_timestamp(canv, m.published)
@@ -142,11 +144,14 @@ def _render(
 ) -> Rendered:
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
-    # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for.
-    unset = unset_script_problems(leaflet.texts)
+    fonts = font_set(theme, leaflet.metadata.language)
+    # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
+    # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.
+    settable = settable_in(leaflet.metadata.language) if fonts.shaped else None
+    unset = unset_script_problems(leaflet.texts, settable)
     if unset:
         raise ContentError(unset)
-    check_coverage(leaflet.texts, font_set(theme))
+    check_coverage(leaflet.texts, fonts)
     settings = dict(
         tagged=tagged,
         options=options,
@@ -187,9 +192,18 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
     padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
     words = furniture(leaflet.metadata.language)
     title = leaflet.metadata.title + words(edition.title_suffix)
-    fonts = font_set(theme)
-    note = printer_note(words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size)
-    return Rendered(compact(impose(padded.data, title, note)), padded.pages // 2 + 1)
+    fonts = font_set(theme, leaflet.metadata.language)
+
+    def make_canvas(*args: Any, **kwargs: Any) -> LeafletCanvas:
+        # The leaflet's own canvas, untagged: it shapes Arabic and Bengali as the pages do.
+        return LeafletCanvas(
+            *args, tagging=Tagging(), place_names={}, shaping=fonts.shaped, rtl=words.rtl, **kwargs
+        )
+
+    note = printer_note(
+        words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size, make_canvas, words.rtl
+    )
+    return Rendered(compact(impose(padded.data, title, note, words.rtl)), padded.pages // 2 + 1)
 
 
 def build_editions(

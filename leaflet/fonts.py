@@ -9,10 +9,7 @@ a missing-glyph box is never drawn.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import json
 import os
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,31 +22,13 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem, StyleError
-from leaflet.safeio import MAX_FONT_BYTES, MIB, FileProblem, read_file
+from leaflet.fontfiles import family_files
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
 
 #: Characters that are layout, not glyphs: they are never looked up in a font.
 _NOT_DRAWN = {"\n", "\t", "\u200b", "\u00ad"}
-
-
-def package_files(name: str) -> tuple[Path, Path]:
-    """The regular and bold files of a family installed as a Python package (fontpkg-…).
-
-    A variable font serves as both: its default instance is the regular weight,
-    which is what a fallback for a few missing characters needs.
-    """
-    module = importlib.import_module("fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_"))
-    root = Path(module.ROOT)
-    meta = json.loads(read_file(root / "metadata.json", MIB))
-    upright = [f for f in meta["files"] if f.get("style", "normal") == "normal"]
-
-    def pick(weight: int) -> Path:
-        exact = [f for f in upright if f.get("weight") == weight and not f.get("variable")]
-        chosen = exact or [f for f in upright if f.get("variable")] or upright
-        return root / chosen[0]["path"]
-
-    return pick(400), pick(700)
 
 
 def internal_name(family: str) -> str:
@@ -78,6 +57,8 @@ class RegisteredFamily:
 _DIGESTS: dict[tuple[str, int, int, int], str] = {}
 #: Families registered in this process, by their name and the identity of both files.
 _REGISTERED: dict[tuple[str, str, str], RegisteredFamily] = {}
+#: The file of every registered font, by its registered name (for shaping, which reads the file).
+FONT_FILES: dict[str, Path] = {}
 
 
 def _read_font(path: Path) -> tuple[bytes, str]:
@@ -127,6 +108,7 @@ def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
     bold_font = TTFont(bold_name, BytesIO(bold_data if bold_data is not None else _read_font(bold)[0]))
     pdfmetrics.registerFont(reg_font)
     pdfmetrics.registerFont(bold_font)
+    FONT_FILES[reg_name], FONT_FILES[bold_name] = regular, bold
     addMapping(reg_name, 0, 0, reg_name)
     addMapping(reg_name, 1, 0, bold_name)
     addMapping(reg_name, 0, 1, reg_name)
@@ -139,7 +121,7 @@ def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
 
 def register_family(family: FontFamily) -> RegisteredFamily:
     if family.regular is None or family.bold is None:
-        regular, bold = package_files(family.name)
+        regular, bold = family_files(family.name)
     else:
         regular, bold = family.regular, family.bold
     # Figures with a plain zero, whatever the face draws (leaflet/zero.py).
@@ -158,6 +140,8 @@ class FontSet:
     fallback_families: tuple[FontFamily, ...]
     #: Every family the theme's text styles use, by the name the sheet gives it.
     families: dict[str, RegisteredFamily] = field(default_factory=dict)
+    #: The text family is one for a complex script: text is shaped by HarfBuzz.
+    shaped: bool = False
     _fallbacks: tuple[RegisteredFamily, ...] | None = field(default=None, repr=False)
 
     @property
@@ -198,12 +182,26 @@ class FontSet:
         return None
 
 
-def font_set(theme: Theme) -> FontSet:
-    text = register_family(theme.families[theme.text_font])
-    families = {theme.text_font: text}
+def font_set(theme: Theme, language: str = "en") -> FontSet:
+    """The fonts of a leaflet in `language`: the sheet's text family for it, then the fallbacks.
+
+    A leaflet in a language whose script the sheet's text family lacks (Arabic,
+    Bengali) takes the family the sheet names for it under `fonts: languages:`;
+    the usual text family then draws what that one lacks (Latin words).
+    """
+    name = theme.text_font_for(language)
+    text = register_family(theme.families[name])
+    # Styles in the sheet's text family take the leaflet's (Noto Sans Arabic for Arabic).
+    families = {theme.text_font: text, name: text}
     for family in {st.font for st in theme.styles.values()} - {theme.text_font}:
         families[family] = register_family(theme.families[family])
-    return FontSet(text, tuple(theme.families[name] for name in theme.fallback_fonts), families)
+    fallbacks = ((theme.text_font,) if name != theme.text_font else ()) + theme.fallback_fonts
+    return FontSet(
+        text,
+        tuple(theme.families[f] for f in fallbacks),
+        families,
+        shaped=name in theme.language_fonts.values(),
+    )
 
 
 def describe(ch: str) -> str:

@@ -11,7 +11,6 @@ fallback.
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import math
 import os
 import re
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import Location, Problem, StyleError
+from leaflet.fontfiles import known_family
 from leaflet.safeio import FileProblem, is_regular, read_file
 from leaflet.yamlsource import MAX_BYTES, PathKey, YamlDocument, YamlProblem, read_yaml
 
@@ -35,9 +35,8 @@ _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 
 
 def installed_family(name: str) -> bool:
-    """Whether a font family is installed as a Python package (fontpkg-<name>)."""
-    module = "fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    return importlib.util.find_spec(module) is not None
+    """Whether a font family is installed: as a Python package (fontpkg-<name>) or on the system (fontconfig)."""
+    return known_family(name)
 
 
 #: Every key a text style may have, and what it holds.
@@ -74,7 +73,12 @@ LAYOUT_KEYS = {
     "contents_columns_from": "how many entries put In this leaflet in two columns (a whole number)",
     "max_hole": "the most of a page's text height left empty before a page break, as a percentage such as 15%",
 }
-FONT_KEYS = {"text": "a family name", "fallback": "a list of family names", "families": "family files"}
+FONT_KEYS = {
+    "text": "a family name",
+    "fallback": "a list of family names",
+    "families": "family files",
+    "languages": "the text family for leaflets in a language, by language code (ar: Noto Sans Arabic)",
+}
 FAMILY_FILE_KEYS = {"regular", "bold"}
 TOP_KEYS = {
     "extends": "another sheet to start from",
@@ -216,6 +220,11 @@ class Theme:
     layout: LayoutRules = LayoutRules()
     #: Where each style's colour was set ("footer" → its line in the sheet or one it extends).
     colour_places: dict[str, Location] = field(default_factory=dict)
+    #: The text family of leaflets in a language whose script the text family lacks (ar, bn, …).
+    language_fonts: dict[str, str] = field(default_factory=dict)
+
+    def text_font_for(self, language: str) -> str:
+        return self.language_fonts.get(language.split("-")[0].lower(), self.text_font)
 
     @property
     def min_text_size(self) -> float:
@@ -543,6 +552,19 @@ def _build(r: _Resolver, path: Path) -> Theme:
             where: PathKey = ("fonts", "text") if i == 0 else ("fonts", "fallback", i - 1)
             r.error(where, f"unknown font family '{fam}'{hint}")
 
+    languages_raw = fonts_raw.get("languages", {}) or {}
+    language_fonts: dict[str, str] = {}
+    if not isinstance(languages_raw, dict):
+        r.error(("fonts", "languages"), "languages: expected a mapping of language code to family name")
+        languages_raw = {}
+    for lang, fam in languages_raw.items():
+        fam = str(fam)
+        if fam not in families and installed_family(fam):
+            families[fam] = FontFamily(fam, None, None)
+        if fam not in families:
+            r.error(("fonts", "languages", lang), f"unknown font family '{fam}' (is it installed?)")
+        language_fonts[str(lang)] = fam
+
     colours_raw = r.mapping("colours")
     colours = {name: r.colour(value, ("colours", name)) for name, value in colours_raw.items()}
     for name in REQUIRED_COLOURS:
@@ -585,6 +607,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         boxes=boxes,
         layout=layout,
         colour_places=colour_places,
+        language_fonts=language_fonts,
     )
     if not r.problems:
         _check_legibility(r, theme)
@@ -785,7 +808,8 @@ def _text_styles(
         size_ok = len(r.problems) == before
         leading_raw = merged.get("leading", 1.4)
         if isinstance(leading_raw, int | float) and not isinstance(leading_raw, bool):
-            if not math.isfinite(leading_raw) or not 1.0 <= leading_raw <= 3.0:
+            if not math.isfinite(leading_raw) or leading_raw > 3.0:
+                # (Below 1 is said by the check that lines are not closer than the size.)
                 r.error(
                     where("leading"),
                     f"styles.{origin.get('leading', 'base')}: leading {leading_raw} is not a multiple of the "

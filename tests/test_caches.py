@@ -125,9 +125,9 @@ def test_a_key_holds_its_object() -> None:
 
 def test_changed_font_file(content: Path, tmp_path: Path) -> None:
     """The same sheet and the same file names, other bytes in the regular face's file."""
-    from leaflet.fonts import package_files
+    from leaflet.fontfiles import family_files
 
-    atkinson, noto = package_files("Atkinson Hyperlegible"), package_files("Noto Sans")
+    atkinson, noto = family_files("Atkinson Hyperlegible"), family_files("Noto Sans")
     regular, bold = tmp_path / "house-regular.ttf", tmp_path / "house-bold.ttf"
     regular.write_bytes(atkinson[0].read_bytes())
     bold.write_bytes(atkinson[1].read_bytes())

@@ -178,6 +178,8 @@ TESTED = {
     "trust/feedback": "test_missing_metadata_line",
     "trust/other-formats": "test_missing_metadata_line",
     "trust/quoted-guidance-referenced": "test_quoted_guidance_referenced",
+    "trust/translation-behind": "test_translation_behind",
+    "trust/translation-incomplete": "test_translation_incomplete",
     "plain/reading-age": "test_reading_age",
     "plain/long-sentence": "test_long_sentence",
     "links/vague-text": "test_vague_link_text",
@@ -190,8 +192,6 @@ TESTED = {
     "trust/no-version": "test_no_version_or_review_date",
     "structure/own-about": "test_an_own_about_this_leaflet_section",
     # The rules of the web page are tested beside it, in tests/web/test_check_web.py.
-    "web/heading-outline": "test_a_skipped_level_on_the_page_is_found_where_the_heading_is_written",
-    "web/link-text": "test_links_with_no_words_or_vague_ones_are_found",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
     "legibility/italic-run": "test_italic_run",
@@ -217,6 +217,8 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/feedback": "warning",
         "trust/other-formats": "warning",
         "trust/quoted-guidance-referenced": "error",
+        "trust/translation-behind": "warning",
+        "trust/translation-incomplete": "warning",
         "plain/reading-age": "advice",
         "plain/long-sentence": "advice",
         "links/vague-text": "warning",
@@ -228,8 +230,6 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/no-review-date": "warning",
         "trust/no-version": "warning",
         "structure/own-about": "warning",
-        "web/heading-outline": "error",
-        "web/link-text": "warning",
         "legibility/small-text": "error",
         "legibility/justified": "error",
         "legibility/italic-run": "warning",
@@ -1072,6 +1072,33 @@ def test_ccsvi_findings(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
     assert_at(first_sentence, text, "We don't yet know", level="advice", rule="plain/long-sentence")
 
 
+def test_translation_behind(check: Check, tmp_path: Path) -> None:
+    """A translation names the English version it was made from; check warns when the English moves on."""
+    (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
+    translated = variant(
+        (
+            "  other_formats:",
+            '  translated_from: {file: english.yaml, version: "1.0", date: 2026-01-10}\n  other_formats:',
+        )
+    )
+    assert check(translated).of("trust/translation-behind") == []
+
+    (tmp_path / "english.yaml").write_text(variant(('version: "1.0"', 'version: "1.1"')), encoding="utf-8")
+    (found,) = check(translated).of("trust/translation-behind")
+    assert_at(found, translated, "{file: english.yaml", level="warning", rule="trust/translation-behind")
+    assert "version 1.0 of english.yaml, but the English is now version 1.1" in found["message"]
+
+    (tmp_path / "english.yaml").write_text(
+        variant(("published: 2026-01-10", "published: 2026-02-01")), encoding="utf-8"
+    )
+    (found,) = check(translated).of("trust/translation-behind")
+    assert "published again on 2026-02-01" in found["message"]
+
+    (tmp_path / "english.yaml").unlink()
+    (found,) = check(translated).of("trust/translation-behind")
+    assert "cannot be read" in found["message"]
+
+
 # ---------------------------------------------------------------- real pages: what editors write
 
 
@@ -1185,3 +1212,23 @@ def test_web_page_link_words() -> None:
     page = '<a href="https://example.org/page"></a> <a href="#x">read more</a> <a href="#y">References</a>'
     found = [m for _, m in link_text(CheckContext(leaflet, date(2026, 11, 29), web=page), {})]
     assert len(found) == 2 and "no words" in found[0] and "“read more”" in found[1]
+
+
+def test_translation_incomplete(check: Check, tmp_path: Path) -> None:
+    """An English part without its partner in the translation is reported where the English writes it."""
+    english = variant(
+        (
+            "      - Hello world [@ref-one].\n",
+            "      - Hello world [@ref-one].\n      - A second paragraph.\n",
+        )
+    )
+    (tmp_path / "english.yaml").write_text(english, encoding="utf-8")
+    translated = variant(
+        ("  other_formats:", '  translated_from: {file: english.yaml, version: "1.0"}\n  other_formats:')
+    )
+    (found,) = check(translated).of("trust/translation-incomplete")
+    line, column = position(english, "A second paragraph.")
+    assert (found["file"], found["line"], found["column"]) == ("english.yaml", line, column)
+    assert "has no partner in the translation's section 'First'" in found["message"]
+    (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
+    assert check(translated).of("trust/translation-incomplete") == []

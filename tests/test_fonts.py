@@ -9,7 +9,7 @@ import pytest
 
 from leaflet.build import build_leaflet
 from leaflet.errors import ContentError
-from leaflet.fonts import package_files
+from leaflet.fontfiles import family_files
 from tests.conftest import metadata_block
 
 WELSH = metadata_block("Ŵyn", "wyn") + (
@@ -29,7 +29,7 @@ fonts:
 
 
 def _sheet(folder: Path, name: str, family: str) -> Path:
-    regular, bold = package_files(family)
+    regular, bold = family_files(family)
     path = folder / f"{name}.yaml"
     path.write_text(SHEET.format(regular=regular, bold=bold), "utf-8")
     return path

@@ -36,6 +36,7 @@ from leaflet.content.model import (
     note_marker,
     plain_text,
 )
+from leaflet.i18n import furniture
 from leaflet.layout.markup import printed_address, shows_address
 from leaflet.layout.story import about_lines
 from tests.conftest import BuiltPdf
@@ -140,7 +141,7 @@ def source_words(leaflet: Leaflet) -> list[str]:
         words += list(section_words(section))
     if leaflet.next_steps:
         words += [leaflet.next_steps.heading, *block_words(leaflet.next_steps.blocks)]
-    words += ["About this leaflet", *about_lines(leaflet.metadata)]
+    words += ["About this leaflet", *about_lines(leaflet.metadata, furniture(leaflet.metadata.language))]
     return [squash(w) for w in words]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from leaflet.fonts import package_files
+from leaflet.fontfiles import family_files
 from leaflet.zero import with_open_zero, zero_contours
 from tests.conftest import BuiltPdf
 from tests.pdf.reader import _unicode_map
@@ -33,12 +33,12 @@ def _zero_glyphs(reader: PdfReader) -> dict[str, int]:
 
 def test_atkinson_hyperlegible_slashes_its_zero() -> None:
     # What the rest of this file guards against: the face's own zero has a counter cut in two.
-    for path in package_files("Atkinson Hyperlegible"):
+    for path in family_files("Atkinson Hyperlegible"):
         assert zero_contours(path) == 3
 
 
 def test_the_derived_font_has_an_open_zero_and_the_same_metrics() -> None:
-    for path in package_files("Atkinson Hyperlegible"):
+    for path in family_files("Atkinson Hyperlegible"):
         derived = with_open_zero(path)
         assert derived != path and zero_contours(derived) == 2
         source, made = TTFont(str(path)), TTFont(str(derived))
@@ -55,7 +55,7 @@ def test_the_derived_font_has_an_open_zero_and_the_same_metrics() -> None:
 
 
 def test_a_font_with_a_plain_zero_is_used_as_it_is() -> None:
-    noto, _ = package_files("Noto Sans")
+    noto, _ = family_files("Noto Sans")
     assert with_open_zero(noto) == noto
 
 
@@ -69,6 +69,6 @@ def test_a_cache_folder_that_cannot_be_written_falls_back(tmp_path: Path, monkey
     locked = tmp_path / "locked"
     locked.write_text("a file where the cache folder would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(locked))
-    path, _ = package_files("Atkinson Hyperlegible")
+    path, _ = family_files("Atkinson Hyperlegible")
     derived = with_open_zero(path)
     assert derived.exists() and zero_contours(derived) == 2

@@ -162,6 +162,83 @@ def quoted_guidance(ctx: CheckContext, params: dict[str, Any]) -> Found:
                     yield quote.location, f"the quotation from {quote.who} names no reference"
 
 
+@rule(
+    "trust/translation-behind", Severity.WARNING, "the English leaflet has moved on since it was translated"
+)
+def translation_behind(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    """A translation says which English version it is of; a newer English means the words may be out of date."""
+    origin = ctx.leaflet.metadata.translated_from
+    if origin is None:
+        return
+    from leaflet.content.loader import load_leaflet
+    from leaflet.errors import LeafletError
+
+    try:
+        english = load_leaflet(origin.path).metadata
+    except LeafletError as exc:
+        first = exc.problems[0].message if exc.problems else str(exc)
+        yield (
+            origin.location,
+            f"the English leaflet {origin.file} cannot be read ({first}): is it still there?",
+        )
+        return
+    if str(english.version) != origin.version:
+        yield (
+            origin.location,
+            f"translated from version {origin.version} of {origin.file}, but the English is now version "
+            f"{english.version} (published {english.published.isoformat()}): have the changes translated",
+        )
+    elif origin.date is not None and english.published > origin.date:
+        yield (
+            origin.location,
+            f"translated from {origin.file} as published {origin.date.isoformat()}, but the English was "
+            f"published again on {english.published.isoformat()}: have the changes translated",
+        )
+
+
+@rule("trust/translation-incomplete", Severity.WARNING, "a part of the English leaflet has no translation")
+def translation_incomplete(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    """Each English section and block has its partner in the translation, in the same order.
+
+    A translation (or the Welsh half of a bilingual pair) that lacks a paragraph, a
+    list or a section of the English tells its readers less: each English part without
+    a partner is reported where the English writes it.
+    """
+    origin = ctx.leaflet.metadata.translated_from
+    if origin is None:
+        return
+    from leaflet.content.loader import load_leaflet
+    from leaflet.errors import LeafletError
+
+    try:
+        english = load_leaflet(origin.path)
+    except LeafletError:
+        return  # trust/translation-behind says so
+    ours = list(ctx.leaflet.all_sections())
+    for i, section in enumerate(english.all_sections()):
+        if i >= len(ours):
+            yield section.location, f"the section '{section.heading}' of {origin.file} has no translation"
+            continue
+        for block in _unpartnered(section.blocks, ours[i].blocks):
+            yield (
+                block.location,
+                f"this part of '{section.heading}' in {origin.file} has no partner in the translation's "
+                f"section '{ours[i].heading}'",
+            )
+    for block in _unpartnered(english.introduction, ctx.leaflet.introduction):
+        yield block.location, f"this part of the introduction of {origin.file} has no translation"
+
+
+def _unpartnered(english: tuple[Any, ...], translated: tuple[Any, ...]) -> Iterator[Any]:
+    """The English blocks left without a partner when both are read in order, kind by kind."""
+    k = 0
+    for block in english:
+        if k < len(translated) and type(translated[k]) is type(block):
+            k += 1
+        else:
+            yield block
+
+
 # ---------------------------------------------------------------- plain language
 
 
@@ -172,6 +249,17 @@ def quoted_guidance(ctx: CheckContext, params: dict[str, Any]) -> Found:
     target=11,
 )
 def reading_age(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    language = ctx.leaflet.metadata.language
+    if language.split("-")[0].lower() != "en":
+        # SMOG and Flesch–Kincaid were fitted to English (syllables per word, words per
+        # sentence); textstat's versions for other languages are not validated for health
+        # leaflets, and none exist for Welsh, Arabic, Urdu or Bengali.
+        yield (
+            ctx.leaflet.metadata.place("language"),
+            f"no reading-age formula is valid for '{language}' (SMOG and Flesch–Kincaid are English "
+            "formulas): ask a reader of the language to judge how easy the words are",
+        )
+        return
     import textstat
 
     textstat.set_lang("en_GB")

@@ -26,8 +26,16 @@ from leaflet.content.model import (
 from leaflet.content.texts import SourceText
 from leaflet.errors import Location
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
-_WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*")
+#: Where a sentence may end: after a full stop, ! or ?, the Bengali danda (।), the Urdu
+#: full stop (۔) or the Arabic question mark (؟), and the closing quotes or brackets after it.
+_SENTENCE_END = re.compile(r"(?<=[.!?\u0964\u06d4\u061f])([\"”’)]*)\s+")
+#: Combining marks inside words (Latin accents, Arabic vowel marks, Bengali and Devanagari vowel
+#: signs and viramas) and the joiners of Bengali and Urdu: none of them ends a word.
+_MARKS = (
+    "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0900-\u0903\u093a-\u094f"
+    "\u0951-\u0957\u0962\u0963\u0981-\u0983\u09bc\u09be-\u09cd\u09d7\u09e2\u09e3\u200c\u200d"
+)
+_WORD = re.compile(rf"[^\W_][{_MARKS}\w]*(?:[’'\-][^\W_][{_MARKS}\w]*)*")
 
 
 @dataclass(frozen=True)
@@ -87,7 +95,17 @@ def as_sentence(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """The sentences of a text: a new one starts after an ending mark and a space, at anything
+    but a small letter ("e.g. this" goes on; Arabic and Bengali have no small letters)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        following = text[m.end() : m.end() + 2].lstrip('"“‘(')
+        if following and not following[0].islower():
+            out.append(text[start : m.start() + len(m[1])])
+            start = m.end()
+    out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def _list_passages(block: ListBlock) -> Iterator[Passage]:

@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '2c3a6d7237d369c229cdc239e1e2a7a66f03af18708f79b0dbe99a6c694dc66a'
+SCHEMA_SHA256 = '6a2ca42c9f52a9171d729938fa178a64ed283a6c8b2128e9cc99f57971bf67c6'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -1108,6 +1108,37 @@ def validate_https___leaflet_invalid_schema_content_json___defs_metadata(data, c
             data_keys.remove('logo')
             data__logo = data['logo']
             validate_https___leaflet_invalid_schema_content_json___defs_image_file(data__logo, custom_formats, (name_prefix or 'data') + '.logo')
+        if 'translated_from' in data_keys:
+            data_keys.remove('translated_from')
+            data__translatedfrom = data['translated_from']
+            if not isinstance(data__translatedfrom, dict):
+                raise Invalid()
+            data__translatedfrom_is_dict = isinstance(data__translatedfrom, dict)
+            if data__translatedfrom_is_dict:
+                data__translatedfrom__missing_keys = set(['file', 'version']) - data__translatedfrom.keys()
+                if data__translatedfrom__missing_keys:
+                    raise Invalid()
+                data__translatedfrom_keys = set(data__translatedfrom.keys())
+                if 'file' in data__translatedfrom_keys:
+                    data__translatedfrom_keys.remove('file')
+                    data__translatedfrom__file = data__translatedfrom['file']
+                    if not isinstance(data__translatedfrom__file, str):
+                        raise Invalid()
+                    if isinstance(data__translatedfrom__file, str):
+                        data__translatedfrom__file_len = len(data__translatedfrom__file)
+                        if data__translatedfrom__file_len < 1:
+                            raise Invalid()
+                if 'version' in data__translatedfrom_keys:
+                    data__translatedfrom_keys.remove('version')
+                    data__translatedfrom__version = data__translatedfrom['version']
+                    if not isinstance(data__translatedfrom__version, (str, int, float, Decimal)) or isinstance(data__translatedfrom__version, bool):
+                        raise Invalid()
+                if 'date' in data__translatedfrom_keys:
+                    data__translatedfrom_keys.remove('date')
+                    data__translatedfrom__date = data__translatedfrom['date']
+                    validate_https___leaflet_invalid_schema_content_json___defs_month_or_date(data__translatedfrom__date, custom_formats, (name_prefix or 'data') + '.translated_from.date')
+                if data__translatedfrom_keys:
+                    raise Invalid()
         if data_keys:
             raise Invalid()
     return data

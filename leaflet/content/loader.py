@@ -45,6 +45,7 @@ from leaflet.content.model import (
     Table,
     TermItem,
     TermList,
+    TranslatedFrom,
 )
 from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem
@@ -551,6 +552,17 @@ class _Builder:
             opt["approved_by"] = _tidy(m["approved"]["by"])
             if "date" in m["approved"]:
                 opt["approved"] = self.date((*base, "approved", "date"))
+        if "translated_from" in m:
+            raw = m["translated_from"]
+            where = (*base, "translated_from")
+            written = self.doc.scalars.get((*where, "version"))
+            opt["translated_from"] = TranslatedFrom(
+                raw["file"],
+                str(Path(self.doc.file).parent / raw["file"]),
+                str(written.value if written is not None else raw["version"]),
+                self.at(where),
+                self.date((*where, "date")) if "date" in raw else None,
+            )
         if "first_published" in m:
             opt["first_published"] = self.date((*base, "first_published"))
             if opt["first_published"] and opt["first_published"] > published:

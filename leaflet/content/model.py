@@ -362,6 +362,8 @@ class Metadata:
     first_published: date | None = None
     #: The date keys written as a month only (2014-06): printed "June 2014".
     month_only: frozenset[str] = frozenset()
+    #: For a translation: the English leaflet and the version of it that was translated.
+    translated_from: TranslatedFrom | None = None
     #: Where each key's value is written, for problems about one of them.
     places: tuple[tuple[str, Location], ...] = ()
 
@@ -371,6 +373,17 @@ class Metadata:
 
     def place(self, key: str) -> Location:
         return dict(self.places).get(key, self.location)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslatedFrom:
+    """Which English leaflet a translation was made from (translation governance)."""
+
+    file: str  # as written
+    path: str  # resolved beside the translation's own file
+    version: str
+    location: Location
+    date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,8 +43,21 @@ NEEDS_SHAPING: dict[str, tuple[tuple[int, int], ...]] = {
     "Khmer": ((0x1780, 0x17FF),),
 }
 
-#: Scripts from NEEDS_SHAPING that the PDF editions can set. None yet.
+#: Scripts from NEEDS_SHAPING that the PDF editions can set in any leaflet. None yet.
 SETTABLE: frozenset[str] = frozenset()
+#: Scripts set (shaped by HarfBuzz, right to left where they run so) in a leaflet *in* one of
+#: these languages, whose style sheet names a text family for it (`fonts: languages:`).
+SET_IN_LANGUAGE: dict[str, frozenset[str]] = {
+    "ar": frozenset({"Arabic"}),
+    "ur": frozenset({"Arabic"}),
+    "bn": frozenset({"Bengali"}),
+}
+
+
+def settable_in(language: str) -> frozenset[str]:
+    """The scripts a leaflet in `language` can set, when its sheet gives the language a text family."""
+    return SETTABLE | SET_IN_LANGUAGE.get(language.split("-")[0].lower(), frozenset())
+
 
 _STARTS: list[int] = []
 _BLOCKS: list[tuple[int, int, str]] = []
@@ -55,21 +68,32 @@ _BLOCKS.sort()
 _STARTS = [first for first, _, _ in _BLOCKS]
 
 
+#: Marks in one script's block that other scripts share and that stand alone: the danda and
+#: double danda (। ॥) end sentences in Bengali, Hindi and others, and are drawn as they are.
+_SHARED = frozenset({"\u0964", "\u0965"})
+
+
 def script_needing_shaping(ch: str) -> str | None:
     """The script of `ch` if it needs shaping or right-to-left setting, else None."""
+    if ch in _SHARED:
+        return None
     i = bisect_right(_STARTS, ord(ch)) - 1
     if i >= 0 and ord(ch) <= _BLOCKS[i][1]:
         return _BLOCKS[i][2]
     return None
 
 
-def cannot_set(ch: str) -> str | None:
+def cannot_set(ch: str, settable: frozenset[str] | None = None) -> str | None:
     """The script of `ch` if the PDF editions cannot set it yet, else None: the one predicate to lift."""
     script = script_needing_shaping(ch)
-    return script if script is not None and script not in SETTABLE else None
+    return (
+        script if script is not None and script not in (SETTABLE if settable is None else settable) else None
+    )
 
 
-def unset_script_problems(texts: Iterable[SourceText]) -> list[Problem]:
+def unset_script_problems(
+    texts: Iterable[SourceText], settable: frozenset[str] | None = None
+) -> list[Problem]:
     """Text in a script the PDF editions cannot set: once a text and script, at its first character."""
     problems: list[Problem] = []
     for source in texts:
@@ -77,7 +101,7 @@ def unset_script_problems(texts: Iterable[SourceText]) -> list[Problem]:
         for i, ch in enumerate(source.text):
             if ord(ch) < 0x0590:
                 continue
-            script = cannot_set(ch)
+            script = cannot_set(ch, settable)
             if script is None or script in seen:
                 continue
             seen.add(script)

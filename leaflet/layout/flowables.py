@@ -163,6 +163,11 @@ def _height(child: Flowable, width: float) -> float:
     return h
 
 
+def mirrored(canvas: Any) -> bool:
+    """Whether pages are drawn as a mirror (a right-to-left leaflet): set on the canvas."""
+    return bool(getattr(canvas, "rtl", False))
+
+
 class Stack(Flowable):
     """Children one above another, inside padding, over optional decoration.
 
@@ -322,8 +327,10 @@ class Stack(Flowable):
     def draw(self) -> None:
         if not self.canv.draft:
             self.decorate()
+        # A right-to-left page is a mirror: what is inset on the left is inset on the right.
+        x = self.inset[3] if mirrored(self.canv) else self.inset[1]
         for child, y, h in self._placed:
-            child.drawOn(self.canv, self.inset[1], self.height - y - h)
+            child.drawOn(self.canv, x, self.height - y - h)
 
     def decorate(self) -> None:
         box = self.box
@@ -342,7 +349,8 @@ class Stack(Flowable):
                 canv.rect(half, half, self.width - box.border, self.height - box.border, stroke=1, fill=0)
             if box.bar and box.bar_colour is not None:
                 canv.setFillColorRGB(*box.bar_colour.rgb)
-                canv.rect(0, 0, box.bar, self.height, stroke=0, fill=1)
+                x = self.width - box.bar if mirrored(canv) else 0
+                canv.rect(x, 0, box.bar, self.height, stroke=0, fill=1)
             canv.restoreState()
 
 
@@ -406,7 +414,8 @@ class LabelledItem(Stack):
     def draw(self) -> None:
         if self.first:
             self.label.wrap(self.indent, _BIG)
-            self.label.drawOn(self.canv, 0, self.height - self.label.height)
+            x = self.width - self.indent if mirrored(self.canv) else 0
+            self.label.drawOn(self.canv, x, self.height - self.label.height)
         super().draw()
 
 
@@ -433,6 +442,11 @@ class Row(Flowable):
         return self.left.getSpaceAfter()
 
     def draw(self) -> None:
+        if mirrored(self.canv):
+            # Right to left: the text on the right, the short item (a page number) on the left.
+            self.left.drawOn(self.canv, self.right_width + self.gap, self.height - self.left.height)
+            self.right.drawOn(self.canv, 0, self.height - self.right.height)
+            return
         self.left.drawOn(self.canv, 0, self.height - self.left.height)
         self.right.drawOn(self.canv, self.width - self.right_width, self.height - self.right.height)
 
@@ -449,8 +463,13 @@ class LeaderRow(Row):
 
     def draw(self) -> None:
         # The number on the entry's last line, where the leaders end.
-        self.left.drawOn(self.canv, 0, self.height - self.left.height)
-        self.right.drawOn(self.canv, self.width - self.right_width, 0)
+        mirror = mirrored(self.canv)
+        if mirror:
+            self.left.drawOn(self.canv, self.right_width + self.gap, self.height - self.left.height)
+            self.right.drawOn(self.canv, 0, 0)
+        else:
+            self.left.drawOn(self.canv, 0, self.height - self.left.height)
+            self.right.drawOn(self.canv, self.width - self.right_width, 0)
         if self.canv.draft:
             return
         widths = self.left.getActualLineWidths0() or [0.0]
@@ -461,6 +480,9 @@ class LeaderRow(Row):
         start = widths[-1] + self.size * 0.5
         number_width = self.right.getActualLineWidths0()[0] if self.right.getActualLineWidths0() else 0.0
         end = self.width - number_width - self.size * 0.5
+        if mirror:
+            # From the number's end (at the right of its column) to the entry's start, at the right.
+            start, end = self.right_width + self.size * 0.5, self.width - widths[-1] - self.size * 0.5
         step = self.size * 0.45
         radius = self.size * 0.055
         canv = self.canv
@@ -526,8 +548,10 @@ class Columns(Flowable):
         return []
 
     def draw(self) -> None:
+        width = (self.width - self.gap * (self.columns - 1)) / self.columns
         for item, x, bottom in self._placed:
-            item.drawOn(self.canv, x, self.height - bottom)
+            # Right to left, the first column is the right-hand one.
+            item.drawOn(self.canv, self.width - x - width if mirrored(self.canv) else x, self.height - bottom)
 
 
 class QrCode(Flowable):

@@ -39,6 +39,20 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     )
 
 
+def emboldened(markup: str, ctx: MarkupContext) -> str:
+    """Markup drawn bold: its fallback runs take their family's bold face.
+
+    ReportLab's bold follows `<b>` and the style's font, but a `<font face>`
+    names one face, so a fallback run keeps the regular one: Welsh ŵ and ŷ in a
+    bold heading were drawn regular. Here each fallback run names the bold face.
+    """
+    if "<font face=" not in markup:
+        return markup
+    for family in ctx.fonts.fallbacks:
+        markup = markup.replace(f'<font face="{family.regular}">', f'<font face="{family.bold}">')
+    return markup
+
+
 def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: bool = True) -> str:
     """A live link. Underlined in running text, so colour is never its only sign; the
     contents, whose every line is a link, goes without."""
@@ -52,7 +66,7 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
         if isinstance(node, Text):
             parts.append(text_markup(node.text, ctx))
         elif isinstance(node, Strong):
-            parts.append(f"<b>{inline_markup(node.children, ctx)}</b>")
+            parts.append(f"<b>{emboldened(inline_markup(node.children, ctx), ctx)}</b>")
         elif isinstance(node, Link):
             label = inline_markup(node.children, ctx)
             parts.append(link_markup(node.url, label, ctx))

@@ -205,6 +205,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         st = self.theme.style("footer")
         rule = self.theme.boxes["footer_rule"]
         x0, x1 = self.leftMargin, self.leftMargin + self.width
+        rtl = self.words.rtl
         top = self.bottomMargin - st.size * 1.2
         total = self.pagination.total or self.page
         with canvas.tagging.artifact(canvas, "Pagination"):
@@ -218,9 +219,10 @@ class LeafletDocTemplate(BaseDocTemplate):
             for line in self.footer_lines(self.page, total):
                 y -= st.leading
                 if line.left:
-                    self.draw_line(canvas, x0, y, line.left)
+                    # A right-to-left page is a mirror: the words at the right, the number at the left.
+                    self.draw_line(canvas, x1 if rtl else x0, y, line.left, align_right=rtl)
                 if line.right:
-                    self.draw_line(canvas, x1, y, line.right, bold=True, align_right=True)
+                    self.draw_line(canvas, x0 if rtl else x1, y, line.right, bold=True, align_right=not rtl)
             canvas.restoreState()
         if self.geometry.bleed:
             self.draw_crop_marks(canvas)

@@ -57,6 +57,7 @@ from leaflet.layout.markup import (
     MarkupContext,
     broken_address,
     citation_anchor,
+    emboldened,
     inline_markup,
     link_markup,
     metadata_date,
@@ -142,6 +143,10 @@ class StoryBuilder:
         key = (name, variant)
         if key not in self._styles:
             st: TextStyle = self.theme.style(name)
+            align = _ALIGN[st.align]
+            if self.words.rtl and align != TA_CENTER:
+                # A right-to-left page is a mirror: text starts at the right and is ragged on the left.
+                align = TA_RIGHT if align == TA_LEFT else TA_LEFT
             params = dict(
                 fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
                 fontSize=st.size,
@@ -149,7 +154,7 @@ class StoryBuilder:
                 textColor=colour(st.colour.hex),
                 spaceBefore=st.space_before,
                 spaceAfter=st.space_after,
-                alignment=_ALIGN[st.align],
+                alignment=align,
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
@@ -166,6 +171,8 @@ class StoryBuilder:
         return self._styles[key]
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
+        if style.fontName.endswith("-Bold"):
+            markup = emboldened(markup, self.ctx)
         settings = self.shared.style_keys.get(id(style))
         key = None if settings is None else (markup, settings)
         return LeafParagraph(markup, style, elem, key=key, **kw)

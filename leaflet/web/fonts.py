@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from leaflet.fonts import package_files
+from leaflet.fontfiles import family_files
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
@@ -123,10 +123,11 @@ def web_faces(theme: Theme) -> tuple[WebFace, ...]:
     return tuple(faces)
 
 
+@cache
 def _files(family: FontFamily) -> tuple[Path, Path]:
     """The files the PDF draws with: a slashed zero redrawn open (leaflet/zero.py), as in print."""
     if family.regular is None or family.bold is None:
-        regular, bold = package_files(family.name)
+        regular, bold = family_files(family.name)
     else:
         regular, bold = family.regular, family.bold
     return with_open_zero(regular), with_open_zero(bold)

@@ -46,6 +46,8 @@ from leaflet.content.model import (
     note_marker,
     plain_text,
 )
+from leaflet.content.texts import SourceText
+from leaflet.errors import Location
 from leaflet.layout.markup import citation_anchor, note_anchor, printed_address
 from leaflet.layout.story import (
     ABOUT_ANCHOR,
@@ -184,7 +186,9 @@ def _walk(node: Any) -> Iterator[Citation]:
     elif isinstance(node, tuple):
         for item in node:
             yield from _walk(item)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, Section | Image | type):
+    elif dataclasses.is_dataclass(node) and not isinstance(
+        node, Section | Image | Location | SourceText | type
+    ):
         for f in dataclasses.fields(node):
             yield from _walk(getattr(node, f.name))
 

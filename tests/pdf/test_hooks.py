@@ -239,3 +239,32 @@ def test_page_contents_are_compressed_without_ascii85(pdf: PdfReader) -> None:
         contents = page["/Contents"].get_object()
         assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
         assert b"BT" in contents.get_data()
+
+
+def test_format_text_holds_a_shaped_line_until_its_end_and_code_for_names_each_glyph() -> None:
+    # LeafletTextObject._formatText / flush_line: on a shaping canvas, a line's pieces are
+    # written at its end, glyph by glyph (TJ), where each piece asked; `code_for` gives a
+    # glyph that is no single character a code of its own, which the wrapped
+    # makeToUnicodeCMap maps back to the characters it stands for.
+    from reportlab.pdfbase import ttfonts
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import GLYPH_TEXT, LeafletCanvas
+    from leaflet.structure import Tagging
+
+    fonts = font_set(load_theme("default"), "bn")
+    out = BytesIO()
+    canvas = LeafletCanvas(out, tagging=Tagging(), place_names={}, shaping=True)
+    tx = canvas.beginText(72, 720)
+    tx.setFont(fonts.text.regular, 14, 18)
+    tx._textOut("ক্ষ কি", 1)
+    assert tx.pending is None and "TJ" in rlseam.text_operators(tx)[-1]
+    canvas.drawText(tx)
+    canvas.showPage()
+    canvas.save()
+    assert ttfonts.makeToUnicodeCMap.__module__ == "leaflet.pdf.canvas"
+    assert "ক্ষ" in GLYPH_TEXT.values()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True
+    ).stdout
+    assert text.decode().split() == ["ক্ষ", "কি"]

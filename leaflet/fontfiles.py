@@ -1,0 +1,140 @@
+"""Where a font family's files are: a Python package (fontpkg-…) or the system's fonts (fontconfig).
+
+A family needs a regular and a bold file, each a static TrueType font: a
+variable font's default instance is its regular weight, and drawing "bold"
+with it would draw regular glyphs (Welsh ŵ and ŷ in a bold heading did). So a
+family packaged only as a variable font takes its static files from the
+system's fonts when fontconfig has them (Debian's fonts-noto-core has the Noto
+families, static), and otherwise a static instance is made with fontTools'
+instancer at the weight asked for, once, and kept in a cache named by the
+variable font's digest.
+
+Nothing here knows ReportLab; `fonts.py` registers what is found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from leaflet.safeio import MIB, read_file
+
+REGULAR, BOLD = 400, 700
+
+
+def _module(name: str) -> str:
+    return "fontpkg_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("LEAFLET_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leaflet"
+    )
+    return Path(base) / "fonts"
+
+
+@cache
+def system_files(name: str) -> dict[int, Path]:
+    """Static upright files of a family known to fontconfig, by weight (400, 700)."""
+    if shutil.which("fc-list") is None:
+        return {}
+    listing = subprocess.run(
+        ["fc-list", "--format", "%{file}|%{style[0]}|%{variable}\n", f":family={name}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    found: dict[int, Path] = {}
+    for line in sorted(listing.splitlines()):
+        file, _, rest = line.partition("|")
+        style, _, variable = rest.partition("|")
+        if variable == "True" or not file.lower().endswith((".ttf", ".otf")):
+            continue
+        weight = {"Regular": REGULAR, "Bold": BOLD}.get(style)
+        if weight is not None:
+            found.setdefault(weight, Path(file))
+    return found
+
+
+@cache
+def package_files(name: str) -> dict[int, Path] | None:
+    """The upright files of a family installed as a Python package, by weight; 0 for a variable font."""
+    if importlib.util.find_spec(_module(name)) is None:
+        return None
+    root = Path(importlib.import_module(_module(name)).ROOT)
+    meta = json.loads(read_file(root / "metadata.json", MIB))
+    out: dict[int, Path] = {}
+    for f in meta["files"]:
+        if f.get("style", "normal") != "normal":
+            continue
+        out[0 if f.get("variable") else int(f.get("weight") or REGULAR)] = root / f["path"]
+    return out
+
+
+def static_instance(variable: Path, weight: int) -> Path:
+    """A static instance of a variable font at `weight`, made once and cached by the font's digest."""
+    digest = hashlib.sha256(variable.read_bytes()).hexdigest()[:16]
+    target = cache_dir() / f"{variable.stem.split('[')[0]}-{digest}-w{weight}.ttf"
+    if target.is_file():
+        return target
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    font = TTFont(str(variable))
+    axes = {a.axisTag: a for a in font["fvar"].axes}
+    location: dict[str, float] = {}
+    if "wght" in axes:
+        location["wght"] = max(axes["wght"].minValue, min(axes["wght"].maxValue, weight))
+    if "wdth" in axes:
+        location["wdth"] = max(axes["wdth"].minValue, min(axes["wdth"].maxValue, 100))
+    static = instancer.instantiateVariableFont(font, location, updateFontNames=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside its final name, then renamed: two builds at once never read half a font.
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        static.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def known_family(name: str) -> bool:
+    """Whether a family can be found by name (a fontpkg package, or fontconfig)."""
+    return package_files(name) is not None or bool(system_files(name))
+
+
+def family_files(name: str) -> tuple[Path, Path]:
+    """The static regular and bold files of a family found by name.
+
+    A package's static weights first; then the system's static files; then a
+    static instance of the package's variable font. Raises LookupError when
+    the family is nowhere.
+    """
+    packaged = package_files(name) or {}
+    system = system_files(name)
+    picked: list[Path] = []
+    for weight in (REGULAR, BOLD):
+        if weight in packaged:
+            picked.append(packaged[weight])
+        elif weight in system:
+            picked.append(system[weight])
+        elif 0 in packaged:
+            picked.append(static_instance(packaged[0], weight))
+        elif packaged or system:
+            # A family with one weight only: it serves for both, as the sheet asked.
+            picked.append(next(iter({**packaged, **system}.values())))
+        else:
+            raise LookupError(f"no font family called '{name}' is installed")
+    return picked[0], picked[1]

@@ -1,0 +1,204 @@
+"""A line of text in any script → glyphs, placed, each with the words it stands for.
+
+Used for scripts whose glyphs are not one per character (Bengali conjuncts and
+vowel signs drawn before their consonant, Arabic joining forms and ligatures)
+and for right-to-left lines. The line is cut into directional runs (a
+simplified form of the Unicode bidirectional algorithm: Latin words, numbers
+and the spaces between them stay left to right inside right-to-left text, so
+an address, a drug name or a telephone number reads as written), each run is
+shaped by HarfBuzz, and the runs are placed in visual order. The glyphs are
+then listed in *logical* order, each at its own x, with the characters it
+stands for: written to the page in that order, text taken from the page in
+content order (a screen reader, `pdfinfo -struct-text`) reads the words as
+they were written.
+
+No ReportLab here: fonts are read from their files by HarfBuzz.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import uharfbuzz as hb
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Part of a line in one font: what a paragraph's line is made of."""
+
+    font: str  # the font's registered name
+    path: Path
+    size: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    piece: int  # index of its Piece
+    gid: int
+    text: str  # the characters it stands for (possibly several, possibly none)
+    x: float  # points from the start of the line
+    y: float  # points above the baseline (marks)
+    advance: float  # points: the glyph's own advance width in the font
+
+
+@dataclass(frozen=True)
+class ShapedLine:
+    glyphs: tuple[Glyph, ...]  # in logical order
+    width: float
+
+
+@cache
+def _face(path: Path) -> tuple[hb.Font, int]:
+    blob = hb.Blob.from_file_path(str(path))
+    face = hb.Face(blob)
+    font = hb.Font(face)
+    return font, face.upem
+
+
+@cache
+def _invisible(path: Path) -> int | None:
+    """A glyph of the font that draws nothing and takes no room (for U+200D, U+200B or U+FEFF)."""
+    font, _ = _face(path)
+    for cp in (0x200D, 0x200B, 0xFEFF, 0x200C):
+        gid = font.get_nominal_glyph(cp)
+        if gid and font.get_glyph_h_advance(gid) == 0:
+            return gid
+    return None
+
+
+def is_rtl_char(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) in ("R", "AL")
+
+
+def _strong(ch: str) -> str | None:
+    kind = unicodedata.bidirectional(ch)
+    if kind in ("R", "AL"):
+        return "R"
+    if kind in ("L", "EN", "AN"):
+        # Numbers read left to right whatever surrounds them.
+        return "L"
+    return None
+
+
+def directions(text: str, rtl_base: bool) -> list[bool]:
+    """For each character, whether it belongs to a right-to-left run.
+
+    Neutral characters (spaces, punctuation) between two runs of the same
+    direction take that direction; elsewhere they take the line's.
+    """
+    strong = [_strong(ch) for ch in text]
+    out: list[bool] = []
+    n = len(text)
+    for i, s in enumerate(strong):
+        if s is not None:
+            out.append(s == "R")
+            continue
+        before = next((strong[j] for j in range(i - 1, -1, -1) if strong[j]), None)
+        after = next((strong[j] for j in range(i + 1, n) if strong[j]), None)
+        if before is not None and before == after:
+            out.append(before == "R")
+        else:
+            out.append(rtl_base)
+    return out
+
+
+def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
+    text = "".join(p.text for p in pieces)
+    owner = [i for i, p in enumerate(pieces) for _ in p.text]
+    rtl = directions(text, rtl_base)
+    # Segments: maximal runs of one piece and one direction, in logical order.
+    segments: list[tuple[int, int, bool]] = []
+    for i in range(len(text)):
+        if segments and owner[segments[-1][0]] == owner[i] and segments[-1][2] == rtl[i]:
+            segments[-1] = (segments[-1][0], i + 1, rtl[i])
+        else:
+            segments.append((i, i + 1, rtl[i]))
+    # Visual order (UBA rule L2 with levels 0/1 or 1/2).
+    levels = [(1 if rtl_base else 0) + (0 if r == rtl_base else 1) for _, _, r in segments]
+    order = list(range(len(segments)))
+    for level in range(max(levels, default=0), 0, -1):
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = order[i:j][::-1]
+                i = j
+            else:
+                i += 1
+    placed: dict[int, list[Glyph]] = {}
+    x = 0.0
+    for seg in order:
+        start, end, seg_rtl = segments[seg]
+        piece = pieces[owner[start]]
+        font, upem = _face(piece.path)
+        scale = piece.size / upem
+        buf = hb.Buffer()
+        buf.add_str(text[start:end])
+        buf.guess_segment_properties()
+        buf.direction = "rtl" if seg_rtl else "ltr"
+        buf.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
+        hb.shape(font, buf, {"kern": True, "liga": True})
+        infos, positions = buf.glyph_infos, buf.glyph_positions
+        # Each cluster's characters: from its first character to the next cluster's.
+        starts = sorted({info.cluster for info in infos})
+        span = {
+            c: text[start + c : start + (starts[k + 1] if k + 1 < len(starts) else end - start)]
+            for k, c in enumerate(starts)
+        }
+        by_cluster: dict[int, list[int]] = {}
+        for k, info in enumerate(infos):
+            by_cluster.setdefault(info.cluster, []).append(k)
+        glyph_at: dict[int, Glyph] = {}
+        extras: dict[int, list[Glyph]] = {}
+        pens: list[float] = []
+        for pos in positions:
+            pens.append(x)
+            x += pos.x_advance * scale
+        zero = _invisible(piece.path)
+        for k, (info, pos) in enumerate(zip(infos, positions, strict=True)):
+            members = by_cluster[info.cluster]
+            chars = span[info.cluster]
+            adv = font.get_glyph_h_advance(info.codepoint) * scale
+            extras[k] = []
+            if seg_rtl and len(chars) > 1 and zero is not None:
+                # Right to left, a cluster of several characters (a ligature, a letter and its
+                # vowel marks) reads back through invisible glyphs, one per character, over its
+                # width from right to left; its own glyphs stand for nothing. Readers that order
+                # text by position (pdftotext) then never reverse or misplace its letters.
+                own = ""
+                if k == members[-1]:
+                    left = min(pens[m] for m in members)
+                    room = sum(positions[m].x_advance for m in members) * scale or adv
+                    n = len(chars)
+                    extras[k] = [
+                        Glyph(owner[start], zero, ch, left + room * (n - 1 - i) / n, 0.0, room / n)
+                        for i, ch in enumerate(chars)
+                    ]
+            else:
+                # A cluster's characters, shared out over its glyphs in visual order: the last
+                # glyph takes what is left (more glyphs than characters leaves some standing for none).
+                rank = members.index(k) if not seg_rtl else len(members) - 1 - members.index(k)
+                own = chars[rank] if rank < len(members) - 1 and rank < len(chars) else ""
+                if rank == len(members) - 1:
+                    own = chars[min(rank, len(chars)) :] if rank < len(chars) else ""
+            glyph_at[k] = Glyph(
+                owner[start], info.codepoint, own, pens[k] + pos.x_offset * scale, pos.y_offset * scale, adv
+            )
+        logical = sorted(
+            glyph_at,
+            key=lambda k: (
+                infos[k].cluster,
+                by_cluster[infos[k].cluster].index(k)
+                if not seg_rtl
+                else -by_cluster[infos[k].cluster].index(k),
+            ),
+        )
+        placed[seg] = [g for k in logical for g in (glyph_at[k], *extras[k])]
+    glyphs = [g for seg in range(len(segments)) for g in placed[seg]]
+    return ShapedLine(tuple(glyphs), x)
