@@ -139,9 +139,9 @@ def source_words(leaflet: Leaflet) -> list[str]:
     words += list(block_words(leaflet.introduction))
     for section in leaflet.sections:
         words += list(section_words(section))
-    if leaflet.next_steps:
-        words += [leaflet.next_steps.heading, *block_words(leaflet.next_steps.blocks)]
     words += ["About this leaflet", *about_lines(leaflet.metadata, furniture(leaflet.metadata.language))]
+    if leaflet.next_steps:  # the leaflet ends with who can help
+        words += [leaflet.next_steps.heading, *block_words(leaflet.next_steps.blocks)]
     return [squash(w) for w in words]
 
 

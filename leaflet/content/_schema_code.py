@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '6a2ca42c9f52a9171d729938fa178a64ed283a6c8b2128e9cc99f57971bf67c6'
+SCHEMA_SHA256 = '5811ebb565711cb69fd70bdb2824769c07bbdc8a743ba8dff026ce7b7be05e97'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
