@@ -237,6 +237,8 @@ def test_rules_have_the_documented_levels() -> None:
         "legibility/italic-run": "warning",
         "legibility/capitals": "warning",
         "legibility/contrast": "error",
+        "web/heading-outline": "error",
+        "web/link-text": "warning",
     }
 
 
