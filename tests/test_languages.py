@@ -317,3 +317,14 @@ def test_reading_age_formulas_only_for_english() -> None:
         )
         assert note.location.line == line
         assert f"no reading-age formula is valid for '{lang}'" in note.message
+
+
+@pytest.mark.parametrize("lang", SCRIPTS)
+def test_every_edition_builds_and_reads_back(tmp_path: Path, lang: str) -> None:
+    """Standard, large print, A5 and its booklet, press: each built; each tagged one reads the title first."""
+    made = build_editions(LANGS / f"{lang}.yaml", None, output=tmp_path / f"{lang}.pdf")
+    assert {b.edition for b in made} == {"standard", "large-print", "a5", "booklet", "press"}
+    title = source_strings(lang)[0]
+    for b in made:
+        if b.edition != "booklet":
+            assert title in struct_text(b.path), (lang, b.edition)
