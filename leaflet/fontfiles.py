@@ -26,7 +26,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from leaflet.safeio import MIB, read_file
+from leaflet.safeio import MAX_FONT_BYTES, MIB, read_file
 
 REGULAR, BOLD = 400, 700
 
@@ -82,7 +82,7 @@ def package_files(name: str) -> dict[int, Path] | None:
 
 def static_instance(variable: Path, weight: int) -> Path:
     """A static instance of a variable font at `weight`, made once and cached by the font's digest."""
-    digest = hashlib.sha256(variable.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(read_file(variable, MAX_FONT_BYTES)).hexdigest()[:16]
     target = cache_dir() / f"{variable.stem.split('[')[0]}-{digest}-w{weight}.ttf"
     if target.is_file():
         return target

@@ -681,10 +681,9 @@ _CFF = b"OTTO"
 def _not_embeddable(file: Path) -> str | None:
     """Why a font file cannot be embedded (ReportLab embeds TrueType outlines only), or None."""
     try:
-        with file.open("rb") as f:
-            head = f.read(4)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
+        head = read_file(file, 4, whole=False)
+    except FileProblem as exc:
+        return f"cannot be read ({exc.reason})"
     if head in _TRUETYPE:
         return None
     if head == _CFF:

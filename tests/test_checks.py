@@ -192,6 +192,8 @@ TESTED = {
     "trust/no-version": "test_no_version_or_review_date",
     "structure/own-about": "test_an_own_about_this_leaflet_section",
     # The rules of the web page are tested beside it, in tests/web/test_check_web.py.
+    "web/heading-outline": "test_a_skipped_level_on_the_page_is_found_where_the_heading_is_written",
+    "web/link-text": "test_links_with_no_words_or_vague_ones_are_found",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
     "legibility/italic-run": "test_italic_run",
@@ -235,6 +237,8 @@ def test_rules_have_the_documented_levels() -> None:
         "legibility/italic-run": "warning",
         "legibility/capitals": "warning",
         "legibility/contrast": "error",
+        "web/heading-outline": "error",
+        "web/link-text": "warning",
     }
 
 

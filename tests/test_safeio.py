@@ -97,9 +97,12 @@ def test_a_style_sheet_or_the_sheet_it_extends_that_is_a_pipe_is_refused(tmp_pat
 
 
 def test_a_font_file_over_the_limit_is_refused_without_being_read(tmp_path: Path) -> None:
+    from leaflet.fontfiles import family_files
+
     huge = tmp_path / "huge.ttf"
     with open(huge, "wb") as fh:
-        fh.truncate(MAX_FONT_BYTES + 1)  # sparse: costs no disk
+        fh.write(family_files("Atkinson Hyperlegible")[0].read_bytes())  # a real font's start
+        fh.truncate(MAX_FONT_BYTES + 1)  # and the rest sparse: costs no disk
     sheet = tmp_path / "huge.yaml"
     text = (STYLES_DIR / "default.yaml").read_text("utf-8")
     text = text.replace(

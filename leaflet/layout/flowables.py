@@ -540,7 +540,8 @@ class Columns(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """As many items as fit here, in their own columns, and the rest in columns on the next page."""
-        for count in range(len(self.items) - 2, 1, -1):
+        # Each part at least two lines deep: a contents split into scraps reads worse than a hole.
+        for count in range(len(self.items) - 2 * self.columns, 2 * self.columns - 1, -1):
             head = Columns(self.items[:count], self.columns, self.gap)
             if head.wrap(availWidth, availHeight)[1] <= availHeight:
                 return [head, Columns(self.items[count:], self.columns, self.gap)]
@@ -662,10 +663,18 @@ class KeepWithFirstLines(KeepTogether):
                 return content[:]
             # Two lines rather than three, when moving would leave a hole in the page.
             hole = aH + content[0].getSpaceBefore()  # what moving would leave empty
-            if hole > getattr(self.canv, "hole_limit", _BIG) and (
-                before + self._first_part(content[-1], heights[-1], aH - before, lines=2) <= aH
-            ):
-                return content[:]
+            if hole > getattr(self.canv, "hole_limit", _BIG):
+                if before + self._first_part(content[-1], heights[-1], aH - before, lines=2) <= aH:
+                    return content[:]
+                last = content[-1]
+                if (
+                    isinstance(last, Stack)
+                    and before + self._first_part(last, heights[-1], _BIG, lines=2) <= aH
+                ):
+                    # A box kept whole would move and take its lead-in with it: split it instead.
+                    forced = last.copy_with(last.children, last.first)
+                    forced.split_above = 0.0
+                    return [*content[:-1], forced]
             if len(content) >= 2:
                 # A long lead-in may end on the next page, with the start of what it leads to.
                 lead = content[-2]

@@ -452,7 +452,11 @@ class StoryBuilder:
                 line = f"{line} {cite}" if line else cite
             children.append(self.para(line, "blockquote_attribution", bq.add("P")))
         return Stack(
-            children, box=self.theme.boxes["blockquote"], elem=bq, keep_under=self.frame_height() / 3
+            children,
+            box=self.theme.boxes["blockquote"],
+            elem=bq,
+            keep_under=self.frame_height() / 3,
+            split_above=self.hole_limit(),
         )
 
     def term_list(self, terms: TermList, parent: StructElem, lang: str | None) -> Flowable:
@@ -519,7 +523,13 @@ class StoryBuilder:
                 )
             )
         # Short notes go over whole rather than leave their label at the foot of a page.
-        return Stack(children, inset=(0, 0, 0, 0), elem=div, keep_under=self.frame_height() / 4)
+        return Stack(
+            children,
+            inset=(0, 0, 0, 0),
+            elem=div,
+            keep_under=self.frame_height() / 4,
+            split_above=self.hole_limit(),
+        )
 
     def key_points_box(self, points: tuple[ListItem, ...]) -> Flowable:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
@@ -559,6 +569,7 @@ class StoryBuilder:
             box=self.theme.boxes["next_steps"],
             elem=div,
             keep_under=self.frame_height() / 2,
+            split_above=self.hole_limit(),
         )
 
     # -- back matter

@@ -146,3 +146,35 @@ def holes(pdf: Path, frame: Frame, limit: float, body_size: float) -> dict[int, 
                 continue  # the heading and three lines of its text could not have fitted
         out[number] = share
     return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print, per edition, the pages, the empty share of each page and the measure:
+    python -m tests.layout.measure content.yaml"""
+    import sys
+    import tempfile
+
+    from leaflet.build import build_editions
+
+    sheets = {"standard": "default", "large-print": "large-print", "a5": "booklet", "press": "press"}
+    for name in argv if argv is not None else sys.argv[1:]:
+        content = Path(name)
+        with tempfile.TemporaryDirectory() as tmp:
+            built = build_editions(
+                content, ["standard", "large-print", "booklet", "press"], None, Path(tmp) / "x.pdf"
+            )
+            for b in built:
+                if b.edition not in sheets:
+                    continue
+                frame = frame_for(content, b.edition)
+                shares = empty_shares(b.path, frame)
+                size = load_theme(sheets[b.edition]).style("body").size
+                print(
+                    f"{content.name} {b.edition}: {len(shares)} pages; empty % "
+                    + " ".join(f"{s * 100:.1f}" for s in shares)
+                    + f"; {body_measure(b.path, size, frame):g} characters a line"
+                )
+
+
+if __name__ == "__main__":
+    main()
