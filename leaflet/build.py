@@ -232,7 +232,9 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
         if edition.style not in themes:
             themes[edition.style] = load_theme(edition.style)
         if edition.web:
-            check_coverage(work.leaflet.texts, font_set(themes[edition.style]))
+            check_coverage(
+                work.leaflet.texts, font_set(themes[edition.style], work.leaflet.metadata.language)
+            )
             sizes = {p: len(r.data) for _, p, r in made}
             downloads = pdf_downloads(work.leaflet, output, path, sizes)
             pages.append((edition, path, render_web(work.leaflet, themes[edition.style], downloads)))
