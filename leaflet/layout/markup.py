@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text, note_marker
 from leaflet.escape import escape
 from leaflet.fonts import FontSet
+from leaflet.i18n import Furniture
 
 
 @dataclass(frozen=True)
@@ -112,41 +111,11 @@ def note_anchor(note_id: str) -> str:
     return f"note-{note_id}"
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(d: date) -> str:
-    """A date as people write it, whatever the machine's locale: 26 November 2026."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def format_date(d: date, month_only: bool = False, words: Any = None) -> str:
-    """A date as printed: "26 November 2026", or "June 2014" for a date written as a month.
-
-    With the leaflet's `words` (its furniture), in the leaflet's language from CLDR data.
-    """
-    if words is not None:
-        return words.date(d, month_only=month_only)
-    return f"{MONTHS[d.month - 1]} {d.year}" if month_only else long_date(d)
-
-
-def metadata_date(metadata: object, key: str, words: Any = None) -> str:
-    """A date of the metadata (published, next_review, …) as printed, day or month as written."""
+def metadata_date(metadata: object, key: str, words: Furniture) -> str:
+    """A date of the metadata (published, next_review, …) as printed in the leaflet's language
+    (CLDR, through its furniture): "26 November 2026", or "June 2014" for a date written as a month."""
     value = getattr(metadata, key)
-    return format_date(value, key in getattr(metadata, "month_only", ()), words)
+    return words.date(value, month_only=key in getattr(metadata, "month_only", ()))
 
 
 def citation_anchor(reference_id: str) -> str:
