@@ -98,3 +98,42 @@ def line_break_state(paragraph: Any) -> dict[str, Any]:
 def set_line_break_state(paragraph: Any, state: dict[str, Any]) -> None:
     for name, value in state.items():
         setattr(paragraph, name, value)
+
+
+#: The characters after which a word too wide for its line may be broken: an address is
+#: broken only there, and no hyphen is added (a reader copying it types what is printed).
+ADDRESS_BREAKS = frozenset("/.-?&=")
+
+
+def address_break_pairs(word: str) -> list[tuple[str, str]] | None:
+    """Where a word may be broken, as (head, tail) pairs, the longest head first; None for a word
+    with nowhere to break. A break falls after one of ADDRESS_BREAKS, never between two of them
+    ("https://" and "..." stay whole), and never leaves a tail of break characters alone."""
+    pairs = []
+    for i, ch in enumerate(word[:-1]):
+        if ch in ADDRESS_BREAKS and word[i + 1] not in ADDRESS_BREAKS:
+            pairs.append((word[: i + 1], word[i + 1 :]))
+    if not pairs:
+        return None
+    pairs.reverse()
+    return pairs
+
+
+def break_words_at_address_breaks() -> None:
+    """Make ReportLab break a word wider than its line after / . - ? & = only.
+
+    ReportLab breaks a line at spaces; a word wider than the whole line it cuts at
+    any character (`splitLongWords`), unless the paragraph style asks for
+    hyphenation. With `embeddedHyphenation=2` (and no hyphenator) it sends such a
+    word to a line of its own and asks its URI splitter where to split it, which
+    answers for words with a scheme, at slashes only. The splitter is replaced by
+    ours, so every overlong word with a break character (an address with or
+    without its scheme, an email address, a long hyphenated word) is split where a
+    reader expects, with no hyphen added; only a piece between breaks that is
+    itself wider than the line is still cut anywhere. Words that fit their line
+    are never split, and no other word is hyphenated (ReportLab's embedded
+    hyphenation splits only words of letters and hyphens, which ours answers first).
+    """
+    from reportlab.platypus import paragraph
+
+    paragraph._uri_split_pairs = address_break_pairs

@@ -17,11 +17,21 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet.layout.cache import LINES, PARSED
-from leaflet.rlseam import forget_postponed, kept_parts, line_break_state, set_line_break_state, wrapped_for
+from leaflet.rlseam import (
+    break_words_at_address_breaks,
+    forget_postponed,
+    kept_parts,
+    line_break_state,
+    set_line_break_state,
+    wrapped_for,
+)
 from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
+
+# An address too wide for its line is broken only after / . - ? & = (styles name no_hyphenation).
+break_words_at_address_breaks()
 
 
 class LeafParagraph(Paragraph):
@@ -680,6 +690,10 @@ class KeepWithFirstLines(KeepTogether):
             # Two lines rather than three, when moving would leave a hole in the page.
             hole = aH + content[0].getSpaceBefore()  # what moving would leave empty
             if hole > getattr(self.canv, "hole_limit", _BIG):
+                last = content[-1]
+                if hasattr(last, "cutting") and before + last.first_part(cut=True) <= aH:
+                    # A table whose first row would go over: its first lines stay here.
+                    return [*content[:-1], last.cutting()]
                 if before + self._first_part(content[-1], heights[-1], aH - before, lines=2) <= aH:
                     return content[:]
                 last = content[-1]

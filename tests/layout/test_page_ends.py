@@ -61,8 +61,8 @@ def test_no_page_but_the_last_ends_more_than_a_fifth_early(
 ) -> None:
     path = built[name][edition]
     frame = frame_for(LEAFLETS[name], edition)
-    size = load_theme(SHEETS[edition]).style("body").size
-    found = holes(path, frame, MAX_HOLE, size)
+    theme = load_theme(SHEETS[edition])
+    found = holes(path, frame, MAX_HOLE, theme.style("body").size, theme.style("h2").space_before)
     assert not found, (name, edition, [round(s * 100, 1) for s in empty_shares(path, frame)])
 
 
