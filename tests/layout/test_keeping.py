@@ -12,8 +12,6 @@ met once. On every build:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pypdf import PdfReader
 
