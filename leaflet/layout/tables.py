@@ -253,12 +253,13 @@ def stacked_table(
             if label:
                 markup = f"<b>{text_markup(label.rstrip(':'), sb.ctx)}:</b> {markup}"
             lines.append(sb.leaf(markup, line_style, td))
-        # A row stays whole on its page when it can.
+        # A row stays whole on its page when it can, unless moving it would leave a hole.
         blocks.append(
             RuledStack(
                 lines,
                 inset=(look.pad_y * 1.5, 0, look.pad_y, 0),
                 keep_under=sb.frame_height() / 3,
+                split_above=sb.hole_limit(),
                 rule=look.rule,
             )
         )

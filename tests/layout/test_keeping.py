@@ -12,12 +12,16 @@ met once. On every build:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pypdf import PdfReader
 
 from leaflet.build import build_editions
+from leaflet.style import load_theme
 from tests.conftest import metadata_block
-from tests.pdf.reader import Element, read_tree
+from tests.layout.measure import empty_shares, frame_for, holes
+from tests.pdf.reader import Element, read_tree, walk_page
 
 LEAD_IN = "Before your appointment, it helps to have these things ready for the nurse:"
 ITEMS = (
@@ -105,3 +109,65 @@ def test_the_last_item_never_stands_alone_at_the_top_of_a_page(
     last_starts = pages_of(items[-1])[0]
     before = pages_of(items[-2])
     assert before[-1] == last_starts, (extra, before, pages_of(items[-1]))
+
+
+# ---------------------------------------------------------------- a table after text, ever lower on the page
+
+ROW = (
+    "Ask at the desk on the ground floor, by the main doors, where the staff will book you in, "
+    "check your details, and tell you where to wait until the nurse calls you through. "
+    "If you need help to get there, or a wheelchair, or somewhere quiet to wait, tell the staff "
+    "when you arrive; they will also tell you if the clinic is running late, and by how long."
+)
+
+
+def table_content(extra_lines: int) -> str:
+    fillers = "".join(
+        f"      - Line {n} of the text above the table, one line long.\n" for n in range(extra_lines)
+    )
+    rows = "".join(f'            - ["Visit {n}", "{ROW}", "{ROW}"]\n' for n in range(1, 5))
+    return (
+        metadata_block("Your visits", "visits")
+        + "sections:\n  - heading: Visits\n    content:\n"
+        + fillers
+        + "      - table:\n          caption: Where to go\n          header: [Visit, Where, What happens]\n"
+        + "          rows:\n"
+        + rows
+        + "      - After the table, the text goes on for a line or two more.\n"
+        + "references: []\n"
+    )
+
+
+TABLE_SHIFTS = range(20, 44, 3)
+
+
+@pytest.fixture(scope="module")
+def table_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[Path, Path, PdfReader]]:
+    out = {}
+    for extra in TABLE_SHIFTS:
+        folder = tmp_path_factory.mktemp(f"table{extra}")
+        path = folder / "visits.yaml"
+        path.write_text(table_content(extra), encoding="utf-8")
+        (built,) = build_editions(path, ["standard"], None, folder / "visits.pdf")
+        out[extra] = (path, built.path, PdfReader(built.path))
+    return out
+
+
+def test_a_table_starts_where_the_text_ends_cutting_a_row_rather_than_leave_a_hole(
+    table_builds: dict[int, tuple[Path, Path, PdfReader]],
+) -> None:
+    body = load_theme("default").style("body").size
+    cut = 0
+    for extra, (content_path, pdf, reader) in table_builds.items():
+        frame = frame_for(content_path, "standard")
+        assert not holes(pdf, frame, 0.20, body), (extra, empty_shares(pdf, frame))
+        (table,) = [e for _, e in read_tree(reader).walk() if e.role == "Table"]
+        rows = [r for r in table.kids[2].kids if r.role == "TR"]
+        for row in rows:
+            pages = sorted(set(pages_of(row)))
+            if len(pages) > 1:
+                cut += 1
+                # The header is drawn again on the page the row goes on to, as an artifact.
+                runs = walk_page(reader, pages[-1]).runs
+                assert any(r.role == "Artifact" and "What happens" in r.text for r in runs), extra
+    assert cut, "no build cut a row across a page: the test proves nothing"
