@@ -314,6 +314,9 @@ class TableGrid(Flowable):
         super().__init__()
         #: The most of a page that sending a row over may leave empty; more, and the row is cut.
         self.hole_limit = hole_limit
+        #: Cut the row at the first page break whatever the hole (the table's start is kept with
+        #: a heading or lead-in above it, which must not be left alone).
+        self.cut_first = False
         #: The height of the text area: a row taller than this is cut across pages.
         self.page_height = page_height
         self.caption = caption
@@ -372,9 +375,10 @@ class TableGrid(Flowable):
         return self._caption_height() + self._head_h + row
 
     def cutting(self) -> TableGrid:
-        """This table, cutting its rows across a page break wherever one would go over."""
+        """This table, cutting the row that would go over at its first page break (whatever
+        the hole); its later page breaks are as usual."""
         twin = self.copy_with(self.rows, self.first)
-        twin.hole_limit = 0.0
+        twin.cut_first = True
         return twin
 
     def _least_of_row(self, cells: Sequence[LeafParagraph | None]) -> float:
@@ -395,6 +399,7 @@ class TableGrid(Flowable):
         forget_postponed(twin)
         twin.rows = rows
         twin.first = first
+        twin.cut_first = False
         twin._heights = []
         return twin
 
@@ -415,7 +420,7 @@ class TableGrid(Flowable):
         # What going over would leave empty: the whole room, or what is left under the rows taken.
         hole = availHeight if taken == 0 else availHeight - used
         too_tall = self._head_h + self._heights[taken] > self.page_height - self._caption_height()
-        if hole > self.hole_limit or too_tall:
+        if hole > (0.0 if self.cut_first else self.hole_limit) or too_tall:
             cut = self._cut_row(self.rows[taken], availHeight - used)
             if cut is not None:
                 top, rest = cut
