@@ -30,7 +30,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -303,3 +303,59 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 # TTFont.addObjects calls the module's function by name when it writes each subset.
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+# -- the same bytes, sooner
+#
+# ReportLab formats every name, number and operator of a document through small pure
+# functions that a build calls tens of thousands of times. These give byte for byte what
+# ReportLab's own give (tests/pdf/test_hooks.py compares them on every kind of input) and
+# fall back to them for anything out of the ordinary.
+
+_reportlab_pdf_name = pdfdoc.PDFName
+_reportlab_pdfdoc_enc = pdfdoc.pdfdocEnc
+_reportlab_split_string = ttfonts.TTFont.splitString
+#: Names already written (a document uses a few dozen, again and again).
+_NAMES: dict[str, str] = {}
+#: ASCII characters PDFDocEncoding has no code for (ReportLab raises on them).
+_NOT_PDFDOC = re.compile(b"[\x18-\x1f]")
+
+
+def _pdf_name(data: Any, lo: str = chr(0x21), hi: str = chr(0x7E)) -> str:
+    """ReportLab's PDFName, remembered for each name."""
+    if lo != "\x21" or hi != "\x7e" or type(data) is not str:
+        return _reportlab_pdf_name(data, lo, hi)
+    name = _NAMES.get(data)
+    if name is None:
+        if len(_NAMES) > 4096:
+            _NAMES.clear()
+        name = _NAMES[data] = _reportlab_pdf_name(data)
+    return name
+
+
+def _pdfdoc_enc(x: Any) -> Any:
+    """ReportLab's pdfdocEnc, with plain ASCII (nearly everything it is given) encoded directly."""
+    if type(x) is str and x.isascii():
+        data = x.encode("ascii")
+        if _NOT_PDFDOC.search(data) is None:
+            return data
+    return _reportlab_pdfdoc_enc(x)
+
+
+def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+    """TTFont.splitString, without its loop when every character already has its code in the first subset."""
+    state = self.state.get(doc) if type(text) is str else None
+    if state is not None:
+        assignments = state.assignments
+        try:
+            codes = bytes([assignments[c] for c in map(ord, text.replace("\xa0", " "))])
+        except (KeyError, ValueError):  # a character new to the document, or a code past 255
+            pass
+        else:
+            return [(0, codes)] if codes else []
+    return _reportlab_split_string(self, text, doc, encoding)
+
+
+pdfdoc.PDFName = _pdf_name
+pdfdoc.pdfdocEnc = _pdfdoc_enc
+ttfonts.TTFont.splitString = _split_string

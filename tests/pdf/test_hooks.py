@@ -268,3 +268,31 @@ def test_format_text_holds_a_shaped_line_until_its_end_and_code_for_names_each_g
         ["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True
     ).stdout
     assert text.decode().split() == ["ক্ষ", "কি"]
+
+
+def test_the_quick_formatters_give_reportlabs_bytes() -> None:
+    # _pdf_name, _pdfdoc_enc and _split_string (leaflet/pdf/canvas.py) replace ReportLab's own
+    # PDFName, pdfdocEnc and TTFont.splitString with faster ones: same results on every input,
+    # names with delimiters, text PDFDocEncoding lacks, and characters new to a document.
+    from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf import canvas as seam
+
+    assert pdfdoc.PDFName is seam._pdf_name and pdfdoc.pdfdocEnc is seam._pdfdoc_enc
+    assert ttfonts.TTFont.splitString is seam._split_string
+    for name in ("Type", "StructTreeRoot", "A B", "x#y(z)", "Naïve", "Type"):
+        assert seam._pdf_name(name) == seam._reportlab_pdf_name(name)
+    for value in ("0 0 m", "(Hello) Tj", "é ü –", "\x17\x7f", b"raw", ""):
+        assert seam._pdfdoc_enc(value) == seam._reportlab_pdfdoc_enc(value)
+    with pytest.raises(UnicodeEncodeError):  # ReportLab refuses these: so does the quick path
+        seam._pdfdoc_enc("a\x1bb")
+
+    font = pdfmetrics.getFont(font_set(load_theme("default"), "en").text.regular)
+    texts = ["Hello world", "Hello\xa0world", "", "Zoë’s café – 5 °C", "Hello", "ŁŻŚĆ ąę", "\U0010fffe"]
+    texts += ["".join(chr(c) for c in range(0x100, 0x180))]  # past the first subset of 256
+    mine, theirs = Canvas(BytesIO()), Canvas(BytesIO())
+    for text in texts * 2:  # the second time, every character already has its code
+        assert seam._split_string(font, text, mine._doc) == seam._reportlab_split_string(
+            font, text, theirs._doc
+        )
