@@ -26,6 +26,7 @@ ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks ea
 from __future__ import annotations
 
 import re
+from math import cos, pi, sin
 from typing import Any
 
 from reportlab import rl_config
@@ -33,13 +34,20 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
 from leaflet.pdf.shaping import Glyph, Piece, shape_line
-from leaflet.rlseam import add_page_entries, last_page, set_text_operators, text_object_canvas, text_operators
+from leaflet.rlseam import (
+    add_operator,
+    add_page_entries,
+    last_page,
+    set_text_operators,
+    text_object_canvas,
+    text_operators,
+)
 from leaflet.structure import Tagging
 
 rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content stream
@@ -194,6 +202,19 @@ class LeafletCanvas(Canvas):
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
         with self.tagging.artifact(self):
             super().line(x1, y1, x2, y2)
+
+    def dots(self, xs: list[float], y: float, r: float) -> None:
+        """Filled circles of radius `r` centred at each of `xs` on `y`: exactly what `circle` writes for each.
+
+        A contents page has a couple of hundred leader dots; ReportLab makes each one through
+        a path object and a general arc routine. The operators here are the same, from the same
+        arithmetic, with the angles' sines and cosines worked out once (see `_CIRCLE`).
+        """
+        fill = PATH_OPS[0, 1, self._fillMode]
+        for x in xs:
+            for op in _circle_path(x, y, r):
+                add_operator(self, op)
+            add_operator(self, fill)
 
     # -- pages and the document
 
@@ -359,3 +380,50 @@ def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> li
 pdfdoc.PDFName = _pdf_name
 pdfdoc.pdfdocEnc = _pdfdoc_enc
 ttfonts.TTFont.splitString = _split_string
+
+
+def _quarter_arcs() -> list[tuple[float, ...]]:
+    """For each quarter of a full circle, the factors ReportLab's `bezierArc` multiplies the radii by.
+
+    Worked out with ReportLab's own expressions (pdfgeom.bezierArc, extent 360°: four arcs of
+    90°), so each product below is the same floating-point number it computes for every circle.
+    """
+    frag = 360 / 4.0
+    half = frag * pi / 360.0
+    kappa = abs(4.0 / 3.0 * (1.0 - cos(half)) / sin(half))
+    arcs = []
+    for i in range(4):
+        t0 = (0 + i * frag) * pi / 180.0
+        t1 = (0 + (i + 1) * frag) * pi / 180.0
+        arcs.append(
+            (
+                cos(t0),
+                sin(t0),
+                cos(t0) - kappa * sin(t0),
+                sin(t0) + kappa * cos(t0),
+                cos(t1) + kappa * sin(t1),
+                sin(t1) - kappa * cos(t1),
+                cos(t1),
+                sin(t1),
+            )
+        )
+    return arcs
+
+
+_CIRCLE = _quarter_arcs()
+
+
+def _circle_path(x: float, y: float, r: float) -> list[str]:
+    """The path operators `Canvas.circle(x, y, r)` writes (a new path, then ellipse and bezierArc), in order."""
+    x1, x2, y1, y2 = x - r, x + r, y - r, y + r
+    w, h = x2 - x1, y2 - y1
+    ax1, ay1, ax2, ay2 = x1, y1, x1 + w, y1 + h
+    left, top, right, bottom = min(ax1, ax2), max(ay1, ay2), max(ax1, ax2), min(ay1, ay2)
+    xc, yc = (left + right) / 2.0, (top + bottom) / 2.0
+    rx, ry = (right - left) / 2.0, (bottom - top) / 2.0
+    ops = ["n", f"{fp_str(xc + rx * _CIRCLE[0][0], yc - ry * _CIRCLE[0][1])} m"]
+    for _c0, _s0, c1, s1, c2, s2, c3, s3 in _CIRCLE:
+        ops.append(
+            f"{fp_str(xc + rx * c1, yc - ry * s1, xc + rx * c2, yc - ry * s2, xc + rx * c3, yc - ry * s3)} c"
+        )
+    return ops

@@ -296,3 +296,23 @@ def test_the_quick_formatters_give_reportlabs_bytes() -> None:
         assert seam._split_string(font, text, mine._doc) == seam._reportlab_split_string(
             font, text, theirs._doc
         )
+
+
+def test_dots_write_what_circle_writes() -> None:
+    # LeafletCanvas.dots (the contents' leader dots) writes, operator for operator, what
+    # ReportLab's Canvas.circle(x, y, r, stroke=0, fill=1) writes for each dot.
+    import random
+
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    rng = random.Random(13)
+    for _ in range(200):
+        xs = [rng.uniform(-50, 700) for _ in range(rng.randint(1, 5))]
+        y, r = rng.uniform(-50, 900), rng.choice([0.5, 0.6, 0.66, 0.715, rng.uniform(0.01, 20)])
+        ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+        theirs = Canvas(BytesIO())
+        ours.dots(xs, y, r)
+        for x in xs:
+            theirs.circle(x, y, r, stroke=0, fill=1)
+        assert ours._code == theirs._code
