@@ -39,10 +39,12 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
+from leaflet.pdf.compact import pack
 from leaflet.pdf.shaping import Glyph, Piece, shape_line
 from leaflet.rlseam import (
     add_operator,
     add_page_entries,
+    document_objects,
     last_page,
     set_text_operators,
     text_object_canvas,
@@ -161,9 +163,12 @@ class LeafletCanvas(Canvas):
         words: Furniture = ENGLISH,
         shaping: bool = False,
         rtl: bool = False,
+        packed: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        #: Saved as a compact file (one object stream, a cross-reference stream) rather than as ReportLab writes it.
+        self.packed = packed
         # A draft canvas lays pages out to count them, and writes nothing.
         self.draft = draft
         self.tagging = tagging
@@ -227,7 +232,13 @@ class LeafletCanvas(Canvas):
         if self.draft:
             return
         self.tagging.finish(self)
-        super().save()
+        if not self.packed:
+            super().save()
+            return
+        # ReportLab's objects go straight into an object stream (leaflet/pdf/compact.py):
+        # the bytes `compact` would make of ReportLab's file, without writing that file first.
+        objects, root, info = document_objects(self)
+        self._filename.write(pack(objects, root, info, b"%d.%d" % self._doc._pdfVersion))
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()

@@ -316,3 +316,33 @@ def test_dots_write_what_circle_writes() -> None:
         for x in xs:
             theirs.circle(x, y, r, stroke=0, fill=1)
         assert ours._code == theirs._code
+
+
+def test_document_objects_packed_are_the_bytes_compact_makes_of_reportlabs_file() -> None:
+    # rlseam.document_objects + compact.pack (a packed LeafletCanvas's save) give what
+    # compact() gives for the file ReportLab's own save writes: fonts' subsets, annotations,
+    # an outline entry and the info dictionary included.
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.pdf.compact import compact
+    from leaflet.structure import Tagging
+
+    font = font_set(load_theme("default"), "en").text.regular
+
+    def draw(packed: bool) -> bytes:
+        out = BytesIO()
+        canvas = LeafletCanvas(out, tagging=Tagging(), place_names={}, packed=packed, invariant=1)
+        canvas.setTitle("Packed")
+        for page in range(2):
+            canvas.setFont(font, 12)
+            canvas.drawString(72, 720, f"Page {page + 1}: Zoë’s café")
+            canvas.bookmarkPage(f"p{page}")
+            canvas.addOutlineEntry(f"Page {page + 1}", f"p{page}", level=0)
+            canvas.linkURL("https://example.org/", (72, 700, 200, 715))
+            canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    packed, written = draw(True), draw(False)
+    assert b"/ObjStm" in packed and b"xref\n" in written and b"/ObjStm" not in written
+    assert packed == compact(written)
