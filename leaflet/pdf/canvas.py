@@ -26,6 +26,7 @@ ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks ea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from math import cos, pi, sin
 from typing import Any
 
@@ -424,8 +425,13 @@ def _quarter_arcs() -> list[tuple[float, ...]]:
 _CIRCLE = _quarter_arcs()
 
 
-def _circle_path(x: float, y: float, r: float) -> list[str]:
-    """The path operators `Canvas.circle(x, y, r)` writes (a new path, then ellipse and bezierArc), in order."""
+@lru_cache(maxsize=4096)
+def _circle_path(x: float, y: float, r: float) -> tuple[str, ...]:
+    """The path operators `Canvas.circle(x, y, r)` writes (a new path, then ellipse and bezierArc), in order.
+
+    Remembered: the dots of a contents page sit on a grid, both columns share its places, and
+    the next build of the leaflet puts them there again. The operators depend on nothing else.
+    """
     x1, x2, y1, y2 = x - r, x + r, y - r, y + r
     w, h = x2 - x1, y2 - y1
     ax1, ay1, ax2, ay2 = x1, y1, x1 + w, y1 + h
@@ -437,4 +443,4 @@ def _circle_path(x: float, y: float, r: float) -> list[str]:
         ops.append(
             f"{fp_str(xc + rx * c1, yc - ry * s1, xc + rx * c2, yc - ry * s2, xc + rx * c3, yc - ry * s3)} c"
         )
-    return ops
+    return tuple(ops)
