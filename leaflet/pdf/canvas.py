@@ -348,6 +348,8 @@ ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 _reportlab_pdf_name = pdfdoc.PDFName
 _reportlab_pdfdoc_enc = pdfdoc.pdfdocEnc
 _reportlab_split_string = ttfonts.TTFont.splitString
+_reportlab_format = pdfdoc.format
+_reportlab_reference = pdfdoc.PDFObjectReference.format
 #: Names already written (a document uses a few dozen, again and again).
 _NAMES: dict[str, str] = {}
 #: ASCII characters PDFDocEncoding has no code for (ReportLab raises on them).
@@ -375,6 +377,28 @@ def _pdfdoc_enc(x: Any) -> Any:
     return _reportlab_pdfdoc_enc(x)
 
 
+def _format(element: Any, document: Any, toplevel: int = 0) -> bytes:
+    """pdfdoc.format: references, bytes, text and numbers (most of what it is given) without its chain of tests."""
+    kind = type(element)
+    if kind is pdfdoc.PDFObjectReference:
+        return _reference(element, document)
+    if kind is bytes:
+        return element
+    if kind is str:
+        return _pdfdoc_enc(element)
+    if kind is int or kind is float:
+        return fp_str(element).encode("ascii")
+    return _reportlab_format(element, document, toplevel)
+
+
+def _reference(ref: Any, document: Any) -> bytes:
+    """PDFObjectReference.format: "N G R" for the object the reference names."""
+    try:
+        return b"%d %d R" % document.idToObjectNumberAndVersion[ref.name]
+    except KeyError:
+        raise KeyError(f"forward reference to {ref.name!r} not resolved upon final formatting") from None
+
+
 def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
     """TTFont.splitString, without its loop when every character already has its code in the first subset."""
     state = self.state.get(doc) if type(text) is str else None
@@ -390,6 +414,8 @@ def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> li
 
 
 pdfdoc.PDFName = _pdf_name
+pdfdoc.format = _format
+pdfdoc.PDFObjectReference.format = _reference
 pdfdoc.pdfdocEnc = _pdfdoc_enc
 ttfonts.TTFont.splitString = _split_string
 

@@ -281,6 +281,20 @@ def test_the_quick_formatters_give_reportlabs_bytes() -> None:
 
     assert pdfdoc.PDFName is seam._pdf_name and pdfdoc.pdfdocEnc is seam._pdfdoc_enc
     assert ttfonts.TTFont.splitString is seam._split_string
+    assert pdfdoc.format is seam._format and pdfdoc.PDFObjectReference.format is seam._reference
+    doc = Canvas(BytesIO())._doc
+    named = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Annot")})
+    doc.Reference(named, "Named")
+    values = [b"raw", "text", "café", 0, 12, -3, 1.5, 0.000001, 1e9, True, None, [1, 2]]
+    values += [pdfdoc.PDFObjectReference("Named"), pdfdoc.PDFArray([1, "x", 2.5]), named]
+    values += [pdfdoc.PDFString("(a)"), pdfdoc.PDFDictionary({"K": pdfdoc.PDFArray([1, 2])})]
+    for value in values:
+        for toplevel in (0, 1):
+            assert seam._format(value, doc, toplevel) == seam._reportlab_format(value, doc, toplevel), value
+    ref = pdfdoc.PDFObjectReference("Named")
+    assert seam._reference(ref, doc) == seam._reportlab_reference(ref, doc) == b"%d 0 R" % doc.objectcounter
+    with pytest.raises(KeyError, match="forward reference to 'Nowhere'"):
+        seam._format(pdfdoc.PDFObjectReference("Nowhere"), doc)
     for name in ("Type", "StructTreeRoot", "A B", "x#y(z)", "Naïve", "Type"):
         assert seam._pdf_name(name) == seam._reportlab_pdf_name(name)
     for value in ("0 0 m", "(Hello) Tj", "é ü –", "\x17\x7f", b"raw", ""):
