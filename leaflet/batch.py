@@ -8,7 +8,6 @@ written (see `leaflet.stamp`).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import signal
@@ -269,6 +268,8 @@ def _warm_context() -> Any:
     import sys
 
     if sys.platform == "linux":
+        import multiprocessing  # only when there are workers: a one-leaflet build never starts one
+
         return multiprocessing.get_context("fork")
     return None
 
@@ -288,6 +289,8 @@ def _worker_stop(signum: int, frame: object) -> None:
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End every worker now (each removes its temporary file), and forget the queued leaflets."""
+    import multiprocessing
+
     pool.shutdown(wait=False, cancel_futures=True)
     children = multiprocessing.active_children()
     for child in children:

@@ -96,6 +96,7 @@ def _render_once(
             words=builder.words,
             shaping=fonts.shaped,
             rtl=builder.words.rtl,
+            packed=True,
             **kwargs,
         )
         fix_timestamp(canv, m.published)
@@ -168,7 +169,7 @@ def _render(
     if guess is not None:
         data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
         if seen == guess:
-            return Rendered(compact(data), seen.total)
+            return Rendered(data, seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
@@ -176,7 +177,7 @@ def _render(
             PAGINATIONS.put(remembered, seen)
             break
         pagination = seen
-    return Rendered(compact(data), seen.total)
+    return Rendered(data, seen.total)
 
 
 def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered:

@@ -41,10 +41,12 @@ class StructElem:
         return child
 
     def walk(self) -> Iterator[StructElem]:
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, StructElem):
-                yield from kid.walk()
+        """This element and every element below it, parents before children, in reading order."""
+        stack = [self]
+        while stack:
+            elem = stack.pop()
+            yield elem
+            stack.extend(kid for kid in reversed(elem.kids) if isinstance(kid, StructElem))
 
 
 class Tagging:

@@ -501,9 +501,11 @@ class LeaderRow(Row):
             canv.setFillColorRGB(*self.dot_colour.rgb)  # type: ignore[attr-defined]
             # Dots on a grid shared by every line, so the leaders of the contents line up.
             x = (int(start / step) + 1) * step
+            xs = []
             while x <= end:
-                canv.circle(x, y, radius, stroke=0, fill=1)
+                xs.append(x)
                 x += step
+            canv.dots(xs, y, radius)
             canv.restoreState()
 
 
