@@ -141,7 +141,9 @@ def _render(
     options: LayoutOptions = PLAIN,
     bleed: float = 0.0,
     title_suffix: str = "",
+    compacted: bool = True,
 ) -> Rendered:
+    pack = compact if compacted else bytes
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
     fonts = font_set(theme, leaflet.metadata.language)
@@ -168,7 +170,7 @@ def _render(
     if guess is not None:
         data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
         if seen == guess:
-            return Rendered(compact(data), seen.total)
+            return Rendered(pack(data), seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
@@ -176,14 +178,20 @@ def _render(
             PAGINATIONS.put(remembered, seen)
             break
         pagination = seen
-    return Rendered(compact(data), seen.total)
+    return Rendered(pack(data), seen.total)
 
 
-def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered:
-    """One edition's PDF. A booklet is padded with notes pages to whole sheets, then imposed."""
+def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacted: bool = True) -> Rendered:
+    """One edition's PDF. A booklet is padded with notes pages to whole sheets, then imposed.
+
+    Not `compacted`, a PDF is left as ReportLab wrote it (only quicker to read back).
+    """
     # Tagged unless the edition is a print sheet (or the measuring switch is on).
     settings = dict(
-        tagged=None if edition.tagged else False, bleed=edition.bleed, title_suffix=edition.title_suffix
+        tagged=None if edition.tagged else False,
+        bleed=edition.bleed,
+        title_suffix=edition.title_suffix,
+        compacted=compacted,
     )
     if not edition.booklet:
         return _render(leaflet, theme, options=edition.options, **settings)
@@ -276,22 +284,24 @@ def pdf_downloads(
 def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
     """The readable editions of a plan, laid out in memory, for the checks that measure pages.
 
-    The printed booklet is left out: its pages are the A5 edition's, measured there.
+    The printed booklet is left out: its pages are the A5 edition's, measured there. The PDFs
+    are not compacted: the rules read every page, and an object stream only slows that down.
     """
     pages: dict[str, tuple[bytes, bool]] = {}
     for edition in work.editions:
         if not edition.booklet and not edition.web:
             theme = load_theme(edition.style)
-            pages[edition.name] = (render_edition(work.leaflet, edition, theme).data, theme.large_print)
+            rendered = render_edition(work.leaflet, edition, theme, compacted=False)
+            pages[edition.name] = (rendered.data, theme.large_print)
     return pages
 
 
 def page_for_checks(work: Plan) -> str | None:
     """The web edition's HTML, made in memory, when the plan has one."""
-    from leaflet.web.write import render_web
-
     for edition in work.editions:
         if edition.web:
+            from leaflet.web.write import render_web
+
             return render_web(work.leaflet, load_theme(edition.style)).html.decode()
     return None
 
