@@ -142,7 +142,9 @@ def _render(
     bleed: float = 0.0,
     title_suffix: str = "",
     compacted: bool = True,
+    guess: Pagination | None = None,
 ) -> Rendered:
+    """Lay out until the page numbers printed are those found; `guess`, when nothing is remembered."""
     pack = compact if compacted else bytes
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
@@ -165,8 +167,8 @@ def _render(
     # The page numbers this leaflet's last build in this process settled on: when printing them
     # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
     # as in a first build, so a wrong guess costs a pass and changes nothing.
-    remembered = (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
-    guess = PAGINATIONS.get(remembered)
+    remembered = _remembered(theme, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
+    guess = PAGINATIONS.get(remembered) or guess
     if guess is not None:
         data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
         if seen == guess:
@@ -179,6 +181,22 @@ def _render(
             break
         pagination = seen
     return Rendered(pack(data), seen.total)
+
+
+def _remembered(
+    theme: Theme,
+    leaflet: Leaflet,
+    options: LayoutOptions,
+    *,
+    tagged: bool | None,
+    bleed: float,
+    title_suffix: str,
+    compacted: bool = True,
+) -> tuple[Any, ...]:
+    """What a settled pagination is remembered by (PAGINATIONS)."""
+    if tagged is None:
+        tagged = not stamp.untagged_switch_on()
+    return (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
 
 
 def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacted: bool = True) -> Rendered:
@@ -197,7 +215,15 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacte
         return _render(leaflet, theme, options=edition.options, **settings)
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
-    padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
+    options = replace(edition.options, notes_pages=padding)
+    if options == edition.options:
+        padded = plain  # already whole sheets: the same layout again would give the same pages
+    else:
+        # The notes pages come after the leaflet's own: its headings stay where they were, and
+        # only the count grows. The guess is verified as any other.
+        settled = PAGINATIONS.get(_remembered(theme, leaflet, edition.options, **settings))
+        guess = None if settled is None else Pagination(dict(settled.pages), settled.total + padding)
+        padded = _render(leaflet, theme, options=options, guess=guess, **settings)
     words = furniture(leaflet.metadata.language)
     title = leaflet.metadata.title + words(edition.title_suffix)
     fonts = font_set(theme, leaflet.metadata.language)
