@@ -8,7 +8,6 @@ written (see `leaflet.stamp`).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import signal
@@ -78,13 +77,20 @@ def _looks_like_leaflet(path: Path) -> bool:
     return not is_sheet or re.search(rb"^metadata\s*:", head, re.MULTILINE) is not None
 
 
-def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None) -> list[Problem]:
+def clashes(
+    contents: list[Path], editions: tuple[str, ...], output: Path | None, style: str | None = None
+) -> list[Problem]:
     """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's)."""
+    if len(contents) < 2:
+        return []
+    # Leaflets that are all up to date write what their records say (each recorded the files it
+    # wrote when nothing clashed): told without reading any of them.
+    written = [stamp.quick_skip(content, editions, style, output) for content in contents]
+    if all(paths is not None for paths in written):
+        return []
     from leaflet.editions import A5_SCREEN, EDITIONS
     from leaflet.yamlsource import read_yaml
 
-    if len(contents) < 2:
-        return []
     seen: dict[str, Path] = {}
     problems = []
     for content in contents:
@@ -115,10 +121,16 @@ def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.checks import project_settings, run_checks, settings_for
-    from leaflet.plan import plan
-
     try:
+        # What the last build read, compared without reading the content: most skips end here,
+        # before the content, the schema or the style sheets are loaded.
+        skipped = None if force else stamp.quick_skip(content, editions, style, output)
+        if skipped is not None:
+            return Outcome(str(content), "skipped", skipped)
+        content_mark = stamp.mark(content)  # before the content is read for the build
+        from leaflet.checks import PROJECT_FILE, project_settings, run_checks, settings_for
+        from leaflet.plan import plan
+
         work = plan(content, editions, style)
         # Settings for the checks are input too: a mistake in them stops the build before
         # anything is written.
@@ -147,6 +159,17 @@ def build_one(
         slug = work.leaflet.metadata.slug
         for edition, hint in zip(work.editions, left, strict=True):
             recall_paginations(load_theme(edition.style), slug, hint.get("paginations"))
+        facts = stamp.read_facts(
+            (content, content_mark),
+            (editions, style, output),
+            [
+                (path, wanted, e.tagged)
+                for path, wanted, e in zip(paths, expected, work.editions, strict=True)
+            ],
+            (e.style for e in work.editions),
+            ((image.path, image.data) for image in work.leaflet.images()),
+            PROJECT_FILE,
+        )
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
@@ -160,7 +183,7 @@ def build_one(
         )
         for item, wanted, edition in zip(built, expected, work.editions, strict=True):
             paginations = recorded_paginations(load_theme(edition.style), slug)
-            stamp.remember(item.path, wanted, {"paginations": paginations})
+            stamp.remember(item.path, wanted, {"paginations": paginations}, facts)
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )
@@ -269,6 +292,8 @@ def _warm_context() -> Any:
     import sys
 
     if sys.platform == "linux":
+        import multiprocessing
+
         return multiprocessing.get_context("fork")
     return None
 
@@ -288,6 +313,8 @@ def _worker_stop(signum: int, frame: object) -> None:
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End every worker now (each removes its temporary file), and forget the queued leaflets."""
+    import multiprocessing
+
     pool.shutdown(wait=False, cancel_futures=True)
     children = multiprocessing.active_children()
     for child in children:

@@ -230,7 +230,7 @@ def _build(
 
     try:
         contents = batch.expand(inputs)
-        clashing = batch.clashes(contents, editions, output)
+        clashing = batch.clashes(contents, editions, output, style)
         if clashing:
             raise LeafletError(clashing)
         if len(contents) > 1 and output is not None and output.suffix.lower() == ".pdf":
