@@ -13,13 +13,11 @@ import re
 import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
-from leaflet.pdf.write import remove_live_temporaries
 from leaflet.safeio import FileProblem, read_file
 
 if TYPE_CHECKING:
@@ -152,6 +150,8 @@ def build_one(
         left = [stamp.hints(path) for path in paths]
         for path in paths:
             stamp.forget(path)
+        import datetime
+
         from leaflet.build import build_plan  # the layout engine, only when there is work for it
         from leaflet.layout.cache import recall_paginations, recorded_paginations
         from leaflet.style import load_theme
@@ -173,7 +173,7 @@ def build_one(
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
-            today=date.today(),
+            today=datetime.date.today(),
             project=project,
             styles=tuple(e.style for e in work.editions),
             # Plain-language advice and the measurements of laid-out pages are `check`'s: the first
@@ -300,6 +300,8 @@ def _warm_context() -> Any:
 
 def _worker_setup() -> None:
     """In each worker: Ctrl-C is the main process's to handle; SIGTERM ends the worker cleanly."""
+    import leaflet.pdf.write  # noqa: F401  (loaded now: the SIGTERM handler uses it)
+
     _STOPPING.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
@@ -307,6 +309,8 @@ def _worker_setup() -> None:
 
 
 def _worker_stop(signum: int, frame: object) -> None:
+    from leaflet.pdf.write import remove_live_temporaries
+
     remove_live_temporaries()
     os._exit(128 + signum)
 

@@ -327,8 +327,6 @@ def read_facts(
 
 def _candidates(content: Path, output: Path | None) -> list[Path]:
     """The records that may hold this leaflet's facts: beside the files it would write."""
-    import glob
-
     if output is not None and output.suffix.lower() == ".pdf":
         folder, prefix = output.parent, output.stem
     else:
@@ -341,9 +339,12 @@ def _candidates(content: Path, output: Path | None) -> list[Path]:
             return []
         folder, prefix = output if output is not None else Path("output"), slugs.pop().decode()
     try:
-        return sorted(folder.glob(f".{glob.escape(prefix)}*.built"))
+        names = os.listdir(folder)
     except OSError:
         return []
+    return [
+        folder / name for name in sorted(names) if name.startswith(f".{prefix}") and name.endswith(".built")
+    ]
 
 
 def quick_skip(
