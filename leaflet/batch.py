@@ -135,11 +135,13 @@ def build_one(
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
+        sheets: dict[str, list[Any]] = {}
         inputs = stamp.inputs(
             content,
             tuple(e.name for e in work.editions),
             (e.style for e in work.editions),
             (image.data for image in work.leaflet.images()),
+            sheets,
         )
         untagged = stamp.untagged_switch_on()
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
@@ -166,7 +168,7 @@ def build_one(
                 (path, wanted, e.tagged)
                 for path, wanted, e in zip(paths, expected, work.editions, strict=True)
             ],
-            (e.style for e in work.editions),
+            sheets,
             ((image.path, image.data) for image in work.leaflet.images()),
             PROJECT_FILE,
         )

@@ -155,26 +155,42 @@ def _identity(path: Path) -> str:
 
 
 def inputs(
-    content: Path, editions: Iterable[str], styles: Iterable[str], images: Iterable[bytes] = ()
+    content: Path,
+    editions: Iterable[str],
+    styles: Iterable[str],
+    images: Iterable[bytes] = (),
+    sheets: dict[str, list[Any]] | None = None,
 ) -> str:
-    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it."""
+    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it.
+
+    `sheets`, when given, receives what was read of the style sheets, for `read_facts`:
+    "files" (each path with its digest, a font with its identity) and "probes".
+    """
     from leaflet.yamlsource import MAX_BYTES
 
+    read = sheets if sheets is not None else {}
+    read.setdefault("files", [])
+    read.setdefault("probes", [])
     h = hashlib.sha256(tool_fingerprint().encode())
     h.update(" ".join(editions).encode())
     h.update(read_file(content, MAX_BYTES))
     for data in images:
         h.update(hashlib.sha256(data).digest())
     for style in sorted(set(styles)):
-        for file in sheet_files(style):
+        for file in sheet_files(style, read["probes"]):
             h.update(str(file).encode())
             if file.suffix.lower() in (".ttf", ".otf"):
                 h.update(_identity(file).encode())
+                read["files"].append((str(file), _identity(file)))
                 continue
             try:
-                h.update(read_file(file, MAX_BYTES))
+                data = read_file(file, MAX_BYTES)
             except FileProblem:
                 h.update(b"unreadable")
+                read["files"].append((str(file), None))
+                continue
+            h.update(data)
+            read["files"].append((str(file), hashlib.sha256(data).hexdigest()))
     for font in _package_fonts():
         h.update(_identity(font).encode())
     return h.hexdigest()
@@ -285,7 +301,7 @@ def read_facts(
     content: tuple[Path, str | None],
     asked: tuple[tuple[str, ...], str | None, Path | None],
     made: list[tuple[Path, Expected, bool]],
-    styles: Iterable[str],
+    sheets: dict[str, list[Any]],
     images: Iterable[tuple[str, bytes]],
     settings_file: str,
 ) -> dict[str, Any] | None:
@@ -294,16 +310,14 @@ def read_facts(
     Taken before the build reads anything it does not already hold, so that a file changed
     meanwhile is found changed next time: `content` is the file with the mark (`mark`) of
     its bytes taken before they were read, `images` the pictures' paths with the bytes the
-    leaflet holds. `made` holds each file to be written, with what it is built from and
-    whether its edition is tagged; `settings_file` is the check settings file looked for.
+    leaflet holds, `sheets` what `inputs` read of the style sheets. `made` holds each file to
+    be written, with what it is built from and whether its edition is tagged;
+    `settings_file` is the check settings file looked for.
     """
     content_path, content_mark = content
-    looked: list[tuple[str, bool]] = []
-    files = [(str(content_path.resolve()), content_mark)]
-    for style in sorted(set(styles)):
-        files += [(str(f), mark(f)) for f in sheet_files(style, looked)]
+    files = [(str(content_path.resolve()), content_mark), *sheets["files"]]
     files += [(path, hashlib.sha256(data).hexdigest()) for path, data in images]
-    probes = [(path, "exists", found) for path, found in looked]
+    probes = [(path, "exists", found) for path, found in sheets["probes"]]
     for folder in [content_path.resolve().parent, *content_path.resolve().parents]:
         found = (folder / settings_file).is_file()
         probes.append((str(folder / settings_file), "file", found))
