@@ -113,7 +113,7 @@ def test_welsh_furniture_is_welsh(built: dict[str, Path]) -> None:
 def test_welsh_link_descriptions_are_welsh(built: dict[str, Path]) -> None:
     reader = PdfReader(built["cy"])
     contents = {str(a.get_object()["/Contents"]) for page in reader.pages for a in page.get("/Annots", [])}
-    assert "Ewch i Beth yw blinder?" in contents
+    assert "Ewch i Beth yw blinder MS?" in contents
     assert "Agorwch https://www.mssociety.org.uk mewn porwr gwe" in contents
     assert not any(c.startswith(("Go to", "Open ")) for c in contents)
 
@@ -239,6 +239,37 @@ def test_shaping_draws_what_harfbuzz_draws() -> None:
         assert sorted(ours) == sorted(theirs), family
         # Every character of the text is read back once, in order, from the glyphs.
         assert "".join(g.text for g in line.glyphs) == text
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [("Noto Sans Arabic", "على الأعمال لا"), ("Noto Sans Arabic", "ہیلپ لائن")],
+)
+def test_the_glyphs_that_read_back_a_ligature_draw_nothing(family: str, text: str) -> None:
+    """Right to left, a ligature's characters read back through glyphs of their own: without ink.
+
+    (Noto Sans Arabic draws U+200D as a visible mark, which sat over every lam-alef and
+    'على' on the page.)
+    """
+    import uharfbuzz as hb
+
+    from leaflet.fontfiles import family_files
+    from leaflet.pdf.shaping import Piece, shape_line
+
+    path, _ = family_files(family)
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path))))
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {})
+    harfbuzz = {i.codepoint for i in buf.glyph_infos}
+    line = shape_line([Piece("f", path, 12, text)], True)
+    added = [g for g in line.glyphs if g.gid not in harfbuzz]
+    assert added, "no ligature in the test text"
+    for g in added:
+        extents = font.get_glyph_extents(g.gid)
+        assert (extents.width, extents.height) == (0, 0), (g, font.get_glyph_name(g.gid))
+    assert "".join(g.text for g in line.glyphs) == text
 
 
 def test_a_missing_glyph_names_the_character_the_font_and_the_place(

@@ -61,11 +61,18 @@ def _face(path: Path) -> tuple[hb.Font, int]:
 
 @cache
 def _invisible(path: Path) -> int | None:
-    """A glyph of the font that draws nothing and takes no room (for U+200D, U+200B or U+FEFF)."""
+    """A glyph of the font that draws nothing and takes no room (for U+200B, U+FEFF, U+200D or U+200C).
+
+    Some fonts draw the joiners visibly (Noto Sans Arabic's U+200D is a small
+    dotted mark, for showing formatting): only a glyph with no outline will do.
+    """
     font, _ = _face(path)
-    for cp in (0x200D, 0x200B, 0xFEFF, 0x200C):
+    for cp in (0x200B, 0xFEFF, 0x200D, 0x200C, 0x2060):
         gid = font.get_nominal_glyph(cp)
-        if gid and font.get_glyph_h_advance(gid) == 0:
+        if not gid or font.get_glyph_h_advance(gid) != 0:
+            continue
+        extents = font.get_glyph_extents(gid)
+        if extents is None or (extents.width == 0 and extents.height == 0):
             return gid
     return None
 
