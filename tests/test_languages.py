@@ -359,3 +359,58 @@ def test_every_edition_builds_and_reads_back(tmp_path: Path, lang: str) -> None:
     for b in made:
         if b.edition != "booklet":
             assert title in struct_text(b.path), (lang, b.edition)
+
+
+# ---------------------------------------------------------------- lines broken with shaped widths
+
+
+def bbox_lines(path: Path) -> list[tuple[int, list[list[tuple[float, float]]]]]:
+    """For each page, its blocks of lines, each line as (xMin, xMax), from pdftotext -bbox-layout.
+
+    The footer's blocks (pieces joined by " · ") are left out: its lines are not a paragraph's.
+    """
+    import xml.etree.ElementTree as ET
+
+    xml = re.sub(r"<!DOCTYPE[^>]*>|xmlns=\"[^\"]*\"", "", pdftotext(path, "-bbox-layout"))
+    pages = []
+    for number, page in enumerate(ET.fromstring(xml).iter("page"), 1):
+        blocks = [
+            [(float(line.get("xMin", 0)), float(line.get("xMax", 0))) for line in block.iter("line")]
+            for block in page.iter("block")
+            if "·" not in "".join(block.itertext())
+        ]
+        pages.append((number, blocks))
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur", "bn"])
+def test_shaped_lines_fill_their_column_and_never_overrun_it(tmp_path: Path, lang: str) -> None:
+    """Lines are broken with the widths HarfBuzz draws, not the letters' own widths.
+
+    No line drawn in the standard or large-print edition reaches outside the column;
+    every line of a paragraph but its last is nearly full (broken with the letters' own
+    widths, an Arabic line ended a quarter of the column short, and a Nastaliq one would overrun).
+    """
+    from leaflet.editions import EDITIONS
+    from leaflet.style import load_theme
+
+    made = build_editions(
+        LANGS / f"{lang}.yaml", ["standard", "large-print"], output=tmp_path / f"{lang}.pdf"
+    )
+    full = 0
+    for b in made:
+        page = load_theme(EDITIONS[b.edition].style).page
+        left, right = page.margin_left, page.width - page.margin_right
+        column = right - left
+        for number, blocks in bbox_lines(b.path):
+            for lines in blocks:
+                for x0, x1 in lines:
+                    assert x0 >= left - 1 and x1 <= right + 1, (b.edition, number, x0, x1, left, right)
+                # A paragraph of the body: lines that start at one edge (the right edge, right to left).
+                edge = [right - x1 if lang in RTL else x0 - left for x0, x1 in lines]
+                if len(lines) < 2 or max(map(abs, edge)) > 1:
+                    continue
+                for x0, x1 in lines[:-1]:
+                    assert x1 - x0 > 0.8 * column, (b.edition, number, x0, x1, column)
+                    full += 1
+    assert full >= 4, "no paragraph of several lines was measured"

@@ -89,8 +89,16 @@ class LeafletTextObject(PDFTextObject):
         line = shape_line(pieces, canvas.rtl)
         shift = 0.0
         if canvas.rtl:
-            # ReportLab set the line's start from its own widths: the right edge stays where it put it.
-            shift = sum(stringWidth(p.text, p.font, p.size) for p in pieces) - line.width
+            # ReportLab set the line's start from its own widths of the words, without the space
+            # that ends every line (`_textOut`), which right to left is drawn at the far left:
+            # the words' right edge goes where ReportLab put it, on the column's edge.
+            words = "".join(p.text for p in pieces).rstrip()
+            measured, left = 0.0, len(words)
+            for p in pieces:
+                measured += stringWidth(p.text[:left], p.font, p.size)
+                left = max(0, left - len(p.text))
+            inked = [g.x + g.advance for g in line.glyphs if not g.text.isspace()]
+            shift = measured - max(inked, default=line.width)
         by_piece: dict[int, list[Glyph]] = {}
         for g in line.glyphs:
             by_piece.setdefault(g.piece, []).append(g)

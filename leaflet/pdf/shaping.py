@@ -77,6 +77,23 @@ def _invisible(path: Path) -> int | None:
     return None
 
 
+@cache
+def shaped_width(path: Path, text: str) -> float:
+    """The width of `text` as HarfBuzz sets it in the font at `path`, in ems (points at 1 pt).
+
+    What a paragraph's lines are broken with, word by word, for text in a complex script:
+    an Arabic word's joined forms and ligatures, a Bengali conjunct, are narrower or wider
+    than their letters one by one.
+    """
+    font, upem = _face(path)
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
+    hb.shape(font, buf, {"kern": True, "liga": True})
+    return sum(pos.x_advance for pos in buf.glyph_positions) / upem
+
+
 def is_rtl_char(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
