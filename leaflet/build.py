@@ -144,6 +144,8 @@ def _render(
 ) -> Rendered:
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
+    # Lines set further apart in a language whose script needs it (Nastaliq's tall words).
+    theme = theme.for_language(leaflet.metadata.language)
     fonts = font_set(theme, leaflet.metadata.language)
     # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
     # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.

@@ -7,6 +7,7 @@ compared with its source words.
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import unicodedata
@@ -364,22 +365,28 @@ def test_every_edition_builds_and_reads_back(tmp_path: Path, lang: str) -> None:
 # ---------------------------------------------------------------- lines broken with shaped widths
 
 
-def bbox_lines(path: Path) -> list[tuple[int, list[list[tuple[float, float]]]]]:
-    """For each page, its blocks of lines, each line as (xMin, xMax), from pdftotext -bbox-layout.
+def bbox_lines(path: Path) -> list[tuple[int, list[tuple[float, float, float, float]]]]:
+    """For each page, its lines as (xMin, xMax, yMax, height), top to bottom, from pdftotext -bbox-layout.
 
-    The footer's blocks (pieces joined by " · ") are left out: its lines are not a paragraph's.
+    The footer's lines (pieces joined by " · ") are left out: they are not a paragraph's.
     """
     import xml.etree.ElementTree as ET
 
     xml = re.sub(r"<!DOCTYPE[^>]*>|xmlns=\"[^\"]*\"", "", pdftotext(path, "-bbox-layout"))
     pages = []
     for number, page in enumerate(ET.fromstring(xml).iter("page"), 1):
-        blocks = [
-            [(float(line.get("xMin", 0)), float(line.get("xMax", 0))) for line in block.iter("line")]
+        lines = [
+            (
+                float(line.get("xMin", 0)),
+                float(line.get("xMax", 0)),
+                float(line.get("yMax", 0)),
+                float(line.get("yMax", 0)) - float(line.get("yMin", 0)),
+            )
             for block in page.iter("block")
             if "·" not in "".join(block.itertext())
+            for line in block.iter("line")
         ]
-        pages.append((number, blocks))
+        pages.append((number, sorted(lines, key=lambda line: line[2])))
     return pages
 
 
@@ -389,7 +396,10 @@ def test_shaped_lines_fill_their_column_and_never_overrun_it(tmp_path: Path, lan
 
     No line drawn in the standard or large-print edition reaches outside the column;
     every line of a paragraph but its last is nearly full (broken with the letters' own
-    widths, an Arabic line ended a quarter of the column short, and a Nastaliq one would overrun).
+    widths, an Arabic line ended a quarter of the column short, and a Nastaliq one would
+    overrun). Two lines are of one paragraph when both start at the column's edge (the
+    right edge, right to left), are of one height (one size) and the second is one body
+    leading below the first.
     """
     from leaflet.editions import EDITIONS
     from leaflet.style import load_theme
@@ -399,18 +409,84 @@ def test_shaped_lines_fill_their_column_and_never_overrun_it(tmp_path: Path, lan
     )
     full = 0
     for b in made:
-        page = load_theme(EDITIONS[b.edition].style).page
+        theme = load_theme(EDITIONS[b.edition].style).for_language(lang)
+        page, leading = theme.page, theme.style("body").leading
         left, right = page.margin_left, page.width - page.margin_right
         column = right - left
-        for number, blocks in bbox_lines(b.path):
-            for lines in blocks:
-                for x0, x1 in lines:
-                    assert x0 >= left - 1 and x1 <= right + 1, (b.edition, number, x0, x1, left, right)
-                # A paragraph of the body: lines that start at one edge (the right edge, right to left).
-                edge = [right - x1 if lang in RTL else x0 - left for x0, x1 in lines]
-                if len(lines) < 2 or max(map(abs, edge)) > 1:
-                    continue
-                for x0, x1 in lines[:-1]:
+        for number, lines in bbox_lines(b.path):
+            for x0, x1, _, _ in lines:
+                assert x0 >= left - 1 and x1 <= right + 1, (b.edition, number, x0, x1, left, right)
+            at_edge = [line for line in lines if abs(right - line[1] if lang in RTL else line[0] - left) < 1]
+            for (x0, x1, y, high), (_, _, below, next_high) in itertools.pairwise(at_edge):
+                if abs(below - y - leading) < 1.5 and abs(high - next_high) < 0.5:
                     assert x1 - x0 > 0.8 * column, (b.edition, number, x0, x1, column)
                     full += 1
     assert full >= 4, "no paragraph of several lines was measured"
+
+
+# ---------------------------------------------------------------- Urdu in Nastaliq
+
+
+NASTALIQ_LINE = "ایم ایس کی تھکاوٹ کیا ہے؟ ہیلپ لائن کو فون کریں"
+
+
+def test_urdu_is_set_in_nastaliq() -> None:
+    from leaflet.fonts import font_set
+    from leaflet.style import load_theme
+
+    for sheet in ("default", "large-print", "booklet", "press"):
+        assert font_set(load_theme(sheet), "ur").text.name == "Noto Nastaliq Urdu", sheet
+        assert font_set(load_theme(sheet), "ar").text.name == "Noto Sans Arabic", sheet
+
+
+def test_nastaliq_is_drawn_where_harfbuzz_places_it() -> None:
+    """Every glyph of a Nastaliq line at HarfBuzz's own place: its id, its x, and its y.
+
+    Nastaliq joins each word on a slope: the glyphs of a word sit above the baseline by
+    the offsets of cursive attachment, and the dots and marks by their anchors. A line
+    drawn without those offsets would be a row of disjointed letters.
+    """
+    import uharfbuzz as hb
+
+    from leaflet.fontfiles import family_files
+    from leaflet.pdf.shaping import Piece, _invisible, shape_line
+
+    path, _ = family_files("Noto Nastaliq Urdu")
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    font = hb.Font(face)
+    buf = hb.Buffer()
+    buf.add_str(NASTALIQ_LINE)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {"kern": True, "liga": True})
+    size = 12.0
+    scale = size / face.upem
+    theirs, pen = [], 0.0
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        theirs.append((info.codepoint, round(pen + pos.x_offset * scale, 3), round(pos.y_offset * scale, 3)))
+        pen += pos.x_advance * scale
+    line = shape_line([Piece("f", path, size, NASTALIQ_LINE)], True)
+    # (Each word's characters are read back through invisible glyphs of their own, as below.)
+    reading = _invisible(path)
+    ours = [(g.gid, round(g.x, 3), round(g.y, 3)) for g in line.glyphs if g.gid != reading or not g.text]
+    assert sorted(ours) == sorted(theirs)
+    assert sum(1 for _, _, y in theirs if y) > 10, "no glyph raised: not Nastaliq's cursive attachment"
+    assert "".join(g.text for g in line.glyphs) == NASTALIQ_LINE
+
+
+def test_the_urdu_page_draws_nastaliq_with_its_offsets_and_room_between_lines(built: dict[str, Path]) -> None:
+    """In the PDF: Nastaliq embedded (and its bold), glyphs raised (Ts), lines 1.4 times further apart."""
+    from leaflet.style import load_theme
+
+    fonts = subprocess.run(
+        [require_tool("pdffonts"), str(built["ur"])], capture_output=True, text=True, check=True
+    ).stdout
+    faces = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert {"NotoNastaliqUrdu-Regular", "NotoNastaliqUrdu-Bold"} <= faces, faces
+    content = b"".join(PdfReader(built["ur"]).pages[0].get_contents().get_data().split(b"\n"))
+    rises = {float(v) for v in re.findall(rb"(-?[0-9.]+) Ts", content)} - {0.0}
+    assert len(rises) > 20, rises
+    # Each line of a paragraph moves down by the text object's leading (TL): the body's times 1.4.
+    body = load_theme("default").style("body")
+    leadings = {round(float(v), 1) for v in re.findall(rb"([0-9.]+) TL", content)}
+    assert round(body.leading * 1.4, 1) in leadings, (leadings, body.leading)
+    assert round(body.leading, 1) not in leadings, leadings
