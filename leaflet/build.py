@@ -202,9 +202,11 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered
             *args, tagging=Tagging(), place_names={}, shaping=fonts.shaped, rtl=words.rtl, **kwargs
         )
 
-    note = printer_note(
-        words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size, make_canvas, words.rtl
-    )
+    def runs(text: str) -> list[tuple[str, str]]:
+        return [(family.regular, part) for family, part in fonts.runs(text)]
+
+    body = theme.for_language(leaflet.metadata.language).style("body")
+    note = printer_note(words(BOOKLET_NOTE), runs, body.size, make_canvas, words.rtl, body.leading)
     return Rendered(compact(impose(padded.data, title, note, words.rtl)), padded.pages // 2 + 1)
 
 

@@ -320,6 +320,39 @@ def test_pdfua_finds_nothing(built: dict[str, Path], lang: str) -> None:
     assert findings == [], findings
 
 
+@pytest.mark.parametrize("lang", SCRIPTS)
+def test_the_printer_s_note_is_in_the_leaflet_s_language_and_draws_its_latin(
+    tmp_path: Path, lang: str
+) -> None:
+    """The booklet's last sheet: the print instructions from the catalogue, every character from a
+    face that has it ("A5" in a Bengali or Urdu note is drawn by the Latin text family, not by a
+    Bengali or Nastaliq face that lacks it and would print a box)."""
+    from leaflet.editions import BOOKLET_NOTE
+
+    (made,) = [
+        b
+        for b in build_editions(LANGS / f"{lang}.yaml", ["booklet"], output=tmp_path / f"{lang}.pdf")
+        if b.edition == "booklet"
+    ]
+    reader = PdfReader(made.path)
+    expected = catalogue(lang)[BOOKLET_NOTE]
+    assert expected and expected != BOOKLET_NOTE
+    last = str(len(reader.pages))
+    read = unicodedata.normalize("NFC", pdftotext(made.path, "-f", last, "-l", last).translate(BIDI_MARKS))
+    assert letters(read) == letters(expected), (read, expected)
+    # Each character is drawn by a face that has it: the Latin ones by the text family.
+    drawn: dict[str, str] = {}
+
+    def visit(text: str, cm: object, tm: object, font: object, size: float) -> None:
+        if font is not None and text.strip():
+            face = str(font["/BaseFont"]).split("+")[-1]  # type: ignore[index]
+            drawn[face] = drawn.get(face, "") + text
+
+    reader.pages[-1].extract_text(visitor_text=visit)
+    latin = {face for face, text in drawn.items() if re.search("[A-Za-z]", text)}
+    assert latin and all(face.startswith("AtkinsonHyperlegible") for face in latin), drawn
+
+
 def test_a_right_to_left_booklet_opens_from_the_other_side() -> None:
     from leaflet.pdf.impose import saddle_order
 
