@@ -222,7 +222,7 @@ def test_shaping_draws_what_harfbuzz_draws() -> None:
     from leaflet.pdf.shaping import Piece, shape_line
 
     for family, text, rtl in (
-        ("Noto Sans Bengali", "ক্লান্তি কোথায় স্ক্যান", False),
+        ("Noto Sans Bengali", "ক্লান্তি কোথায় স্ক্যান লক্ষণ কিন্তু", False),
         ("Noto Sans Arabic", "للأشخاص على التحدث", True),
     ):
         path, _ = family_files(family)
