@@ -149,6 +149,8 @@ def _render(
     """Lay out until the page numbers printed are those found; `guess`, when nothing is remembered."""
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
+    # Lines set further apart in a language whose script needs it (Nastaliq's tall words).
+    theme = theme.for_language(leaflet.metadata.language)
     fonts = font_set(theme, leaflet.metadata.language)
     # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
     # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.
@@ -236,9 +238,11 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacte
             *args, tagging=Tagging(), place_names={}, shaping=fonts.shaped, rtl=words.rtl, **kwargs
         )
 
-    note = printer_note(
-        words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size, make_canvas, words.rtl
-    )
+    def runs(text: str) -> list[tuple[str, str]]:
+        return [(family.regular, part) for family, part in fonts.runs(text)]
+
+    body = theme.for_language(leaflet.metadata.language).style("body")
+    note = printer_note(words(BOOKLET_NOTE), runs, body.size, make_canvas, words.rtl, body.leading)
     return Rendered(compact(impose(padded.data, title, note, words.rtl)), padded.pages // 2 + 1)
 
 

@@ -100,8 +100,16 @@ class LeafletTextObject(PDFTextObject):
         line = shape_line(pieces, canvas.rtl)
         shift = 0.0
         if canvas.rtl:
-            # ReportLab set the line's start from its own widths: the right edge stays where it put it.
-            shift = sum(stringWidth(p.text, p.font, p.size) for p in pieces) - line.width
+            # ReportLab set the line's start from its own widths of the words, without the space
+            # that ends every line (`_textOut`), which right to left is drawn at the far left:
+            # the words' right edge goes where ReportLab put it, on the column's edge.
+            words = "".join(p.text for p in pieces).rstrip()
+            measured, left = 0.0, len(words)
+            for p in pieces:
+                measured += stringWidth(p.text[:left], p.font, p.size)
+                left = max(0, left - len(p.text))
+            inked = [g.x + g.advance for g in line.glyphs if not g.text.isspace()]
+            shift = measured - max(inked, default=line.width)
         by_piece: dict[int, list[Glyph]] = {}
         for g in line.glyphs:
             by_piece.setdefault(g.piece, []).append(g)
@@ -296,26 +304,31 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
 #: What each code made for a shaped glyph stands for (codes are unique across fonts).
 GLYPH_TEXT: dict[int, str] = {}
 _PRIVATE_USE = 0xF0000  # Supplementary Private Use Area-A: never a character of a leaflet's text
+_WIDTH_STEP = 20  # thousandths of the size: 0.26 pt at 13 pt
 
 
 def code_for(font: Any, gid: int, text: str, advance: float) -> str:
     """A character that draws glyph `gid` of `font` and reads back as `text`.
 
     The character itself when the font maps it to that glyph; otherwise a private
-    code, one per (glyph, text), that the font is told draws the glyph and whose
-    ToUnicode entry is `text` (see `_to_unicode_cmap`).
+    code, one per (glyph, text, width), that the font is told draws the glyph and whose
+    ToUnicode entry is `text` (see `_to_unicode_cmap`). The width (in thousandths of
+    the size, to the nearest `_WIDTH_STEP`) is the one readers take for the glyph's
+    box: an invisible glyph carrying one letter of a word is as wide as its share of
+    the word, so that the word's letters abut, and none reaches past the line.
     """
     face = font.face
     if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
         return text
-    made: dict[tuple[int, str], int] = font.__dict__.setdefault("leaflet_codes", {})
-    code = made.get((gid, text))
+    made: dict[tuple[int, str, int], int] = font.__dict__.setdefault("leaflet_codes", {})
+    width = round(advance / _WIDTH_STEP) * _WIDTH_STEP
+    code = made.get((gid, text, width))
     if code is None:
         code = _PRIVATE_USE + len(GLYPH_TEXT)
-        made[(gid, text)] = code
+        made[(gid, text, width)] = code
         face.charToGlyph[code] = gid
         face.glyphToChar.setdefault(gid, []).append(code)
-        face.charWidths[code] = advance
+        face.charWidths[code] = width
         GLYPH_TEXT[code] = text
     return chr(code)
 
