@@ -705,3 +705,78 @@ class KeepWithFirstLines(KeepTogether):
         if isinstance(flowable, Paragraph) and leading:
             return min(height, lines * leading)
         return height
+
+
+class Parallel(Flowable):
+    """Two columns side by side, each starting level at the top: a Welsh block and its English partner.
+
+    Each side is a Stack; at a page break both are split at the same height, so the
+    next page starts both columns level again. A pair kept whole on either side is
+    moved whole to the next page.
+    """
+
+    def __init__(
+        self, left: Sequence[Flowable], right: Sequence[Flowable], gap: float, *, keep_with_next: bool = False
+    ) -> None:
+        super().__init__()
+        self.left = left if isinstance(left, Stack) else Stack(left, inset=(0, 0, 0, 0))
+        self.right = right if isinstance(right, Stack) else Stack(right, inset=(0, 0, 0, 0))
+        self.gap = gap
+        #: A row of headings goes to the next page with the row under it.
+        self.keepWithNext = keep_with_next
+
+    def column(self, availWidth: float) -> float:
+        return (availWidth - self.gap) / 2
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width = self.column(availWidth)
+        _, hl = self.left.wrap(width, availHeight)
+        _, hr = self.right.wrap(width, availHeight)
+        self.width, self.height = availWidth, max(hl, hr)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return max(self.left.getSpaceBefore(), self.right.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return max(self.left.getSpaceAfter(), self.right.getSpaceAfter())
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        width = self.column(availWidth)
+        sides = []
+        for side in (self.left, self.right):
+            if side.wrap(width, availHeight)[1] <= availHeight:
+                sides.append((side, side.copy_with([], False)))
+                continue
+            parts = side.split(width, availHeight)
+            if len(parts) < 2:
+                return []  # this side cannot go on this page: the pair goes over whole
+            sides.append((parts[0], parts[1]))
+        (left_now, left_rest), (right_now, right_rest) = sides
+        return [Parallel(left_now, right_now, self.gap), Parallel(left_rest, right_rest, self.gap)]
+
+    def draw(self) -> None:
+        width = self.column(self.width)
+        self.left.drawOn(self.canv, 0, self.height - self.left.height)
+        self.right.drawOn(self.canv, width + self.gap, self.height - self.right.height)
+
+
+class HalfStart(Flowable):
+    """Where the second language of a leaflet printed back to back begins (on a new page).
+
+    It paints nothing; drawn, it tells the canvas that the pages from this one on are
+    the second half's (its footer, its page numbers), and turned upside down when the
+    design is tilt and turn.
+    """
+
+    def __init__(self, language: str, turned: bool) -> None:
+        super().__init__()
+        self.language = language
+        self.turned = turned
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.second_half = (canv.getPageNumber(), self.language, self.turned)

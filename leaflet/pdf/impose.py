@@ -77,7 +77,11 @@ def impose(a5_pdf: bytes, title: str, note: bytes | None = None, rtl: bool = Fal
             # A5 is a hair under half of A4: centre the pair on the sheet.
             x = (sheet_w - 2 * w) / 2 + slot * w
             y = (sheet_h - h) / 2
-            side.merge_transformed_page(page, Transformation().translate(x, y), expand=False)
+            place = Transformation().translate(x, y)
+            if int(page.get("/Rotate", 0)) % 360 == 180:
+                # A page turned upside down (the back half of a tilt-and-turn leaflet) is printed so.
+                place = Transformation().rotate(180).translate(w, h).translate(x, y)
+            side.merge_transformed_page(page, place, expand=False)
         writer.add_page(side)
     if note is not None:
         writer.add_page(PdfReader(BytesIO(note)).pages[0])
