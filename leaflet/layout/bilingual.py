@@ -20,7 +20,20 @@ from dataclasses import replace
 
 from reportlab.platypus import Flowable, PageBreak
 
-from leaflet.content.model import Block, BlockPair, Leaflet, SectionPair
+from leaflet.content.model import (
+    Block,
+    BlockPair,
+    BlockQuote,
+    Callout,
+    Figure,
+    Leaflet,
+    ListBlock,
+    Paragraph,
+    SectionPair,
+    Table,
+    TermList,
+    plain_text,
+)
 from leaflet.fonts import FontSet
 from leaflet.layout.flowables import HalfStart, Parallel, RuledLines, Stack, TitleBand
 from leaflet.layout.markup import text_markup
@@ -144,11 +157,14 @@ class BilingualStory:
         self, pairs: tuple[BlockPair, ...], level: int, lang: tuple[str | None, ...] = (None, None)
     ) -> list[Flowable]:
         rows: list[Flowable] = []
-        for pair in pairs:
+        for i, pair in enumerate(pairs):
+            following = pairs[i + 1] if i + 1 < len(pairs) else None
             rows.append(
                 self.row(
                     self.side(self.welsh, pair.welsh, self.welsh.root, lang[0], level),
                     self.side(self.english, pair.english, self.english.root, lang[1], level),
+                    # A sentence leading in to a list or a box ("…:") stays on the page with it.
+                    keep_with_next=following is not None and _leads_in(pair, following),
                 )
             )
         return rows
@@ -202,3 +218,17 @@ class BilingualStory:
             self.row(sides[0], sides[1]),
             RuledLines(self.theme.style("body").leading * 1.5, self.theme),
         ]
+
+
+def _leads_in(pair: BlockPair, following: BlockPair) -> bool:
+    """Whether a pair of blocks introduces the next pair, as StoryBuilder.blocks tells one block."""
+    for block, after in ((pair.welsh, following.welsh), (pair.english, following.english)):
+        if isinstance(block, Paragraph) and (
+            isinstance(after, Callout | BlockQuote)
+            or (
+                isinstance(after, ListBlock | TermList | Table | Figure)
+                and plain_text(block.inlines).rstrip().endswith(":")
+            )
+        ):
+            return True
+    return False
