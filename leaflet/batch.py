@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import re
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -111,6 +111,18 @@ def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None
     return problems
 
 
+def partners(leaflet: Any) -> tuple[Path, ...]:
+    """The other files a leaflet is made from: a bilingual leaflet's English partner."""
+    return (Path(leaflet.bilingual.path),) if leaflet.bilingual is not None else ()
+
+
+def pictures(leaflet: Any) -> Iterator[Any]:
+    """Every picture a leaflet shows, its English partner's too."""
+    yield from leaflet.images()
+    if leaflet.bilingual is not None:
+        yield from leaflet.bilingual.english.images()
+
+
 def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
@@ -129,7 +141,8 @@ def build_one(
             content,
             tuple(e.name for e in work.editions),
             (e.style for e in work.editions),
-            (image.data for image in work.leaflet.images()),
+            (image.data for image in pictures(work.leaflet)),
+            partners(work.leaflet),
         )
         untagged = stamp.untagged_switch_on()
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]

@@ -118,14 +118,22 @@ def _identity(path: Path) -> str:
 
 
 def inputs(
-    content: Path, editions: Iterable[str], styles: Iterable[str], images: Iterable[bytes] = ()
+    content: Path,
+    editions: Iterable[str],
+    styles: Iterable[str],
+    images: Iterable[bytes] = (),
+    partners: Iterable[Path] = (),
 ) -> str:
-    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it."""
+    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it,
+    and so is a bilingual leaflet's English partner file."""
     from leaflet.yamlsource import MAX_BYTES
 
     h = hashlib.sha256(tool_fingerprint().encode())
     h.update(" ".join(editions).encode())
     h.update(read_file(content, MAX_BYTES))
+    for partner in partners:
+        h.update(b"partner")
+        h.update(read_file(partner, MAX_BYTES))
     for data in images:
         h.update(hashlib.sha256(data).digest())
     for style in sorted(set(styles)):

@@ -443,3 +443,16 @@ def test_the_web_page_holds_both_languages_welsh_first(
     assert_in_order(text_of(articles[0]), source_strings(welsh), "the Welsh article")
     assert_in_order(text_of(articles[1]), source_strings(english), "the English article")
     assert "Tiredness" not in text_of(articles[0])
+
+
+def test_a_change_to_the_english_partner_alone_builds_the_leaflet_again(tmp_path: Path) -> None:
+    from leaflet import batch
+
+    welsh = _pair(tmp_path, WELSH_TEXT, ENGLISH_TEXT)
+    out = tmp_path / "out"
+    assert batch.build_one(welsh, ("standard",), None, out, force=False).status == "built"
+    assert batch.build_one(welsh, ("standard",), None, out, force=False).status == "skipped"
+    changed = ENGLISH_TEXT.replace("Take short breaks often.", "Take a short break often.")
+    (tmp_path / "en.yaml").write_text(changed, encoding="utf-8")
+    assert batch.build_one(welsh, ("standard",), None, out, force=False).status == "built"
+    assert "Take a short break often." in pdftotext(out / "blinder-tiredness.pdf")

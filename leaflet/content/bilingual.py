@@ -124,12 +124,15 @@ def pair_sections(welsh: tuple[Section, ...], english: tuple[Section, ...]) -> t
     )
 
 
-def pair(welsh: Leaflet, english: Leaflet, design: str, file: str, location: Location) -> Bilingual:
+def pair(
+    welsh: Leaflet, english: Leaflet, design: str, file: str, path: str, location: Location
+) -> Bilingual:
     """The two leaflets paired (each already read and checked on its own)."""
     return Bilingual(
         english=english,
         design=design,
         file=file,
+        path=path,
         location=location,
         introduction=pair_blocks(welsh.introduction, english.introduction),
         sections=pair_sections(welsh.sections, english.sections),

@@ -1120,4 +1120,4 @@ def _with_partner(doc: YamlDocument, welsh: Leaflet, partner: bool) -> Leaflet:
     if problems:
         raise ContentError(problems)
     design = raw.get("design", "parallel")
-    return replace(welsh, bilingual=pair(welsh, english, design, file, doc.at(where)))
+    return replace(welsh, bilingual=pair(welsh, english, design, file, str(path), doc.at(where)))

@@ -475,8 +475,9 @@ class Bilingual:
     english: Leaflet
     #: One of BILINGUAL_DESIGNS.
     design: str
-    #: The partner's file, as written in the Welsh one.
+    #: The partner's file, as written in the Welsh one, and resolved beside it.
     file: str
+    path: str
     location: Location
     introduction: tuple[BlockPair, ...]
     sections: tuple[SectionPair, ...]
