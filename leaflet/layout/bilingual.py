@@ -81,13 +81,13 @@ class BilingualStory:
         plain = replace(options, notes_pages=0)
         self.welsh = StoryBuilder(
             leaflet, theme, fonts, pagination, (width, frame[1]), plain, shared,
-            root=welsh_part, place_names=self.place_names,
+            root=welsh_part, place_names=self.place_names, column=self.parallel,
         )  # fmt: skip
         self.english = StoryBuilder(
             english, theme, english_fonts, pagination, (width, frame[1]),
             plain if self.parallel else options, shared,
             root=english_part, prefix=ENGLISH_PREFIX, place_names=self.place_names,
-            numbered_apart=not self.parallel, outlines=not self.parallel,
+            numbered_apart=not self.parallel, outlines=not self.parallel, column=self.parallel,
         )  # fmt: skip
         #: The words of the first half (the Welsh), for the canvas's link descriptions.
         self.words = self.welsh.words

@@ -226,6 +226,10 @@ class LeafletDocTemplate(BaseDocTemplate):
             if current:
                 close(current)
             current = piece
+            if not lines and room() < self.text_width(current) <= full:
+                # A piece that fits a whole line but not beside the page number (a narrow column):
+                # the number takes the first line, and the piece stays whole on the next.
+                close("")
             while self.text_width(current) > room():
                 # Longer than a line on its own (a long organisation): cut between its words.
                 first, *rest = self.wrap(current, room())

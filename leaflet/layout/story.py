@@ -127,6 +127,7 @@ class StoryBuilder:
         place_names: dict[str, str] | None = None,
         numbered_apart: bool = False,
         outlines: bool = True,
+        column: bool = False,
     ) -> None:
         self.leaflet = leaflet
         self.theme = theme
@@ -144,6 +145,9 @@ class StoryBuilder:
         #: Whether headings make entries of the document's outline (bookmarks). Side by side, only the
         #: first language's do: the outline follows the drawing, which goes to and fro between columns.
         self.outlines = outlines
+        #: The text is one of two columns (a bilingual leaflet side by side): too narrow to set
+        #: words beside the QR code, so they go under it.
+        self.column = column
         self.ctx = MarkupContext(
             fonts, theme.colours["link"].hex, note_label=self.note_label, anchor_prefix=prefix
         )
@@ -733,6 +737,8 @@ class StoryBuilder:
         figure = self.root.add(
             "Figure", alt=w("QR code: scan it to open this leaflet online at {url}", url=url)
         )
+        if self.column:
+            return Stack([QrCode(url, size, figure), *self.column_address(url)], inset=(0, 0, 0, 0))
         words = self.para(
             text_markup(w("Read this leaflet online:"), self.ctx)
             + " "
@@ -741,6 +747,25 @@ class StoryBuilder:
             self.root.add("P"),
         )
         return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
+
+    def column_address(self, url: str) -> list[Flowable]:
+        """Under the QR code in a narrow column: the words, then the address on lines of its own,
+        broken only at its slashes, read whole (its Link's ActualText)."""
+        st = self.theme.style("body")
+        lines = broken_address(url, self.fonts.font_name(st.font), st.size, self.frame_width())
+        markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
+        return [
+            self.para(
+                text_markup(self.words("Read this leaflet online:"), self.ctx),
+                "body",
+                self.root.add("P"),
+            ),
+            self.leaf(
+                link_markup(url, markup, self.ctx),
+                self.pstyle("body"),
+                self.root.add("P").add("Link", actual_text=url),
+            ),
+        ]
 
     def notes_page(self, index: int = 0) -> list[Flowable]:
         """A page for the reader's own notes; of the pages padding a booklet, only one asks for questions."""
