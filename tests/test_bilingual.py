@@ -456,3 +456,14 @@ def test_a_change_to_the_english_partner_alone_builds_the_leaflet_again(tmp_path
     (tmp_path / "en.yaml").write_text(changed, encoding="utf-8")
     assert batch.build_one(welsh, ("standard",), None, out, force=False).status == "built"
     assert "Take a short break often." in pdftotext(out / "blinder-tiredness.pdf")
+
+
+@pytest.mark.parametrize("design", BILINGUAL_DESIGNS)
+def test_each_link_is_described_in_its_own_language(built: dict[str, dict[str, Path]], design: str) -> None:
+    """A link's description (its annotation's Contents) is in the language of the words it is on."""
+    reader = PdfReader(built[design]["standard"])
+    contents = [str(a.get_object()["/Contents"]) for page in reader.pages for a in page.get("/Annots", [])]
+    welsh = furniture("cy")("Go to {place}", place="Beth yw blinder?")
+    english = "Go to What is MS tiredness?"
+    assert welsh in contents and english in contents
+    assert "Go to Beth yw blinder?" not in contents

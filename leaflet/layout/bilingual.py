@@ -98,7 +98,7 @@ class BilingualStory:
             return [
                 *self.welsh.build(),
                 PageBreak(),
-                HalfStart(self.english.words.language, turned),
+                HalfStart(self.english.words.language, turned, self.english.words),
                 *self.english.build(),
             ]
         return self.side_by_side()
@@ -106,7 +106,13 @@ class BilingualStory:
     # -- parallel columns
 
     def row(self, welsh: list[Flowable], english: list[Flowable], keep_with_next: bool = False) -> Parallel:
-        return Parallel(welsh, english, self.gap, keep_with_next=keep_with_next)
+        return Parallel(
+            welsh,
+            english,
+            self.gap,
+            keep_with_next=keep_with_next,
+            words=(self.welsh.words, self.english.words),
+        )
 
     def side_by_side(self) -> list[Flowable]:
         cy, en = self.welsh, self.english

@@ -716,9 +716,17 @@ class Parallel(Flowable):
     """
 
     def __init__(
-        self, left: Sequence[Flowable], right: Sequence[Flowable], gap: float, *, keep_with_next: bool = False
+        self,
+        left: Sequence[Flowable],
+        right: Sequence[Flowable],
+        gap: float,
+        *,
+        keep_with_next: bool = False,
+        words: tuple[Any, Any] | None = None,
     ) -> None:
         super().__init__()
+        #: Each column's furniture (the Welsh, the English), for the descriptions of its links.
+        self.words = words
         self.left = left if isinstance(left, Stack) else Stack(left, inset=(0, 0, 0, 0))
         self.right = right if isinstance(right, Stack) else Stack(right, inset=(0, 0, 0, 0))
         self.gap = gap
@@ -753,12 +761,21 @@ class Parallel(Flowable):
                 return []  # this side cannot go on this page: the pair goes over whole
             sides.append((parts[0], parts[1]))
         (left_now, left_rest), (right_now, right_rest) = sides
-        return [Parallel(left_now, right_now, self.gap), Parallel(left_rest, right_rest, self.gap)]
+        return [
+            Parallel(left_now, right_now, self.gap, words=self.words),
+            Parallel(left_rest, right_rest, self.gap, words=self.words),
+        ]
 
     def draw(self) -> None:
         width = self.column(self.width)
-        self.left.drawOn(self.canv, 0, self.height - self.left.height)
-        self.right.drawOn(self.canv, width + self.gap, self.height - self.right.height)
+        canv = self.canv
+        before = getattr(canv, "words", None)
+        for side, x, words in ((self.left, 0.0, 0), (self.right, width + self.gap, 1)):
+            if self.words is not None:
+                canv.words = self.words[words]
+            side.drawOn(canv, x, self.height - side.height)
+        if self.words is not None:
+            canv.words = before
 
 
 class HalfStart(Flowable):
@@ -769,10 +786,12 @@ class HalfStart(Flowable):
     design is tilt and turn.
     """
 
-    def __init__(self, language: str, turned: bool) -> None:
+    def __init__(self, language: str, turned: bool, words: Any = None) -> None:
         super().__init__()
         self.language = language
         self.turned = turned
+        #: The second half's furniture, for the descriptions of its links.
+        self.words = words
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0.0, 0.0
@@ -780,3 +799,5 @@ class HalfStart(Flowable):
     def draw(self) -> None:
         canv = self.canv
         canv.second_half = (canv.getPageNumber(), self.language, self.turned)
+        if self.words is not None:
+            canv.words = self.words
