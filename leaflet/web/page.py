@@ -346,7 +346,8 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
                 dir=direction(m.language),
                 stylesheet=stylesheet_href,
                 downloads=downloads,
-                parts=[Markup(part) for part in parts],
+                # Each part ends with its own line break; the page puts one after it.
+                parts=[Markup(part.removesuffix("\n")) for part in parts],
                 published=m.published.isoformat(),
                 review=m.next_review.isoformat() if m.next_review else None,
             )
