@@ -22,6 +22,7 @@ from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.errors import ContentError, Problem
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
+from leaflet.layout.bilingual import BilingualStory
 from leaflet.layout.cache import PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
@@ -82,7 +83,13 @@ def _render_once(
     meta["title"] = title
     geometry = PageGeometry.for_theme(theme, bleed)
     doc = LeafletDocTemplate(out, leaflet, theme, fonts, pagination, geometry, **meta)
-    builder = StoryBuilder(leaflet, theme, fonts, pagination, (doc.width, doc.height), options, shared)
+    frame = (doc.width, doc.height)
+    builder: StoryBuilder | BilingualStory
+    if leaflet.bilingual is not None:
+        english = font_set(theme, leaflet.bilingual.english.metadata.language)
+        builder = BilingualStory(leaflet, theme, fonts, english, pagination, frame, options, shared)
+    else:
+        builder = StoryBuilder(leaflet, theme, fonts, pagination, frame, options, shared)
     story = builder.build()
     m = leaflet.metadata
     tagging = PdfTagging(builder.root, title, m.language, m.published) if tagged and not draft else Tagging()
@@ -159,12 +166,17 @@ def _render(
     if unset:
         raise ContentError(unset)
     check_coverage(leaflet.texts, fonts)
+    title = leaflet.metadata.title
+    if leaflet.bilingual is not None:
+        english = leaflet.bilingual.english
+        check_coverage(english.texts, font_set(theme, english.metadata.language))
+        # Both titles, Welsh first, as on the cover.
+        title = f"{title} / {english.metadata.title}"
     settings = dict(
         tagged=tagged,
         options=options,
         bleed=bleed,
-        title=leaflet.metadata.title
-        + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
+        title=title + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
         packed=compacted,
     )

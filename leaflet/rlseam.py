@@ -52,6 +52,23 @@ def last_page(canvas: Any) -> Any:
     return canvas._doc.Pages.pages[-1]
 
 
+def reorder_pages(canvas: Any, order: list[int]) -> None:
+    """Put the document's pages in `order` (0-based indices of the pages as drawn) before it is written.
+
+    Each page keeps its object (and so its name, which links, outlines and the structure
+    tree refer to); only the page tree's list of kids changes.
+    """
+    pages = canvas._doc.Pages.pages
+    if sorted(order) != list(range(len(pages))):
+        raise ValueError(f"not an order of {len(pages)} pages: {order}")
+    pages[:] = [pages[i] for i in order]
+
+
+def page_count(canvas: Any) -> int:
+    """How many pages the document has so far."""
+    return len(canvas._doc.Pages.pages)
+
+
 def add_page_entries(page: Any, entries: dict[str, Any]) -> None:
     """Give a PDFPage dictionary entries of our own (it writes only the keys it lists)."""
     if not entries:

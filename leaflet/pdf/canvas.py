@@ -47,6 +47,8 @@ from leaflet.rlseam import (
     add_page_entries,
     document_objects,
     last_page,
+    page_count,
+    reorder_pages,
     set_text_operators,
     text_object_canvas,
     text_operators,
@@ -195,6 +197,9 @@ class LeafletCanvas(Canvas):
         self.joined_lines: frozenset[int] = frozenset()
         self.tag_tx: LeafletTextObject | None = None  # the text object being filled, if any
         self._annotation_names = 0
+        #: Where the second language of a leaflet printed back to back begins:
+        #: (its first page, its language, whether its pages are turned upside down). Set by HalfStart.
+        self.second_half: tuple[int, str, bool] | None = None
 
     # -- text
 
@@ -235,12 +240,22 @@ class LeafletCanvas(Canvas):
     def showPage(self) -> None:
         number = self.getPageNumber()
         super().showPage()
-        add_page_entries(last_page(self), self.tagging.page_done(number))
+        entries = self.tagging.page_done(number)
+        if self.turned(number):
+            # Tilt and turn: the second half's pages are upside down, read from the back cover.
+            entries = {**entries, "Rotate": 180}
+        add_page_entries(last_page(self), entries)
+
+    def turned(self, number: int) -> bool:
+        half = self.second_half
+        return half is not None and half[2] and number >= half[0]
 
     def save(self) -> None:
         if self.draft:
             return
         self.tagging.finish(self)
+        if self.second_half is not None:
+            self.number_halves()
         if not self.packed:
             super().save()
             return
@@ -248,6 +263,27 @@ class LeafletCanvas(Canvas):
         # the bytes `compact` would make of ReportLab's file, without writing that file first.
         objects, root, info = document_objects(self)
         self._filename.write(pack(objects, root, info, b"%d.%d" % self._doc._pdfVersion))
+
+    def number_halves(self) -> None:
+        """Back to back, each half's page labels count from its own first page, as its footer does.
+
+        Tilt and turn, the second half's pages go into the file last page first, so that its
+        first page is the back cover: turn the printed leaflet over and it reads from there.
+        """
+        assert self.second_half is not None
+        start, _, turned = self.second_half
+        total = page_count(self)
+        second = list(range(start - 1, total))
+        if turned:
+            reorder_pages(self, [*range(start - 1), *reversed(second)])
+        if not self.tagging.enabled:
+            return
+        if not turned:
+            self.addPageLabel(start - 1, style="ARABIC", start=1)
+            return
+        for index in second:
+            # The page at `index` is the second half's page number total - index.
+            self.addPageLabel(index, style="ARABIC", start=total - index)
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()

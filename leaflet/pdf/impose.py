@@ -99,11 +99,17 @@ def impose(a5_pdf: bytes, title: str, note: bytes | None = None, rtl: bool = Fal
             w, h = float(page.mediabox.width), float(page.mediabox.height)
             # A5 is a hair under half of A4: centre the pair on the sheet.
             placed.append((page, (sheet_w - 2 * w) / 2 + slot * w, (sheet_h - h) / 2))
-        side = _side(placed, sheet_w, sheet_h)
+        turned = any(int(page.get("/Rotate", 0)) % 360 == 180 for page, _, _ in placed)
+        side = None if turned else _side(placed, sheet_w, sheet_h)
         if side is None:
             side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
             for page, x, y in placed:
-                side.merge_transformed_page(page, Transformation().translate(x, y), expand=False)
+                place = Transformation().translate(x, y)
+                if int(page.get("/Rotate", 0)) % 360 == 180:
+                    # A page turned upside down (the back half of a tilt-and-turn leaflet) is printed so.
+                    w, h = float(page.mediabox.width), float(page.mediabox.height)
+                    place = Transformation().rotate(180).translate(w, h).translate(x, y)
+                side.merge_transformed_page(page, place, expand=False)
         writer.add_page(side)
     if note is not None:
         writer.add_page(PdfReader(BytesIO(note)).pages[0])

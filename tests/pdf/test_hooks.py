@@ -202,6 +202,20 @@ def test_the_document_its_last_page_and_page_entries() -> None:
     assert read["/StructParents"] == 7 and read["/Tabs"] == "/S"
 
 
+def test_reorder_pages_changes_the_page_tree_and_keeps_each_page_whole() -> None:
+    out, canvas = _plain_canvas()
+    for word in ("one", "two", "three"):
+        canvas.drawString(10, 10, word)
+        canvas.showPage()
+    assert rlseam.page_count(canvas) == 3
+    with pytest.raises(ValueError):
+        rlseam.reorder_pages(canvas, [0, 0, 1])
+    rlseam.reorder_pages(canvas, [0, 2, 1])
+    canvas.save()
+    pages = PdfReader(BytesIO(out.getvalue())).pages
+    assert [p.extract_text().strip() for p in pages] == ["one", "three", "two"]
+
+
 def test_fix_timestamp_sets_the_creation_date() -> None:
     out, canvas = _plain_canvas()
     rlseam.fix_timestamp(canvas, date(2026, 3, 4))
