@@ -616,14 +616,28 @@ def _cuts(address: str, text: str) -> list[str]:
     Severity.ERROR,
     "an address that cannot fit its line, even broken after / . - ? & =",
     needs_pages=True,
+    shortest_piece=20,
 )
 def address_too_wide(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    """Only an address with a piece of `shortest_piece` characters or more can be cut: every
+    line an address is printed in holds more (the narrowest, beside the QR code in A5, about
+    35 characters; a table's column is as wide as the longest piece in it), so the pages
+    are read only for a leaflet that has such an address."""
     from pypdf import PdfReader
 
+    shortest = int(params["shortest_piece"])
+    suspects = [
+        (address, where)
+        for address, where in printed_addresses(ctx.leaflet)
+        if max(b - a for a, b in itertools.pairwise(sorted({0, len(address), *_allowed_breaks(address)})))
+        >= shortest
+    ]
+    if not suspects:
+        return
     cut: dict[str, tuple[Location, str, list[str]]] = {}
     for edition, (data, _) in ctx.pdfs.items():
         text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
-        for address, where in printed_addresses(ctx.leaflet):
+        for address, where in suspects:
             for piece in _cuts(address, text):
                 _, _, editions = cut.setdefault(address, (where, piece, []))
                 if edition not in editions:
