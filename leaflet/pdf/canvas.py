@@ -273,13 +273,20 @@ def code_for(font: Any, gid: int, text: str, advance: float) -> str:
     ToUnicode entry is `text` (see `_to_unicode_cmap`).
     """
     face = font.face
-    if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
+    if (
+        len(text) == 1
+        and face.charToGlyph.get(ord(text)) == gid
+        and abs(face.charWidths.get(ord(text), 0) - advance) < 0.5
+    ):
         return text
-    made: dict[tuple[int, str], int] = font.__dict__.setdefault("leaflet_codes", {})
-    code = made.get((gid, text))
+    # A glyph may be given a width of its own (a mark over the middle of its letter, a
+    # ligature's share): the width is part of the code.
+    made: dict[tuple[int, str, int], int] = font.__dict__.setdefault("leaflet_codes", {})
+    key = (gid, text, round(advance))
+    code = made.get(key)
     if code is None:
         code = _PRIVATE_USE + len(GLYPH_TEXT)
-        made[(gid, text)] = code
+        made[key] = code
         face.charToGlyph[code] = gid
         face.glyphToChar.setdefault(gid, []).append(code)
         face.charWidths[code] = advance
