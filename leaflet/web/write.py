@@ -45,7 +45,7 @@ class WebPage:
 
 
 def render_web(leaflet: Leaflet, theme: Theme, downloads: tuple[Download, ...] = ()) -> WebPage:
-    sheet = stylesheet(theme)
+    sheet = stylesheet(theme, leaflet.metadata.language)
     html = render_page(leaflet, f"{ASSETS}/{sheet.file_name}", downloads)
     return WebPage(html.encode(), sheet)
 
