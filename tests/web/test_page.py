@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import itertools
 import re
 import typing
@@ -524,6 +525,57 @@ def test_edition_web_from_the_command_line(tmp_path: Path, capsys: pytest.Captur
     assert capsys.readouterr().out.split() == [str(out / "structure-test.html")]
     assert main(["build", str(HARD), "--edition", "web", "-o", str(out)]) == 0
     assert "up to date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("harm", ["deleted", "altered", "truncated"])
+@pytest.mark.parametrize("which", ["stylesheet", "font"])
+def test_a_page_whose_stylesheet_or_font_is_gone_or_changed_is_not_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str, harm: str
+) -> None:
+    """The page's record vouches for the files it needs: one deleted or changed is written back."""
+    out = tmp_path / "out"
+    command = ["build", str(HARD), "--edition", "web", "-o", str(out)]
+    assert main(command) == 0
+    assert main(command) == 0
+    assert "up to date" in capsys.readouterr().err
+    page = (out / "structure-test.html").read_text("utf-8")
+    (css,) = [out / href for href in re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)]
+    fonts = [css.parent / url for url in re.findall(r'url\("([^"]+)"\)', css.read_text("utf-8"))]
+    target = css if which == "stylesheet" else fonts[0]
+    assert (out / "assets") in target.parents and target.is_file()
+    right = target.read_bytes()
+    if harm == "deleted":
+        target.unlink()
+    elif harm == "altered":
+        target.write_bytes(right.replace(b"font", b"FONT") if which == "stylesheet" else right[::-1])
+    else:
+        target.write_bytes(right[: len(right) // 2])
+    capsys.readouterr()
+    assert main(command) == 0  # no --force
+    assert "up to date" not in capsys.readouterr().err
+    assert target.read_bytes() == right
+    assert (out / "structure-test.html").read_text("utf-8") == page
+    assert main(command) == 0
+    assert "up to date" in capsys.readouterr().err
+
+
+def test_a_record_naming_a_file_outside_the_folder_earns_no_skip(tmp_path: Path) -> None:
+    import json
+
+    from leaflet import stamp
+
+    out = tmp_path / "out"
+    assert main(["build", str(HARD), "--edition", "web", "-o", str(out)]) == 0
+    record_path = out / ".structure-test.html.built"
+    record = json.loads(record_path.read_text("utf-8"))
+    assert record["assets"] and all(name.startswith("assets/") for name in record["assets"])
+    expected = stamp.Expected(**{k: record[k] for k in ("inputs", "edition", "tagged", "tool", "format")})
+    assert stamp.up_to_date(out / "structure-test.html", expected)
+    outside = tmp_path / "elsewhere.css"
+    outside.write_bytes(b"x")
+    record["assets"]["../elsewhere.css"] = {"size": 1, "sha256": hashlib.sha256(b"x").hexdigest()}
+    record_path.write_text(json.dumps(record), "utf-8")
+    assert not stamp.up_to_date(out / "structure-test.html", expected)
 
 
 def test_web_named_in_the_content_file_and_beside_a_named_pdf(tmp_path: Path) -> None:
