@@ -18,17 +18,11 @@ No ReportLab here: fonts are read from their files by HarfBuzz.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import uharfbuzz as hb
-
-#: What a drawn glyph that stands for no character of its own reads as: the soft hyphen,
-#: which readers leave out (poppler's structure text drops it, pdf.js skips format
-#: characters), where an empty ToUnicode entry would be read by pdf.js as the glyph's code.
-SILENT = "\u00ad"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +61,37 @@ def _face(path: Path) -> tuple[hb.Font, int]:
 
 @cache
 def _invisible(path: Path) -> int | None:
-    """A glyph of the font that draws nothing and takes no room (for U+200D, U+200B or U+FEFF)."""
+    """A glyph of the font that draws nothing and takes no room (for U+200B, U+FEFF, U+200D or U+200C).
+
+    Some fonts draw the joiners visibly (Noto Sans Arabic's U+200D is a small
+    dotted mark, for showing formatting): only a glyph with no outline will do.
+    """
     font, _ = _face(path)
-    for cp in (0x200D, 0x200B, 0xFEFF, 0x200C):
+    for cp in (0x200B, 0xFEFF, 0x200D, 0x200C, 0x2060):
         gid = font.get_nominal_glyph(cp)
-        if gid and font.get_glyph_h_advance(gid) == 0:
+        if not gid or font.get_glyph_h_advance(gid) != 0:
+            continue
+        extents = font.get_glyph_extents(gid)
+        if extents is None or (extents.width == 0 and extents.height == 0):
             return gid
     return None
+
+
+@cache
+def shaped_width(path: Path, text: str) -> float:
+    """The width of `text` as HarfBuzz sets it in the font at `path`, in ems (points at 1 pt).
+
+    What a paragraph's lines are broken with, word by word, for text in a complex script:
+    an Arabic word's joined forms and ligatures, a Bengali conjunct, are narrower or wider
+    than their letters one by one.
+    """
+    font, upem = _face(path)
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
+    hb.shape(font, buf, {"kern": True, "liga": True})
+    return sum(pos.x_advance for pos in buf.glyph_positions) / upem
 
 
 def is_rtl_char(ch: str) -> bool:
@@ -112,38 +130,17 @@ def directions(text: str, rtl_base: bool) -> list[bool]:
     return out
 
 
-def _right_to_left_cluster(
-    members: list[int],
-    chars: str,
-    pens: list[float],
-    positions: list[hb.GlyphPosition],
-    scale: float,
-    glyph: Callable[[int, str, float | None], Glyph],
-    piece: int,
-    zero: int,
-) -> list[Glyph]:
-    """A right-to-left cluster of several characters (lam-alef, a letter and its marks), read back.
-
-    Each character reads through a place of its own, from right to left over the cluster's
-    width, written in reading order: a reader that orders text by where it is (pdftotext)
-    and one that takes each glyph's text in the order written (pdf.js) both read the
-    characters as written. A glyph drawn that stands for no character reads as SILENT.
-    """
-    n = len(chars)
-    left = min(pens[k] for k in members)
-    room = sum(positions[k].x_advance for k in members) * scale
-    slots = [
-        Glyph(piece, zero, ch, left + room * (n - 1 - i) / n, 0.0, room / n) for i, ch in enumerate(chars)
-    ]
-    if len(members) > 1:
-        # A letter and its marks: the glyphs drawn read as nothing (SILENT), each character
-        # through its invisible glyph. (Read as themselves, poppler would join a mark to its
-        # letter and then write the pair reversed.)
-        return [*(glyph(k, SILENT, None) for k in members[::-1]), *slots]
-    # A ligature (lam-alef) reads as its last character, from the left of its width, its
-    # advance that character's share so that its place covers no other's; the characters
-    # before it read through invisible glyphs to its right, written first.
-    return [*slots[:-1], glyph(members[0], chars[-1], room / n if room else None)]
+def _word_starts(text: str) -> list[int]:
+    """For each character, where its word starts (a space is a word of its own)."""
+    out: list[int] = []
+    begin = 0
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            out.append(i)
+            begin = i + 1
+        else:
+            out.append(begin)
+    return out
 
 
 def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
@@ -185,58 +182,81 @@ def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
         buf.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
         hb.shape(font, buf, {"kern": True, "liga": True})
         infos, positions = buf.glyph_infos, buf.glyph_positions
-        # Each cluster's characters: from its first character to the next cluster's.
-        starts = sorted({info.cluster for info in infos})
+        zero = _invisible(piece.path)
+        words = text[start:end]
+        # The units whose characters are read back together: HarfBuzz's clusters; right to left,
+        # whole words (see below). Each unit's characters run from its start to the next unit's.
+        clusters = sorted({info.cluster for info in infos})
+        if seg_rtl and zero is not None:
+            word_of = _word_starts(words)
+            unit = {c: word_of[c] for c in clusters}
+        else:
+            unit = {c: c for c in clusters}
+        starts = sorted(set(unit.values()))
         span = {
-            c: text[start + c : start + (starts[k + 1] if k + 1 < len(starts) else end - start)]
-            for k, c in enumerate(starts)
+            c: words[c : starts[k + 1] if k + 1 < len(starts) else end - start] for k, c in enumerate(starts)
         }
         by_cluster: dict[int, list[int]] = {}
         for k, info in enumerate(infos):
-            by_cluster.setdefault(info.cluster, []).append(k)
+            by_cluster.setdefault(unit[info.cluster], []).append(k)
+        glyph_at: dict[int, Glyph] = {}
+        extras: dict[int, list[Glyph]] = {}
         pens: list[float] = []
         for pos in positions:
             pens.append(x)
             x += pos.x_advance * scale
-        zero = _invisible(piece.path)
-        placed[seg] = []
-        for cluster in sorted(by_cluster):  # clusters in reading order
-            members = by_cluster[cluster]
-            chars = span[cluster]
-            if len(members) > len(chars):
+        for k, (info, pos) in enumerate(zip(infos, positions, strict=True)):
+            members = by_cluster[unit[info.cluster]]
+            chars = span[unit[info.cluster]]
+            if not seg_rtl and len(members) > len(chars):
                 # More glyphs than characters (a Bengali vowel drawn in two parts, ো): the
                 # canonically equal decomposed characters (ে া), one a glyph where they suffice.
                 chars = unicodedata.normalize("NFD", chars)
-
-            def glyph(
-                k: int,
-                own: str,
-                advance: float | None = None,
-                infos: list[hb.GlyphInfo] = infos,
-                positions: list[hb.GlyphPosition] = positions,
-                font: hb.Font = font,
-                scale: float = scale,
-                pens: list[float] = pens,
-                piece: int = owner[start],
-            ) -> Glyph:
-                info, pos = infos[k], positions[k]
-                adv = font.get_glyph_h_advance(info.codepoint) * scale if advance is None else advance
-                return Glyph(
-                    piece, info.codepoint, own, pens[k] + pos.x_offset * scale, pos.y_offset * scale, adv
-                )
-
-            if seg_rtl and len(chars) > 1 and len(chars) >= len(members) and zero is not None:
-                placed[seg] += _right_to_left_cluster(
-                    members, chars, pens, positions, scale, glyph, owner[start], zero
-                )
-                continue
-            # Left to right, a cluster's characters are shared out over its glyphs in visual
-            # order (which is also where a reader finds them): the last glyph takes what is left.
-            ordered = members if not seg_rtl else members[::-1]
-            for rank, k in enumerate(ordered):
+            adv = font.get_glyph_h_advance(info.codepoint) * scale
+            extras[k] = []
+            if seg_rtl and len(chars) > 1 and zero is not None:
+                # Right to left, a word reads back through invisible glyphs on the baseline, one
+                # per character, spread over its width from right to left; its own glyphs stand
+                # for nothing. Readers that order text by position (pdftotext) then never
+                # reverse or misplace its letters: not in a ligature (lam-alef), nor a letter and
+                # its marks, nor in Nastaliq, whose words step down from right to left, each
+                # glyph raised and overlapping the next.
+                own = ""
+                # The invisible glyphs are written after the word's own glyphs (the last of them
+                # in reading order), so that what those read as (canvas.SILENT) falls between
+                # words, never between a word and the full stop after it.
+                if k == members[0]:
+                    left = min(pens[m] for m in members)
+                    room = sum(positions[m].x_advance for m in members) * scale or adv
+                    n = len(chars)
+                    extras[k] = [
+                        Glyph(owner[start], zero, ch, left + room * (n - 1 - i) / n, 0.0, room / n)
+                        for i, ch in enumerate(chars)
+                    ]
+            else:
+                # A cluster's characters, shared out over its glyphs in visual order: the last
+                # glyph takes what is left (more glyphs than characters leaves some standing for none).
+                rank = members.index(k) if not seg_rtl else len(members) - 1 - members.index(k)
                 own = chars[rank] if rank < len(members) - 1 and rank < len(chars) else ""
                 if rank == len(members) - 1:
                     own = chars[min(rank, len(chars)) :] if rank < len(chars) else ""
-                placed[seg].append(glyph(k, own))
+            glyph_at[k] = Glyph(
+                owner[start],
+                info.codepoint,
+                own,
+                pens[k] + pos.x_offset * scale,
+                pos.y_offset * scale,
+                adv,
+            )
+        logical = sorted(
+            glyph_at,
+            key=lambda k: (
+                unit[infos[k].cluster],
+                by_cluster[unit[infos[k].cluster]].index(k)
+                if not seg_rtl
+                else -by_cluster[unit[infos[k].cluster]].index(k),
+            ),
+        )
+        placed[seg] = [g for k in logical for g in (glyph_at[k], *extras[k])]
     glyphs = [g for seg in range(len(segments)) for g in placed[seg]]
     return ShapedLine(tuple(glyphs), x)

@@ -85,6 +85,12 @@ def _section_headings(section: Section) -> list[tuple[int, str]]:
 
 
 def _expected_outline(leaflet: Leaflet, downloads: bool) -> list[tuple[int, str]]:
+    if leaflet.bilingual is not None:
+        # Both languages, Welsh first, each with its own title and furniture.
+        english = leaflet.bilingual.english
+        return _expected_outline(dataclasses.replace(leaflet, bilingual=None), downloads) + _expected_outline(
+            english, downloads
+        )
     w = furniture(leaflet.metadata.language)
     heads = [(1, leaflet.metadata.title)]
     if leaflet.key_points:
@@ -157,6 +163,10 @@ def _section_words(section: Section) -> list[str]:
 
 
 def _source_words(leaflet: Leaflet) -> list[str]:
+    if leaflet.bilingual is not None:
+        return _source_words(dataclasses.replace(leaflet, bilingual=None)) + _source_words(
+            leaflet.bilingual.english
+        )
     out = [leaflet.metadata.organisation, leaflet.metadata.title]
     if leaflet.metadata.subtitle:
         out.append(leaflet.metadata.subtitle)
@@ -191,7 +201,7 @@ def test_outline_is_the_leaflets_headings_at_their_levels(site: Site, content: P
     root = site.page(leaflet.metadata.slug)
     assert outline(root) == _expected_outline(leaflet, downloads)
     levels = [level for level, _ in outline(root)]
-    assert levels.count(1) == 1
+    assert levels.count(1) == (2 if leaflet.bilingual else 1)
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), "a heading level is skipped"
 
 
@@ -572,16 +582,20 @@ def test_head_carries_title_description_language_dates_and_address(site: Site) -
 
 
 def test_one_stylesheet_and_its_fonts_shared_by_every_leaflet(site: Site) -> None:
-    by_page = {
-        page.stem: find(parse(page), "link", rel="stylesheet")[0].get("href")
-        for page in site.folder.glob("*.html")
-    }
-    # Pages in Latin scripts share one; Arabic and Urdu pages (Noto Sans Arabic first) another;
-    # Bengali pages a third.
-    latin = {href for slug, href in by_page.items() if not slug.endswith(("-ar", "-ur", "-bn"))}
-    assert len(latin) == 1 and by_page["ccsvi"] in latin
-    assert by_page["fatigue-ar"] == by_page["fatigue-ur"] != by_page["fatigue-bn"]
-    assert len(set(by_page.values())) == 3
+    theme = load_theme("default")
+    by_page: dict[str, str] = {}
+    family_of: dict[str, str] = {}
+    for page in site.folder.glob("*.html"):
+        root = parse(page)
+        by_page[page.stem] = find(root, "link", rel="stylesheet")[0].get("href")
+        family_of[page.stem] = theme.text_font_for(root.get("lang"))
+    # Pages whose language the text family serves share one; a page in a script with a family
+    # of its own (Arabic, Urdu, Bengali) shares one with the pages set in that family alone.
+    for one in by_page:
+        for other in by_page:
+            assert (by_page[one] == by_page[other]) == (family_of[one] == family_of[other]), (one, other)
+    assert len(set(family_of.values())) >= 3
+    latin = {by_page["ccsvi"]}
     css_path = site.folder / latin.pop()
     css = css_path.read_text("utf-8")
     assert sorted((site.folder / "assets").glob("*.css")) == sorted(
