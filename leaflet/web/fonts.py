@@ -14,7 +14,8 @@ A leaflet in a script the text family lacks (Arabic, Urdu, Bengali) is set in th
 the sheet names for its language (`fonts: languages:`, Noto Sans Arabic or Bengali from the
 system's fonts), first in the page's list as it is first in the PDF's; the text family then
 draws its Latin words. That family goes whole too, the same files the PDF embeds: about
-80 KB a weight for Noto Sans Arabic and 72 KB for Bengali as WOFF2. Cut to the script's
+80 KB a weight for Noto Sans Arabic, 150 KB for Noto Nastaliq Urdu and 72 KB for Noto Sans
+Bengali as WOFF2. Cut to the script's
 own blocks it would be about 62 KB (a fifth less), but it would lose the figures and
 punctuation it draws in print, and a cut to each page's words would make a file per page
 that no other page shares; its stylesheet (named by what it holds) is the language's own,
