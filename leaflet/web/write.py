@@ -47,7 +47,9 @@ class WebPage:
 
 
 def render_web(leaflet: Leaflet, theme: Theme, downloads: tuple[Download, ...] = ()) -> WebPage:
-    sheet = stylesheet(theme, leaflet.metadata.language)
+    # Set as the PDF sets a leaflet in its language: Nastaliq's lines further apart.
+    language = leaflet.metadata.language
+    sheet = stylesheet(theme.for_language(language), language)
     html = render_page(leaflet, f"{ASSETS}/{sheet.file_name}", downloads)
     return WebPage(html.encode(), sheet)
 

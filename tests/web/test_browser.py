@@ -246,6 +246,12 @@ def test_each_script_is_drawn_in_the_pages_own_font_offline(
     page, outside = _open(browser, html, 1280)
     assert outside == []
     assert family in _loaded_families(page)
+    # Lines as far apart as in the PDF (Nastaliq's further than the sheet's styles say).
+    body = theme.style("body")
+    factor = theme.language_leading.get(name, 1.0)
+    height = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).lineHeight)")
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+    assert height / size == pytest.approx(body.leading / body.size * factor, abs=0.01)
     for selector in ("h1", "main p"):
         sample = page.locator(selector).first.inner_text()
         assert page.evaluate('([f, t]) => document.fonts.check(`16px "${f}"`, t)', [family, sample])
