@@ -55,6 +55,8 @@ class Built:
     edition: str
     pages: int
     size: int
+    #: The files a web page needs beside it (its stylesheet and fonts).
+    assets: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,7 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
         built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
     for edition, path, page in pages:
         write_web(page, path)
-        built.append(Built(path, edition.name, 1, len(page.html)))
+        built.append(Built(path, edition.name, 1, len(page.html), tuple(a for a, _ in page.assets(path))))
     return built
 
 

@@ -79,6 +79,20 @@ class Furniture:
             return format_skeleton("yMMMM", d, locale=_locale(self.tag))
         return format_date(d, format="long", locale=_locale(self.tag))
 
+    def file_size(self, size: int) -> str:
+        """A file's size as the language writes it, from CLDR through Babel: 44 kB, 1,2 MB, 44 كيلوبايت.
+
+        In kilobytes of 1024 bytes (as file managers count them), never 0; from a megabyte up,
+        in megabytes to one decimal place.
+        """
+        from babel.units import format_unit
+
+        locale = _locale(self.tag)
+        if size < 1024 * 1024:
+            return format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short", locale=locale)
+        megabytes = round(size / (1024 * 1024), 1)
+        return format_unit(megabytes, "digital-megabyte", length="short", format="#,##0.0", locale=locale)
+
     @property
     def rtl(self) -> bool:
         return self.language in RTL_LANGUAGES

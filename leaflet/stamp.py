@@ -7,7 +7,10 @@ code and version), the edition, whether it was tagged, and the size and
 SHA-256 of the PDF as written. A leaflet is skipped only when every one of
 its PDFs has a record that matches what would be built now *and* the PDF on
 disk still has the recorded size and digest: a truncated, replaced or
-untagged file is built again.
+untagged file is built again. The web page's record also lists the files it
+needs beside it (its stylesheet and fonts in `assets/`), each with its size
+and digest: a page whose stylesheet or font has gone or changed is built
+again, and the file is written back.
 
 The record is removed before the PDF is replaced and written (atomically)
 after it, so an interrupted build leaves no record that vouches for the wrong
@@ -38,7 +41,8 @@ from leaflet.safeio import MIB, FileProblem, read_file
 UNTAGGED_SWITCH = "LEAFLET_UNTAGGED"
 
 #: Bumped when the record's meaning changes: an older record never earns a skip.
-FORMAT = 1
+#: (2: a web page's record lists the files it needs beside it.)
+FORMAT = 2
 MAX_RECORD_BYTES = 64 * 1024
 #: A leaflet's PDF is well under a megabyte; anything this big is not ours to vouch for.
 MAX_PDF_BYTES = 256 * MIB
@@ -226,20 +230,44 @@ def forget(pdf: Path) -> None:
         os.unlink(stamp_path(pdf))
 
 
+def _asset_name(asset: Path, pdf: Path) -> str:
+    return asset.relative_to(pdf.parent).as_posix()
+
+
+def _asset_path(name: object, pdf: Path) -> Path | None:
+    """A recorded file beside the page, or None for a name that would lead out of its folder."""
+    if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+        return None
+    return pdf.parent / name
+
+
 def remember(
-    pdf: Path, expected: Expected, hints: dict[str, Any] | None = None, quick: dict[str, Any] | None = None
+    pdf: Path,
+    expected: Expected,
+    hints: dict[str, Any] | None = None,
+    quick: dict[str, Any] | None = None,
+    assets: Iterable[Path] = (),
 ) -> None:
-    """Record what the PDF now on disk was built from (after it has been written).
+    """Record what the PDF (or web page) now on disk was built from (after it has been written).
 
     `hints` are kept beside, for the next build to start from (never to decide a skip);
-    `quick` is what the build read (`read_facts`), for `quick_skip`.
+    `quick` is what the build read (`read_facts`), for `quick_skip`; `assets` are the
+    files a web page needs beside it, vouched for with the page.
     """
     from leaflet.pdf.write import write_atomically
 
     digest = _digest(pdf)
     if digest is None:
         return  # nothing to vouch for: the next build makes it again
+    needed: dict[str, dict[str, object]] = {}
+    for asset in assets:
+        found = _digest(asset)
+        if found is None:
+            return  # a file the page needs is not there: nothing to vouch for
+        needed[_asset_name(asset, pdf)] = {"size": found[0], "sha256": found[1]}
     record = {**asdict(expected), "pdf": {"size": digest[0], "sha256": digest[1]}}
+    if needed:
+        record["assets"] = needed
     if quick is not None and len(json.dumps(quick)) <= MAX_RECORD_BYTES // 4:
         record["quick"] = quick
     data = json.dumps(record, sort_keys=True).encode()
@@ -273,11 +301,24 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
     wanted = {**asdict(expected)}
     if any(record.get(key) != value for key, value in wanted.items()):
         return False
-    found = record["pdf"]
-    digest = _digest(pdf)
-    return (
-        digest is not None and isinstance(found, dict) and digest == (found.get("size"), found.get("sha256"))
-    )
+    files = [(pdf, record["pdf"])]
+    assets = record.get("assets", {})
+    if not isinstance(assets, dict):
+        return False
+    for name, found in assets.items():
+        path = _asset_path(name, pdf)
+        if path is None:
+            return False
+        files.append((path, found))
+    for path, found in files:
+        digest = _digest(path)
+        if (
+            digest is None
+            or not isinstance(found, dict)
+            or digest != (found.get("size"), found.get("sha256"))
+        ):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- the quick skip

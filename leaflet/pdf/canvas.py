@@ -140,7 +140,9 @@ class LeafletTextObject(PDFTextObject):
                 arr.clear()
 
         for g in glyphs:
-            ch = code_for(font, g.gid, g.text, g.advance * 1000 / size)
+            # A glyph that stands for no character (a right-to-left word's own glyphs, read
+            # through invisible ones) reads as SILENT, with no width of its own.
+            ch = code_for(font, g.gid, g.text or SILENT, g.advance * 1000 / size if g.text else 0.0)
             ((subset, data),) = font.splitString(ch, doc)
             if current != (subset, g.y):
                 close()
@@ -336,6 +338,14 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
         return words("Call {number}", number=url[len("tel:") :])
     return words("Open {url} in a web browser", url=url)
 
+
+#: What a drawn glyph that stands for no character reads as: a space. Readers fold it into
+#: the gap between words: poppler leaves spaces out and finds words by where glyphs are, the
+#: structure's text has it where a word's drawn glyphs are written (before and after the
+#: invisible glyphs that carry its letters, `pdf/shaping.py`), and pdf.js writes a space
+#: only after a single one between letters. An empty ToUnicode entry would not do: pdf.js
+#: reads such a glyph as its code in the font, a stray control character inside the word.
+SILENT = " "
 
 #: What each code made for a shaped glyph stands for (codes are unique across fonts).
 GLYPH_TEXT: dict[int, str] = {}

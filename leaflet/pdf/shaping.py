@@ -208,6 +208,10 @@ def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
         for k, (info, pos) in enumerate(zip(infos, positions, strict=True)):
             members = by_cluster[unit[info.cluster]]
             chars = span[unit[info.cluster]]
+            if not seg_rtl and len(members) > len(chars):
+                # More glyphs than characters (a Bengali vowel drawn in two parts, ো): the
+                # canonically equal decomposed characters (ে া), one a glyph where they suffice.
+                chars = unicodedata.normalize("NFD", chars)
             adv = font.get_glyph_h_advance(info.codepoint) * scale
             extras[k] = []
             if seg_rtl and len(chars) > 1 and zero is not None:
@@ -218,7 +222,10 @@ def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
                 # its marks, nor in Nastaliq, whose words step down from right to left, each
                 # glyph raised and overlapping the next.
                 own = ""
-                if k == members[-1]:
+                # The invisible glyphs are written after the word's own glyphs (the last of them
+                # in reading order), so that what those read as (canvas.SILENT) falls between
+                # words, never between a word and the full stop after it.
+                if k == members[0]:
                     left = min(pens[m] for m in members)
                     room = sum(positions[m].x_advance for m in members) * scale or adv
                     n = len(chars)
@@ -234,7 +241,12 @@ def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
                 if rank == len(members) - 1:
                     own = chars[min(rank, len(chars)) :] if rank < len(chars) else ""
             glyph_at[k] = Glyph(
-                owner[start], info.codepoint, own, pens[k] + pos.x_offset * scale, pos.y_offset * scale, adv
+                owner[start],
+                info.codepoint,
+                own,
+                pens[k] + pos.x_offset * scale,
+                pos.y_offset * scale,
+                adv,
             )
         logical = sorted(
             glyph_at,

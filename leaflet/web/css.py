@@ -93,10 +93,14 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def stylesheet(theme: Theme) -> Stylesheet:
-    """The CSS for a theme."""
-    faces = web_faces(theme)
-    families = ", ".join([_string(theme.text_font), *map(_string, theme.fallback_fonts), "sans-serif"])
+def stylesheet(theme: Theme, language: str = "en") -> Stylesheet:
+    """The CSS for a theme, for pages in `language` (whose script may need a family of its own)."""
+    faces = web_faces(theme, language)
+    script = theme.text_font_for(language)
+    first = [script] if script != theme.text_font else []
+    families = ", ".join(
+        [*map(_string, first), _string(theme.text_font), *map(_string, theme.fallback_fonts), "sans-serif"]
+    )
     colours = {name: colour.hex for name, colour in theme.colours.items()}
     body = theme.style("body")
     colours.setdefault("focus", FOCUS)

@@ -10,6 +10,17 @@ weight axis kept from regular to bold, so one small file serves both weights.
 Each face is declared with the `unicode-range` it covers, so a browser fetches a
 fallback only for a page that needs one of its characters.
 
+A leaflet in a script the text family lacks (Arabic, Urdu, Bengali) is set in the family
+the sheet names for its language (`fonts: languages:`, Noto Sans Arabic or Bengali from the
+system's fonts), first in the page's list as it is first in the PDF's; the text family then
+draws its Latin words. That family goes whole too, the same files the PDF embeds: about
+80 KB a weight for Noto Sans Arabic, 150 KB for Noto Nastaliq Urdu and 72 KB for Noto Sans
+Bengali as WOFF2. Cut to the script's
+own blocks it would be about 62 KB (a fifth less), but it would lose the figures and
+punctuation it draws in print, and a cut to each page's words would make a file per page
+that no other page shares; its stylesheet (named by what it holds) is the language's own,
+so an English page never names it.
+
 The cut is the same for every leaflet (it does not depend on the words), so the
 files are shared too. Making a fallback takes seconds (ten or more on a busy
 machine), so a face is made once: its name carries a hash of what it is made
@@ -106,11 +117,19 @@ def _cache_folder() -> Path:
     return Path(base) / "leaflet" / "web-fonts"
 
 
-def web_faces(theme: Theme) -> tuple[WebFace, ...]:
-    """Every face the theme's text and fallback families need on a web page."""
+def web_faces(theme: Theme, language: str = "en") -> tuple[WebFace, ...]:
+    """Every face a page in `language` needs: the family the sheet names for its script
+    (`fonts: languages:`), then the theme's text and fallback families, as in the PDF."""
+    faces: list[WebFace] = []
+    script = theme.text_font_for(language)
+    if script != theme.text_font:
+        # Whole, like the text family: it draws the page's own script, and its figures and
+        # punctuation too, as in print (see the module's note on sizes).
+        reg, bld = _files(theme.families[script])
+        faces += [WebFace(script, "400", reg), WebFace(script, "700", bld)]
     text = theme.families[theme.text_font]
     regular, bold = _files(text)
-    faces = [WebFace(text.name, "400", regular), WebFace(text.name, "700", bold)]
+    faces += [WebFace(text.name, "400", regular), WebFace(text.name, "700", bold)]
     earlier = (regular, bold)
     for name in theme.fallback_fonts:
         family = theme.families[name]

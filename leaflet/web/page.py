@@ -101,24 +101,27 @@ def direction(lang: str | None) -> str | None:
     return "rtl" if parts[0] in RTL_LANGUAGES or "arab" in parts[1:] or "hebr" in parts[1:] else "ltr"
 
 
+#: How the page offers each PDF: "Large print, A4 (PDF, 44 kB)", in the leaflet's language.
+OFFER = "{label} (PDF, {size})"
+
+
 @dataclass(frozen=True)
 class Download:
-    """A PDF of the same leaflet, as the page offers it: "Large print, A4 (PDF, 44 KB)"."""
+    """A PDF of the same leaflet, as the page offers it: "Large print, A4 (PDF, 44 kB)"."""
 
+    #: The edition's label, a message of the catalogues ("Large print, A4").
     label: str
     href: str
     size: int
 
-    @property
-    def size_text(self) -> str:
-        return file_size(self.size)
+    def offer(self, words: i18n.Furniture = i18n.ENGLISH) -> str:
+        """The words of its link, in the language of `words`."""
+        return words(OFFER, label=words(self.label), size=words.file_size(self.size))
 
 
-def file_size(size: int) -> str:
-    """A file's size as people read it: 44 KB, 1.2 MB (1 KB = 1024 bytes, never 0 KB)."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+def file_size(size: int, words: i18n.Furniture = i18n.ENGLISH) -> str:
+    """A file's size as people read it in a language (CLDR through Babel): 44 kB, 1.2 MB."""
+    return words.file_size(size)
 
 
 def relative_href(target: Path, page: Path) -> str:
@@ -140,7 +143,7 @@ class _Citations:
         self.reference_urls = {ref.id: ref.link_url for ref in leaflet.references if ref.link_url}
         self.back: dict[str, list[tuple[str, str]]] = {}
         counts: dict[tuple[str, str], int] = {}
-        for place, node in _citations(leaflet, self.words(INTRODUCTION)):
+        for place, node in _citations(leaflet, self.words):
             seen = len(self.back.setdefault(node.reference_id, [])) + 1
             anchor = f"{prefix}cite-{node.reference_id}-{seen}"
             self.ids[id(node)] = anchor
@@ -155,14 +158,14 @@ class _Citations:
         return "en"
 
 
-def _citations(leaflet: Leaflet, introduction: str) -> Iterator[tuple[str, Citation]]:
-    """(the heading a citation is under, the citation), in reading order."""
+def _citations(leaflet: Leaflet, words: i18n.Furniture) -> Iterator[tuple[str, Citation]]:
+    """(the heading a citation is under, in the leaflet's language; the citation), in reading order."""
     for item in leaflet.key_points:
         for node in _walk(item):
-            yield KEY_POINTS_HEADING, node
+            yield words(KEY_POINTS_HEADING), node
     for block in leaflet.introduction:
         for node in _walk(block):
-            yield introduction, node
+            yield words(INTRODUCTION), node
     for section in leaflet.sections:
         yield from _section_citations(section)
     if leaflet.next_steps:
@@ -170,7 +173,7 @@ def _citations(leaflet: Leaflet, introduction: str) -> Iterator[tuple[str, Citat
             yield leaflet.next_steps.heading, node
     for item in leaflet.further_reading:
         for node in _walk(item):
-            yield FURTHER_HEADING, node
+            yield words(FURTHER_HEADING), node
 
 
 def _section_citations(section: Section) -> Iterator[tuple[str, Citation]]:
@@ -205,6 +208,10 @@ def _words(message: str, **values: object) -> str:
 
 def _furniture_lang(message: str) -> str | None:
     return _PAGE.get().furniture_lang(message)
+
+
+def _offer(download: Download) -> str:
+    return download.offer(_PAGE.get().words)
 
 
 _MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
@@ -246,6 +253,7 @@ def _environment() -> jinja2.Environment:
     env.filters["address_parts"] = address_parts
     env.globals["words"] = _words
     env.globals["furniture_lang"] = _furniture_lang
+    env.globals["offer"] = _offer
     env.globals["image_src"] = _image_src
     env.globals["plain"] = plain_text
     env.globals["image_width"] = lambda figure: _image_size(figure)[0]

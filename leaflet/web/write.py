@@ -9,8 +9,9 @@ Layout on disk, beside the PDFs:
 Every file is written atomically, and the page only after the files it needs, so a
 reader never meets a page without its stylesheet, and a failure leaves the earlier
 page whole. Shared files are named by what they hold, so two builds (or two
-processes of one batch) that write one agree on its bytes; one already there is
-left alone.
+processes of one batch) that write one agree on its bytes; one already there with
+those bytes is left alone, and one that has been changed (or is a link) is written
+again.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from leaflet.content.model import Leaflet
 from leaflet.pdf.write import write_atomically
+from leaflet.safeio import FileProblem, read_file
 from leaflet.style import Theme
 from leaflet.web.css import Stylesheet, stylesheet
 from leaflet.web.page import Download, render_page
@@ -45,15 +47,25 @@ class WebPage:
 
 
 def render_web(leaflet: Leaflet, theme: Theme, downloads: tuple[Download, ...] = ()) -> WebPage:
-    sheet = stylesheet(theme)
+    # Set as the PDF sets a leaflet in its language: Nastaliq's lines further apart.
+    language = leaflet.metadata.language
+    sheet = stylesheet(theme.for_language(language), language)
     html = render_page(leaflet, f"{ASSETS}/{sheet.file_name}", downloads)
     return WebPage(html.encode(), sheet)
 
 
 def write_web(page: WebPage, path: Path) -> None:
     for asset, content in page.assets(path):
-        if asset.is_file():
-            continue  # named by what it holds: the file there is this one
         data = content if isinstance(content, bytes) else content.data()  # type: ignore[attr-defined]
+        if _holds(asset, data):
+            continue  # named by what it holds, and it does: another page wrote it
         write_atomically(asset, data, "web page's files")
     write_atomically(path, page.html, "web page")
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file there is a regular file (no link) with exactly these bytes."""
+    try:
+        return read_file(path, len(data), follow_links=False) == data
+    except FileProblem:
+        return False

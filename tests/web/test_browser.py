@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,6 +221,57 @@ def test_the_fallback_font_is_fetched_only_for_letters_the_text_font_lacks(
     page, _ = _open(browser, pages["content"], 1280)
     assert "Noto Sans" not in _loaded_families(page), "a page without such letters does not fetch it"
     page.close()
+
+
+@pytest.mark.parametrize("name", ["ar", "ur", "bn"])
+def test_each_script_is_drawn_in_the_pages_own_font_offline(
+    browser: Browser, pages: dict[str, Path], name: str
+) -> None:
+    """Arabic, Urdu and Bengali pages carry the font the PDF draws them with, as WOFF2 beside
+    the page, and Chromium draws their words with it, asking nothing of the network."""
+    theme = load_theme("default")
+    family = theme.text_font_for(load_leaflet(DATA / "langs" / f"{name}.yaml").metadata.language)
+    assert family != theme.text_font, "the sheet names a family of the script's own"
+    html = pages[name]
+    (link,) = re.findall(r'<link rel="stylesheet" href="([^"]+)">', html.read_text("utf-8"))
+    css = html.parent / link
+    faces = [f for f in re.findall(r"@font-face\s*{([^}]*)}", css.read_text("utf-8")) if f'"{family}"' in f]
+    assert sorted(re.search(r"font-weight: (\d+)", f)[1] for f in faces) == ["400", "700"]
+    for face in faces:
+        (url,) = re.findall(r'url\("([^"]+)"\)', face)
+        assert not re.match(r"(https?:)?//", url), "a file of the page's own"
+        font = css.parent / url
+        assert font.is_file() and font.read_bytes()[:4] == b"wOF2", url
+
+    page, outside = _open(browser, html, 1280)
+    assert outside == []
+    assert family in _loaded_families(page)
+    # Lines as far apart as in the PDF (Nastaliq's further than the sheet's styles say).
+    body = theme.style("body")
+    factor = theme.language_leading.get(name, 1.0)
+    height = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).lineHeight)")
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+    assert height / size == pytest.approx(body.leading / body.size * factor, abs=0.01)
+    for selector in ("h1", "main p"):
+        sample = page.locator(selector).first.inner_text()
+        assert page.evaluate('([f, t]) => document.fonts.check(`16px "${f}"`, t)', [family, sample])
+        # What Chromium drew the words with: the page's own font, for nearly every glyph.
+        used = _drawn_with(page, selector)
+        assert max(used, key=lambda f: f["glyphCount"])["familyName"] == family, (selector, used)
+        assert all(f["isCustomFont"] for f in used if f["familyName"] == family)
+    page.close()
+
+
+def _drawn_with(page: Page, selector: str) -> list[dict]:
+    """The fonts Chromium drew an element's text with (DevTools' "Rendered fonts")."""
+    client = page.context.new_cdp_session(page)
+    client.send("DOM.enable")
+    client.send("CSS.enable")
+    root = client.send("DOM.getDocument")["root"]["nodeId"]
+    node = client.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = client.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    client.detach()
+    return fonts
 
 
 def test_the_skip_link_and_focus_are_visible(browser: Browser, pages: dict[str, Path]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import itertools
 import re
 import typing
@@ -449,8 +450,8 @@ def test_the_page_offers_each_pdf_with_its_kind_and_size(site: Site) -> None:
     for a in links:
         size = (site.folder / a.get("href")).stat().st_size
         assert a.get("type") == "application/pdf"
-        assert re.fullmatch(r"(Standard print, A4|Large print, A4) \(PDF, \d+ KB\)", text_of(a))
-        assert text_of(a).endswith(f"(PDF, {round(size / 1024)} KB)")
+        assert re.fullmatch(r"(Standard print, A4|Large print, A4) \(PDF, \d+ kB\)", text_of(a))
+        assert text_of(a).endswith(f"(PDF, {round(size / 1024)} kB)")
     alternates = find(root, "link", rel="alternate")
     assert [link.get("href") for link in alternates] == ["ccsvi.pdf", "ccsvi-large-print.pdf"]
 
@@ -468,10 +469,98 @@ def test_a_page_with_no_pdfs_offers_none(site: Site) -> None:
 
 
 @pytest.mark.parametrize(
-    ("size", "text"), [(10, "1 KB"), (44 * 1024 + 100, "44 KB"), (1536 * 1024, "1.5 MB")]
+    ("size", "lang", "text"),
+    [
+        (10, "en-GB", "1 kB"),
+        (44 * 1024 + 100, "en-GB", "44 kB"),
+        (1536 * 1024, "en-GB", "1.5 MB"),
+        (1536 * 1024, "pl", "1,5 MB"),
+        (44 * 1024, "ar", "44 كيلوبايت"),
+        (1536 * 1024, "ar", "1.5 م.ب"),
+    ],
 )
-def test_file_sizes_as_people_read_them(size: int, text: str) -> None:
-    assert file_size(size) == text
+def test_file_sizes_as_people_read_them_in_their_language(size: int, lang: str, text: str) -> None:
+    """Numbers and units from CLDR, through Babel (a Polish decimal comma, Arabic's own unit)."""
+    assert file_size(size, furniture(lang)) == text
+
+
+#: The leaflets whose pages show every word the web writer writes itself: downloads,
+#: references cited in the introduction, key points and sections, notes, related links,
+#: tables without a caption, further reading and an address online.
+WORDY = ["every-block", "hard"]
+
+
+def _page_in(lang: str, tmp_path: Path, name: str) -> Path:
+    """A test leaflet turned into `lang` (its words stay as written) with its PDFs and page."""
+    source = ROOT / "tests" / "data" / f"{name}.yaml"
+    text = re.sub(r"(?m)^(\s+language:).*$", rf"\1 {lang}", source.read_text("utf-8"))
+    if "language:" not in text:
+        text = text.replace("metadata:\n", f"metadata:\n  language: {lang}\n", 1)
+    tmp_path.mkdir()
+    content = tmp_path / f"{name}-{lang}.yaml"
+    content.write_text(text, "utf-8")
+    for image in (ROOT / "tests" / "data" / "images").glob("*"):
+        (tmp_path / "images").mkdir(exist_ok=True)
+        (tmp_path / "images" / image.name).write_bytes(image.read_bytes())
+    # Two PDFs already beside the page, for it to offer (their words are not looked at here).
+    slug = re.search(r"(?m)^\s+slug: (\S+)", text)[1]
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / f"{slug}.pdf").write_bytes(b"%PDF" * 11_000)
+    (tmp_path / "out" / f"{slug}-large-print.pdf").write_bytes(b"%PDF" * 400_000)
+    return build_editions(content, ["web"], None, tmp_path / "out")[0].path
+
+
+@pytest.mark.parametrize("lang", ["cy", "pl", "ar", "ur", "bn"])
+def test_the_pages_own_words_come_from_the_catalogues(
+    tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every word the web writer writes itself is asked of the leaflet's catalogue, which has it,
+    and none is left in English: no passage of the page is marked lang="en" but the author's."""
+    from leaflet import i18n
+
+    asked: list[str] = []
+    real = i18n.Furniture.__call__
+
+    def recording(self: i18n.Furniture, message: str, **values: object) -> str:
+        asked.append(message)
+        return real(self, message, **values)
+
+    monkeypatch.setattr(i18n.Furniture, "__call__", recording)
+    english = {m for m in i18n._catalogue("en")}
+    theirs = i18n._catalogue(lang)
+    for name in WORDY:
+        page = _page_in(lang, tmp_path / name, name)
+        html = page.read_text("utf-8")
+        root = parse(html)
+        assert root.get("lang") == lang
+        assert [e.tag for e in root.iter() if e.get("lang", "").startswith("en")] == [], name
+        offered = [text_of(a) for a in with_class(root, "downloads")[0].iter("a")]
+        assert len(offered) == 2
+        for a, label in zip(offered, ("Standard print, A4", "Large print, A4"), strict=True):
+            pdf_words = theirs["{label} (PDF, {size})"].split("{label}")[1].split("{size}")[0]
+            assert a.startswith(theirs[label] + pdf_words), a
+        skip = with_class(root, "skip-link")[0]
+        assert text_of(skip) == theirs["Skip to the leaflet"]
+    assert asked, "the page asked for its words"
+    assert set(asked) <= english, f"words with no message in the catalogues: {set(asked) - english}"
+    for message in ("Print or download this leaflet", "Skip to the leaflet", "{label} (PDF, {size})"):
+        assert message in asked
+
+
+def test_the_templates_write_no_words_of_their_own() -> None:
+    """Outside the catalogues, the templates hold markup only: every word a reader meets
+    (text, or an attribute read aloud) is the author's or a catalogue's."""
+    from leaflet.web.page import _environment
+
+    env = _environment()
+    for name in ("page.html.j2", "blocks.html.j2", "inline.html.j2"):
+        source = env.loader.get_source(env, name)[0]
+        markup = re.sub(r"{{.*?}}|{%.*?%}|{#.*?#}", "\x00", source, flags=re.S)
+        said = re.findall(r'\b(?:title|alt|aria-label|placeholder)="([^"]*)"', markup)
+        # Tags, and attributes written by a macro outside a tag (` lang="…" dir="…"`).
+        text = re.sub(r'<[^>]*>|\b[\w-]+="[^"]*"', " ", markup)
+        for piece in [*said, text]:
+            assert not re.search(r"[^\W\d_]{2,}", piece.replace("\x00", " ")), (name, piece[:200])
 
 
 def test_head_carries_title_description_language_dates_and_address(site: Site) -> None:
@@ -493,13 +582,26 @@ def test_head_carries_title_description_language_dates_and_address(site: Site) -
 
 
 def test_one_stylesheet_and_its_fonts_shared_by_every_leaflet(site: Site) -> None:
-    sheets = {
-        find(site.page(slug), "link", rel="stylesheet")[0].get("href") for slug in ("ccsvi", "structure-test")
-    }
-    assert len(sheets) == 1
-    css_path = site.folder / sheets.pop()
+    theme = load_theme("default")
+    by_page: dict[str, str] = {}
+    family_of: dict[str, str] = {}
+    for page in site.folder.glob("*.html"):
+        root = parse(page)
+        by_page[page.stem] = find(root, "link", rel="stylesheet")[0].get("href")
+        family_of[page.stem] = theme.text_font_for(root.get("lang"))
+    # Pages whose language the text family serves share one; a page in a script with a family
+    # of its own (Arabic, Urdu, Bengali) shares one with the pages set in that family alone.
+    for one in by_page:
+        for other in by_page:
+            assert (by_page[one] == by_page[other]) == (family_of[one] == family_of[other]), (one, other)
+    assert len(set(family_of.values())) >= 3
+    latin = {by_page["ccsvi"]}
+    css_path = site.folder / latin.pop()
     css = css_path.read_text("utf-8")
-    assert list((site.folder / "assets").glob("*.css")) == [css_path]
+    assert sorted((site.folder / "assets").glob("*.css")) == sorted(
+        site.folder / h for h in set(by_page.values())
+    )
+    assert "Noto Sans Arabic" not in css and "Noto Sans Bengali" not in css
     for colour in ("#1b1c20", "#123a63", "#0b4a8c", "#e8eff7"):
         assert colour in css
     fonts = re.findall(r'url\("(fonts/[^"]+)"\)', css)
@@ -534,6 +636,57 @@ def test_edition_web_from_the_command_line(tmp_path: Path, capsys: pytest.Captur
     assert capsys.readouterr().out.split() == [str(out / "structure-test.html")]
     assert main(["build", str(HARD), "--edition", "web", "-o", str(out)]) == 0
     assert "up to date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("harm", ["deleted", "altered", "truncated"])
+@pytest.mark.parametrize("which", ["stylesheet", "font"])
+def test_a_page_whose_stylesheet_or_font_is_gone_or_changed_is_not_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str, harm: str
+) -> None:
+    """The page's record vouches for the files it needs: one deleted or changed is written back."""
+    out = tmp_path / "out"
+    command = ["build", str(HARD), "--edition", "web", "-o", str(out)]
+    assert main(command) == 0
+    assert main(command) == 0
+    assert "up to date" in capsys.readouterr().err
+    page = (out / "structure-test.html").read_text("utf-8")
+    (css,) = [out / href for href in re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)]
+    fonts = [css.parent / url for url in re.findall(r'url\("([^"]+)"\)', css.read_text("utf-8"))]
+    target = css if which == "stylesheet" else fonts[0]
+    assert (out / "assets") in target.parents and target.is_file()
+    right = target.read_bytes()
+    if harm == "deleted":
+        target.unlink()
+    elif harm == "altered":
+        target.write_bytes(right.replace(b"font", b"FONT") if which == "stylesheet" else right[::-1])
+    else:
+        target.write_bytes(right[: len(right) // 2])
+    capsys.readouterr()
+    assert main(command) == 0  # no --force
+    assert "up to date" not in capsys.readouterr().err
+    assert target.read_bytes() == right
+    assert (out / "structure-test.html").read_text("utf-8") == page
+    assert main(command) == 0
+    assert "up to date" in capsys.readouterr().err
+
+
+def test_a_record_naming_a_file_outside_the_folder_earns_no_skip(tmp_path: Path) -> None:
+    import json
+
+    from leaflet import stamp
+
+    out = tmp_path / "out"
+    assert main(["build", str(HARD), "--edition", "web", "-o", str(out)]) == 0
+    record_path = out / ".structure-test.html.built"
+    record = json.loads(record_path.read_text("utf-8"))
+    assert record["assets"] and all(name.startswith("assets/") for name in record["assets"])
+    expected = stamp.Expected(**{k: record[k] for k in ("inputs", "edition", "tagged", "tool", "format")})
+    assert stamp.up_to_date(out / "structure-test.html", expected)
+    outside = tmp_path / "elsewhere.css"
+    outside.write_bytes(b"x")
+    record["assets"]["../elsewhere.css"] = {"size": 1, "sha256": hashlib.sha256(b"x").hexdigest()}
+    record_path.write_text(json.dumps(record), "utf-8")
+    assert not stamp.up_to_date(out / "structure-test.html", expected)
 
 
 def test_web_named_in_the_content_file_and_beside_a_named_pdf(tmp_path: Path) -> None:
