@@ -389,3 +389,25 @@ def test_remembered_subsets_and_compression_are_those_of_their_own_font() -> Non
                 packed = seam._compress(pdfdoc.PDFZCompress, data)
                 assert zlib.decompress(packed) == data
     assert len(set(made.values())) == 4
+
+
+def test_reportlabs_rare_patterns_compile_only_when_used(tmp_path: Path) -> None:
+    # leaflet/deferred.py: the URL pattern of reportlab.platypus.paragraph and the CJK pattern of
+    # reportlab.lib.textsplit are handed out uncompiled; a build leaves them so, `re.compile` is
+    # Python's own again afterwards, and each pattern still matches when used.
+    code = f"""
+import re
+from pathlib import Path
+from leaflet.build import build_leaflet
+build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
+import reportlab.platypus.paragraph as paragraph, reportlab.lib.textsplit as textsplit
+from leaflet import deferred
+lazy = [p.compiled is None for p in (paragraph.uri_pat, textsplit.rx)]
+print(lazy, re.compile is deferred._compile, paragraph._uri_split_pairs("https://example.org/a")[0])
+print(textsplit.rx.sub(r"\\1 ", "漢字").split(), type(paragraph.uri_pat.compiled).__name__)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == [
+        "[True, True] True ('https://example.org/', 'a')",
+        "['漢', '字'] Pattern",
+    ]
