@@ -91,5 +91,9 @@ def _map(src: ScalarSource) -> tuple[list[int], list[int]]:
         indices.append(k)
         j = k + step
         i += 1
-    breaks = [i for i, c in enumerate(raw) if c == "\n"]
+    breaks = []
+    at = raw.find("\n")
+    while at >= 0:
+        breaks.append(at)
+        at = raw.find("\n", at + 1)
     return indices, breaks
