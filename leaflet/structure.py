@@ -59,7 +59,8 @@ class Tagging:
         yield
 
     @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
+    def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
+        """Painting that is no part of the content (decoration, the footer), in language `lang` if given."""
         yield
 
     @contextmanager

@@ -48,6 +48,8 @@ from leaflet.rlseam import (
     add_page_entries,
     document_objects,
     last_page,
+    page_count,
+    reorder_pages,
     set_text_operators,
     text_object_canvas,
     text_operators,
@@ -101,8 +103,16 @@ class LeafletTextObject(PDFTextObject):
         line = shape_line(pieces, canvas.rtl)
         shift = 0.0
         if canvas.rtl:
-            # ReportLab set the line's start from its own widths: the right edge stays where it put it.
-            shift = sum(stringWidth(p.text, p.font, p.size) for p in pieces) - line.width
+            # ReportLab set the line's start from its own widths of the words, without the space
+            # that ends every line (`_textOut`), which right to left is drawn at the far left:
+            # the words' right edge goes where ReportLab put it, on the column's edge.
+            words = "".join(p.text for p in pieces).rstrip()
+            measured, left = 0.0, len(words)
+            for p in pieces:
+                measured += stringWidth(p.text[:left], p.font, p.size)
+                left = max(0, left - len(p.text))
+            inked = [g.x + g.advance for g in line.glyphs if not g.text.isspace()]
+            shift = measured - max(inked, default=line.width)
         by_piece: dict[int, list[Glyph]] = {}
         for g in line.glyphs:
             by_piece.setdefault(g.piece, []).append(g)
@@ -188,6 +198,9 @@ class LeafletCanvas(Canvas):
         self.joined_lines: frozenset[int] = frozenset()
         self.tag_tx: LeafletTextObject | None = None  # the text object being filled, if any
         self._annotation_names = 0
+        #: Where the second language of a leaflet printed back to back begins:
+        #: (its first page, its language, whether its pages are turned upside down). Set by HalfStart.
+        self.second_half: tuple[int, str, bool] | None = None
 
     # -- text
 
@@ -228,12 +241,22 @@ class LeafletCanvas(Canvas):
     def showPage(self) -> None:
         number = self.getPageNumber()
         super().showPage()
-        add_page_entries(last_page(self), self.tagging.page_done(number))
+        entries = self.tagging.page_done(number)
+        if self.turned(number):
+            # Tilt and turn: the second half's pages are upside down, read from the back cover.
+            entries = {**entries, "Rotate": 180}
+        add_page_entries(last_page(self), entries)
+
+    def turned(self, number: int) -> bool:
+        half = self.second_half
+        return half is not None and half[2] and number >= half[0]
 
     def save(self) -> None:
         if self.draft:
             return
         self.tagging.finish(self)
+        if self.second_half is not None:
+            self.number_halves()
         if not self.packed:
             super().save()
             return
@@ -241,6 +264,27 @@ class LeafletCanvas(Canvas):
         # the bytes `compact` would make of ReportLab's file, without writing that file first.
         objects, root, info = document_objects(self)
         self._filename.write(pack(objects, root, info, b"%d.%d" % self._doc._pdfVersion))
+
+    def number_halves(self) -> None:
+        """Back to back, each half's page labels count from its own first page, as its footer does.
+
+        Tilt and turn, the second half's pages go into the file last page first, so that its
+        first page is the back cover: turn the printed leaflet over and it reads from there.
+        """
+        assert self.second_half is not None
+        start, _, turned = self.second_half
+        total = page_count(self)
+        second = list(range(start - 1, total))
+        if turned:
+            reorder_pages(self, [*range(start - 1), *reversed(second)])
+        if not self.tagging.enabled:
+            return
+        if not turned:
+            self.addPageLabel(start - 1, style="ARABIC", start=1)
+            return
+        for index in second:
+            # The page at `index` is the second half's page number total - index.
+            self.addPageLabel(index, style="ARABIC", start=total - index)
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()
@@ -297,26 +341,31 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
 #: What each code made for a shaped glyph stands for (codes are unique across fonts).
 GLYPH_TEXT: dict[int, str] = {}
 _PRIVATE_USE = 0xF0000  # Supplementary Private Use Area-A: never a character of a leaflet's text
+_WIDTH_STEP = 20  # thousandths of the size: 0.26 pt at 13 pt
 
 
 def code_for(font: Any, gid: int, text: str, advance: float) -> str:
     """A character that draws glyph `gid` of `font` and reads back as `text`.
 
     The character itself when the font maps it to that glyph; otherwise a private
-    code, one per (glyph, text), that the font is told draws the glyph and whose
-    ToUnicode entry is `text` (see `_to_unicode_cmap`).
+    code, one per (glyph, text, width), that the font is told draws the glyph and whose
+    ToUnicode entry is `text` (see `_to_unicode_cmap`). The width (in thousandths of
+    the size, to the nearest `_WIDTH_STEP`) is the one readers take for the glyph's
+    box: an invisible glyph carrying one letter of a word is as wide as its share of
+    the word, so that the word's letters abut, and none reaches past the line.
     """
     face = font.face
     if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
         return text
-    made: dict[tuple[int, str], int] = font.__dict__.setdefault("leaflet_codes", {})
-    code = made.get((gid, text))
+    made: dict[tuple[int, str, int], int] = font.__dict__.setdefault("leaflet_codes", {})
+    width = round(advance / _WIDTH_STEP) * _WIDTH_STEP
+    code = made.get((gid, text, width))
     if code is None:
         code = _PRIVATE_USE + len(GLYPH_TEXT)
-        made[(gid, text)] = code
+        made[(gid, text, width)] = code
         face.charToGlyph[code] = gid
         face.glyphToChar.setdefault(gid, []).append(code)
-        face.charWidths[code] = advance
+        face.charWidths[code] = width
         GLYPH_TEXT[code] = text
     return chr(code)
 

@@ -73,6 +73,11 @@ class _TextMarks:
     line_links: dict[int, list[Any]] = field(default_factory=dict)
 
 
+def escape_pdf_string(text: str) -> str:
+    """Text for a PDF literal string (a language tag: letters, digits and hyphens)."""
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
 def _shows_text(op: str) -> bool:
     return " Tj" in op or " TJ" in op or op.endswith(("Tj", "TJ", "'", '"'))
 
@@ -107,10 +112,12 @@ class PdfTagging(Tagging):
             canvas.tag_elem = previous
 
     @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
+    def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
         outer = self._artifact_depth == 0
         if outer:
-            add_operator(canvas, f"/Artifact <</Type /{kind}>> BDC")
+            # A marked-content property list may name its language (ISO 32000-1, 14.9.2.2).
+            tongue = f" /Lang ({escape_pdf_string(lang)})" if lang else ""
+            add_operator(canvas, f"/Artifact <</Type /{kind}{tongue}>> BDC")
         self._artifact_depth += 1
         try:
             yield
