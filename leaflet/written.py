@@ -58,15 +58,22 @@ def _map(src: ScalarSource) -> tuple[list[int], list[int]]:
         j = newline + 1 if newline >= 0 else n
     indices: list[int] = []
     i, length = 0, len(value)
+    tried = 0  # the end of the last word tried whole: each is tried once, so the walk stays linear
     while i < length:
         # Most of a value is written as it reads: a word at a time while the file has it as is
         # (and, in double quotes, no escape in it), which is what the character walk finds too.
-        word = _WORD.match(value, i)
+        word = _WORD.match(value, i) if i >= tried else None
         if word is not None:
             text = word.group()
-            if raw.startswith(text, j) and (style != '"' or "\\" not in text):
-                indices.extend(range(j, j + len(text)))
-                i, j = word.end(), j + len(text)
+            tried = word.end()
+            k = j
+            if not raw.startswith(text, k):
+                # After a folded line: the next line's indentation, then the word.
+                while k < n and raw[k] in _BLANK:
+                    k += 1
+            if raw.startswith(text, k) and (style != '"' or "\\" not in text):
+                indices.extend(range(k, k + len(text)))
+                i, j = word.end(), k + len(text)
                 continue
         ch = value[i]
         if style == '"' and raw.startswith("\\", j):

@@ -111,3 +111,13 @@ def test_each_character_is_placed_where_the_character_walk_places_it() -> None:
             assert list(_map(src)[0]) == _walk_each_character(src), src
             checked += 1
     assert checked > 900
+    # A long word the file writes otherwise (an escape first, a folded line): still each
+    # character where the walk puts it, and found in one pass over the word.
+    from leaflet.written import ScalarSource
+
+    for raw, value, style in (
+        ('"\\x41' + "b" * 20_000 + '"', "A" + "b" * 20_000, '"'),
+        ("a\n  " + "c" * 20_000, "a " + "c" * 20_000, ""),
+    ):
+        src = ScalarSource(1, 1, style, raw, value)
+        assert list(_map(src)[0]) == _walk_each_character(src)
