@@ -5,3 +5,4 @@ from leaflet import deferred as _deferred
 __version__ = "0.1.0"
 
 _deferred.defer()
+_deferred.defer_patterns()

@@ -7,6 +7,7 @@ depend on the reader that made them.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
 #: is not after white space (past a quote, or a doubled quote).
 _LOOK_AHEAD = 40
 _BLANK = " \t\r\n"
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,25 @@ def _map(src: ScalarSource) -> tuple[list[int], list[int]]:
         newline = raw.find("\n")
         j = newline + 1 if newline >= 0 else n
     indices: list[int] = []
-    for ch in value:
+    i, length = 0, len(value)
+    tried = 0  # the end of the last word tried whole: each is tried once, so the walk stays linear
+    while i < length:
+        # Most of a value is written as it reads: a word at a time while the file has it as is
+        # (and, in double quotes, no escape in it), which is what the character walk finds too.
+        word = _WORD.match(value, i) if i >= tried else None
+        if word is not None:
+            text = word.group()
+            tried = word.end()
+            k = j
+            if not raw.startswith(text, k):
+                # After a folded line: the next line's indentation, then the word.
+                while k < n and raw[k] in _BLANK:
+                    k += 1
+            if raw.startswith(text, k) and (style != '"' or "\\" not in text):
+                indices.extend(range(k, k + len(text)))
+                i, j = word.end(), k + len(text)
+                continue
+        ch = value[i]
         if style == '"' and raw.startswith("\\", j):
             k = j
             step = _ESCAPE_LENGTH.get(raw[j + 1 : j + 2], 2)
@@ -77,5 +97,10 @@ def _map(src: ScalarSource) -> tuple[list[int], list[int]]:
             step = 1
         indices.append(k)
         j = k + step
-    breaks = [i for i, c in enumerate(raw) if c == "\n"]
+        i += 1
+    breaks = []
+    at = raw.find("\n")
+    while at >= 0:
+        breaks.append(at)
+        at = raw.find("\n", at + 1)
     return indices, breaks

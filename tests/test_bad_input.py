@@ -1079,3 +1079,19 @@ def test_a_malformed_link_is_a_located_error_never_raw_markup(run: Runner) -> No
     for line in result.lines:
         assert re.match(r".+\.yaml:\d+:\d+: error: this link cannot be read", line), line
     assert "Traceback" not in result.stderr
+
+
+def test_the_quick_scan_for_control_characters_misses_none() -> None:
+    # leaflet/content/texts.py scans each text once for a character it could report, and looks
+    # character by character only when it finds one: it must find every one the tests report.
+    import unicodedata
+
+    from leaflet.content import texts
+
+    reported = {
+        chr(c)
+        for c in range(0x110000)
+        if chr(c) in texts._BIDI_CONTROLS or (unicodedata.category(chr(c)) == "Cc" and chr(c) not in "\n\t")
+    }
+    scanned = {chr(c) for c in range(0x110000) if texts._SUSPECT.search(chr(c))}
+    assert scanned == reported and len(reported) == 74

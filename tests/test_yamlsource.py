@@ -45,3 +45,79 @@ def test_columns_inside_block_scalars_at_any_indentation(tmp_path: Path, indicat
     assert [str(p) for p in err.value.problems] == [
         f"{path}:{line}:{indent + 5}: error: citation [@nope] names no reference"
     ]
+
+
+def _walk_each_character(src: object) -> list[int]:
+    """The character-by-character walk leaflet.written._map made before it took words whole (the reference)."""
+    from leaflet.written import _BLANK, _ESCAPE_LENGTH, _LOOK_AHEAD
+
+    raw, value, style = src.raw, src.value, src.style  # type: ignore[attr-defined]
+    n, j = len(raw), 0
+    if style in ("|", ">"):
+        newline = raw.find("\n")
+        j = newline + 1 if newline >= 0 else n
+    indices = []
+    for ch in value:
+        if style == '"' and raw.startswith("\\", j):
+            k, step = j, _ESCAPE_LENGTH.get(raw[j + 1 : j + 2], 2)
+        elif raw.startswith(ch, j):
+            k, step = j, 1
+        elif ch.isspace() and j < n and raw[j] in _BLANK:
+            k, step = j, 1
+            while k + step < n and raw[k + step] in _BLANK:
+                step += 1
+        else:
+            k = j
+            while k < n and raw[k] in _BLANK:
+                k += 1
+            if not raw.startswith(ch, k):
+                found = raw.find(ch, j, j + _LOOK_AHEAD)
+                k = found if found >= 0 else j
+            step = 1
+        indices.append(k)
+        j = k + step
+    return indices
+
+
+TRICKY = r"""
+plain: Words over
+  two lines,  with  double spaces
+quoted: "An \"escaped\" quote, a tab\there, \u00e9 and \x41 and
+  a folded line \
+  continued"
+single: 'It''s doubled, and
+    folded'
+folded: >
+  A folded block
+  of text, kept
+literal: |2
+    Indented more
+  than the header says
+"""
+
+
+def test_each_character_is_placed_where_the_character_walk_places_it() -> None:
+    # leaflet/written.py takes runs of a value written as they read at once; every character
+    # must land where the one-character-at-a-time walk puts it, in every scalar style.
+    from leaflet.written import _map
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [TRICKY] + [
+        p.read_text("utf-8") for p in [root / "content.yaml", *sorted(root.glob("tests/data/**/*.yaml"))]
+    ]
+    checked = 0
+    for text in texts:
+        for src in parse_yaml(text, "t.yaml").scalars.values():
+            assert list(_map(src)[0]) == _walk_each_character(src), src
+            checked += 1
+    assert checked > 900
+    # A long word the file writes otherwise (an escape first, a folded line): still each
+    # character where the walk puts it, and found in one pass over the word.
+    from leaflet.written import ScalarSource
+
+    for raw, value, style in (
+        ('"\\x41' + "b" * 20_000 + '"', "A" + "b" * 20_000, '"'),
+        ("a\n  " + "c" * 20_000, "a " + "c" * 20_000, ""),
+    ):
+        src = ScalarSource(1, 1, style, raw, value)
+        assert list(_map(src)[0]) == _walk_each_character(src)

@@ -40,6 +40,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
+from leaflet.layout.cache import Bounded, Held
 from leaflet.pdf.compact import pack
 from leaflet.pdf.shaping import Glyph, Piece, shape_line
 from leaflet.rlseam import (
@@ -408,6 +409,8 @@ _reportlab_pdf_name = pdfdoc.PDFName
 _reportlab_pdfdoc_enc = pdfdoc.pdfdocEnc
 _reportlab_split_string = ttfonts.TTFont.splitString
 _reportlab_format = pdfdoc.format
+_reportlab_make_subset = ttfonts.TTFontFace.makeSubset
+_reportlab_compress = pdfdoc.PDFStreamFilterZCompress.encode
 _reportlab_reference = pdfdoc.PDFObjectReference.format
 #: Names already written (a document uses a few dozen, again and again).
 _NAMES: dict[str, str] = {}
@@ -458,6 +461,35 @@ def _reference(ref: Any, document: Any) -> bytes:
         raise KeyError(f"forward reference to {ref.name!r} not resolved upon final formatting") from None
 
 
+#: (font face, its subset's characters) → the subset font file. The face is held, so its
+#: identity cannot pass to another font; a font read again from a changed file is a new face.
+_SUBSETS: Bounded[bytes] = Bounded(64)
+#: A few large streams (font subsets) → their compressed bytes: the same subset, compressed once.
+_COMPRESSED: Bounded[bytes] = Bounded(16)
+_COMPRESS_REMEMBERED = 8192  # bytes: font files, not page contents (which change with every build)
+
+
+def _make_subset(self: Any, subset: list[int]) -> bytes:
+    """TTFontFace.makeSubset, remembered: every build of a leaflet subsets its fonts again, mostly alike."""
+    key = (Held(self), tuple(subset))
+    data = _SUBSETS.get(key)
+    if data is None:
+        data = _reportlab_make_subset(self, subset)
+        _SUBSETS.put(key, data)
+    return data
+
+
+def _compress(self: Any, text: Any) -> bytes:
+    """PDFStreamFilterZCompress.encode, remembered for large byte strings (the font subsets)."""
+    if type(text) is not bytes or len(text) < _COMPRESS_REMEMBERED:
+        return _reportlab_compress(self, text)
+    packed = _COMPRESSED.get(text)
+    if packed is None:
+        packed = _reportlab_compress(self, text)
+        _COMPRESSED.put(text, packed)
+    return packed
+
+
 def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
     """TTFont.splitString, without its loop when every character already has its code in the first subset."""
     state = self.state.get(doc) if type(text) is str else None
@@ -475,6 +507,8 @@ def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> li
 pdfdoc.PDFName = _pdf_name
 pdfdoc.format = _format
 pdfdoc.PDFObjectReference.format = _reference
+ttfonts.TTFontFace.makeSubset = _make_subset
+pdfdoc.PDFStreamFilterZCompress.encode = _compress
 pdfdoc.pdfdocEnc = _pdfdoc_enc
 ttfonts.TTFont.splitString = _split_string
 

@@ -398,3 +398,54 @@ def test_document_objects_packed_are_the_bytes_compact_makes_of_reportlabs_file(
     packed, written = draw(True), draw(False)
     assert b"/ObjStm" in packed and b"xref\n" in written and b"/ObjStm" not in written
     assert packed == compact(written)
+
+
+def test_remembered_subsets_and_compression_are_those_of_their_own_font() -> None:
+    # _make_subset and _compress (leaflet/pdf/canvas.py) remember a font subset and its
+    # compressed bytes: the same face and characters give ReportLab's bytes; another face,
+    # or other characters, never get a remembered subset of the first.
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf import canvas as seam
+
+    assert ttfonts.TTFontFace.makeSubset is seam._make_subset
+    assert pdfdoc.PDFStreamFilterZCompress.encode is seam._compress
+    fonts = font_set(load_theme("default"), "en")
+    regular, bold = (pdfmetrics.getFont(name).face for name in (fonts.text.regular, fonts.text.bold))
+    small = [0, *map(ord, "Leaflet")]
+    large = [0, *map(ord, "Leaflet for readers")]
+    made = {}
+    for _ in range(2):  # the second time, from memory
+        for face in (regular, bold):
+            for subset in (small, large):
+                data = seam._make_subset(face, subset)
+                assert data == seam._reportlab_make_subset(face, subset)
+                made[(face.name, len(subset))] = data
+                packed = seam._compress(pdfdoc.PDFZCompress, data)
+                assert zlib.decompress(packed) == data
+    assert len(set(made.values())) == 4
+
+
+def test_reportlabs_rare_patterns_compile_only_when_used(tmp_path: Path) -> None:
+    # leaflet/deferred.py: the URL pattern of reportlab.platypus.paragraph and the CJK pattern of
+    # reportlab.lib.textsplit are handed out uncompiled; a build leaves them so, `re.compile` is
+    # Python's own again afterwards, and each pattern still matches when used.
+    code = f"""
+import re
+from pathlib import Path
+from leaflet.build import build_leaflet
+build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
+import reportlab.platypus.paragraph as paragraph, reportlab.lib.textsplit as textsplit
+from leaflet import deferred
+lazy = [p.compiled is None for p in (paragraph.uri_pat, textsplit.rx)]
+print(lazy, re.compile is deferred._compile, paragraph.uri_pat.match("https://example.org/a").group(1))
+print(textsplit.rx.sub(r"\\1 ", "漢字").split(), type(paragraph.uri_pat.compiled).__name__)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == [
+        "[True, True] True https://",
+        "['漢', '字'] Pattern",
+    ]
