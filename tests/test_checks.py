@@ -196,6 +196,7 @@ TESTED = {
     "web/link-text": "test_links_with_no_words_or_vague_ones_are_found",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
+    "legibility/address-too-wide": "test_an_address_that_cannot_fit_is_found_where_it_is_written",
     "legibility/italic-run": "test_italic_run",
     "legibility/capitals": "test_capitals",
     "legibility/contrast": "test_contrast",
@@ -234,6 +235,7 @@ def test_rules_have_the_documented_levels() -> None:
         "structure/own-about": "warning",
         "legibility/small-text": "error",
         "legibility/justified": "error",
+        "legibility/address-too-wide": "error",
         "legibility/italic-run": "warning",
         "legibility/capitals": "warning",
         "legibility/contrast": "error",
@@ -858,6 +860,39 @@ def test_the_ccsvi_layout_passes_the_page_rules(
     findings = run_checks(leaflet, today=date(2026, 11, 26), pdfs=made)
     page_rules = {"legibility/small-text", "legibility/justified", "legibility/italic-run"}
     assert [str(f) for f in findings if f.rule in page_rules] == []
+
+
+#: A report whose address has a piece longer than any line; and a long address that breaks well.
+UNBROKEN = "https://www.example.org/reports/ThisReportHasAnExceptionallyLongNameWithNoBreaksInsideItAtAll2026"
+BREAKS_WELL = (
+    "https://www.example-neurology-service.org.uk/living-well-with-multiple-sclerosis/"
+    "everyday-life/work-and-money?section=benefits&page=2"
+)
+
+
+def test_an_address_that_cannot_fit_is_found_where_it_is_written(check: Check) -> None:
+    text = with_content(f"Read [the report]({UNBROKEN}) before your visit.")
+    result = check(text)
+    finding = result.only("legibility/address-too-wide")
+    assert_at(finding, text, "[the report]", level="error", rule="legibility/address-too-wide")
+    assert (
+        "“ThisReportHasAnExceptionallyLongNameWithNoBreaksInsideItAtAll2026” alone is wider"
+        in (finding["message"])
+    )
+    # One finding for the address, however many editions and lines cut it.
+    assert len(result.of("legibility/address-too-wide")) == 1
+
+
+def test_the_tools_own_breaks_of_an_address_are_not_the_editors_fault(check: Check) -> None:
+    # Broken over three lines after its hyphens, slashes and ? (so a line ends "example-"):
+    # neither a hyphenated word nor an address that does not fit.
+    text = with_content(
+        f"Our guide is on [the service's pages]({BREAKS_WELL}) and is updated each spring.",
+        "Write to patient.information.team@example-neurology-service.org.uk for a printed copy today.",
+    )
+    result = check(text)
+    assert result.of("legibility/address-too-wide") == [], result.findings
+    assert result.of("legibility/justified") == [], [f["message"] for f in result.findings]
 
 
 # ---------------------------------------------------------------- settings

@@ -466,16 +466,131 @@ def _hyphenated(ctx: CheckContext, edition: str, data: bytes) -> Found:
         return
     from pypdf import PdfReader
 
+    addresses = [address for address, _ in printed_addresses(ctx.leaflet)]
     for number, page in enumerate(PdfReader(BytesIO(data)).pages, start=1):
         if number not in suspect:
             continue
         lines = page.extract_text().splitlines()
         for line, following in itertools.pairwise(lines):
             if re.search(r"[a-z]-$", line.rstrip()) and re.match(r"[a-z]", following.lstrip()):
+                if _breaks_an_address(line, following, addresses):
+                    continue  # the tool's own break of an address, after its hyphen
                 yield (
                     ctx.leaflet.metadata.location,
                     (f"the {edition} edition hyphenates “{line.split()[-1]}” at a line end on page {number}"),
                 )
+
+
+# ---------------------------------------------------------------- addresses on the laid-out pages
+
+#: An address written out in the words: a web address, or an email address.
+_ADDRESS_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Where the tool may break an address at a line end (leaflet.rlseam.ADDRESS_BREAKS).
+_ADDRESS_BREAKS = "/.-?&="
+
+
+def printed_addresses(leaflet: Any) -> list[tuple[str, Location]]:
+    """Every address the leaflet prints, as printed, with where it is written."""
+    out: list[tuple[str, Location]] = []
+
+    def add(address: str, where: Location) -> None:
+        for prefix in ("mailto:", "tel:"):
+            if address.startswith(prefix):
+                if prefix == "tel:":
+                    return  # a phone number is printed as the editor spaced it
+                address = address[len(prefix) :]
+        address = address.rstrip(".,;:!?")
+        if address and (address, where) not in out:
+            out.append((address, where))
+
+    def from_words(inlines: Any, text: str, where: Location, locate: Any = None) -> None:
+        for link in links(inlines or ()):
+            add(link.url, link.location)
+        for match in _ADDRESS_IN_TEXT.finditer(text):
+            add(match.group(0), locate(text[match.start() :]) if locate else where)
+
+    for passage in all_passages(leaflet):
+        from_words(passage.inlines, passage.text, passage.location, passage.finder())
+    if leaflet.next_steps:
+        for passage in block_passages(leaflet.next_steps.blocks):
+            from_words(passage.inlines, passage.text, passage.location, passage.finder())
+    m = leaflet.metadata
+    if m.url:
+        add(m.url, m.place("url"))
+    for key in ("contact", "feedback", "other_formats"):
+        value = getattr(m, key)
+        if value:
+            from_words(value, plain_text(value), m.place(key))
+    for item in leaflet.further_reading:
+        if item.url:
+            add(item.url, item.location)
+    for ref in leaflet.references:
+        if ref.link_url:
+            add(ref.link_url, ref.location)
+    return out
+
+
+def _allowed_breaks(address: str) -> set[int]:
+    """Where a line may end inside the address: after a break character not followed by another."""
+    return {
+        i + 1
+        for i, ch in enumerate(address[:-1])
+        if ch in _ADDRESS_BREAKS and address[i + 1] not in _ADDRESS_BREAKS
+    }
+
+
+def _breaks_an_address(line: str, following: str, addresses: list[str]) -> bool:
+    """Whether a line end between `line` and `following` falls inside one of the addresses."""
+    tail = line.rstrip().split(" ")[-1].lstrip("([\u201c\"'")
+    head = following.lstrip().split(" ")[0].rstrip(").,;:!?]\u201d\"'")
+    joined = tail + head
+    return any(tail and (joined in a or a.startswith(joined) or joined.startswith(a)) for a in addresses)
+
+
+def _cuts(address: str, text: str) -> list[str]:
+    """The pieces of the address cut inside themselves at a line end in `text` (an extracted page)."""
+    pattern = "(?: ?\n ?)?".join(re.escape(ch) for ch in address)
+    allowed = _allowed_breaks(address)
+    bounds = sorted({0, len(address), *allowed})
+    out = []
+    for match in re.finditer(pattern, text):
+        k = 0
+        for ch in match.group(0):
+            if ch == "\n" and k not in allowed:
+                start = max(b for b in bounds if b < k)
+                end = min(b for b in bounds if b > k)
+                out.append(address[start:end])
+            elif ch not in " \n":
+                k += 1
+    return out
+
+
+@rule(
+    "legibility/address-too-wide",
+    Severity.ERROR,
+    "an address that cannot fit its line, even broken after / . - ? & =",
+    needs_pages=True,
+)
+def address_too_wide(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    from pypdf import PdfReader
+
+    cut: dict[str, tuple[Location, str, list[str]]] = {}
+    for edition, (data, _) in ctx.pdfs.items():
+        text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+        for address, where in printed_addresses(ctx.leaflet):
+            for piece in _cuts(address, text):
+                _, _, editions = cut.setdefault(address, (where, piece, []))
+                if edition not in editions:
+                    editions.append(edition)
+    for address, (where, piece, editions) in cut.items():
+        yield (
+            where,
+            (
+                f"the address {address} cannot fit a line of the {', '.join(editions)} "
+                f"edition{'s' if len(editions) > 1 else ''}, even broken after / . - ? & =: "
+                f"“{piece}” alone is wider than the line: give a shorter address"
+            ),
+        )
 
 
 @rule("legibility/italic-run", Severity.WARNING, "a long run of italic text", needs_pages=True, max_words=8)

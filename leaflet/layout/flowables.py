@@ -17,11 +17,21 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet.layout.cache import LINES, PARSED
-from leaflet.rlseam import forget_postponed, kept_parts, line_break_state, set_line_break_state, wrapped_for
+from leaflet.rlseam import (
+    break_words_at_address_breaks,
+    forget_postponed,
+    kept_parts,
+    line_break_state,
+    set_line_break_state,
+    wrapped_for,
+)
 from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
+
+# An address too wide for its line is broken only after / . - ? & = (styles name no_hyphenation).
+break_words_at_address_breaks()
 
 
 class LeafParagraph(Paragraph):
@@ -295,9 +305,9 @@ class Stack(Flowable):
                 rest = [*parts[1:], *self.children[i + 1 :]]
             else:
                 rest = self.children[i:]
-            # A heading (kept with what follows) does not end a part: it goes over, whole,
-            # with the rest; unless it is all this part would hold.
-            while len(taken) > 1 and taken[-1].getKeepWithNext():
+            # A heading (kept with what follows) never ends a part: it goes over, whole, with
+            # the rest (and when it is all this part would hold, the whole goes over).
+            while taken and taken[-1].getKeepWithNext():
                 heading = taken.pop()
                 whole = self.children[len(taken)]  # children are taken in order, one each
                 rest = [whole, *self.children[len(taken) + 1 :]] if heading is not whole else [heading, *rest]
@@ -539,12 +549,28 @@ class Columns(Flowable):
         return self.items[-1].getSpaceAfter() if self.items else 0.0
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        """As many items as fit here, in their own columns, and the rest in columns on the next page."""
-        # Each part at least two lines deep: a contents split into scraps reads worse than a hole.
-        for count in range(len(self.items) - 2 * self.columns, 2 * self.columns - 1, -1):
+        """As many items as fit here, in their own columns, and the rest in columns on the next page.
+
+        Each part fills a row across and is at least two lines deep (an entry of two lines
+        counts as two): a contents split into scraps reads worse than a hole, but the start
+        of a contents under its heading at the foot of a page reads better than the heading
+        alone there, or than a third of a page left empty.
+        """
+        if len(self.items) < 2 * self.columns:
+            return []
+        width = (availWidth - self.gap * (self.columns - 1)) / self.columns
+        line = min(item.wrap(width, _BIG)[1] for item in self.items)
+        deep = 2 * line - 0.5
+        for count in range(len(self.items) - self.columns, self.columns - 1, -1):
             head = Columns(self.items[:count], self.columns, self.gap)
-            if head.wrap(availWidth, availHeight)[1] <= availHeight:
-                return [head, Columns(self.items[count:], self.columns, self.gap)]
+            tall = head.wrap(availWidth, availHeight)[1]
+            if tall > availHeight:
+                continue
+            rest = Columns(self.items[count:], self.columns, self.gap)
+            if tall < deep:
+                return []  # fewer items would be shallower still
+            if rest.wrap(availWidth, _BIG)[1] >= deep:
+                return [head, rest]
         return []
 
     def draw(self) -> None:
@@ -664,6 +690,10 @@ class KeepWithFirstLines(KeepTogether):
             # Two lines rather than three, when moving would leave a hole in the page.
             hole = aH + content[0].getSpaceBefore()  # what moving would leave empty
             if hole > getattr(self.canv, "hole_limit", _BIG):
+                last = content[-1]
+                if hasattr(last, "cutting") and before + last.first_part(cut=True) <= aH:
+                    # A table whose first row would go over: its first lines stay here.
+                    return [*content[:-1], last.cutting()]
                 if before + self._first_part(content[-1], heights[-1], aH - before, lines=2) <= aH:
                     return content[:]
                 last = content[-1]
@@ -703,5 +733,9 @@ class KeepWithFirstLines(KeepTogether):
             return flowable.inset[0] + self._first_part(first, first_h, lines=lines)
         leading = getattr(getattr(flowable, "style", None), "leading", None)
         if isinstance(flowable, Paragraph) and leading:
-            return min(height, lines * leading)
+            # No widows: a paragraph of three lines is never cut two and one (ReportLab sends it
+            # over whole, which would leave its heading alone here); a longer one gives its
+            # widow company from the lines above.
+            count = round(height / leading)
+            return height if count <= lines or count == lines + 1 <= 3 else lines * leading
         return height

@@ -11,8 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
 from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text, note_marker
 from leaflet.escape import escape
 from leaflet.fonts import FontSet
@@ -128,33 +126,3 @@ def printed_address(url: str) -> str:
         if url.startswith(prefix):
             return url[len(prefix) :]
     return url
-
-
-def broken_address(url: str, font: str, size: float, width: float) -> list[str]:
-    """An address cut into lines that fit `width`, broken only at slashes, or else at dots.
-
-    ReportLab would otherwise cut a long address at any character; readers
-    copying it by hand need to see where the real breaks are.
-    """
-    lines: list[str] = []
-    current = ""
-    for piece in _pieces(url, font, size, width):
-        if current and stringWidth(current + piece, font, size) > width:
-            lines.append(current)
-            current = piece
-        else:
-            current += piece
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _pieces(url: str, font: str, size: float, width: float) -> list[str]:
-    """Pieces ending in a slash; a piece too wide for a line is cut again before its dots."""
-    out: list[str] = []
-    for piece in filter(None, re.split(r"(?<=/)", url)):
-        if stringWidth(piece, font, size) <= width:
-            out.append(piece)
-        else:
-            out.extend(filter(None, re.split(r"(?=[.?&=#])", piece)))
-    return out

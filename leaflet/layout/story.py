@@ -55,7 +55,6 @@ from leaflet.layout.flowables import (
 )
 from leaflet.layout.markup import (
     MarkupContext,
-    broken_address,
     citation_anchor,
     emboldened,
     inline_markup,
@@ -158,6 +157,10 @@ class StoryBuilder:
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
+                # A word wider than the line (an address) goes to a line of its own, where it
+                # breaks only after / . - ? & = (leaflet.rlseam.break_words_at_address_breaks);
+                # nothing is hyphenated.
+                embeddedHyphenation=2,
                 bulletFontName=self.fonts.font_name(st.font),
                 # A heading must never be the last thing on a page.
                 keepWithNext=1
@@ -581,7 +584,6 @@ class StoryBuilder:
         items: list[Flowable] = []
         size = self.theme.style("reference").size
         indent = size * 2.0
-        inner = self.frame_width() - indent
         for ref in self.leaflet.references:
             anchor = citation_anchor(ref.id)
             self.place_names[anchor] = self.words("reference {number}", number=ref.number)
@@ -591,7 +593,7 @@ class StoryBuilder:
             items.append(
                 LabelledItem(
                     label,
-                    self.reference_body(ref, body, inner),
+                    self.reference_body(ref, body),
                     indent=indent,
                     elem=li,
                     keep_under=8 * self.theme.style("reference").leading,
@@ -615,7 +617,7 @@ class StoryBuilder:
             outline=(text, 1),
         )
 
-    def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
+    def reference_body(self, ref: Reference, body: StructElem) -> list[Flowable]:
         parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
         text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
         # One address an entry: a DOI is printed once, as its https://doi.org link.
@@ -623,12 +625,10 @@ class StoryBuilder:
         style = self.pstyle("reference", "tight", spaceAfter=0) if address else self.pstyle("reference")
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
         if address:
-            st = self.theme.style("reference")
-            lines = broken_address(address, self.fonts.font_name(st.font), st.size, width)
-            markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
+            # Too long for a line, it breaks only after / . - ? & = (leaflet.rlseam).
             out.append(
                 self.leaf(
-                    link_markup(address, markup, self.ctx),
+                    link_markup(address, text_markup(address, self.ctx), self.ctx),
                     self.pstyle("reference"),
                     # Read aloud or copied, the address is one address, whatever its line breaks.
                     body.add("P").add("Link", actual_text=address),

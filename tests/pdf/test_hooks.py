@@ -268,3 +268,27 @@ def test_format_text_holds_a_shaped_line_until_its_end_and_code_for_names_each_g
         ["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True
     ).stdout
     assert text.decode().split() == ["ক্ষ", "কি"]
+
+
+ADDRESS = "https://www.example-neurology-service.org.uk/services/physiotherapy/book-an-appointment-online?clinic=north&day=any"
+
+
+def test_reportlab_breaks_an_overlong_word_through_the_seam() -> None:
+    # The seam (leaflet.rlseam.break_words_at_address_breaks) is in place once layout is imported:
+    # a ReportLab paragraph with embeddedHyphenation=2 breaks an address only at its breaks.
+    import leaflet.layout.flowables  # noqa: F401  (installs the seam)
+
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12, embeddedHyphenation=2)
+    para = Paragraph(f"See the page at {ADDRESS.replace('&', '&amp;')} today.", style)
+    para.wrap(150, 1000)
+    bl = para.blPara
+    if bl.kind == 0:
+        lines = [" ".join(words) for _, words in bl.lines]
+    else:
+        lines = ["".join(getattr(w, "text", "") for w in line.words) for line in bl.lines]
+    assert len(lines) >= 3, lines
+    for line in lines[:-1]:
+        assert line.rstrip()[-1] in rlseam.ADDRESS_BREAKS, lines
+    assert ADDRESS in "".join(line.strip() for line in lines).replace("Seethepageat", "").replace(" ", ""), (
+        lines
+    )
