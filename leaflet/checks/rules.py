@@ -13,10 +13,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
-from io import BytesIO
 from typing import Any
 
-from leaflet.checks.pages import read
+from leaflet.checks.pages import extracted, read
 from leaflet.checks.registry import CheckContext, rule
 from leaflet.checks.text import (
     all_passages,
@@ -464,13 +463,9 @@ def _hyphenated(ctx: CheckContext, edition: str, data: bytes) -> Found:
     suspect = read(data).may_hyphenate
     if not suspect:
         return
-    from pypdf import PdfReader
-
     addresses = [address for address, _ in printed_addresses(ctx.leaflet)]
-    for number, page in enumerate(PdfReader(BytesIO(data)).pages, start=1):
-        if number not in suspect:
-            continue
-        lines = page.extract_text().splitlines()
+    for number in sorted(suspect):
+        lines = extracted(data).text(number).splitlines()
         for line, following in itertools.pairwise(lines):
             if re.search(r"[a-z]-$", line.rstrip()) and re.match(r"[a-z]", following.lstrip()):
                 if _breaks_an_address(line, following, addresses):
@@ -572,12 +567,17 @@ def _cuts(address: str, text: str) -> list[str]:
     needs_pages=True,
 )
 def address_too_wide(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    from pypdf import PdfReader
-
     cut: dict[str, tuple[Location, str, list[str]]] = {}
+    printed = printed_addresses(ctx.leaflet)
     for edition, (data, _) in ctx.pdfs.items():
-        text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
-        for address, where in printed_addresses(ctx.leaflet):
+        # Only the pages that may hold an address are taken out as text, joined as they follow
+        # each other (pages apart are kept apart, so no address runs from one to the other).
+        holding = read(data).holding([address for address, _ in printed])
+        text = ""
+        for number in sorted(holding):
+            text += ("\n" if number - 1 in holding else "\n\n") if text else ""
+            text += extracted(data).text(number)
+        for address, where in printed:
             for piece in _cuts(address, text):
                 _, _, editions = cut.setdefault(address, (where, piece, []))
                 if edition not in editions:
