@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,6 +115,18 @@ def clashes(
     return problems
 
 
+def partners(leaflet: Any) -> tuple[Path, ...]:
+    """The other files a leaflet is made from: a bilingual leaflet's English partner."""
+    return (Path(leaflet.bilingual.path),) if leaflet.bilingual is not None else ()
+
+
+def pictures(leaflet: Any) -> Iterator[Any]:
+    """Every picture a leaflet shows, its English partner's too."""
+    yield from leaflet.images()
+    if leaflet.bilingual is not None:
+        yield from leaflet.bilingual.english.images()
+
+
 def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
@@ -140,8 +152,9 @@ def build_one(
             content,
             tuple(e.name for e in work.editions),
             (e.style for e in work.editions),
-            (image.data for image in work.leaflet.images()),
+            (image.data for image in pictures(work.leaflet)),
             sheets,
+            partners(work.leaflet),
         )
         untagged = stamp.untagged_switch_on()
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
@@ -169,8 +182,9 @@ def build_one(
                 for path, wanted, e in zip(paths, expected, work.editions, strict=True)
             ],
             sheets,
-            ((image.path, image.data) for image in work.leaflet.images()),
+            ((image.path, image.data) for image in pictures(work.leaflet)),
             PROJECT_FILE,
+            partners(work.leaflet),
         )
         built = build_plan(work, output)
         findings = run_checks(
@@ -294,7 +308,7 @@ def _warm_context() -> Any:
     import sys
 
     if sys.platform == "linux":
-        import multiprocessing
+        import multiprocessing  # only when there are workers: a one-leaflet build never starts one
 
         return multiprocessing.get_context("fork")
     return None

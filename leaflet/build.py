@@ -22,6 +22,7 @@ from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.errors import ContentError, Problem
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
+from leaflet.layout.bilingual import BilingualStory
 from leaflet.layout.cache import PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
@@ -73,6 +74,7 @@ def _render_once(
     bleed: float,
     title: str,
     shared: Shared,
+    packed: bool = True,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
     fonts = font_set(theme, leaflet.metadata.language)
@@ -81,7 +83,13 @@ def _render_once(
     meta["title"] = title
     geometry = PageGeometry.for_theme(theme, bleed)
     doc = LeafletDocTemplate(out, leaflet, theme, fonts, pagination, geometry, **meta)
-    builder = StoryBuilder(leaflet, theme, fonts, pagination, (doc.width, doc.height), options, shared)
+    frame = (doc.width, doc.height)
+    builder: StoryBuilder | BilingualStory
+    if leaflet.bilingual is not None:
+        english = font_set(theme, leaflet.bilingual.english.metadata.language)
+        builder = BilingualStory(leaflet, theme, fonts, english, pagination, frame, options, shared)
+    else:
+        builder = StoryBuilder(leaflet, theme, fonts, pagination, frame, options, shared)
     story = builder.build()
     m = leaflet.metadata
     tagging = PdfTagging(builder.root, title, m.language, m.published) if tagged and not draft else Tagging()
@@ -96,6 +104,7 @@ def _render_once(
             words=builder.words,
             shaping=fonts.shaped,
             rtl=builder.words.rtl,
+            packed=packed,
             **kwargs,
         )
         fix_timestamp(canv, m.published)
@@ -145,9 +154,10 @@ def _render(
     guess: Pagination | None = None,
 ) -> Rendered:
     """Lay out until the page numbers printed are those found; `guess`, when nothing is remembered."""
-    pack = compact if compacted else bytes
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
+    # Lines set further apart in a language whose script needs it (Nastaliq's tall words).
+    theme = theme.for_language(leaflet.metadata.language)
     fonts = font_set(theme, leaflet.metadata.language)
     # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
     # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.
@@ -156,13 +166,19 @@ def _render(
     if unset:
         raise ContentError(unset)
     check_coverage(leaflet.texts, fonts)
+    title = leaflet.metadata.title
+    if leaflet.bilingual is not None:
+        english = leaflet.bilingual.english
+        check_coverage(english.texts, font_set(theme, english.metadata.language))
+        # Both titles, Welsh first, as on the cover.
+        title = f"{title} / {english.metadata.title}"
     settings = dict(
         tagged=tagged,
         options=options,
         bleed=bleed,
-        title=leaflet.metadata.title
-        + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
+        title=title + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
+        packed=compacted,
     )
     # The page numbers this leaflet's last build in this process settled on: when printing them
     # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
@@ -172,7 +188,7 @@ def _render(
     if guess is not None:
         data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
         if seen == guess:
-            return Rendered(pack(data), seen.total)
+            return Rendered(data, seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
@@ -180,7 +196,7 @@ def _render(
             PAGINATIONS.put(remembered, seen)
             break
         pagination = seen
-    return Rendered(pack(data), seen.total)
+    return Rendered(data, seen.total)
 
 
 def _remembered(
@@ -234,9 +250,11 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacte
             *args, tagging=Tagging(), place_names={}, shaping=fonts.shaped, rtl=words.rtl, **kwargs
         )
 
-    note = printer_note(
-        words(BOOKLET_NOTE), fonts.text.regular, theme.style("body").size, make_canvas, words.rtl
-    )
+    def runs(text: str) -> list[tuple[str, str]]:
+        return [(family.regular, part) for family, part in fonts.runs(text)]
+
+    body = theme.for_language(leaflet.metadata.language).style("body")
+    note = printer_note(words(BOOKLET_NOTE), runs, body.size, make_canvas, words.rtl, body.leading)
     return Rendered(compact(impose(padded.data, title, note, words.rtl)), padded.pages // 2 + 1)
 
 

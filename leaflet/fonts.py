@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,12 +21,47 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from leaflet.content.scripts import NEEDS_SHAPING
 from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem, StyleError
 from leaflet.fontfiles import family_files
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
+
+#: A character of a script whose glyphs are not its letters one by one (joined, reordered, combined).
+_COMPLEX = re.compile(
+    "["
+    + "".join(
+        f"\\u{first:04x}-\\u{last:04x}"
+        for first, last in sorted(r for ranges in NEEDS_SHAPING.values() for r in ranges)
+    )
+    + "]"
+)
+
+
+class TextFont(TTFont):
+    """A TrueType font whose width of complex-script text is the width HarfBuzz draws it at.
+
+    ReportLab breaks a paragraph's lines with `stringWidth`, word by word; for an
+    Arabic, Urdu or Bengali word it would add up the letters' own widths, which
+    are not what is drawn (joined forms, ligatures, conjuncts), so a line could
+    overrun its column or end far short of it. Text in other scripts is measured
+    as ReportLab measures it (and drawn as it draws it).
+    """
+
+    def __init__(self, name: str, data: BytesIO, path: Path) -> None:
+        super().__init__(name, data)
+        #: The file HarfBuzz shapes with: the one drawn.
+        self.path = path
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+        if text and max(text) >= "\u0590" and _COMPLEX.search(text):
+            from leaflet.pdf.shaping import shaped_width  # HarfBuzz: only leaflets in these scripts
+
+            return shaped_width(self.path, text) * size
+        return super().stringWidth(text, size, encoding)
+
 
 #: Characters that are layout, not glyphs: they are never looked up in a font.
 _NOT_DRAWN = {"\n", "\t", "\u200b", "\u00ad"}
@@ -104,8 +140,12 @@ def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
     tag = hashlib.sha256(f"{reg_digest} {bold_digest}".encode()).hexdigest()[:12]
     reg_name = f"{internal_name(family)}-{tag}"
     bold_name = f"{reg_name}-Bold"
-    reg_font = TTFont(reg_name, BytesIO(reg_data if reg_data is not None else _read_font(regular)[0]))
-    bold_font = TTFont(bold_name, BytesIO(bold_data if bold_data is not None else _read_font(bold)[0]))
+    reg_font = TextFont(
+        reg_name, BytesIO(reg_data if reg_data is not None else _read_font(regular)[0]), regular
+    )
+    bold_font = TextFont(
+        bold_name, BytesIO(bold_data if bold_data is not None else _read_font(bold)[0]), bold
+    )
     pdfmetrics.registerFont(reg_font)
     pdfmetrics.registerFont(bold_font)
     FONT_FILES[reg_name], FONT_FILES[bold_name] = regular, bold

@@ -52,6 +52,23 @@ def last_page(canvas: Any) -> Any:
     return canvas._doc.Pages.pages[-1]
 
 
+def reorder_pages(canvas: Any, order: list[int]) -> None:
+    """Put the document's pages in `order` (0-based indices of the pages as drawn) before it is written.
+
+    Each page keeps its object (and so its name, which links, outlines and the structure
+    tree refer to); only the page tree's list of kids changes.
+    """
+    pages = canvas._doc.Pages.pages
+    if sorted(order) != list(range(len(pages))):
+        raise ValueError(f"not an order of {len(pages)} pages: {order}")
+    pages[:] = [pages[i] for i in order]
+
+
+def page_count(canvas: Any) -> int:
+    """How many pages the document has so far."""
+    return len(canvas._doc.Pages.pages)
+
+
 def add_page_entries(page: Any, entries: dict[str, Any]) -> None:
     """Give a PDFPage dictionary entries of our own (it writes only the keys it lists)."""
     if not entries:
@@ -173,3 +190,40 @@ def break_words_at_address_breaks() -> None:
     paragraph._hyGenFragsPair = _cutting_at_line_start(
         paragraph._hyGenFragsPair, lambda a: (a[1][0], a[2], a[3])
     )
+
+
+def document_objects(canvas: Any) -> tuple[list[tuple[int, bytes]], bytes, bytes]:
+    """The objects `canvas.save()` would write, formatted, in number order; references to the catalogue and info.
+
+    What PDFDocument.GetPDFData and PDFDocument.format do before they assemble the file
+    (fonts' subsets made, the outline prepared, each object formatted as it is numbered,
+    objects made while formatting included), without the assembling: the caller packs the
+    objects itself. An encrypted document is refused: a leaflet is never encrypted.
+    """
+    from reportlab.pdfbase.pdfdoc import format as pdf_format
+
+    if len(canvas._code):
+        canvas.showPage()
+    doc = canvas._doc
+    for font in doc.delayedFonts:
+        font.addObjects(doc)
+    doc.info.invariant = doc.invariant
+    doc.info.digest(doc.signature)
+    doc.Reference(doc.Catalog)
+    doc.Reference(doc.info)
+    doc.Outlines.prepare(doc, canvas)
+    if doc.Outlines.ready < 0:
+        doc.Catalog.Outlines = None
+    doc.encrypt.prepare(doc)
+    if doc.encrypt.info():
+        raise ValueError("an encrypted document cannot be packed")
+    root = doc.Reference(doc.Catalog).format(doc)
+    info = doc.Reference(doc.info).format(doc)
+    objects = []
+    number = 1
+    while number in doc.numberToId:  # objects may be added while others are formatted
+        name = doc.numberToId[number]
+        objects.append((number, pdf_format(doc.idToObject[name], doc, toplevel=1)))
+        number += 1
+    doc._savedToFile = True  # as SaveToFile: a document is written once
+    return objects, root, info

@@ -160,8 +160,10 @@ def inputs(
     styles: Iterable[str],
     images: Iterable[bytes] = (),
     sheets: dict[str, list[Any]] | None = None,
+    partners: Iterable[Path] = (),
 ) -> str:
-    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it.
+    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it,
+    and so is a bilingual leaflet's English partner file.
 
     `sheets`, when given, receives what was read of the style sheets, for `read_facts`:
     "files" (each path with its digest, a font with its identity) and "probes".
@@ -174,6 +176,9 @@ def inputs(
     h = hashlib.sha256(tool_fingerprint().encode())
     h.update(" ".join(editions).encode())
     h.update(read_file(content, MAX_BYTES))
+    for partner in partners:
+        h.update(b"partner")
+        h.update(read_file(partner, MAX_BYTES))
     for data in images:
         h.update(hashlib.sha256(data).digest())
     for style in sorted(set(styles)):
@@ -304,6 +309,7 @@ def read_facts(
     sheets: dict[str, list[Any]],
     images: Iterable[tuple[str, bytes]],
     settings_file: str,
+    partners: Iterable[Path] = (),
 ) -> dict[str, Any] | None:
     """Everything a build of a content file reads and decides, for `quick_skip` to compare next time.
 
@@ -312,11 +318,13 @@ def read_facts(
     its bytes taken before they were read, `images` the pictures' paths with the bytes the
     leaflet holds, `sheets` what `inputs` read of the style sheets. `made` holds each file to
     be written, with what it is built from and whether its edition is tagged;
-    `settings_file` is the check settings file looked for.
+    `settings_file` is the check settings file looked for; `partners`, a bilingual
+    leaflet's English file.
     """
     content_path, content_mark = content
     files = [(str(content_path.resolve()), content_mark), *sheets["files"]]
     files += [(path, hashlib.sha256(data).hexdigest()) for path, data in images]
+    files += [(str(partner.resolve()), mark(partner)) for partner in partners]
     probes = [(path, "exists", found) for path, found in sheets["probes"]]
     for folder in [content_path.resolve().parent, *content_path.resolve().parents]:
         found = (folder / settings_file).is_file()

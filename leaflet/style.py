@@ -14,7 +14,7 @@ import difflib
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,10 @@ FONT_KEYS = {
     "fallback": "a list of family names",
     "families": "family files",
     "languages": "the text family for leaflets in a language, by language code (ar: Noto Sans Arabic)",
+    "leading": "lines further apart in leaflets in a language, by language code, as a multiple (ur: 1.4)",
 }
+#: The most `fonts: leading:` may set lines further apart than the styles say.
+MAX_LANGUAGE_LEADING = 2.0
 FAMILY_FILE_KEYS = {"regular", "bold"}
 TOP_KEYS = {
     "extends": "another sheet to start from",
@@ -223,8 +226,27 @@ class Theme:
     #: The text family of leaflets in a language whose script the text family lacks (ar, bn, …).
     language_fonts: dict[str, str] = field(default_factory=dict)
 
+    #: How many times further apart than its styles say the lines of a leaflet in a language are set.
+    language_leading: dict[str, float] = field(default_factory=dict)
+
     def text_font_for(self, language: str) -> str:
         return self.language_fonts.get(language.split("-")[0].lower(), self.text_font)
+
+    def for_language(self, language: str) -> Theme:
+        """This sheet as a leaflet in `language` is set: its styles' leading times `fonts: leading:`.
+
+        The same object for the same sheet and language, so a build's remembered pagination
+        (keyed by the theme) is found again.
+        """
+        factor = self.language_leading.get(language.split("-")[0].lower())
+        if not factor or factor == 1:
+            return self
+        key = (id(self), factor)
+        held = _FOR_LANGUAGE.get(key)
+        if held is None or held[0] is not self:
+            styles = {name: replace(st, leading=st.leading * factor) for name, st in self.styles.items()}
+            held = _FOR_LANGUAGE[key] = (self, replace(self, styles=styles))
+        return held[1]
 
     @property
     def min_text_size(self) -> float:
@@ -232,6 +254,10 @@ class Theme:
 
     def style(self, name: str) -> TextStyle:
         return self.styles[name]
+
+
+#: Sheets as set in a language with its own leading: (id of the sheet, factor) → (sheet, the sheet so set).
+_FOR_LANGUAGE: dict[tuple[int, float], tuple[Theme, Theme]] = {}
 
 
 # ---------------------------------------------------------------- colour maths
@@ -565,6 +591,28 @@ def _build(r: _Resolver, path: Path) -> Theme:
             r.error(("fonts", "languages", lang), f"unknown font family '{fam}' (is it installed?)")
         language_fonts[str(lang)] = fam
 
+    leading_raw = fonts_raw.get("leading", {}) or {}
+    language_leading: dict[str, float] = {}
+    if not isinstance(leading_raw, dict):
+        r.error(
+            ("fonts", "leading"),
+            "leading: expected a mapping of language code to a multiple, such as ur: 1.4",
+        )
+        leading_raw = {}
+    for lang, factor in leading_raw.items():
+        if (
+            isinstance(factor, bool)
+            or not isinstance(factor, int | float)
+            or not 1 <= factor <= MAX_LANGUAGE_LEADING
+        ):
+            r.error(
+                ("fonts", "leading", lang),
+                f"leading: {factor!r} for '{lang}' is not a multiple from 1 to {MAX_LANGUAGE_LEADING:g} "
+                "of the styles' own leading",
+            )
+            continue
+        language_leading[str(lang)] = float(factor)
+
     colours_raw = r.mapping("colours")
     colours = {name: r.colour(value, ("colours", name)) for name, value in colours_raw.items()}
     for name in REQUIRED_COLOURS:
@@ -608,6 +656,7 @@ def _build(r: _Resolver, path: Path) -> Theme:
         layout=layout,
         colour_places=colour_places,
         language_fonts=language_fonts,
+        language_leading=language_leading,
     )
     if not r.problems:
         _check_legibility(r, theme)

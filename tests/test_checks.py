@@ -180,6 +180,7 @@ TESTED = {
     "trust/quoted-guidance-referenced": "test_quoted_guidance_referenced",
     "trust/translation-behind": "test_translation_behind",
     "trust/translation-incomplete": "test_translation_incomplete",
+    "trust/bilingual-partner": "test_bilingual_partner",
     "plain/reading-age": "test_reading_age",
     "plain/long-sentence": "test_long_sentence",
     "links/vague-text": "test_vague_link_text",
@@ -222,6 +223,7 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/quoted-guidance-referenced": "error",
         "trust/translation-behind": "warning",
         "trust/translation-incomplete": "warning",
+        "trust/bilingual-partner": "error",
         "plain/reading-age": "advice",
         "plain/long-sentence": "advice",
         "links/vague-text": "warning",
@@ -1271,3 +1273,35 @@ def test_translation_incomplete(check: Check, tmp_path: Path) -> None:
     assert "has no partner in the translation's section 'First'" in found["message"]
     (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
     assert check(translated).of("trust/translation-incomplete") == []
+
+
+def test_bilingual_partner(check: Check, tmp_path: Path) -> None:
+    """A block of a bilingual leaflet without its partner is reported where it is written, in its own file."""
+    langs = ROOT / "tests" / "data" / "langs"
+    welsh = (langs / "cy-en.yaml").read_text("utf-8").replace("partner: en-cy.yaml", "partner: english.yaml")
+    english = (langs / "en-cy.yaml").read_text("utf-8")
+    (tmp_path / "english.yaml").write_text(english, encoding="utf-8")
+    assert check(welsh).of("trust/bilingual-partner") == []
+    # An English paragraph with no Welsh partner: reported in the English file, at its line and column.
+    lonely = "      - Your MS nurse can help you plan your day.\n"
+    anchor = "      - Tell your doctor or nurse if tiredness stops you doing things you enjoy.\n"
+    more = english.replace(anchor, lonely + anchor)
+    (tmp_path / "english.yaml").write_text(more, encoding="utf-8")
+    found = check(welsh)
+    (finding,) = found.of("trust/bilingual-partner")
+    line, column = position(more, "Your MS nurse can help")
+    assert (finding["file"], finding["line"], finding["column"]) == ("english.yaml", line, column)
+    assert finding["level"] == "error"
+    assert "this English paragraph has no Welsh partner" in finding["message"]
+    # The rest stay paired: the paragraphs after the lonely one are not reported.
+    (tmp_path / "english.yaml").write_text(english, encoding="utf-8")
+    # A Welsh list with no English partner: reported in the Welsh file.
+    extra = "      - bullets:\n          - Cysgwch yn dda.\n"
+    more_welsh = welsh.replace(
+        "      - Ffoniwch y Llinell Gymorth MS am ddim",
+        extra + "      - Ffoniwch y Llinell Gymorth MS am ddim",
+    )
+    (finding,) = check(more_welsh).of("trust/bilingual-partner")
+    line, column = position(more_welsh, "- Cysgwch yn dda.")
+    assert (finding["file"], finding["line"], finding["column"]) == (FILE, line, column)
+    assert "this Welsh list has no English partner in english.yaml" in finding["message"]

@@ -7,6 +7,7 @@ compared with its source words.
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import unicodedata
@@ -113,7 +114,7 @@ def test_welsh_furniture_is_welsh(built: dict[str, Path]) -> None:
 def test_welsh_link_descriptions_are_welsh(built: dict[str, Path]) -> None:
     reader = PdfReader(built["cy"])
     contents = {str(a.get_object()["/Contents"]) for page in reader.pages for a in page.get("/Annots", [])}
-    assert "Ewch i Beth yw blinder?" in contents
+    assert "Ewch i Beth yw blinder MS?" in contents
     assert "Agorwch https://www.mssociety.org.uk mewn porwr gwe" in contents
     assert not any(c.startswith(("Go to", "Open ")) for c in contents)
 
@@ -221,7 +222,7 @@ def test_shaping_draws_what_harfbuzz_draws() -> None:
     from leaflet.pdf.shaping import Piece, shape_line
 
     for family, text, rtl in (
-        ("Noto Sans Bengali", "ক্লান্তি কোথায় স্ক্যান", False),
+        ("Noto Sans Bengali", "ক্লান্তি কোথায় স্ক্যান লক্ষণ কিন্তু", False),
         ("Noto Sans Arabic", "للأشخاص على التحدث", True),
     ):
         path, _ = family_files(family)
@@ -239,6 +240,37 @@ def test_shaping_draws_what_harfbuzz_draws() -> None:
         assert sorted(ours) == sorted(theirs), family
         # Every character of the text is read back once, in order, from the glyphs.
         assert "".join(g.text for g in line.glyphs) == text
+
+
+@pytest.mark.parametrize(
+    ("family", "text"),
+    [("Noto Sans Arabic", "على الأعمال لا"), ("Noto Sans Arabic", "ہیلپ لائن")],
+)
+def test_the_glyphs_that_read_back_a_ligature_draw_nothing(family: str, text: str) -> None:
+    """Right to left, a ligature's characters read back through glyphs of their own: without ink.
+
+    (Noto Sans Arabic draws U+200D as a visible mark, which sat over every lam-alef and
+    'على' on the page.)
+    """
+    import uharfbuzz as hb
+
+    from leaflet.fontfiles import family_files
+    from leaflet.pdf.shaping import Piece, shape_line
+
+    path, _ = family_files(family)
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(str(path))))
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {})
+    harfbuzz = {i.codepoint for i in buf.glyph_infos}
+    line = shape_line([Piece("f", path, 12, text)], True)
+    added = [g for g in line.glyphs if g.gid not in harfbuzz]
+    assert added, "no ligature in the test text"
+    for g in added:
+        extents = font.get_glyph_extents(g.gid)
+        assert (extents.width, extents.height) == (0, 0), (g, font.get_glyph_name(g.gid))
+    assert "".join(g.text for g in line.glyphs) == text
 
 
 def test_a_missing_glyph_names_the_character_the_font_and_the_place(
@@ -288,6 +320,39 @@ def test_pdfua_finds_nothing(built: dict[str, Path], lang: str) -> None:
     assert findings == [], findings
 
 
+@pytest.mark.parametrize("lang", SCRIPTS)
+def test_the_printer_s_note_is_in_the_leaflet_s_language_and_draws_its_latin(
+    tmp_path: Path, lang: str
+) -> None:
+    """The booklet's last sheet: the print instructions from the catalogue, every character from a
+    face that has it ("A5" in a Bengali or Urdu note is drawn by the Latin text family, not by a
+    Bengali or Nastaliq face that lacks it and would print a box)."""
+    from leaflet.editions import BOOKLET_NOTE
+
+    (made,) = [
+        b
+        for b in build_editions(LANGS / f"{lang}.yaml", ["booklet"], output=tmp_path / f"{lang}.pdf")
+        if b.edition == "booklet"
+    ]
+    reader = PdfReader(made.path)
+    expected = catalogue(lang)[BOOKLET_NOTE]
+    assert expected and expected != BOOKLET_NOTE
+    last = str(len(reader.pages))
+    read = unicodedata.normalize("NFC", pdftotext(made.path, "-f", last, "-l", last).translate(BIDI_MARKS))
+    assert letters(read) == letters(expected), (read, expected)
+    # Each character is drawn by a face that has it: the Latin ones by the text family.
+    drawn: dict[str, str] = {}
+
+    def visit(text: str, cm: object, tm: object, font: object, size: float) -> None:
+        if font is not None and text.strip():
+            face = str(font["/BaseFont"]).split("+")[-1]  # type: ignore[index]
+            drawn[face] = drawn.get(face, "") + text
+
+    reader.pages[-1].extract_text(visitor_text=visit)
+    latin = {face for face, text in drawn.items() if re.search("[A-Za-z]", text)}
+    assert latin and all(face.startswith("AtkinsonHyperlegible") for face in latin), drawn
+
+
 def test_a_right_to_left_booklet_opens_from_the_other_side() -> None:
     from leaflet.pdf.impose import saddle_order
 
@@ -328,3 +393,133 @@ def test_every_edition_builds_and_reads_back(tmp_path: Path, lang: str) -> None:
     for b in made:
         if b.edition != "booklet":
             assert title in struct_text(b.path), (lang, b.edition)
+
+
+# ---------------------------------------------------------------- lines broken with shaped widths
+
+
+def bbox_lines(path: Path) -> list[tuple[int, list[tuple[float, float, float, float]]]]:
+    """For each page, its lines as (xMin, xMax, yMax, height), top to bottom, from pdftotext -bbox-layout.
+
+    The footer's lines (pieces joined by " · ") are left out: they are not a paragraph's.
+    """
+    import xml.etree.ElementTree as ET
+
+    xml = re.sub(r"<!DOCTYPE[^>]*>|xmlns=\"[^\"]*\"", "", pdftotext(path, "-bbox-layout"))
+    pages = []
+    for number, page in enumerate(ET.fromstring(xml).iter("page"), 1):
+        lines = [
+            (
+                float(line.get("xMin", 0)),
+                float(line.get("xMax", 0)),
+                float(line.get("yMax", 0)),
+                float(line.get("yMax", 0)) - float(line.get("yMin", 0)),
+            )
+            for block in page.iter("block")
+            if "·" not in "".join(block.itertext())
+            for line in block.iter("line")
+        ]
+        pages.append((number, sorted(lines, key=lambda line: line[2])))
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur", "bn"])
+def test_shaped_lines_fill_their_column_and_never_overrun_it(tmp_path: Path, lang: str) -> None:
+    """Lines are broken with the widths HarfBuzz draws, not the letters' own widths.
+
+    No line drawn in the standard or large-print edition reaches outside the column;
+    every line of a paragraph but its last is nearly full (broken with the letters' own
+    widths, an Arabic line ended a quarter of the column short, and a Nastaliq one would
+    overrun). Two lines are of one paragraph when both start at the column's edge (the
+    right edge, right to left), are of one height (one size) and the second is one body
+    leading below the first.
+    """
+    from leaflet.editions import EDITIONS
+    from leaflet.style import load_theme
+
+    made = build_editions(
+        LANGS / f"{lang}.yaml", ["standard", "large-print"], output=tmp_path / f"{lang}.pdf"
+    )
+    full = 0
+    for b in made:
+        theme = load_theme(EDITIONS[b.edition].style).for_language(lang)
+        page, leading = theme.page, theme.style("body").leading
+        left, right = page.margin_left, page.width - page.margin_right
+        column = right - left
+        for number, lines in bbox_lines(b.path):
+            for x0, x1, _, _ in lines:
+                assert x0 >= left - 1 and x1 <= right + 1, (b.edition, number, x0, x1, left, right)
+            at_edge = [line for line in lines if abs(right - line[1] if lang in RTL else line[0] - left) < 1]
+            for (x0, x1, y, high), (_, _, below, next_high) in itertools.pairwise(at_edge):
+                if abs(below - y - leading) < 1.5 and abs(high - next_high) < 0.5:
+                    assert x1 - x0 > 0.8 * column, (b.edition, number, x0, x1, column)
+                    full += 1
+    assert full >= 4, "no paragraph of several lines was measured"
+
+
+# ---------------------------------------------------------------- Urdu in Nastaliq
+
+
+NASTALIQ_LINE = "ایم ایس کی تھکاوٹ کیا ہے؟ ہیلپ لائن کو فون کریں"
+
+
+def test_urdu_is_set_in_nastaliq() -> None:
+    from leaflet.fonts import font_set
+    from leaflet.style import load_theme
+
+    for sheet in ("default", "large-print", "booklet", "press"):
+        assert font_set(load_theme(sheet), "ur").text.name == "Noto Nastaliq Urdu", sheet
+        assert font_set(load_theme(sheet), "ar").text.name == "Noto Sans Arabic", sheet
+
+
+def test_nastaliq_is_drawn_where_harfbuzz_places_it() -> None:
+    """Every glyph of a Nastaliq line at HarfBuzz's own place: its id, its x, and its y.
+
+    Nastaliq joins each word on a slope: the glyphs of a word sit above the baseline by
+    the offsets of cursive attachment, and the dots and marks by their anchors. A line
+    drawn without those offsets would be a row of disjointed letters.
+    """
+    import uharfbuzz as hb
+
+    from leaflet.fontfiles import family_files
+    from leaflet.pdf.shaping import Piece, _invisible, shape_line
+
+    path, _ = family_files("Noto Nastaliq Urdu")
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    font = hb.Font(face)
+    buf = hb.Buffer()
+    buf.add_str(NASTALIQ_LINE)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {"kern": True, "liga": True})
+    size = 12.0
+    scale = size / face.upem
+    theirs, pen = [], 0.0
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        theirs.append((info.codepoint, round(pen + pos.x_offset * scale, 3), round(pos.y_offset * scale, 3)))
+        pen += pos.x_advance * scale
+    line = shape_line([Piece("f", path, size, NASTALIQ_LINE)], True)
+    # (Each word's characters are read back through invisible glyphs of their own, as below.)
+    reading = _invisible(path)
+    ours = [(g.gid, round(g.x, 3), round(g.y, 3)) for g in line.glyphs if g.gid != reading or not g.text]
+    assert sorted(ours) == sorted(theirs)
+    assert sum(1 for _, _, y in theirs if y) > 10, "no glyph raised: not Nastaliq's cursive attachment"
+    assert "".join(g.text for g in line.glyphs) == NASTALIQ_LINE
+
+
+def test_the_urdu_page_draws_nastaliq_with_its_offsets_and_room_between_lines(built: dict[str, Path]) -> None:
+    """In the PDF: Nastaliq embedded (and its bold), glyphs raised (Ts), lines 1.4 times further apart."""
+    from leaflet.style import load_theme
+
+    fonts = subprocess.run(
+        [require_tool("pdffonts"), str(built["ur"])], capture_output=True, text=True, check=True
+    ).stdout
+    faces = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert {"NotoNastaliqUrdu-Regular", "NotoNastaliqUrdu-Bold"} <= faces, faces
+    content = b"".join(PdfReader(built["ur"]).pages[0].get_contents().get_data().split(b"\n"))
+    rises = {float(v) for v in re.findall(rb"(-?[0-9.]+) Ts", content)} - {0.0}
+    assert len(rises) > 20, rises
+    # Each line of a paragraph moves down by the text object's leading (TL): the body's times 1.4.
+    body = load_theme("default").style("body")
+    leadings = {round(float(v), 1) for v in re.findall(rb"([0-9.]+) TL", content)}
+    assert round(body.leading * 1.4, 1) in leadings, (leadings, body.leading)
+    assert round(body.leading, 1) not in leadings, leadings

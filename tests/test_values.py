@@ -59,6 +59,9 @@ def sheet_problems(path: Path) -> list[tuple[str, int, int, str]]:
         ("page:\n  margin_bottom: 250mm\n", 3, 18, "the margins leave 29 mm of height"),
         ("boxes:\n  panel:\n    padding: 60mm\n", 4, 14, "padding, bar and border take 121 mm"),
         ("styles:\n  body:\n    space_after: 99999999999mm\n", 4, 18, "longer than a page"),
+        ("fonts:\n  leading:\n    ur: 0.5\n", 4, 9, "0.5 for 'ur' is not a multiple from 1 to 2"),
+        ("fonts:\n  leading:\n    ur: 1.4x\n", 4, 9, "'1.4x' for 'ur' is not a multiple from 1 to 2"),
+        ("fonts:\n  leading: 1.4\n", 3, 12, "expected a mapping of language code to a multiple"),
     ],
     ids=[
         "size 0",
@@ -74,6 +77,9 @@ def sheet_problems(path: Path) -> list[tuple[str, int, int, str]]:
         "margins taller than the page",
         "huge padding",
         "huge space",
+        "language leading below 1",
+        "language leading as text",
+        "language leading not by language",
     ],
 )
 def test_a_value_that_cannot_be_laid_out_is_refused_in_the_sheet(

@@ -228,6 +228,52 @@ def translation_incomplete(ctx: CheckContext, params: dict[str, Any]) -> Found:
         yield block.location, f"this part of the introduction of {origin.file} has no translation"
 
 
+@rule("trust/bilingual-partner", Severity.ERROR, "a block of a bilingual leaflet without its partner")
+def bilingual_partner(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    """Every Welsh block has its English partner, and every English block its Welsh one.
+
+    A bilingual leaflet says the same in both languages, block by block (the Welsh Language
+    Standards: Welsh no less favourably than English); a lonely block is reported where it
+    is written, in whichever file that is.
+    """
+    pair = ctx.leaflet.bilingual
+    if pair is None:
+        return
+    welsh, english = ctx.leaflet.metadata.title, pair.english.metadata.title
+    for top in pair.sections:
+        for sections in top.walk():
+            if sections.english is None and sections.welsh is not None:
+                yield (
+                    sections.welsh.location,
+                    f"the Welsh section '{sections.welsh.heading}' has no English partner in {pair.file}",
+                )
+                continue
+            if sections.welsh is None and sections.english is not None:
+                yield (
+                    sections.english.location,
+                    f"the English section '{sections.english.heading}' has no Welsh partner in '{welsh}'",
+                )
+                continue
+            yield from _lonely(sections.blocks, pair.file, welsh, english)
+    yield from _lonely(pair.introduction, pair.file, welsh, english)
+
+
+def _lonely(pairs: tuple[Any, ...], file: str, welsh: str, english: str) -> Found:
+    for p in pairs:
+        if p.english is None:
+            what = _block_name(p.welsh)
+            yield p.welsh.location, f"this Welsh {what} has no English partner in {file} ('{english}')"
+        elif p.welsh is None:
+            what = _block_name(p.english)
+            yield p.english.location, f"this English {what} has no Welsh partner in '{welsh}'"
+
+
+def _block_name(block: Any) -> str:
+    names = {"ListBlock": "list", "TermList": "list of terms", "QuestionList": "list of questions"}
+    kind = type(block).__name__
+    return names.get(kind, kind.lower())
+
+
 def _unpartnered(english: tuple[Any, ...], translated: tuple[Any, ...]) -> Iterator[Any]:
     """The English blocks left without a partner when both are read in order, kind by kind."""
     k = 0

@@ -501,9 +501,11 @@ class LeaderRow(Row):
             canv.setFillColorRGB(*self.dot_colour.rgb)  # type: ignore[attr-defined]
             # Dots on a grid shared by every line, so the leaders of the contents line up.
             x = (int(start / step) + 1) * step
+            xs = []
             while x <= end:
-                canv.circle(x, y, radius, stroke=0, fill=1)
+                xs.append(x)
                 x += step
+            canv.dots(xs, y, radius)
             canv.restoreState()
 
 
@@ -739,3 +741,99 @@ class KeepWithFirstLines(KeepTogether):
             count = round(height / leading)
             return height if count <= lines or count == lines + 1 <= 3 else lines * leading
         return height
+
+
+class Parallel(Flowable):
+    """Two columns side by side, each starting level at the top: a Welsh block and its English partner.
+
+    Each side is a Stack; at a page break both are split at the same height, so the
+    next page starts both columns level again. A pair kept whole on either side is
+    moved whole to the next page.
+    """
+
+    def __init__(
+        self,
+        left: Sequence[Flowable],
+        right: Sequence[Flowable],
+        gap: float,
+        *,
+        keep_with_next: bool = False,
+        words: tuple[Any, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        #: Each column's furniture (the Welsh, the English), for the descriptions of its links.
+        self.words = words
+        self.left = left if isinstance(left, Stack) else Stack(left, inset=(0, 0, 0, 0))
+        self.right = right if isinstance(right, Stack) else Stack(right, inset=(0, 0, 0, 0))
+        self.gap = gap
+        #: A row of headings goes to the next page with the row under it.
+        self.keepWithNext = keep_with_next
+
+    def column(self, availWidth: float) -> float:
+        return (availWidth - self.gap) / 2
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width = self.column(availWidth)
+        _, hl = self.left.wrap(width, availHeight)
+        _, hr = self.right.wrap(width, availHeight)
+        self.width, self.height = availWidth, max(hl, hr)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return max(self.left.getSpaceBefore(), self.right.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return max(self.left.getSpaceAfter(), self.right.getSpaceAfter())
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        width = self.column(availWidth)
+        sides = []
+        for side in (self.left, self.right):
+            if side.wrap(width, availHeight)[1] <= availHeight:
+                sides.append((side, side.copy_with([], False)))
+                continue
+            parts = side.split(width, availHeight)
+            if len(parts) < 2:
+                return []  # this side cannot go on this page: the pair goes over whole
+            sides.append((parts[0], parts[1]))
+        (left_now, left_rest), (right_now, right_rest) = sides
+        return [
+            Parallel(left_now, right_now, self.gap, words=self.words),
+            Parallel(left_rest, right_rest, self.gap, words=self.words),
+        ]
+
+    def draw(self) -> None:
+        width = self.column(self.width)
+        canv = self.canv
+        before = getattr(canv, "words", None)
+        for side, x, words in ((self.left, 0.0, 0), (self.right, width + self.gap, 1)):
+            if self.words is not None:
+                canv.words = self.words[words]
+            side.drawOn(canv, x, self.height - side.height)
+        if self.words is not None:
+            canv.words = before
+
+
+class HalfStart(Flowable):
+    """Where the second language of a leaflet printed back to back begins (on a new page).
+
+    It paints nothing; drawn, it tells the canvas that the pages from this one on are
+    the second half's (its footer, its page numbers), and turned upside down when the
+    design is tilt and turn.
+    """
+
+    def __init__(self, language: str, turned: bool, words: Any = None) -> None:
+        super().__init__()
+        self.language = language
+        self.turned = turned
+        #: The second half's furniture, for the descriptions of its links.
+        self.words = words
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.second_half = (canv.getPageNumber(), self.language, self.turned)
+        if self.words is not None:
+            canv.words = self.words

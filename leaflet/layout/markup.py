@@ -24,6 +24,9 @@ class MarkupContext:
     print_addresses: bool = True
     #: How a note's marker is printed, in the leaflet's language (number → "[note 1]").
     note_label: Callable[[int], str] = note_marker
+    #: Put before every place inside the leaflet a link goes to: the English half of a bilingual
+    #: leaflet has places of its own ("en-title"), apart from the Welsh half's.
+    anchor_prefix: str = ""
 
 
 def text_markup(text: str, ctx: MarkupContext) -> str:
@@ -54,6 +57,8 @@ def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: b
     """A live link. Underlined in running text, so colour is never its only sign; the
     contents, whose every line is a link, goes without."""
     under = ' underline="1"' if underline else ""
+    if url.startswith("#") and ctx.anchor_prefix:
+        url = f"#{ctx.anchor_prefix}{url[1:]}"
     return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}"{under}>{label_markup}</a>'
 
 

@@ -6,6 +6,7 @@ half and staple along the fold: the pages come out in reading order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -29,27 +30,49 @@ def saddle_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
     return [(b, a) for a, b in sides] if rtl else sides
 
 
-def printer_note(text: str, font: str, size: float, make_canvas: Any = None, rtl: bool = False) -> bytes:
+def printer_note(
+    text: str,
+    runs: Callable[[str], list[tuple[str, str]]],
+    size: float,
+    make_canvas: Any = None,
+    rtl: bool = False,
+    leading: float | None = None,
+) -> bytes:
     """A sheet for whoever prints the booklet, kept off the booklet's own pages (its cover faces patients).
 
-    `make_canvas` gives the canvas to draw with (the leaflet's, which shapes complex
-    scripts); right to left, the lines start at the right margin.
+    `runs` cuts a text into runs, each with the font that draws it (a Bengali or Urdu
+    note has Latin in it: "A5"); `make_canvas` gives the canvas to draw with (the
+    leaflet's, which shapes complex scripts); right to left, the lines end at the right
+    margin. Lines are broken at spaces, measured run by run.
     """
-    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
+
+    def measure(line: str) -> float:
+        return sum(stringWidth(part, font, size) for font, part in runs(line))
 
     out = BytesIO()
     maker = make_canvas or Canvas
-    canv = maker(out, pagesize=A4_LANDSCAPE, invariant=1, initialFontName=font, initialFontSize=size)
+    first = runs(text)[:1]
+    fonts = {"initialFontName": first[0][0], "initialFontSize": size} if first else {}
+    canv = maker(out, pagesize=A4_LANDSCAPE, invariant=1, **fonts)
     width, height = A4_LANDSCAPE
-    y = height - 72
-    for line in simpleSplit(text, font, size, width - 144):
-        canv.setFont(font, size)
-        if rtl:
-            canv.drawRightString(width - 72, y, line)
+    room = width - 144
+    lines: list[str] = []
+    for word in text.split():
+        if lines and measure(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
         else:
-            canv.drawString(72, y, line)
-        y -= size * 1.4
+            lines.append(word)
+    y = height - 72
+    for line in lines:
+        tx = canv.beginText(width - 72 - measure(line) if rtl else 72, y)
+        for font, part in runs(line):
+            tx.setFont(font, size)
+            tx.textOut(part)
+        tx.textLine("")
+        canv.drawText(tx)
+        y -= leading or size * 1.4
     canv.showPage()
     canv.save()
     return out.getvalue()
@@ -76,11 +99,17 @@ def impose(a5_pdf: bytes, title: str, note: bytes | None = None, rtl: bool = Fal
             w, h = float(page.mediabox.width), float(page.mediabox.height)
             # A5 is a hair under half of A4: centre the pair on the sheet.
             placed.append((page, (sheet_w - 2 * w) / 2 + slot * w, (sheet_h - h) / 2))
-        side = _side(placed, sheet_w, sheet_h)
+        turned = any(int(page.get("/Rotate", 0)) % 360 == 180 for page, _, _ in placed)
+        side = None if turned else _side(placed, sheet_w, sheet_h)
         if side is None:
             side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
             for page, x, y in placed:
-                side.merge_transformed_page(page, Transformation().translate(x, y), expand=False)
+                place = Transformation().translate(x, y)
+                if int(page.get("/Rotate", 0)) % 360 == 180:
+                    # A page turned upside down (the back half of a tilt-and-turn leaflet) is printed so.
+                    w, h = float(page.mediabox.width), float(page.mediabox.height)
+                    place = Transformation().rotate(180).translate(w, h).translate(x, y)
+                side.merge_transformed_page(page, place, expand=False)
         writer.add_page(side)
     if note is not None:
         writer.add_page(PdfReader(BytesIO(note)).pages[0])

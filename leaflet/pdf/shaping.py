@@ -61,13 +61,37 @@ def _face(path: Path) -> tuple[hb.Font, int]:
 
 @cache
 def _invisible(path: Path) -> int | None:
-    """A glyph of the font that draws nothing and takes no room (for U+200D, U+200B or U+FEFF)."""
+    """A glyph of the font that draws nothing and takes no room (for U+200B, U+FEFF, U+200D or U+200C).
+
+    Some fonts draw the joiners visibly (Noto Sans Arabic's U+200D is a small
+    dotted mark, for showing formatting): only a glyph with no outline will do.
+    """
     font, _ = _face(path)
-    for cp in (0x200D, 0x200B, 0xFEFF, 0x200C):
+    for cp in (0x200B, 0xFEFF, 0x200D, 0x200C, 0x2060):
         gid = font.get_nominal_glyph(cp)
-        if gid and font.get_glyph_h_advance(gid) == 0:
+        if not gid or font.get_glyph_h_advance(gid) != 0:
+            continue
+        extents = font.get_glyph_extents(gid)
+        if extents is None or (extents.width == 0 and extents.height == 0):
             return gid
     return None
+
+
+@cache
+def shaped_width(path: Path, text: str) -> float:
+    """The width of `text` as HarfBuzz sets it in the font at `path`, in ems (points at 1 pt).
+
+    What a paragraph's lines are broken with, word by word, for text in a complex script:
+    an Arabic word's joined forms and ligatures, a Bengali conjunct, are narrower or wider
+    than their letters one by one.
+    """
+    font, upem = _face(path)
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
+    hb.shape(font, buf, {"kern": True, "liga": True})
+    return sum(pos.x_advance for pos in buf.glyph_positions) / upem
 
 
 def is_rtl_char(ch: str) -> bool:
@@ -103,6 +127,19 @@ def directions(text: str, rtl_base: bool) -> list[bool]:
             out.append(before == "R")
         else:
             out.append(rtl_base)
+    return out
+
+
+def _word_starts(text: str) -> list[int]:
+    """For each character, where its word starts (a space is a word of its own)."""
+    out: list[int] = []
+    begin = 0
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            out.append(i)
+            begin = i + 1
+        else:
+            out.append(begin)
     return out
 
 
@@ -145,32 +182,41 @@ def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
         buf.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
         hb.shape(font, buf, {"kern": True, "liga": True})
         infos, positions = buf.glyph_infos, buf.glyph_positions
-        # Each cluster's characters: from its first character to the next cluster's.
-        starts = sorted({info.cluster for info in infos})
+        zero = _invisible(piece.path)
+        words = text[start:end]
+        # The units whose characters are read back together: HarfBuzz's clusters; right to left,
+        # whole words (see below). Each unit's characters run from its start to the next unit's.
+        clusters = sorted({info.cluster for info in infos})
+        if seg_rtl and zero is not None:
+            word_of = _word_starts(words)
+            unit = {c: word_of[c] for c in clusters}
+        else:
+            unit = {c: c for c in clusters}
+        starts = sorted(set(unit.values()))
         span = {
-            c: text[start + c : start + (starts[k + 1] if k + 1 < len(starts) else end - start)]
-            for k, c in enumerate(starts)
+            c: words[c : starts[k + 1] if k + 1 < len(starts) else end - start] for k, c in enumerate(starts)
         }
         by_cluster: dict[int, list[int]] = {}
         for k, info in enumerate(infos):
-            by_cluster.setdefault(info.cluster, []).append(k)
+            by_cluster.setdefault(unit[info.cluster], []).append(k)
         glyph_at: dict[int, Glyph] = {}
         extras: dict[int, list[Glyph]] = {}
         pens: list[float] = []
         for pos in positions:
             pens.append(x)
             x += pos.x_advance * scale
-        zero = _invisible(piece.path)
         for k, (info, pos) in enumerate(zip(infos, positions, strict=True)):
-            members = by_cluster[info.cluster]
-            chars = span[info.cluster]
+            members = by_cluster[unit[info.cluster]]
+            chars = span[unit[info.cluster]]
             adv = font.get_glyph_h_advance(info.codepoint) * scale
             extras[k] = []
             if seg_rtl and len(chars) > 1 and zero is not None:
-                # Right to left, a cluster of several characters (a ligature, a letter and its
-                # vowel marks) reads back through invisible glyphs, one per character, over its
-                # width from right to left; its own glyphs stand for nothing. Readers that order
-                # text by position (pdftotext) then never reverse or misplace its letters.
+                # Right to left, a word reads back through invisible glyphs on the baseline, one
+                # per character, spread over its width from right to left; its own glyphs stand
+                # for nothing. Readers that order text by position (pdftotext) then never
+                # reverse or misplace its letters: not in a ligature (lam-alef), nor a letter and
+                # its marks, nor in Nastaliq, whose words step down from right to left, each
+                # glyph raised and overlapping the next.
                 own = ""
                 if k == members[-1]:
                     left = min(pens[m] for m in members)
@@ -193,10 +239,10 @@ def shape_line(pieces: list[Piece], rtl_base: bool) -> ShapedLine:
         logical = sorted(
             glyph_at,
             key=lambda k: (
-                infos[k].cluster,
-                by_cluster[infos[k].cluster].index(k)
+                unit[infos[k].cluster],
+                by_cluster[unit[infos[k].cluster]].index(k)
                 if not seg_rtl
-                else -by_cluster[infos[k].cluster].index(k),
+                else -by_cluster[unit[infos[k].cluster]].index(k),
             ),
         )
         placed[seg] = [g for k in logical for g in (glyph_at[k], *extras[k])]
