@@ -281,3 +281,43 @@ def test_a_fallback_range_is_kept_beside_its_face_and_never_served_for_other_fon
     italic.write_bytes(regular.read_bytes())
     with pytest.raises(AssertionError, match="a font was read"):
         fonts.WebFace("Fallback", "400", italic, (regular, bold)).unicode_range  # noqa: B018
+
+
+def test_compiled_templates_are_kept_and_never_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates compiled once are used again; a changed template or environment compiles afresh."""
+    import jinja2
+
+    from leaflet.web.compiled import bytecode_cache, cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "t.html"
+    template.write_text("Hello {{ x }}", "utf-8")
+    module = tmp_path / "maker.py"
+    module.write_text("# the environment's options\n", "utf-8")
+
+    def render() -> str:
+        cache = bytecode_cache(str(module))
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path / "templates"), bytecode_cache=cache)
+        return env.get_template("t.html").render(x=1)
+
+    assert render() == "Hello 1"
+    real = jinja2.Environment.compile
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+    assert render() == "Hello 1"  # from the kept code
+    template.write_text("Goodbye {{ x }}", "utf-8")
+    with pytest.raises(AssertionError, match="compiled again"):
+        render()  # a changed template is never served from the old code
+    monkeypatch.setattr(jinja2.Environment, "compile", real)
+    assert render() == "Goodbye 1"
+    folders = sorted(cache_folder().glob("maker-*"))
+    module.write_text("# other options\n", "utf-8")
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+    with pytest.raises(AssertionError, match="compiled again"):
+        render()  # another environment: a folder of its own, the old one gone
+    assert len(folders) == 1 and sorted(cache_folder().glob("maker-*")) != folders
+    assert len(list(cache_folder().glob("maker-*"))) == 1
