@@ -231,6 +231,9 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacte
     )
     if not edition.booklet:
         return _render(leaflet, theme, options=edition.options, **settings)
+    # The A5 pages are only read back to be imposed (and the sheets are compacted): packing
+    # them first would only make pypdf unpack them.
+    settings["compacted"] = False
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
     options = replace(edition.options, notes_pages=padding)

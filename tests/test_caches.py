@@ -225,3 +225,99 @@ def test_the_booklet_padding_pass_starts_from_the_plain_layout_and_gives_a_fresh
         made[name] = build._render(leaflet, theme, options=padded, tagged=False, guess=guess).data
         assert (passes == [False]) == (name == "right"), (name, passes)
     assert made["right"] == made["wrong"] == made["none"]
+
+
+def _atkinson(style: str = "normal", weight: int = 400) -> Path:
+    import importlib
+    import json
+
+    root = Path(importlib.import_module("fontpkg_atkinson_hyperlegible").ROOT)
+    meta = json.loads((root / "metadata.json").read_text("utf-8"))
+    return next(
+        root / f["path"]
+        for f in meta["files"]
+        if f.get("style", "normal") == style and f.get("weight") == weight
+    )
+
+
+def test_a_web_face_is_named_by_the_bytes_of_its_fonts(tmp_path: Path) -> None:
+    """Another font file of the same name, size and time is another face: its WOFF2 is made again."""
+    import os
+
+    from leaflet.web.fonts import WebFace
+
+    font = tmp_path / "Face.ttf"
+    data = _atkinson().read_bytes()
+    font.write_bytes(data)
+    first = WebFace("Face", "400", font).file_name
+    stat = font.stat()
+    font.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    os.utime(font, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert font.stat().st_size == stat.st_size
+    assert WebFace("Face", "400", font).file_name != first
+    font.write_bytes(data)
+    assert WebFace("Face", "400", font).file_name == first
+
+
+def test_a_fallback_range_is_kept_beside_its_face_and_never_served_for_other_fonts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leaflet.web import fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    regular, bold = _atkinson(), _atkinson(weight=700)
+    italic = tmp_path / "Fallback.ttf"
+    italic.write_bytes(_atkinson("italic").read_bytes())
+    face = fonts.WebFace("Fallback", "400", italic, (regular, bold))
+    made = face.unicode_range
+    assert (tmp_path / "cache" / "leaflet" / "web-fonts" / f"{face.file_name}.range").is_file()
+
+    def no_fonts(*args: object) -> object:
+        raise AssertionError("a font was read")
+
+    monkeypatch.setattr(fonts, "_wanted", no_fonts)
+    assert fonts.WebFace("Fallback", "400", italic, (regular, bold)).unicode_range == made
+    # Another fallback file (here: the regular face under the fallback's name) is read again.
+    italic.write_bytes(regular.read_bytes())
+    with pytest.raises(AssertionError, match="a font was read"):
+        fonts.WebFace("Fallback", "400", italic, (regular, bold)).unicode_range  # noqa: B018
+
+
+def test_compiled_templates_are_kept_and_never_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates compiled once are used again; a changed template or environment compiles afresh."""
+    import jinja2
+
+    from leaflet.web.compiled import bytecode_cache, cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "t.html"
+    template.write_text("Hello {{ x }}", "utf-8")
+    module = tmp_path / "maker.py"
+    module.write_text("# the environment's options\n", "utf-8")
+
+    def render() -> str:
+        cache = bytecode_cache(str(module))
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path / "templates"), bytecode_cache=cache)
+        return env.get_template("t.html").render(x=1)
+
+    assert render() == "Hello 1"
+    real = jinja2.Environment.compile
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+    assert render() == "Hello 1"  # from the kept code
+    template.write_text("Goodbye {{ x }}", "utf-8")
+    with pytest.raises(AssertionError, match="compiled again"):
+        render()  # a changed template is never served from the old code
+    monkeypatch.setattr(jinja2.Environment, "compile", real)
+    assert render() == "Goodbye 1"
+    folders = sorted(cache_folder().glob("maker-*"))
+    module.write_text("# other options\n", "utf-8")
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+    with pytest.raises(AssertionError, match="compiled again"):
+        render()  # another environment: a folder of its own, the old one gone
+    assert len(folders) == 1 and sorted(cache_folder().glob("maker-*")) != folders
+    assert len(list(cache_folder().glob("maker-*"))) == 1

@@ -197,3 +197,28 @@ def test_check_lays_each_edition_out_once_and_reads_each_pdf_once(monkeypatch: p
     assert sorted(renders) == sorted(pdfs) == ["a5", "large-print", "press", "standard"]
     assert len(readers) == len(pdfs)  # three rules read the pages, each PDF once
     assert [f for f in findings if f.rule and f.rule.startswith("legibility/")] == []
+
+
+def test_pages_passed_over_for_addresses_hold_none(laid_out: dict[str, bytes]) -> None:
+    """Every page where pypdf's text holds a printed address (cut at line ends or not) is one taken out."""
+    from leaflet.checks.rules import printed_addresses
+
+    for content in LEAFLETS:
+        addresses = [a for a, _ in printed_addresses(load_leaflet(content))]
+        assert addresses, content
+        for name, data in laid_out.items():
+            if not name.startswith(f"{content.name} "):
+                continue
+            texts = [page.extract_text() for page in PdfReader(BytesIO(data)).pages]
+            joined = "\n".join(texts)
+            ends = [sum(len(t) + 1 for t in texts[: i + 1]) for i in range(len(texts))]
+            found = set()
+            for address in addresses:
+                for match in re.finditer("(?: ?\n ?)?".join(re.escape(ch) for ch in address), joined):
+                    found |= {
+                        i + 1
+                        for i, end in enumerate(ends)
+                        if match.start() < end and match.end() > end - len(texts[i]) - 1
+                    }
+            assert found, name  # the leaflet's addresses are on its pages
+            assert found <= read(data).holding(addresses), name

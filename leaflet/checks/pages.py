@@ -11,6 +11,8 @@ the same answers.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -197,6 +199,50 @@ class Pages:
     #: The pages on which a line may end with a hyphen: a piece of text shown ends with one
     #: (or its characters cannot be told). Only these need their text taken out as lines.
     may_hyphenate: frozenset[int]
+    #: Each page's characters, piece after piece shown, a line break between pieces; U+FFFD
+    #: for characters that cannot be told.
+    characters: tuple[str, ...] = ()
+
+    def holding(self, words: list[str]) -> set[int]:
+        """The pages that may hold one of `words`, its characters perhaps with space or a line end between.
+
+        A page with characters that cannot be told may hold anything.
+        """
+        found = {n for n, chars in enumerate(self.characters, start=1) if "\ufffd" in chars}
+        joined = "\n".join(self.characters)
+        ends = list(itertools.accumulate(len(chars) + 1 for chars in self.characters))
+        for word in words:
+            if not word:
+                continue
+            for match in re.finditer(r"\s*".join(re.escape(ch) for ch in word), joined):
+                first = bisect.bisect_right(ends, match.start())
+                last = bisect.bisect_right(ends, max(match.start(), match.end() - 1))
+                found.update(range(first + 1, last + 2))
+        return found
+
+
+class Extracted:
+    """pypdf's text of the pages of one PDF, each page taken out once, when first asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        from pypdf import PdfReader
+
+        self.reader = PdfReader(BytesIO(data))
+        self._texts: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.reader.pages)
+
+    def text(self, number: int) -> str:
+        if number not in self._texts:
+            self._texts[number] = self.reader.pages[number - 1].extract_text()
+        return self._texts[number]
+
+
+@lru_cache(maxsize=8)
+def extracted(data: bytes) -> Extracted:
+    """The text of a PDF's pages as pypdf takes it out, shared by every rule that reads lines."""
+    return Extracted(data)
 
 
 @lru_cache(maxsize=8)
@@ -210,6 +256,7 @@ def read(data: bytes, *, quick: bool = True) -> Pages:
     reader = PdfReader(BytesIO(data))
     out: list[Shown] = []
     suspect: set[int] = set()
+    characters: list[str] = []
     maps: dict[Any, dict[int, str] | None] = {}
     for number, page in enumerate(reader.pages, start=1):
         resources = page["/Resources"].get("/Font", {})
@@ -229,20 +276,23 @@ def read(data: bytes, *, quick: bool = True) -> Pages:
         except _Unknown:
             ops = [(op, [_plain(v) for v in operands]) for op, operands in _by_pypdf(page, reader)]
         size, font_name, cmap = 0.0, "", None
+        pieces_shown: list[str] = []
         for op, operands in ops:
             if op == "Tf":
                 font_name, size = fonts.get(str(operands[0]), str(operands[0])), float(operands[1])
                 cmap = codes.get(str(operands[0]))
-            elif number not in suspect and op in ("Tj", "TJ", "'", '"'):
+            elif op in ("Tj", "TJ", "'", '"'):
                 pieces = operands[-1] if op == "TJ" and isinstance(operands[-1], list) else operands[-1:]
                 for piece in pieces:
                     raw = _raw(piece)
                     if raw is None:
                         continue  # a number in a TJ array
                     text = "".join(cmap.get(c, "\ufffd") for c in raw) if cmap is not None else "\ufffd"
+                    pieces_shown.append(text)
                     ends = text.rstrip().endswith(("-", "\ufffd"))
                     if ends or ("-" in text and ("\n" in text or "\r" in text)):
                         suspect.add(number)
             if op in RULED:
                 out.append(Shown(number, op, size, font_name, tuple(operands)))
-    return Pages(tuple(out), frozenset(suspect))
+        characters.append("\n".join(pieces_shown))
+    return Pages(tuple(out), frozenset(suspect), tuple(characters))

@@ -13,10 +13,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
-from io import BytesIO
 from typing import Any
 
-from leaflet.checks.pages import read
+from leaflet.checks.pages import extracted, read
 from leaflet.checks.registry import CheckContext, rule
 from leaflet.checks.text import (
     all_passages,
@@ -510,13 +509,9 @@ def _hyphenated(ctx: CheckContext, edition: str, data: bytes) -> Found:
     suspect = read(data).may_hyphenate
     if not suspect:
         return
-    from pypdf import PdfReader
-
     addresses = [address for address, _ in printed_addresses(ctx.leaflet)]
-    for number, page in enumerate(PdfReader(BytesIO(data)).pages, start=1):
-        if number not in suspect:
-            continue
-        lines = page.extract_text().splitlines()
+    for number in sorted(suspect):
+        lines = extracted(data).text(number).splitlines()
         for line, following in itertools.pairwise(lines):
             if re.search(r"[a-z]-$", line.rstrip()) and re.match(r"[a-z]", following.lstrip()):
                 if _breaks_an_address(line, following, addresses):
@@ -623,8 +618,6 @@ def address_too_wide(ctx: CheckContext, params: dict[str, Any]) -> Found:
     line an address is printed in holds more (the narrowest, beside the QR code in A5, about
     35 characters; a table's column is as wide as the longest piece in it), so the pages
     are read only for a leaflet that has such an address."""
-    from pypdf import PdfReader
-
     shortest = int(params["shortest_piece"])
     suspects = [
         (address, where)
@@ -635,9 +628,16 @@ def address_too_wide(ctx: CheckContext, params: dict[str, Any]) -> Found:
     if not suspects:
         return
     cut: dict[str, tuple[Location, str, list[str]]] = {}
+    printed = suspects
     for edition, (data, _) in ctx.pdfs.items():
-        text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
-        for address, where in suspects:
+        # Only the pages that may hold an address are taken out as text, joined as they follow
+        # each other (pages apart are kept apart, so no address runs from one to the other).
+        holding = read(data).holding([address for address, _ in printed])
+        text = ""
+        for number in sorted(holding):
+            text += ("\n" if number - 1 in holding else "\n\n") if text else ""
+            text += extracted(data).text(number)
+        for address, where in printed:
             for piece in _cuts(address, text):
                 _, _, editions = cut.setdefault(address, (where, piece, []))
                 if edition not in editions:

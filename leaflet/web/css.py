@@ -15,6 +15,7 @@ from functools import cache
 import jinja2
 
 from leaflet.style import OPTIONAL_BOXES, OPTIONAL_STYLES, BoxStyle, Theme
+from leaflet.web.compiled import bytecode_cache
 from leaflet.web.fonts import WebFace, web_faces
 
 #: Focus is shown in the colours GOV.UK and the NHS use, unless the sheet names its own.
@@ -90,6 +91,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(__file__),
     )
 
 

@@ -86,15 +86,30 @@ class WebFace:
 
     @property
     def file_name(self) -> str:
-        made_from = " ".join(f"{p.name}:{p.stat().st_size}" for p in (self.source, *self.earlier))
-        digest = hashlib.sha256(f"{_RECIPE} {self.weight} {made_from}".encode()).hexdigest()
+        """Named by what the face is made from: the recipe, the weight and the bytes of every font file."""
+        made_from = " ".join(f"{p.name}:{_font_digest(p)}" for p in (self.source, *self.earlier))
+        recipe = f"{_RECIPE} {WEB_SCRIPTS} {self.weight} {made_from}"
+        digest = hashlib.sha256(recipe.encode()).hexdigest()
         stem = "".join(ch for ch in self.family if ch.isalnum())
         return f"{stem}-{self.weight.replace(' ', '-')}-{digest[:10]}.woff2"
 
     @property
     def unicode_range(self) -> str:
-        """The CSS unicode-range of a fallback face, or "" for a whole font."""
-        return unicode_range(_wanted(self.source, self.earlier)) if self.fallback else ""
+        """The CSS unicode-range of a fallback face, or "" for a whole font.
+
+        Kept beside the face in the cache folder (it is made from the same files), so a
+        build whose faces are all made reads no font with fontTools.
+        """
+        if not self.fallback:
+            return ""
+        kept = _cache_folder() / f"{self.file_name}.range"
+        try:
+            return read_file(kept, 1 << 20).decode("ascii")
+        except (FileProblem, UnicodeDecodeError):
+            pass
+        found = unicode_range(_wanted(self.source, self.earlier))
+        _keep(kept, found.encode("ascii"))
+        return found
 
     def data(self) -> bytes:
         """The WOFF2 file: from the cache folder when it is there, else made and kept there."""
@@ -104,12 +119,22 @@ class WebFace:
         except FileProblem:
             pass
         data = _woff2(self.source, self.weight, self.earlier)
-        with contextlib.suppress(OSError):
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, cached)
+        _keep(cached, data)
         return data
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """A file in the cache folder, written whole (a temporary file, then renamed), or not at all."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
+def _font_digest(path: Path) -> str:
+    """The SHA-256 of a font file's bytes (a few milliseconds, for a name that can never be stale)."""
+    return hashlib.sha256(read_file(path, MAX_FONT_BYTES)).hexdigest()
 
 
 def _cache_folder() -> Path:

@@ -62,6 +62,7 @@ from leaflet.layout.story import (
     TOC_HEADING,
     about_lines,
 )
+from leaflet.web.compiled import bytecode_cache
 
 DOWNLOADS_HEADING = "Print or download this leaflet"
 DOWNLOADS_ANCHOR = "print-or-download"
@@ -247,6 +248,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(__file__),
     )
     env.filters["address"] = safe_address
     env.filters["printed"] = printed_address
