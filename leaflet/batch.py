@@ -8,19 +8,16 @@ written (see `leaflet.stamp`).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
-from leaflet.pdf.write import remove_live_temporaries
 from leaflet.safeio import FileProblem, read_file
 
 if TYPE_CHECKING:
@@ -78,13 +75,20 @@ def _looks_like_leaflet(path: Path) -> bool:
     return not is_sheet or re.search(rb"^metadata\s*:", head, re.MULTILINE) is not None
 
 
-def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None) -> list[Problem]:
+def clashes(
+    contents: list[Path], editions: tuple[str, ...], output: Path | None, style: str | None = None
+) -> list[Problem]:
     """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's)."""
+    if len(contents) < 2:
+        return []
+    # Leaflets that are all up to date write what their records say (each recorded the files it
+    # wrote when nothing clashed): told without reading any of them.
+    written = [stamp.quick_skip(content, editions, style, output) for content in contents]
+    if all(paths is not None for paths in written):
+        return []
     from leaflet.editions import A5_SCREEN, EDITIONS
     from leaflet.yamlsource import read_yaml
 
-    if len(contents) < 2:
-        return []
     seen: dict[str, Path] = {}
     problems = []
     for content in contents:
@@ -111,25 +115,46 @@ def clashes(contents: list[Path], editions: tuple[str, ...], output: Path | None
     return problems
 
 
+def partners(leaflet: Any) -> tuple[Path, ...]:
+    """The other files a leaflet is made from: a bilingual leaflet's English partner."""
+    return (Path(leaflet.bilingual.path),) if leaflet.bilingual is not None else ()
+
+
+def pictures(leaflet: Any) -> Iterator[Any]:
+    """Every picture a leaflet shows, its English partner's too."""
+    yield from leaflet.images()
+    if leaflet.bilingual is not None:
+        yield from leaflet.bilingual.english.images()
+
+
 def build_one(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
 ) -> Outcome:
     """Build one content file's editions, or skip them when nothing has changed. Never raises."""
-    from leaflet.checks import project_settings, run_checks, settings_for
-    from leaflet.plan import plan
-
     try:
+        # What the last build read, compared without reading the content: most skips end here,
+        # before the content, the schema or the style sheets are loaded.
+        skipped = None if force else stamp.quick_skip(content, editions, style, output)
+        if skipped is not None:
+            return Outcome(str(content), "skipped", skipped)
+        content_mark = stamp.mark(content)  # before the content is read for the build
+        from leaflet.checks import PROJECT_FILE, project_settings, run_checks, settings_for
+        from leaflet.plan import plan
+
         work = plan(content, editions, style)
         # Settings for the checks are input too: a mistake in them stops the build before
         # anything is written.
         project = project_settings(content)
         settings_for(work.leaflet, project)
         paths = work.paths(output)
+        sheets: dict[str, list[Any]] = {}
         inputs = stamp.inputs(
             content,
             tuple(e.name for e in work.editions),
             (e.style for e in work.editions),
-            (image.data for image in work.leaflet.images()),
+            (image.data for image in pictures(work.leaflet)),
+            sheets,
+            partners(work.leaflet),
         )
         untagged = stamp.untagged_switch_on()
         expected = [stamp.Expected(inputs, e.name, e.tagged and not untagged) for e in work.editions]
@@ -140,6 +165,8 @@ def build_one(
         left = [stamp.hints(path) for path in paths]
         for path in paths:
             stamp.forget(path)
+        import datetime
+
         from leaflet.build import build_plan  # the layout engine, only when there is work for it
         from leaflet.layout.cache import recall_paginations, recorded_paginations
         from leaflet.style import load_theme
@@ -147,10 +174,22 @@ def build_one(
         slug = work.leaflet.metadata.slug
         for edition, hint in zip(work.editions, left, strict=True):
             recall_paginations(load_theme(edition.style), slug, hint.get("paginations"))
+        facts = stamp.read_facts(
+            (content, content_mark),
+            (editions, style, output),
+            [
+                (path, wanted, e.tagged)
+                for path, wanted, e in zip(paths, expected, work.editions, strict=True)
+            ],
+            sheets,
+            ((image.path, image.data) for image in pictures(work.leaflet)),
+            PROJECT_FILE,
+            partners(work.leaflet),
+        )
         built = build_plan(work, output)
         findings = run_checks(
             work.leaflet,
-            today=date.today(),
+            today=datetime.date.today(),
             project=project,
             styles=tuple(e.style for e in work.editions),
             # Plain-language advice and the measurements of laid-out pages are `check`'s: the first
@@ -160,7 +199,7 @@ def build_one(
         )
         for item, wanted, edition in zip(built, expected, work.editions, strict=True):
             paginations = recorded_paginations(load_theme(edition.style), slug)
-            stamp.remember(item.path, wanted, {"paginations": paginations})
+            stamp.remember(item.path, wanted, {"paginations": paginations}, facts)
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )
@@ -269,12 +308,16 @@ def _warm_context() -> Any:
     import sys
 
     if sys.platform == "linux":
+        import multiprocessing  # only when there are workers: a one-leaflet build never starts one
+
         return multiprocessing.get_context("fork")
     return None
 
 
 def _worker_setup() -> None:
     """In each worker: Ctrl-C is the main process's to handle; SIGTERM ends the worker cleanly."""
+    import leaflet.pdf.write  # noqa: F401  (loaded now: the SIGTERM handler uses it)
+
     _STOPPING.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
@@ -282,12 +325,16 @@ def _worker_setup() -> None:
 
 
 def _worker_stop(signum: int, frame: object) -> None:
+    from leaflet.pdf.write import remove_live_temporaries
+
     remove_live_temporaries()
     os._exit(128 + signum)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End every worker now (each removes its temporary file), and forget the queued leaflets."""
+    import multiprocessing
+
     pool.shutdown(wait=False, cancel_futures=True)
     children = multiprocessing.active_children()
     for child in children:

@@ -22,6 +22,7 @@ from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.errors import ContentError, Problem
 from leaflet.fonts import check_coverage, font_set
 from leaflet.i18n import furniture
+from leaflet.layout.bilingual import BilingualStory
 from leaflet.layout.cache import PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
@@ -73,6 +74,7 @@ def _render_once(
     bleed: float,
     title: str,
     shared: Shared,
+    packed: bool = True,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
     fonts = font_set(theme, leaflet.metadata.language)
@@ -81,7 +83,13 @@ def _render_once(
     meta["title"] = title
     geometry = PageGeometry.for_theme(theme, bleed)
     doc = LeafletDocTemplate(out, leaflet, theme, fonts, pagination, geometry, **meta)
-    builder = StoryBuilder(leaflet, theme, fonts, pagination, (doc.width, doc.height), options, shared)
+    frame = (doc.width, doc.height)
+    builder: StoryBuilder | BilingualStory
+    if leaflet.bilingual is not None:
+        english = font_set(theme, leaflet.bilingual.english.metadata.language)
+        builder = BilingualStory(leaflet, theme, fonts, english, pagination, frame, options, shared)
+    else:
+        builder = StoryBuilder(leaflet, theme, fonts, pagination, frame, options, shared)
     story = builder.build()
     m = leaflet.metadata
     tagging = PdfTagging(builder.root, title, m.language, m.published) if tagged and not draft else Tagging()
@@ -96,6 +104,7 @@ def _render_once(
             words=builder.words,
             shaping=fonts.shaped,
             rtl=builder.words.rtl,
+            packed=packed,
             **kwargs,
         )
         fix_timestamp(canv, m.published)
@@ -141,7 +150,10 @@ def _render(
     options: LayoutOptions = PLAIN,
     bleed: float = 0.0,
     title_suffix: str = "",
+    compacted: bool = True,
+    guess: Pagination | None = None,
 ) -> Rendered:
+    """Lay out until the page numbers printed are those found; `guess`, when nothing is remembered."""
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
     # Lines set further apart in a language whose script needs it (Nastaliq's tall words).
@@ -154,23 +166,29 @@ def _render(
     if unset:
         raise ContentError(unset)
     check_coverage(leaflet.texts, fonts)
+    title = leaflet.metadata.title
+    if leaflet.bilingual is not None:
+        english = leaflet.bilingual.english
+        check_coverage(english.texts, font_set(theme, english.metadata.language))
+        # Both titles, Welsh first, as on the cover.
+        title = f"{title} / {english.metadata.title}"
     settings = dict(
         tagged=tagged,
         options=options,
         bleed=bleed,
-        title=leaflet.metadata.title
-        + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
+        title=title + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
+        packed=compacted,
     )
     # The page numbers this leaflet's last build in this process settled on: when printing them
     # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
     # as in a first build, so a wrong guess costs a pass and changes nothing.
-    remembered = (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
-    guess = PAGINATIONS.get(remembered)
+    remembered = _remembered(theme, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
+    guess = PAGINATIONS.get(remembered) or guess
     if guess is not None:
         data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
         if seen == guess:
-            return Rendered(compact(data), seen.total)
+            return Rendered(data, seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
@@ -178,20 +196,50 @@ def _render(
             PAGINATIONS.put(remembered, seen)
             break
         pagination = seen
-    return Rendered(compact(data), seen.total)
+    return Rendered(data, seen.total)
 
 
-def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme) -> Rendered:
-    """One edition's PDF. A booklet is padded with notes pages to whole sheets, then imposed."""
+def _remembered(
+    theme: Theme,
+    leaflet: Leaflet,
+    options: LayoutOptions,
+    *,
+    tagged: bool | None,
+    bleed: float,
+    title_suffix: str,
+    compacted: bool = True,
+) -> tuple[Any, ...]:
+    """What a settled pagination is remembered by (PAGINATIONS)."""
+    if tagged is None:
+        tagged = not stamp.untagged_switch_on()
+    return (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
+
+
+def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacted: bool = True) -> Rendered:
+    """One edition's PDF. A booklet is padded with notes pages to whole sheets, then imposed.
+
+    Not `compacted`, a PDF is left as ReportLab wrote it (only quicker to read back).
+    """
     # Tagged unless the edition is a print sheet (or the measuring switch is on).
     settings = dict(
-        tagged=None if edition.tagged else False, bleed=edition.bleed, title_suffix=edition.title_suffix
+        tagged=None if edition.tagged else False,
+        bleed=edition.bleed,
+        title_suffix=edition.title_suffix,
+        compacted=compacted,
     )
     if not edition.booklet:
         return _render(leaflet, theme, options=edition.options, **settings)
     plain = _render(leaflet, theme, options=edition.options, **settings)
     padding = -plain.pages % 4
-    padded = _render(leaflet, theme, options=replace(edition.options, notes_pages=padding), **settings)
+    options = replace(edition.options, notes_pages=padding)
+    if options == edition.options:
+        padded = plain  # already whole sheets: the same layout again would give the same pages
+    else:
+        # The notes pages come after the leaflet's own: its headings stay where they were, and
+        # only the count grows. The guess is verified as any other.
+        settled = PAGINATIONS.get(_remembered(theme, leaflet, edition.options, **settings))
+        guess = None if settled is None else Pagination(dict(settled.pages), settled.total + padding)
+        padded = _render(leaflet, theme, options=options, guess=guess, **settings)
     words = furniture(leaflet.metadata.language)
     title = leaflet.metadata.title + words(edition.title_suffix)
     fonts = font_set(theme, leaflet.metadata.language)
@@ -280,22 +328,24 @@ def pdf_downloads(
 def pages_for_checks(work: Plan) -> dict[str, tuple[bytes, bool]]:
     """The readable editions of a plan, laid out in memory, for the checks that measure pages.
 
-    The printed booklet is left out: its pages are the A5 edition's, measured there.
+    The printed booklet is left out: its pages are the A5 edition's, measured there. The PDFs
+    are not compacted: the rules read every page, and an object stream only slows that down.
     """
     pages: dict[str, tuple[bytes, bool]] = {}
     for edition in work.editions:
         if not edition.booklet and not edition.web:
             theme = load_theme(edition.style)
-            pages[edition.name] = (render_edition(work.leaflet, edition, theme).data, theme.large_print)
+            rendered = render_edition(work.leaflet, edition, theme, compacted=False)
+            pages[edition.name] = (rendered.data, theme.large_print)
     return pages
 
 
 def page_for_checks(work: Plan) -> str | None:
     """The web edition's HTML, made in memory, when the plan has one."""
-    from leaflet.web.write import render_web
-
     for edition in work.editions:
         if edition.web:
+            from leaflet.web.write import render_web
+
             return render_web(work.leaflet, load_theme(edition.style)).html.decode()
     return None
 

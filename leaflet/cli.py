@@ -16,12 +16,14 @@ import signal
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from leaflet import __version__
 from leaflet.errors import LeafletError
+
+if TYPE_CHECKING:
+    from datetime import date
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -111,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _iso_date(text: str) -> date:
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -202,6 +206,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         args = parser.parse_args(["build", str(DEFAULT_CONTENT)])
     if args.command == "check":
+        from datetime import date
+
         return _check(args.content, args.format, args.strict, args.today or date.today())
     from leaflet import editions
 
@@ -230,7 +236,7 @@ def _build(
 
     try:
         contents = batch.expand(inputs)
-        clashing = batch.clashes(contents, editions, output)
+        clashing = batch.clashes(contents, editions, output, style)
         if clashing:
             raise LeafletError(clashing)
         if len(contents) > 1 and output is not None and output.suffix.lower() == ".pdf":

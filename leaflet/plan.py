@@ -6,7 +6,7 @@ Free of ReportLab, so that learning a leaflet is up to date costs no layout engi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leaflet.content.loader import load_leaflet
@@ -37,9 +37,16 @@ class Plan:
         return [output_path(self.leaflet, edition, output) for edition in self.editions]
 
 
-def plan(content: Path, editions: Iterable[str] | None = None, style: str | None = None) -> Plan:
-    """Read the content and settle the editions: those asked for, else those the content lists."""
+def plan(
+    content: Path, editions: Iterable[str] | None = None, style: str | None = None, design: str | None = None
+) -> Plan:
+    """Read the content and settle the editions: those asked for, else those the content lists.
+
+    `design` prints a bilingual leaflet in another of the designs than its content names.
+    """
     leaflet = load_leaflet(content)
+    if design is not None and leaflet.bilingual is not None:
+        leaflet = replace(leaflet, bilingual=replace(leaflet.bilingual, design=design))
     names = tuple(editions) if editions else leaflet.editions
     # The web page comes last: it is written after the PDFs, which it links to with their sizes.
     names = tuple(sorted(names, key=lambda name: EDITIONS[name].web))

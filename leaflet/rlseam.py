@@ -52,6 +52,23 @@ def last_page(canvas: Any) -> Any:
     return canvas._doc.Pages.pages[-1]
 
 
+def reorder_pages(canvas: Any, order: list[int]) -> None:
+    """Put the document's pages in `order` (0-based indices of the pages as drawn) before it is written.
+
+    Each page keeps its object (and so its name, which links, outlines and the structure
+    tree refer to); only the page tree's list of kids changes.
+    """
+    pages = canvas._doc.Pages.pages
+    if sorted(order) != list(range(len(pages))):
+        raise ValueError(f"not an order of {len(pages)} pages: {order}")
+    pages[:] = [pages[i] for i in order]
+
+
+def page_count(canvas: Any) -> int:
+    """How many pages the document has so far."""
+    return len(canvas._doc.Pages.pages)
+
+
 def add_page_entries(page: Any, entries: dict[str, Any]) -> None:
     """Give a PDFPage dictionary entries of our own (it writes only the keys it lists)."""
     if not entries:
@@ -98,3 +115,115 @@ def line_break_state(paragraph: Any) -> dict[str, Any]:
 def set_line_break_state(paragraph: Any, state: dict[str, Any]) -> None:
     for name, value in state.items():
         setattr(paragraph, name, value)
+
+
+#: The characters after which a word too wide for its line may be broken: an address is
+#: broken only there, and no hyphen is added (a reader copying it types what is printed).
+ADDRESS_BREAKS = frozenset("/.-?&=")
+
+#: Set while a word that starts a line, and whose first piece is wider than the line, is cut.
+_cut_anywhere = False
+
+
+def address_break_pairs(word: str) -> list[tuple[str, str]] | None:
+    """Where a word may be broken, as (head, tail) pairs, the longest head first; None for a word
+    with nowhere to break. A break falls after one of ADDRESS_BREAKS, never between two of them
+    ("https://" and "..." stay whole), and never leaves a tail of break characters alone."""
+    if _cut_anywhere:
+        return [(word[:i], word[i:]) for i in range(len(word) - 1, 0, -1)]
+    pairs = []
+    for i, ch in enumerate(word[:-1]):
+        if ch in ADDRESS_BREAKS and word[i + 1] not in ADDRESS_BREAKS:
+            pairs.append((word[: i + 1], word[i + 1 :]))
+    if not pairs:
+        return None
+    pairs.reverse()
+    return pairs
+
+
+def _cutting_at_line_start(split: Any, widths: Any) -> Any:
+    """ReportLab's split of an overlong word, cut anywhere when nothing else fits a whole line.
+
+    Only a word that starts its line can need it (elsewhere ReportLab first moves it to a
+    line of its own), and then only when even its first piece is wider than the line.
+    """
+
+    def split_word(*args: Any) -> Any:
+        global _cut_anywhere
+        found = split(*args)
+        word_width, new_width, max_width = widths(args)
+        if found is None and new_width - word_width <= 1e-6 and word_width > max_width:
+            _cut_anywhere = True
+            try:
+                found = split(*args)
+            finally:
+                _cut_anywhere = False
+        return found
+
+    return split_word
+
+
+def break_words_at_address_breaks() -> None:
+    """Make ReportLab break a word wider than its line after / . - ? & = only.
+
+    ReportLab breaks a line at spaces; a word wider than the whole line it cuts at
+    any character (`splitLongWords`), unless the paragraph style asks for
+    hyphenation. With `embeddedHyphenation=2` (and no hyphenator) it sends such a
+    word to a line of its own and asks its URI splitter where to split it, which
+    answers for words with a scheme, at slashes only. The splitter is replaced by
+    ours, so every overlong word with a break character (an address with or
+    without its scheme, an email address, a long hyphenated word) is split where a
+    reader expects, with no hyphen added; only a piece between breaks that is
+    itself wider than the line is still cut, anywhere, to fill its line (the rest
+    of a split word would otherwise run past the frame: ReportLab never cuts a part
+    of a word it has split). Words that fit their line are never split, and no
+    other word is hyphenated (ReportLab's embedded hyphenation splits only words of
+    letters and hyphens, which ours answers first).
+    """
+    from reportlab.platypus import paragraph
+
+    if getattr(paragraph._uri_split_pairs, "__name__", "") == address_break_pairs.__name__:
+        return  # installed already
+    paragraph._uri_split_pairs = address_break_pairs
+    # (hyphenator, word, word width, new width, max width, …) and (hyphenator, frags, new width, max width, …)
+    paragraph._hyGenPair = _cutting_at_line_start(paragraph._hyGenPair, lambda a: (a[2], a[3], a[4]))
+    paragraph._hyGenFragsPair = _cutting_at_line_start(
+        paragraph._hyGenFragsPair, lambda a: (a[1][0], a[2], a[3])
+    )
+
+
+def document_objects(canvas: Any) -> tuple[list[tuple[int, bytes]], bytes, bytes]:
+    """The objects `canvas.save()` would write, formatted, in number order; references to the catalogue and info.
+
+    What PDFDocument.GetPDFData and PDFDocument.format do before they assemble the file
+    (fonts' subsets made, the outline prepared, each object formatted as it is numbered,
+    objects made while formatting included), without the assembling: the caller packs the
+    objects itself. An encrypted document is refused: a leaflet is never encrypted.
+    """
+    from reportlab.pdfbase.pdfdoc import format as pdf_format
+
+    if len(canvas._code):
+        canvas.showPage()
+    doc = canvas._doc
+    for font in doc.delayedFonts:
+        font.addObjects(doc)
+    doc.info.invariant = doc.invariant
+    doc.info.digest(doc.signature)
+    doc.Reference(doc.Catalog)
+    doc.Reference(doc.info)
+    doc.Outlines.prepare(doc, canvas)
+    if doc.Outlines.ready < 0:
+        doc.Catalog.Outlines = None
+    doc.encrypt.prepare(doc)
+    if doc.encrypt.info():
+        raise ValueError("an encrypted document cannot be packed")
+    root = doc.Reference(doc.Catalog).format(doc)
+    info = doc.Reference(doc.info).format(doc)
+    objects = []
+    number = 1
+    while number in doc.numberToId:  # objects may be added while others are formatted
+        name = doc.numberToId[number]
+        objects.append((number, pdf_format(doc.idToObject[name], doc, toplevel=1)))
+        number += 1
+    doc._savedToFile = True  # as SaveToFile: a document is written once
+    return objects, root, info

@@ -22,10 +22,11 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -53,28 +54,59 @@ def stamp_path(pdf: Path) -> Path:
 
 @cache
 def tool_fingerprint() -> str:
-    """The tool's version and its own code, so a changed layout rule rebuilds everything."""
-    try:
-        reportlab = metadata.version("reportlab")
-    except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
-        reportlab = "unknown"
-    h = hashlib.sha256(f"{__version__} reportlab {reportlab}".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".yaml", ".po", ".j2"):
-            h.update(path.relative_to(package).as_posix().encode())
-            h.update(read_file(path, 16 * MIB))
+    """The tool's version and its own code, so a changed layout rule rebuilds everything.
+
+    ReportLab's version is read from its installed metadata, found without importing
+    ReportLab or importlib.metadata (both slow to load, for a skip that needs neither).
+    """
+    h = hashlib.sha256(f"{__version__} reportlab {_reportlab_version()}".encode())
+    package = os.path.dirname(os.path.realpath(__file__))
+    found = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        inside = os.path.relpath(folder, package).replace(os.sep, "/")
+        found += [
+            (name if inside == "." else f"{inside}/{name}", os.path.join(folder, name))
+            for name in names
+            if name.endswith((".py", ".json", ".yaml", ".po", ".j2"))
+        ]
+    for relative, path in sorted(found):
+        h.update(relative.encode())
+        h.update(read_file(path, 16 * MIB))
     return h.hexdigest()
 
 
-def sheet_files(style: str) -> list[Path]:
+def _reportlab_version() -> str:
+    for folder in sys.path:
+        try:
+            found = sorted(Path(folder or ".").glob("reportlab-*.dist-info/METADATA"))
+        except OSError:
+            continue
+        for path in found:
+            try:
+                head = read_file(path, 1 * MIB, whole=False)
+            except FileProblem:
+                continue
+            for line in head.decode("utf-8", "replace").splitlines():
+                if line.startswith("Version:"):
+                    return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def sheet_files(style: str, probes: list[tuple[str, bool]] | None = None) -> list[Path]:
     """A style sheet, the sheets it extends, and the font files they name: what a build reads.
 
     Each sheet is read once; a sheet that cannot be read ends the walk (the build reports it).
     """
-    from leaflet.style import extends_target, find_sheet
+    from leaflet.style import PROJECT_STYLES, STYLES_DIR, extends_target, find_sheet, is_sheet_path
     from leaflet.yamlsource import YamlProblem, read_yaml
 
+    looked = probes if probes is not None else []
+    if not is_sheet_path(style):
+        looked += [
+            (str(folder / f"{style}.yaml"), os.path.lexists(folder / f"{style}.yaml"))
+            for folder in (PROJECT_STYLES, STYLES_DIR)
+        ]
     files: list[Path] = []
     path: Path | None = find_sheet(style)
     while path is not None and path not in files:
@@ -95,6 +127,11 @@ def sheet_files(style: str) -> list[Path]:
                 for f in spec.values()
             ]
         parent = data.get("extends")
+        if parent is not None:
+            looked += [
+                (str(folder / f"{parent}.yaml"), os.path.lexists(folder / f"{parent}.yaml"))
+                for folder in (path.parent, STYLES_DIR)
+            ]
         path = None if parent is None else extends_target(path, parent)
     return files
 
@@ -118,26 +155,47 @@ def _identity(path: Path) -> str:
 
 
 def inputs(
-    content: Path, editions: Iterable[str], styles: Iterable[str], images: Iterable[bytes] = ()
+    content: Path,
+    editions: Iterable[str],
+    styles: Iterable[str],
+    images: Iterable[bytes] = (),
+    sheets: dict[str, list[Any]] | None = None,
+    partners: Iterable[Path] = (),
 ) -> str:
-    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it."""
+    """What a leaflet's PDFs are built from, as one hash: the pictures it shows are part of it,
+    and so is a bilingual leaflet's English partner file.
+
+    `sheets`, when given, receives what was read of the style sheets, for `read_facts`:
+    "files" (each path with its digest, a font with its identity) and "probes".
+    """
     from leaflet.yamlsource import MAX_BYTES
 
+    read = sheets if sheets is not None else {}
+    read.setdefault("files", [])
+    read.setdefault("probes", [])
     h = hashlib.sha256(tool_fingerprint().encode())
     h.update(" ".join(editions).encode())
     h.update(read_file(content, MAX_BYTES))
+    for partner in partners:
+        h.update(b"partner")
+        h.update(read_file(partner, MAX_BYTES))
     for data in images:
         h.update(hashlib.sha256(data).digest())
     for style in sorted(set(styles)):
-        for file in sheet_files(style):
+        for file in sheet_files(style, read["probes"]):
             h.update(str(file).encode())
             if file.suffix.lower() in (".ttf", ".otf"):
                 h.update(_identity(file).encode())
+                read["files"].append((str(file), _identity(file)))
                 continue
             try:
-                h.update(read_file(file, MAX_BYTES))
+                data = read_file(file, MAX_BYTES)
             except FileProblem:
                 h.update(b"unreadable")
+                read["files"].append((str(file), None))
+                continue
+            h.update(data)
+            read["files"].append((str(file), hashlib.sha256(data).hexdigest()))
     for font in _package_fonts():
         h.update(_identity(font).encode())
     return h.hexdigest()
@@ -168,10 +226,13 @@ def forget(pdf: Path) -> None:
         os.unlink(stamp_path(pdf))
 
 
-def remember(pdf: Path, expected: Expected, hints: dict[str, Any] | None = None) -> None:
+def remember(
+    pdf: Path, expected: Expected, hints: dict[str, Any] | None = None, quick: dict[str, Any] | None = None
+) -> None:
     """Record what the PDF now on disk was built from (after it has been written).
 
-    `hints` are kept beside, for the next build to start from (never to decide a skip).
+    `hints` are kept beside, for the next build to start from (never to decide a skip);
+    `quick` is what the build read (`read_facts`), for `quick_skip`.
     """
     from leaflet.pdf.write import write_atomically
 
@@ -179,6 +240,8 @@ def remember(pdf: Path, expected: Expected, hints: dict[str, Any] | None = None)
     if digest is None:
         return  # nothing to vouch for: the next build makes it again
     record = {**asdict(expected), "pdf": {"size": digest[0], "sha256": digest[1]}}
+    if quick is not None and len(json.dumps(quick)) <= MAX_RECORD_BYTES // 4:
+        record["quick"] = quick
     data = json.dumps(record, sort_keys=True).encode()
     try:
         with_hints = json.dumps({"hints": hints or {}, **record}, sort_keys=True).encode()
@@ -215,3 +278,147 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
     return (
         digest is not None and isinstance(found, dict) and digest == (found.get("size"), found.get("sha256"))
     )
+
+
+# ---------------------------------------------------------------- the quick skip
+
+#: The largest file a quick skip reads to compare (content, sheet, picture, settings).
+_MARK_LIMIT = 64 * MIB
+_SLUG = re.compile(
+    rb"^[ \t]+slug[ \t]*:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE
+)
+
+
+def mark(path: Path) -> str | None:
+    """A file as a skip compares it: a font by its identity, anything else by its bytes' digest.
+
+    None for a file that cannot be read as a regular file (a link, say): no skip rests on it.
+    """
+    if path.suffix.lower() in (".ttf", ".otf"):
+        return _identity(path)
+    try:
+        return hashlib.sha256(read_file(path, _MARK_LIMIT, follow_links=False)).hexdigest()
+    except FileProblem:
+        return None
+
+
+def read_facts(
+    content: tuple[Path, str | None],
+    asked: tuple[tuple[str, ...], str | None, Path | None],
+    made: list[tuple[Path, Expected, bool]],
+    sheets: dict[str, list[Any]],
+    images: Iterable[tuple[str, bytes]],
+    settings_file: str,
+    partners: Iterable[Path] = (),
+) -> dict[str, Any] | None:
+    """Everything a build of a content file reads and decides, for `quick_skip` to compare next time.
+
+    Taken before the build reads anything it does not already hold, so that a file changed
+    meanwhile is found changed next time: `content` is the file with the mark (`mark`) of
+    its bytes taken before they were read, `images` the pictures' paths with the bytes the
+    leaflet holds, `sheets` what `inputs` read of the style sheets. `made` holds each file to
+    be written, with what it is built from and whether its edition is tagged;
+    `settings_file` is the check settings file looked for; `partners`, a bilingual
+    leaflet's English file.
+    """
+    content_path, content_mark = content
+    files = [(str(content_path.resolve()), content_mark), *sheets["files"]]
+    files += [(path, hashlib.sha256(data).hexdigest()) for path, data in images]
+    files += [(str(partner.resolve()), mark(partner)) for partner in partners]
+    probes = [(path, "exists", found) for path, found in sheets["probes"]]
+    for folder in [content_path.resolve().parent, *content_path.resolve().parents]:
+        found = (folder / settings_file).is_file()
+        probes.append((str(folder / settings_file), "file", found))
+        if found:
+            files.append((str(folder / settings_file), mark(folder / settings_file)))
+            break
+    if any(digest is None for _, digest in files):
+        return None
+    editions, style, output = asked
+    return {
+        "content": str(content_path.resolve()),
+        "cwd": os.getcwd(),
+        "asked": [list(editions), style, None if output is None else str(output)],
+        "tool": tool_fingerprint(),
+        "fonts": [_identity(font) for font in _package_fonts()],
+        "made": [[str(path), e.inputs, e.edition, tagged] for path, e, tagged in made],
+        "files": files,
+        "probes": probes,
+    }
+
+
+def _candidates(content: Path, output: Path | None) -> list[Path]:
+    """The records that may hold this leaflet's facts: beside the files it would write."""
+    if output is not None and output.suffix.lower() == ".pdf":
+        folder, prefix = output.parent, output.stem
+    else:
+        try:
+            head = read_file(content, _MARK_LIMIT)
+        except FileProblem:
+            return []
+        slugs = set(_SLUG.findall(head))
+        if len(slugs) != 1:
+            return []
+        folder, prefix = output if output is not None else Path("output"), slugs.pop().decode()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [
+        folder / name for name in sorted(names) if name.startswith(f".{prefix}") and name.endswith(".built")
+    ]
+
+
+def quick_skip(
+    content: Path, editions: tuple[str, ...], style: str | None, output: Path | None
+) -> tuple[str, ...] | None:
+    """The files of a leaflet that is up to date, learnt without reading its content; else None.
+
+    A record beside one of its files holds what its last build read (`read_facts`): when
+    the content, every sheet, picture, font and settings file it read, the places it
+    looked for sheets and settings, the tool and the command are all as they were, that
+    build's decisions (which files, from which inputs) stand, and each file is checked
+    against its record as a full check would. Anything else, and the full check decides.
+    """
+    asked = [list(editions), style, None if output is None else str(output)]
+    try:
+        where, cwd = str(content.resolve()), os.getcwd()
+    except (OSError, RuntimeError):
+        return None
+    for record_path in _candidates(content, output):
+        try:
+            record = json.loads(read_file(record_path, MAX_RECORD_BYTES, follow_links=False))
+        except (FileProblem, ValueError):
+            continue
+        facts = record.get("quick") if isinstance(record, dict) else None
+        if not isinstance(facts, dict) or [facts.get("content"), facts.get("cwd"), facts.get("asked")] != [
+            where,
+            cwd,
+            asked,
+        ]:
+            continue
+        return _still(facts)
+    return None
+
+
+def _still(facts: dict[str, Any]) -> tuple[str, ...] | None:
+    try:
+        if any(mark(Path(path)) != digest for path, digest in facts["files"]):
+            return None
+        for path, kind, found in facts["probes"]:
+            if (os.path.lexists(path) if kind == "exists" else Path(path).is_file()) != found:
+                return None
+        if facts["tool"] != tool_fingerprint():
+            return None
+        if facts["fonts"] != [_identity(font) for font in _package_fonts()]:
+            return None
+        untagged = untagged_switch_on()
+        made = [
+            (Path(path), Expected(inputs, edition, tagged and not untagged))
+            for path, inputs, edition, tagged in facts["made"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not made or not all(up_to_date(path, expected) for path, expected in made):
+        return None
+    return tuple(str(path) for path, _ in made)

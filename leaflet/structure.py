@@ -41,10 +41,12 @@ class StructElem:
         return child
 
     def walk(self) -> Iterator[StructElem]:
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, StructElem):
-                yield from kid.walk()
+        """This element and every element below it, parents before children, in reading order."""
+        stack = [self]
+        while stack:
+            elem = stack.pop()
+            yield elem
+            stack.extend(kid for kid in reversed(elem.kids) if isinstance(kid, StructElem))
 
 
 class Tagging:
@@ -57,7 +59,8 @@ class Tagging:
         yield
 
     @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
+    def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
+        """Painting that is no part of the content (decoration, the footer), in language `lang` if given."""
         yield
 
     @contextmanager

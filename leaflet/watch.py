@@ -28,17 +28,21 @@ INTERVAL = 0.25
 
 def _editions(
     content: Path, editions: tuple[str, ...], style: str | None
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The editions a build would make now, and their style sheets (what to watch)."""
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Path, ...]]:
+    """The editions a build would make now, their style sheets, and a bilingual leaflet's
+    English partner (what to watch)."""
     from leaflet.plan import plan
 
     work = plan(content, editions, style)
-    return tuple(e.name for e in work.editions), tuple(e.style for e in work.editions)
+    names = tuple(e.name for e in work.editions)
+    return names, tuple(e.style for e in work.editions), batch.partners(work.leaflet)
 
 
-def _digest(content: Path, names: tuple[str, ...], styles: tuple[str, ...]) -> str | None:
+def _digest(
+    content: Path, names: tuple[str, ...], styles: tuple[str, ...], partners: tuple[Path, ...] = ()
+) -> str | None:
     try:
-        return stamp.inputs(content, names, styles)
+        return stamp.inputs(content, names, styles, partners=partners)
     except (OSError, FileProblem, LeafletError):
         return None  # gone for a moment (an editor replacing the file): look again
 
@@ -65,14 +69,14 @@ def watch(
 ) -> int:
     """Rebuild on every change until Ctrl-C (or until `keep_going` says no); the exit status."""
     try:
-        names, styles = _editions(content, editions, style)
+        names, styles, partners = _editions(content, editions, style)
     except LeafletError:
-        names, styles = editions or ("standard",), ("default",)
+        names, styles, partners = editions or ("standard",), ("default",), ()
     print(f"watching {content} (Ctrl-C to stop)", file=out, flush=True)
     built_from: str | None = None
     try:
         while keep_going():
-            now = _digest(content, names, styles)
+            now = _digest(content, names, styles, partners)
             if now is not None and now != built_from:
                 built_from = now
                 outcome, seconds = rebuild(content, editions, style, output)
@@ -81,10 +85,10 @@ def watch(
                     try:
                         found = _editions(content, editions, style)
                     except LeafletError:
-                        found = (names, styles)
-                    if found != (names, styles):
-                        names, styles = found
-                        built_from = _digest(content, names, styles)
+                        found = (names, styles, partners)
+                    if found != (names, styles, partners):
+                        names, styles, partners = found
+                        built_from = _digest(content, names, styles, partners)
             time.sleep(interval)
     except KeyboardInterrupt:
         print("stopped: every PDF is whole", file=out, flush=True)

@@ -130,6 +130,19 @@ print(rc, sorted({{m.split(".")[0] for m in sys.modules}} & {{"reportlab", "json
     assert "up to date:" in again.stderr
 
 
+def test_one_leaflet_builds_without_loading_the_workers_machinery(folder: Path, tmp_path: Path) -> None:
+    # multiprocessing and concurrent.futures are imported only when a batch starts workers.
+    code = f"""
+import sys
+from leaflet.cli import main
+rc = main(["build", {str(folder / "one.yaml")!r}, "-o", {str(tmp_path / "one.pdf")!r}, "--edition", "standard"])
+print(rc, sorted({{m.split(".")[0] for m in sys.modules}} & {{"multiprocessing", "concurrent", "reportlab"}}))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split("\n")[-2] == "0 ['reportlab']", run.stdout + run.stderr
+    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF-")
+
+
 def test_workers_start_warm_and_build_what_one_process_builds(folder: Path, tmp_path: Path) -> None:
     (folder / "bad.yaml").unlink()
     (folder / "three.yaml").write_text(LEAFLET.format(n=3), "utf-8")

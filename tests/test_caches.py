@@ -180,3 +180,48 @@ def test_a_new_process_starts_from_the_page_numbers_recorded_beside_the_pdf(
     assert batch.build_one(content, ("standard",), None, out, True).status == "built"
     assert passes[0] is False and True in passes
     assert (out / "ccsvi.pdf").read_bytes() == cold(tmp_path, content, "standard")
+
+
+def test_the_booklet_padding_pass_starts_from_the_plain_layout_and_gives_a_fresh_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The notes pages only add to the count: the plain layout's page numbers are the padded pass's guess.
+
+    A right guess makes the padded layout one pass; a wrong one costs passes, never bytes.
+    """
+    from dataclasses import replace
+
+    import leaflet.build as build
+    from leaflet.layout.story import Pagination
+
+    passes: list[bool] = []
+    real = build._render_once
+
+    def counting(*args: object, **kwargs: object) -> object:
+        passes.append(bool(kwargs["draft"]))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "_render_once", counting)
+    booklet = EDITIONS["booklet"]
+    leaflet = load_leaflet(ROOT / "content.yaml")
+    theme = load_theme(booklet.style)
+    cache.forget()
+    build.render_edition(leaflet, booklet, theme)
+    assert passes == [True, False, False]  # plain: draft and final; padded: one pass, from the guess
+
+    plain = build._render(leaflet, theme, options=booklet.options, tagged=False)
+    padded = replace(booklet.options, notes_pages=-plain.pages % 4)
+    assert padded != booklet.options
+    settled = cache.PAGINATIONS.get(
+        build._remembered(theme, leaflet, booklet.options, tagged=False, bleed=0.0, title_suffix="")
+    )
+    assert settled is not None
+    right = Pagination(dict(settled.pages), settled.total + padded.notes_pages)
+    wrong = Pagination({anchor: page + 1 for anchor, page in settled.pages.items()}, settled.total)
+    made = {}
+    for name, guess in (("right", right), ("wrong", wrong), ("none", None)):
+        cache.forget()
+        passes.clear()
+        made[name] = build._render(leaflet, theme, options=padded, tagged=False, guess=guess).data
+        assert (passes == [False]) == (name == "right"), (name, passes)
+    assert made["right"] == made["wrong"] == made["none"]

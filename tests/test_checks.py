@@ -180,6 +180,7 @@ TESTED = {
     "trust/quoted-guidance-referenced": "test_quoted_guidance_referenced",
     "trust/translation-behind": "test_translation_behind",
     "trust/translation-incomplete": "test_translation_incomplete",
+    "trust/bilingual-partner": "test_bilingual_partner",
     "plain/reading-age": "test_reading_age",
     "plain/long-sentence": "test_long_sentence",
     "links/vague-text": "test_vague_link_text",
@@ -196,6 +197,7 @@ TESTED = {
     "web/link-text": "test_links_with_no_words_or_vague_ones_are_found",
     "legibility/small-text": "test_small_text",
     "legibility/justified": "test_justified_word_spaces",
+    "legibility/address-too-wide": "test_an_address_that_cannot_fit_is_found_where_it_is_written",
     "legibility/italic-run": "test_italic_run",
     "legibility/capitals": "test_capitals",
     "legibility/contrast": "test_contrast",
@@ -221,6 +223,7 @@ def test_rules_have_the_documented_levels() -> None:
         "trust/quoted-guidance-referenced": "error",
         "trust/translation-behind": "warning",
         "trust/translation-incomplete": "warning",
+        "trust/bilingual-partner": "error",
         "plain/reading-age": "advice",
         "plain/long-sentence": "advice",
         "links/vague-text": "warning",
@@ -234,6 +237,7 @@ def test_rules_have_the_documented_levels() -> None:
         "structure/own-about": "warning",
         "legibility/small-text": "error",
         "legibility/justified": "error",
+        "legibility/address-too-wide": "error",
         "legibility/italic-run": "warning",
         "legibility/capitals": "warning",
         "legibility/contrast": "error",
@@ -860,6 +864,39 @@ def test_the_ccsvi_layout_passes_the_page_rules(
     assert [str(f) for f in findings if f.rule in page_rules] == []
 
 
+#: A report whose address has a piece longer than any line; and a long address that breaks well.
+UNBROKEN = "https://www.example.org/reports/ThisReportHasAnExceptionallyLongNameWithNoBreaksInsideItAtAll2026"
+BREAKS_WELL = (
+    "https://www.example-neurology-service.org.uk/living-well-with-multiple-sclerosis/"
+    "everyday-life/work-and-money?section=benefits&page=2"
+)
+
+
+def test_an_address_that_cannot_fit_is_found_where_it_is_written(check: Check) -> None:
+    text = with_content(f"Read [the report]({UNBROKEN}) before your visit.")
+    result = check(text)
+    finding = result.only("legibility/address-too-wide")
+    assert_at(finding, text, "[the report]", level="error", rule="legibility/address-too-wide")
+    assert (
+        "“ThisReportHasAnExceptionallyLongNameWithNoBreaksInsideItAtAll2026” alone is wider"
+        in (finding["message"])
+    )
+    # One finding for the address, however many editions and lines cut it.
+    assert len(result.of("legibility/address-too-wide")) == 1
+
+
+def test_the_tools_own_breaks_of_an_address_are_not_the_editors_fault(check: Check) -> None:
+    # Broken over three lines after its hyphens, slashes and ? (so a line ends "example-"):
+    # neither a hyphenated word nor an address that does not fit.
+    text = with_content(
+        f"Our guide is on [the service's pages]({BREAKS_WELL}) and is updated each spring.",
+        "Write to patient.information.team@example-neurology-service.org.uk for a printed copy today.",
+    )
+    result = check(text)
+    assert result.of("legibility/address-too-wide") == [], result.findings
+    assert result.of("legibility/justified") == [], [f["message"] for f in result.findings]
+
+
 # ---------------------------------------------------------------- settings
 
 
@@ -1236,3 +1273,35 @@ def test_translation_incomplete(check: Check, tmp_path: Path) -> None:
     assert "has no partner in the translation's section 'First'" in found["message"]
     (tmp_path / "english.yaml").write_text(BASE, encoding="utf-8")
     assert check(translated).of("trust/translation-incomplete") == []
+
+
+def test_bilingual_partner(check: Check, tmp_path: Path) -> None:
+    """A block of a bilingual leaflet without its partner is reported where it is written, in its own file."""
+    langs = ROOT / "tests" / "data" / "langs"
+    welsh = (langs / "cy-en.yaml").read_text("utf-8").replace("partner: en-cy.yaml", "partner: english.yaml")
+    english = (langs / "en-cy.yaml").read_text("utf-8")
+    (tmp_path / "english.yaml").write_text(english, encoding="utf-8")
+    assert check(welsh).of("trust/bilingual-partner") == []
+    # An English paragraph with no Welsh partner: reported in the English file, at its line and column.
+    lonely = "      - Your MS nurse can help you plan your day.\n"
+    anchor = "      - Tell your doctor or nurse if tiredness stops you doing things you enjoy.\n"
+    more = english.replace(anchor, lonely + anchor)
+    (tmp_path / "english.yaml").write_text(more, encoding="utf-8")
+    found = check(welsh)
+    (finding,) = found.of("trust/bilingual-partner")
+    line, column = position(more, "Your MS nurse can help")
+    assert (finding["file"], finding["line"], finding["column"]) == ("english.yaml", line, column)
+    assert finding["level"] == "error"
+    assert "this English paragraph has no Welsh partner" in finding["message"]
+    # The rest stay paired: the paragraphs after the lonely one are not reported.
+    (tmp_path / "english.yaml").write_text(english, encoding="utf-8")
+    # A Welsh list with no English partner: reported in the Welsh file.
+    extra = "      - bullets:\n          - Cysgwch yn dda.\n"
+    more_welsh = welsh.replace(
+        "      - Ffoniwch y Llinell Gymorth MS am ddim",
+        extra + "      - Ffoniwch y Llinell Gymorth MS am ddim",
+    )
+    (finding,) = check(more_welsh).of("trust/bilingual-partner")
+    line, column = position(more_welsh, "- Cysgwch yn dda.")
+    assert (finding["file"], finding["line"], finding["column"]) == (FILE, line, column)
+    assert "this Welsh list has no English partner in english.yaml" in finding["message"]

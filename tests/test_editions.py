@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,70 @@ def test_qr_code_on_printed_editions_is_a_figure_with_alt_text(hard_editions: di
 
 def test_standard_edition_has_no_qr_code(editions: dict[str, PdfReader]) -> None:
     assert not [e for _, e in read_tree(editions["ccsvi.pdf"]).walk() if e.role == "Figure"]
+
+
+def _sheets_as_pixels(pdf: bytes, folder: Path) -> list[bytes]:
+    from tests.conftest import require_tool
+
+    (folder / "sheets.pdf").write_bytes(pdf)
+    subprocess.run([require_tool("pdftoppm"), "-r", "50", "-png", "sheets.pdf", "s"], cwd=folder, check=True)
+    return [p.read_bytes() for p in sorted(folder.glob("s-*.png"))]
+
+
+def test_sheets_are_drawn_as_pypdf_merges_them_without_parsing_a_page(tmp_path: Path) -> None:
+    """Each A5 page goes onto its sheet as it is, clipped and moved: the same pixels as pypdf's merge."""
+    from dataclasses import replace
+
+    from leaflet.build import _render
+    from leaflet.content.loader import load_leaflet
+    from leaflet.editions import EDITIONS
+    from leaflet.pdf import impose as imposing
+    from leaflet.style import load_theme
+
+    leaflet = load_leaflet(HARD)  # pictures (XObjects) as well as text
+    booklet = EDITIONS["booklet"]
+    theme = load_theme(booklet.style)
+    plain = _render(leaflet, theme, options=booklet.options, tagged=False)
+    a5 = _render(leaflet, theme, options=replace(booklet.options, notes_pages=-plain.pages % 4), tagged=False)
+    parsed = []
+    real = ContentStream._parse_content_stream
+
+    def counting(self: ContentStream, *args: object, **kwargs: object) -> None:
+        parsed.append(1)
+        real(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ContentStream, "_parse_content_stream", counting)
+        quick = imposing.impose(a5.data, "Quick")
+    assert parsed == []  # no page's content was parsed
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(imposing, "_side", lambda *args: None)
+        merged = imposing.impose(a5.data, "Quick")
+    (tmp_path / "q").mkdir()
+    (tmp_path / "m").mkdir()
+    quick_pixels, merged_pixels = (
+        _sheets_as_pixels(quick, tmp_path / "q"),
+        _sheets_as_pixels(merged, tmp_path / "m"),
+    )
+    assert len(quick_pixels) == a5.pages // 2 and quick_pixels == merged_pixels
+    assert [p.extract_text() for p in PdfReader(BytesIO(quick)).pages] == [
+        p.extract_text() for p in PdfReader(BytesIO(merged)).pages
+    ]
+
+
+def test_a_sheet_whose_pages_name_things_differently_goes_to_pypdf() -> None:
+    from pypdf import PageObject
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    from leaflet.pdf.impose import _side
+
+    pages = []
+    for value in (1, 2):
+        page = PageObject.create_blank_page(width=420, height=595)
+        gs = DictionaryObject(
+            {NameObject("/GS1"): DictionaryObject({NameObject("/CA"): NumberObject(value)})}
+        )
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/ExtGState"): gs})
+        pages.append(page)
+    assert _side([(pages[0], 0, 0), (pages[1], 420, 0)], 842, 595) is None
+    assert _side([(pages[0], 0, 0), (pages[0], 420, 0)], 842, 595) is not None

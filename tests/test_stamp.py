@@ -167,3 +167,122 @@ def test_the_up_to_date_check_loads_no_layout_or_pdf_library(
         timeout=60,
     )
     assert result.stdout.split() == ["True", "[]"], result.stderr
+
+
+# ---------------------------------------------------------------- the quick skip
+
+
+HEAVY = (
+    "reportlab",
+    "pypdf",
+    "pikepdf",
+    "jsonschema",
+    "babel",
+    "jinja2",
+    "PIL.Image",
+    "yaml",
+    "textstat",
+    "fontTools",
+    "uharfbuzz",
+    "multiprocessing",
+)
+#: Our own modules a skip must not load: reading the content, the schema, sheets, checks, layout.
+OWN = ("leaflet.content.loader", "leaflet.style", "leaflet.checks", "leaflet.build", "leaflet.plan")
+
+RUN = f"""
+import sys
+from leaflet.cli import main
+from leaflet.deferred import loaded
+rc = main(sys.argv[1:])
+print(rc, [name for name in {HEAVY + OWN!r} if loaded(name)])
+"""
+
+
+def run_cli(cwd: Path, *args: str) -> tuple[str, str]:
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+    return result.stdout.strip().splitlines()[-1], result.stderr
+
+
+@pytest.mark.parametrize("editions", [["--edition", "standard"], ["--edition", "all"], []])
+def test_an_up_to_date_run_reads_only_the_records_and_the_inputs(tmp_path: Path, editions: list[str]) -> None:
+    """Nothing needs doing: no content reader, schema, style sheet, layout, PDF or web library is loaded."""
+    content = tmp_path / "ccsvi.yaml"
+    content.write_text((Path(__file__).parent.parent / "content.yaml").read_text("utf-8"), "utf-8")
+    first, _ = run_cli(tmp_path, "build", str(content), "-o", "out", *editions)
+    assert first.startswith("0 ") and "reportlab" in first  # built: the layout was loaded
+    again, err = run_cli(tmp_path, "build", str(content), "-o", "out", *editions)
+    assert again == "0 []", err
+    assert "up to date:" in err
+
+
+def test_an_up_to_date_folder_reads_only_the_records_and_the_inputs(tmp_path: Path) -> None:
+    folder = tmp_path / "leaflets"
+    folder.mkdir()
+    for slug in ("one", "two"):
+        (folder / f"{slug}.yaml").write_text(LEAFLET.replace("stamped", slug), "utf-8")
+    run_cli(tmp_path, "build", "leaflets", "-o", "out")
+    again, err = run_cli(tmp_path, "build", "leaflets", "-o", "out")
+    assert again == "0 []", err
+    assert "0 built, 2 up to date, 0 failed" in err
+    # Two leaflets that would now write one file are still told apart, from what their records say.
+    (folder / "two.yaml").write_text(LEAFLET.replace("stamped", "one"), "utf-8")
+    clash, err = run_cli(tmp_path, "build", "leaflets", "-o", "out")
+    assert clash.startswith("2 ") and "give each leaflet its own slug" in err
+
+
+def test_the_quick_skip_is_what_skips(
+    content: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(capsys, content)
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the content was read")
+
+    monkeypatch.setattr("leaflet.plan.plan", no_reading)
+    assert skipped(build(capsys, content)[1])
+
+
+def test_the_quick_skip_sees_every_input_change(
+    content: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each change to something a build read (or looked for) means the full check decides, and builds."""
+    from leaflet import stamp
+
+    images = Path(__file__).parent / "data" / "images"
+    (content.parent / "logo.png").write_bytes((images / "logo.png").read_bytes())
+    text = LEAFLET.replace("  next_review:", "  logo: logo.png\n  next_review:")
+    content.write_text(text, "utf-8")
+    monkeypatch.chdir(content.parent)
+    assert build(capsys, content)[0] == 0
+    assert skipped(build(capsys, content)[1])
+
+    def rebuilt() -> bool:
+        rc, err = build(capsys, content)
+        return rc == 0 and not skipped(err) and skipped(build(capsys, content)[1])
+
+    # A picture's bytes.
+    (content.parent / "logo.png").write_bytes((images / "pacing.png").read_bytes())
+    assert rebuilt()
+    # The project's own sheet of the name, where there was none (the built-in one was used).
+    (content.parent / "styles").mkdir()
+    builtin = Path(leaflet.build.__file__).parent / "styles" / "default.yaml"
+    (content.parent / "styles" / "default.yaml").write_text(builtin.read_text("utf-8"), "utf-8")
+    assert rebuilt()
+    # That sheet's words.
+    with (content.parent / "styles" / "default.yaml").open("a", encoding="utf-8") as sheet:
+        sheet.write("\n# a comment changes no style, but the file is another\n")
+    assert rebuilt()
+    # The tool.
+    monkeypatch.setattr(stamp, "tool_fingerprint", lambda: "another tool")
+    assert rebuilt()
+    monkeypatch.undo()
+    monkeypatch.chdir(content.parent)
+    # What was asked for.
+    rc, err = build(capsys, content, "--edition", "large-print")
+    assert rc == 0 and not skipped(err)
+    # A settings file for the checks, above the content, with a mistake in it: the build stops.
+    (content.parent / "leaflet-checks.yaml").write_text("checks:\n  no/such-rule: off\n", "utf-8")
+    rc, err = build(capsys, content)
+    assert rc == 2 and "no rule 'no/such-rule'" in err and not skipped(err)

@@ -13,10 +13,10 @@ import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
-from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
+from leaflet.checks.pages import read
 from leaflet.checks.registry import CheckContext, rule
 from leaflet.checks.text import (
     all_passages,
@@ -229,6 +229,52 @@ def translation_incomplete(ctx: CheckContext, params: dict[str, Any]) -> Found:
         yield block.location, f"this part of the introduction of {origin.file} has no translation"
 
 
+@rule("trust/bilingual-partner", Severity.ERROR, "a block of a bilingual leaflet without its partner")
+def bilingual_partner(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    """Every Welsh block has its English partner, and every English block its Welsh one.
+
+    A bilingual leaflet says the same in both languages, block by block (the Welsh Language
+    Standards: Welsh no less favourably than English); a lonely block is reported where it
+    is written, in whichever file that is.
+    """
+    pair = ctx.leaflet.bilingual
+    if pair is None:
+        return
+    welsh, english = ctx.leaflet.metadata.title, pair.english.metadata.title
+    for top in pair.sections:
+        for sections in top.walk():
+            if sections.english is None and sections.welsh is not None:
+                yield (
+                    sections.welsh.location,
+                    f"the Welsh section '{sections.welsh.heading}' has no English partner in {pair.file}",
+                )
+                continue
+            if sections.welsh is None and sections.english is not None:
+                yield (
+                    sections.english.location,
+                    f"the English section '{sections.english.heading}' has no Welsh partner in '{welsh}'",
+                )
+                continue
+            yield from _lonely(sections.blocks, pair.file, welsh, english)
+    yield from _lonely(pair.introduction, pair.file, welsh, english)
+
+
+def _lonely(pairs: tuple[Any, ...], file: str, welsh: str, english: str) -> Found:
+    for p in pairs:
+        if p.english is None:
+            what = _block_name(p.welsh)
+            yield p.welsh.location, f"this Welsh {what} has no English partner in {file} ('{english}')"
+        elif p.welsh is None:
+            what = _block_name(p.english)
+            yield p.english.location, f"this English {what} has no Welsh partner in '{welsh}'"
+
+
+def _block_name(block: Any) -> str:
+    names = {"ListBlock": "list", "TermList": "list of terms", "QuestionList": "list of questions"}
+    kind = type(block).__name__
+    return names.get(kind, kind.lower())
+
+
 def _unpartnered(english: tuple[Any, ...], translated: tuple[Any, ...]) -> Iterator[Any]:
     """The English blocks left without a partner when both are read in order, kind by kind."""
     k = 0
@@ -262,16 +308,22 @@ def reading_age(ctx: CheckContext, params: dict[str, Any]) -> Found:
         return
     import textstat
 
+    from leaflet.checks.lexicon import reading
+
     textstat.set_lang("en_GB")
     target = float(params["target"])
+    sections = []
     for heading, where, passages in sections_with_passages(ctx.leaflet):
         # A list item without a full stop is a sentence of its own, not the start of the next one.
         text = " ".join(as_sentence(p.text) for p in passages)
-        if len(words(text)) < 30:
-            continue  # formulas mean nothing on a few words
+        if len(words(text)) >= 30:  # formulas mean nothing on a few words
+            sections.append((heading, where, text))
+    with reading(text for _, _, text in sections):
         # A UK reading age is about a US school grade plus five years.
-        smog = textstat.smog_index(text) + 5
-        fk = textstat.flesch_kincaid_grade(text) + 5
+        ages = [
+            (textstat.smog_index(text) + 5, textstat.flesch_kincaid_grade(text) + 5) for *_, text in sections
+        ]
+    for (heading, where, _), (smog, fk) in zip(sections, ages, strict=True):
         if max(smog, fk) > target:
             yield (
                 where,
@@ -416,29 +468,6 @@ def own_about(ctx: CheckContext, params: dict[str, Any]) -> Found:
 # ---------------------------------------------------------------- legibility, on the laid-out pages
 
 
-@lru_cache(maxsize=8)
-def _page_fonts(data: bytes) -> tuple[tuple[int, str, float, list[Any]], ...]:
-    """(page, operator, font size, operands) for the operators of every page.
-
-    Several rules read the same PDF: it is parsed once (the cache holds the last few).
-    """
-    from pypdf import PdfReader
-    from pypdf.generic import ContentStream
-
-    reader = PdfReader(BytesIO(data))
-    out = []
-    for number, page in enumerate(reader.pages, start=1):
-        fonts = {
-            name: str(f.get_object()["/BaseFont"]) for name, f in page["/Resources"].get("/Font", {}).items()
-        }
-        size, font = 0.0, ""
-        for operands, op in ContentStream(page.get_contents(), reader).operations:
-            if op == b"Tf":
-                font, size = fonts.get(str(operands[0]), str(operands[0])), float(operands[1])
-            out.append((number, op.decode(), size, [font, *operands]))
-    return tuple(out)
-
-
 @rule(
     "legibility/small-text",
     Severity.ERROR,
@@ -451,9 +480,9 @@ def small_text(ctx: CheckContext, params: dict[str, Any]) -> Found:
     for edition, (data, large) in ctx.pdfs.items():
         minimum = float(params["large_print" if large else "minimum"])
         smallest: dict[int, float] = {}
-        for page, op, size, _ in _page_fonts(data):
-            if op in ("Tj", "TJ") and size and size < minimum:
-                smallest[page] = min(size, smallest.get(page, size))
+        for op in read(data).shown:
+            if op.op in ("Tj", "TJ") and op.size and op.size < minimum:
+                smallest[op.page] = min(op.size, smallest.get(op.page, op.size))
         for page, size in sorted(smallest.items()):
             yield (
                 ctx.leaflet.metadata.location,
@@ -465,9 +494,7 @@ def small_text(ctx: CheckContext, params: dict[str, Any]) -> Found:
 def justified(ctx: CheckContext, params: dict[str, Any]) -> Found:
     for edition, (data, _) in ctx.pdfs.items():
         # Stretched spaces are justification; ReportLab's hair-thin squeeze of an overfull line is not.
-        pages = sorted(
-            {page for page, op, _, operands in _page_fonts(data) if op == "Tw" and float(operands[1]) > 0.01}
-        )
+        pages = sorted({op.page for op in read(data).shown if op.op == "Tw" and float(op.operands[0]) > 0.01})
         if pages:
             yield (
                 ctx.leaflet.metadata.location,
@@ -475,18 +502,141 @@ def justified(ctx: CheckContext, params: dict[str, Any]) -> Found:
                     f"the {edition} edition stretches word spaces (justified text) on page(s) {', '.join(map(str, pages))}"
                 ),
             )
-        from pypdf import PdfReader
+        yield from _hyphenated(ctx, edition, data)
 
-        for number, page in enumerate(PdfReader(BytesIO(data)).pages, start=1):
-            lines = page.extract_text().splitlines()
-            for line, following in itertools.pairwise(lines):
-                if re.search(r"[a-z]-$", line.rstrip()) and re.match(r"[a-z]", following.lstrip()):
-                    yield (
-                        ctx.leaflet.metadata.location,
-                        (
-                            f"the {edition} edition hyphenates “{line.split()[-1]}” at a line end on page {number}"
-                        ),
-                    )
+
+def _hyphenated(ctx: CheckContext, edition: str, data: bytes) -> Found:
+    """Words broken with a hyphen at a line's end, on the pages where a line may end with one."""
+    suspect = read(data).may_hyphenate
+    if not suspect:
+        return
+    from pypdf import PdfReader
+
+    addresses = [address for address, _ in printed_addresses(ctx.leaflet)]
+    for number, page in enumerate(PdfReader(BytesIO(data)).pages, start=1):
+        if number not in suspect:
+            continue
+        lines = page.extract_text().splitlines()
+        for line, following in itertools.pairwise(lines):
+            if re.search(r"[a-z]-$", line.rstrip()) and re.match(r"[a-z]", following.lstrip()):
+                if _breaks_an_address(line, following, addresses):
+                    continue  # the tool's own break of an address, after its hyphen
+                yield (
+                    ctx.leaflet.metadata.location,
+                    (f"the {edition} edition hyphenates “{line.split()[-1]}” at a line end on page {number}"),
+                )
+
+
+# ---------------------------------------------------------------- addresses on the laid-out pages
+
+#: An address written out in the words: a web address, or an email address.
+_ADDRESS_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Where the tool may break an address at a line end (leaflet.rlseam.ADDRESS_BREAKS).
+_ADDRESS_BREAKS = "/.-?&="
+
+
+def printed_addresses(leaflet: Any) -> list[tuple[str, Location]]:
+    """Every address the leaflet prints, as printed, with where it is written."""
+    out: list[tuple[str, Location]] = []
+
+    def add(address: str, where: Location) -> None:
+        for prefix in ("mailto:", "tel:"):
+            if address.startswith(prefix):
+                if prefix == "tel:":
+                    return  # a phone number is printed as the editor spaced it
+                address = address[len(prefix) :]
+        address = address.rstrip(".,;:!?")
+        if address and (address, where) not in out:
+            out.append((address, where))
+
+    def from_words(inlines: Any, text: str, where: Location, locate: Any = None) -> None:
+        for link in links(inlines or ()):
+            add(link.url, link.location)
+        for match in _ADDRESS_IN_TEXT.finditer(text):
+            add(match.group(0), locate(text[match.start() :]) if locate else where)
+
+    for passage in all_passages(leaflet):
+        from_words(passage.inlines, passage.text, passage.location, passage.finder())
+    if leaflet.next_steps:
+        for passage in block_passages(leaflet.next_steps.blocks):
+            from_words(passage.inlines, passage.text, passage.location, passage.finder())
+    m = leaflet.metadata
+    if m.url:
+        add(m.url, m.place("url"))
+    for key in ("contact", "feedback", "other_formats"):
+        value = getattr(m, key)
+        if value:
+            from_words(value, plain_text(value), m.place(key))
+    for item in leaflet.further_reading:
+        if item.url:
+            add(item.url, item.location)
+    for ref in leaflet.references:
+        if ref.link_url:
+            add(ref.link_url, ref.location)
+    return out
+
+
+def _allowed_breaks(address: str) -> set[int]:
+    """Where a line may end inside the address: after a break character not followed by another."""
+    return {
+        i + 1
+        for i, ch in enumerate(address[:-1])
+        if ch in _ADDRESS_BREAKS and address[i + 1] not in _ADDRESS_BREAKS
+    }
+
+
+def _breaks_an_address(line: str, following: str, addresses: list[str]) -> bool:
+    """Whether a line end between `line` and `following` falls inside one of the addresses."""
+    tail = line.rstrip().split(" ")[-1].lstrip("([\u201c\"'")
+    head = following.lstrip().split(" ")[0].rstrip(").,;:!?]\u201d\"'")
+    joined = tail + head
+    return any(tail and (joined in a or a.startswith(joined) or joined.startswith(a)) for a in addresses)
+
+
+def _cuts(address: str, text: str) -> list[str]:
+    """The pieces of the address cut inside themselves at a line end in `text` (an extracted page)."""
+    pattern = "(?: ?\n ?)?".join(re.escape(ch) for ch in address)
+    allowed = _allowed_breaks(address)
+    bounds = sorted({0, len(address), *allowed})
+    out = []
+    for match in re.finditer(pattern, text):
+        k = 0
+        for ch in match.group(0):
+            if ch == "\n" and k not in allowed:
+                start = max(b for b in bounds if b < k)
+                end = min(b for b in bounds if b > k)
+                out.append(address[start:end])
+            elif ch not in " \n":
+                k += 1
+    return out
+
+
+@rule(
+    "legibility/address-too-wide",
+    Severity.ERROR,
+    "an address that cannot fit its line, even broken after / . - ? & =",
+    needs_pages=True,
+)
+def address_too_wide(ctx: CheckContext, params: dict[str, Any]) -> Found:
+    from pypdf import PdfReader
+
+    cut: dict[str, tuple[Location, str, list[str]]] = {}
+    for edition, (data, _) in ctx.pdfs.items():
+        text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+        for address, where in printed_addresses(ctx.leaflet):
+            for piece in _cuts(address, text):
+                _, _, editions = cut.setdefault(address, (where, piece, []))
+                if edition not in editions:
+                    editions.append(edition)
+    for address, (where, piece, editions) in cut.items():
+        yield (
+            where,
+            (
+                f"the address {address} cannot fit a line of the {', '.join(editions)} "
+                f"edition{'s' if len(editions) > 1 else ''}, even broken after / . - ? & =: "
+                f"“{piece}” alone is wider than the line: give a shorter address"
+            ),
+        )
 
 
 @rule("legibility/italic-run", Severity.WARNING, "a long run of italic text", needs_pages=True, max_words=8)
@@ -494,11 +644,12 @@ def italic_run(ctx: CheckContext, params: dict[str, Any]) -> Found:
     limit = int(params["max_words"])
     for edition, (data, _) in ctx.pdfs.items():
         run, page_of_run = 0, 0
-        for page, op, _, operands in _page_fonts(data):
-            if op not in ("Tj", "TJ"):
+        for shown in read(data).shown:
+            if shown.op not in ("Tj", "TJ"):
                 continue
-            italic = any(k in operands[0] for k in ("Italic", "Oblique"))
-            text = operands[1] if op == "Tj" else ""
+            page = shown.page
+            italic = any(k in shown.font for k in ("Italic", "Oblique"))
+            text = shown.operands[0] if shown.op == "Tj" else ""
             if italic:
                 run += max(1, len(str(text).split()))
                 page_of_run = page_of_run or page

@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '5811ebb565711cb69fd70bdb2824769c07bbdc8a743ba8dff026ce7b7be05e97'
+SCHEMA_SHA256 = '86a31b4b96ec451df5c7c0c53c9cebd491c78717dc5db2f95f41f31464d00cbd'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -1108,6 +1108,35 @@ def validate_https___leaflet_invalid_schema_content_json___defs_metadata(data, c
             data_keys.remove('logo')
             data__logo = data['logo']
             validate_https___leaflet_invalid_schema_content_json___defs_image_file(data__logo, custom_formats, (name_prefix or 'data') + '.logo')
+        if 'bilingual' in data_keys:
+            data_keys.remove('bilingual')
+            data__bilingual = data['bilingual']
+            if not isinstance(data__bilingual, dict):
+                raise Invalid()
+            data__bilingual_is_dict = isinstance(data__bilingual, dict)
+            if data__bilingual_is_dict:
+                data__bilingual__missing_keys = set(['partner']) - data__bilingual.keys()
+                if data__bilingual__missing_keys:
+                    raise Invalid()
+                data__bilingual_keys = set(data__bilingual.keys())
+                if 'partner' in data__bilingual_keys:
+                    data__bilingual_keys.remove('partner')
+                    data__bilingual__partner = data__bilingual['partner']
+                    if not isinstance(data__bilingual__partner, str):
+                        raise Invalid()
+                    if isinstance(data__bilingual__partner, str):
+                        data__bilingual__partner_len = len(data__bilingual__partner)
+                        if data__bilingual__partner_len < 1:
+                            raise Invalid()
+                        if not REGEX_PATTERNS['\\S'].search(data__bilingual__partner):
+                            raise Invalid()
+                if 'design' in data__bilingual_keys:
+                    data__bilingual_keys.remove('design')
+                    data__bilingual__design = data__bilingual['design']
+                    if not (isinstance(data__bilingual__design, str) and data__bilingual__design == 'parallel' or (isinstance(data__bilingual__design, str) and data__bilingual__design == 'back-to-back') or (isinstance(data__bilingual__design, str) and data__bilingual__design == 'tilt-and-turn')):
+                        raise Invalid()
+                if data__bilingual_keys:
+                    raise Invalid()
         if 'translated_from' in data_keys:
             data_keys.remove('translated_from')
             data__translatedfrom = data['translated_from']

@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leaflet.content import fastschema
+from leaflet.content.bilingual import language_problems, pair
 from leaflet.content.images import ImageProblem, load_image
 from leaflet.content.inline import MAX_ADDRESS, InlineContext, parse_inline
 from leaflet.content.model import (
@@ -1043,7 +1045,15 @@ def _length(text: str) -> float:
 
 
 def load_leaflet(path: str | Path) -> Leaflet:
-    """Read and check a content file; raise ContentError listing every problem."""
+    """Read and check a content file; raise ContentError listing every problem.
+
+    A Welsh leaflet that names its English partner (`metadata.bilingual`) comes with the
+    partner read and checked too, the two paired block by block.
+    """
+    return _load(path, partner=False)
+
+
+def _load(path: str | Path, *, partner: bool) -> Leaflet:
     try:
         doc = read_yaml(path)
     except YamlProblem as exc:
@@ -1074,4 +1084,40 @@ def load_leaflet(path: str | Path) -> Leaflet:
     builder.problems.extend(character_problems(leaflet.texts))
     if builder.problems:
         raise ContentError(sorted(builder.problems, key=lambda p: (p.location.line, p.location.column)))
+    if "bilingual" in doc.data["metadata"]:
+        return _with_partner(doc, leaflet, partner)
     return leaflet
+
+
+def _with_partner(doc: YamlDocument, welsh: Leaflet, partner: bool) -> Leaflet:
+    """The Welsh leaflet with its English partner read, checked and paired with it."""
+    where = ("metadata", "bilingual")
+    raw = doc.data["metadata"]["bilingual"]
+    if partner:
+        raise ContentError(
+            Problem(
+                doc.at(where),
+                "metadata.bilingual: this leaflet is the English partner of a Welsh one; only the Welsh "
+                "file names its partner",
+            )
+        )
+    file = raw["partner"]
+    at_partner = doc.at((*where, "partner"))
+    path = Path(doc.file).parent / file
+    problems = language_problems(welsh.metadata.language, doc.at(where), None, file, at_partner)
+    if problems:
+        raise ContentError(problems)
+    if not path.is_file():
+        raise ContentError(
+            Problem(
+                at_partner,
+                f"metadata.bilingual.partner: there is no file {file} beside this one (the leaflet's "
+                "English version, its partner)",
+            )
+        )
+    english = _load(path, partner=True)
+    problems = language_problems(welsh.metadata.language, doc.at(where), english, file, at_partner)
+    if problems:
+        raise ContentError(problems)
+    design = raw.get("design", "parallel")
+    return replace(welsh, bilingual=pair(welsh, english, design, file, str(path), doc.at(where)))

@@ -407,6 +407,8 @@ class Leaflet:
     next_steps: Panel | None = None
     #: Where the further-reading lines can be found, when they give no address of their own.
     further_reading_note: tuple[Inline, ...] | None = None
+    #: A Welsh leaflet printed with its English partner (metadata.bilingual), paired block by block.
+    bilingual: Bilingual | None = None
 
     def all_sections(self) -> Iterator[Section]:
         for section in self.sections:
@@ -433,3 +435,56 @@ class Leaflet:
             yield from walk(section.blocks)
         if self.next_steps is not None:
             yield from walk(self.next_steps.blocks)
+
+
+# ---------------------------------------------------------------- bilingual (Welsh and English)
+
+#: The Welsh Language Commissioner's bilingual designs the layout knows, Welsh read first in each:
+#: Welsh and English side by side; the Welsh leaflet whole, then the English; and the same with the
+#: English half turned upside down, read from the back cover.
+BILINGUAL_DESIGNS = ("parallel", "back-to-back", "tilt-and-turn")
+
+
+@dataclass(frozen=True, slots=True)
+class BlockPair:
+    """A Welsh block and its English partner; either is None when the other has no partner."""
+
+    welsh: Block | None
+    english: Block | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPair:
+    """A Welsh section and its English partner, their blocks paired in order."""
+
+    welsh: Section | None
+    english: Section | None
+    blocks: tuple[BlockPair, ...]
+    subsections: tuple[SectionPair, ...]
+
+    def walk(self) -> Iterator[SectionPair]:
+        yield self
+        for sub in self.subsections:
+            yield from sub.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """The English partner of a Welsh leaflet, and the two paired section by section, block by block."""
+
+    english: Leaflet
+    #: One of BILINGUAL_DESIGNS.
+    design: str
+    #: The partner's file, as written in the Welsh one, and resolved beside it.
+    file: str
+    path: str
+    location: Location
+    introduction: tuple[BlockPair, ...]
+    sections: tuple[SectionPair, ...]
+
+    def all_pairs(self) -> Iterator[BlockPair]:
+        """Every pair of blocks, in reading order."""
+        yield from self.introduction
+        for top in self.sections:
+            for pair in top.walk():
+                yield from pair.blocks

@@ -97,6 +97,8 @@ def unset_script_problems(
     """Text in a script the PDF editions cannot set: once a text and script, at its first character."""
     problems: list[Problem] = []
     for source in texts:
+        if not source.text or max(source.text) < "\u0590":
+            continue  # nearly always: no character of a script that needs shaping
         seen: set[str] = set()
         for i, ch in enumerate(source.text):
             if ord(ch) < 0x0590:

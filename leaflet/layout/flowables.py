@@ -17,11 +17,21 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet.layout.cache import LINES, PARSED
-from leaflet.rlseam import forget_postponed, kept_parts, line_break_state, set_line_break_state, wrapped_for
+from leaflet.rlseam import (
+    break_words_at_address_breaks,
+    forget_postponed,
+    kept_parts,
+    line_break_state,
+    set_line_break_state,
+    wrapped_for,
+)
 from leaflet.structure import StructElem, Tagging
 from leaflet.style import BoxStyle
 
 _BIG = 1e9
+
+# An address too wide for its line is broken only after / . - ? & = (styles name no_hyphenation).
+break_words_at_address_breaks()
 
 
 class LeafParagraph(Paragraph):
@@ -295,9 +305,9 @@ class Stack(Flowable):
                 rest = [*parts[1:], *self.children[i + 1 :]]
             else:
                 rest = self.children[i:]
-            # A heading (kept with what follows) does not end a part: it goes over, whole,
-            # with the rest; unless it is all this part would hold.
-            while len(taken) > 1 and taken[-1].getKeepWithNext():
+            # A heading (kept with what follows) never ends a part: it goes over, whole, with
+            # the rest (and when it is all this part would hold, the whole goes over).
+            while taken and taken[-1].getKeepWithNext():
                 heading = taken.pop()
                 whole = self.children[len(taken)]  # children are taken in order, one each
                 rest = [whole, *self.children[len(taken) + 1 :]] if heading is not whole else [heading, *rest]
@@ -491,9 +501,11 @@ class LeaderRow(Row):
             canv.setFillColorRGB(*self.dot_colour.rgb)  # type: ignore[attr-defined]
             # Dots on a grid shared by every line, so the leaders of the contents line up.
             x = (int(start / step) + 1) * step
+            xs = []
             while x <= end:
-                canv.circle(x, y, radius, stroke=0, fill=1)
+                xs.append(x)
                 x += step
+            canv.dots(xs, y, radius)
             canv.restoreState()
 
 
@@ -539,12 +551,28 @@ class Columns(Flowable):
         return self.items[-1].getSpaceAfter() if self.items else 0.0
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        """As many items as fit here, in their own columns, and the rest in columns on the next page."""
-        # Each part at least two lines deep: a contents split into scraps reads worse than a hole.
-        for count in range(len(self.items) - 2 * self.columns, 2 * self.columns - 1, -1):
+        """As many items as fit here, in their own columns, and the rest in columns on the next page.
+
+        Each part fills a row across and is at least two lines deep (an entry of two lines
+        counts as two): a contents split into scraps reads worse than a hole, but the start
+        of a contents under its heading at the foot of a page reads better than the heading
+        alone there, or than a third of a page left empty.
+        """
+        if len(self.items) < 2 * self.columns:
+            return []
+        width = (availWidth - self.gap * (self.columns - 1)) / self.columns
+        line = min(item.wrap(width, _BIG)[1] for item in self.items)
+        deep = 2 * line - 0.5
+        for count in range(len(self.items) - self.columns, self.columns - 1, -1):
             head = Columns(self.items[:count], self.columns, self.gap)
-            if head.wrap(availWidth, availHeight)[1] <= availHeight:
-                return [head, Columns(self.items[count:], self.columns, self.gap)]
+            tall = head.wrap(availWidth, availHeight)[1]
+            if tall > availHeight:
+                continue
+            rest = Columns(self.items[count:], self.columns, self.gap)
+            if tall < deep:
+                return []  # fewer items would be shallower still
+            if rest.wrap(availWidth, _BIG)[1] >= deep:
+                return [head, rest]
         return []
 
     def draw(self) -> None:
@@ -664,6 +692,10 @@ class KeepWithFirstLines(KeepTogether):
             # Two lines rather than three, when moving would leave a hole in the page.
             hole = aH + content[0].getSpaceBefore()  # what moving would leave empty
             if hole > getattr(self.canv, "hole_limit", _BIG):
+                last = content[-1]
+                if hasattr(last, "cutting") and before + last.first_part(cut=True) <= aH:
+                    # A table whose first row would go over: its first lines stay here.
+                    return [*content[:-1], last.cutting()]
                 if before + self._first_part(content[-1], heights[-1], aH - before, lines=2) <= aH:
                     return content[:]
                 last = content[-1]
@@ -703,5 +735,105 @@ class KeepWithFirstLines(KeepTogether):
             return flowable.inset[0] + self._first_part(first, first_h, lines=lines)
         leading = getattr(getattr(flowable, "style", None), "leading", None)
         if isinstance(flowable, Paragraph) and leading:
-            return min(height, lines * leading)
+            # No widows: a paragraph of three lines is never cut two and one (ReportLab sends it
+            # over whole, which would leave its heading alone here); a longer one gives its
+            # widow company from the lines above.
+            count = round(height / leading)
+            return height if count <= lines or count == lines + 1 <= 3 else lines * leading
         return height
+
+
+class Parallel(Flowable):
+    """Two columns side by side, each starting level at the top: a Welsh block and its English partner.
+
+    Each side is a Stack; at a page break both are split at the same height, so the
+    next page starts both columns level again. A pair kept whole on either side is
+    moved whole to the next page.
+    """
+
+    def __init__(
+        self,
+        left: Sequence[Flowable],
+        right: Sequence[Flowable],
+        gap: float,
+        *,
+        keep_with_next: bool = False,
+        words: tuple[Any, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        #: Each column's furniture (the Welsh, the English), for the descriptions of its links.
+        self.words = words
+        self.left = left if isinstance(left, Stack) else Stack(left, inset=(0, 0, 0, 0))
+        self.right = right if isinstance(right, Stack) else Stack(right, inset=(0, 0, 0, 0))
+        self.gap = gap
+        #: A row of headings goes to the next page with the row under it.
+        self.keepWithNext = keep_with_next
+
+    def column(self, availWidth: float) -> float:
+        return (availWidth - self.gap) / 2
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width = self.column(availWidth)
+        _, hl = self.left.wrap(width, availHeight)
+        _, hr = self.right.wrap(width, availHeight)
+        self.width, self.height = availWidth, max(hl, hr)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return max(self.left.getSpaceBefore(), self.right.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return max(self.left.getSpaceAfter(), self.right.getSpaceAfter())
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        width = self.column(availWidth)
+        sides = []
+        for side in (self.left, self.right):
+            if side.wrap(width, availHeight)[1] <= availHeight:
+                sides.append((side, side.copy_with([], False)))
+                continue
+            parts = side.split(width, availHeight)
+            if len(parts) < 2:
+                return []  # this side cannot go on this page: the pair goes over whole
+            sides.append((parts[0], parts[1]))
+        (left_now, left_rest), (right_now, right_rest) = sides
+        return [
+            Parallel(left_now, right_now, self.gap, words=self.words),
+            Parallel(left_rest, right_rest, self.gap, words=self.words),
+        ]
+
+    def draw(self) -> None:
+        width = self.column(self.width)
+        canv = self.canv
+        before = getattr(canv, "words", None)
+        for side, x, words in ((self.left, 0.0, 0), (self.right, width + self.gap, 1)):
+            if self.words is not None:
+                canv.words = self.words[words]
+            side.drawOn(canv, x, self.height - side.height)
+        if self.words is not None:
+            canv.words = before
+
+
+class HalfStart(Flowable):
+    """Where the second language of a leaflet printed back to back begins (on a new page).
+
+    It paints nothing; drawn, it tells the canvas that the pages from this one on are
+    the second half's (its footer, its page numbers), and turned upside down when the
+    design is tilt and turn.
+    """
+
+    def __init__(self, language: str, turned: bool, words: Any = None) -> None:
+        super().__init__()
+        self.language = language
+        self.turned = turned
+        #: The second half's furniture, for the descriptions of its links.
+        self.words = words
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.second_half = (canv.getPageNumber(), self.language, self.turned)
+        if self.words is not None:
+            canv.words = self.words

@@ -11,8 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
 from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text, note_marker
 from leaflet.escape import escape
 from leaflet.fonts import FontSet
@@ -26,6 +24,9 @@ class MarkupContext:
     print_addresses: bool = True
     #: How a note's marker is printed, in the leaflet's language (number → "[note 1]").
     note_label: Callable[[int], str] = note_marker
+    #: Put before every place inside the leaflet a link goes to: the English half of a bilingual
+    #: leaflet has places of its own ("en-title"), apart from the Welsh half's.
+    anchor_prefix: str = ""
 
 
 def text_markup(text: str, ctx: MarkupContext) -> str:
@@ -56,6 +57,8 @@ def link_markup(url: str, label_markup: str, ctx: MarkupContext, *, underline: b
     """A live link. Underlined in running text, so colour is never its only sign; the
     contents, whose every line is a link, goes without."""
     under = ' underline="1"' if underline else ""
+    if url.startswith("#") and ctx.anchor_prefix:
+        url = f"#{ctx.anchor_prefix}{url[1:]}"
     return f'<a href="{escape(url, quote=True)}" color="{ctx.link_colour}"{under}>{label_markup}</a>'
 
 
@@ -128,33 +131,3 @@ def printed_address(url: str) -> str:
         if url.startswith(prefix):
             return url[len(prefix) :]
     return url
-
-
-def broken_address(url: str, font: str, size: float, width: float) -> list[str]:
-    """An address cut into lines that fit `width`, broken only at slashes, or else at dots.
-
-    ReportLab would otherwise cut a long address at any character; readers
-    copying it by hand need to see where the real breaks are.
-    """
-    lines: list[str] = []
-    current = ""
-    for piece in _pieces(url, font, size, width):
-        if current and stringWidth(current + piece, font, size) > width:
-            lines.append(current)
-            current = piece
-        else:
-            current += piece
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _pieces(url: str, font: str, size: float, width: float) -> list[str]:
-    """Pieces ending in a slash; a piece too wide for a line is cut again before its dots."""
-    out: list[str] = []
-    for piece in filter(None, re.split(r"(?<=/)", url)):
-        if stringWidth(piece, font, size) <= width:
-            out.append(piece)
-        else:
-            out.extend(filter(None, re.split(r"(?=[.?&=#])", piece)))
-    return out

@@ -11,7 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet
-from leaflet.i18n import furniture
+from leaflet.i18n import Furniture, furniture
 from leaflet.layout.flowables import KeepWithFirstLines
 from leaflet.layout.markup import metadata_date
 from leaflet.layout.story import Pagination
@@ -52,6 +52,18 @@ class PageGeometry:
 
 
 @dataclass(frozen=True)
+class FooterVoice:
+    """One language's footer on a page: whose words, where, and which page of how many."""
+
+    leaflet: Leaflet
+    words: Furniture
+    offset: float
+    width: float
+    page: int
+    total: int
+
+
+@dataclass(frozen=True)
 class FooterLine:
     left: str
     right: str = ""
@@ -80,10 +92,25 @@ class LeafletDocTemplate(BaseDocTemplate):
         self.seen = Pagination()
         self.words = furniture(leaflet.metadata.language)
         self.footer_width = page.width - page.margin_left - page.margin_right
+        #: A bilingual leaflet's English partner, and how the two are printed.
+        self.partner = leaflet.bilingual.english if leaflet.bilingual else None
+        self.design = leaflet.bilingual.design if leaflet.bilingual else None
+        # Side by side, each language has its footer under its own column.
+        self.footer_column = (
+            (self.footer_width - theme.style("body").size * 2) / 2
+            if self.design == "parallel"
+            else self.footer_width
+        )
         # The footer grows a line when large print makes it too wide; the text
         # area stops above it, whatever the sheet's bottom margin says.
         footer = self.theme.style("footer")
-        widest = self.footer_lines(888, 888)
+        widest = max(
+            (
+                self.footer_lines(888, 888, voice.leaflet, voice.words, voice.width)
+                for voice in self.voices(1)
+            ),
+            key=len,
+        )
         needed = footer.size * 1.2 + len(widest) * footer.leading + footer.size
         boxes = {"trimBox": geo.trim_box, "bleedBox": geo.bleed_box} if geo.bleed else {}
         super().__init__(
@@ -131,18 +158,52 @@ class LeafletDocTemplate(BaseDocTemplate):
         size = self.theme.style("footer").size
         return sum(stringWidth(chunk, name, size) for name, chunk in self.runs(text, bold))
 
-    def footer_lines(self, page: int, total: int) -> list[FooterLine]:
+    def voices(self, page: int, total: int = 0, canvas: Any = None) -> list[FooterVoice]:
+        """Whose footer goes on page `page`: the leaflet's, or (bilingual) one language's or both.
+
+        Back to back, each half counts its pages from its own first page, as its contents does.
+        """
+        if self.partner is None:
+            return [FooterVoice(self.leaflet, self.words, 0.0, self.footer_width, page, total)]
+        english = furniture(self.partner.metadata.language)
+        if self.design == "parallel":
+            offset = self.footer_width - self.footer_column
+            return [
+                FooterVoice(self.leaflet, self.words, 0.0, self.footer_column, page, total),
+                FooterVoice(self.partner, english, offset, self.footer_column, page, total),
+            ]
+        second = getattr(canvas, "second_half", None)
+        start = self.pagination.pages.get("en-title") or (second[0] if second else 0)
+        if start and page >= start:
+            return [
+                FooterVoice(
+                    self.partner, english, 0.0, self.footer_width, page - start + 1, total - start + 1
+                )
+            ]
+        return [
+            FooterVoice(self.leaflet, self.words, 0.0, self.footer_width, page, start - 1 if start else total)
+        ]
+
+    def footer_lines(
+        self,
+        page: int,
+        total: int,
+        leaflet: Leaflet | None = None,
+        words: Furniture | None = None,
+        width: float | None = None,
+    ) -> list[FooterLine]:
         """The footer: organisation, title, version and dates, packed into as few lines as fit.
 
         Each piece stays whole on its line (they are cut only at the " · " between
         them), and the first line leaves room for "Page N of M" at its right.
         """
-        m = self.leaflet.metadata
-        w = self.words
+        m = (leaflet or self.leaflet).metadata
+        w = words or self.words
+        full = width or self.footer_width
         number = w("Page {page} of {total}", page=page, total=total)
         gap = self.theme.style("footer").size
         # What the leaflet does not say is left out, never made up.
-        pieces = [m.organisation, self.footer_title()]
+        pieces = [m.organisation, self.footer_title(m.footer_title, full)]
         if m.version is not None:
             pieces.append(w("Version {version}", version=m.version))
         pieces.append(w("Published {date}", date=metadata_date(m, "published", w)))
@@ -151,7 +212,7 @@ class LeafletDocTemplate(BaseDocTemplate):
         lines: list[FooterLine] = []
 
         def room() -> float:
-            return self.footer_width - (self.text_width(number, bold=True) + gap if not lines else 0)
+            return full - (self.text_width(number, bold=True) + gap if not lines else 0)
 
         def close(text: str) -> None:
             lines.append(FooterLine(text, "" if lines else number))
@@ -165,6 +226,10 @@ class LeafletDocTemplate(BaseDocTemplate):
             if current:
                 close(current)
             current = piece
+            if not lines and room() < self.text_width(current) <= full:
+                # A piece that fits a whole line but not beside the page number (a narrow column):
+                # the number takes the first line, and the piece stays whole on the next.
+                close("")
             while self.text_width(current) > room():
                 # Longer than a line on its own (a long organisation): cut between its words.
                 first, *rest = self.wrap(current, room())
@@ -175,14 +240,15 @@ class LeafletDocTemplate(BaseDocTemplate):
         close(current)
         return lines
 
-    def footer_title(self) -> str:
+    def footer_title(self, title: str | None = None, width: float | None = None) -> str:
         """The title for the footer: the short title, else the title, else its head before a separator."""
-        title = self.leaflet.metadata.footer_title
-        if self.text_width(title) <= self.footer_width:
+        title = title or self.leaflet.metadata.footer_title
+        width = width or self.footer_width
+        if self.text_width(title) <= width:
             return title
         for separator in (": ", " – ", " — ", " - ", " ("):
             head = title.split(separator, 1)[0].strip()
-            if head != title and self.text_width(head) <= self.footer_width:
+            if head != title and self.text_width(head) <= width:
                 return head
         return title
 
@@ -208,22 +274,29 @@ class LeafletDocTemplate(BaseDocTemplate):
         rtl = self.words.rtl
         top = self.bottomMargin - st.size * 1.2
         total = self.pagination.total or self.page
-        with canvas.tagging.artifact(canvas, "Pagination"):
-            canvas.saveState()
-            if rule.border and rule.border_colour is not None:
-                canvas.setStrokeColorRGB(*rule.border_colour.rgb)
-                canvas.setLineWidth(rule.border)
-                canvas.line(x0, top, x1, top)
-            canvas.setFillColorRGB(*st.colour.rgb)
-            y = top
-            for line in self.footer_lines(self.page, total):
-                y -= st.leading
-                if line.left:
-                    # A right-to-left page is a mirror: the words at the right, the number at the left.
-                    self.draw_line(canvas, x1 if rtl else x0, y, line.left, align_right=rtl)
-                if line.right:
-                    self.draw_line(canvas, x0 if rtl else x1, y, line.right, bold=True, align_right=not rtl)
-            canvas.restoreState()
+        for n, voice in enumerate(self.voices(self.page, total, canvas)):
+            left, right = x0 + voice.offset, x0 + voice.offset + voice.width
+            # Each language's footer is marked as written in it, so it is read in its own voice.
+            lang = voice.leaflet.metadata.language if self.partner is not None else None
+            with canvas.tagging.artifact(canvas, "Pagination", lang=lang):
+                canvas.saveState()
+                if n == 0 and rule.border and rule.border_colour is not None:
+                    canvas.setStrokeColorRGB(*rule.border_colour.rgb)
+                    canvas.setLineWidth(rule.border)
+                    canvas.line(x0, top, x1, top)
+                canvas.setFillColorRGB(*st.colour.rgb)
+                y = top
+                lines = self.footer_lines(voice.page, voice.total, voice.leaflet, voice.words, voice.width)
+                for line in lines:
+                    y -= st.leading
+                    if line.left:
+                        # A right-to-left page is a mirror: the words at the right, the number at the left.
+                        self.draw_line(canvas, right if rtl else left, y, line.left, align_right=rtl)
+                    if line.right:
+                        self.draw_line(
+                            canvas, left if rtl else right, y, line.right, bold=True, align_right=not rtl
+                        )
+                canvas.restoreState()
         if self.geometry.bleed:
             self.draw_crop_marks(canvas)
 

@@ -55,7 +55,6 @@ from leaflet.layout.flowables import (
 )
 from leaflet.layout.markup import (
     MarkupContext,
-    broken_address,
     citation_anchor,
     emboldened,
     inline_markup,
@@ -121,6 +120,13 @@ class StoryBuilder:
         frame: tuple[float, float],
         options: LayoutOptions = PLAIN,
         shared: Shared | None = None,
+        *,
+        root: StructElem | None = None,
+        prefix: str = "",
+        place_names: dict[str, str] | None = None,
+        numbered_apart: bool = False,
+        outlines: bool = True,
+        column: bool = False,
     ) -> None:
         self.leaflet = leaflet
         self.theme = theme
@@ -130,12 +136,26 @@ class StoryBuilder:
         self.options = options
         #: The tool's own words, in the leaflet's language.
         self.words: Furniture = furniture(leaflet.metadata.language)
-        self.ctx = MarkupContext(fonts, theme.colours["link"].hex, note_label=self.note_label)
-        self.root = StructElem("Document", lang=leaflet.metadata.language)
+        #: Put before each of this builder's anchors: one half of a bilingual leaflet keeps its places
+        #: apart from the other's.
+        self.prefix = prefix
+        #: This half's pages are numbered from its own first page (back to back, tilt and turn).
+        self.numbered_apart = numbered_apart
+        #: Whether headings make entries of the document's outline (bookmarks). Side by side, only the
+        #: first language's do: the outline follows the drawing, which goes to and fro between columns.
+        self.outlines = outlines
+        #: The text is one of two columns (a bilingual leaflet side by side): too narrow to set
+        #: words beside the QR code, so they go under it.
+        self.column = column
+        self.ctx = MarkupContext(
+            fonts, theme.colours["link"].hex, note_label=self.note_label, anchor_prefix=prefix
+        )
+        #: Where this builder's elements go: the Document, or (bilingual) its language's Part.
+        self.root = root if root is not None else StructElem("Document", lang=leaflet.metadata.language)
         self.shared = shared or Shared()
         self._styles = self.shared.styles
         #: What each internal destination is called, for link descriptions.
-        self.place_names: dict[str, str] = {}
+        self.place_names: dict[str, str] = {} if place_names is None else place_names
 
     # -- styles
 
@@ -158,6 +178,10 @@ class StoryBuilder:
                 allowWidows=0,
                 allowOrphans=0,
                 splitLongWords=1,
+                # A word wider than the line (an address) goes to a line of its own, where it
+                # breaks only after / . - ? & = (leaflet.rlseam.break_words_at_address_breaks);
+                # nothing is hyphenated.
+                embeddedHyphenation=2,
                 bulletFontName=self.fonts.font_name(st.font),
                 # A heading must never be the last thing on a page.
                 keepWithNext=1
@@ -175,6 +199,10 @@ class StoryBuilder:
             markup = emboldened(markup, self.ctx)
         settings = self.shared.style_keys.get(id(style))
         key = None if settings is None else (markup, settings)
+        if kw.get("anchor") and self.prefix:
+            kw["anchor"] = self.prefix + kw["anchor"]
+        if not self.outlines:
+            kw.pop("outline", None)
         return LeafParagraph(markup, style, elem, key=key, **kw)
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
@@ -205,10 +233,13 @@ class StoryBuilder:
         return story
 
     def title_band(self) -> Flowable:
-        m = self.leaflet.metadata
         organisation = self.organisation_line()
-        children = [
-            organisation,
+        return TitleBand([organisation, *self.title_lines()], box=self.theme.boxes["title_band"])
+
+    def title_lines(self) -> list[Flowable]:
+        """The title (the H1) and the subtitle under it."""
+        m = self.leaflet.metadata
+        lines: list[Flowable] = [
             self.para(
                 text_markup(m.title, self.ctx),
                 "title",
@@ -217,10 +248,10 @@ class StoryBuilder:
                 outline=(m.title, 0),
             ),
         ]
-        self.place_names["title"] = m.title
+        self.place_names[self.prefix + "title"] = m.title
         if m.subtitle:
-            children.append(self.para(text_markup(m.subtitle, self.ctx), "subtitle", self.root.add("P")))
-        return TitleBand(children, box=self.theme.boxes["title_band"])
+            lines.append(self.para(text_markup(m.subtitle, self.ctx), "subtitle", self.root.add("P")))
+        return lines
 
     def organisation_line(self) -> Flowable:
         """The organisation's name, with its logo beside it when the metadata names one."""
@@ -253,7 +284,7 @@ class StoryBuilder:
         for anchor, text in self.toc_entries():
             # A TOCI holds a Reference (ISO 32000-1, table 333), which holds the links.
             item = toc.add("TOCI").add("Reference")
-            page = self.pagination.pages.get(anchor)
+            page = self.page_of(anchor)
             label = link_markup(f"#{anchor}", text_markup(text, self.ctx), self.ctx, underline=False)
             number = link_markup(f"#{anchor}", str(page) if page else "", self.ctx, underline=False)
             rows.append(
@@ -278,24 +309,23 @@ class StoryBuilder:
     # -- sections and blocks
 
     def section(self, section: Section, parent: StructElem) -> list[Flowable]:
-        role = f"H{section.level}"
-        style = HEADING_STYLES[section.level]
-        self.place_names[section.anchor] = section.heading
-        out: list[Flowable] = [
-            self.para(
-                text_markup(section.heading, self.ctx),
-                style,
-                parent.add(role, lang=section.lang),
-                anchor=section.anchor,
-                outline=(section.heading, section.level - 1),
-            )
-        ]
+        out: list[Flowable] = [self.section_heading(section, parent)]
         out += self.blocks(section.blocks, parent, lang=section.lang, level=section.level)
         if section.notes:
             out.append(self.notes_block(section.notes, parent, section.lang))
         for sub in section.subsections:
             out += self.section(sub, parent)
         return out
+
+    def section_heading(self, section: Section, parent: StructElem) -> Flowable:
+        self.place_names[self.prefix + section.anchor] = section.heading
+        return self.para(
+            text_markup(section.heading, self.ctx),
+            HEADING_STYLES[section.level],
+            parent.add(f"H{section.level}", lang=section.lang),
+            anchor=section.anchor,
+            outline=(section.heading, section.level - 1),
+        )
 
     def blocks(
         self, blocks: tuple[Block, ...], parent: StructElem, lang: str | None = None, level: int = 2
@@ -512,7 +542,7 @@ class StoryBuilder:
         ]
         for note in notes:
             anchor = note_anchor(note.id)
-            self.place_names[anchor] = self.words("note {number}", number=note.number)
+            self.place_names[self.prefix + anchor] = self.words("note {number}", number=note.number)
             children.append(
                 self.leaf(
                     f"<b>{text_markup(self.note_label(note.number), self.ctx)}</b> "
@@ -535,7 +565,7 @@ class StoryBuilder:
         """The few things to take away, in a box under the title: a Div with its heading and a list."""
         title = self.words(KEY_POINTS_HEADING)
         div = self.root.add("Div", title=title)
-        self.place_names[KEY_POINTS_ANCHOR] = title
+        self.place_names[self.prefix + KEY_POINTS_ANCHOR] = title
         heading = self.para(
             text_markup(title, self.ctx),
             "key_points_heading",
@@ -581,17 +611,16 @@ class StoryBuilder:
         items: list[Flowable] = []
         size = self.theme.style("reference").size
         indent = size * 2.0
-        inner = self.frame_width() - indent
         for ref in self.leaflet.references:
             anchor = citation_anchor(ref.id)
-            self.place_names[anchor] = self.words("reference {number}", number=ref.number)
+            self.place_names[self.prefix + anchor] = self.words("reference {number}", number=ref.number)
             li = lst.add("LI")
             label = self.leaf(f"{ref.number}.", self.pstyle("reference"), li.add("Lbl"), anchor=anchor)
             body = li.add("LBody")
             items.append(
                 LabelledItem(
                     label,
-                    self.reference_body(ref, body, inner),
+                    self.reference_body(ref, body),
                     indent=indent,
                     elem=li,
                     keep_under=8 * self.theme.style("reference").leading,
@@ -606,7 +635,7 @@ class StoryBuilder:
     ) -> Flowable:
         """A level-2 heading of the leaflet's own (References, Further reading, About this leaflet)."""
         text = self.words(text)
-        self.place_names[anchor] = text
+        self.place_names[self.prefix + anchor] = text
         return self.para(
             text_markup(text, self.ctx),
             style,
@@ -615,7 +644,7 @@ class StoryBuilder:
             outline=(text, 1),
         )
 
-    def reference_body(self, ref: Reference, body: StructElem, width: float) -> list[Flowable]:
+    def reference_body(self, ref: Reference, body: StructElem) -> list[Flowable]:
         parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
         text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
         # One address an entry: a DOI is printed once, as its https://doi.org link.
@@ -623,12 +652,10 @@ class StoryBuilder:
         style = self.pstyle("reference", "tight", spaceAfter=0) if address else self.pstyle("reference")
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
         if address:
-            st = self.theme.style("reference")
-            lines = broken_address(address, self.fonts.font_name(st.font), st.size, width)
-            markup = "<br/>".join(text_markup(line, self.ctx) for line in lines)
+            # Too long for a line, it breaks only after / . - ? & = (leaflet.rlseam).
             out.append(
                 self.leaf(
-                    link_markup(address, markup, self.ctx),
+                    link_markup(address, text_markup(address, self.ctx), self.ctx),
                     self.pstyle("reference"),
                     # Read aloud or copied, the address is one address, whatever its line breaks.
                     body.add("P").add("Link", actual_text=address),
@@ -689,6 +716,14 @@ class StoryBuilder:
         # on the last page (which also holds the next steps panel, when there is one).
         return [Stack(out, inset=(0, 0, 0, 0), min_rest=2 if self.leaflet.next_steps else 3)]
 
+    def page_of(self, anchor: str) -> int | None:
+        """The page an anchor of this builder's was on in the pass before, counted from the first page
+        of its half (a bilingual leaflet printed back to back numbers each language's pages apart)."""
+        page = self.pagination.pages.get(self.prefix + anchor)
+        if page is None or not self.numbered_apart:
+            return page
+        return page - self.pagination.pages.get(self.prefix + "title", 1) + 1
+
     def frame_width(self) -> float:
         return self.frame[0]
 
@@ -702,6 +737,8 @@ class StoryBuilder:
         figure = self.root.add(
             "Figure", alt=w("QR code: scan it to open this leaflet online at {url}", url=url)
         )
+        if self.column:
+            return Stack([QrCode(url, size, figure), *self.column_address(url)], inset=(0, 0, 0, 0))
         words = self.para(
             text_markup(w("Read this leaflet online:"), self.ctx)
             + " "
@@ -710,6 +747,23 @@ class StoryBuilder:
             self.root.add("P"),
         )
         return Row(QrCode(url, size, figure), words, right_width=self.frame_width() - size - 12, gap=12)
+
+    def column_address(self, url: str) -> list[Flowable]:
+        """Under the QR code in a narrow column: the words, then the address on lines of its own,
+        broken only after / . - ? & = (leaflet.rlseam), read whole (its Link's ActualText)."""
+        markup = text_markup(printed_address(url), self.ctx)
+        return [
+            self.para(
+                text_markup(self.words("Read this leaflet online:"), self.ctx),
+                "body",
+                self.root.add("P"),
+            ),
+            self.leaf(
+                link_markup(url, markup, self.ctx),
+                self.pstyle("body"),
+                self.root.add("P").add("Link", actual_text=url),
+            ),
+        ]
 
     def notes_page(self, index: int = 0) -> list[Flowable]:
         """A page for the reader's own notes; of the pages padding a booklet, only one asks for questions."""

@@ -1,7 +1,7 @@
 """Tables: a grid of cells when the columns fit the page, else each row stacked as label: value lines.
 
 Column widths follow the content: each column gets at least its longest word
-(an address counts by its longest piece between slashes and dots) and never
+(an address counts by its longest piece between the characters it may break after) and never
 less than a few characters; the room left is shared in proportion to how much
 more each column would like (its longest cell on one line). When even the
 narrowest columns cannot fit side by side (many columns in A5 or large print),
@@ -16,6 +16,7 @@ page, as an artifact (/Pagination): the reader has already heard it once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -90,13 +91,20 @@ def column_widths(
 
 
 def longest_piece(text: str, font: str, size: float) -> float:
-    """The width of the longest word: a column never cuts a word, nor an address, inside itself.
+    """The width of the longest piece a line may not break: a column never cuts a word inside itself.
 
-    An address printed beside its link is one word to the line breaker, so a column holding
-    one is at least as wide as the address; a table that cannot then fit is stacked, where
-    each line has the whole width of the text.
+    An address (or any word with / . - ? & = in it) breaks after those characters
+    when it is wider than its column (leaflet.rlseam.break_words_at_address_breaks),
+    so it counts by its longest piece between them; other words count whole.
     """
-    return max((stringWidth(word, font, size) for word in text.split()), default=0.0)
+    return max(
+        (stringWidth(piece, font, size) for word in text.split() for piece in _BREAKS.split(word)),
+        default=0.0,
+    )
+
+
+#: After a break character, unless another follows (the same rule as address_break_pairs).
+_BREAKS = re.compile(r"(?<=[/.\-?&=])(?![/.\-?&=])")
 
 
 # ---------------------------------------------------------------- building
@@ -163,8 +171,12 @@ def grid_table(
     look: TableLook,
 ) -> Flowable:
     size = sb.theme.style("body").size
-    cell_style = sb.pstyle("body", "cell", spaceBefore=0, spaceAfter=0)
-    head_style = sb.pstyle("body", "cell-head", spaceBefore=0, spaceAfter=0, fontName=_bold(sb))
+    # A row cut across a page break (tables.TableGrid.split) keeps two lines of each cell on the
+    # first page; the rest of a cell, even one line, goes on under the repeated header.
+    cell_style = sb.pstyle("body", "cell", spaceBefore=0, spaceAfter=0, allowWidows=1)
+    head_style = sb.pstyle(
+        "body", "cell-head", spaceBefore=0, spaceAfter=0, fontName=_bold(sb), allowWidows=1
+    )
     head_tr = elem.add("THead").add("TR")
     header: list[LeafParagraph | None] = []
     repeat: list[LeafParagraph | None] = []
@@ -202,6 +214,7 @@ def grid_table(
         space_before=size * 0.4,
         space_after=body.space_after * 1.5,
         page_height=sb.frame_height(),
+        hole_limit=sb.hole_limit(),
     )
 
 
@@ -294,9 +307,12 @@ class TableGrid(Flowable):
         space_before: float,
         space_after: float,
         page_height: float,
+        hole_limit: float = _BIG,
         first: bool = True,
     ) -> None:
         super().__init__()
+        #: The most of a page that sending a row over may leave empty; more, and the row is cut.
+        self.hole_limit = hole_limit
         #: The height of the text area: a row taller than this is cut across pages.
         self.page_height = page_height
         self.caption = caption
@@ -342,11 +358,35 @@ class TableGrid(Flowable):
         self.height = self._caption_height() + self._head_h + sum(self._heights)
         return self.width, self.height
 
-    def first_part(self) -> float:
-        """The least of the table that may start a page: caption, header and first row."""
+    def first_part(self, cut: bool = False) -> float:
+        """The least of the table that may start a page: caption, header and first row; or,
+        `cut`, only the first lines of that row (cut across the page break)."""
         if not self._heights:
             self.wrap(sum(self.widths), _BIG)
-        return self._caption_height() + self._head_h + (self._heights[0] if self._heights else 0.0)
+        if not self._heights:
+            return self._caption_height() + self._head_h
+        row = self._heights[0]
+        if cut:
+            row = min(row, self._least_of_row(self.rows[0]))
+        return self._caption_height() + self._head_h + row
+
+    def cutting(self) -> TableGrid:
+        """This table, cutting its rows across a page break wherever one would go over."""
+        twin = self.copy_with(self.rows, self.first)
+        twin.hole_limit = 0.0
+        return twin
+
+    def _least_of_row(self, cells: Sequence[LeafParagraph | None]) -> float:
+        """The least height of a row's first part when it is cut: two lines of each cell (one line
+        alone never starts a row; the rest of a cell may be a single line under the header)."""
+        need = 0.0
+        for cell, width in zip(cells, self.widths, strict=True):
+            if cell is None:
+                continue
+            h = cell.wrap(width - 2 * self.look.pad_x, _BIG)[1]
+            leading = cell.style.leading
+            need = max(need, min(h, 2 * leading))
+        return need + 2 * self.look.pad_y
 
     def copy_with(self, rows: list[list[LeafParagraph | None]], first: bool) -> TableGrid:
         twin = self.__class__.__new__(self.__class__)
@@ -358,6 +398,9 @@ class TableGrid(Flowable):
         return twin
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Between rows, with the header repeated on the next page. A row that would go over and
+        leave more than the hole limit of this page empty (or that is taller than a page) is
+        cut across the break instead: each cell's words go on where they stop."""
         self.wrap(availWidth, availHeight)
         used = self._caption_height() + self._head_h
         taken = 0
@@ -366,20 +409,32 @@ class TableGrid(Flowable):
                 break
             used += h
             taken += 1
-        if taken == 0:
-            return self._split_first_row(availHeight - used)
         if taken == len(self.rows):
             return [self]
+        # What going over would leave empty: the whole room, or what is left under the rows taken.
+        hole = availHeight if taken == 0 else availHeight - used
+        too_tall = self._head_h + self._heights[taken] > self.page_height - self._caption_height()
+        if hole > self.hole_limit or too_tall:
+            cut = self._cut_row(self.rows[taken], availHeight - used)
+            if cut is not None:
+                top, rest = cut
+                return [
+                    self.copy_with([*self.rows[:taken], top], self.first),
+                    self.copy_with([rest, *self.rows[taken + 1 :]], False),
+                ]
+        if taken == 0:
+            return []
         return [self.copy_with(self.rows[:taken], self.first), self.copy_with(self.rows[taken:], False)]
 
-    def _split_first_row(self, room: float) -> list[Flowable]:
-        """A row taller than a whole page is cut across: each cell's words go on where they stop."""
-        if not self.rows or self._caption_height() + self._head_h + self._heights[0] <= self.page_height:
-            return []  # the row fits on the next page, whole
+    def _cut_row(
+        self, cells: Sequence[LeafParagraph | None], room: float
+    ) -> tuple[list[LeafParagraph | None], list[LeafParagraph | None]] | None:
+        """A row cut to `room`: its first lines here and the rest on the next page, or None when
+        a cell cannot be cut (too little room for two of its lines)."""
         inner = room - 2 * self.look.pad_y
         top: list[LeafParagraph | None] = []
         rest: list[LeafParagraph | None] = []
-        for cell, width in zip(self.rows[0], self.widths, strict=True):
+        for cell, width in zip(cells, self.widths, strict=True):
             if cell is None:
                 top.append(None)
                 rest.append(None)
@@ -391,10 +446,13 @@ class TableGrid(Flowable):
                 continue
             parts = cell.split(w, inner) if inner > 0 else []
             if len(parts) < 2:
-                return []
+                cell.wrap(w, _BIG)  # a paragraph that would not split drops its lines: back whole
+                return None
             top.append(parts[0])
             rest.append(parts[1])
-        return [self.copy_with([top], self.first), self.copy_with([rest, *self.rows[1:]], False)]
+        if all(c is None for c in rest):
+            return None
+        return top, rest
 
     # -- painting
 

@@ -26,20 +26,33 @@ ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks ea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from math import cos, pi, sin
 from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
+from leaflet.pdf.compact import pack
 from leaflet.pdf.shaping import Glyph, Piece, shape_line
-from leaflet.rlseam import add_page_entries, last_page, set_text_operators, text_object_canvas, text_operators
+from leaflet.rlseam import (
+    add_operator,
+    add_page_entries,
+    document_objects,
+    last_page,
+    page_count,
+    reorder_pages,
+    set_text_operators,
+    text_object_canvas,
+    text_operators,
+)
 from leaflet.structure import Tagging
 
 rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content stream
@@ -161,9 +174,12 @@ class LeafletCanvas(Canvas):
         words: Furniture = ENGLISH,
         shaping: bool = False,
         rtl: bool = False,
+        packed: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        #: Saved as a compact file (one object stream, a cross-reference stream) rather than as ReportLab writes it.
+        self.packed = packed
         # A draft canvas lays pages out to count them, and writes nothing.
         self.draft = draft
         self.tagging = tagging
@@ -181,6 +197,9 @@ class LeafletCanvas(Canvas):
         self.joined_lines: frozenset[int] = frozenset()
         self.tag_tx: LeafletTextObject | None = None  # the text object being filled, if any
         self._annotation_names = 0
+        #: Where the second language of a leaflet printed back to back begins:
+        #: (its first page, its language, whether its pages are turned upside down). Set by HalfStart.
+        self.second_half: tuple[int, str, bool] | None = None
 
     # -- text
 
@@ -203,18 +222,68 @@ class LeafletCanvas(Canvas):
         with self.tagging.artifact(self):
             super().line(x1, y1, x2, y2)
 
+    def dots(self, xs: list[float], y: float, r: float) -> None:
+        """Filled circles of radius `r` centred at each of `xs` on `y`: exactly what `circle` writes for each.
+
+        A contents page has a couple of hundred leader dots; ReportLab makes each one through
+        a path object and a general arc routine. The operators here are the same, from the same
+        arithmetic, with the angles' sines and cosines worked out once (see `_CIRCLE`).
+        """
+        fill = PATH_OPS[0, 1, self._fillMode]
+        for x in xs:
+            for op in _circle_path(x, y, r):
+                add_operator(self, op)
+            add_operator(self, fill)
+
     # -- pages and the document
 
     def showPage(self) -> None:
         number = self.getPageNumber()
         super().showPage()
-        add_page_entries(last_page(self), self.tagging.page_done(number))
+        entries = self.tagging.page_done(number)
+        if self.turned(number):
+            # Tilt and turn: the second half's pages are upside down, read from the back cover.
+            entries = {**entries, "Rotate": 180}
+        add_page_entries(last_page(self), entries)
+
+    def turned(self, number: int) -> bool:
+        half = self.second_half
+        return half is not None and half[2] and number >= half[0]
 
     def save(self) -> None:
         if self.draft:
             return
         self.tagging.finish(self)
-        super().save()
+        if self.second_half is not None:
+            self.number_halves()
+        if not self.packed:
+            super().save()
+            return
+        # ReportLab's objects go straight into an object stream (leaflet/pdf/compact.py):
+        # the bytes `compact` would make of ReportLab's file, without writing that file first.
+        objects, root, info = document_objects(self)
+        self._filename.write(pack(objects, root, info, b"%d.%d" % self._doc._pdfVersion))
+
+    def number_halves(self) -> None:
+        """Back to back, each half's page labels count from its own first page, as its footer does.
+
+        Tilt and turn, the second half's pages go into the file last page first, so that its
+        first page is the back cover: turn the printed leaflet over and it reads from there.
+        """
+        assert self.second_half is not None
+        start, _, turned = self.second_half
+        total = page_count(self)
+        second = list(range(start - 1, total))
+        if turned:
+            reorder_pages(self, [*range(start - 1), *reversed(second)])
+        if not self.tagging.enabled:
+            return
+        if not turned:
+            self.addPageLabel(start - 1, style="ARABIC", start=1)
+            return
+        for index in second:
+            # The page at `index` is the second half's page number total - index.
+            self.addPageLabel(index, style="ARABIC", start=total - index)
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()
@@ -316,3 +385,137 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 # TTFont.addObjects calls the module's function by name when it writes each subset.
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+# -- the same bytes, sooner
+#
+# ReportLab formats every name, number and operator of a document through small pure
+# functions that a build calls tens of thousands of times. These give byte for byte what
+# ReportLab's own give (tests/pdf/test_hooks.py compares them on every kind of input) and
+# fall back to them for anything out of the ordinary.
+
+_reportlab_pdf_name = pdfdoc.PDFName
+_reportlab_pdfdoc_enc = pdfdoc.pdfdocEnc
+_reportlab_split_string = ttfonts.TTFont.splitString
+_reportlab_format = pdfdoc.format
+_reportlab_reference = pdfdoc.PDFObjectReference.format
+#: Names already written (a document uses a few dozen, again and again).
+_NAMES: dict[str, str] = {}
+#: ASCII characters PDFDocEncoding has no code for (ReportLab raises on them).
+_NOT_PDFDOC = re.compile(b"[\x18-\x1f]")
+
+
+def _pdf_name(data: Any, lo: str = chr(0x21), hi: str = chr(0x7E)) -> str:
+    """ReportLab's PDFName, remembered for each name."""
+    if lo != "\x21" or hi != "\x7e" or type(data) is not str:
+        return _reportlab_pdf_name(data, lo, hi)
+    name = _NAMES.get(data)
+    if name is None:
+        if len(_NAMES) > 4096:
+            _NAMES.clear()
+        name = _NAMES[data] = _reportlab_pdf_name(data)
+    return name
+
+
+def _pdfdoc_enc(x: Any) -> Any:
+    """ReportLab's pdfdocEnc, with plain ASCII (nearly everything it is given) encoded directly."""
+    if type(x) is str and x.isascii():
+        data = x.encode("ascii")
+        if _NOT_PDFDOC.search(data) is None:
+            return data
+    return _reportlab_pdfdoc_enc(x)
+
+
+def _format(element: Any, document: Any, toplevel: int = 0) -> bytes:
+    """pdfdoc.format: references, bytes, text and numbers (most of what it is given) without its chain of tests."""
+    kind = type(element)
+    if kind is pdfdoc.PDFObjectReference:
+        return _reference(element, document)
+    if kind is bytes:
+        return element
+    if kind is str:
+        return _pdfdoc_enc(element)
+    if kind is int or kind is float:
+        return fp_str(element).encode("ascii")
+    return _reportlab_format(element, document, toplevel)
+
+
+def _reference(ref: Any, document: Any) -> bytes:
+    """PDFObjectReference.format: "N G R" for the object the reference names."""
+    try:
+        return b"%d %d R" % document.idToObjectNumberAndVersion[ref.name]
+    except KeyError:
+        raise KeyError(f"forward reference to {ref.name!r} not resolved upon final formatting") from None
+
+
+def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+    """TTFont.splitString, without its loop when every character already has its code in the first subset."""
+    state = self.state.get(doc) if type(text) is str else None
+    if state is not None:
+        assignments = state.assignments
+        try:
+            codes = bytes([assignments[c] for c in map(ord, text.replace("\xa0", " "))])
+        except (KeyError, ValueError):  # a character new to the document, or a code past 255
+            pass
+        else:
+            return [(0, codes)] if codes else []
+    return _reportlab_split_string(self, text, doc, encoding)
+
+
+pdfdoc.PDFName = _pdf_name
+pdfdoc.format = _format
+pdfdoc.PDFObjectReference.format = _reference
+pdfdoc.pdfdocEnc = _pdfdoc_enc
+ttfonts.TTFont.splitString = _split_string
+
+
+def _quarter_arcs() -> list[tuple[float, ...]]:
+    """For each quarter of a full circle, the factors ReportLab's `bezierArc` multiplies the radii by.
+
+    Worked out with ReportLab's own expressions (pdfgeom.bezierArc, extent 360°: four arcs of
+    90°), so each product below is the same floating-point number it computes for every circle.
+    """
+    frag = 360 / 4.0
+    half = frag * pi / 360.0
+    kappa = abs(4.0 / 3.0 * (1.0 - cos(half)) / sin(half))
+    arcs = []
+    for i in range(4):
+        t0 = (0 + i * frag) * pi / 180.0
+        t1 = (0 + (i + 1) * frag) * pi / 180.0
+        arcs.append(
+            (
+                cos(t0),
+                sin(t0),
+                cos(t0) - kappa * sin(t0),
+                sin(t0) + kappa * cos(t0),
+                cos(t1) + kappa * sin(t1),
+                sin(t1) - kappa * cos(t1),
+                cos(t1),
+                sin(t1),
+            )
+        )
+    return arcs
+
+
+_CIRCLE = _quarter_arcs()
+
+
+@lru_cache(maxsize=4096)
+def _circle_path(x: float, y: float, r: float) -> tuple[str, ...]:
+    """The path operators `Canvas.circle(x, y, r)` writes (a new path, then ellipse and bezierArc), in order.
+
+    Remembered: the dots of a contents page sit on a grid, both columns share its places, and
+    the next build of the leaflet puts them there again. The operators depend on nothing else.
+    """
+    x1, x2, y1, y2 = x - r, x + r, y - r, y + r
+    w, h = x2 - x1, y2 - y1
+    ax1, ay1, ax2, ay2 = x1, y1, x1 + w, y1 + h
+    left, top, right, bottom = min(ax1, ax2), max(ay1, ay2), max(ax1, ax2), min(ay1, ay2)
+    xc, yc = (left + right) / 2.0, (top + bottom) / 2.0
+    rx, ry = (right - left) / 2.0, (bottom - top) / 2.0
+    ops = ["n", f"{fp_str(xc + rx * _CIRCLE[0][0], yc - ry * _CIRCLE[0][1])} m"]
+    for _c0, _s0, c1, s1, c2, s2, c3, s3 in _CIRCLE:
+        ops.append(
+            f"{fp_str(xc + rx * c1, yc - ry * s1, xc + rx * c2, yc - ry * s2, xc + rx * c3, yc - ry * s3)} c"
+        )
+    return tuple(ops)

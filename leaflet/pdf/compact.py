@@ -51,6 +51,19 @@ def compact(data: bytes) -> bytes:
     return _write(header, objects, root, info)
 
 
+def pack(objects: list[tuple[int, bytes]], root: bytes, info: bytes | None, version: bytes = b"1.7") -> bytes:
+    """What `compact` makes of a file holding these objects (number, formatted value) and this trailer.
+
+    For a writer that hands over its objects rather than a file: the same bytes, without
+    writing a cross-reference table only to read it back.
+    """
+    packed = []
+    for number, value in objects:
+        body = value.strip()
+        packed.append(_Object(number, body, body.startswith(b"<<") and body.endswith(b"endstream")))
+    return _write(b"%PDF-" + version + b"\n", packed, root, info)
+
+
 def _read(data: bytes) -> tuple[bytes, list[_Object], bytes, bytes | None]:
     end = _STARTXREF.search(data[-64:])
     if not end:

@@ -90,7 +90,7 @@ def impose(a5_pdf: bytes, title: str, note: bytes | None = None, rtl: bool = Fal
     sheet_w, sheet_h = A4_LANDSCAPE
     writer = PdfWriter()
     for left, right in saddle_order(len(reader.pages), rtl):
-        side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
+        placed = []
         for slot, number in enumerate((left, right)):
             page = reader.pages[number - 1]
             # A sheet for printing: links do nothing on paper, and theirs would point at A5 pages.
@@ -98,9 +98,18 @@ def impose(a5_pdf: bytes, title: str, note: bytes | None = None, rtl: bool = Fal
                 del page["/Annots"]
             w, h = float(page.mediabox.width), float(page.mediabox.height)
             # A5 is a hair under half of A4: centre the pair on the sheet.
-            x = (sheet_w - 2 * w) / 2 + slot * w
-            y = (sheet_h - h) / 2
-            side.merge_transformed_page(page, Transformation().translate(x, y), expand=False)
+            placed.append((page, (sheet_w - 2 * w) / 2 + slot * w, (sheet_h - h) / 2))
+        turned = any(int(page.get("/Rotate", 0)) % 360 == 180 for page, _, _ in placed)
+        side = None if turned else _side(placed, sheet_w, sheet_h)
+        if side is None:
+            side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
+            for page, x, y in placed:
+                place = Transformation().translate(x, y)
+                if int(page.get("/Rotate", 0)) % 360 == 180:
+                    # A page turned upside down (the back half of a tilt-and-turn leaflet) is printed so.
+                    w, h = float(page.mediabox.width), float(page.mediabox.height)
+                    place = Transformation().rotate(180).translate(w, h).translate(x, y)
+                side.merge_transformed_page(page, place, expand=False)
         writer.add_page(side)
     if note is not None:
         writer.add_page(PdfReader(BytesIO(note)).pages[0])
@@ -110,3 +119,62 @@ def impose(a5_pdf: bytes, title: str, note: bytes | None = None, rtl: bool = Fal
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+#: The kinds of named resources a page's content refers to.
+_NAMED = ("/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font", "/Properties")
+
+
+def _side(placed: list[tuple[Any, float, float]], width: float, height: float) -> Any:
+    """One sheet side holding pages at (x, y), as pypdf's `merge_transformed_page` draws them.
+
+    Each page's content goes in as it is, clipped to its trim box and moved into place
+    (`q 1 0 0 1 x y cm  box re W n  … Q`), under the union of the pages' resources.
+    Pages of one leaflet name their fonts and pictures alike, so no content needs
+    rewriting, and none is parsed. When two pages give one name to different things,
+    None: pypdf merges that side, renaming what clashes.
+    """
+    from pypdf import PageObject
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    side = PageObject.create_blank_page(width=width, height=height)
+    resources = DictionaryObject()
+    procsets: set[Any] = set()
+    parts = []
+    for page, x, y in placed:
+        own = page.get("/Resources", DictionaryObject()).get_object()
+        for kind in _NAMED:
+            if kind not in own:
+                continue
+            names = own[kind].get_object()
+            merged = resources.setdefault(NameObject(kind), DictionaryObject())
+            for name, value in names.items():
+                if name in merged and not _same(merged.raw_get(name), value):
+                    return None
+                merged[name] = value
+        procsets.update(own.get("/ProcSet", ArrayObject()).get_object())
+        box = page.trimbox
+        contents = page.get_contents()
+        parts.append(
+            b"q\n1 0 0 1 %s %s cm\n%s %s %s %s re\nW\nn\n"
+            % tuple(_number(v) for v in (x, y, box.left, box.bottom, box.width, box.height))
+            + (contents.get_data() if contents is not None else b"")
+            + b"\nQ\n"
+        )
+    resources[NameObject("/ProcSet")] = ArrayObject(sorted(procsets))
+    side[NameObject("/Resources")] = resources
+    stream = DecodedStreamObject()
+    stream.set_data(b"".join(parts))
+    side[NameObject("/Contents")] = stream
+    return side
+
+
+def _same(a: Any, b: Any) -> bool:
+    ref_a, ref_b = getattr(a, "idnum", None), getattr(b, "idnum", None)
+    if ref_a is not None or ref_b is not None:
+        return ref_a == ref_b
+    return a == b
+
+
+def _number(value: float) -> bytes:
+    return (b"%.6f" % value).rstrip(b"0").rstrip(b".") or b"0"

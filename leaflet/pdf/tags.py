@@ -73,6 +73,11 @@ class _TextMarks:
     line_links: dict[int, list[Any]] = field(default_factory=dict)
 
 
+def escape_pdf_string(text: str) -> str:
+    """Text for a PDF literal string (a language tag: letters, digits and hyphens)."""
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
 def _shows_text(op: str) -> bool:
     return " Tj" in op or " TJ" in op or op.endswith(("Tj", "TJ", "'", '"'))
 
@@ -107,10 +112,12 @@ class PdfTagging(Tagging):
             canvas.tag_elem = previous
 
     @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout") -> Iterator[None]:
+    def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
         outer = self._artifact_depth == 0
         if outer:
-            add_operator(canvas, f"/Artifact <</Type /{kind}>> BDC")
+            # A marked-content property list may name its language (ISO 32000-1, 14.9.2.2).
+            tongue = f" /Lang ({escape_pdf_string(lang)})" if lang else ""
+            add_operator(canvas, f"/Artifact <</Type /{kind}{tongue}>> BDC")
         self._artifact_depth += 1
         try:
             yield
@@ -243,7 +250,8 @@ class PdfTagging(Tagging):
         refs: dict[int, PDFObjectReference] = {}
         # One walk from the leaves up: which elements hold content, and their first page.
         first: dict[int, int] = {}
-        for elem in reversed(list(self.root.walk())):
+        order = list(self.root.walk())
+        for elem in reversed(order):
             page = 0
             for kid in elem.kids:
                 page = kid.page if not isinstance(kid, StructElem) else first.get(id(kid), 0)
@@ -251,13 +259,18 @@ class PdfTagging(Tagging):
                     break
             if page:
                 first[id(elem)] = page
-        _keep_empty_cells(self.root, first)
-        elems = [e for e in self.root.walk() if id(e) in first]
+        _keep_empty_cells(order, first)
+        elems = [e for e in order if id(e) in first]
         for i, elem in enumerate(elems):
             refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
 
+        page_refs: dict[int, PDFObjectReference] = {}
+
         def page_ref(page: int) -> PDFObjectReference:
-            return PDFObjectReference(f"Page{page}")
+            ref = page_refs.get(page)
+            if ref is None:
+                ref = page_refs[page] = PDFObjectReference(f"Page{page}")
+            return ref
 
         root_ref = PDFObjectReference("StructTreeRoot")
         for elem in elems:
@@ -347,9 +360,9 @@ class _Written(PDFObject):
         return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
 
 
-def _keep_empty_cells(root: StructElem, first: dict[int, int]) -> None:
-    """An empty table cell holds no content, yet stays in its row, so every row has all its cells."""
-    for elem in root.walk():
+def _keep_empty_cells(order: list[StructElem], first: dict[int, int]) -> None:
+    """An empty table cell holds no content, yet stays in its row, so every row has all its cells (`order`: parents first)."""
+    for elem in order:
         if elem.role in ("TD", "TH") and id(elem) not in first and elem.parent is not None:
             page = first.get(id(elem.parent))
             if page:

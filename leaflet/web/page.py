@@ -130,7 +130,9 @@ class _Citations:
     """What one page's macros share: each citation's id and back-links, the tool's words in the
     leaflet's language."""
 
-    def __init__(self, leaflet: Leaflet) -> None:
+    def __init__(self, leaflet: Leaflet, prefix: str = "") -> None:
+        #: Put before every id of this leaflet's part of the page (the English part of a bilingual page).
+        self.prefix = prefix
         self.ids: dict[int, str] = {}
         self.language = leaflet.metadata.language
         self.words = i18n.furniture(self.language)
@@ -140,7 +142,7 @@ class _Citations:
         counts: dict[tuple[str, str], int] = {}
         for place, node in _citations(leaflet, self.words(INTRODUCTION)):
             seen = len(self.back.setdefault(node.reference_id, [])) + 1
-            anchor = f"cite-{node.reference_id}-{seen}"
+            anchor = f"{prefix}cite-{node.reference_id}-{seen}"
             self.ids[id(node)] = anchor
             counts[(node.reference_id, place)] = counts.get((node.reference_id, place), 0) + 1
             n = counts[(node.reference_id, place)]
@@ -248,11 +250,11 @@ def _environment() -> jinja2.Environment:
     env.globals["plain"] = plain_text
     env.globals["image_width"] = lambda figure: _image_size(figure)[0]
     env.globals["image_height"] = lambda figure: _image_size(figure)[1]
-    env.globals["note_anchor"] = note_anchor
+    env.globals["note_anchor"] = lambda note_id: _PAGE.get().prefix + note_anchor(note_id)
     env.globals["note_marker"] = note_marker
     env.globals["notes_label"] = NOTES_LABEL
     env.globals["direction"] = direction
-    env.globals["anchor_of"] = citation_anchor
+    env.globals["anchor_of"] = lambda reference_id: _PAGE.get().prefix + citation_anchor(reference_id)
     env.filters["id"] = id
     env.globals["reference_text"] = reference_text
     env.globals["block"] = _render_block
@@ -303,10 +305,68 @@ def _render_inlines(nodes: tuple[object, ...], cites: _Citations) -> Markup:
     return out
 
 
+#: Where the English part of a bilingual page starts, and what its ids start with.
+ENGLISH_PART = "en"
+ENGLISH_PREFIX = "en-"
+#: The way from the Welsh part to the English one, written in each language.
+TO_ENGLISH = "Read this leaflet in English"
+
+
 def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Download, ...] = ()) -> str:
-    """The web page of a leaflet, linking to its stylesheet and to the PDFs offered beside it."""
+    """The web page of a leaflet, linking to its stylesheet and to the PDFs offered beside it.
+
+    A bilingual leaflet's page holds both languages, Welsh first, each an `article` in its
+    own language; a link at the top of the Welsh part leads to the English part.
+    """
     m = leaflet.metadata
-    cites = _Citations(leaflet)
+    title = m.title
+    if leaflet.bilingual is None:
+        parts = [_render_part(leaflet, downloads)]
+    else:
+        english = leaflet.bilingual.english
+        title = f"{m.title} / {english.metadata.title}"
+        texts = tuple(
+            (i18n.furniture(part.metadata.language)(TO_ENGLISH), part.metadata.language)
+            for part in (leaflet, english)
+        )
+        other = {"href": ENGLISH_PART, "lang": english.metadata.language, "texts": texts}
+        parts = [
+            _render_part(leaflet, downloads, part_id="cy", other=other),
+            _render_part(english, downloads, part_id=ENGLISH_PART, prefix=ENGLISH_PREFIX),
+        ]
+    token = _PAGE.set(_Citations(leaflet))
+    try:
+        return (
+            _environment()
+            .get_template("page.html.j2")
+            .render(
+                m=m,
+                title=title,
+                lang=m.language,
+                dir=direction(m.language),
+                stylesheet=stylesheet_href,
+                downloads=downloads,
+                # Each part ends with its own line break; the page puts one after it.
+                parts=[Markup(part.removesuffix("\n")) for part in parts],
+                published=m.published.isoformat(),
+                review=m.next_review.isoformat() if m.next_review else None,
+            )
+        )
+    finally:
+        _PAGE.reset(token)
+
+
+def _render_part(
+    leaflet: Leaflet,
+    downloads: tuple[Download, ...],
+    *,
+    part_id: str | None = None,
+    prefix: str = "",
+    other: dict[str, Any] | None = None,
+) -> str:
+    """One leaflet's title band and words; in a bilingual page (`part_id`), an article of its own."""
+    m = leaflet.metadata
+    cites = _Citations(leaflet, prefix)
     w = cites.words
     # (anchor, words, language, the tool's own words?) of each entry of "In this leaflet".
     toc = [(s.anchor, s.heading, s.lang, False) for s in leaflet.sections]
@@ -323,19 +383,20 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
     try:
         return (
             _environment()
-            .get_template("page.html.j2")
+            .get_template("part.html.j2")
             .render(
                 leaflet=leaflet,
                 m=m,
                 lang=m.language,
                 dir=direction(m.language),
-                stylesheet=stylesheet_href,
+                bilingual=part_id is not None,
+                part_id=part_id,
+                prefix=prefix,
+                other=other,
                 toc=toc,
                 downloads=downloads,
                 cites=cites,
                 about=about_lines(m, w),
-                published=m.published.isoformat(),
-                review=m.next_review.isoformat() if m.next_review else None,
                 logo=_image_src(m.logo) if m.logo else None,
                 headings={
                     "toc": TOC_HEADING,

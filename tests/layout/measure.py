@@ -112,13 +112,40 @@ def body_measure(pdf: Path, body_size: float, frame: Frame) -> float:
     return statistics.median(full)
 
 
-def holes(pdf: Path, frame: Frame, limit: float, body_size: float) -> dict[int, float]:
+def _table_heads(pdf: Path, page: int) -> list[tuple[float, float]]:
+    """The header rows of tables on a page: (top, bottom) from the top of the page, from their
+    filled tint, where words stand side by side (a callout's tint holds one column of words)."""
+    from pypdf import PdfReader
+
+    from tests.pdf.grey import filled_rectangles
+
+    reader = PdfReader(pdf)
+    height = float(reader.pages[page - 1].mediabox.height)
+    found = [ln for ln in lines(pdf) if ln.page == page]
+    out = []
+    for _x0, y0, _x1, y1, _ in filled_rectangles(reader, page - 1):
+        top, bottom = height - y1, height - y0
+        inside = [ln for ln in found if top <= ln.y_top and ln.y_bottom <= bottom]
+        if any(abs(a.y_top - b.y_top) < 1 and abs(a.x - b.x) > 5 for a in inside for b in inside):
+            out.append((top, bottom))
+    return out
+
+
+def holes(
+    pdf: Path, frame: Frame, limit: float, body_size: float, space_above: float = 0.0
+) -> dict[int, float]:
     """Pages (but the last) that end more than `limit` of the frame early, with their empty share.
 
     A page may end early when the next page starts with a heading that could not
     have fitted in the space left together with three lines of its text, or when
     the next page is the last and starts with About this leaflet, which goes over
     whole rather than leave two lines alone (docs/styles.md, "How pages are filled").
+    A table's caption and header row go with its first lines and are not counted
+    among the three: its lines are the lines of its rows, the cells of a row side by
+    side counting as one line. `space_above` is the space the sheet puts above a heading,
+    which it would have needed here too; the words' boxes are a little shorter than
+    the lines they stand on (and a table's cells are padded), so half a line of body
+    text is allowed for them.
     """
     found = lines(pdf)
     shares = empty_shares(pdf, frame)
@@ -140,10 +167,31 @@ def holes(pdf: Path, frame: Frame, limit: float, body_size: float) -> dict[int, 
             heading += 1
         if heading and number + 1 == len(shares) and following[0].text == "About this leaflet":
             continue
-        if heading and len(following) >= heading + 3:
-            need = following[heading + 2].y_bottom - following[0].y_top
-            if need > share * frame.height:
-                continue  # the heading and three lines of its text could not have fitted
+        if heading:
+            heads = _table_heads(pdf, number + 1)
+            # The lines of its text: words side by side are one line; a table's header row, and
+            # its caption just above it, are not counted.
+            groups: list[list[Line]] = []
+            for ln in following[heading:]:
+                if groups and abs(groups[-1][0].y_top - ln.y_top) < 1:
+                    groups[-1].append(ln)
+                else:
+                    groups.append([ln])
+            counted: list[list[Line]] = []
+            for i, group in enumerate(groups):
+                y = group[0].y_top
+                in_head = any(top - 1 <= y <= bottom for top, bottom in heads)
+                nxt = groups[i + 1][0].y_top if i + 1 < len(groups) else None
+                caption = nxt is not None and any(
+                    top - 1 <= nxt <= bottom and top - group[-1].y_bottom < body_size * 1.5
+                    for top, bottom in heads
+                )
+                if not in_head and not caption:
+                    counted.append(group)
+            if len(counted) >= 3:
+                need = max(ln.y_bottom for ln in counted[2]) - following[0].y_top + space_above
+                if need + body_size * 0.6 > share * frame.height:
+                    continue  # the heading and three lines of its text could not have fitted
         out[number] = share
     return out
 

@@ -38,6 +38,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
     leaf = load_leaflet(ROOT / "content.yaml")
     pairs: dict[str, tuple[Path, Path]] = {}
     for name in ("standard", "booklet"):
+        edition = EDITIONS[name]
         seen: list[bytes] = []
         real = leaflet.build.compact
 
@@ -47,15 +48,39 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, P
 
         leaflet.build.compact = spy
         try:
-            edition = EDITIONS[name]
             out = leaflet.build.render_edition(leaf, edition, load_theme(edition.style)).data
         finally:
             leaflet.build.compact = real
+        if name == "standard":
+            # A page edition's canvas packs its own objects (LeafletCanvas(packed=True)): the file
+            # ReportLab itself would have written is the same build on a canvas that does not.
+            seen.append(_unpacked(leaf, name))
+            assert compact(seen[-1]) == out
         before, after = folder / f"{name}-before.pdf", folder / f"{name}-after.pdf"
         before.write_bytes(seen[-1])
         after.write_bytes(out)
         pairs[name] = (before, after)
     return pairs
+
+
+def _unpacked(leaf: object, name: str) -> bytes:
+    """An edition built on canvases that save as ReportLab writes (a classic table, no object stream)."""
+    from leaflet.pdf.canvas import LeafletCanvas
+
+    real = LeafletCanvas.__init__
+
+    def unpacked(self: LeafletCanvas, *args: object, **kwargs: object) -> None:
+        kwargs["packed"] = False
+        real(self, *args, **kwargs)
+
+    LeafletCanvas.__init__ = unpacked  # type: ignore[method-assign]
+    try:
+        edition = EDITIONS[name]
+        data = leaflet.build.render_edition(leaf, edition, load_theme(edition.style)).data  # type: ignore[arg-type]
+    finally:
+        LeafletCanvas.__init__ = real  # type: ignore[method-assign]
+    assert b"\nxref\n" in data and b"/ObjStm" not in data
+    return data
 
 
 @pytest.mark.parametrize("name", ["standard", "booklet"])

@@ -202,6 +202,20 @@ def test_the_document_its_last_page_and_page_entries() -> None:
     assert read["/StructParents"] == 7 and read["/Tabs"] == "/S"
 
 
+def test_reorder_pages_changes_the_page_tree_and_keeps_each_page_whole() -> None:
+    out, canvas = _plain_canvas()
+    for word in ("one", "two", "three"):
+        canvas.drawString(10, 10, word)
+        canvas.showPage()
+    assert rlseam.page_count(canvas) == 3
+    with pytest.raises(ValueError):
+        rlseam.reorder_pages(canvas, [0, 0, 1])
+    rlseam.reorder_pages(canvas, [0, 2, 1])
+    canvas.save()
+    pages = PdfReader(BytesIO(out.getvalue())).pages
+    assert [p.extract_text().strip() for p in pages] == ["one", "three", "two"]
+
+
 def test_fix_timestamp_sets_the_creation_date() -> None:
     out, canvas = _plain_canvas()
     rlseam.fix_timestamp(canvas, date(2026, 3, 4))
@@ -268,3 +282,119 @@ def test_format_text_holds_a_shaped_line_until_its_end_and_code_for_names_each_g
         ["pdftotext", "-", "-"], input=out.getvalue(), capture_output=True, check=True
     ).stdout
     assert text.decode().split() == ["ক্ষ", "কি"]
+
+
+ADDRESS = "https://www.example-neurology-service.org.uk/services/physiotherapy/book-an-appointment-online?clinic=north&day=any"
+
+
+def test_reportlab_breaks_an_overlong_word_through_the_seam() -> None:
+    # The seam (leaflet.rlseam.break_words_at_address_breaks) is in place once layout is imported:
+    # a ReportLab paragraph with embeddedHyphenation=2 breaks an address only at its breaks.
+    import leaflet.layout.flowables  # noqa: F401  (installs the seam)
+
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12, embeddedHyphenation=2)
+    para = Paragraph(f"See the page at {ADDRESS.replace('&', '&amp;')} today.", style)
+    para.wrap(150, 1000)
+    bl = para.blPara
+    if bl.kind == 0:
+        lines = [" ".join(words) for _, words in bl.lines]
+    else:
+        lines = ["".join(getattr(w, "text", "") for w in line.words) for line in bl.lines]
+    assert len(lines) >= 3, lines
+    for line in lines[:-1]:
+        assert line.rstrip()[-1] in rlseam.ADDRESS_BREAKS, lines
+    assert ADDRESS in "".join(line.strip() for line in lines).replace("Seethepageat", "").replace(" ", ""), (
+        lines
+    )
+
+
+def test_the_quick_formatters_give_reportlabs_bytes() -> None:
+    # _pdf_name, _pdfdoc_enc and _split_string (leaflet/pdf/canvas.py) replace ReportLab's own
+    # PDFName, pdfdocEnc and TTFont.splitString with faster ones: same results on every input,
+    # names with delimiters, text PDFDocEncoding lacks, and characters new to a document.
+    from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf import canvas as seam
+
+    assert pdfdoc.PDFName is seam._pdf_name and pdfdoc.pdfdocEnc is seam._pdfdoc_enc
+    assert ttfonts.TTFont.splitString is seam._split_string
+    assert pdfdoc.format is seam._format and pdfdoc.PDFObjectReference.format is seam._reference
+    doc = Canvas(BytesIO())._doc
+    named = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Annot")})
+    doc.Reference(named, "Named")
+    values = [b"raw", "text", "café", 0, 12, -3, 1.5, 0.000001, 1e9, True, None, [1, 2]]
+    values += [pdfdoc.PDFObjectReference("Named"), pdfdoc.PDFArray([1, "x", 2.5]), named]
+    values += [pdfdoc.PDFString("(a)"), pdfdoc.PDFDictionary({"K": pdfdoc.PDFArray([1, 2])})]
+    for value in values:
+        for toplevel in (0, 1):
+            assert seam._format(value, doc, toplevel) == seam._reportlab_format(value, doc, toplevel), value
+    ref = pdfdoc.PDFObjectReference("Named")
+    assert seam._reference(ref, doc) == seam._reportlab_reference(ref, doc) == b"%d 0 R" % doc.objectcounter
+    with pytest.raises(KeyError, match="forward reference to 'Nowhere'"):
+        seam._format(pdfdoc.PDFObjectReference("Nowhere"), doc)
+    for name in ("Type", "StructTreeRoot", "A B", "x#y(z)", "Naïve", "Type"):
+        assert seam._pdf_name(name) == seam._reportlab_pdf_name(name)
+    for value in ("0 0 m", "(Hello) Tj", "é ü –", "\x17\x7f", b"raw", ""):
+        assert seam._pdfdoc_enc(value) == seam._reportlab_pdfdoc_enc(value)
+    with pytest.raises(UnicodeEncodeError):  # ReportLab refuses these: so does the quick path
+        seam._pdfdoc_enc("a\x1bb")
+
+    font = pdfmetrics.getFont(font_set(load_theme("default"), "en").text.regular)
+    texts = ["Hello world", "Hello\xa0world", "", "Zoë’s café – 5 °C", "Hello", "ŁŻŚĆ ąę", "\U0010fffe"]
+    texts += ["".join(chr(c) for c in range(0x100, 0x180))]  # past the first subset of 256
+    mine, theirs = Canvas(BytesIO()), Canvas(BytesIO())
+    for text in texts * 2:  # the second time, every character already has its code
+        assert seam._split_string(font, text, mine._doc) == seam._reportlab_split_string(
+            font, text, theirs._doc
+        )
+
+
+def test_dots_write_what_circle_writes() -> None:
+    # LeafletCanvas.dots (the contents' leader dots) writes, operator for operator, what
+    # ReportLab's Canvas.circle(x, y, r, stroke=0, fill=1) writes for each dot.
+    import random
+
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    rng = random.Random(13)
+    for _ in range(200):
+        xs = [rng.uniform(-50, 700) for _ in range(rng.randint(1, 5))]
+        y, r = rng.uniform(-50, 900), rng.choice([0.5, 0.6, 0.66, 0.715, rng.uniform(0.01, 20)])
+        ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+        theirs = Canvas(BytesIO())
+        ours.dots(xs, y, r)
+        for x in xs:
+            theirs.circle(x, y, r, stroke=0, fill=1)
+        assert ours._code == theirs._code
+
+
+def test_document_objects_packed_are_the_bytes_compact_makes_of_reportlabs_file() -> None:
+    # rlseam.document_objects + compact.pack (a packed LeafletCanvas's save) give what
+    # compact() gives for the file ReportLab's own save writes: fonts' subsets, annotations,
+    # an outline entry and the info dictionary included.
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.pdf.compact import compact
+    from leaflet.structure import Tagging
+
+    font = font_set(load_theme("default"), "en").text.regular
+
+    def draw(packed: bool) -> bytes:
+        out = BytesIO()
+        canvas = LeafletCanvas(out, tagging=Tagging(), place_names={}, packed=packed, invariant=1)
+        canvas.setTitle("Packed")
+        for page in range(2):
+            canvas.setFont(font, 12)
+            canvas.drawString(72, 720, f"Page {page + 1}: Zoë’s café")
+            canvas.bookmarkPage(f"p{page}")
+            canvas.addOutlineEntry(f"Page {page + 1}", f"p{page}", level=0)
+            canvas.linkURL("https://example.org/", (72, 700, 200, 715))
+            canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    packed, written = draw(True), draw(False)
+    assert b"/ObjStm" in packed and b"xref\n" in written and b"/ObjStm" not in written
+    assert packed == compact(written)

@@ -84,6 +84,12 @@ def _section_headings(section: Section) -> list[tuple[int, str]]:
 
 
 def _expected_outline(leaflet: Leaflet, downloads: bool) -> list[tuple[int, str]]:
+    if leaflet.bilingual is not None:
+        # Both languages, Welsh first, each with its own title and furniture.
+        english = leaflet.bilingual.english
+        return _expected_outline(dataclasses.replace(leaflet, bilingual=None), downloads) + _expected_outline(
+            english, downloads
+        )
     w = furniture(leaflet.metadata.language)
     heads = [(1, leaflet.metadata.title)]
     if leaflet.key_points:
@@ -156,6 +162,10 @@ def _section_words(section: Section) -> list[str]:
 
 
 def _source_words(leaflet: Leaflet) -> list[str]:
+    if leaflet.bilingual is not None:
+        return _source_words(dataclasses.replace(leaflet, bilingual=None)) + _source_words(
+            leaflet.bilingual.english
+        )
     out = [leaflet.metadata.organisation, leaflet.metadata.title]
     if leaflet.metadata.subtitle:
         out.append(leaflet.metadata.subtitle)
@@ -190,7 +200,7 @@ def test_outline_is_the_leaflets_headings_at_their_levels(site: Site, content: P
     root = site.page(leaflet.metadata.slug)
     assert outline(root) == _expected_outline(leaflet, downloads)
     levels = [level for level, _ in outline(root)]
-    assert levels.count(1) == 1
+    assert levels.count(1) == (2 if leaflet.bilingual else 1)
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), "a heading level is skipped"
 
 

@@ -1,0 +1,111 @@
+"""How each page ends, on CCSVI and on every page of the corpus (tests/data), in every PDF edition.
+
+Each leaflet is built once for this module in every edition and read back:
+
+- no page but the last ends more than 20 % of its text height above the footer,
+  unless the next page starts with a heading that could not have fitted with three
+  lines of its text (measured on the laid-out words: tests/layout/measure.py);
+- no page ends with a heading: the last element read on a page (the structure
+  tree, in its order) is never a heading whose text follows on the next page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from leaflet.build import build_editions
+from leaflet.style import load_theme
+from tests.conftest import CONTENT
+from tests.layout.measure import empty_shares, frame_for, holes
+from tests.pdf.reader import Element, read_tree, walk_page
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+CORPUS = (
+    "mri-scan",
+    "news-statement",
+    "faq",
+    "every-block",
+    "one-page",
+    "hospital-stay",
+    "medicines-schedule",
+    "logo-and-diagram",
+)
+LEAFLETS = {"ccsvi": CONTENT, **{name: DATA / f"{name}.yaml" for name in CORPUS}}
+#: The PDF editions a reader holds, and their sheets (the booklet's pages are the A5 edition's, imposed).
+SHEETS = {"standard": "default", "large-print": "large-print", "a5": "booklet", "press": "press"}
+HEADINGS = {"H", "H1", "H2", "H3", "H4", "H5", "H6"}
+#: The part of a page that may be left empty at its foot (issue 10).
+MAX_HOLE = 0.20
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    """Every leaflet in every PDF edition, built once: leaflet → edition → file."""
+    out: dict[str, dict[str, Path]] = {}
+    for name, content in LEAFLETS.items():
+        target = tmp_path_factory.mktemp(f"ends-{name}") / f"{name}.pdf"
+        files = build_editions(content, ["standard", "large-print", "booklet", "press"], None, target)
+        out[name] = {b.edition: b.path for b in files if b.edition in SHEETS}
+    return out
+
+
+CASES = [(name, edition) for name in LEAFLETS for edition in SHEETS]
+
+
+@pytest.mark.parametrize(("name", "edition"), CASES)
+def test_no_page_but_the_last_ends_more_than_a_fifth_early(
+    built: dict[str, dict[str, Path]], name: str, edition: str
+) -> None:
+    path = built[name][edition]
+    frame = frame_for(LEAFLETS[name], edition)
+    theme = load_theme(SHEETS[edition])
+    found = holes(path, frame, MAX_HOLE, theme.style("body").size, theme.style("h2").space_before)
+    assert not found, (name, edition, [round(s * 100, 1) for s in empty_shares(path, frame)])
+
+
+def last_read_on_each_page(reader: PdfReader) -> dict[int, tuple[str, str, bool]]:
+    """For each page, the element whose words are read last there: its role, its words, and
+    whether its words go on on a later page (reading order is the structure tree's)."""
+    marks = {n: walk_page(reader, n) for n in range(1, len(reader.pages) + 1)}
+    last: dict[int, tuple[str, str, bool]] = {}
+
+    def visit(elem: Element, owner: Element | None) -> None:
+        # A link or span inside a heading reads as part of the heading.
+        holder = owner if owner is not None and elem.role in ("Link", "Span") else elem
+        pages = [kid[1] for kid in elem.kids if not isinstance(kid, Element) and kid[0] == "MCR"]
+        for kid in elem.kids:
+            if isinstance(kid, Element):
+                visit(kid, holder)
+            elif kid[0] == "MCR" and marks[kid[1]].by_mcid()[kid[2]].text.strip():
+                later = any(p > kid[1] for p in pages)
+                last[kid[1]] = (holder.role, " ".join(holder.text(marks).split()), later)
+
+    visit(read_tree(reader), None)
+    return last
+
+
+@pytest.mark.parametrize(("name", "edition"), [c for c in CASES if c[1] != "press"] + [("ccsvi", "press")])
+def test_no_page_ends_with_a_heading(built: dict[str, dict[str, Path]], name: str, edition: str) -> None:
+    reader = PdfReader(built[name][edition])
+    last = last_read_on_each_page(reader)
+    stranded = {
+        page: words
+        for page, (role, words, _) in last.items()
+        if page < len(reader.pages) and role in HEADINGS
+    }
+    assert not stranded, (name, edition, stranded)
+
+
+def test_the_contents_of_large_print_ccsvi_starts_under_its_heading(
+    built: dict[str, dict[str, Path]],
+) -> None:
+    reader = PdfReader(built["ccsvi"]["large-print"])
+    role, words, _ = last_read_on_each_page(reader)[1]
+    assert role != "H2" and words != "In this leaflet", (role, words)
+    # Its first entries are on page 1, under the heading; the rest on page 2.
+    text = [" ".join(reader.pages[i].extract_text().split()) for i in (0, 1)]
+    assert "In this leaflet What is CCSVI? 2" in text[0], text[0][-300:]
+    assert "About this leaflet" in text[1]
