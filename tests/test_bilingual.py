@@ -463,7 +463,7 @@ def test_each_link_is_described_in_its_own_language(built: dict[str, dict[str, P
     """A link's description (its annotation's Contents) is in the language of the words it is on."""
     reader = PdfReader(built[design]["standard"])
     contents = [str(a.get_object()["/Contents"]) for page in reader.pages for a in page.get("/Annots", [])]
-    welsh = furniture("cy")("Go to {place}", place="Beth yw blinder?")
+    welsh = furniture("cy")("Go to {place}", place="Beth yw blinder MS?")
     english = "Go to What is MS tiredness?"
     assert welsh in contents and english in contents
-    assert "Go to Beth yw blinder?" not in contents
+    assert "Go to Beth yw blinder MS?" not in contents

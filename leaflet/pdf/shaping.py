@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import uharfbuzz as hb
@@ -77,7 +77,7 @@ def _invisible(path: Path) -> int | None:
     return None
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # words, a few thousand a leaflet; bounded for a long `watch`
 def shaped_width(path: Path, text: str) -> float:
     """The width of `text` as HarfBuzz sets it in the font at `path`, in ems (points at 1 pt).
 
