@@ -88,8 +88,13 @@ def test_a_parallel_batch_stops_at_once_leaving_only_whole_pdfs(
 
 
 def test_ctrl_c_in_check_says_so_in_one_line(tmp_path: Path) -> None:
-    proc = _start(["check", str(CONTENT)], tmp_path)
-    time.sleep(2.0)  # reading and laying out every edition takes longer than this
+    # Eight leaflets to check: reading and laying out every edition of each takes several
+    # times the wait (one CCSVI leaflet alone now takes about as long as the wait).
+    copies = [tmp_path / f"ccsvi-{n}.yaml" for n in range(8)]
+    for copy in copies:
+        copy.write_text(CONTENT.read_text("utf-8"), "utf-8")
+    proc = _start(["check", *map(str, copies)], tmp_path)
+    time.sleep(2.0)
     rc, took, _, errors = _stop(proc, signal.SIGINT)
     assert rc == 130, errors
     assert took < STOP_WITHIN
