@@ -206,6 +206,14 @@ def test_each_language_is_its_own_part_welsh_first(
     path = built[design][edition]
     reader = PdfReader(path)
     assert str(reader.trailer["/Root"]["/Lang"]) == "cy"
+    # The XMP metadata names both languages, Welsh first.
+    xmp = reader.trailer["/Root"]["/Metadata"].get_data().decode()
+    assert re.findall(
+        r"<rdf:li>([^<]*)</rdf:li>", xmp.split("<dc:language>")[1].split("</dc:language>")[0]
+    ) == [
+        "cy",
+        "en-GB",
+    ]
     tree = read_tree(reader)
     assert tree.role == "Document" and "Lang" not in tree.attrs
     parts = [k for k in tree.kids if not isinstance(k, tuple)]

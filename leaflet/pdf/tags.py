@@ -20,7 +20,7 @@ link annotation.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -245,6 +245,14 @@ class PdfTagging(Tagging):
 
     # -- the end
 
+    def _part_languages(self) -> list[str]:
+        """The languages of the document's own parts (a bilingual leaflet's halves), in order."""
+        return [
+            child.lang
+            for child in self.root.kids
+            if isinstance(child, StructElem) and child.role == "Part" and child.lang
+        ]
+
     def finish(self, canvas: Any) -> None:
         doc = pdf_document(canvas)
         refs: dict[int, PDFObjectReference] = {}
@@ -342,7 +350,7 @@ class PdfTagging(Tagging):
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         metadata = PDFStream(
             PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-            xmp_packet(self.title, self.language, self.published, doc.info),
+            xmp_packet(self.title, self.language, self.published, doc.info, self._part_languages()),
             filters=[],
         )
         canvas.setCatalogEntry("Metadata", doc.Reference(metadata, "XMPMetadata"))
@@ -381,15 +389,20 @@ def _inherited_lang(elem: StructElem | None) -> str | None:
     return None
 
 
-def xmp_packet(title: str, language: str, published: date, info: Any) -> bytes:
-    """XMP metadata (UTF-8) that agrees with the info dictionary and claims PDF/UA-1."""
+def xmp_packet(title: str, language: str, published: date, info: Any, others: Sequence[str] = ()) -> bytes:
+    """XMP metadata (UTF-8) that agrees with the info dictionary and claims PDF/UA-1.
+
+    `others`: the languages of the document's parts besides `language` (a bilingual
+    leaflet's English), listed after it in dc:language.
+    """
     stamp = f"{published.isoformat()}T00:00:00Z"
     author = escape(str(getattr(info, "author", "") or ""))
     subject = escape(str(getattr(info, "subject", "") or ""))
     keywords = escape(str(getattr(info, "keywords", "") or ""))
     producer = escape(str(getattr(info, "producer", "") or ""))
     creator = escape(str(getattr(info, "creator", "") or ""))
-    t, lang = escape(title), escape(language)
+    t = escape(title)
+    langs = "".join(f"<rdf:li>{escape(code)}</rdf:li>" for code in dict.fromkeys([language, *others]))
     xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -402,7 +415,7 @@ def xmp_packet(title: str, language: str, published: date, info: Any) -> bytes:
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
    <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
-   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+   <dc:language><rdf:Bag>{langs}</rdf:Bag></dc:language>
    <pdf:Keywords>{keywords}</pdf:Keywords>
    <pdf:Producer>{producer}</pdf:Producer>
    <xmp:CreatorTool>{creator}</xmp:CreatorTool>
