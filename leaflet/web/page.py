@@ -169,12 +169,12 @@ def _citations(leaflet: Leaflet, words: i18n.Furniture) -> Iterator[tuple[str, C
             yield words(INTRODUCTION), node
     for section in leaflet.sections:
         yield from _section_citations(section)
-    if leaflet.next_steps:
-        for node in _walk(leaflet.next_steps.blocks):
-            yield leaflet.next_steps.heading, node
     for item in leaflet.further_reading:
         for node in _walk(item):
             yield words(FURTHER_HEADING), node
+    if leaflet.next_steps:
+        for node in _walk(leaflet.next_steps.blocks):
+            yield leaflet.next_steps.heading, node
 
 
 def _section_citations(section: Section) -> Iterator[tuple[str, Citation]]:
@@ -380,8 +380,6 @@ def _render_part(
     w = cites.words
     # (anchor, words, language, the tool's own words?) of each entry of "In this leaflet".
     toc = [(s.anchor, s.heading, s.lang, False) for s in leaflet.sections]
-    if leaflet.next_steps:
-        toc.append((leaflet.next_steps.anchor, leaflet.next_steps.heading, None, False))
     if downloads:
         toc.append((DOWNLOADS_ANCHOR, DOWNLOADS_HEADING, None, True))
     if leaflet.references:
@@ -389,6 +387,9 @@ def _render_part(
     if leaflet.further_reading:
         toc.append((FURTHER_ANCHOR, FURTHER_HEADING, None, True))
     toc.append((ABOUT_ANCHOR, ABOUT_HEADING, None, True))
+    if leaflet.next_steps:
+        # Who can help comes last, as in the PDF: the last thing read is where to turn.
+        toc.append((leaflet.next_steps.anchor, leaflet.next_steps.heading, None, False))
     token = _PAGE.set(cites)
     try:
         return (

@@ -99,9 +99,6 @@ def _expected_outline(leaflet: Leaflet, downloads: bool) -> list[tuple[int, str]
     heads.append((2, w("In this leaflet")))
     for section in leaflet.sections:
         heads += _section_headings(section)
-    if leaflet.next_steps:
-        heads.append((2, leaflet.next_steps.heading))
-        heads += _block_headings(leaflet.next_steps.blocks, 2)
     if downloads:
         heads.append((2, w("Print or download this leaflet")))
     if leaflet.references:
@@ -109,6 +106,9 @@ def _expected_outline(leaflet: Leaflet, downloads: bool) -> list[tuple[int, str]
     if leaflet.further_reading:
         heads.append((2, w("Further reading")))
     heads.append((2, w("About this leaflet")))
+    if leaflet.next_steps:  # last, as in the PDF
+        heads.append((2, leaflet.next_steps.heading))
+        heads += _block_headings(leaflet.next_steps.blocks, 2)
     return heads
 
 
@@ -176,11 +176,11 @@ def _source_words(leaflet: Leaflet) -> list[str]:
     out.append(furniture(leaflet.metadata.language)("In this leaflet"))
     for section in leaflet.sections:
         out += _section_words(section)
-    if leaflet.next_steps:
+    out += [plain_text(item.inlines) for item in leaflet.further_reading]
+    if leaflet.next_steps:  # last, as in the PDF
         out.append(leaflet.next_steps.heading)
         for block in leaflet.next_steps.blocks:
             out += _block_words(block)
-    out += [plain_text(item.inlines) for item in leaflet.further_reading]
     return [words(w) for w in out]
 
 
