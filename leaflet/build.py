@@ -20,7 +20,7 @@ from leaflet.content.model import Leaflet
 from leaflet.content.scripts import settable_in, unset_script_problems
 from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.errors import ContentError, Problem
-from leaflet.fonts import check_coverage, font_set
+from leaflet.fonts import FontSet, check_coverage, font_set
 from leaflet.i18n import furniture
 from leaflet.layout.bilingual import BilingualStory
 from leaflet.layout.cache import PAGINATIONS, Held
@@ -76,10 +76,14 @@ def _render_once(
     bleed: float,
     title: str,
     shared: Shared,
+    fonts: FontSet,
+    english_fonts: FontSet | None = None,
     packed: bool = True,
 ) -> tuple[bytes, Pagination]:
-    """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes."""
-    fonts = font_set(theme, leaflet.metadata.language)
+    """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes.
+
+    `fonts` (and a bilingual leaflet's `english_fonts`) are the build's, made once for all its passes.
+    """
     out = BytesIO()
     meta = doc_template_options(leaflet.metadata)
     meta["title"] = title
@@ -88,8 +92,8 @@ def _render_once(
     frame = (doc.width, doc.height)
     builder: StoryBuilder | BilingualStory
     if leaflet.bilingual is not None:
-        english = font_set(theme, leaflet.bilingual.english.metadata.language)
-        builder = BilingualStory(leaflet, theme, fonts, english, pagination, frame, options, shared)
+        assert english_fonts is not None
+        builder = BilingualStory(leaflet, theme, fonts, english_fonts, pagination, frame, options, shared)
     else:
         builder = StoryBuilder(leaflet, theme, fonts, pagination, frame, options, shared)
     story = builder.build()
@@ -158,7 +162,10 @@ def _render(
     """Lay out until the page numbers printed are those found; `guess`, when nothing is remembered."""
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
-    # Lines set further apart in a language whose script needs it (Nastaliq's tall words).
+    # The pagination is remembered by the sheet as asked for, as `render_edition` and a batch's
+    # records look it up; the layout uses the sheet as the language sets it: lines further apart
+    # where its script needs it (Nastaliq's tall words).
+    sheet = theme
     theme = theme.for_language(leaflet.metadata.language)
     fonts = font_set(theme, leaflet.metadata.language)
     # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
@@ -169,9 +176,11 @@ def _render(
         raise ContentError(unset)
     check_coverage(leaflet.texts, fonts)
     title = leaflet.metadata.title
+    english_fonts = None
     if leaflet.bilingual is not None:
         english = leaflet.bilingual.english
-        check_coverage(english.texts, font_set(theme, english.metadata.language))
+        english_fonts = font_set(theme, english.metadata.language)
+        check_coverage(english.texts, english_fonts)
         # Both titles, Welsh first, as on the cover.
         title = f"{title} / {english.metadata.title}"
     settings = dict(
@@ -180,12 +189,14 @@ def _render(
         bleed=bleed,
         title=title + (furniture(leaflet.metadata.language)(title_suffix) if title_suffix else ""),
         shared=Shared(),
+        fonts=fonts,
+        english_fonts=english_fonts,
         packed=compacted,
     )
     # The page numbers this leaflet's last build in this process settled on: when printing them
     # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
     # as in a first build, so a wrong guess costs a pass and changes nothing.
-    remembered = _remembered(theme, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
+    remembered = _remembered(sheet, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
     guess = PAGINATIONS.get(remembered) or guess
     if guess is not None:
         data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)

@@ -189,8 +189,9 @@ def inputs(
         for file in sheet_files(style, read["probes"]):
             h.update(str(file).encode())
             if file.suffix.lower() in (".ttf", ".otf"):
-                h.update(_identity(file).encode())
-                read["files"].append((str(file), _identity(file)))
+                identity = _identity(file)
+                h.update(identity.encode())
+                read["files"].append((str(file), identity))
                 continue
             try:
                 data = read_file(file, MAX_BYTES)

@@ -628,16 +628,15 @@ def address_too_wide(ctx: CheckContext, params: dict[str, Any]) -> Found:
     if not suspects:
         return
     cut: dict[str, tuple[Location, str, list[str]]] = {}
-    printed = suspects
     for edition, (data, _) in ctx.pdfs.items():
         # Only the pages that may hold an address are taken out as text, joined as they follow
         # each other (pages apart are kept apart, so no address runs from one to the other).
-        holding = read(data).holding([address for address, _ in printed])
+        holding = read(data).holding([address for address, _ in suspects])
         text = ""
         for number in sorted(holding):
             text += ("\n" if number - 1 in holding else "\n\n") if text else ""
             text += extracted(data).text(number)
-        for address, where in printed:
+        for address, where in suspects:
             for piece in _cuts(address, text):
                 _, _, editions = cut.setdefault(address, (where, piece, []))
                 if edition not in editions:

@@ -27,7 +27,7 @@ from reportlab.platypus import Flowable
 from leaflet.content.model import Cell, Table, plain_text
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
-from leaflet.rlseam import forget_postponed
+from leaflet.rlseam import ADDRESS_BREAKS, forget_postponed
 from leaflet.structure import StructElem
 from leaflet.style import Colour
 
@@ -103,8 +103,9 @@ def longest_piece(text: str, font: str, size: float) -> float:
     )
 
 
-#: After a break character, unless another follows (the same rule as address_break_pairs).
-_BREAKS = re.compile(r"(?<=[/.\-?&=])(?![/.\-?&=])")
+#: After a break character, unless another follows (the rule of rlseam.address_break_pairs).
+_BREAK_CLASS = "[" + re.escape("".join(sorted(ADDRESS_BREAKS))) + "]"
+_BREAKS = re.compile(f"(?<={_BREAK_CLASS})(?!{_BREAK_CLASS})")
 
 
 # ---------------------------------------------------------------- building
