@@ -3,9 +3,10 @@
 Headings it adds ("In this leaflet"), the footer ("Page 2 of 6"), the "About
 this leaflet" lines, the QR code's text, the notes page, link descriptions and
 the booklet's print note come from a gettext catalogue per language,
-`leaflet/locale/<lang>/LC_MESSAGES/leaflet.po`, read with Babel and kept for
-the process. Dates are written by Babel from CLDR data (month names, order,
-punctuation), never from tables of our own.
+`leaflet/locale/<lang>/LC_MESSAGES/leaflet.po`, read by `pofile.read_catalogue` (the
+answers Babel's reader gives, without its cost at start-up) and kept for the process.
+Dates are written by Babel from CLDR data (month names, order, punctuation), never from
+tables of our own, each date once per process and language.
 
 A leaflet whose language has no catalogue is refused with the languages that
 have one: English words in the middle of a Polish or Farsi leaflet would fail
@@ -16,8 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from io import BytesIO
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +43,10 @@ def available() -> tuple[str, ...]:
 
 @cache
 def _catalogue(language: str) -> dict[str, str]:
-    from babel.messages.pofile import read_po  # Babel is loaded only by a build, not by check
+    from leaflet.pofile import read_catalogue
 
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    catalog = read_po(BytesIO(read_file(path, MIB)), locale=language)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    return read_catalogue(read_file(path, MIB), path)
 
 
 class UnknownLanguage(LookupError):
@@ -73,11 +72,7 @@ class Furniture:
 
         A date written as a month only (2014-06) is printed as one: June 2014, Mehefin 2014.
         """
-        from babel.dates import format_date, format_skeleton
-
-        if month_only:
-            return format_skeleton("yMMMM", d, locale=_locale(self.tag))
-        return format_date(d, format="long", locale=_locale(self.tag))
+        return _date(self.tag, d, month_only)
 
     def file_size(self, size: int) -> str:
         """A file's size as the language writes it, from CLDR through Babel: 44 kB, 1,2 MB, 44 كيلوبايت.
@@ -96,6 +91,16 @@ class Furniture:
     @property
     def rtl(self) -> bool:
         return self.language in RTL_LANGUAGES
+
+
+@lru_cache(maxsize=256)
+def _date(tag: str, d: date, month_only: bool) -> str:
+    """A date in full as CLDR writes it in language `tag` (a footer asks for the same few on every page)."""
+    from babel.dates import format_date, format_skeleton  # Babel is loaded only by a build, not by check
+
+    if month_only:
+        return format_skeleton("yMMMM", d, locale=_locale(tag))
+    return format_date(d, format="long", locale=_locale(tag))
 
 
 @cache
