@@ -7,6 +7,10 @@ nothing, and the first use of one of its names loads it for real, so code that d
 images still works. This relies on ReportLab only importing these names at start-up and
 testing them for truth (`Image is not None`, `if hyphenator and pyphen`,
 `uharfbuzz is None`), which tests/pdf/test_hooks.py checks.
+
+Likewise a few regular expressions that ReportLab and PyYAML compile at import and a build
+rarely uses (`UNUSED_PATTERNS`) are handed out by `re.compile` as stand-ins, compiled at
+their first use.
 """
 
 from __future__ import annotations
@@ -61,15 +65,30 @@ def loaded(name: str) -> bool:
     return module is not None and not (isinstance(module, Deferred) and "_real" not in module.__dict__)
 
 
-#: Regular expressions ReportLab compiles at import and uses only for rare text: the URL
-#: pattern of reportlab.platypus.paragraph (splitting a long address across lines: a third of
-#: ReportLab's import time) and the CJK pattern of reportlab.lib.textsplit (`cjkwrap`).
-UNUSED_PATTERNS = frozenset(
-    {
-        "(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9](?:[a-z\xa1-\uffff0-9-]{0,61}[a-z\xa1-\uffff0-9])?(?:\\.(?!-)[a-z\xa1-\uffff0-9-]{1,63}(?<!-))*\\.(?!-)(?:[a-z\xa1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)\\.?|localhost))(?::\\d{2,5})?(?:[/?#][^\\s]*)?\\Z",
-        "([\u2e80-\uffff])",
-    }
-)
+#: Regular expressions that modules a build imports compile at import and a build rarely uses,
+#: each with the module that compiles it: the URL pattern of reportlab.platypus.paragraph
+#: (splitting a long address across lines: a third of ReportLab's import time), the CJK pattern
+#: of reportlab.lib.textsplit (`cjkwrap`), the pattern of PyFontify (colouring Python source in
+#: a `PythonPreformatted`, which leaflets never have), and PyYAML's pattern of the characters
+#: its pure-Python reader refuses (about a tenth of a cold build's imports: a content file is
+#: read by LibYAML, and the pure-Python reader reads only a file with a mistake in it).
+UNUSED_PATTERNS = {
+    "(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9](?:[a-z\xa1-\uffff0-9-]{0,61}[a-z\xa1-\uffff0-9])?(?:\\.(?!-)[a-z\xa1-\uffff0-9-]{1,63}(?<!-))*\\.(?!-)(?:[a-z\xa1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)\\.?|localhost))(?::\\d{2,5})?(?:[/?#][^\\s]*)?\\Z": (
+        "reportlab.platypus.paragraph"
+    ),
+    "([\u2e80-\uffff])": "reportlab.lib.textsplit",
+    (
+        "#[^\\n]*|(^|[^a-zA-Z0-9_.\\\"'])(as|assert|exec|del|from|lambda|return|and|"
+        "elif|global|not|try|break|else|if|or|while|class|except|import|pass|"
+        "continue|finally|in|print|def|for|is|raise|yield|with)(^|"
+        "[^a-zA-Z0-9_.\\\"'])|'''[^\\\\']*((\\\\[\\000-\\377]|'(\\\\[\\000-\\377]|[^\\']|"
+        "'(\\\\[\\000-\\377]|[^\\\\'])))[^\\\\']*)*'''|\"\"\"[^\\\\\"]*((\\\\[\\000-\\377]|"
+        '"(\\\\[\\000-\\377]|[^\\"]|"(\\\\[\\000-\\377]|[^\\\\"])))[^\\\\"]*)*"""|'
+        "'[^\\\\'\\n]*(\\\\[\\000-\\377][^\\\\'\\n]*)*'|"
+        '"[^\\\\"\\n]*(\\\\[\\000-\\377][^\\\\"\\n]*)*"'
+    ): "reportlab.lib.PyFontify",
+    "[^\t\n\r -~\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]": "yaml.reader",
+}
 
 
 class DeferredPattern:
@@ -89,12 +108,13 @@ class DeferredPattern:
 _compile = re.compile
 
 
-def defer_patterns(patterns: frozenset[str] = UNUSED_PATTERNS) -> None:
+def defer_patterns(patterns: dict[str, str] = UNUSED_PATTERNS) -> None:
     """Until each of `patterns` has been asked for once, `re.compile` hands it out uncompiled.
 
-    Once all of them have been (ReportLab imports once), `re.compile` is Python's own again.
+    Only the patterns of modules not yet imported wait; once all of them have been asked for
+    (each module imports once), `re.compile` is Python's own again.
     """
-    waiting = set(patterns)
+    waiting = {pattern for pattern, module in patterns.items() if module not in sys.modules}
 
     def compile(pattern: Any, flags: Any = 0) -> Any:
         if type(pattern) is str and pattern in waiting:
@@ -104,7 +124,5 @@ def defer_patterns(patterns: frozenset[str] = UNUSED_PATTERNS) -> None:
             return DeferredPattern(pattern, flags)
         return _compile(pattern, flags)
 
-    if waiting and not any(
-        name in sys.modules for name in ("reportlab.platypus.paragraph", "reportlab.lib.textsplit")
-    ):
+    if waiting:
         re.compile = compile
