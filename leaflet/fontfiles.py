@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -42,17 +43,53 @@ def cache_dir() -> Path:
     return Path(base) / "fonts"
 
 
-@cache
+#: Each family's static upright files as fontconfig lists them, by name (bounded: a few sheets' families).
+_SYSTEM: dict[str, dict[int, Path]] = {}
+_MAX_SYSTEM = 256
+
+
 def system_files(name: str) -> dict[int, Path]:
     """Static upright files of a family known to fontconfig, by weight (400, 700)."""
+    if name not in _SYSTEM:
+        _ask([name])
+    return _SYSTEM[name]
+
+
+def look_up(names: Iterable[str]) -> None:
+    """Ask fontconfig about each family of `names` that no package provides and that is not yet known.
+
+    One `fc-list` for each, all started before any is read, so that a sheet naming several
+    families (its fonts for Urdu and Bengali, say) waits for the slowest, not for the sum.
+    """
+    _ask([n for n in dict.fromkeys(names) if n not in _SYSTEM and package_files(n) is None])
+
+
+def _ask(wanted: list[str]) -> None:
+    if not wanted:
+        return
+    if len(_SYSTEM) + len(wanted) > _MAX_SYSTEM:
+        _SYSTEM.clear()
     if shutil.which("fc-list") is None:
-        return {}
-    listing = subprocess.run(
-        ["fc-list", "--format", "%{file}|%{style[0]}|%{variable}\n", f":family={name}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+        _SYSTEM.update({name: {} for name in wanted})
+        return
+    running = [
+        (
+            name,
+            subprocess.Popen(
+                ["fc-list", "--format", "%{file}|%{style[0]}|%{variable}\n", f":family={name}"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            ),
+        )
+        for name in wanted
+    ]
+    for name, listing in running:
+        out, _ = listing.communicate()
+        _SYSTEM[name] = _static_upright(out)
+
+
+def _static_upright(listing: str) -> dict[int, Path]:
     found: dict[int, Path] = {}
     for line in sorted(listing.splitlines()):
         file, _, rest = line.partition("|")
@@ -123,12 +160,13 @@ def family_files(name: str) -> tuple[Path, Path]:
     the family is nowhere.
     """
     packaged = package_files(name) or {}
-    system = system_files(name)
     picked: list[Path] = []
     for weight in (REGULAR, BOLD):
         if weight in packaged:
             picked.append(packaged[weight])
-        elif weight in system:
+            continue
+        system = system_files(name)  # fontconfig only when the package lacks the weight
+        if weight in system:
             picked.append(system[weight])
         elif 0 in packaged:
             picked.append(static_instance(packaged[0], weight))

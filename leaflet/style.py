@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import Location, Problem, StyleError
-from leaflet.fontfiles import known_family
+from leaflet.fontfiles import known_family, look_up
 from leaflet.safeio import FileProblem, is_regular, read_file
 from leaflet.yamlsource import MAX_BYTES, PathKey, YamlDocument, YamlProblem, read_yaml
 
@@ -569,6 +569,10 @@ def _build(r: _Resolver, path: Path) -> Theme:
         r.error(("fonts", "fallback"), f"fallback: expected a list of family names, such as [{fallback_raw}]")
         fallback_raw = []
     fallback = tuple(str(f) for f in fallback_raw)
+    # fontconfig is asked about every family the sheet names at once, not one after another
+    languages = fonts_raw.get("languages") or {}
+    named = [text_font, *fallback, *(map(str, languages.values()) if isinstance(languages, dict) else ())]
+    look_up(f for f in named if f not in families)
     for i, fam in enumerate((text_font, *fallback)):
         if fam not in families and installed_family(fam):
             families[fam] = FontFamily(fam, None, None)

@@ -64,3 +64,40 @@ def test_one_family_name_with_other_files_never_changes_what_another_sheet_draws
     assert all(f.startswith("AtkinsonHyperlegible") for f in _fonts(second)), _fonts(second)
     assert "Mae ŵyn a ŷd yma." in _text(third)
     assert first.read_bytes() == third.read_bytes()
+
+
+def test_fontconfig_is_asked_once_per_family_all_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet's families are looked up side by side; a package with both weights needs no fontconfig."""
+    from leaflet import fontfiles
+
+    events: list[str] = []
+    real = subprocess.Popen
+
+    class Recorded(real):  # type: ignore[misc,valid-type]
+        def __init__(self, args: list[str], **kwargs: object) -> None:
+            events.append("start " + args[-1])
+            super().__init__(args, **kwargs)
+
+        def communicate(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+            events.append("read " + self.args[-1])
+            return super().communicate(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    monkeypatch.setattr(fontfiles, "_SYSTEM", {})
+    fontfiles.look_up(
+        ["Noto Nastaliq Urdu", "Atkinson Hyperlegible", "Noto Sans Bengali", "Noto Nastaliq Urdu"]
+    )
+    assert events == [
+        "start :family=Noto Nastaliq Urdu",
+        "start :family=Noto Sans Bengali",
+        "read :family=Noto Nastaliq Urdu",
+        "read :family=Noto Sans Bengali",
+    ]
+    urdu, bengali = fontfiles.system_files("Noto Nastaliq Urdu"), fontfiles.system_files("Noto Sans Bengali")
+    assert urdu[fontfiles.REGULAR].name == "NotoNastaliqUrdu-Regular.ttf"
+    assert bengali[fontfiles.BOLD].name == "NotoSansBengali-Bold.ttf"
+    assert fontfiles.system_files("No Such Family Here") == {}
+    assert len(events) == 6  # each family asked once; the unknown one too
+    regular, bold = family_files("Atkinson Hyperlegible")  # packaged, both weights: no fontconfig
+    assert (regular.name, bold.name) == ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
+    assert len(events) == 6
