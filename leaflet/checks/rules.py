@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from leaflet.checks.pages import extracted, read
 from leaflet.checks.registry import CheckContext, rule
 from leaflet.checks.text import (
     all_passages,
@@ -39,6 +38,20 @@ def _shift(day: date, months: int) -> date:
     if not 1 <= year <= 9999:
         return date.max if year > 9999 else date.min
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def read(data: bytes) -> Any:
+    """The text operators of a PDF's pages (`checks.pages`, loaded by the first rule that reads pages)."""
+    from leaflet.checks import pages
+
+    return pages.read(data)
+
+
+def extracted(data: bytes) -> Any:
+    """A PDF's pages taken out as text, each page once (`checks.pages`)."""
+    from leaflet.checks import pages
+
+    return pages.extracted(data)
 
 
 # ---------------------------------------------------------------- trust

@@ -1,0 +1,51 @@
+"""What a cold build of one leaflet loads: only what its work needs.
+
+A whole-process `build` is what a person at the command line waits for, and most of its
+time is imports. Each module below was once loaded by every build and is now loaded only
+by the work that uses it (a web page, the page-reading rules, a bitmap, a catalogue
+written some other way); a change that brings one back into every build fails here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Modules a one-leaflet standard build must not load (nor what they pull in).
+NOT_LOADED = (
+    "babel.messages",  # the catalogues: leaflet/pofile.py
+    "email",  # Babel's catalogue header
+    "_strptime",  # Babel's catalogue dates
+    "leaflet.checks.pages",  # the page-reading rules: leaflet/checks/rules.py
+    "jsonschema",
+    "jinja2",
+    "pikepdf",
+    "pypdf",
+    "PIL.Image",
+    "pyphen",
+    "uharfbuzz",
+    "fontTools",
+    "multiprocessing",
+    "leaflet.web.page",
+)
+
+RUN = f"""
+import sys
+from leaflet.cli import main
+from leaflet.deferred import loaded
+rc = main(sys.argv[1:])
+print(rc, [name for name in {NOT_LOADED!r} if loaded(name)])
+"""
+
+
+def test_a_cold_standard_build_loads_only_what_it_uses(tmp_path: Path) -> None:
+    out = tmp_path / "ccsvi.pdf"
+    args = ["build", str(ROOT / "content.yaml"), "--edition", "standard", "--force", "-o", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
