@@ -6,7 +6,7 @@ the booklet's print note come from a gettext catalogue per language,
 `leaflet/locale/<lang>/LC_MESSAGES/leaflet.po`, read by `pofile.read_catalogue` (the
 answers Babel's reader gives, without its cost at start-up) and kept for the process.
 Dates are written by Babel from CLDR data (month names, order, punctuation), never from
-tables of our own, each date once per process and language.
+tables of our own; each answer is kept for the process and, by `cldrcache`, for the next.
 
 A leaflet whose language has no catalogue is refused with the languages that
 have one: English words in the middle of a Polish or Farsi leaflet would fail
@@ -95,12 +95,22 @@ class Furniture:
 
 @lru_cache(maxsize=256)
 def _date(tag: str, d: date, month_only: bool) -> str:
-    """A date in full as CLDR writes it in language `tag` (a footer asks for the same few on every page)."""
-    from babel.dates import format_date, format_skeleton  # Babel is loaded only by a build, not by check
+    """A date in full as CLDR writes it in language `tag` (a footer asks for the same few on every page).
 
-    if month_only:
-        return format_skeleton("yMMMM", d, locale=_locale(tag))
-    return format_date(d, format="long", locale=_locale(tag))
+    Babel is asked once per question; its answer is kept for later processes too (`cldrcache`).
+    """
+    from leaflet.cldrcache import answer
+
+    form = "yMMMM" if month_only else "long"
+    return answer(f"date {tag} {d.isoformat()} {form}", lambda: _babel_date(tag, d, form))
+
+
+def _babel_date(tag: str, d: date, form: str) -> str:
+    from babel.dates import format_date, format_skeleton  # Babel is loaded only when a date is new
+
+    if form == "long":
+        return format_date(d, format="long", locale=_locale(tag))
+    return format_skeleton(form, d, locale=_locale(tag))
 
 
 @cache

@@ -1,0 +1,123 @@
+"""CLDR's answers kept between processes (leaflet/cldrcache.py) are Babel's, and never stale.
+
+A later process prints the same dates without loading Babel; a changed question (tag, date,
+form), another Babel or another version of the tool never gets an answer kept for something
+else; a damaged file is asked again; the file stays bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+
+from leaflet import cldrcache
+
+TAGS = ("en-GB", "cy", "pl", "ar", "ur", "bn", "en-US")
+
+PRINT = f"""
+import sys
+from datetime import date
+from leaflet.i18n import furniture
+for tag in {TAGS!r}:
+    words = furniture(tag)
+    print(tag, words.date(date(2026, 11, 26)), "|", words.date(date(2014, 6, 1), month_only=True))
+print("babel loaded:", "babel.dates" in sys.modules)
+"""
+
+
+def run(cache: Path) -> list[str]:
+    env = {**os.environ, "LEAFLET_CACHE": str(cache)}
+    out = subprocess.run([sys.executable, "-c", PRINT], env=env, capture_output=True, text=True, check=True)
+    return out.stdout.splitlines()
+
+
+def test_a_later_process_prints_babels_dates_without_babel(tmp_path: Path) -> None:
+    first = run(tmp_path)
+    assert first[-1] == "babel loaded: True"
+    (kept,) = (tmp_path / "cldr").glob("answers-*.json")
+    assert len(json.loads(kept.read_text("utf-8"))) == 2 * len(TAGS)
+    again = run(tmp_path)
+    assert again[-1] == "babel loaded: False"
+    assert again[:-1] == first[:-1]
+    expected = []
+    for tag in TAGS:
+        locale = Locale.parse(tag, sep="-")
+        full = format_date(date(2026, 11, 26), format="long", locale=locale)
+        expected.append(f"{tag} {full} | {format_skeleton('yMMMM', date(2014, 6, 1), locale=locale)}")
+    assert first[:-1] == expected
+    assert "en-GB 26 November 2026 | June 2014" in first
+    assert "cy 26 Tachwedd 2026 | Mehefin 2014" in first
+
+
+@pytest.fixture
+def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path))
+    monkeypatch.setattr(cldrcache, "babel_identity", lambda: "babel-1.0.dist-info aaaa")
+    cldrcache.forget()
+    yield tmp_path / "cldr"
+    cldrcache.forget()
+
+
+def test_each_question_has_its_own_answer_kept_for_the_next_process(kept: Path) -> None:
+    assert cldrcache.answer("date cy 2026-11-26 long", lambda: "26 Tachwedd 2026") == "26 Tachwedd 2026"
+    assert cldrcache.answer("date cy 2026-11-27 long", lambda: "27 Tachwedd 2026") == "27 Tachwedd 2026"
+    assert cldrcache.answer("date pl 2026-11-26 long", lambda: "26 listopada 2026") == "26 listopada 2026"
+    cldrcache.forget()  # as a new process
+    assert cldrcache.answer("date cy 2026-11-26 long", lambda: "asked again") == "26 Tachwedd 2026"
+    assert cldrcache.answer("date cy 2026-11-26 yMMMM", lambda: "Tachwedd 2026") == "Tachwedd 2026"
+
+
+def test_another_babel_or_another_tool_never_reads_these_answers(
+    kept: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leaflet import stamp
+
+    cldrcache.answer("date cy 2026-11-26 long", lambda: "an answer of Babel 1.0")
+    monkeypatch.setattr(cldrcache, "babel_identity", lambda: "babel-2.0.dist-info bbbb")
+    cldrcache.forget()
+    assert cldrcache.answer("date cy 2026-11-26 long", lambda: "Babel 2.0's") == "Babel 2.0's"
+    monkeypatch.setattr(stamp, "tool_fingerprint", lambda: "another version of the tool")
+    cldrcache.forget()
+    assert cldrcache.answer("date cy 2026-11-26 long", lambda: "the new tool's") == "the new tool's"
+    assert len(list(kept.glob("answers-*.json"))) == 3
+    # Babel unknown (no metadata to name the file by): always asked, nothing kept.
+    monkeypatch.setattr(cldrcache, "babel_identity", lambda: None)
+    cldrcache.forget()
+    asked: list[str] = []
+    for _ in range(2):
+        assert cldrcache.answer("date cy 2026-11-26 long", lambda: asked.append("x") or "fresh") == "fresh"
+    assert asked == ["x", "x"]
+
+
+def test_a_damaged_file_is_asked_again_and_written_whole(kept: Path) -> None:
+    cldrcache.answer("q", lambda: "a")
+    (path,) = kept.glob("answers-*.json")
+    for damage in (b"{not json", b'{"q": 3}', b'["q"]', b"\xff\xfe"):
+        path.write_bytes(damage)
+        cldrcache.forget()
+        assert cldrcache.answer("q", lambda: "asked") == "asked"
+        assert json.loads(path.read_text("utf-8")) == {"q": "asked"}
+    assert [p.name for p in kept.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_the_answers_are_bounded(kept: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cldrcache, "MAX_ENTRIES", 3)
+    for n in range(7):
+        cldrcache.answer(f"q{n}", lambda n=n: f"a{n}")  # type: ignore[misc]
+        (path,) = kept.glob("answers-*.json")
+        assert 1 <= len(json.loads(path.read_text("utf-8"))) <= 3
+    monkeypatch.setattr(cldrcache, "KEEP_FILES", 2)
+    for version in ("b", "c", "d"):
+        monkeypatch.setattr(cldrcache, "babel_identity", lambda version=version: f"babel-{version} x")
+        cldrcache.forget()
+        cldrcache.answer("q", lambda: "a")
+    assert len(list(kept.glob("answers-*.json"))) == 2
