@@ -51,6 +51,8 @@ UNTAGGED_SWITCH = stamp.UNTAGGED_SWITCH
 
 @dataclass(frozen=True)
 class Built:
+    """A file a build wrote: its path, edition, pages and size."""
+
     path: Path
     edition: str
     pages: int
@@ -61,6 +63,8 @@ class Built:
 
 @dataclass(frozen=True)
 class Rendered:
+    """A PDF made in memory, and its number of pages."""
+
     data: bytes
     pages: int
 

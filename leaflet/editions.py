@@ -26,6 +26,8 @@ BOOKLET_NOTE = "Print version: an A5 booklet. Print both sides, flip on the shor
 
 @dataclass(frozen=True)
 class Edition:
+    """An edition of a leaflet: its sheet, its file name's suffix, and what it asks of the layout."""
+
     name: str
     style: str
     suffix: str

@@ -74,6 +74,8 @@ def internal_name(family: str) -> str:
 
 @dataclass(frozen=True)
 class RegisteredFamily:
+    """A family as registered with ReportLab: its faces' names and the characters it draws."""
+
     name: str
     regular: str
     bold: str

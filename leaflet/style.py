@@ -147,6 +147,8 @@ MIN_EDGE_CONTRAST = 3.0
 
 @dataclass(frozen=True, slots=True)
 class Colour:
+    """A colour as a style sheet writes it: #rrggbb."""
+
     hex: str
 
     @property
@@ -157,6 +159,8 @@ class Colour:
 
 @dataclass(frozen=True, slots=True)
 class TextStyle:
+    """A text style with its inheritance resolved: font, size, leading, colour, spacing, alignment."""
+
     name: str
     font: str
     bold: bool
@@ -171,6 +175,8 @@ class TextStyle:
 
 @dataclass(frozen=True, slots=True)
 class BoxStyle:
+    """A box's fill, border and bar."""
+
     fill: Colour | None
     border: float
     border_colour: Colour | None
@@ -183,6 +189,8 @@ class BoxStyle:
 
 @dataclass(frozen=True, slots=True)
 class FontFamily:
+    """A font family: by name, or with the files a sheet gives for its regular and bold."""
+
     name: str
     regular: Path | None
     bold: Path | None
@@ -190,6 +198,8 @@ class FontFamily:
 
 @dataclass(frozen=True, slots=True)
 class PageStyle:
+    """The page: its size and margins, in points."""
+
     name: str
     width: float
     height: float
@@ -201,6 +211,8 @@ class PageStyle:
 
 @dataclass(frozen=True, slots=True)
 class LayoutRules:
+    """How the layout decides: when the contents take two columns, and the largest hole before a break."""
+
     #: In this leaflet takes two columns from this many entries.
     contents_columns_from: int = 8
     #: At most this share of a page's text height is left empty before a page break
@@ -210,6 +222,8 @@ class LayoutRules:
 
 @dataclass(frozen=True)
 class Theme:
+    """A style sheet resolved: its page, fonts, colours, text styles and boxes, in points."""
+
     name: str
     source: str
     large_print: bool

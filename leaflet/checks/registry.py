@@ -34,6 +34,8 @@ Finder = Callable[[CheckContext, dict[str, Any]], Iterator[tuple[Location, str]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule of `check`: its id, level and summary, its settings and what it finds."""
+
     id: str
     level: Severity
     summary: str

@@ -27,6 +27,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Strong:
+    """Words in bold: `**…**`."""
+
     children: tuple[Inline, ...]
     location: Location
 
@@ -96,6 +98,8 @@ class RelatedLink:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
+    """A paragraph of inline text, and the links printed under it."""
+
     inlines: tuple[Inline, ...]
     location: Location
     lang: str | None = None
@@ -107,6 +111,8 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class ListItem:
+    """An item of a list: its words, and a list inside it."""
+
     inlines: tuple[Inline, ...]
     location: Location
     sublist: ListBlock | None = None
@@ -116,6 +122,8 @@ class ListItem:
 
 @dataclass(frozen=True, slots=True)
 class ListBlock:
+    """A list, numbered (ordered) or with bullets."""
+
     ordered: bool
     items: tuple[ListItem, ...]
     location: Location
@@ -123,6 +131,8 @@ class ListBlock:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """A person's words, who said them and when, and the reference they are from."""
+
     inlines: tuple[Inline, ...]
     who: str
     when: str | None
@@ -236,6 +246,8 @@ class TermItem:
 
 @dataclass(frozen=True, slots=True)
 class TermList:
+    """Terms and what each means."""
+
     items: tuple[TermItem, ...]
     location: Location
 
@@ -253,6 +265,8 @@ class Question:
 
 @dataclass(frozen=True, slots=True)
 class QuestionList:
+    """Questions people ask, each with its answer."""
+
     questions: tuple[Question, ...]
     location: Location
 
@@ -283,6 +297,8 @@ class Panel:
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """A heading and what is under it: blocks, then subsections."""
+
     heading: str
     anchor: str
     level: int
@@ -303,6 +319,8 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
+    """An entry of the references, cited in the text as [n]."""
+
     id: str
     number: int
     title: str
@@ -325,6 +343,8 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class FurtherReading:
+    """An entry of further reading: words, and the address they lead to."""
+
     inlines: tuple[Inline, ...]
     location: Location
     url: str | None = None
@@ -336,6 +356,8 @@ class FurtherReading:
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
+    """What the leaflet says about itself: title, language, organisation, dates, contact, other formats."""
+
     title: str
     slug: str
     language: str
@@ -388,6 +410,8 @@ class TranslatedFrom:
 
 @dataclass(frozen=True, slots=True)
 class Leaflet:
+    """A whole leaflet: its metadata, introduction, sections, further reading and references."""
+
     metadata: Metadata
     introduction: tuple[Block, ...]
     sections: tuple[Section, ...]

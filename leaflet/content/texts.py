@@ -19,6 +19,8 @@ _SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONT
 
 @dataclass(frozen=True, slots=True)
 class SourceText:
+    """A printed text with its place in the file, and how it was written there (to place any character of it)."""
+
     text: str
     location: Location
     written: ScalarSource | None = None

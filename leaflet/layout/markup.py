@@ -19,6 +19,8 @@ from leaflet.i18n import Furniture
 
 @dataclass(frozen=True)
 class MarkupContext:
+    """What turning inline text into paragraph markup needs: fonts, link colour, note labels."""
+
     fonts: FontSet
     link_colour: str
     print_addresses: bool = True

@@ -65,6 +65,8 @@ class FooterVoice:
 
 @dataclass(frozen=True)
 class FooterLine:
+    """One line of the footer: words on the left, and on the right (the page number)."""
+
     left: str
     right: str = ""
 
