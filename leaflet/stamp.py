@@ -103,7 +103,7 @@ def sheet_files(style: str, probes: list[tuple[str, bool]] | None = None) -> lis
     Each sheet is read once; a sheet that cannot be read ends the walk (the build reports it).
     """
     from leaflet.style import PROJECT_STYLES, STYLES_DIR, extends_target, find_sheet, is_sheet_path
-    from leaflet.yamlsource import YamlProblem, read_yaml
+    from leaflet.yamlsource import MAX_BYTES
 
     looked = probes if probes is not None else []
     if not is_sheet_path(style):
@@ -116,21 +116,13 @@ def sheet_files(style: str, probes: list[tuple[str, bool]] | None = None) -> lis
     while path is not None and path not in files:
         files.append(path)
         try:
-            data = read_yaml(path).data
-        except YamlProblem:
+            facts = _sheet_facts(read_file(path, MAX_BYTES), str(path))
+        except FileProblem:
             break
-        if not isinstance(data, dict):
+        if facts is None:
             break
-        fonts = data.get("fonts", {})
-        families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
-        if isinstance(families, dict):
-            files += [
-                path.parent / str(f)
-                for spec in families.values()
-                if isinstance(spec, dict)
-                for f in spec.values()
-            ]
-        parent = data.get("extends")
+        fonts, parent = facts
+        files += [path.parent / f for f in fonts]
         if parent is not None:
             looked += [
                 (str(folder / f"{parent}.yaml"), os.path.lexists(folder / f"{parent}.yaml"))
@@ -140,13 +132,47 @@ def sheet_files(style: str, probes: list[tuple[str, bool]] | None = None) -> lis
     return files
 
 
-def _package_fonts() -> list[Path]:
+#: What sheet_files learnt from each sheet, by the sheet's bytes: a batch reads the same few
+#: sheets for every leaflet. Bounded; keyed on the whole text, so an edited sheet is read again.
+_SHEETS: dict[tuple[bytes, str], tuple[tuple[str, ...], Any] | None] = {}
+_SHEETS_KEPT = 32
+
+
+def _sheet_facts(raw: bytes, file: str) -> tuple[tuple[str, ...], Any] | None:
+    """The font files a sheet names and the sheet it extends; None for a sheet that cannot be read."""
+    from leaflet.yamlsource import YamlProblem, _decode, parse_yaml
+
+    key = (raw, file)
+    if key in _SHEETS:
+        return _SHEETS[key]
+    facts: tuple[tuple[str, ...], Any] | None = None
+    try:
+        data = parse_yaml(_decode(raw, file), file).data
+    except YamlProblem:
+        data = None
+    if isinstance(data, dict):
+        fonts = data.get("fonts", {})
+        families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
+        names = (
+            tuple(str(f) for spec in families.values() if isinstance(spec, dict) for f in spec.values())
+            if isinstance(families, dict)
+            else ()
+        )
+        facts = (names, data.get("extends"))
+    if len(_SHEETS) >= _SHEETS_KEPT:
+        _SHEETS.clear()
+    _SHEETS[key] = facts
+    return facts
+
+
+@cache  # the installed font packages: what a running tool was installed with
+def _package_fonts() -> tuple[Path, ...]:
     import fontpkg_atkinson_hyperlegible
     import fontpkg_noto_sans
 
-    return [
+    return tuple(
         p for pkg in (fontpkg_atkinson_hyperlegible, fontpkg_noto_sans) for p in Path(pkg.ROOT).rglob("*.ttf")
-    ]
+    )
 
 
 def _identity(path: Path) -> str:
