@@ -321,3 +321,20 @@ def test_compiled_templates_are_kept_and_never_stale(tmp_path: Path, monkeypatch
         render()  # another environment: a folder of its own, the old one gone
     assert len(folders) == 1 and sorted(cache_folder().glob("maker-*")) != folders
     assert len(list(cache_folder().glob("maker-*"))) == 1
+
+
+def test_every_kept_file_goes_under_the_one_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LEAFLET_CACHE moves every kind of derived file; without it, XDG_CACHE_HOME does."""
+    from leaflet import fontfiles, zero
+    from leaflet.web import compiled, fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("LEAFLET_CACHE", raising=False)
+    folders = [zero.cache_dir(), fontfiles.cache_dir(), compiled.cache_folder(), fonts._cache_folder()]
+    assert all(f.is_relative_to(tmp_path / "xdg" / "leaflet") for f in folders), folders
+    monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path / "mine"))
+    folders = [zero.cache_dir(), fontfiles.cache_dir(), compiled.cache_folder(), fonts._cache_folder()]
+    assert all(f.is_relative_to(tmp_path / "mine") for f in folders), folders
+    assert len({f.name for f in folders}) == 3  # fonts (both kinds of derived font), templates, web-fonts

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from leaflet.cachedir import cache_folder
 from leaflet.fontfiles import family_files
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.style import FontFamily, Theme
@@ -138,8 +139,7 @@ def _font_digest(path: Path) -> str:
 
 
 def _cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "leaflet" / "web-fonts"
+    return cache_folder("web-fonts")
 
 
 def web_faces(theme: Theme, language: str = "en") -> tuple[WebFace, ...]:
