@@ -169,11 +169,10 @@ def translation_behind(ctx: CheckContext, params: dict[str, Any]) -> Found:
     origin = ctx.leaflet.metadata.translated_from
     if origin is None:
         return
-    from leaflet.content.loader import load_leaflet
     from leaflet.errors import LeafletError
 
     try:
-        english = load_leaflet(origin.path).metadata
+        english = ctx.other(origin.path).metadata
     except LeafletError as exc:
         first = exc.problems[0].message if exc.problems else str(exc)
         yield (
@@ -206,11 +205,10 @@ def translation_incomplete(ctx: CheckContext, params: dict[str, Any]) -> Found:
     origin = ctx.leaflet.metadata.translated_from
     if origin is None:
         return
-    from leaflet.content.loader import load_leaflet
     from leaflet.errors import LeafletError
 
     try:
-        english = load_leaflet(origin.path)
+        english = ctx.other(origin.path)
     except LeafletError:
         return  # trust/translation-behind says so
     ours = list(ctx.leaflet.all_sections())
