@@ -524,8 +524,6 @@ def _hyphenated(ctx: CheckContext, edition: str, data: bytes) -> Found:
 
 #: An address written out in the words: a web address, or an email address.
 _ADDRESS_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-#: Where the tool may break an address at a line end (leaflet.rlseam.ADDRESS_BREAKS).
-_ADDRESS_BREAKS = "/.-?&="
 
 
 def printed_addresses(leaflet: Any) -> list[tuple[str, Location]]:
@@ -570,12 +568,10 @@ def printed_addresses(leaflet: Any) -> list[tuple[str, Location]]:
 
 
 def _allowed_breaks(address: str) -> set[int]:
-    """Where a line may end inside the address: after a break character not followed by another."""
-    return {
-        i + 1
-        for i, ch in enumerate(address[:-1])
-        if ch in _ADDRESS_BREAKS and address[i + 1] not in _ADDRESS_BREAKS
-    }
+    """Where a line may end inside the address: where the layout may break it."""
+    from leaflet.addressbreaks import break_offsets
+
+    return set(break_offsets(address))
 
 
 def _breaks_an_address(line: str, following: str, addresses: list[str]) -> bool:
