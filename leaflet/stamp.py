@@ -274,12 +274,15 @@ def remember(
     hints: dict[str, Any] | None = None,
     quick: dict[str, Any] | None = None,
     assets: Iterable[Path] = (),
+    offers: Iterable[Path] = (),
 ) -> None:
     """Record what the PDF (or web page) now on disk was built from (after it has been written).
 
     `hints` are kept beside, for the next build to start from (never to decide a skip);
     `quick` is what the build read (`read_facts`), for `quick_skip`; `assets` are the
-    files a web page needs beside it, vouched for with the page.
+    files a web page needs beside it, vouched for with the page; `offers` are the PDFs a
+    web page may list (with their sizes), each as it is now or absent: a PDF made, remade
+    or removed since means the page is made again.
     """
     from leaflet.pdf.write import write_atomically
 
@@ -295,6 +298,16 @@ def remember(
     record = {**asdict(expected), "pdf": {"size": digest[0], "sha256": digest[1]}}
     if needed:
         record["assets"] = needed
+    listed: dict[str, dict[str, object] | None] = {}
+    for offer in offers:
+        try:
+            name = _asset_name(offer, pdf)
+        except ValueError:
+            return  # a PDF offered from another folder: nothing to vouch for, the page is made again
+        found = _digest(offer)
+        listed[name] = None if found is None else {"size": found[0], "sha256": found[1]}
+    if listed:
+        record["offers"] = listed
     if quick is not None and len(json.dumps(quick)) <= MAX_RECORD_BYTES // 4:
         record["quick"] = quick
     data = json.dumps(record, sort_keys=True).encode()
@@ -339,6 +352,22 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
         files.append((path, found))
     for path, found in files:
         digest = _digest(path)
+        if (
+            digest is None
+            or not isinstance(found, dict)
+            or digest != (found.get("size"), found.get("sha256"))
+        ):
+            return False
+    offers = record.get("offers", {})
+    if not isinstance(offers, dict):
+        return False
+    for name, found in offers.items():
+        path = _asset_path(name, pdf)
+        if path is None:
+            return False
+        digest = _digest(path)
+        if found is None and (digest is None and not os.path.lexists(path)):
+            continue  # absent then, absent now
         if (
             digest is None
             or not isinstance(found, dict)
