@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
+from leaflet.cachedir import cache_folder
 from leaflet.safeio import MAX_FONT_BYTES, MIB, read_file
 
 REGULAR, BOLD = 400, 700
@@ -37,10 +38,7 @@ def _module(name: str) -> str:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("LEAFLET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leaflet"
-    )
-    return Path(base) / "fonts"
+    return cache_folder("fonts")
 
 
 #: Each family's static upright files as fontconfig lists them, by name (bounded: a few sheets' families).
