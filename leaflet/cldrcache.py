@@ -3,8 +3,7 @@
 A leaflet prints its dates as its language writes them, and Babel writes them from CLDR's
 data. For two or three short strings a cold build paid about a fifteenth of its time:
 Babel's modules, then the locale's data (several pickles, merged). Each answer is kept in
-a small JSON file in the user's cache folder (`$LEAFLET_CACHE/cldr`, else
-`$XDG_CACHE_HOME/leaflet/cldr`, else `~/.cache/leaflet/cldr`), named by what determines the
+a small JSON file in the tool's cache folder (`leaflet.cachedir`: `cldr/`), named by what determines the
 answers: the installed Babel (the digest of its RECORD, which lists every file of the
 package, CLDR's data included, with the file's digest) and the tool's own code
 (`stamp.tool_fingerprint`, which covers how the question is put). Inside, each answer is
@@ -28,6 +27,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from leaflet.cachedir import cache_folder
 from leaflet.safeio import MIB, FileProblem, read_file
 
 #: The most answers one file holds; a file that would hold more starts afresh.
@@ -39,13 +39,6 @@ KEEP_FILES = 4
 #: The file of this process and the answers in it (read once), or None when nothing is kept.
 _kept: tuple[Path, dict[str, str]] | None = None
 _read = False
-
-
-def cache_folder() -> Path:
-    base = os.environ.get("LEAFLET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leaflet"
-    )
-    return Path(base) / "cldr"
 
 
 def babel_identity() -> str | None:
@@ -75,7 +68,7 @@ def _load() -> tuple[Path, dict[str, str]] | None:
     if identity is None:
         return None
     key = hashlib.sha256(f"{identity}\0{tool_fingerprint()}".encode()).hexdigest()[:24]
-    path = cache_folder() / f"answers-{key}.json"
+    path = cache_folder("cldr") / f"answers-{key}.json"
     try:
         entries = json.loads(read_file(path, 4 * MIB))
     except (FileProblem, ValueError):

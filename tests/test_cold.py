@@ -47,7 +47,7 @@ def test_a_cold_standard_build_loads_only_what_it_uses(tmp_path: Path) -> None:
     args = ["build", str(ROOT / "content.yaml"), "--edition", "standard", "--force", "-o", str(out)]
     env = {**os.environ, "LEAFLET_CACHE": str(tmp_path / "cache")}
     loaded = []
-    for _ in range(2):  # the first run keeps CLDR's dates for the next (as `bench/bench.py` warms up)
+    for _ in range(2):  # a first run, then the cold build as `bench/bench.py` times it
         result = subprocess.run(
             [sys.executable, "-c", RUN, *args],
             cwd=tmp_path,
@@ -58,4 +58,6 @@ def test_a_cold_standard_build_loads_only_what_it_uses(tmp_path: Path) -> None:
         )
         loaded.append(result.stdout.strip().splitlines()[-1])
         assert out.read_bytes().startswith(b"%PDF-")
-    assert loaded == ["0 ['babel']", "0 []"], result.stderr
+    # The first run asks Babel for the dates (and makes the open-zero font): both are kept.
+    assert loaded[0].startswith("0 [") and "'babel'" in loaded[0], result.stderr
+    assert loaded[1] == "0 []", result.stderr
