@@ -55,12 +55,16 @@ def read_file(path: str | Path, limit: int, *, follow_links: bool = True, whole:
             raise FileProblem(path, f"not a regular file (a {_kind(info.st_mode)}); it is not read")
         chunks: list[bytes] = []
         got = 0
+        # The file's size as a first guess (one read, no megabyte buffer for a small file); a
+        # file that grows, or a size that says nothing, is read on in chunks up to the limit.
+        want = info.st_size + 1 if info.st_size else MIB
         while got <= limit:
-            chunk = os.read(fd, min(limit + 1 - got, MIB))
+            chunk = os.read(fd, min(limit + 1 - got, want))
             if not chunk:
                 break
             chunks.append(chunk)
             got += len(chunk)
+            want = MIB
     except OSError as exc:
         raise FileProblem(path, _reason(exc, follow_links)) from None
     finally:

@@ -83,9 +83,15 @@ def tool_fingerprint() -> str:
 def _reportlab_version() -> str:
     for folder in sys.path:
         try:
-            found = sorted(Path(folder or ".").glob("reportlab-*.dist-info/METADATA"))
+            names = os.listdir(folder or ".")
         except OSError:
             continue
+        # (what glob("reportlab-*.dist-info/METADATA") finds, without compiling its pattern)
+        found = [
+            Path(folder or ".", name, "METADATA")
+            for name in sorted(names)
+            if name.startswith("reportlab-") and name.endswith(".dist-info")
+        ]
         for path in found:
             try:
                 head = read_file(path, 1 * MIB, whole=False)

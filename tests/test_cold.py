@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules a one-leaflet standard build must not load (nor what they pull in).
@@ -61,3 +63,26 @@ def test_a_cold_standard_build_loads_only_what_it_uses(tmp_path: Path) -> None:
     # The first run asks Babel for the dates (and makes the open-zero font): both are kept.
     assert loaded[0].startswith("0 [") and "'babel'" in loaded[0], result.stderr
     assert loaded[1] == "0 []", result.stderr
+
+
+def test_the_tool_fingerprint_names_reportlabs_version_as_its_metadata_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read without importlib.metadata (slow to load); another ReportLab first on the path is another tool."""
+    from importlib.metadata import version
+
+    from leaflet import stamp
+
+    assert stamp._reportlab_version() == version("reportlab")
+    before = stamp.tool_fingerprint()
+    other = tmp_path / "reportlab-99.0.dist-info"
+    other.mkdir()
+    (other / "METADATA").write_text("Metadata-Version: 2.1\nName: reportlab\nVersion: 99.0\n", "utf-8")
+    (tmp_path / "reportlab-98.0.dist-info").mkdir()  # no METADATA: not an installed ReportLab
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    stamp.tool_fingerprint.cache_clear()
+    try:
+        assert stamp._reportlab_version() == "99.0"
+        assert stamp.tool_fingerprint() != before
+    finally:
+        stamp.tool_fingerprint.cache_clear()
