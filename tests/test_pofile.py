@@ -86,8 +86,9 @@ msgstr "Olaf ✓ ایک"
 """.replace('"\\t\n', '"\t \n')  # whitespace after a string
 
 
-def test_hand_written_catalogue_with_every_kind_of_line() -> None:
-    data = HAND_WRITTEN.encode()
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_hand_written_catalogue_with_every_kind_of_line(newline: str) -> None:
+    data = HAND_WRITTEN.replace("\n", newline).encode()
     mine = ours(data)
     assert mine == babel(data)
     assert mine == [
