@@ -70,7 +70,7 @@ def loaded(name: str) -> bool:
 #: (splitting a long address across lines: a third of ReportLab's import time), the CJK pattern
 #: of reportlab.lib.textsplit (`cjkwrap`), the pattern of PyFontify (colouring Python source in
 #: a `PythonPreformatted`, which leaflets never have), and PyYAML's pattern of the characters
-#: its pure-Python reader refuses (about a tenth of a cold build's imports: a content file is
+#: its pure-Python reader refuses (10 to 25 ms, the costliest pattern of a cold build: a content file is
 #: read by LibYAML, and the pure-Python reader reads only a file with a mistake in it).
 UNUSED_PATTERNS = {
     "(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9](?:[a-z\xa1-\uffff0-9-]{0,61}[a-z\xa1-\uffff0-9])?(?:\\.(?!-)[a-z\xa1-\uffff0-9-]{1,63}(?<!-))*\\.(?!-)(?:[a-z\xa1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)\\.?|localhost))(?::\\d{2,5})?(?:[/?#][^\\s]*)?\\Z": (
