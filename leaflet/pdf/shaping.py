@@ -37,6 +37,8 @@ class Piece:
 
 @dataclass(frozen=True, slots=True)
 class Glyph:
+    """One glyph HarfBuzz placed: its font's glyph id, where it stands, and the characters behind it."""
+
     piece: int  # index of its Piece
     gid: int
     text: str  # the characters it stands for (possibly several, possibly none)
@@ -47,6 +49,8 @@ class Glyph:
 
 @dataclass(frozen=True)
 class ShapedLine:
+    """A line of pieces shaped: its glyphs in logical order, and its width."""
+
     glyphs: tuple[Glyph, ...]  # in logical order
     width: float
 
