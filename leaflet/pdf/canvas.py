@@ -25,13 +25,15 @@ ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks ea
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections import OrderedDict
 from functools import lru_cache
 from math import cos, pi, sin
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -412,6 +414,9 @@ _reportlab_format = pdfdoc.format
 _reportlab_make_subset = ttfonts.TTFontFace.makeSubset
 _reportlab_compress = pdfdoc.PDFStreamFilterZCompress.encode
 _reportlab_reference = pdfdoc.PDFObjectReference.format
+_reportlab_dictionary = pdfdoc.PDFDictionary.format
+_reportlab_array = pdfdoc.PDFArray.format
+_reportlab_string = pdfdoc.PDFString.format
 #: Names already written (a document uses a few dozen, again and again).
 _NAMES: dict[str, str] = {}
 #: ASCII characters PDFDocEncoding has no code for (ReportLab raises on them).
@@ -440,17 +445,97 @@ def _pdfdoc_enc(x: Any) -> Any:
 
 
 def _format(element: Any, document: Any, toplevel: int = 0) -> bytes:
-    """pdfdoc.format: references, bytes, text and numbers (most of what it is given) without its chain of tests."""
+    """pdfdoc.format: references, bytes, text, numbers, dictionaries, arrays and strings without its chain of tests."""
     kind = type(element)
     if kind is pdfdoc.PDFObjectReference:
         return _reference(element, document)
     if kind is bytes:
         return element
-    if kind is str:
-        return _pdfdoc_enc(element)
-    if kind is int or kind is float:
-        return fp_str(element).encode("ascii")
+    if kind is str or kind is int or kind is float:
+        data = _ATOMS.get(element)
+        return data if data is not None else _atom(element)
+    if kind in _PLAIN:
+        # ReportLab's format would call the same method, unless the object asks to be written
+        # only at the top (a reference in its place) or to carry a comment.
+        extra = element.__dict__
+        if "__RefOnly__" not in extra and "__Comment__" not in extra:
+            return _PLAIN[kind](element, document)
     return _reportlab_format(element, document, toplevel)
+
+
+#: Numbers and names as written: 12.5 → b"12.5", "/Annot" → b"/Annot" (equal numbers, such as
+#: 1 and 1.0, or 0.0 and -0.0, are written alike).
+_ATOMS: dict[Any, bytes] = {}
+
+
+def _atom(value: str | float) -> bytes:
+    data = _pdfdoc_enc(value) if type(value) is str else fp_str(value).encode("ascii")
+    if type(value) is not str or len(value) <= 64:
+        if len(_ATOMS) > 8192:
+            _ATOMS.clear()
+        _ATOMS[value] = data
+    return data
+
+
+#: Dictionary keys as written: "Type" → b"/Type ".
+_KEYS: dict[str, bytes] = {}
+
+
+def _key(name: Any) -> bytes:
+    key = _KEYS.get(name)
+    if key is None:
+        if len(_KEYS) > 4096:
+            _KEYS.clear()
+        key = _KEYS[name] = _pdfdoc_enc(_pdf_name(name)) + b" "
+    return key
+
+
+def _rows(items: list[bytes], width: int) -> bytes:
+    """Items joined by spaces, a line break after every `width` of them (ReportLab's one-line layout)."""
+    if len(items) <= width:
+        return b" ".join(items)
+    return b" \n  ".join(b" ".join(items[i : i + width]) for i in range(0, len(items), width))
+
+
+def _dictionary(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
+    """PDFDictionary.format: keys sorted (unless ordered), each with its value, six to a line."""
+    entries = self.dict
+    keys = list(entries)
+    if not isinstance(entries, OrderedDict):
+        keys.sort()
+    items = [_key(k) + _format(entries[k], document) for k in keys]
+    multiline = self.multiline
+    if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
+        return b"<<\n" + IND.join(items) + b"\n>>"
+    return b"<<\n" + _rows(items, 6) + b"\n>>"
+
+
+def _array(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
+    """PDFArray.format: the elements, ten to a line."""
+    items = [_format(e, document) for e in self.sequence]
+    multiline = self.multiline
+    if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
+        return b"[ " + IND.join(items) + b" ]"
+    return b"[ " + _rows(items, 10) + b" ]"
+
+
+def _string(self: Any, document: Any) -> bytes:
+    """PDFString.format for text (PDFDocEncoding where it suffices, else UTF-16 with its mark), escaped."""
+    text = self.s
+    if (
+        type(text) is not str
+        or getattr(self, "enc", "auto") != "auto"
+        or getattr(self, "escape", 1) != 1
+        or not isinstance(document.encrypt, pdfdoc.NoEncryption)
+    ):
+        return _reportlab_string(self, document)
+    data = text.encode("ascii") if text.isascii() else None
+    if data is None or _NOT_PDFDOC.search(data) is not None:
+        try:
+            data = text.encode("pdfdoc")
+        except UnicodeEncodeError:
+            data = codecs.BOM_UTF16_BE + text.encode("utf_16_be")
+    return _pdfdoc_enc(f"({escapePDF(data)})")
 
 
 def _reference(ref: Any, document: Any) -> bytes:
@@ -464,9 +549,12 @@ def _reference(ref: Any, document: Any) -> bytes:
 #: (font face, its subset's characters) → the subset font file. The face is held, so its
 #: identity cannot pass to another font; a font read again from a changed file is a new face.
 _SUBSETS: Bounded[bytes] = Bounded(64)
-#: A few large streams (font subsets) → their compressed bytes: the same subset, compressed once.
-_COMPRESSED: Bounded[bytes] = Bounded(16)
-_COMPRESS_REMEMBERED = 8192  # bytes: font files, not page contents (which change with every build)
+#: Streams (font subsets, their ToUnicode maps, page contents) → their compressed bytes, by
+#: their exact contents: a font subset, or a page that a new title leaves as it was, is
+#: compressed once. Only streams up to _COMPRESS_LONGEST long are kept (with what they are
+#: kept under, at most about 64 × 64 KB × 1.5: 6 MB; a leaflet's page is a few KB).
+_COMPRESSED: Bounded[bytes] = Bounded(64)
+_COMPRESS_LONGEST = 1 << 16
 
 
 def _make_subset(self: Any, subset: list[int]) -> bytes:
@@ -480,8 +568,9 @@ def _make_subset(self: Any, subset: list[int]) -> bytes:
 
 
 def _compress(self: Any, text: Any) -> bytes:
-    """PDFStreamFilterZCompress.encode, remembered for large byte strings (the font subsets)."""
-    if type(text) is not bytes or len(text) < _COMPRESS_REMEMBERED:
+    """PDFStreamFilterZCompress.encode, remembered for each stream's contents (text or bytes)."""
+    kind = type(text)
+    if (kind is not bytes and kind is not str) or len(text) > _COMPRESS_LONGEST:
         return _reportlab_compress(self, text)
     packed = _COMPRESSED.get(text)
     if packed is None:
@@ -504,8 +593,14 @@ def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> li
     return _reportlab_split_string(self, text, doc, encoding)
 
 
+#: The plain objects `_format` writes itself, and how.
+_PLAIN = {PDFDictionary: _dictionary, PDFArray: _array, PDFString: _string}
+
 pdfdoc.PDFName = _pdf_name
 pdfdoc.format = _format
+pdfdoc.PDFDictionary.format = _dictionary
+pdfdoc.PDFArray.format = _array
+pdfdoc.PDFString.format = _string
 pdfdoc.PDFObjectReference.format = _reference
 ttfonts.TTFontFace.makeSubset = _make_subset
 pdfdoc.PDFStreamFilterZCompress.encode = _compress

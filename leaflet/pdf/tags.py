@@ -37,7 +37,7 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from leaflet.escape import escape
-from leaflet.rlseam import add_operator, pdf_document
+from leaflet.rlseam import add_objects, add_operator, pdf_document
 from leaflet.structure import StructElem, Tagging
 
 __all__ = ["AnnotationRef", "MarkedContent", "PdfTagging", "StructElem", "Tagging", "xmp_packet"]
@@ -255,74 +255,83 @@ class PdfTagging(Tagging):
 
     def finish(self, canvas: Any) -> None:
         doc = pdf_document(canvas)
-        refs: dict[int, PDFObjectReference] = {}
         # One walk from the leaves up: which elements hold content, and their first page.
         first: dict[int, int] = {}
         order = list(self.root.walk())
         for elem in reversed(order):
             page = 0
             for kid in elem.kids:
-                page = kid.page if not isinstance(kid, StructElem) else first.get(id(kid), 0)
+                page = first.get(id(kid), 0) if type(kid) is StructElem else kid.page
                 if page:
                     break
             if page:
                 first[id(elem)] = page
         _keep_empty_cells(order, first)
         elems = [e for e in order if id(e) in first]
-        for i, elem in enumerate(elems):
-            refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
+        # Each element is written straight to its bytes, references and all: its number, and
+        # those of the elements it names, are known once they are all given one, in order.
+        ready = [_Ready() for _ in elems]
+        written = add_objects(doc, [(f"StructElem{i}", obj) for i, obj in enumerate(ready)])
+        refs = {id(elem): ref for elem, ref in zip(elems, written, strict=True)}
+        root = _Ready()
+        (root_ref,) = add_objects(doc, [("StructTreeRoot", root)])
 
-        page_refs: dict[int, PDFObjectReference] = {}
+        page_refs: dict[int, bytes] = {}
 
-        def page_ref(page: int) -> PDFObjectReference:
+        def page_ref(page: int) -> bytes:
             ref = page_refs.get(page)
             if ref is None:
-                ref = page_refs[page] = PDFObjectReference(f"Page{page}")
+                ref = page_refs[page] = PDFObjectReference(f"Page{page}").format(doc)
             return ref
 
-        root_ref = PDFObjectReference("StructTreeRoot")
-        for elem in elems:
-            # Hundreds of small dictionaries: written straight to bytes (see _Written), not
-            # through ReportLab's general formatter, which costs more than the rest of tagging.
+        def text(value: str) -> bytes:
+            return PDFString(value).format(doc)
+
+        for elem, obj in zip(elems, ready, strict=True):
             first_page = first[id(elem)]
-            parent = refs[id(elem.parent)] if elem.parent is not None else root_ref
-            parts: list[Any] = [
-                f"<< /Type /StructElem /S /{elem.role} /P ".encode(),
-                parent,
+            parent = elem.parent
+            parts = [
+                b"<< /Type /StructElem /S /",
+                elem.role.encode(),
+                b" /P ",
+                refs[id(parent)] if parent is not None else root_ref,
                 b" /Pg ",
                 page_ref(first_page),
+                b" /K [ ",
             ]
-            kids: list[Any] = []
             for kid in elem.kids:
-                if isinstance(kid, StructElem):
-                    if id(kid) in refs:
-                        kids += [refs[id(kid)], b" "]
-                elif isinstance(kid, MarkedContent):
+                kind = type(kid)
+                if kind is MarkedContent:
                     # On the element's own page an MCID is enough; elsewhere it needs its page.
                     if kid.page == first_page:
-                        kids.append(f"{kid.mcid} ".encode())
+                        parts.append(b"%d " % kid.mcid)
                     else:
-                        kids += [b"<< /Type /MCR /Pg ", page_ref(kid.page), f" /MCID {kid.mcid} >> ".encode()]
+                        parts += [b"<< /Type /MCR /Pg ", page_ref(kid.page), b" /MCID %d >> " % kid.mcid]
+                elif kind is StructElem:
+                    ref = refs.get(id(kid))
+                    if ref is not None:
+                        parts += [ref, b" "]
                 else:
-                    kids += [b"<< /Type /OBJR /Pg ", page_ref(kid.page), b" /Obj ", kid.ref, b" >> "]
-            parts += [b" /K [ ", *kids, b"]"]
-            if elem.lang and (elem.parent is None or elem.lang != _inherited_lang(elem.parent)):
-                parts += [b" /Lang ", PDFString(elem.lang)]
+                    obj_ref = kid.ref.format(doc)
+                    parts += [b"<< /Type /OBJR /Pg ", page_ref(kid.page), b" /Obj ", obj_ref, b" >> "]
+            parts.append(b"]")
+            if elem.lang and (parent is None or elem.lang != _inherited_lang(parent)):
+                parts += [b" /Lang ", text(elem.lang)]
             if elem.alt:
-                parts += [b" /Alt ", PDFString(elem.alt)]
+                parts += [b" /Alt ", text(elem.alt)]
             if elem.bbox:
                 box = " ".join(f"{v:g}" for v in elem.bbox)
                 parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
             if elem.scope:
                 parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
             if elem.actual_text:
-                parts += [b" /ActualText ", PDFString(elem.actual_text)]
+                parts += [b" /ActualText ", text(elem.actual_text)]
             if elem.title:
-                parts += [b" /T ", PDFString(elem.title)]
+                parts += [b" /T ", text(elem.title)]
             if elem.id:
-                parts += [b" /ID ", PDFString(elem.id)]
+                parts += [b" /ID ", text(elem.id)]
             parts.append(b" >>")
-            doc.Reference(_Written(parts), refs[id(elem)].name)
+            obj.data = b"".join(parts)
 
         nums: list[Any] = []
         entries: list[tuple[int, Any]] = []
@@ -345,8 +354,8 @@ class PdfTagging(Tagging):
             for key, ref in ids:
                 names += [PDFString(key), ref]
             tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
-        doc.Reference(PDFDictionary(tree), root_ref.name)
-        canvas.setCatalogEntry("StructTreeRoot", root_ref)
+        root.data = PDFDictionary(tree).format(doc)
+        canvas.setCatalogEntry("StructTreeRoot", PDFObjectReference("StructTreeRoot"))
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         metadata = PDFStream(
             PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
@@ -358,14 +367,13 @@ class PdfTagging(Tagging):
         canvas.addPageLabel(0, style="ARABIC", start=1)
 
 
-class _Written(PDFObject):
-    """A PDF object written from ready bytes and references (formatted as the file is written)."""
+class _Ready(PDFObject):
+    """A PDF object already written (its bytes are set once every object it names has a number)."""
 
-    def __init__(self, parts: list[Any]) -> None:
-        self.parts = parts
+    data = b""
 
     def format(self, document: Any) -> bytes:
-        return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
+        return self.data
 
 
 def _keep_empty_cells(order: list[StructElem], first: dict[int, int]) -> None:
