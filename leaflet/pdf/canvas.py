@@ -468,6 +468,9 @@ def _format(element: Any, document: Any, toplevel: int = 0) -> bytes:
 _ATOMS: dict[Any, bytes] = {}
 
 
+_NUMBER_KINDS = {int, float}
+
+
 def _atom(value: str | float) -> bytes:
     data = _pdfdoc_enc(value) if type(value) is str else fp_str(value).encode("ascii")
     if type(value) is not str or len(value) <= 64:
@@ -503,7 +506,8 @@ def _dictionary(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
     keys = list(entries)
     if not isinstance(entries, OrderedDict):
         keys.sort()
-    items = [_key(k) + _format(entries[k], document) for k in keys]
+    known = _KEYS.get
+    items = [(known(k) or _key(k)) + _format(entries[k], document) for k in keys]
     multiline = self.multiline
     if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
         return b"<<\n" + IND.join(items) + b"\n>>"
@@ -512,7 +516,12 @@ def _dictionary(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
 
 def _array(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
     """PDFArray.format: the elements, ten to a line."""
-    items = [_format(e, document) for e in self.sequence]
+    sequence = self.sequence
+    if set(map(type, sequence)) <= _NUMBER_KINDS:  # a font's widths, a rectangle
+        known = _ATOMS.get
+        items = [known(e) or _atom(e) for e in sequence]
+    else:
+        items = [_format(e, document) for e in sequence]
     multiline = self.multiline
     if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
         return b"[ " + IND.join(items) + b" ]"

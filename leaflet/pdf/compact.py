@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b\s*")
@@ -35,8 +35,7 @@ class _NotOurs(ValueError):
     """The file is not laid out the way the writers we know lay it out."""
 
 
-@dataclass(frozen=True)
-class _Object:
+class _Object(NamedTuple):
     number: int
     body: bytes  # the object's value, without `N G obj` and `endobj`
     is_stream: bool
@@ -60,7 +59,7 @@ def pack(objects: list[tuple[int, bytes]], root: bytes, info: bytes | None, vers
     packed = []
     for number, value in objects:
         body = value.strip()
-        packed.append(_Object(number, body, body.startswith(b"<<") and body.endswith(b"endstream")))
+        packed.append(_Object(number, body, body[-9:] == b"endstream" and body[:2] == b"<<"))
     return _write(b"%PDF-" + version + b"\n", packed, root, info)
 
 
@@ -159,12 +158,12 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
             out += b"%d 0 obj\n" % obj.number + _compressed_stream(obj.body) + b"\nendobj\n"
 
     packed = [o for o in objects if not o.is_stream]
-    index, bodies, at = [], [], 0
-    for i, obj in enumerate(packed):
-        entries[obj.number] = (2, objstm_number, i)
-        index.append(b"%d %d" % (obj.number, at))
-        bodies.append(obj.body)
-        at += len(obj.body) + 1
+    index, at = [], 0
+    for i, (number, body, _) in enumerate(packed):
+        entries[number] = (2, objstm_number, i)
+        index.append(b"%d %d" % (number, at))
+        at += len(body) + 1
+    bodies = [o.body for o in packed]
     first = b" ".join(index) + b"\n"
     stream = zlib.compress(first + b"\n".join(bodies) + b"\n", 9)
     entries[objstm_number] = (1, len(out), 0)
@@ -179,16 +178,21 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
     file_id = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest().encode()
     xref_at = len(out)
     entries[xref_number] = (1, xref_at, 0)
-    width = max(1, (xref_at.bit_length() + 7) // 8)
-    rows = bytearray()
-    for number in range(xref_number + 1):
-        kind, second, third = entries.get(number, (0, 0, 65535 if number == 0 else 0))
-        rows += bytes([kind]) + second.to_bytes(width, "big") + third.to_bytes(2, "big")
-    xref = zlib.compress(bytes(rows), 9)
+    # Field 2 is an offset or the object stream's number, field 3 a generation or an index in it.
+    width = max(1, (max(xref_at, objstm_number).bit_length() + 7) // 8)
+    width3 = max(2, (len(packed).bit_length() + 7) // 8)
+    # Each row (type, field 2, field 3) as one number of 1 + width + width3 bytes.
+    shift2, shift1, size = 8 * width3, 8 * (width + width3), 1 + width + width3
+    free = (0, 0, 0)
+    rows = [(65535).to_bytes(size, "big")]  # object 0, the head of the free list
+    for number in range(1, xref_number + 1):
+        kind, second, third = entries.get(number, free)
+        rows.append((kind << shift1 | second << shift2 | third).to_bytes(size, "big"))
+    xref = zlib.compress(b"".join(rows), 9)
     trailer = b"/Root " + root + (b" /Info " + info if info else b"")
     out += (
-        b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d 2 ] %s /ID [ <%s> <%s> ] /Length %d /Filter /FlateDecode >>\nstream\n"
-        % (xref_number, xref_number + 1, width, trailer, file_id, file_id, len(xref))
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d %d ] %s /ID [ <%s> <%s> ] /Length %d /Filter /FlateDecode >>\nstream\n"
+        % (xref_number, xref_number + 1, width, width3, trailer, file_id, file_id, len(xref))
     )
     out += xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
     return bytes(out)

@@ -256,23 +256,24 @@ class PdfTagging(Tagging):
     def finish(self, canvas: Any) -> None:
         doc = pdf_document(canvas)
         # One walk from the leaves up: which elements hold content, and their first page.
-        first: dict[int, int] = {}
+        # (Elements are told apart by identity: a StructElem is its own key.)
+        first: dict[StructElem, int] = {}
         order = list(self.root.walk())
         for elem in reversed(order):
             page = 0
             for kid in elem.kids:
-                page = first.get(id(kid), 0) if type(kid) is StructElem else kid.page
+                page = first.get(kid, 0) if type(kid) is StructElem else kid.page
                 if page:
                     break
             if page:
-                first[id(elem)] = page
+                first[elem] = page
         _keep_empty_cells(order, first)
-        elems = [e for e in order if id(e) in first]
+        elems = [e for e in order if e in first]
         # Each element is written straight to its bytes, references and all: its number, and
         # those of the elements it names, are known once they are all given one, in order.
         ready = [_Ready() for _ in elems]
         written = add_objects(doc, [(f"StructElem{i}", obj) for i, obj in enumerate(ready)])
-        refs = {id(elem): ref for elem, ref in zip(elems, written, strict=True)}
+        refs = dict(zip(elems, written, strict=True))
         root = _Ready()
         (root_ref,) = add_objects(doc, [("StructTreeRoot", root)])
 
@@ -288,13 +289,13 @@ class PdfTagging(Tagging):
             return PDFString(value).format(doc)
 
         for elem, obj in zip(elems, ready, strict=True):
-            first_page = first[id(elem)]
+            first_page = first[elem]
             parent = elem.parent
             parts = [
                 b"<< /Type /StructElem /S /",
                 elem.role.encode(),
                 b" /P ",
-                refs[id(parent)] if parent is not None else root_ref,
+                refs[parent] if parent is not None else root_ref,
                 b" /Pg ",
                 page_ref(first_page),
                 b" /K [ ",
@@ -308,7 +309,7 @@ class PdfTagging(Tagging):
                     else:
                         parts += [b"<< /Type /MCR /Pg ", page_ref(kid.page), b" /MCID %d >> " % kid.mcid]
                 elif kind is StructElem:
-                    ref = refs.get(id(kid))
+                    ref = refs.get(kid)
                     if ref is not None:
                         parts += [ref, b" "]
                 else:
@@ -336,18 +337,18 @@ class PdfTagging(Tagging):
         nums: list[Any] = []
         entries: list[tuple[int, Any]] = []
         for page, key in self._page_keys.items():
-            entries.append((key, PDFArray([refs[id(e)] for e in self._page_elems.get(page, [])])))
+            entries.append((key, PDFArray([refs[e] for e in self._page_elems.get(page, [])])))
         for key, link in self._annotations:
-            entries.append((key, refs[id(link)]))
+            entries.append((key, refs[link]))
         for key, value in sorted(entries, key=lambda kv: kv[0]):
             nums += [key, value]
         tree = {
             "Type": PDFName("StructTreeRoot"),
-            "K": PDFArray([refs[id(self.root)]]),
+            "K": PDFArray([refs[self.root]]),
             "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
             "ParentTreeNextKey": self._next_key,
         }
-        ids = sorted((e.id, refs[id(e)]) for e in elems if e.id)
+        ids = sorted((e.id, refs[e]) for e in elems if e.id)
         if ids:
             # Elements with an ID are found through the IDTree (ISO 32000-1, 14.7.2).
             names: list[Any] = []
@@ -376,13 +377,13 @@ class _Ready(PDFObject):
         return self.data
 
 
-def _keep_empty_cells(order: list[StructElem], first: dict[int, int]) -> None:
+def _keep_empty_cells(order: list[StructElem], first: dict[StructElem, int]) -> None:
     """An empty table cell holds no content, yet stays in its row, so every row has all its cells (`order`: parents first)."""
     for elem in order:
-        if elem.role in ("TD", "TH") and id(elem) not in first and elem.parent is not None:
-            page = first.get(id(elem.parent))
+        if elem.role in ("TD", "TH") and elem not in first and elem.parent is not None:
+            page = first.get(elem.parent)
             if page:
-                first[id(elem)] = page
+                first[elem] = page
 
 
 def _same_target(link_href: str, target: str) -> bool:
