@@ -47,6 +47,11 @@ def pdf_document(canvas: Any) -> Any:
     return canvas._doc
 
 
+def object_count(doc: Any) -> int:
+    """How many objects the document has numbered so far (the next one is numbered one more)."""
+    return doc.objectcounter
+
+
 def add_objects(doc: Any, named: list[tuple[str, Any]]) -> list[bytes]:
     """Give each object a number, in order, under its new name (as `doc.Reference(obj, name)`
     does for each); their references as written ("12 0 R")."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,7 +37,7 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from leaflet.escape import escape
-from leaflet.rlseam import add_objects, add_operator, pdf_document
+from leaflet.rlseam import add_objects, add_operator, object_count, page_count, pdf_document
 from leaflet.structure import StructElem, Tagging
 
 __all__ = ["AnnotationRef", "MarkedContent", "PdfTagging", "StructElem", "Tagging", "xmp_packet"]
@@ -82,6 +82,49 @@ def _shows_text(op: str) -> bool:
     return " Tj" in op or " TJ" in op or op.endswith(("Tj", "TJ", "'", '"'))
 
 
+class _Drawing:
+    """While it lasts, the canvas draws the words of `elem` (then those of the element before)."""
+
+    __slots__ = ("canvas", "elem", "previous")
+
+    def __init__(self, canvas: Any, elem: StructElem | None) -> None:
+        self.canvas = canvas
+        self.elem = elem
+
+    def __enter__(self) -> None:
+        self.previous = self.canvas.tag_elem
+        self.canvas.tag_elem = self.elem
+
+    def __exit__(self, *exc: object) -> None:
+        self.canvas.tag_elem = self.previous
+
+
+class _Artifact:
+    """While it lasts, what is painted is an artifact of this kind (marked once, however deep)."""
+
+    __slots__ = ("canvas", "kind", "lang", "outer", "tagging")
+
+    def __init__(self, tagging: PdfTagging, canvas: Any, kind: str, lang: str | None) -> None:
+        self.tagging = tagging
+        self.canvas = canvas
+        self.kind = kind
+        self.lang = lang
+
+    def __enter__(self) -> None:
+        tagging = self.tagging
+        self.outer = outer = tagging.artifact_depth == 0
+        if outer:
+            # A marked-content property list may name its language (ISO 32000-1, 14.9.2.2).
+            tongue = f" /Lang ({escape_pdf_string(self.lang)})" if self.lang else ""
+            add_operator(self.canvas, f"/Artifact <</Type /{self.kind}{tongue}>> BDC")
+        tagging.artifact_depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        self.tagging.artifact_depth -= 1
+        if self.outer:
+            add_operator(self.canvas, "EMC")
+
+
 class PdfTagging(Tagging):
     """Writes marked content while drawing, and the structure tree at the end."""
 
@@ -98,33 +141,17 @@ class PdfTagging(Tagging):
         self._annotations: list[tuple[int, StructElem]] = []  # (ParentTree key, Link)
         self._page_keys: dict[int, int] = {}
         self._next_key = 0
-        self._artifact_depth = 0
+        self.artifact_depth = 0
 
     # -- drawing time
 
-    @contextmanager
-    def text(self, canvas: Any, elem: StructElem | None) -> Iterator[None]:
-        previous = canvas.tag_elem
-        canvas.tag_elem = elem
-        try:
-            yield
-        finally:
-            canvas.tag_elem = previous
+    def text(self, canvas: Any, elem: StructElem | None) -> AbstractContextManager[None]:
+        return _Drawing(canvas, elem)
 
-    @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
-        outer = self._artifact_depth == 0
-        if outer:
-            # A marked-content property list may name its language (ISO 32000-1, 14.9.2.2).
-            tongue = f" /Lang ({escape_pdf_string(lang)})" if lang else ""
-            add_operator(canvas, f"/Artifact <</Type /{kind}{tongue}>> BDC")
-        self._artifact_depth += 1
-        try:
-            yield
-        finally:
-            self._artifact_depth -= 1
-            if outer:
-                add_operator(canvas, "EMC")
+    def artifact(
+        self, canvas: Any, kind: str = "Layout", lang: str | None = None
+    ) -> AbstractContextManager[None]:
+        return _Artifact(self, canvas, kind, lang)
 
     @contextmanager
     def figure(
@@ -145,7 +172,7 @@ class PdfTagging(Tagging):
 
     @property
     def in_artifact(self) -> bool:
-        return self._artifact_depth > 0
+        return self.artifact_depth > 0
 
     def text_object(self, canvas: Any, tx: Any) -> None:
         elem = canvas.tag_elem
@@ -257,48 +284,40 @@ class PdfTagging(Tagging):
         doc = pdf_document(canvas)
         # One walk from the leaves up: which elements hold content, and their first page.
         # (Elements are told apart by identity: a StructElem is its own key.)
+        order: list[StructElem] = []  # parents before children, in reading order (StructElem.walk)
+        stack = [self.root]
+        while stack:
+            elem = stack.pop()
+            order.append(elem)
+            stack += [kid for kid in reversed(elem.kids) if type(kid) is StructElem]
         first: dict[StructElem, int] = {}
-        order = list(self.root.walk())
         for elem in reversed(order):
-            page = 0
             for kid in elem.kids:
                 page = first.get(kid, 0) if type(kid) is StructElem else kid.page
                 if page:
+                    first[elem] = page
                     break
-            if page:
-                first[elem] = page
         _keep_empty_cells(order, first)
         elems = [e for e in order if e in first]
-        # Each element is written straight to its bytes, references and all: its number, and
-        # those of the elements it names, are known once they are all given one, in order.
-        ready = [_Ready() for _ in elems]
-        written = add_objects(doc, [(f"StructElem{i}", obj) for i, obj in enumerate(ready)])
-        refs = dict(zip(elems, written, strict=True))
-        root = _Ready()
-        (root_ref,) = add_objects(doc, [("StructTreeRoot", root)])
-
-        page_refs: dict[int, bytes] = {}
-
-        def page_ref(page: int) -> bytes:
-            ref = page_refs.get(page)
-            if ref is None:
-                ref = page_refs[page] = PDFObjectReference(f"Page{page}").format(doc)
-            return ref
+        # Each element is written straight to its bytes, references and all: the elements, then
+        # the tree's root, are numbered in order after the objects the document has already.
+        base = object_count(doc) + 1
+        refs = {elem: b"%d 0 R" % (base + i) for i, elem in enumerate(elems)}
+        root_ref = b"%d 0 R" % (base + len(elems))
+        page_refs = {n: PDFObjectReference(f"Page{n}").format(doc) for n in range(1, page_count(canvas) + 1)}
+        roles: dict[str, bytes] = {}
+        data: list[bytes] = []
 
         def text(value: str) -> bytes:
             return PDFString(value).format(doc)
 
-        for elem, obj in zip(elems, ready, strict=True):
+        for elem in elems:
             first_page = first[elem]
             parent = elem.parent
+            role = roles.get(elem.role) or roles.setdefault(elem.role, elem.role.encode())
+            parent_ref = refs[parent] if parent is not None else root_ref
             parts = [
-                b"<< /Type /StructElem /S /",
-                elem.role.encode(),
-                b" /P ",
-                refs[parent] if parent is not None else root_ref,
-                b" /Pg ",
-                page_ref(first_page),
-                b" /K [ ",
+                b"<< /Type /StructElem /S /%s /P %s /Pg %s /K [ " % (role, parent_ref, page_refs[first_page])
             ]
             for kid in elem.kids:
                 kind = type(kid)
@@ -307,14 +326,14 @@ class PdfTagging(Tagging):
                     if kid.page == first_page:
                         parts.append(b"%d " % kid.mcid)
                     else:
-                        parts += [b"<< /Type /MCR /Pg ", page_ref(kid.page), b" /MCID %d >> " % kid.mcid]
+                        parts.append(b"<< /Type /MCR /Pg %s /MCID %d >> " % (page_refs[kid.page], kid.mcid))
                 elif kind is StructElem:
                     ref = refs.get(kid)
                     if ref is not None:
-                        parts += [ref, b" "]
+                        parts.append(ref + b" ")
                 else:
                     obj_ref = kid.ref.format(doc)
-                    parts += [b"<< /Type /OBJR /Pg ", page_ref(kid.page), b" /Obj ", obj_ref, b" >> "]
+                    parts.append(b"<< /Type /OBJR /Pg %s /Obj %s >> " % (page_refs[kid.page], obj_ref))
             parts.append(b"]")
             if elem.lang and (parent is None or elem.lang != _inherited_lang(parent)):
                 parts += [b" /Lang ", text(elem.lang)]
@@ -332,7 +351,7 @@ class PdfTagging(Tagging):
             if elem.id:
                 parts += [b" /ID ", text(elem.id)]
             parts.append(b" >>")
-            obj.data = b"".join(parts)
+            data.append(b"".join(parts))
 
         nums: list[Any] = []
         entries: list[tuple[int, Any]] = []
@@ -355,7 +374,10 @@ class PdfTagging(Tagging):
             for key, ref in ids:
                 names += [PDFString(key), ref]
             tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
-        root.data = PDFDictionary(tree).format(doc)
+        named = [(f"StructElem{i}", _Ready(d)) for i, d in enumerate(data)]
+        named.append(("StructTreeRoot", _Ready(PDFDictionary(tree).format(doc))))
+        numbered = add_objects(doc, named)
+        assert numbered[0] == refs[self.root] and numbered[-1] == root_ref, "objects numbered out of turn"
         canvas.setCatalogEntry("StructTreeRoot", PDFObjectReference("StructTreeRoot"))
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         metadata = PDFStream(
@@ -369,9 +391,10 @@ class PdfTagging(Tagging):
 
 
 class _Ready(PDFObject):
-    """A PDF object already written (its bytes are set once every object it names has a number)."""
+    """A PDF object already written."""
 
-    data = b""
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
     def format(self, document: Any) -> bytes:
         return self.data

@@ -422,13 +422,15 @@ def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
 
 
 def test_add_objects_numbers_objects_as_reference_does() -> None:
-    # rlseam.add_objects gives objects their numbers in one go: the same numbers, names and
+    # rlseam.object_count tells how many objects are numbered; rlseam.add_objects gives objects their numbers in one go: the same numbers, names and
     # references as doc.Reference(obj, name) for each, and it refuses a name already taken.
     from reportlab.pdfbase import pdfdoc
 
     ours, theirs = Canvas(BytesIO())._doc, Canvas(BytesIO())._doc
     made = [(f"Thing{i}", pdfdoc.PDFDictionary({"N": i})) for i in range(5)]
+    first = rlseam.object_count(ours) + 1
     refs = rlseam.add_objects(ours, made)
+    assert refs[0] == b"%d 0 R" % first and rlseam.object_count(ours) == first + 4
     expected = [
         theirs.Reference(pdfdoc.PDFDictionary({"N": i}), name).format(theirs)
         for i, (name, _) in enumerate(made)
