@@ -500,6 +500,19 @@ def _rows(items: list[bytes], width: int) -> bytes:
     return b" \n  ".join(b" ".join(items[i : i + width]) for i in range(0, len(items), width))
 
 
+def _value(element: Any, document: Any) -> bytes:
+    """_format of an element of a dictionary or an array, the commonest kinds first."""
+    kind = type(element)
+    if kind is str or kind is int or kind is float:
+        return _ATOMS.get(element) or _atom(element)
+    if kind is pdfdoc.PDFObjectReference:
+        try:
+            return b"%d %d R" % document.idToObjectNumberAndVersion[element.name]
+        except KeyError:
+            return _reference(element, document)
+    return _format(element, document)
+
+
 def _dictionary(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
     """PDFDictionary.format: keys sorted (unless ordered), each with its value, six to a line."""
     entries = self.dict
@@ -507,7 +520,7 @@ def _dictionary(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
     if not isinstance(entries, OrderedDict):
         keys.sort()
     known = _KEYS.get
-    items = [(known(k) or _key(k)) + _format(entries[k], document) for k in keys]
+    items = [(known(k) or _key(k)) + _value(entries[k], document) for k in keys]
     multiline = self.multiline
     if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
         return b"<<\n" + IND.join(items) + b"\n>>"
@@ -521,7 +534,7 @@ def _array(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
         known = _ATOMS.get
         items = [known(e) or _atom(e) for e in sequence]
     else:
-        items = [_format(e, document) for e in sequence]
+        items = [_value(e, document) for e in sequence]
     multiline = self.multiline
     if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
         return b"[ " + IND.join(items) + b" ]"

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -43,16 +43,15 @@ from leaflet.structure import StructElem, Tagging
 __all__ = ["AnnotationRef", "MarkedContent", "PdfTagging", "StructElem", "Tagging", "xmp_packet"]
 
 
-@dataclass(frozen=True)
-class MarkedContent:
-    """A kid of a structure element: marked content with this MCID on this page."""
+class MarkedContent(NamedTuple):
+    """A kid of a structure element: marked content with this MCID on this page (a tuple: a
+    tagged leaflet makes one for every run of text it draws)."""
 
     page: int  # 1-based page number
     mcid: int
 
 
-@dataclass(frozen=True)
-class AnnotationRef:
+class AnnotationRef(NamedTuple):
     """A kid of a Link element: its annotation (an OBJR)."""
 
     page: int
