@@ -417,6 +417,7 @@ _reportlab_reference = pdfdoc.PDFObjectReference.format
 _reportlab_dictionary = pdfdoc.PDFDictionary.format
 _reportlab_array = pdfdoc.PDFArray.format
 _reportlab_string = pdfdoc.PDFString.format
+_reportlab_destination = pdfdoc.Destination.format
 #: Names already written (a document uses a few dozen, again and again).
 _NAMES: dict[str, str] = {}
 #: ASCII characters PDFDocEncoding has no code for (ReportLab raises on them).
@@ -615,14 +616,30 @@ def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> li
     return _reportlab_split_string(self, text, doc, encoding)
 
 
+def _destination(self: Any, document: Any) -> bytes:
+    """Destination.format for a place on a page (`/XYZ left top zoom`, what a link or outline
+    entry names): the array written directly, without a reference and an array object made for it."""
+    fmt, page = self.fmt, self.page
+    # ReportLab binds a destination to a reference to its page (canvas.bookmarkPage).
+    if type(fmt) is pdfdoc.PDFDestinationXYZ and type(page) is pdfdoc.PDFObjectReference:
+        number = document.idToObjectNumberAndVersion.get(page.name)
+        if number is not None and not rl_config.pdfMultiLine:
+            fmt.page = page  # as Destination.format leaves it
+            left, top, zoom = (_value(v, document) for v in (fmt.left, fmt.top, fmt.zoom))
+            kind = _value(_pdf_name(fmt.typename), document)
+            return b"[ %d %d R %s %s %s %s ]" % (*number, kind, left, top, zoom)
+    return _reportlab_destination(self, document)
+
+
 #: The plain objects `_format` writes itself, and how.
-_PLAIN = {PDFDictionary: _dictionary, PDFArray: _array, PDFString: _string}
+_PLAIN = {PDFDictionary: _dictionary, PDFArray: _array, PDFString: _string, pdfdoc.Destination: _destination}
 
 pdfdoc.PDFName = _pdf_name
 pdfdoc.format = _format
 pdfdoc.PDFDictionary.format = _dictionary
 pdfdoc.PDFArray.format = _array
 pdfdoc.PDFString.format = _string
+pdfdoc.Destination.format = _destination
 pdfdoc.PDFObjectReference.format = _reference
 ttfonts.TTFontFace.makeSubset = _make_subset
 pdfdoc.PDFStreamFilterZCompress.encode = _compress

@@ -354,8 +354,8 @@ def test_the_quick_formatters_give_reportlabs_bytes() -> None:
 def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # _format, _dictionary, _array and _string (leaflet/pdf/canvas.py) write ReportLab's plain
-    # objects themselves: the bytes of each value below are compared with those of ReportLab's
+    # _format, _dictionary, _array, _string and _destination (leaflet/pdf/canvas.py) write
+    # ReportLab's plain objects and links' destinations themselves: the bytes of each value below are compared with those of ReportLab's
     # own methods, put back in place for the second reading (nothing of ours on their path).
     from collections import OrderedDict
 
@@ -365,7 +365,7 @@ def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
     from leaflet.pdf import canvas as seam
 
     assert pdfdoc.PDFDictionary.format is seam._dictionary and pdfdoc.PDFArray.format is seam._array
-    assert pdfdoc.PDFString.format is seam._string
+    assert pdfdoc.PDFString.format is seam._string and pdfdoc.Destination.format is seam._destination
     doc = Canvas(BytesIO())._doc
     target = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Annot")})
     doc.Reference(target, "Target")
@@ -388,7 +388,33 @@ def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
     dictionaries += [pdfdoc.PDFDictionary({"Inner": pdfdoc.PDFDictionary(big), "List": arrays[-1]})]
     only_top = pdfdoc.PDFDictionary({"A": 1})
     only_top.__RefOnly__ = 1  # written at the top; a reference to it anywhere else
-    values = [*numbers, *strings, *arrays, forced, *dictionaries, only_top, "/Name", b"raw", ref]
+    places = []  # destinations as bookmarkPage binds them (to a reference to the page), and others
+    for zoom in (0, None, 1.5):
+        place = pdfdoc.Destination(f"at {zoom}")
+        place.xyz(96.37795, 696.4661, zoom)
+        place.setPage(ref)
+        places.append(place)
+    fitted = pdfdoc.Destination("fitted")
+    fitted.fit()
+    fitted.setPage(ref)
+    on_page = pdfdoc.Destination("on a page object")
+    on_page.xyz(0, 842, 0)
+    on_page.setPage(target)
+    places += [fitted, on_page]
+    linked = pdfdoc.PDFDictionary({"Dest": places[0], "Rect": arrays[4], "Contents": strings[0]})
+    values = [
+        *numbers,
+        *strings,
+        *arrays,
+        forced,
+        *dictionaries,
+        only_top,
+        *places,
+        linked,
+        "/Name",
+        b"raw",
+        ref,
+    ]
 
     def written() -> list[bytes]:
         out = []
@@ -403,6 +429,7 @@ def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
     ours = written()
     assert b"(Zo\\353\\220s caf\\351 \\205 5 \\260C)" in ours  # PDFDocEncoding, escaped
     assert any(w.startswith(b"(\\376\\377") for w in ours)  # UTF-16 with its byte-order mark
+    assert b"[ %d 0 R /XYZ 96.37795 696.4661 0 ]" % doc.idToObjectNumberAndVersion["Target"][0] in ours
     for name, mine in (
         ("format", "_format"),
         ("PDFName", "_pdf_name"),
@@ -415,11 +442,19 @@ def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
     monkeypatch.setattr(pdfdoc.PDFDictionary, "format", seam._reportlab_dictionary)
     monkeypatch.setattr(pdfdoc.PDFArray, "format", seam._reportlab_array)
     monkeypatch.setattr(pdfdoc.PDFString, "format", seam._reportlab_string)
+    monkeypatch.setattr(pdfdoc.Destination, "format", seam._reportlab_destination)
     monkeypatch.setattr(pdfdoc.PDFObjectReference, "format", seam._reportlab_reference)
     theirs = written()
     assert len(ours) == len(theirs)
     for mine, reportlabs in zip(ours, theirs, strict=True):
         assert mine == reportlabs
+    unbound = pdfdoc.Destination("nowhere")
+    unbound.xyz(0, 0, 0)
+    with pytest.raises(ValueError, match="Page not bound"):
+        seam._destination(unbound, doc)
+    unbound.setPage(pdfdoc.PDFObjectReference("Page99"))
+    with pytest.raises(KeyError, match="forward reference to 'Page99'"):
+        seam._destination(unbound, doc)
 
 
 def test_add_objects_numbers_objects_as_reference_does() -> None:
