@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from typing import NamedTuple
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b\s*")
@@ -35,10 +34,8 @@ class _NotOurs(ValueError):
     """The file is not laid out the way the writers we know lay it out."""
 
 
-class _Object(NamedTuple):
-    number: int
-    body: bytes  # the object's value, without `N G obj` and `endobj`
-    is_stream: bool
+#: An object: its number, its value (without `N G obj` and `endobj`), and whether it is a stream.
+_Object = tuple[int, bytes, bool]
 
 
 def compact(data: bytes) -> bytes:
@@ -59,7 +56,7 @@ def pack(objects: list[tuple[int, bytes]], root: bytes, info: bytes | None, vers
     packed = []
     for number, value in objects:
         body = value.strip()
-        packed.append(_Object(number, body, body[-9:] == b"endstream" and body[:2] == b"<<"))
+        packed.append((number, body, body[-9:] == b"endstream" and body[:2] == b"<<"))
     return _write(b"%PDF-" + version + b"\n", packed, root, info)
 
 
@@ -93,7 +90,7 @@ def _read(data: bytes) -> tuple[bytes, list[_Object], bytes, bytes | None]:
             raise _NotOurs(f"object {number} has no endobj")
         body = chunk[head.end() : tail.start()]
         is_stream = body.startswith(b"<<") and body.rstrip().endswith(b"endstream")
-        objects.append(_Object(number, body, is_stream))
+        objects.append((number, body, is_stream))
     return data[: starts[0]], objects, refs[b"Root"], refs.get(b"Info")
 
 
@@ -147,23 +144,25 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
         header = b"%PDF-1.5\n%\x93\x8c\x8b\x9e\n"  # object streams came with PDF 1.5
     else:
         header = header.split(b"\n", 1)[0] + b"\n%\x93\x8c\x8b\x9e\n"
-    size = max(o.number for o in objects) + 1
+    size = max(number for number, _, _ in objects) + 1
     objstm_number, xref_number = size, size + 1
     out = bytearray(header)
     entries: dict[int, tuple[int, int, int]] = {}  # number → (type, field 2, field 3)
 
-    for obj in objects:
-        if obj.is_stream:
-            entries[obj.number] = (1, len(out), 0)
-            out += b"%d 0 obj\n" % obj.number + _compressed_stream(obj.body) + b"\nendobj\n"
+    for number, body, is_stream in objects:
+        if is_stream:
+            entries[number] = (1, len(out), 0)
+            out += b"%d 0 obj\n" % number
+            out += _compressed_stream(body)
+            out += b"\nendobj\n"
 
-    packed = [o for o in objects if not o.is_stream]
+    packed = [o for o in objects if not o[2]]
     index, at = [], 0
     for i, (number, body, _) in enumerate(packed):
         entries[number] = (2, objstm_number, i)
         index.append(b"%d %d" % (number, at))
         at += len(body) + 1
-    bodies = [o.body for o in packed]
+    bodies = [body for _, body, _ in packed]
     first = b" ".join(index) + b"\n"
     stream = zlib.compress(first + b"\n".join(bodies) + b"\n", 9)
     entries[objstm_number] = (1, len(out), 0)
