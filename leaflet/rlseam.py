@@ -56,7 +56,10 @@ def object_count(doc: Any) -> int:
 
 def add_objects(doc: Any, named: list[tuple[str, Any]]) -> list[bytes]:
     """Give each object a number, in order, under its new name (as `doc.Reference(obj, name)`
-    does for each); their references as written ("12 0 R")."""
+    does for each); their references as written ("12 0 R"). An object may be bytes already
+    written: the document writes them as they are."""
+    from reportlab.pdfbase.pdfdoc import PDFObject
+
     numbers, names, objects = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
     number = doc.objectcounter
     refs = []
@@ -64,7 +67,8 @@ def add_objects(doc: Any, named: list[tuple[str, Any]]) -> list[bytes]:
         if name in objects:
             raise ValueError(f"redefining named object: {name!r}")
         number += 1
-        obj.__InternalName__ = name
+        if isinstance(obj, PDFObject):
+            obj.__InternalName__ = name
         numbers[name] = (number, 0)
         names[number] = name
         objects[name] = obj

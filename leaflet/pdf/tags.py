@@ -30,7 +30,6 @@ from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
     PDFName,
-    PDFObject,
     PDFObjectReference,
     PDFStream,
     PDFString,
@@ -373,8 +372,9 @@ class PdfTagging(Tagging):
             for key, ref in ids:
                 names += [PDFString(key), ref]
             tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
-        named = [(f"StructElem{i}", _Ready(d)) for i, d in enumerate(data)]
-        named.append(("StructTreeRoot", _Ready(PDFDictionary(tree).format(doc))))
+        # Registered as their bytes: a document writes bytes as they are.
+        named: list[tuple[str, Any]] = [(f"StructElem{i}", d) for i, d in enumerate(data)]
+        named.append(("StructTreeRoot", PDFDictionary(tree).format(doc)))
         numbered = add_objects(doc, named)
         assert numbered[0] == refs[self.root] and numbered[-1] == root_ref, "objects numbered out of turn"
         canvas.setCatalogEntry("StructTreeRoot", PDFObjectReference("StructTreeRoot"))
@@ -387,16 +387,6 @@ class PdfTagging(Tagging):
         canvas.setCatalogEntry("Metadata", doc.Reference(metadata, "XMPMetadata"))
         # Page labels 1, 2, 3 … match the printed "Page N of M".
         canvas.addPageLabel(0, style="ARABIC", start=1)
-
-
-class _Ready(PDFObject):
-    """A PDF object already written."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document: Any) -> bytes:
-        return self.data
 
 
 def _keep_empty_cells(order: list[StructElem], first: dict[StructElem, int]) -> None:

@@ -482,6 +482,16 @@ def test_add_objects_numbers_objects_as_reference_does() -> None:
     )
     with pytest.raises(ValueError, match="redefining named object: 'Thing1'"):
         rlseam.add_objects(ours, [("Thing1", pdfdoc.PDFArray([]))])
+    # Bytes already written are numbered too, and the document writes them as they are.
+    canvas = Canvas(BytesIO())
+    canvas.showPage()
+    (ready,) = rlseam.add_objects(canvas._doc, [("Ready", b"<< /Ready true >>")])
+    canvas.setCatalogEntry("StructTreeRoot", pdfdoc.PDFObjectReference("Ready"))
+    canvas.save()
+    written = canvas.getpdfdata()
+    number = int(ready.split()[0])
+    assert b"%d 0 obj\n<< /Ready true >>\nendobj" % number in written
+    assert b"/StructTreeRoot %s" % ready in written
 
 
 def test_compression_is_remembered_by_the_exact_contents() -> None:
