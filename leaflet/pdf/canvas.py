@@ -386,14 +386,25 @@ _ENTRY = re.compile(r"<([0-9A-F]{2})> <(F[0-9A-F]{4})>")
 _reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
 
 
+#: (font name, subset, the characters of its private codes) → its ToUnicode CMap: every build
+#: of a leaflet writes the same subsets again.
+_CMAPS: Bounded[str] = Bounded(64)
+
+
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, with each private code made by `code_for` mapped to its characters."""
+    key = (fontname, tuple(subset), tuple(GLYPH_TEXT.get(c) for c in subset if c >= _PRIVATE_USE))
+    cmap = _CMAPS.get(key)
+    if cmap is not None:
+        return cmap
 
     def entry(m: re.Match[str]) -> str:
         text = GLYPH_TEXT.get(int(m[2], 16))
         return m[0] if text is None else f"<{m[1]}> <{text.encode('utf-16-be').hex().upper()}>"
 
-    return _ENTRY.sub(entry, _reportlab_to_unicode_cmap(fontname, subset))
+    cmap = _ENTRY.sub(entry, _reportlab_to_unicode_cmap(fontname, subset))
+    _CMAPS.put(key, cmap)
+    return cmap
 
 
 # TTFont.addObjects calls the module's function by name when it writes each subset.

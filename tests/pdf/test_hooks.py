@@ -285,6 +285,37 @@ def test_format_text_holds_a_shaped_line_until_its_end_and_code_for_names_each_g
     assert text.decode().split() == ["ক্ষ", "কি"]
 
 
+def test_to_unicode_maps_are_remembered_by_font_subset_and_private_characters() -> None:
+    # _to_unicode_cmap (leaflet/pdf/canvas.py) remembers each ToUnicode CMap by the font's name,
+    # the subset's characters and what each private code stands for: asked again, it gives the
+    # same map; another subset, another font or a private code not yet known gets its own.
+    from leaflet.pdf import canvas as seam
+
+    private = seam._PRIVATE_USE + len(seam.GLYPH_TEXT) + 50  # a code no glyph has been given yet
+    subset = [0, *map(ord, "Leaflet")]
+
+    def fresh(fontname: str, codes: list[int]) -> str:
+        seam._CMAPS.clear()
+        return seam._to_unicode_cmap(fontname, codes)
+
+    first = seam._to_unicode_cmap("F1+0", subset)
+    assert seam._to_unicode_cmap("F1+0", subset) is first  # from memory
+    assert first == fresh("F1+0", subset)
+    assert "<01> <004C>" in first
+    assert seam._to_unicode_cmap("F1+0", [*subset, ord("s")]) != first
+    assert "/CMapName /F2+0 def" in seam._to_unicode_cmap("F2+0", subset)
+    unknown = seam._to_unicode_cmap("F1+0", [0, private])
+    assert f"<01> <{private:04X}>" in unknown
+    seam.GLYPH_TEXT[private] = "ক্ষ"
+    try:
+        known = seam._to_unicode_cmap("F1+0", [0, private])
+        assert known != unknown and "<01> <099509CD09B7>" in known
+        assert known == fresh("F1+0", [0, private])
+    finally:
+        del seam.GLYPH_TEXT[private]
+        seam._CMAPS.clear()
+
+
 ADDRESS = "https://www.example-neurology-service.org.uk/services/physiotherapy/book-an-appointment-online?clinic=north&day=any"
 
 
