@@ -118,9 +118,18 @@ def _xref_offsets(table: bytes) -> dict[int, int]:
 
 
 def _compressed_stream(body: bytes) -> bytes:
-    """A stream object's body with an empty filter list dropped, and its data compressed when it has none."""
-    body = _NO_FILTER.sub(b"", body, count=1)
+    """A stream object's body with an empty filter list dropped, and its data compressed when it has none.
+
+    The filter list is looked for in the stream's dictionary only: the data (a font, a page)
+    is never searched, nor changed should it hold those bytes.
+    """
     start = _STREAM_START.search(body)
+    if start is None:
+        return _NO_FILTER.sub(b"", body, count=1)
+    head = _NO_FILTER.sub(b"", body[: start.start()], count=1)
+    if len(head) != start.start():
+        body = head + body[start.start() :]
+        start = _STREAM_START.search(body, len(head))
     length = _LENGTH.search(body, 0, start.start()) if start else None
     if (
         start is None

@@ -160,3 +160,22 @@ def test_a_file_of_more_objects_than_two_bytes_count_is_indexed_whole(tmp_path: 
     reader = PdfReader(BytesIO(data))
     for n in (3, 65_537, count + 2):
         assert reader.get_object(n) == n * 7
+
+
+def test_a_streams_data_is_never_taken_for_its_dictionary() -> None:
+    # pack: an empty filter list is dropped from a stream's dictionary only; data that happens
+    # to hold the same bytes (here a page's comment) is compressed as it is, every byte kept.
+    from leaflet.pdf.compact import pack
+
+    data = b"% /Filter [ ] is no filter here\n" + b"0 0 m 100 100 l S\n" * 20
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 200 200 ] /Contents 3 0 R >>"
+    objects = [
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [ 4 0 R ] /Count 1 >>"),
+        (3, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)),
+        (4, page),
+    ]
+    reader = PdfReader(BytesIO(pack(objects, b"1 0 R", None)))
+    contents = reader.pages[0]["/Contents"].get_object()
+    assert contents["/Filter"] == "/FlateDecode"
+    assert contents.get_data() == data
