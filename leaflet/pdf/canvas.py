@@ -517,6 +517,8 @@ def _value(element: Any, document: Any) -> bytes:
     kind = type(element)
     if kind is str or kind is int or kind is float:
         return _ATOMS.get(element) or _atom(element)
+    if kind is bytes:
+        return element
     if kind is pdfdoc.PDFObjectReference:
         try:
             return b"%d %d R" % document.idToObjectNumberAndVersion[element.name]
