@@ -541,18 +541,32 @@ def _dictionary(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
     return b"<<\n" + _rows(items, 6) + b"\n>>"
 
 
+#: Arrays of numbers as written (a font's widths, a link's rectangle, a border), by their
+#: numbers and layout: the next build of a leaflet writes most of them again.
+_NUMBER_ARRAYS: dict[tuple[Any, ...], bytes] = {}
+
+
 def _array(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
     """PDFArray.format: the elements, ten to a line."""
     sequence = self.sequence
-    if set(map(type, sequence)) <= _NUMBER_KINDS:  # a font's widths, a rectangle
+    multiline = self.multiline
+    lines = (multiline and rl_config.pdfMultiLine) or multiline == "forced"
+    key = None
+    if set(map(type, sequence)) <= _NUMBER_KINDS:
+        key = (IND if lines else None, *sequence)
+        written = _NUMBER_ARRAYS.get(key)
+        if written is not None:
+            return written
         known = _ATOMS.get
         items = [known(e) or _atom(e) for e in sequence]
     else:
         items = [_value(e, document) for e in sequence]
-    multiline = self.multiline
-    if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
-        return b"[ " + IND.join(items) + b" ]"
-    return b"[ " + _rows(items, 10) + b" ]"
+    written = b"[ " + (IND.join(items) if lines else _rows(items, 10)) + b" ]"
+    if key is not None:
+        if len(_NUMBER_ARRAYS) > 1024:
+            _NUMBER_ARRAYS.clear()
+        _NUMBER_ARRAYS[key] = written
+    return written
 
 
 def _string(self: Any, document: Any) -> bytes:
@@ -565,13 +579,25 @@ def _string(self: Any, document: Any) -> bytes:
         or not isinstance(document.encrypt, pdfdoc.NoEncryption)
     ):
         return _reportlab_string(self, document)
+    written = _STRINGS.get(text)
+    if written is not None:
+        return written
     data = text.encode("ascii") if text.isascii() else None
     if data is None or _NOT_PDFDOC.search(data) is not None:
         try:
             data = text.encode("pdfdoc")
         except UnicodeEncodeError:
             data = codecs.BOM_UTF16_BE + text.encode("utf_16_be")
-    return _pdfdoc_enc(f"({escapePDF(data)})")
+    written = _pdfdoc_enc(f"({escapePDF(data)})")
+    if len(text) <= 512:
+        if len(_STRINGS) > 2048:
+            _STRINGS.clear()
+        _STRINGS[text] = written
+    return written
+
+
+#: Text strings as written, by their text (links' descriptions and addresses, outline titles).
+_STRINGS: dict[str, bytes] = {}
 
 
 def _reference(ref: Any, document: Any) -> bytes:
