@@ -488,6 +488,31 @@ def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
         seam._destination(unbound, doc)
 
 
+def test_numbers_and_text_written_from_memory_follow_their_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # _array and _string (leaflet/pdf/canvas.py) remember arrays of numbers and text strings as
+    # written, by their exact values and layout: equal numbers are written alike, another number,
+    # another text, another layout or another escaping is written afresh.
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    doc = Canvas(BytesIO())._doc
+    for _ in range(2):  # the second time, from memory
+        assert pdfdoc.PDFArray([1, 2.5, 3]).format(doc) == b"[ 1 2.5 3 ]"
+        assert pdfdoc.PDFArray([1.0, 2.5, 3.0]).format(doc) == b"[ 1 2.5 3 ]"
+        assert pdfdoc.PDFArray([1, 2.5, 4]).format(doc) == b"[ 1 2.5 4 ]"
+        assert pdfdoc.PDFArray([True, 2.5, 3]).format(doc) == b"[ True 2.5 3 ]"
+        forced = pdfdoc.PDFArray([1, 2.5, 3])
+        forced.multiline = "forced"
+        assert forced.format(doc) == b"[ 1\n 2.5\n 3 ]"
+        assert pdfdoc.PDFString("Go to Part 1").format(doc) == b"(Go to Part 1)"
+        assert pdfdoc.PDFString("Go to Part 2").format(doc) == b"(Go to Part 2)"
+        assert pdfdoc.PDFString("(a)").format(doc) == b"(\\(a\\))"
+        assert pdfdoc.PDFString("(a)", escape=0).format(doc) == b"((a))"
+    monkeypatch.setattr(rl_config, "pdfMultiLine", 1)
+    assert pdfdoc.PDFArray([1, 2.5, 3]).format(doc) == b"[ 1\n 2.5\n 3 ]"
+    assert pdfdoc.PDFArrayCompact([1, 2.5, 3]).format(doc) == b"[ 1 2.5 3 ]"
+
+
 def test_add_objects_numbers_objects_as_reference_does() -> None:
     # rlseam.object_count tells how many objects are numbered; rlseam.add_objects gives objects their numbers in one go: the same numbers, names and
     # references as doc.Reference(obj, name) for each, and it refuses a name already taken.
