@@ -2,9 +2,11 @@
 
 Headings it adds ("In this leaflet"), the footer ("Page 2 of 6"), the "About
 this leaflet" lines, the QR code's text, the notes page, link descriptions and
-the booklet's print note come from a gettext catalogue per language,
-`leaflet/locale/<lang>/LC_MESSAGES/leaflet.po`, read by `pofile.read_catalogue` (the
-answers Babel's reader gives, without its cost at start-up) and kept for the process.
+the booklet's print note come from a gettext catalogue per language: translators edit
+`leaflet/locale/<lang>/LC_MESSAGES/leaflet.po`; Babel compiles each into the `leaflet.mo`
+beside it (`python -m leaflet.i18n`), which the package ships and the standard library's
+gettext reads in a fraction of a millisecond, kept for the process. A test holds each
+`.mo` to its `.po`.
 Dates are written by Babel from CLDR data (month names, order, punctuation), never from
 tables of our own; each answer is kept for the process and, by `cldrcache`, for the next.
 
@@ -15,9 +17,11 @@ the reader who cannot read them, and a catalogue is one short file to add.
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +46,32 @@ def available() -> tuple[str, ...]:
 
 
 @cache
-def _catalogue(language: str) -> dict[str, str]:
-    from leaflet.pofile import read_catalogue
+def _catalogue(language: str) -> gettext.GNUTranslations:
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    return gettext.GNUTranslations(BytesIO(read_file(path, MIB)))
 
-    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    return read_catalogue(read_file(path, MIB), path)
+
+def compiled(po: Path) -> bytes:
+    """A catalogue's `.po` compiled by Babel, as the `.mo` beside it must hold it."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(BytesIO(read_file(po, MIB)), locale=po.parent.parent.name)
+    out = BytesIO()
+    write_mo(out, catalog)  # fuzzy entries left out, as gettext leaves them
+    return out.getvalue()
+
+
+def compile_catalogues() -> list[Path]:
+    """Write each `.po`'s compiled `.mo` beside it; the ones written."""
+    written = []
+    for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo = po.with_suffix(".mo")
+        data = compiled(po)
+        if not mo.exists() or mo.read_bytes() != data:
+            mo.write_bytes(data)
+            written.append(mo)
+    return written
 
 
 class UnknownLanguage(LookupError):
@@ -64,7 +89,7 @@ class Furniture:
 
     def __call__(self, message: str, **values: object) -> str:
         """`message` in this language, with its {fields} filled in."""
-        text = _catalogue(self.language).get(message, message)
+        text = _catalogue(self.language).gettext(message)
         return text.format(**values) if values else text
 
     def date(self, d: date, month_only: bool = False) -> str:
@@ -135,3 +160,8 @@ def furniture(tag: str) -> Furniture:
 
 
 ENGLISH = Furniture("en", "en-GB")
+
+
+if __name__ == "__main__":  # python -m leaflet.i18n: compile the catalogues after editing a .po
+    for path in compile_catalogues():
+        print(f"wrote {path}")

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules a one-leaflet standard build must not load (nor what they pull in).
 NOT_LOADED = (
-    "babel",  # the catalogues (leaflet/pofile.py) and the dates, once kept (leaflet/cldrcache.py)
+    "babel",  # the catalogues (compiled .mo files) and the dates, once kept (leaflet/cldrcache.py)
     "email",  # Babel's catalogue header
     "_strptime",  # Babel's catalogue dates
     "leaflet.checks.pages",  # the page-reading rules: leaflet/checks/rules.py

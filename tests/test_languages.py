@@ -524,3 +524,17 @@ def test_the_urdu_page_draws_nastaliq_with_its_offsets_and_room_between_lines(bu
     leadings = {round(float(v), 1) for v in re.findall(rb"([0-9.]+) TL", content)}
     assert round(body.leading * 1.4, 1) in leadings, (leadings, body.leading)
     assert round(body.leading, 1) not in leadings, leadings
+
+
+@pytest.mark.parametrize("lang", ["en", "cy", "pl", "ar", "ur", "bn"])
+def test_each_compiled_catalogue_is_its_po_as_babel_compiles_it(lang: str) -> None:
+    """The `.mo` the tool reads is in step with the `.po` translators edit (after an edit:
+    `python -m leaflet.i18n`), and gives every translation the `.po` holds."""
+    from leaflet.i18n import _catalogue, compiled
+
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / "leaflet.po"
+    assert po.with_suffix(".mo").read_bytes() == compiled(po), "run: python -m leaflet.i18n"
+    read = _catalogue(lang)
+    for message, translated in catalogue(lang).items():
+        if translated:
+            assert read.gettext(message) == translated
