@@ -31,10 +31,10 @@ from math import cos, pi, sin
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
@@ -72,15 +72,40 @@ class LeafletTextObject(PDFTextObject):
     pending: list[tuple[int, Piece]] | None = None
 
     def _textOut(self, text: str, TStar: int = 0) -> None:
+        canvas = self._canvas
         # The line these words are on (a link's start is reported after its first words).
-        self.text_line = self.lines_written
+        line = self.text_line = self.lines_written
         if TStar:
-            if not text.endswith(" ") and self.lines_written not in text_object_canvas(self).joined_lines:
+            if not text.endswith(" ") and line not in canvas.joined_lines:
                 text += " "
-            self.lines_written += 1
-        super()._textOut(text, TStar)
-        if TStar:
-            self.flush_line()
+            self.lines_written = line + 1
+        if canvas.shaping:
+            super()._textOut(text, TStar)
+            if TStar:
+                self.flush_line()
+            return
+        # PDFTextObject._textOut, with its _formatText for a TrueType font written out here.
+        self._code.append(self._plain_text(text) + " T*" if TStar else self._plain_text(text))
+
+    def _plain_text(self, text: str) -> str:
+        """PDFTextObject._formatText for text that is not shaped: the operators showing `text`.
+
+        The same operators from the same calls, without what ReportLab does for every piece
+        of text (saving and restoring the object's state, testing for shaped strings, which
+        only its own shaping makes): the subset's font when it changes, then the codes.
+        """
+        font = getFont(self._fontname)
+        if type(text) is not str or not font._dynamicFont:
+            return super()._formatText(text)
+        doc = self._doc
+        ops = []
+        for subset, codes in font.splitString(text, doc):
+            if subset != self._curSubset:
+                name = font.getSubsetInternalName(subset, doc)
+                ops.append(f"{name} {fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL")
+                self._curSubset = subset
+            ops.append(f"({escapePDF(codes)}) Tj")
+        return ops[0] if len(ops) == 1 else " ".join(ops)
 
     def _formatText(self, text: str) -> str:
         if not text_object_canvas(self).shaping or not text:

@@ -449,3 +449,41 @@ print(textsplit.rx.sub(r"\\1 ", "漢字").split(), type(paragraph.uri_pat.compil
         "[True, True] True https://",
         "['漢', '字'] Pattern",
     ]
+
+
+def test_plain_text_writes_what_reportlabs_format_text_writes() -> None:
+    # LeafletTextObject._textOut / _plain_text (leaflet/pdf/canvas.py) write the operators of
+    # unshaped text without ReportLab's _formatText: the same operators, font changes between
+    # subsets included, for text new to the document, text past its first subset, escapes.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas, LeafletTextObject
+    from leaflet.structure import Tagging
+
+    assert LeafletTextObject._textOut is not PDFTextObject._textOut
+    fonts = font_set(load_theme("default"), "en")
+    texts = ["Hello world", "", "(brackets) and \\ back", "Zoë’s café – 5 °C\xa0!", "Hello", " "]
+    covered = sorted(c for c in pdfmetrics.getFont(fonts.text.regular).face.charToGlyph if c > 0x20)
+    texts += ["".join(map(chr, covered)), "ŁŻŚĆ ąę", "Hello again"]  # past a subset's 256 codes
+    ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    ours.joined_lines = frozenset(range(100))  # no line-end spaces: the operators compare as they are
+    theirs = Canvas(BytesIO())
+    for name in (fonts.text.regular, fonts.text.bold, "Helvetica"):
+        mine, rl = ours.beginText(10, 20), theirs.beginText(10, 20)
+        for tx in (mine, rl):
+            tx.setFont(name, 13, 18.85)
+        for n, text in enumerate(texts * 2):
+            if name == "Helvetica":
+                text = text.encode("latin-1", "replace").decode("latin-1")
+            for tx in (mine, rl):
+                tx._textOut(text, n % 2)
+        assert rlseam.text_operators(mine) == rlseam.text_operators(rl)
+        if name != "Helvetica":  # the text reached a second subset: the font changed inside a line
+            assert len(set(re.findall(r"(/F\S+) 13 Tf", " ".join(rl._code)))) == 2
+    # A line's end gets its space, as before: words never run together when read in order.
+    tx = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={}).beginText(0, 0)
+    tx.setFont(fonts.text.regular, 13, 18.85)
+    tx._textOut("end of a line", 1)
+    assert rlseam.text_operators(tx)[-1].endswith("(end of a line ) Tj T*")
