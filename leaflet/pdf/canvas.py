@@ -31,12 +31,14 @@ from math import cos, pi, sin
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import paragraph as rl_paragraph
 
 from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
@@ -237,6 +239,69 @@ class LeafletCanvas(Canvas):
         self.tag_tx = tx
         return tx
 
+    def draw_paragraph(self, para: Any) -> bool:
+        """Paragraph.drawPara for a paragraph set in one font and colour (ReportLab's kind 0), or False.
+
+        The same calls, in the same order, for each of its lines (ReportLab's own line
+        functions for its alignment, a link rectangle for each line of a paragraph that is a
+        link), without what drawPara tests and sets up for what a leaflet's paragraphs never
+        have: backgrounds, borders, bullets, underlines, automatic leading, right-to-left
+        justification. Anything else (and any shaping canvas) is left to drawPara: False.
+        """
+        bl = para.blPara
+        style = para.style
+        if (
+            bl.kind != 0
+            or self.shaping
+            or para.bulletText
+            or style.backColor
+            or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
+            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
+            or style.wordWrap == "RTL"
+            or getattr(bl, "us_lines", None)
+            or style.alignment not in _LINE_DRAWERS
+            or "preformatted" in type(para).__name__.lower()
+            or not getFont(bl.fontName)._dynamicFont
+        ):
+            return False
+        lines = bl.lines
+        count = len(lines)
+        if not count:
+            return True
+        offsets = getattr(para, "_offsets", [0])
+        offsets += (count - len(offsets)) * [offsets[-1]]
+        self.saveState()
+        draw_line = _LINE_DRAWERS[style.alignment]
+        last_free = not getattr(para, "_JustifyLast", False)
+        jllwc = style.justifyLastLine
+        cur_y = para.height - (
+            bl.fontSize if rl_paragraph.paraFontSizeHeightOffset else getattr(bl, "ascent", bl.fontSize)
+        )
+        self.setFillColor(bl.textColor)
+        left = style.leftIndent
+        tx = self.beginText(left, cur_y)
+        tx.preformatted = False
+        tx.direction = style.wordWrap + "-handled" if style.wordWrap == "LTR" else style.wordWrap
+        tx.setFont(bl.fontName, bl.fontSize, style.leading)
+        links = getattr(bl, "link", None)
+        offset = style.firstLineIndent + offsets[0]
+        for i, line in enumerate(lines):
+            space, words = line[0], line[1]
+            last = last_free and i == count - 1
+            if last and jllwc and len(words) > jllwc:
+                last = False
+            t_off = draw_line(tx, offset if i == 0 else offsets[i], space, words, last)
+            if links:
+                # paragraph._do_link_line: the line's words, from where they start, one leading high.
+                y = cur_y - i * style.leading - bl.fontSize / 8.0
+                width = stringWidth(" ".join(words), bl.fontName, bl.fontSize)
+                x = t_off + left
+                for _, link in links:
+                    rl_paragraph._doLink(tx, link, (x, y, x + width, y + style.leading))
+        self.drawText(tx)
+        self.restoreState()
+        return True
+
     def drawText(self, aTextObject: PDFTextObject) -> None:
         if isinstance(aTextObject, LeafletTextObject):
             aTextObject.flush_line()
@@ -364,6 +429,14 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
         return words("Call {number}", number=url[len("tel:") :])
     return words("Open {url} in a web browser", url=url)
 
+
+#: ReportLab's function drawing one line of a kind-0 paragraph, for each alignment (as drawPara chooses).
+_LINE_DRAWERS = {
+    TA_LEFT: rl_paragraph._leftDrawParaLine,
+    TA_CENTER: rl_paragraph._centerDrawParaLine,
+    TA_RIGHT: rl_paragraph._rightDrawParaLine,
+    TA_JUSTIFY: rl_paragraph._justifyDrawParaLine,
+}
 
 #: What a drawn glyph that stands for no character reads as: a space. Readers fold it into
 #: the gap between words: poppler leaves spaces out and finds words by where glyphs are, the

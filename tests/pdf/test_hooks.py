@@ -487,3 +487,64 @@ def test_plain_text_writes_what_reportlabs_format_text_writes() -> None:
     tx.setFont(fonts.text.regular, 13, 18.85)
     tx._textOut("end of a line", 1)
     assert rlseam.text_operators(tx)[-1].endswith("(end of a line ) Tj T*")
+
+
+def test_draw_paragraph_writes_what_draw_para_writes() -> None:
+    # LeafletCanvas.draw_paragraph (leaflet/pdf/canvas.py) draws a paragraph of one font and
+    # colour without Paragraph.drawPara: every alignment, indents, justified and overfull lines,
+    # a paragraph that is one link (to a place, or an address): the same file, byte for byte.
+    from reportlab.lib.colors import Color
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    fonts = font_set(load_theme("default"), "en")
+
+    class Ours(Paragraph):
+        def draw(self) -> None:
+            assert self.canv.draw_paragraph(self), "not drawn by draw_paragraph"
+
+    words = "Some people with MS have had treatment privately (at a cost) and\xa0some have not; "
+    texts = [words * 3, "One", words + "Averyveryverylongwordwithnospacesthatmustbecutbecauseitiswider", ""]
+    texts += [f'<a href="#place">{words * 2}</a>', f'<a href="https://example.org/a">{words}</a>']
+
+    def document(kind: type[Paragraph]) -> bytes:
+        out = BytesIO()
+        canvas = LeafletCanvas(out, tagging=Tagging(), place_names={"place": "Place"}, invariant=1)
+        canvas.bookmarkPage("place")
+        y = 800.0
+        for n, (alignment, text) in enumerate(
+            (a, t) for a in (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY) for t in texts
+        ):
+            style = ParagraphStyle(
+                f"s{n}",
+                fontName=fonts.text.bold if n % 3 else fonts.text.regular,
+                fontSize=11 + n % 4,
+                leading=15 + n % 5,
+                alignment=alignment,
+                leftIndent=6 * (n % 2),
+                firstLineIndent=4 * (n % 3 == 1),
+                textColor=Color(0.1, 0.2, 0.3 + n / 100),
+            )
+            para = kind(text, style)
+            _, height = para.wrapOn(canvas, 180 + 40 * (n % 3), 1000)
+            if y - height < 40:
+                canvas.showPage()
+                y = 800.0
+            y -= height
+            para.drawOn(canvas, 60 + 20 * (n % 2), y)
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    ours, theirs = document(Ours), document(Paragraph)
+    assert b"/Annot" in ours and b"/URI" in ours
+    assert ours == theirs
+    # A paragraph of more than one font is left to drawPara.
+    canvas = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    mixed = Paragraph("Words in <b>bold</b> and not", ParagraphStyle("m", fontName=fonts.text.regular))
+    mixed.wrapOn(canvas, 200, 100)
+    mixed.canv = canvas
+    assert canvas.draw_paragraph(mixed) is False
