@@ -588,18 +588,41 @@ def _compress(self: Any, text: Any) -> bytes:
     return packed
 
 
+class _Codes(dict[int, int]):
+    """A font's codes in a document (character → code), as a table for str.translate: a
+    character without a code is dropped (None), so the translated text comes out shorter."""
+
+    def __missing__(self, key: int) -> None:
+        return None
+
+
 def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
-    """TTFont.splitString, without its loop when every character already has its code in the first subset."""
+    """TTFont.splitString, without its loop when every character already has its code in the first subset.
+
+    The codes come from a copy of the font's assignments in the document (ReportLab's, which
+    only ever grow), taken again whenever a character is new to it: a code is never changed
+    once given, so the copy gives each character the code ReportLab gave it.
+    """
     state = self.state.get(doc) if type(text) is str else None
-    if state is not None:
-        assignments = state.assignments
-        try:
-            codes = bytes([assignments[c] for c in map(ord, text.replace("\xa0", " "))])
-        except (KeyError, ValueError):  # a character new to the document, or a code past 255
-            pass
-        else:
-            return [(0, codes)] if codes else []
-    return _reportlab_split_string(self, text, doc, encoding)
+    if state is None:
+        return _reportlab_split_string(self, text, doc, encoding)
+    table: _Codes | None = state.__dict__.get("leaflet_codes")
+    if table is not None:
+        codes = text.translate(table)
+        if len(codes) == len(text):
+            try:
+                data = codes.encode("latin-1")
+            except UnicodeEncodeError:  # a code past the first subset
+                pass
+            else:
+                return [(0, data)] if data else []
+    found = _reportlab_split_string(self, text, doc, encoding)
+    # A no-break space is written as a space (ReportLab replaces it before giving codes).
+    table = _Codes(state.assignments)
+    if 32 in table:
+        table[0xA0] = table[32]
+    state.__dict__["leaflet_codes"] = table
+    return found
 
 
 pdfdoc.PDFName = _pdf_name

@@ -341,7 +341,8 @@ def test_the_quick_formatters_give_reportlabs_bytes() -> None:
         seam._pdfdoc_enc("a\x1bb")
 
     font = pdfmetrics.getFont(font_set(load_theme("default"), "en").text.regular)
-    texts = ["Hello world", "Hello\xa0world", "", "Zoë’s café – 5 °C", "Hello", "ŁŻŚĆ ąę", "\U0010fffe"]
+    texts = ["a\xa0b", "Hello world", "Hello\xa0world", "", "Zoë’s café – 5 °C", "Hello", "ŁŻŚĆ ąę"]
+    texts += ["\U0010fffe", "Hello \U0010fffe world", "Hello"]  # a character the font lacks: code 0
     texts += ["".join(chr(c) for c in range(0x100, 0x180))]  # past the first subset of 256
     mine, theirs = Canvas(BytesIO()), Canvas(BytesIO())
     for text in texts * 2:  # the second time, every character already has its code
