@@ -28,9 +28,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from math import cos, pi, sin
+from operator import itemgetter
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
@@ -231,6 +233,35 @@ class LeafletCanvas(Canvas):
         #: (its first page, its language, whether its pages are turned upside down). Set by HalfStart.
         self.second_half: tuple[int, str, bool] | None = None
 
+    # -- the graphics state
+
+    def push_state_stack(self) -> None:
+        """Canvas.push_state_stack: the same saved state (each attribute it lists), taken in one step.
+
+        Every flowable drawn and every paragraph saves the state (q … Q) a few times.
+        """
+        self.state_stack.append(dict(zip(_STATE_NAMES, _state_values(self.__dict__), strict=True)))
+        self._extgstate = self._extgstate.pushCopy()
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        """Canvas.setFillColor, quicker for an opaque RGB Color (a style's colours, a paragraph's).
+
+        ReportLab writes its "r g b rg" and sets the fill's opacity to the colour's (1), which
+        changes nothing unless another opacity was set; only then is its own path taken.
+        """
+        if (
+            type(aColor) is not Color
+            or alpha is not None
+            or aColor.alpha != 1
+            or self._enforceColorSpace is not None
+            or self._extgstate._d.get("ca", 1) != 1
+        ):
+            super().setFillColor(aColor, alpha)
+            return
+        self._fillColorObj = aColor
+        self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
+        self._doc.ensureMinPdfVersion("transparency")  # as setting the opacity does
+
     # -- text
 
     def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> LeafletTextObject:
@@ -428,6 +459,17 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
     if url.startswith("tel:"):
         return words("Call {number}", number=url[len("tel:") :])
     return words("Open {url} in a web browser", url=url)
+
+
+#: The attributes Canvas.push_state_stack saves, and a function reading them from a canvas's __dict__.
+_STATE_NAMES = tuple(Canvas.STATE_ATTRIBUTES)
+_state_values = itemgetter(*_STATE_NAMES)
+
+
+@lru_cache(maxsize=256)
+def _rgb_operator(red: float, green: float, blue: float) -> str:
+    """The operator setting an RGB fill colour, as Canvas.setFillColor writes it (a leaflet has a few colours)."""
+    return f"{fp_str((red, green, blue))} rg"
 
 
 #: ReportLab's function drawing one line of a kind-0 paragraph, for each alignment (as drawPara chooses).

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -143,6 +144,7 @@ def test_pil_pyphen_and_harfbuzz_load_only_when_used(tmp_path: Path) -> None:
     code = f"""
 import sys
 from pathlib import Path
+from typing import Any
 from leaflet.build import build_leaflet
 from leaflet.deferred import loaded
 build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
@@ -437,6 +439,7 @@ def test_reportlabs_rare_patterns_compile_only_when_used(tmp_path: Path) -> None
     code = f"""
 import re
 from pathlib import Path
+from typing import Any
 from leaflet.build import build_leaflet
 build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
 import reportlab.platypus.paragraph as paragraph, reportlab.lib.textsplit as textsplit
@@ -549,3 +552,47 @@ def test_draw_paragraph_writes_what_draw_para_writes() -> None:
     mixed.wrapOn(canvas, 200, 100)
     mixed.canv = canvas
     assert canvas.draw_paragraph(mixed) is False
+
+
+def test_saved_state_and_fill_colours_are_reportlabs() -> None:
+    # LeafletCanvas.push_state_stack and setFillColor (leaflet/pdf/canvas.py): the state saved is
+    # ReportLab's, attribute for attribute; a fill colour writes its operator and sets what
+    # ReportLab sets (the PDF version its opacity needs), for colours given every way, and an
+    # opacity set before is undone as ReportLab undoes it.
+    import random
+
+    from reportlab.lib.colors import CMYKColor, Color
+
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    rng = random.Random(7)
+    colours: list[Any] = [Color(rng.random(), rng.random(), rng.random()) for _ in range(50)]
+    colours += [Color(0, 0, 0), Color(1, 1, 1), Color(0.5, 0.5, 0.5, alpha=0.5), CMYKColor(0, 0.2, 0.4, 0.1)]
+    colours += ["#0b3d6b", (0.1, 0.2, 0.3), Color(0.2, 0.3, 0.4), Color(0.2, 0.3, 0.4)]
+    ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    theirs = Canvas(BytesIO())
+    versions = []
+    for canvas in (ours, theirs):
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.translate(3, 4)
+        for colour in colours:
+            canvas.saveState()
+            canvas.setFillColor(colour)
+            if colour is colours[0]:  # an opaque colour: the opacity ReportLab sets needs PDF 1.4
+                versions.append(canvas._doc._pdfVersion)
+            canvas.setStrokeColor(colour)
+        canvas.setFillAlpha(0.3)
+        canvas.setFillColor(Color(0.1, 0.2, 0.3))  # back to opaque: ReportLab writes the opacity again
+    assert ours._code == theirs._code
+    assert versions[0] == versions[1] == (1, 4)
+    assert ours._fillColorObj == theirs._fillColorObj
+    assert len(ours.state_stack) == len(theirs.state_stack) == len(colours)
+    for mine, rl in zip(ours.state_stack, theirs.state_stack, strict=True):
+        assert mine.keys() == rl.keys()
+        assert all(mine[k] == rl[k] for k in rl if k != "_extgstate")
+        assert mine["_extgstate"]._d == rl["_extgstate"]._d
+    for _ in colours:
+        ours.restoreState()
+        theirs.restoreState()
+    assert ours._fillColorObj == theirs._fillColorObj and ours._fontname == theirs._fontname
