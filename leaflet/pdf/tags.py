@@ -185,10 +185,17 @@ class PdfTagging(Tagging):
         marks: _TextMarks | None = tx.tag_marks
         if marks is None:
             return code
+        cuts = marks.cuts
+        if not cuts and not marks.annotations:
+            # Most text objects: one run, all of it the element's (as the loop below makes it).
+            assert code and code[0] == "BT", "a text object that does not begin with BT"
+            if not any(_shows_text(op) for op in code[1:]):
+                return code
+            mcid = self._mcid(canvas.getPageNumber(), marks.elem)
+            return [code[0], f"/{marks.elem.role} <</MCID {mcid}>> BDC", *code[1:], "EMC"]
         page = canvas.getPageNumber()
         links: dict[Any, StructElem] = {}
         out: list[str] = []
-        cuts = marks.cuts
         if marks.annotations and not cuts:
             # ReportLab draws a paragraph that is one link in one piece, without
             # reporting where the link starts: all of its words are the link.
