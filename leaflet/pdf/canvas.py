@@ -38,7 +38,7 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
-from reportlab.pdfgen.canvas import PATH_OPS, Canvas
+from reportlab.pdfgen.canvas import PATH_OPS, Canvas, ExtGState
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as rl_paragraph
 
@@ -236,12 +236,19 @@ class LeafletCanvas(Canvas):
     # -- the graphics state
 
     def push_state_stack(self) -> None:
-        """Canvas.push_state_stack: the same saved state (each attribute it lists), taken in one step.
+        """Canvas.push_state_stack: the attributes it saves, kept as one tuple rather than a dictionary.
 
-        Every flowable drawn and every paragraph saves the state (q … Q) a few times.
+        Every flowable drawn saves the state (q … Q); `pop_state_stack` puts the same values back.
         """
-        self.state_stack.append(dict(zip(_STATE_NAMES, _state_values(self.__dict__), strict=True)))
-        self._extgstate = self._extgstate.pushCopy()
+        self.state_stack.append(_state_values(self.__dict__))
+        extgstate = self._extgstate
+        copy = object.__new__(ExtGState)  # ExtGState.pushCopy, without making two dictionaries to drop one
+        copy._d = extgstate._d.copy()
+        copy._c = extgstate._c
+        self._extgstate = copy
+
+    def pop_state_stack(self) -> None:
+        self.__dict__.update(zip(_STATE_NAMES, self.state_stack.pop(), strict=True))
 
     def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
         """Canvas.setFillColor, quicker for an opaque RGB Color (a style's colours, a paragraph's).
@@ -249,18 +256,16 @@ class LeafletCanvas(Canvas):
         ReportLab writes its "r g b rg" and sets the fill's opacity to the colour's (1), which
         changes nothing unless another opacity was set; only then is its own path taken.
         """
-        if (
-            type(aColor) is not Color
-            or alpha is not None
-            or aColor.alpha != 1
-            or self._enforceColorSpace is not None
-            or self._extgstate._d.get("ca", 1) != 1
-        ):
+        if alpha is not None or not _opaque_rgb(aColor) or not self.opaque_fill():
             super().setFillColor(aColor, alpha)
             return
         self._fillColorObj = aColor
         self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
         self._doc.ensureMinPdfVersion("transparency")  # as setting the opacity does
+
+    def opaque_fill(self) -> bool:
+        """The fill is opaque and colours are taken as given: setting an opaque colour changes nothing else."""
+        return self._enforceColorSpace is None and self._extgstate._d.get("ca", 1) == 1
 
     # -- text
 
@@ -301,7 +306,14 @@ class LeafletCanvas(Canvas):
             return True
         offsets = getattr(para, "_offsets", [0])
         offsets += (count - len(offsets)) * [offsets[-1]]
-        self.saveState()
+        # drawPara saves the graphics state around the paragraph (q … Q). Drawing it changes
+        # only the fill colour, when that is an opaque RGB colour: only that is put back.
+        light = _opaque_rgb(bl.textColor) and self.opaque_fill()
+        if light:
+            fill = self._fillColorObj
+            self._code.append("q")
+        else:
+            self.saveState()
         draw_line = _LINE_DRAWERS[style.alignment]
         last_free = not getattr(para, "_JustifyLast", False)
         jllwc = style.justifyLastLine
@@ -330,7 +342,11 @@ class LeafletCanvas(Canvas):
                 for _, link in links:
                     rl_paragraph._doLink(tx, link, (x, y, x + width, y + style.leading))
         self.drawText(tx)
-        self.restoreState()
+        if light:
+            self._code.append("Q")
+            self._fillColorObj = fill
+        else:
+            self.restoreState()
         return True
 
     def drawText(self, aTextObject: PDFTextObject) -> None:
@@ -464,6 +480,10 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
 #: The attributes Canvas.push_state_stack saves, and a function reading them from a canvas's __dict__.
 _STATE_NAMES = tuple(Canvas.STATE_ATTRIBUTES)
 _state_values = itemgetter(*_STATE_NAMES)
+
+
+def _opaque_rgb(colour: Any) -> bool:
+    return type(colour) is Color and colour.alpha == 1
 
 
 @lru_cache(maxsize=256)

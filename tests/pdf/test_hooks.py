@@ -538,14 +538,28 @@ def test_draw_paragraph_writes_what_draw_para_writes() -> None:
                 canvas.showPage()
                 y = 800.0
             y -= height
-            para.drawOn(canvas, 60 + 20 * (n % 2), y)
+            # What Flowable.drawOn does, with a look at the graphics state the paragraph leaves:
+            # drawPara's (an opacity set before it included).
+            canvas.saveState()
+            canvas.translate(60 + 20 * (n % 2), y)
+            para.canv = canvas
+            para.draw()
+            states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
+            states.append(dict(canvas._extgstate._d))
+            canvas.restoreState()
+            if n == 20:
+                canvas.setFillAlpha(0.5)
         canvas.showPage()
         canvas.save()
         return out.getvalue()
 
-    ours, theirs = document(Ours), document(Paragraph)
-    assert b"/Annot" in ours and b"/URI" in ours
+    states: list[Any] = []
+    ours = document(Ours)
+    mine, states = states, []
+    theirs = document(Paragraph)
+    assert b"/Annot" in ours and b"/URI" in ours and b"/ExtGState" in ours
     assert ours == theirs
+    assert mine == states
     # A paragraph of more than one font is left to drawPara.
     canvas = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
     mixed = Paragraph("Words in <b>bold</b> and not", ParagraphStyle("m", fontName=fonts.text.regular))
@@ -588,10 +602,12 @@ def test_saved_state_and_fill_colours_are_reportlabs() -> None:
     assert versions[0] == versions[1] == (1, 4)
     assert ours._fillColorObj == theirs._fillColorObj
     assert len(ours.state_stack) == len(theirs.state_stack) == len(colours)
-    for mine, rl in zip(ours.state_stack, theirs.state_stack, strict=True):
+    for saved, rl in zip(ours.state_stack, theirs.state_stack, strict=True):
+        mine = dict(zip(Canvas.STATE_ATTRIBUTES, saved, strict=True))
         assert mine.keys() == rl.keys()
         assert all(mine[k] == rl[k] for k in rl if k != "_extgstate")
         assert mine["_extgstate"]._d == rl["_extgstate"]._d
+        assert mine["_extgstate"]._c == rl["_extgstate"]._c
     for _ in colours:
         ours.restoreState()
         theirs.restoreState()
