@@ -112,8 +112,8 @@ class LeafletTextObject(PDFTextObject):
         return ops[0] if len(ops) == 1 else " ".join(ops)
 
     def _formatText(self, text: str) -> str:
-        if not text_object_canvas(self).shaping or not text:
-            return super()._formatText(text)
+        if not self._canvas.shaping or not text:
+            return self._plain_text(text)
         # Shaped text waits for the end of its line: the line is cut into directional
         # runs and shaped as a whole, then each piece is written where it was asked for.
         if self.pending is None:

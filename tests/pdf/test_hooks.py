@@ -456,7 +456,7 @@ print(textsplit.rx.sub(r"\\1 ", "漢字").split(), type(paragraph.uri_pat.compil
 
 
 def test_plain_text_writes_what_reportlabs_format_text_writes() -> None:
-    # LeafletTextObject._textOut / _plain_text (leaflet/pdf/canvas.py) write the operators of
+    # LeafletTextObject._textOut, _formatText and _plain_text (leaflet/pdf/canvas.py) write the operators of
     # unshaped text without ReportLab's _formatText: the same operators, font changes between
     # subsets included, for text new to the document, text past its first subset, escapes.
     from reportlab.pdfbase import pdfmetrics
@@ -483,6 +483,7 @@ def test_plain_text_writes_what_reportlabs_format_text_writes() -> None:
                 text = text.encode("latin-1", "replace").decode("latin-1")
             for tx in (mine, rl):
                 tx._textOut(text, n % 2)
+                tx.textOut(text)  # ReportLab's public calls reach the same writer (_formatText)
         assert rlseam.text_operators(mine) == rlseam.text_operators(rl)
         if name != "Helvetica":  # the text reached a second subset: the font changed inside a line
             assert len(set(re.findall(r"(/F\S+) 13 Tf", " ".join(rl._code)))) == 2
