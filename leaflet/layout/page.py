@@ -7,7 +7,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, PageTemplate
 
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet
@@ -15,6 +15,7 @@ from leaflet.i18n import Furniture, furniture
 from leaflet.layout.flowables import KeepWithFirstLines
 from leaflet.layout.markup import metadata_date
 from leaflet.layout.story import Pagination
+from leaflet.rlseam import QuickCopyFrame
 from leaflet.style import Theme
 
 #: Crop marks stand this far out from the trim, so they never reach the bleed.
@@ -131,7 +132,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             **boxes,
             **kw,
         )
-        frame = Frame(
+        frame = QuickCopyFrame(
             self.leftMargin,
             self.bottomMargin,
             self.width,

@@ -613,3 +613,39 @@ def test_saved_state_and_fill_colours_are_reportlabs() -> None:
         ours.restoreState()
         theirs.restoreState()
     assert ours._fillColorObj == theirs._fillColorObj and ours._fontname == theirs._fontname
+
+
+def test_a_frame_is_copied_as_deepcopy_copies_it() -> None:
+    # rlseam.QuickCopyFrame: the frame ReportLab deep-copies whenever it measures a kept group
+    # (flowables._listWrapOn) is copied attribute by attribute: the same values, its lists
+    # (backgrounds, generated content, saved geometry) copies of their own, as deepcopy makes.
+    import copy
+
+    from reportlab.platypus import flowables
+    from reportlab.platypus.frames import Frame
+
+    assert "deepcopy(doct_frame)" in inspect.getsource(flowables._listWrapOn)
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=12, leading=14)
+    frames = [cls(10, 20, 300, 400, leftPadding=0, id="text") for cls in (rlseam.QuickCopyFrame, Frame)]
+    canvas = Canvas(BytesIO())
+    for frame in frames:
+        frame.add(Paragraph("Words " * 30, style), canvas)
+        frame._saveGeom(x1=12)
+        frame._frameBGs = [(0, 0, [1.0, 2.0], None)]
+        frame.add_generated_content(Spacer(1, 1))
+    quick, plain = frames
+    quick_copy, plain_copy = copy.deepcopy(quick), copy.deepcopy(plain)
+    assert type(quick_copy) is rlseam.QuickCopyFrame
+    assert quick_copy.__dict__.keys() == plain_copy.__dict__.keys() == quick.__dict__.keys()
+    for name, value in quick.__dict__.items():
+        mine, theirs = quick_copy.__dict__[name], plain_copy.__dict__[name]
+        if isinstance(value, (list, dict)):
+            assert mine is not value and theirs is not plain.__dict__[name], name
+            assert type(mine) is type(theirs) and len(mine) == len(theirs), name
+        else:
+            assert mine == theirs and mine is value, name
+    assert (
+        quick_copy._frameBGs == plain_copy._frameBGs
+        and quick_copy._frameBGs[0][2] is not quick._frameBGs[0][2]
+    )
+    assert quick_copy._savedGeom == plain_copy._savedGeom and quick_copy._y == plain_copy._y
