@@ -199,7 +199,7 @@ def build_one(
         )
         for item, wanted, edition in zip(built, expected, work.editions, strict=True):
             paginations = recorded_paginations(load_theme(edition.style), slug)
-            stamp.remember(item.path, wanted, {"paginations": paginations}, facts, item.assets)
+            stamp.remember(item.path, wanted, {"paginations": paginations}, facts, item.assets, item.offers)
         return Outcome(
             str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
         )

@@ -57,6 +57,8 @@ class Built:
     size: int
     #: The files a web page needs beside it (its stylesheet and fonts).
     assets: tuple[Path, ...] = ()
+    #: The PDFs a web page could offer, there or not: it lists those there, with their sizes.
+    offers: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -305,17 +307,31 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
             )
             sizes = {p: len(r.data) for _, p, r in made}
             downloads = pdf_downloads(work.leaflet, output, path, sizes)
-            pages.append((edition, path, render_web(work.leaflet, themes[edition.style], downloads)))
+            page = render_web(work.leaflet, themes[edition.style], downloads)
+            pages.append((edition, path, page, offerable(work.leaflet, output)))
         else:
             made.append((edition, path, render_edition(work.leaflet, edition, themes[edition.style])))
     built = []
     for edition, path, rendered in made:
         write_atomically(path, rendered.data)
         built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
-    for edition, path, page in pages:
+    for edition, path, page, offers in pages:
         write_web(page, path)
-        built.append(Built(path, edition.name, 1, len(page.html), tuple(a for a, _ in page.assets(path))))
+        assets = tuple(a for a, _ in page.assets(path))
+        built.append(Built(path, edition.name, 1, len(page.html), assets, offers))
     return built
+
+
+def offerable(leaflet: Leaflet, output: Path | None) -> tuple[Path, ...]:
+    """Where each PDF a web page may offer is written, in the order the page lists them."""
+    editions = (
+        EDITIONS["standard"],
+        EDITIONS["large-print"],
+        A5_SCREEN,
+        EDITIONS["booklet"],
+        EDITIONS["press"],
+    )
+    return tuple(output_path(leaflet, edition, output) for edition in editions)
 
 
 def pdf_downloads(
@@ -325,14 +341,14 @@ def pdf_downloads(
     from leaflet.web.page import Download, relative_href
 
     offered = []
-    for edition in (
+    labels = (
         EDITIONS["standard"],
         EDITIONS["large-print"],
         A5_SCREEN,
         EDITIONS["booklet"],
         EDITIONS["press"],
-    ):
-        path = output_path(leaflet, edition, output)
+    )
+    for edition, path in zip(labels, offerable(leaflet, output), strict=True):
         size = made.get(path)
         if size is None and path.is_file():
             size = path.stat().st_size

@@ -26,6 +26,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from leaflet.cachedir import cache_folder
 from leaflet.safeio import MAX_FONT_BYTES, MIB, read_file
 
 REGULAR, BOLD = 400, 700
@@ -36,10 +37,7 @@ def _module(name: str) -> str:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("LEAFLET_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leaflet"
-    )
-    return Path(base) / "fonts"
+    return cache_folder("fonts")
 
 
 @cache

@@ -23,6 +23,8 @@ from typing import Any
 from reportlab.lib.utils import TimeStamp
 from reportlab.platypus.frames import Frame
 
+from leaflet.addressbreaks import break_offsets
+
 
 def text_operators(tx: Any) -> list[str]:
     """The operators a PDFTextObject has collected so far (BT first)."""
@@ -140,28 +142,18 @@ def set_line_break_state(paragraph: Any, state: dict[str, Any]) -> None:
         setattr(paragraph, name, value)
 
 
-#: The characters after which a word too wide for its line may be broken: an address is
-#: broken only there, and no hyphen is added (a reader copying it types what is printed).
-ADDRESS_BREAKS = frozenset("/.-?&=")
-
 #: Set while a word that starts a line, and whose first piece is wider than the line, is cut.
 _cut_anywhere = False
 
 
 def address_break_pairs(word: str) -> list[tuple[str, str]] | None:
     """Where a word may be broken, as (head, tail) pairs, the longest head first; None for a word
-    with nowhere to break. A break falls after one of ADDRESS_BREAKS, never between two of them
-    ("https://" and "..." stay whole), and never leaves a tail of break characters alone."""
+    with nowhere to break: only where `leaflet.addressbreaks` allows, and no hyphen is added (a
+    reader copying an address types what is printed)."""
     if _cut_anywhere:
         return [(word[:i], word[i:]) for i in range(len(word) - 1, 0, -1)]
-    pairs = []
-    for i, ch in enumerate(word[:-1]):
-        if ch in ADDRESS_BREAKS and word[i + 1] not in ADDRESS_BREAKS:
-            pairs.append((word[: i + 1], word[i + 1 :]))
-    if not pairs:
-        return None
-    pairs.reverse()
-    return pairs
+    pairs = [(word[:i], word[i:]) for i in reversed(break_offsets(word))]
+    return pairs or None
 
 
 def _cutting_at_line_start(split: Any, widths: Any) -> Any:

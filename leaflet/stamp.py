@@ -103,7 +103,7 @@ def sheet_files(style: str, probes: list[tuple[str, bool]] | None = None) -> lis
     Each sheet is read once; a sheet that cannot be read ends the walk (the build reports it).
     """
     from leaflet.style import PROJECT_STYLES, STYLES_DIR, extends_target, find_sheet, is_sheet_path
-    from leaflet.yamlsource import YamlProblem, read_yaml
+    from leaflet.yamlsource import MAX_BYTES
 
     looked = probes if probes is not None else []
     if not is_sheet_path(style):
@@ -116,21 +116,13 @@ def sheet_files(style: str, probes: list[tuple[str, bool]] | None = None) -> lis
     while path is not None and path not in files:
         files.append(path)
         try:
-            data = read_yaml(path).data
-        except YamlProblem:
+            facts = _sheet_facts(read_file(path, MAX_BYTES), str(path))
+        except FileProblem:
             break
-        if not isinstance(data, dict):
+        if facts is None:
             break
-        fonts = data.get("fonts", {})
-        families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
-        if isinstance(families, dict):
-            files += [
-                path.parent / str(f)
-                for spec in families.values()
-                if isinstance(spec, dict)
-                for f in spec.values()
-            ]
-        parent = data.get("extends")
+        fonts, parent = facts
+        files += [path.parent / f for f in fonts]
         if parent is not None:
             looked += [
                 (str(folder / f"{parent}.yaml"), os.path.lexists(folder / f"{parent}.yaml"))
@@ -140,13 +132,47 @@ def sheet_files(style: str, probes: list[tuple[str, bool]] | None = None) -> lis
     return files
 
 
-def _package_fonts() -> list[Path]:
+#: What sheet_files learnt from each sheet, by the sheet's bytes: a batch reads the same few
+#: sheets for every leaflet. Bounded; keyed on the whole text, so an edited sheet is read again.
+_SHEETS: dict[tuple[bytes, str], tuple[tuple[str, ...], Any] | None] = {}
+_SHEETS_KEPT = 32
+
+
+def _sheet_facts(raw: bytes, file: str) -> tuple[tuple[str, ...], Any] | None:
+    """The font files a sheet names and the sheet it extends; None for a sheet that cannot be read."""
+    from leaflet.yamlsource import YamlProblem, _decode, parse_yaml
+
+    key = (raw, file)
+    if key in _SHEETS:
+        return _SHEETS[key]
+    facts: tuple[tuple[str, ...], Any] | None = None
+    try:
+        data = parse_yaml(_decode(raw, file), file).data
+    except YamlProblem:
+        data = None
+    if isinstance(data, dict):
+        fonts = data.get("fonts", {})
+        families = fonts.get("families", {}) if isinstance(fonts, dict) else {}
+        names = (
+            tuple(str(f) for spec in families.values() if isinstance(spec, dict) for f in spec.values())
+            if isinstance(families, dict)
+            else ()
+        )
+        facts = (names, data.get("extends"))
+    if len(_SHEETS) >= _SHEETS_KEPT:
+        _SHEETS.clear()
+    _SHEETS[key] = facts
+    return facts
+
+
+@cache  # the installed font packages: what a running tool was installed with
+def _package_fonts() -> tuple[Path, ...]:
     import fontpkg_atkinson_hyperlegible
     import fontpkg_noto_sans
 
-    return [
+    return tuple(
         p for pkg in (fontpkg_atkinson_hyperlegible, fontpkg_noto_sans) for p in Path(pkg.ROOT).rglob("*.ttf")
-    ]
+    )
 
 
 def _identity(path: Path) -> str:
@@ -248,12 +274,15 @@ def remember(
     hints: dict[str, Any] | None = None,
     quick: dict[str, Any] | None = None,
     assets: Iterable[Path] = (),
+    offers: Iterable[Path] = (),
 ) -> None:
     """Record what the PDF (or web page) now on disk was built from (after it has been written).
 
     `hints` are kept beside, for the next build to start from (never to decide a skip);
     `quick` is what the build read (`read_facts`), for `quick_skip`; `assets` are the
-    files a web page needs beside it, vouched for with the page.
+    files a web page needs beside it, vouched for with the page; `offers` are the PDFs a
+    web page may list (with their sizes), each as it is now or absent: a PDF made, remade
+    or removed since means the page is made again.
     """
     from leaflet.pdf.write import write_atomically
 
@@ -269,6 +298,16 @@ def remember(
     record = {**asdict(expected), "pdf": {"size": digest[0], "sha256": digest[1]}}
     if needed:
         record["assets"] = needed
+    listed: dict[str, dict[str, object] | None] = {}
+    for offer in offers:
+        try:
+            name = _asset_name(offer, pdf)
+        except ValueError:
+            return  # a PDF offered from another folder: nothing to vouch for, the page is made again
+        found = _digest(offer)
+        listed[name] = None if found is None else {"size": found[0], "sha256": found[1]}
+    if listed:
+        record["offers"] = listed
     if quick is not None and len(json.dumps(quick)) <= MAX_RECORD_BYTES // 4:
         record["quick"] = quick
     data = json.dumps(record, sort_keys=True).encode()
@@ -313,6 +352,22 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
         files.append((path, found))
     for path, found in files:
         digest = _digest(path)
+        if (
+            digest is None
+            or not isinstance(found, dict)
+            or digest != (found.get("size"), found.get("sha256"))
+        ):
+            return False
+    offers = record.get("offers", {})
+    if not isinstance(offers, dict):
+        return False
+    for name, found in offers.items():
+        path = _asset_path(name, pdf)
+        if path is None:
+            return False
+        digest = _digest(path)
+        if found is None and (digest is None and not os.path.lexists(path)):
+            continue  # absent then, absent now
         if (
             digest is None
             or not isinstance(found, dict)

@@ -18,6 +18,8 @@ _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
 _LOOK_AHEAD = 40
 _BLANK = " \t\r\n"
 _WORD = re.compile(r"\S+")
+#: Where the text of a value on one line starts in what was written: plain, or after its quote.
+_OPENING = {"": 0, "'": 1, '"': 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,17 @@ class ScalarSource:
 
     def position(self, offset: int) -> tuple[int, int]:
         """The (line, column) at which the value's character at `offset` was written."""
+        # Most places asked about are the start of a run of text written as it reads, on the
+        # value's first line: there the written text and the value agree character by character.
+        start = _OPENING.get(self.style)
+        if start is not None and 0 <= offset < len(self.value):
+            head = self.value[: offset + 1]
+            if (
+                self.raw.startswith(head, start)
+                and "\n" not in head
+                and (self.style != '"' or "\\" not in head)
+            ):
+                return self.line, self.column + start + offset
         indices, breaks = _map(self)
         k = indices[offset] if 0 <= offset < len(indices) else len(self.raw)
         n = bisect_left(breaks, k)  # line breaks before the character

@@ -21,6 +21,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from leaflet.cachedir import cache_folder
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 
 #: Raised when the derivation code changes, so old derived files are not reused.
@@ -28,8 +29,8 @@ _RECIPE = "open-zero-2"
 
 
 def cache_dir() -> Path:
-    """Where derived fonts are kept: $XDG_CACHE_HOME/leaflet/fonts, else the system's temporary folder."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "leaflet" / "fonts"
+    """Where derived fonts are kept (`leaflet.cachedir`), else the system's temporary folder."""
+    base = cache_folder("fonts")
     try:
         base.mkdir(parents=True, exist_ok=True)
         if os.access(base, os.W_OK):

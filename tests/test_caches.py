@@ -321,3 +321,45 @@ def test_compiled_templates_are_kept_and_never_stale(tmp_path: Path, monkeypatch
         render()  # another environment: a folder of its own, the old one gone
     assert len(folders) == 1 and sorted(cache_folder().glob("maker-*")) != folders
     assert len(list(cache_folder().glob("maker-*"))) == 1
+
+
+def test_every_kept_file_goes_under_the_one_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LEAFLET_CACHE moves every kind of derived file; without it, XDG_CACHE_HOME does."""
+    from leaflet import fontfiles, zero
+    from leaflet.web import compiled, fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("LEAFLET_CACHE", raising=False)
+    folders = [zero.cache_dir(), fontfiles.cache_dir(), compiled.cache_folder(), fonts._cache_folder()]
+    assert all(f.is_relative_to(tmp_path / "xdg" / "leaflet") for f in folders), folders
+    monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path / "mine"))
+    folders = [zero.cache_dir(), fontfiles.cache_dir(), compiled.cache_folder(), fonts._cache_folder()]
+    assert all(f.is_relative_to(tmp_path / "mine") for f in folders), folders
+    assert len({f.name for f in folders}) == 3  # fonts (both kinds of derived font), templates, web-fonts
+
+
+def test_a_web_face_is_named_by_its_fonts_bytes_even_after_a_quiet_rewrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A font rewritten in place, same size, its modification time set back: the face's name still changes."""
+    import os
+
+    from leaflet.web import fonts
+    from leaflet.web.fonts import WebFace
+
+    read: list[Path] = []
+    real = fonts.read_file
+    monkeypatch.setattr(fonts, "read_file", lambda path, limit: read.append(path) or real(path, limit))
+    monkeypatch.setattr(fonts, "_RECENT_NS", 0)  # no file counts as just written
+    font = tmp_path / "Face-Regular.ttf"
+    font.write_bytes(b"\0\1\0\0" + b"a" * 4000)
+    face = WebFace("Face", "400", font)
+    first = face.file_name
+    assert face.file_name == first and read == [font]  # asked again: the same name, not read again
+    info = font.stat()
+    font.write_bytes(b"\0\1\0\0" + b"b" * 4000)
+    os.utime(font, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert font.stat().st_size == info.st_size and font.stat().st_mtime_ns == info.st_mtime_ns
+    assert face.file_name != first and read == [font, font]

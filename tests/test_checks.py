@@ -1305,3 +1305,24 @@ def test_bilingual_partner(check: Check, tmp_path: Path) -> None:
     line, column = position(more_welsh, "- Cysgwch yn dda.")
     assert (finding["file"], finding["line"], finding["column"]) == (FILE, line, column)
     assert "this Welsh list has no English partner in english.yaml" in finding["message"]
+
+
+def test_a_translations_english_is_read_once_for_every_rule_that_compares_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from leaflet.content import loader
+
+    root = Path(__file__).resolve().parent / "data" / "langs"
+    polish = loader.load_leaflet(root / "pl.yaml")
+    read: list[str] = []
+    real = loader.load_leaflet
+
+    def counted(path: object) -> object:
+        read.append(str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_leaflet", counted)
+    findings = run_checks(polish, today=date(2026, 11, 29), advice=False)
+    assert [Path(p).name for p in read] == ["en.yaml"]
+    # Both rules still compare: the versions agree and every part is translated, so neither finds anything.
+    assert not [f for f in findings if f.rule in ("trust/translation-behind", "trust/translation-incomplete")]

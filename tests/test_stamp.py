@@ -286,3 +286,25 @@ def test_the_quick_skip_sees_every_input_change(
     (content.parent / "leaflet-checks.yaml").write_text("checks:\n  no/such-rule: off\n", "utf-8")
     rc, err = build(capsys, content)
     assert rc == 2 and "no rule 'no/such-rule'" in err and not skipped(err)
+
+
+def test_what_a_sheet_names_is_read_again_when_the_sheet_changes(tmp_path: Path) -> None:
+    """The facts kept from each sheet for the next leaflet of a batch follow the sheet's words."""
+    from leaflet import stamp
+
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text("extends: default\nfonts:\n  families:\n    body:\n      regular: one.ttf\n", "utf-8")
+    first = stamp.sheet_files(str(sheet))
+    assert tmp_path / "one.ttf" in first
+    assert any(p.name == "default.yaml" for p in first)
+    before = stamp.inputs(tmp_path / "mine.yaml", ["standard"], [str(sheet)])
+    # The same length, the same moment: only the words differ.
+    sheet.write_text("extends: press\nfonts:\n  families:\n    body:\n      regular: two.ttf\n", "utf-8")
+    os.utime(sheet, ns=(0, 0))
+    second = stamp.sheet_files(str(sheet))
+    assert tmp_path / "two.ttf" in second and tmp_path / "one.ttf" not in second
+    assert any(p.name == "press.yaml" for p in second)
+    assert stamp.inputs(tmp_path / "mine.yaml", ["standard"], [str(sheet)]) != before
+    # A sheet that is not YAML any more ends the walk at itself.
+    sheet.write_text("extends: [press\n", "utf-8")
+    assert stamp.sheet_files(str(sheet)) == [sheet]

@@ -121,3 +121,29 @@ def test_each_character_is_placed_where_the_character_walk_places_it() -> None:
     ):
         src = ScalarSource(1, 1, style, raw, value)
         assert list(_map(src)[0]) == _walk_each_character(src)
+
+
+def test_the_shortcut_for_text_written_as_it_reads_places_each_character_as_the_map_does() -> None:
+    # ScalarSource.position answers without the map when the value's text up to the character is
+    # written as is on the first line; every character of every scalar must land where the map puts it.
+    from bisect import bisect_left
+
+    from leaflet.written import ScalarSource, _map
+
+    def by_map(src: ScalarSource, offset: int) -> tuple[int, int]:
+        indices, breaks = _map(src)
+        k = indices[offset] if 0 <= offset < len(indices) else len(src.raw)
+        n = bisect_left(breaks, k)
+        return (src.line, src.column + k) if n == 0 else (src.line + n, k - breaks[n - 1])
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [TRICKY, 'a: \'It\'\'s\'\nb: "x\\\\y \\"z\\""\nc: "\\\\"\n'] + [
+        p.read_text("utf-8") for p in [root / "content.yaml", *sorted(root.glob("tests/data/**/*.yaml"))]
+    ]
+    quick = 0
+    for text in texts:
+        for src in parse_yaml(text, "t.yaml").scalars.values():
+            for offset in range(len(src.value) + 1):
+                assert src.position(offset) == by_map(src, offset), (src, offset)
+                quick += src.raw.startswith(src.value[: offset + 1], {"'": 1, '"': 1}.get(src.style, 0))
+    assert quick > 1000  # the shortcut is taken, not only the map

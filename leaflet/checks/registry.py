@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from leaflet.content.model import Leaflet
-from leaflet.errors import Location, Problem, Severity
+from leaflet.errors import LeafletError, Location, Problem, Severity
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,22 @@ class CheckContext:
     styles: tuple[str, ...] = ("default",)
     #: The web edition's HTML, when the leaflet has one, for the rules that read it.
     web: str | None = None
+    #: Leaflets the rules read beside this one (the English a translation is of), each read once a run.
+    read: dict[str, Leaflet | LeafletError] = field(default_factory=dict, compare=False, repr=False)
+
+    def other(self, path: str) -> Leaflet:
+        """The leaflet at `path`, read once for every rule that asks; raises its LeafletError each time."""
+        if path not in self.read:
+            from leaflet.content.loader import load_leaflet
+
+            try:
+                self.read[path] = load_leaflet(path)
+            except LeafletError as exc:
+                self.read[path] = exc
+        found = self.read[path]
+        if isinstance(found, LeafletError):
+            raise found
+        return found
 
 
 Finder = Callable[[CheckContext, dict[str, Any]], Iterator[tuple[Location, str]]]

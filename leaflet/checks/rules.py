@@ -169,11 +169,10 @@ def translation_behind(ctx: CheckContext, params: dict[str, Any]) -> Found:
     origin = ctx.leaflet.metadata.translated_from
     if origin is None:
         return
-    from leaflet.content.loader import load_leaflet
     from leaflet.errors import LeafletError
 
     try:
-        english = load_leaflet(origin.path).metadata
+        english = ctx.other(origin.path).metadata
     except LeafletError as exc:
         first = exc.problems[0].message if exc.problems else str(exc)
         yield (
@@ -206,11 +205,10 @@ def translation_incomplete(ctx: CheckContext, params: dict[str, Any]) -> Found:
     origin = ctx.leaflet.metadata.translated_from
     if origin is None:
         return
-    from leaflet.content.loader import load_leaflet
     from leaflet.errors import LeafletError
 
     try:
-        english = load_leaflet(origin.path)
+        english = ctx.other(origin.path)
     except LeafletError:
         return  # trust/translation-behind says so
     ours = list(ctx.leaflet.all_sections())
@@ -526,8 +524,6 @@ def _hyphenated(ctx: CheckContext, edition: str, data: bytes) -> Found:
 
 #: An address written out in the words: a web address, or an email address.
 _ADDRESS_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-#: Where the tool may break an address at a line end (leaflet.rlseam.ADDRESS_BREAKS).
-_ADDRESS_BREAKS = "/.-?&="
 
 
 def printed_addresses(leaflet: Any) -> list[tuple[str, Location]]:
@@ -572,12 +568,10 @@ def printed_addresses(leaflet: Any) -> list[tuple[str, Location]]:
 
 
 def _allowed_breaks(address: str) -> set[int]:
-    """Where a line may end inside the address: after a break character not followed by another."""
-    return {
-        i + 1
-        for i, ch in enumerate(address[:-1])
-        if ch in _ADDRESS_BREAKS and address[i + 1] not in _ADDRESS_BREAKS
-    }
+    """Where a line may end inside the address: where the layout may break it."""
+    from leaflet.addressbreaks import break_offsets
+
+    return set(break_offsets(address))
 
 
 def _breaks_an_address(line: str, following: str, addresses: list[str]) -> bool:

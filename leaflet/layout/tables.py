@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from leaflet.addressbreaks import ADDRESS_BREAKS
 from leaflet.content.model import Cell, Table, plain_text
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
-from leaflet.rlseam import ADDRESS_BREAKS, forget_postponed
+from leaflet.rlseam import forget_postponed
 from leaflet.structure import StructElem
 from leaflet.style import Colour
 

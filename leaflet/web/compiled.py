@@ -13,17 +13,16 @@ of that module, so a changed option never meets code compiled under the old one.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+from leaflet.cachedir import cache_folder as folder_for
 from leaflet.safeio import MIB, FileProblem, read_file
 
 
 def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "leaflet" / "templates"
+    return folder_for("templates")
 
 
 def bytecode_cache(made_in: str) -> Any:

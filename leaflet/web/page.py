@@ -366,6 +366,24 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
         _PAGE.reset(token)
 
 
+#: Figures in groups, as a phone number is written ("0808 800 8000"). A browser sets such a run
+#: right to left inside Arabic or Urdu text (the groups in reverse order: a wrong number to dial);
+#: the PDF keeps figures left to right, and so does the page, each run isolated left to right.
+_GROUPED_FIGURES = re.compile(r"\d+(?:[ \u00a0]\d+)+")
+#: The text between two tags of a part (a part's markup holds no <script>, <style> or <title>).
+_BETWEEN_TAGS = re.compile(r">([^<]+)<")
+
+
+def figures_left_to_right(html: str) -> str:
+    """Each run of grouped figures in the text of `html` as an isolate set left to right."""
+
+    def isolate(text: re.Match[str]) -> str:
+        inner = _GROUPED_FIGURES.sub(lambda run: f'<bdi dir="ltr">{run.group()}</bdi>', text.group(1))
+        return f">{inner}<"
+
+    return _BETWEEN_TAGS.sub(isolate, html)
+
+
 def _render_part(
     leaflet: Leaflet,
     downloads: tuple[Download, ...],
@@ -392,7 +410,7 @@ def _render_part(
         toc.append((leaflet.next_steps.anchor, leaflet.next_steps.heading, None, False))
     token = _PAGE.set(cites)
     try:
-        return (
+        html = (
             _environment()
             .get_template("part.html.j2")
             .render(
@@ -421,3 +439,4 @@ def _render_part(
         )
     finally:
         _PAGE.reset(token)
+    return figures_left_to_right(html) if direction(m.language) == "rtl" else html

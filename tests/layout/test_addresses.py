@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from leaflet.addressbreaks import ADDRESS_BREAKS
 from leaflet.build import build_editions
-from leaflet.rlseam import ADDRESS_BREAKS, address_break_pairs
+from leaflet.rlseam import address_break_pairs
 from tests.conftest import metadata_block, require_tool
 from tests.pdf.reader import Element, read_tree, walk_page
 

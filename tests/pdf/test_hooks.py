@@ -23,6 +23,7 @@ from reportlab.platypus import BaseDocTemplate, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.paragraph import ParagraphStyle
 
 from leaflet import rlseam
+from leaflet.addressbreaks import ADDRESS_BREAKS
 from leaflet.build import render_pdf
 from leaflet.content.loader import load_leaflet
 from leaflet.style import load_theme
@@ -304,7 +305,7 @@ def test_reportlab_breaks_an_overlong_word_through_the_seam() -> None:
         lines = ["".join(getattr(w, "text", "") for w in line.words) for line in bl.lines]
     assert len(lines) >= 3, lines
     for line in lines[:-1]:
-        assert line.rstrip()[-1] in rlseam.ADDRESS_BREAKS, lines
+        assert line.rstrip()[-1] in ADDRESS_BREAKS, lines
     assert ADDRESS in "".join(line.strip() for line in lines).replace("Seethepageat", "").replace(" ", ""), (
         lines
     )

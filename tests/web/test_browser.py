@@ -313,3 +313,35 @@ def test_a_right_to_left_page_runs_from_the_right(browser: Browser, pages: dict[
     english = page.locator("p[lang=en-GB]")
     assert english.evaluate("e => getComputedStyle(e).direction") == "ltr"
     page.close()
+
+
+GROUPED_FIGURES_JS = r"""
+() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const at = node.textContent.indexOf('0808 800 8000');
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at); range.setEnd(node, at + 4);
+    const first = range.getBoundingClientRect().left;
+    range.setStart(node, at + 9); range.setEnd(node, at + 13);
+    found.push([first, range.getBoundingClientRect().left]);
+  }
+  return found;
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["ar", "ur", "en"])
+def test_a_phone_number_reads_left_to_right_in_every_script(
+    browser: Browser, pages: dict[str, Path], name: str
+) -> None:
+    """Inside Arabic or Urdu text a browser would set "0808 800 8000" as "8000 800 0808": a wrong
+    number to dial. On the screen, its first group stands left of its last, as in the PDF."""
+    page, _ = _open(browser, pages[name], 1280)
+    found = page.evaluate(GROUPED_FIGURES_JS)
+    page.close()
+    assert len(found) >= 2, "the helpline number is on the page"
+    assert all(first < last for first, last in found), found

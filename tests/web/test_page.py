@@ -818,3 +818,37 @@ def test_pictures_have_their_alt_text_caption_and_files(tmp_path: Path) -> None:
         head, _, data = img.get("src").partition(",")
         assert head == f"data:{kind};base64"
         assert base64.b64decode(data) == (IMAGES / source).read_bytes()
+
+
+def test_a_page_lists_the_pdfs_beside_it_as_they_are_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PDF made, remade or removed after the page means the page is made again: its downloads
+    (links and sizes) are never stale."""
+    from leaflet.web.page import file_size
+
+    out = tmp_path / "out"
+    web = ["build", str(HARD), "--edition", "web", "-o", str(out)]
+
+    def listed() -> list[str]:
+        page = (out / "structure-test.html").read_text("utf-8")
+        return re.findall(r'<a href="([^"]+\.pdf)" type="application/pdf">([^<]+)</a>', page)
+
+    assert main(web) == 0 and listed() == []
+    assert main(web) == 0 and "up to date" in capsys.readouterr().err
+    # The standard PDF made on its own, after the page: the page now offers it, with its size.
+    assert main(["build", str(HARD), "--edition", "standard", "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(web) == 0 and "up to date" not in capsys.readouterr().err
+    pdf = out / "structure-test.pdf"
+    (offer,) = listed()
+    assert offer[0] == "structure-test.pdf" and f"(PDF, {file_size(pdf.stat().st_size)})" in offer[1]
+    assert main(web) == 0 and "up to date" in capsys.readouterr().err
+    # The PDF replaced by a larger one: the size listed follows.
+    pdf.write_bytes(pdf.read_bytes() + b"%" + b" " * 20_000 + b"\n")
+    assert main(web) == 0 and "up to date" not in capsys.readouterr().err
+    assert f"(PDF, {file_size(pdf.stat().st_size)})" in listed()[0][1]
+    # The PDF removed: no dead link is left.
+    pdf.unlink()
+    assert main(web) == 0 and "up to date" not in capsys.readouterr().err
+    assert listed() == []
