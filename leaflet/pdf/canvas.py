@@ -38,6 +38,7 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas, ExtGState
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as rl_paragraph
@@ -106,10 +107,20 @@ class LeafletTextObject(PDFTextObject):
         for subset, codes in font.splitString(text, doc):
             if subset != self._curSubset:
                 name = font.getSubsetInternalName(subset, doc)
-                ops.append(f"{name} {fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL")
+                ops.append(_font_operators(name, self._fontsize, self._leading))
                 self._curSubset = subset
             ops.append(f"({escapePDF(codes)}) Tj")
         return ops[0] if len(ops) == 1 else " ".join(ops)
+
+    def setTextOrigin(self, x: float, y: float) -> None:
+        """PDFTextObject.setTextOrigin, its operator kept for each place (a paragraph's first line
+        sits at one of a few heights above its bottom: one for each style)."""
+        if not self._canvas.bottomup:
+            super().setTextOrigin(x, y)
+            return
+        self._code.append(_origin_operator(x, y))
+        self._x0 = self._x = x
+        self._y0 = self._y = y
 
     def _formatText(self, text: str) -> str:
         if not self._canvas.shaping or not text:
@@ -262,6 +273,25 @@ class LeafletCanvas(Canvas):
         self._fillColorObj = aColor
         self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
         self._doc.ensureMinPdfVersion("transparency")  # as setting the opacity does
+
+    def transform(self, a: float, b: float, c: float, d: float, e: float, f: float) -> None:
+        """Canvas.transform: the same matrix, and its operator kept for each transformation
+        (every flowable is drawn moved to its place, and a leaflet's places repeat from build to
+        build); a transformation following another is left to ReportLab, which merges the two."""
+        code = self._code
+        if not rl_canvas.ENABLE_TRACKING or (code and code[-1][-3:] == " cm"):
+            super().transform(a, b, c, d, e, f)
+            return
+        a0, b0, c0, d0, e0, f0 = self._currentMatrix
+        self._currentMatrix = (
+            a0 * a + c0 * b,
+            b0 * a + d0 * b,
+            a0 * c + c0 * d,
+            b0 * c + d0 * d,
+            a0 * e + c0 * f + e0,
+            b0 * e + d0 * f + f0,
+        )
+        code.append(_matrix_operator(a, b, c, d, e, f))
 
     def opaque_fill(self) -> bool:
         """The fill is opaque and colours are taken as given: setting an opaque colour changes nothing else."""
@@ -480,6 +510,24 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
 #: The attributes Canvas.push_state_stack saves, and a function reading them from a canvas's __dict__.
 _STATE_NAMES = tuple(Canvas.STATE_ATTRIBUTES)
 _state_values = itemgetter(*_STATE_NAMES)
+
+
+@lru_cache(maxsize=256)
+def _font_operators(name: str, size: float, leading: float) -> str:
+    """A text object's font and leading as PDFTextObject._formatText writes them."""
+    return f"{name} {fp_str(size)} Tf {fp_str(leading)} TL"
+
+
+@lru_cache(maxsize=1024)
+def _origin_operator(x: float, y: float) -> str:
+    """PDFTextObject.setTextOrigin's operator (bottom up)."""
+    return f"1 0 0 1 {fp_str(x, y)} Tm"
+
+
+@lru_cache(maxsize=4096)
+def _matrix_operator(a: float, b: float, c: float, d: float, e: float, f: float) -> str:
+    """Canvas.transform's operator for a transformation of its own."""
+    return f"{fp_str(a, b, c, d, e, f)} cm"
 
 
 def _opaque_rgb(colour: Any) -> bool:

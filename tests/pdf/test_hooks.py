@@ -650,3 +650,39 @@ def test_a_frame_is_copied_as_deepcopy_copies_it() -> None:
         and quick_copy._frameBGs[0][2] is not quick._frameBGs[0][2]
     )
     assert quick_copy._savedGeom == plain_copy._savedGeom and quick_copy._y == plain_copy._y
+
+
+def test_remembered_operators_are_the_ones_reportlab_writes() -> None:
+    # LeafletCanvas.transform, LeafletTextObject.setTextOrigin and the font operators of
+    # _plain_text (leaflet/pdf/canvas.py) keep each operator they write for its numbers: every
+    # place and size gives ReportLab's own operator and matrix, a transformation after another
+    # is merged with it as ReportLab merges it, and a text object starts where ReportLab's does.
+    import random
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    rng = random.Random(11)
+    font = font_set(load_theme("default"), "en").text.regular
+    ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    theirs = Canvas(BytesIO())
+    places = [(rng.uniform(-100, 600), rng.uniform(-100, 900)) for _ in range(300)] + [(0, -0.0), (1e-9, 2)]
+    matrices: list[Any] = []
+    for n, (x, y) in enumerate(places * 2):  # the second time, every operator is remembered
+        size, leading = rng.choice([9, 13, 13.5, 27]), rng.choice([11.7, 18.85, 20])
+        for canvas in (ours, theirs):
+            canvas.saveState()
+            canvas.translate(x, y)
+            if n % 7 == 0:
+                canvas.scale(1.5, -1)  # merged into the translation's operator
+            if n % 5 == 0:
+                canvas.rotate(n)
+            tx = canvas.beginText(y / 3, x / 7)
+            tx.setFont(font, size, leading)
+            tx.textOut("Words")
+            canvas.drawText(tx)
+            matrices.append(canvas._currentMatrix)
+            canvas.restoreState()
+    assert ours._code == theirs._code
+    assert matrices[0::2] == matrices[1::2]
