@@ -49,7 +49,6 @@ from leaflet.layout.cache import Bounded, Held
 from leaflet.pdf.compact import pack
 from leaflet.pdf.shaping import Glyph, Piece, shape_line
 from leaflet.rlseam import (
-    add_operator,
     add_page_entries,
     document_objects,
     last_page,
@@ -400,10 +399,10 @@ class LeafletCanvas(Canvas):
         arithmetic, with the angles' sines and cosines worked out once (see `_CIRCLE`).
         """
         fill = PATH_OPS[0, 1, self._fillMode]
+        code = self._code
         for x in xs:
-            for op in _circle_path(x, y, r):
-                add_operator(self, op)
-            add_operator(self, fill)
+            code.extend(_circle_path(x, y, r))
+            code.append(fill)
 
     # -- pages and the document
 
