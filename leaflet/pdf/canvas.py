@@ -111,6 +111,21 @@ class LeafletTextObject(PDFTextObject):
             ops.append(f"({escapePDF(codes)}) Tj")
         return ops[0] if len(ops) == 1 else " ".join(ops)
 
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        """PDFTextObject.setFillColor, quicker for an opaque RGB Color (see LeafletCanvas.setFillColor)."""
+        canvas = self._canvas
+        if (
+            alpha is not None
+            or not _opaque_rgb(aColor)
+            or self._enforceColorSpace is not None
+            or not canvas.opaque_fill()
+        ):
+            super().setFillColor(aColor, alpha)
+            return
+        self._fillColorObj = aColor
+        self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
+        canvas._doc.ensureMinPdfVersion("transparency")  # as setting the opacity does
+
     def setTextOrigin(self, x: float, y: float) -> None:
         """PDFTextObject.setTextOrigin, its operator kept for each place (a paragraph's first line
         sits at one of a few heights above its bottom: one for each style)."""
@@ -712,9 +727,18 @@ def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> li
     only ever grow), taken again whenever a character is new to it: a code is never changed
     once given, so the copy gives each character the code ReportLab gave it.
     """
-    state = self.state.get(doc) if type(text) is str else None
-    if state is None:
+    if type(text) is not str:
         return _reportlab_split_string(self, text, doc, encoding)
+    # The font's state in the document (ReportLab keeps it by a weak reference to the document).
+    states: dict[Any, Any] | None = doc.__dict__.get("leaflet_font_states")
+    if states is None:
+        states = doc.__dict__["leaflet_font_states"] = {}
+    state = states.get(self)
+    if state is None:
+        state = self.state.get(doc)
+        if state is None:
+            return _reportlab_split_string(self, text, doc, encoding)
+        states[self] = state
     table: _Codes | None = state.__dict__.get("leaflet_codes")
     if table is not None:
         codes = text.translate(table)

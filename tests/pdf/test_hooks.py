@@ -571,7 +571,7 @@ def test_draw_paragraph_writes_what_draw_para_writes() -> None:
 
 
 def test_saved_state_and_fill_colours_are_reportlabs() -> None:
-    # LeafletCanvas.push_state_stack and setFillColor (leaflet/pdf/canvas.py): the state saved is
+    # LeafletCanvas.push_state_stack, its and its text objects' setFillColor (leaflet/pdf/canvas.py): the state saved is
     # ReportLab's, attribute for attribute; a fill colour writes its operator and sets what
     # ReportLab sets (the PDF version its opacity needs), for colours given every way, and an
     # opacity set before is undone as ReportLab undoes it.
@@ -589,6 +589,7 @@ def test_saved_state_and_fill_colours_are_reportlabs() -> None:
     ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
     theirs = Canvas(BytesIO())
     versions = []
+    texts: list[Any] = []
     for canvas in (ours, theirs):
         canvas.setFont("Helvetica-Bold", 9)
         canvas.translate(3, 4)
@@ -598,8 +599,14 @@ def test_saved_state_and_fill_colours_are_reportlabs() -> None:
             if colour is colours[0]:  # an opaque colour: the opacity ReportLab sets needs PDF 1.4
                 versions.append(canvas._doc._pdfVersion)
             canvas.setStrokeColor(colour)
+        tx = canvas.beginText(0, 0)
+        for colour in colours:  # a text object's colours (a link's words), the same way
+            tx.setFillColor(colour)
         canvas.setFillAlpha(0.3)
         canvas.setFillColor(Color(0.1, 0.2, 0.3))  # back to opaque: ReportLab writes the opacity again
+        tx.setFillColor(Color(0.1, 0.2, 0.4))
+        texts.append((tx._code, tx._fillColorObj))
+    assert texts[0] == texts[1]
     assert ours._code == theirs._code
     assert versions[0] == versions[1] == (1, 4)
     assert ours._fillColorObj == theirs._fillColorObj
