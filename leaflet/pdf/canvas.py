@@ -64,6 +64,8 @@ rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content s
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4
+#: The names every link annotation is written with.
+_ANNOT, _LINK, _ACTION, _URI = (PDFName(name) for name in ("Annot", "Link", "Action", "URI"))
 
 
 class LeafletTextObject(PDFTextObject):
@@ -242,6 +244,8 @@ class LeafletCanvas(Canvas):
         self.tagging = tagging
         # What each internal destination is called, for the links' /Contents.
         self.place_names = place_names
+        #: Each internal destination's link description, in the leaflet's language, once made.
+        self.go_to: dict[str, str] = {}
         #: The tool's own words (link descriptions), in the leaflet's language.
         self.words = words
         #: Text is shaped by HarfBuzz (complex scripts), and lines run right to left.
@@ -471,8 +475,8 @@ class LeafletCanvas(Canvas):
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()
-        ann["Type"] = PDFName("Annot")
-        ann["Subtype"] = PDFName("Link")
+        ann["Type"] = _ANNOT
+        ann["Subtype"] = _LINK
         ann["Rect"] = PDFArray(self._absRect(rect, relative))
         ann["Border"] = PDFArray([0, 0, 0])
         ann["F"] = PRINT_FLAG
@@ -484,8 +488,8 @@ class LeafletCanvas(Canvas):
     ) -> None:
         ann = self._annotation(rect, relative, describe_address(url, self.words))
         action = PDFDictionary()
-        action["Type"] = PDFName("Action")
-        action["S"] = PDFName("URI")
+        action["Type"] = _ACTION
+        action["S"] = _URI
         action["URI"] = PDFString(url)
         ann["A"] = action
         self._add_link(ann, url)
@@ -501,8 +505,12 @@ class LeafletCanvas(Canvas):
         *args: Any,
         **kw: Any,
     ) -> None:
-        place = self.place_names.get(destinationname, destinationname)
-        ann = self._annotation(Rect, relative, contents or self.words("Go to {place}", place=place))
+        if not contents:
+            contents = self.go_to.get(destinationname)
+            if contents is None:
+                place = self.place_names.get(destinationname, destinationname)
+                contents = self.go_to[destinationname] = self.words("Go to {place}", place=place)
+        ann = self._annotation(Rect, relative, contents)
         ann["Dest"] = self._bookmarkReference(destinationname)
         self._add_link(ann, destinationname)
 
