@@ -398,13 +398,17 @@ class LeafletCanvas(Canvas):
         return True
 
     def drawText(self, aTextObject: PDFTextObject) -> None:
-        if isinstance(aTextObject, LeafletTextObject):
+        if isinstance(aTextObject, LeafletTextObject) and aTextObject.pending:
             aTextObject.flush_line()
-        set_text_operators(
-            aTextObject, self.tagging.text_code(self, aTextObject, text_operators(aTextObject))
-        )
+        code = self.tagging.text_code(self, aTextObject, text_operators(aTextObject))
+        set_text_operators(aTextObject, code)
         self.tag_tx = None
-        super().drawText(aTextObject)
+        if aTextObject._clipping:
+            super().drawText(aTextObject)
+            return
+        # Canvas.drawText and PDFTextObject.getCode: the operators, ended, on one line.
+        code.append("ET")
+        self._code.append(" ".join(code))
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
         with self.tagging.artifact(self):

@@ -73,13 +73,36 @@ class _TextMarks:
     line_links: dict[int, list[Any]] = field(default_factory=dict)
 
 
+class _TextScope:
+    """While a paragraph is drawn, the element its text belongs to is the canvas's `tag_elem`.
+
+    (A plain context manager: one is made for every paragraph drawn.)
+    """
+
+    __slots__ = ("canvas", "elem", "previous")
+
+    def __init__(self, canvas: Any, elem: StructElem | None) -> None:
+        self.canvas = canvas
+        self.elem = elem
+
+    def __enter__(self) -> None:
+        self.previous = self.canvas.tag_elem
+        self.canvas.tag_elem = self.elem
+
+    def __exit__(self, *exc: object) -> None:
+        self.canvas.tag_elem = self.previous
+
+
 def escape_pdf_string(text: str) -> str:
     """Text for a PDF literal string (a language tag: letters, digits and hyphens)."""
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
+_SHOWING = ("Tj", "TJ", "'", '"')
+
+
 def _shows_text(op: str) -> bool:
-    return " Tj" in op or " TJ" in op or op.endswith(("Tj", "TJ", "'", '"'))
+    return " Tj" in op or " TJ" in op or op.endswith(_SHOWING)
 
 
 class PdfTagging(Tagging):
@@ -102,14 +125,8 @@ class PdfTagging(Tagging):
 
     # -- drawing time
 
-    @contextmanager
-    def text(self, canvas: Any, elem: StructElem | None) -> Iterator[None]:
-        previous = canvas.tag_elem
-        canvas.tag_elem = elem
-        try:
-            yield
-        finally:
-            canvas.tag_elem = previous
+    def text(self, canvas: Any, elem: StructElem | None) -> _TextScope:
+        return _TextScope(canvas, elem)
 
     @contextmanager
     def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
@@ -189,7 +206,10 @@ class PdfTagging(Tagging):
         if not cuts and not marks.annotations:
             # Most text objects: one run, all of it the element's (as the loop below makes it).
             assert code and code[0] == "BT", "a text object that does not begin with BT"
-            if not any(_shows_text(op) for op in code[1:]):
+            for op in code:  # (BT shows nothing)
+                if " Tj" in op or " TJ" in op or op.endswith(_SHOWING):
+                    break
+            else:
                 return code
             mcid = self._mcid(canvas.getPageNumber(), marks.elem)
             return [code[0], f"/{marks.elem.role} <</MCID {mcid}>> BDC", *code[1:], "EMC"]
