@@ -36,7 +36,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+from reportlab.pdfbase.pdfdoc import PDF_SUPPORT_VERSION, PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas, ExtGState
@@ -126,7 +126,7 @@ class LeafletTextObject(PDFTextObject):
             return
         self._fillColorObj = aColor
         self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
-        canvas._doc.ensureMinPdfVersion("transparency")  # as setting the opacity does
+        _needs_transparency(canvas._doc)
 
     def setTextOrigin(self, x: float, y: float) -> None:
         """PDFTextObject.setTextOrigin, its operator kept for each place (a paragraph's first line
@@ -290,7 +290,7 @@ class LeafletCanvas(Canvas):
             return
         self._fillColorObj = aColor
         self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
-        self._doc.ensureMinPdfVersion("transparency")  # as setting the opacity does
+        _needs_transparency(self._doc)
 
     def transform(self, a: float, b: float, c: float, d: float, e: float, f: float) -> None:
         """Canvas.transform: the same matrix, and its operator kept for each transformation
@@ -554,6 +554,28 @@ def _origin_operator(x: float, y: float) -> str:
 def _matrix_operator(a: float, b: float, c: float, d: float, e: float, f: float) -> str:
     """Canvas.transform's operator for a transformation of its own."""
     return f"{fp_str(a, b, c, d, e, f)} cm"
+
+
+_TRANSPARENCY = PDF_SUPPORT_VERSION["transparency"]
+
+
+def _needs_transparency(doc: Any) -> None:
+    """What setting a fill's opacity does to the document: PDF 1.4 at least (ensureMinPdfVersion)."""
+    if doc._pdfVersion < _TRANSPARENCY:
+        doc.ensureMinPdfVersion("transparency")
+
+
+def _trailing_space_length(text: str, tx: Any) -> float:
+    """paragraph._trailingSpaceLength (the width of the white space ending a line's fragment),
+    without its search through the whole text when the text ends in no white space."""
+    if type(text) is str and (not text or text[-1] not in rl_paragraph._wsc):
+        return 0
+    return _reportlab_trailing_space_length(text, tx)
+
+
+_reportlab_trailing_space_length = rl_paragraph._trailingSpaceLength
+# _putFragLine calls it by name for every fragment of a line of mixed fonts, colours or links.
+rl_paragraph._trailingSpaceLength = _trailing_space_length
 
 
 def _opaque_rgb(colour: Any) -> bool:

@@ -695,3 +695,35 @@ def test_remembered_operators_are_the_ones_reportlab_writes() -> None:
             canvas.restoreState()
     assert ours._code == theirs._code
     assert matrices[0::2] == matrices[1::2]
+
+
+def test_trailing_space_length_is_reportlabs() -> None:
+    # paragraph._trailingSpaceLength (replaced in leaflet/pdf/canvas.py): the width of the white
+    # space a fragment ends with, for every kind of white space ReportLab knows, and none.
+    from reportlab.platypus import paragraph
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf import canvas as seam
+
+    assert paragraph._trailingSpaceLength is seam._trailing_space_length
+    font = font_set(load_theme("default"), "en").text.regular
+    tx = Canvas(BytesIO()).beginText(0, 0)
+    tx.setFont(font, 13)
+    texts = [
+        "",
+        "word",
+        "word ",
+        "two words  ",
+        "a\n",
+        "a \n",
+        " ",
+        "x\t",
+        "no-break\xa0",
+        "thin\u2009",
+        "é",
+        "x y",
+    ]
+    texts += [f"word{ch}" for ch in paragraph._wsc] + [f"{ch}word" for ch in paragraph._wsc]
+    for text in texts:
+        assert seam._trailing_space_length(text, tx) == seam._reportlab_trailing_space_length(text, tx), text
+    assert seam._trailing_space_length("two words  ", tx) > seam._trailing_space_length("two words ", tx) > 0
