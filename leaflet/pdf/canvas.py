@@ -337,6 +337,7 @@ class LeafletCanvas(Canvas):
         if (
             bl.kind != 0
             or self.shaping
+            or getattr(para, "debug", 0)
             or para.bulletText
             or style.backColor
             or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
