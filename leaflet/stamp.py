@@ -317,7 +317,9 @@ def remember(
         with_hints = data
     if len(with_hints) <= MAX_RECORD_BYTES // 2:  # hints never make a record too big to be read
         data = with_hints
-    write_atomically(stamp_path(pdf), data)
+    # A record is checked against the files it names before any skip rests on it: it need not
+    # wait for the disk (the PDF it describes did).
+    write_atomically(stamp_path(pdf), data, durable=False)
 
 
 def hints(pdf: Path) -> dict[str, Any]:

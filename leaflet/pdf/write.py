@@ -22,7 +22,7 @@ _LIVE: set[str] = set()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_atomically(path: Path, data: bytes, what: str = "PDF") -> None:
+def write_atomically(path: Path, data: bytes, what: str = "PDF", *, durable: bool = True) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
     A reader (or a build killed half-way) sees either the old file whole or the
@@ -32,6 +32,11 @@ def write_atomically(path: Path, data: bytes, what: str = "PDF") -> None:
     chance to clean up) is removed by the next build of the same file, and
     one that another build is still writing is left alone. A link at `path`
     is replaced by the file, never written through.
+
+    A `durable` file is on the disk before it takes the name (fsync), so that not even a
+    power cut can leave an empty file where the old one was. A file that vouches for itself
+    (a build record: every file it names is checked against its digest) need not wait for
+    the disk: if it is lost, the next build only does more work.
     """
     where = Location(display_path(path))
     if any(unicodedata.category(ch) == "Cc" for ch in path.name):
@@ -61,7 +66,8 @@ def write_atomically(path: Path, data: bytes, what: str = "PDF") -> None:
             view = view[os.write(fd, view) :]
         # The permissions are set on the file itself, never on a name that might be a link.
         os.fchmod(fd, mode)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.replace(live, path)
         tmp = None
     except OSError as exc:

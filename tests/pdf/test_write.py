@@ -129,3 +129,28 @@ def test_a_file_name_with_a_control_character_is_refused(tmp_path: Path) -> None
     with pytest.raises(OutputError, match="control character"):
         write_atomically(tmp_path / "leaflet\n.pdf", b"%PDF")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_pdf_waits_for_the_disk_and_its_record_does_not(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The PDF is on the disk before it takes its name; the record beside it, which is checked
+    against the PDF before any skip rests on it, is not made to wait."""
+    import os
+
+    from leaflet.cli import main
+    from tests.conftest import metadata_block
+
+    content = tmp_path / "synced.yaml"
+    content.write_text(
+        metadata_block("Synced", "synced")
+        + "sections:\n  - heading: One\n    content:\n      - Words.\nreferences: []\n",
+        "utf-8",
+    )
+    synced: list[str] = []
+    real = os.fsync
+    monkeypatch.setattr(
+        "leaflet.pdf.write.os.fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real(fd)
+    )
+    assert main(["build", str(content), "--edition", "standard", "-o", str(tmp_path / "out")]) == 0
+    (only,) = synced  # one file waited for the disk: the PDF's temporary file, not the record's
+    assert Path(only).name.startswith(".synced.pdf.") and ".built" not in only
+    assert (tmp_path / "out" / ".synced.pdf.built").is_file()
