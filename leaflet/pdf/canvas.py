@@ -107,8 +107,7 @@ class LeafletTextObject(PDFTextObject):
         ops = []
         for subset, codes in font.splitString(text, doc):
             if subset != self._curSubset:
-                name = font.getSubsetInternalName(subset, doc)
-                ops.append(_font_operators(name, self._fontsize, self._leading))
+                ops.append(_font_operators(_subset_name(font, subset, doc), self._fontsize, self._leading))
                 self._curSubset = subset
             ops.append(f"({escapePDF(codes)}) Tj")
         return ops[0] if len(ops) == 1 else " ".join(ops)
@@ -745,6 +744,16 @@ def _compress(self: Any, text: Any) -> bytes:
         packed = _reportlab_compress(self, text)
         _COMPRESSED.put(text, packed)
     return packed
+
+
+def _subset_name(font: Any, subset: int, doc: Any) -> str:
+    """TTFont.getSubsetInternalName, from the font's state in the document once it has its name
+    (the first call gives it one and registers the font with the document: ReportLab's)."""
+    states = doc.__dict__.get("leaflet_font_states")
+    state = states.get(font) if states else None
+    if state is None or state.internalName is None or not 0 <= subset < len(state.subsets):
+        return font.getSubsetInternalName(subset, doc)
+    return f"/{state.internalName}+{subset}"
 
 
 class _Codes(dict[int, int]):

@@ -457,7 +457,7 @@ print(textsplit.rx.sub(r"\\1 ", "漢字").split(), type(paragraph.uri_pat.compil
 
 
 def test_plain_text_writes_what_reportlabs_format_text_writes() -> None:
-    # LeafletTextObject._textOut, _formatText and _plain_text (leaflet/pdf/canvas.py) write the operators of
+    # LeafletTextObject._textOut, _formatText and _plain_text (and _subset_name) write the operators of
     # unshaped text without ReportLab's _formatText: the same operators, font changes between
     # subsets included, for text new to the document, text past its first subset, escapes.
     from reportlab.pdfbase import pdfmetrics
