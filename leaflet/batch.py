@@ -8,6 +8,7 @@ written (see `leaflet.stamp`).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -281,6 +282,10 @@ def run(
     report(1, total, outcomes[0])
     check_stop()
     pool = None
+    # What the first build made (modules, fonts, parsed markup, line breaks) lives as long as the
+    # process: the collector need not look at it again in each worker, nor touch the pages the
+    # workers share with this process.
+    gc.freeze()
     try:
         # Signals wait while the workers are forked: one arriving during a fork would be lost.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)

@@ -51,6 +51,34 @@ def pdf_document(canvas: Any) -> Any:
     return canvas._doc
 
 
+def object_count(doc: Any) -> int:
+    """How many objects the document has numbered so far (the next one is numbered one more)."""
+    return doc.objectcounter
+
+
+def add_objects(doc: Any, named: list[tuple[str, Any]]) -> list[bytes]:
+    """Give each object a number, in order, under its new name (as `doc.Reference(obj, name)`
+    does for each); their references as written ("12 0 R"). An object may be bytes already
+    written: the document writes them as they are."""
+    from reportlab.pdfbase.pdfdoc import PDFObject
+
+    numbers, names, objects = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
+    number = doc.objectcounter
+    refs = []
+    for name, obj in named:
+        if name in objects:
+            raise ValueError(f"redefining named object: {name!r}")
+        number += 1
+        if isinstance(obj, PDFObject):
+            obj.__InternalName__ = name
+        numbers[name] = (number, 0)
+        names[number] = name
+        objects[name] = obj
+        refs.append(b"%d 0 R" % number)
+    doc.objectcounter = number
+    return refs
+
+
 def last_page(canvas: Any) -> Any:
     """The page object that `showPage` has just added to the document."""
     return canvas._doc.Pages.pages[-1]

@@ -12,6 +12,7 @@ stops the loop.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -74,6 +75,7 @@ def watch(
         names, styles, partners = editions or ("standard",), ("default",), ()
     print(f"watching {content} (Ctrl-C to stop)", file=out, flush=True)
     built_from: str | None = None
+    frozen = False
     try:
         while keep_going():
             now = _digest(content, names, styles, partners)
@@ -81,6 +83,12 @@ def watch(
                 built_from = now
                 outcome, seconds = rebuild(content, editions, style, output)
                 _report(outcome, seconds, out, err)
+                if not frozen:
+                    # What the first build leaves (modules, fonts, markup and line breaks remembered)
+                    # lives as long as the loop: the collector need not look at it on every save.
+                    gc.collect()
+                    gc.freeze()
+                    frozen = True
                 if outcome.status == "built":
                     try:
                         found = _editions(content, editions, style)

@@ -25,7 +25,9 @@ ReportLab is pinned to 5.1.x because of these; tests/pdf/test_hooks.py checks ea
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections import OrderedDict
 from functools import lru_cache
 from math import cos, pi, sin
 from operator import itemgetter
@@ -640,14 +642,25 @@ _ENTRY = re.compile(r"<([0-9A-F]{2})> <(F[0-9A-F]{4})>")
 _reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
 
 
+#: (font name, subset, the characters of its private codes) → its ToUnicode CMap: every build
+#: of a leaflet writes the same subsets again.
+_CMAPS: Bounded[str] = Bounded(64)
+
+
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, with each private code made by `code_for` mapped to its characters."""
+    key = (fontname, tuple(subset), tuple(GLYPH_TEXT.get(c) for c in subset if c >= _PRIVATE_USE))
+    cmap = _CMAPS.get(key)
+    if cmap is not None:
+        return cmap
 
     def entry(m: re.Match[str]) -> str:
         text = GLYPH_TEXT.get(int(m[2], 16))
         return m[0] if text is None else f"<{m[1]}> <{text.encode('utf-16-be').hex().upper()}>"
 
-    return _ENTRY.sub(entry, _reportlab_to_unicode_cmap(fontname, subset))
+    cmap = _ENTRY.sub(entry, _reportlab_to_unicode_cmap(fontname, subset))
+    _CMAPS.put(key, cmap)
+    return cmap
 
 
 # TTFont.addObjects calls the module's function by name when it writes each subset.
@@ -668,6 +681,10 @@ _reportlab_format = pdfdoc.format
 _reportlab_make_subset = ttfonts.TTFontFace.makeSubset
 _reportlab_compress = pdfdoc.PDFStreamFilterZCompress.encode
 _reportlab_reference = pdfdoc.PDFObjectReference.format
+_reportlab_dictionary = pdfdoc.PDFDictionary.format
+_reportlab_array = pdfdoc.PDFArray.format
+_reportlab_string = pdfdoc.PDFString.format
+_reportlab_destination = pdfdoc.Destination.format
 #: Names already written (a document uses a few dozen, again and again).
 _NAMES: dict[str, str] = {}
 #: ASCII characters PDFDocEncoding has no code for (ReportLab raises on them).
@@ -696,17 +713,147 @@ def _pdfdoc_enc(x: Any) -> Any:
 
 
 def _format(element: Any, document: Any, toplevel: int = 0) -> bytes:
-    """pdfdoc.format: references, bytes, text and numbers (most of what it is given) without its chain of tests."""
+    """pdfdoc.format: references, bytes, text, numbers, dictionaries, arrays and strings without its chain of tests."""
     kind = type(element)
     if kind is pdfdoc.PDFObjectReference:
         return _reference(element, document)
     if kind is bytes:
         return element
-    if kind is str:
-        return _pdfdoc_enc(element)
-    if kind is int or kind is float:
-        return fp_str(element).encode("ascii")
+    if kind is str or kind is int or kind is float:
+        data = _ATOMS.get(element)
+        return data if data is not None else _atom(element)
+    if kind in _PLAIN:
+        # ReportLab's format would call the same method, unless the object asks to be written
+        # only at the top (a reference in its place) or to carry a comment.
+        extra = element.__dict__
+        if "__RefOnly__" not in extra and "__Comment__" not in extra:
+            return _PLAIN[kind](element, document)
     return _reportlab_format(element, document, toplevel)
+
+
+#: Numbers and names as written: 12.5 → b"12.5", "/Annot" → b"/Annot" (equal numbers, such as
+#: 1 and 1.0, or 0.0 and -0.0, are written alike).
+_ATOMS: dict[Any, bytes] = {}
+
+
+_NUMBER_KINDS = {int, float}
+
+
+def _atom(value: str | float) -> bytes:
+    data = _pdfdoc_enc(value) if type(value) is str else fp_str(value).encode("ascii")
+    if type(value) is not str or len(value) <= 64:
+        if len(_ATOMS) > 8192:
+            _ATOMS.clear()
+        _ATOMS[value] = data
+    return data
+
+
+#: Dictionary keys as written: "Type" → b"/Type ".
+_KEYS: dict[str, bytes] = {}
+
+
+def _key(name: Any) -> bytes:
+    key = _KEYS.get(name)
+    if key is None:
+        if len(_KEYS) > 4096:
+            _KEYS.clear()
+        key = _KEYS[name] = _pdfdoc_enc(_pdf_name(name)) + b" "
+    return key
+
+
+def _rows(items: list[bytes], width: int) -> bytes:
+    """Items joined by spaces, a line break after every `width` of them (ReportLab's one-line layout)."""
+    if len(items) <= width:
+        return b" ".join(items)
+    return b" \n  ".join(b" ".join(items[i : i + width]) for i in range(0, len(items), width))
+
+
+def _value(element: Any, document: Any) -> bytes:
+    """_format of an element of a dictionary or an array, the commonest kinds first."""
+    kind = type(element)
+    if kind is str or kind is int or kind is float:
+        return _ATOMS.get(element) or _atom(element)
+    if kind is bytes:
+        return element
+    if kind is pdfdoc.PDFObjectReference:
+        try:
+            return b"%d %d R" % document.idToObjectNumberAndVersion[element.name]
+        except KeyError:
+            return _reference(element, document)
+    return _format(element, document)
+
+
+def _dictionary(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
+    """PDFDictionary.format: keys sorted (unless ordered), each with its value, six to a line."""
+    entries = self.dict
+    keys = list(entries)
+    if not isinstance(entries, OrderedDict):
+        keys.sort()
+    known = _KEYS.get
+    items = [(known(k) or _key(k)) + _value(entries[k], document) for k in keys]
+    multiline = self.multiline
+    if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
+        return b"<<\n" + IND.join(items) + b"\n>>"
+    return b"<<\n" + _rows(items, 6) + b"\n>>"
+
+
+#: Arrays of numbers as written (a font's widths, a link's rectangle, a border), by their
+#: numbers and layout: the next build of a leaflet writes most of them again.
+_NUMBER_ARRAYS: dict[tuple[Any, ...], bytes] = {}
+
+
+def _array(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
+    """PDFArray.format: the elements, ten to a line."""
+    sequence = self.sequence
+    multiline = self.multiline
+    lines = (multiline and rl_config.pdfMultiLine) or multiline == "forced"
+    key = None
+    if set(map(type, sequence)) <= _NUMBER_KINDS:
+        key = (IND if lines else None, *sequence)
+        written = _NUMBER_ARRAYS.get(key)
+        if written is not None:
+            return written
+        known = _ATOMS.get
+        items = [known(e) or _atom(e) for e in sequence]
+    else:
+        items = [_value(e, document) for e in sequence]
+    written = b"[ " + (IND.join(items) if lines else _rows(items, 10)) + b" ]"
+    if key is not None:
+        if len(_NUMBER_ARRAYS) > 1024:
+            _NUMBER_ARRAYS.clear()
+        _NUMBER_ARRAYS[key] = written
+    return written
+
+
+def _string(self: Any, document: Any) -> bytes:
+    """PDFString.format for text (PDFDocEncoding where it suffices, else UTF-16 with its mark), escaped."""
+    text = self.s
+    if (
+        type(text) is not str
+        or getattr(self, "enc", "auto") != "auto"
+        or getattr(self, "escape", 1) != 1
+        or not isinstance(document.encrypt, pdfdoc.NoEncryption)
+    ):
+        return _reportlab_string(self, document)
+    written = _STRINGS.get(text)
+    if written is not None:
+        return written
+    data = text.encode("ascii") if text.isascii() else None
+    if data is None or _NOT_PDFDOC.search(data) is not None:
+        try:
+            data = text.encode("pdfdoc")
+        except UnicodeEncodeError:
+            data = codecs.BOM_UTF16_BE + text.encode("utf_16_be")
+    written = _pdfdoc_enc(f"({escapePDF(data)})")
+    if len(text) <= 512:
+        if len(_STRINGS) > 2048:
+            _STRINGS.clear()
+        _STRINGS[text] = written
+    return written
+
+
+#: Text strings as written, by their text (links' descriptions and addresses, outline titles).
+_STRINGS: dict[str, bytes] = {}
 
 
 def _reference(ref: Any, document: Any) -> bytes:
@@ -720,9 +867,12 @@ def _reference(ref: Any, document: Any) -> bytes:
 #: (font face, its subset's characters) → the subset font file. The face is held, so its
 #: identity cannot pass to another font; a font read again from a changed file is a new face.
 _SUBSETS: Bounded[bytes] = Bounded(64)
-#: A few large streams (font subsets) → their compressed bytes: the same subset, compressed once.
-_COMPRESSED: Bounded[bytes] = Bounded(16)
-_COMPRESS_REMEMBERED = 8192  # bytes: font files, not page contents (which change with every build)
+#: Streams (font subsets, their ToUnicode maps, page contents) → their compressed bytes, by
+#: their exact contents: a font subset, or a page that a new title leaves as it was, is
+#: compressed once. Only streams up to _COMPRESS_LONGEST long are kept (with what they are
+#: kept under, at most about 64 × 64 KB × 1.5: 6 MB; a leaflet's page is a few KB).
+_COMPRESSED: Bounded[bytes] = Bounded(64)
+_COMPRESS_LONGEST = 1 << 16
 
 
 def _make_subset(self: Any, subset: list[int]) -> bytes:
@@ -736,8 +886,9 @@ def _make_subset(self: Any, subset: list[int]) -> bytes:
 
 
 def _compress(self: Any, text: Any) -> bytes:
-    """PDFStreamFilterZCompress.encode, remembered for large byte strings (the font subsets)."""
-    if type(text) is not bytes or len(text) < _COMPRESS_REMEMBERED:
+    """PDFStreamFilterZCompress.encode, remembered for each stream's contents (text or bytes)."""
+    kind = type(text)
+    if (kind is not bytes and kind is not str) or len(text) > _COMPRESS_LONGEST:
         return _reportlab_compress(self, text)
     packed = _COMPRESSED.get(text)
     if packed is None:
@@ -802,8 +953,30 @@ def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> li
     return found
 
 
+def _destination(self: Any, document: Any) -> bytes:
+    """Destination.format for a place on a page (`/XYZ left top zoom`, what a link or outline
+    entry names): the array written directly, without a reference and an array object made for it."""
+    fmt, page = self.fmt, self.page
+    # ReportLab binds a destination to a reference to its page (canvas.bookmarkPage).
+    if type(fmt) is pdfdoc.PDFDestinationXYZ and type(page) is pdfdoc.PDFObjectReference:
+        number = document.idToObjectNumberAndVersion.get(page.name)
+        if number is not None and not rl_config.pdfMultiLine:
+            fmt.page = page  # as Destination.format leaves it
+            left, top, zoom = (_value(v, document) for v in (fmt.left, fmt.top, fmt.zoom))
+            kind = _value(_pdf_name(fmt.typename), document)
+            return b"[ %d %d R %s %s %s %s ]" % (*number, kind, left, top, zoom)
+    return _reportlab_destination(self, document)
+
+
+#: The plain objects `_format` writes itself, and how.
+_PLAIN = {PDFDictionary: _dictionary, PDFArray: _array, PDFString: _string, pdfdoc.Destination: _destination}
+
 pdfdoc.PDFName = _pdf_name
 pdfdoc.format = _format
+pdfdoc.PDFDictionary.format = _dictionary
+pdfdoc.PDFArray.format = _array
+pdfdoc.PDFString.format = _string
+pdfdoc.Destination.format = _destination
 pdfdoc.PDFObjectReference.format = _reference
 ttfonts.TTFontFace.makeSubset = _make_subset
 pdfdoc.PDFStreamFilterZCompress.encode = _compress

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b\s*")
@@ -35,11 +34,8 @@ class _NotOurs(ValueError):
     """The file is not laid out the way the writers we know lay it out."""
 
 
-@dataclass(frozen=True)
-class _Object:
-    number: int
-    body: bytes  # the object's value, without `N G obj` and `endobj`
-    is_stream: bool
+#: An object: its number, its value (without `N G obj` and `endobj`), and whether it is a stream.
+_Object = tuple[int, bytes, bool]
 
 
 def compact(data: bytes) -> bytes:
@@ -60,7 +56,7 @@ def pack(objects: list[tuple[int, bytes]], root: bytes, info: bytes | None, vers
     packed = []
     for number, value in objects:
         body = value.strip()
-        packed.append(_Object(number, body, body.startswith(b"<<") and body.endswith(b"endstream")))
+        packed.append((number, body, body[-9:] == b"endstream" and body[:2] == b"<<"))
     return _write(b"%PDF-" + version + b"\n", packed, root, info)
 
 
@@ -94,7 +90,7 @@ def _read(data: bytes) -> tuple[bytes, list[_Object], bytes, bytes | None]:
             raise _NotOurs(f"object {number} has no endobj")
         body = chunk[head.end() : tail.start()]
         is_stream = body.startswith(b"<<") and body.rstrip().endswith(b"endstream")
-        objects.append(_Object(number, body, is_stream))
+        objects.append((number, body, is_stream))
     return data[: starts[0]], objects, refs[b"Root"], refs.get(b"Info")
 
 
@@ -122,9 +118,18 @@ def _xref_offsets(table: bytes) -> dict[int, int]:
 
 
 def _compressed_stream(body: bytes) -> bytes:
-    """A stream object's body with an empty filter list dropped, and its data compressed when it has none."""
-    body = _NO_FILTER.sub(b"", body, count=1)
+    """A stream object's body with an empty filter list dropped, and its data compressed when it has none.
+
+    The filter list is looked for in the stream's dictionary only: the data (a font, a page)
+    is never searched, nor changed should it hold those bytes.
+    """
     start = _STREAM_START.search(body)
+    if start is None:
+        return _NO_FILTER.sub(b"", body, count=1)
+    head = _NO_FILTER.sub(b"", body[: start.start()], count=1)
+    if len(head) != start.start():
+        body = head + body[start.start() :]
+        start = _STREAM_START.search(body, len(head))
     length = _LENGTH.search(body, 0, start.start()) if start else None
     if (
         start is None
@@ -148,23 +153,25 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
         header = b"%PDF-1.5\n%\x93\x8c\x8b\x9e\n"  # object streams came with PDF 1.5
     else:
         header = header.split(b"\n", 1)[0] + b"\n%\x93\x8c\x8b\x9e\n"
-    size = max(o.number for o in objects) + 1
+    size = max(number for number, _, _ in objects) + 1
     objstm_number, xref_number = size, size + 1
     out = bytearray(header)
     entries: dict[int, tuple[int, int, int]] = {}  # number → (type, field 2, field 3)
 
-    for obj in objects:
-        if obj.is_stream:
-            entries[obj.number] = (1, len(out), 0)
-            out += b"%d 0 obj\n" % obj.number + _compressed_stream(obj.body) + b"\nendobj\n"
+    for number, body, is_stream in objects:
+        if is_stream:
+            entries[number] = (1, len(out), 0)
+            out += b"%d 0 obj\n" % number
+            out += _compressed_stream(body)
+            out += b"\nendobj\n"
 
-    packed = [o for o in objects if not o.is_stream]
-    index, bodies, at = [], [], 0
-    for i, obj in enumerate(packed):
-        entries[obj.number] = (2, objstm_number, i)
-        index.append(b"%d %d" % (obj.number, at))
-        bodies.append(obj.body)
-        at += len(obj.body) + 1
+    packed = [o for o in objects if not o[2]]
+    index, at = [], 0
+    for i, (number, body, _) in enumerate(packed):
+        entries[number] = (2, objstm_number, i)
+        index.append(b"%d %d" % (number, at))
+        at += len(body) + 1
+    bodies = [body for _, body, _ in packed]
     first = b" ".join(index) + b"\n"
     stream = zlib.compress(first + b"\n".join(bodies) + b"\n", 9)
     entries[objstm_number] = (1, len(out), 0)
@@ -179,16 +186,21 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
     file_id = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest().encode()
     xref_at = len(out)
     entries[xref_number] = (1, xref_at, 0)
-    width = max(1, (xref_at.bit_length() + 7) // 8)
-    rows = bytearray()
-    for number in range(xref_number + 1):
-        kind, second, third = entries.get(number, (0, 0, 65535 if number == 0 else 0))
-        rows += bytes([kind]) + second.to_bytes(width, "big") + third.to_bytes(2, "big")
-    xref = zlib.compress(bytes(rows), 9)
+    # Field 2 is an offset or the object stream's number, field 3 a generation or an index in it.
+    width = max(1, (max(xref_at, objstm_number).bit_length() + 7) // 8)
+    width3 = max(2, (len(packed).bit_length() + 7) // 8)
+    # Each row (type, field 2, field 3) as one number of 1 + width + width3 bytes.
+    shift2, shift1, size = 8 * width3, 8 * (width + width3), 1 + width + width3
+    free = (0, 0, 0)
+    rows = [(65535).to_bytes(size, "big")]  # object 0, the head of the free list
+    for number in range(1, xref_number + 1):
+        kind, second, third = entries.get(number, free)
+        rows.append((kind << shift1 | second << shift2 | third).to_bytes(size, "big"))
+    xref = zlib.compress(b"".join(rows), 9)
     trailer = b"/Root " + root + (b" /Info " + info if info else b"")
     out += (
-        b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d 2 ] %s /ID [ <%s> <%s> ] /Length %d /Filter /FlateDecode >>\nstream\n"
-        % (xref_number, xref_number + 1, width, trailer, file_id, file_id, len(xref))
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d %d ] %s /ID [ <%s> <%s> ] /Length %d /Filter /FlateDecode >>\nstream\n"
+        % (xref_number, xref_number + 1, width, width3, trailer, file_id, file_id, len(xref))
     )
     out += xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
     return bytes(out)

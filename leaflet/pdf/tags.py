@@ -21,38 +21,36 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
     PDFName,
-    PDFObject,
     PDFObjectReference,
     PDFStream,
     PDFString,
 )
 
 from leaflet.escape import escape
-from leaflet.rlseam import add_operator, pdf_document
+from leaflet.rlseam import add_objects, add_operator, object_count, page_count, pdf_document
 from leaflet.structure import StructElem, Tagging
 
 __all__ = ["AnnotationRef", "MarkedContent", "PdfTagging", "StructElem", "Tagging", "xmp_packet"]
 
 
-@dataclass(frozen=True)
-class MarkedContent:
-    """A kid of a structure element: marked content with this MCID on this page."""
+class MarkedContent(NamedTuple):
+    """A kid of a structure element: marked content with this MCID on this page (a tuple: a
+    tagged leaflet makes one for every run of text it draws)."""
 
     page: int  # 1-based page number
     mcid: int
 
 
-@dataclass(frozen=True)
-class AnnotationRef:
+class AnnotationRef(NamedTuple):
     """A kid of a Link element: its annotation (an OBJR)."""
 
     page: int
@@ -73,11 +71,20 @@ class _TextMarks:
     line_links: dict[int, list[Any]] = field(default_factory=dict)
 
 
-class _TextScope:
-    """While a paragraph is drawn, the element its text belongs to is the canvas's `tag_elem`.
+def escape_pdf_string(text: str) -> str:
+    """Text for a PDF literal string (a language tag: letters, digits and hyphens)."""
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
-    (A plain context manager: one is made for every paragraph drawn.)
-    """
+
+_SHOWING = ("Tj", "TJ", "'", '"')
+
+
+def _shows_text(op: str) -> bool:
+    return " Tj" in op or " TJ" in op or op.endswith(_SHOWING)
+
+
+class _Drawing:
+    """While it lasts, the canvas draws the words of `elem` (then those of the element before)."""
 
     __slots__ = ("canvas", "elem", "previous")
 
@@ -93,16 +100,30 @@ class _TextScope:
         self.canvas.tag_elem = self.previous
 
 
-def escape_pdf_string(text: str) -> str:
-    """Text for a PDF literal string (a language tag: letters, digits and hyphens)."""
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+class _Artifact:
+    """While it lasts, what is painted is an artifact of this kind (marked once, however deep)."""
 
+    __slots__ = ("canvas", "kind", "lang", "outer", "tagging")
 
-_SHOWING = ("Tj", "TJ", "'", '"')
+    def __init__(self, tagging: PdfTagging, canvas: Any, kind: str, lang: str | None) -> None:
+        self.tagging = tagging
+        self.canvas = canvas
+        self.kind = kind
+        self.lang = lang
 
+    def __enter__(self) -> None:
+        tagging = self.tagging
+        self.outer = outer = tagging.artifact_depth == 0
+        if outer:
+            # A marked-content property list may name its language (ISO 32000-1, 14.9.2.2).
+            tongue = f" /Lang ({escape_pdf_string(self.lang)})" if self.lang else ""
+            add_operator(self.canvas, f"/Artifact <</Type /{self.kind}{tongue}>> BDC")
+        tagging.artifact_depth += 1
 
-def _shows_text(op: str) -> bool:
-    return " Tj" in op or " TJ" in op or op.endswith(_SHOWING)
+    def __exit__(self, *exc: object) -> None:
+        self.tagging.artifact_depth -= 1
+        if self.outer:
+            add_operator(self.canvas, "EMC")
 
 
 class PdfTagging(Tagging):
@@ -121,27 +142,17 @@ class PdfTagging(Tagging):
         self._annotations: list[tuple[int, StructElem]] = []  # (ParentTree key, Link)
         self._page_keys: dict[int, int] = {}
         self._next_key = 0
-        self._artifact_depth = 0
+        self.artifact_depth = 0
 
     # -- drawing time
 
-    def text(self, canvas: Any, elem: StructElem | None) -> _TextScope:
-        return _TextScope(canvas, elem)
+    def text(self, canvas: Any, elem: StructElem | None) -> AbstractContextManager[None]:
+        return _Drawing(canvas, elem)
 
-    @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
-        outer = self._artifact_depth == 0
-        if outer:
-            # A marked-content property list may name its language (ISO 32000-1, 14.9.2.2).
-            tongue = f" /Lang ({escape_pdf_string(lang)})" if lang else ""
-            add_operator(canvas, f"/Artifact <</Type /{kind}{tongue}>> BDC")
-        self._artifact_depth += 1
-        try:
-            yield
-        finally:
-            self._artifact_depth -= 1
-            if outer:
-                add_operator(canvas, "EMC")
+    def artifact(
+        self, canvas: Any, kind: str = "Layout", lang: str | None = None
+    ) -> AbstractContextManager[None]:
+        return _Artifact(self, canvas, kind, lang)
 
     @contextmanager
     def figure(
@@ -162,7 +173,7 @@ class PdfTagging(Tagging):
 
     @property
     def in_artifact(self) -> bool:
-        return self._artifact_depth > 0
+        return self.artifact_depth > 0
 
     def text_object(self, canvas: Any, tx: Any) -> None:
         elem = canvas.tag_elem
@@ -282,98 +293,104 @@ class PdfTagging(Tagging):
 
     def finish(self, canvas: Any) -> None:
         doc = pdf_document(canvas)
-        refs: dict[int, PDFObjectReference] = {}
         # One walk from the leaves up: which elements hold content, and their first page.
-        first: dict[int, int] = {}
-        order = list(self.root.walk())
+        # (Elements are told apart by identity: a StructElem is its own key.)
+        order: list[StructElem] = []  # parents before children, in reading order (StructElem.walk)
+        stack = [self.root]
+        while stack:
+            elem = stack.pop()
+            order.append(elem)
+            stack += [kid for kid in reversed(elem.kids) if type(kid) is StructElem]
+        first: dict[StructElem, int] = {}
         for elem in reversed(order):
-            page = 0
             for kid in elem.kids:
-                page = kid.page if not isinstance(kid, StructElem) else first.get(id(kid), 0)
+                page = first.get(kid, 0) if type(kid) is StructElem else kid.page
                 if page:
+                    first[elem] = page
                     break
-            if page:
-                first[id(elem)] = page
         _keep_empty_cells(order, first)
-        elems = [e for e in order if id(e) in first]
-        for i, elem in enumerate(elems):
-            refs[id(elem)] = PDFObjectReference(f"StructElem{i}")
+        elems = [e for e in order if e in first]
+        # Each element is written straight to its bytes, references and all: the elements, then
+        # the tree's root, are numbered in order after the objects the document has already.
+        base = object_count(doc) + 1
+        refs = {elem: b"%d 0 R" % (base + i) for i, elem in enumerate(elems)}
+        root_ref = b"%d 0 R" % (base + len(elems))
+        page_refs = {n: PDFObjectReference(f"Page{n}").format(doc) for n in range(1, page_count(canvas) + 1)}
+        roles: dict[str, bytes] = {}
+        data: list[bytes] = []
 
-        page_refs: dict[int, PDFObjectReference] = {}
+        def text(value: str) -> bytes:
+            return PDFString(value).format(doc)
 
-        def page_ref(page: int) -> PDFObjectReference:
-            ref = page_refs.get(page)
-            if ref is None:
-                ref = page_refs[page] = PDFObjectReference(f"Page{page}")
-            return ref
-
-        root_ref = PDFObjectReference("StructTreeRoot")
         for elem in elems:
-            # Hundreds of small dictionaries: written straight to bytes (see _Written), not
-            # through ReportLab's general formatter, which costs more than the rest of tagging.
-            first_page = first[id(elem)]
-            parent = refs[id(elem.parent)] if elem.parent is not None else root_ref
-            parts: list[Any] = [
-                f"<< /Type /StructElem /S /{elem.role} /P ".encode(),
-                parent,
-                b" /Pg ",
-                page_ref(first_page),
+            first_page = first[elem]
+            parent = elem.parent
+            role = roles.get(elem.role) or roles.setdefault(elem.role, elem.role.encode())
+            parent_ref = refs[parent] if parent is not None else root_ref
+            parts = [
+                b"<< /Type /StructElem /S /%s /P %s /Pg %s /K [ " % (role, parent_ref, page_refs[first_page])
             ]
-            kids: list[Any] = []
             for kid in elem.kids:
-                if isinstance(kid, StructElem):
-                    if id(kid) in refs:
-                        kids += [refs[id(kid)], b" "]
-                elif isinstance(kid, MarkedContent):
+                kind = type(kid)
+                if kind is MarkedContent:
                     # On the element's own page an MCID is enough; elsewhere it needs its page.
                     if kid.page == first_page:
-                        kids.append(f"{kid.mcid} ".encode())
+                        parts.append(b"%d " % kid.mcid)
                     else:
-                        kids += [b"<< /Type /MCR /Pg ", page_ref(kid.page), f" /MCID {kid.mcid} >> ".encode()]
+                        parts.append(b"<< /Type /MCR /Pg %s /MCID %d >> " % (page_refs[kid.page], kid.mcid))
+                elif kind is StructElem:
+                    ref = refs.get(kid)
+                    if ref is not None:
+                        parts.append(ref + b" ")
                 else:
-                    kids += [b"<< /Type /OBJR /Pg ", page_ref(kid.page), b" /Obj ", kid.ref, b" >> "]
-            parts += [b" /K [ ", *kids, b"]"]
-            if elem.lang and (elem.parent is None or elem.lang != _inherited_lang(elem.parent)):
-                parts += [b" /Lang ", PDFString(elem.lang)]
+                    obj_ref = kid.ref.format(doc)
+                    parts.append(b"<< /Type /OBJR /Pg %s /Obj %s >> " % (page_refs[kid.page], obj_ref))
+            parts.append(b"]")
+            if elem.lang and (parent is None or elem.lang != _inherited_lang(parent)):
+                parts += [b" /Lang ", text(elem.lang)]
             if elem.alt:
-                parts += [b" /Alt ", PDFString(elem.alt)]
+                parts += [b" /Alt ", text(elem.alt)]
             if elem.bbox:
                 box = " ".join(f"{v:g}" for v in elem.bbox)
                 parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
             if elem.scope:
                 parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
             if elem.actual_text:
-                parts += [b" /ActualText ", PDFString(elem.actual_text)]
+                parts += [b" /ActualText ", text(elem.actual_text)]
             if elem.title:
-                parts += [b" /T ", PDFString(elem.title)]
+                parts += [b" /T ", text(elem.title)]
             if elem.id:
-                parts += [b" /ID ", PDFString(elem.id)]
+                parts += [b" /ID ", text(elem.id)]
             parts.append(b" >>")
-            doc.Reference(_Written(parts), refs[id(elem)].name)
+            data.append(b"".join(parts))
 
         nums: list[Any] = []
         entries: list[tuple[int, Any]] = []
         for page, key in self._page_keys.items():
-            entries.append((key, PDFArray([refs[id(e)] for e in self._page_elems.get(page, [])])))
+            entries.append((key, PDFArray([refs[e] for e in self._page_elems.get(page, [])])))
         for key, link in self._annotations:
-            entries.append((key, refs[id(link)]))
+            entries.append((key, refs[link]))
         for key, value in sorted(entries, key=lambda kv: kv[0]):
             nums += [key, value]
         tree = {
             "Type": PDFName("StructTreeRoot"),
-            "K": PDFArray([refs[id(self.root)]]),
+            "K": PDFArray([refs[self.root]]),
             "ParentTree": PDFDictionary({"Nums": PDFArray(nums)}),
             "ParentTreeNextKey": self._next_key,
         }
-        ids = sorted((e.id, refs[id(e)]) for e in elems if e.id)
+        ids = sorted((e.id, refs[e]) for e in elems if e.id)
         if ids:
             # Elements with an ID are found through the IDTree (ISO 32000-1, 14.7.2).
             names: list[Any] = []
             for key, ref in ids:
                 names += [PDFString(key), ref]
             tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
-        doc.Reference(PDFDictionary(tree), root_ref.name)
-        canvas.setCatalogEntry("StructTreeRoot", root_ref)
+        # Registered as their bytes: a document writes bytes as they are.
+        named: list[tuple[str, Any]] = [(f"StructElem{i}", d) for i, d in enumerate(data)]
+        named.append(("StructTreeRoot", PDFDictionary(tree).format(doc)))
+        numbered = add_objects(doc, named)
+        assert numbered[0] == refs[self.root] and numbered[-1] == root_ref, "objects numbered out of turn"
+        canvas.setCatalogEntry("StructTreeRoot", PDFObjectReference("StructTreeRoot"))
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         metadata = PDFStream(
             PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
@@ -385,23 +402,13 @@ class PdfTagging(Tagging):
         canvas.addPageLabel(0, style="ARABIC", start=1)
 
 
-class _Written(PDFObject):
-    """A PDF object written from ready bytes and references (formatted as the file is written)."""
-
-    def __init__(self, parts: list[Any]) -> None:
-        self.parts = parts
-
-    def format(self, document: Any) -> bytes:
-        return b"".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts)
-
-
-def _keep_empty_cells(order: list[StructElem], first: dict[int, int]) -> None:
+def _keep_empty_cells(order: list[StructElem], first: dict[StructElem, int]) -> None:
     """An empty table cell holds no content, yet stays in its row, so every row has all its cells (`order`: parents first)."""
     for elem in order:
-        if elem.role in ("TD", "TH") and id(elem) not in first and elem.parent is not None:
-            page = first.get(id(elem.parent))
+        if elem.role in ("TD", "TH") and elem not in first and elem.parent is not None:
+            page = first.get(elem.parent)
             if page:
-                first[id(elem)] = page
+                first[elem] = page
 
 
 def _same_target(link_href: str, target: str) -> bool:

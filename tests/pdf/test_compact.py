@@ -141,3 +141,41 @@ def test_a_file_laid_out_otherwise_is_left_as_it_is(written: dict[str, tuple[Pat
     after = written["standard"][1].read_bytes()
     assert compact(after) is after  # already packed: no classic table to read
     assert compact(b"not a pdf") == b"not a pdf"
+
+
+def test_a_file_of_more_objects_than_two_bytes_count_is_indexed_whole(tmp_path: Path) -> None:
+    # pack: the cross-reference stream's fields are as wide as their largest value needs: with
+    # more than 65,535 objects in the object stream, an object's index in it no longer fits
+    # two bytes (it was refused with an OverflowError), and every object is still found.
+    from leaflet.pdf.compact import pack
+
+    count = 70_000
+    objects = [(1, b"<< /Type /Catalog /Pages 2 0 R >>"), (2, b"<< /Type /Pages /Kids [ ] /Count 0 >>")]
+    objects += [(n, b"%d" % (n * 7)) for n in range(3, count + 3)]
+    data = pack(objects, b"1 0 R", None)
+    assert re.search(rb"/W \[ 1 3 3 \]", data)
+    path = tmp_path / "many.pdf"
+    path.write_bytes(data)
+    subprocess.run([tool("qpdf"), "--check", str(path)], capture_output=True, check=True, timeout=120)
+    reader = PdfReader(BytesIO(data))
+    for n in (3, 65_537, count + 2):
+        assert reader.get_object(n) == n * 7
+
+
+def test_a_streams_data_is_never_taken_for_its_dictionary() -> None:
+    # pack: an empty filter list is dropped from a stream's dictionary only; data that happens
+    # to hold the same bytes (here a page's comment) is compressed as it is, every byte kept.
+    from leaflet.pdf.compact import pack
+
+    data = b"% /Filter [ ] is no filter here\n" + b"0 0 m 100 100 l S\n" * 20
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 200 200 ] /Contents 3 0 R >>"
+    objects = [
+        (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [ 4 0 R ] /Count 1 >>"),
+        (3, b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)),
+        (4, page),
+    ]
+    reader = PdfReader(BytesIO(pack(objects, b"1 0 R", None)))
+    contents = reader.pages[0]["/Contents"].get_object()
+    assert contents["/Filter"] == "/FlateDecode"
+    assert contents.get_data() == data

@@ -287,6 +287,37 @@ def test_format_text_holds_a_shaped_line_until_its_end_and_code_for_names_each_g
     assert text.decode().split() == ["ক্ষ", "কি"]
 
 
+def test_to_unicode_maps_are_remembered_by_font_subset_and_private_characters() -> None:
+    # _to_unicode_cmap (leaflet/pdf/canvas.py) remembers each ToUnicode CMap by the font's name,
+    # the subset's characters and what each private code stands for: asked again, it gives the
+    # same map; another subset, another font or a private code not yet known gets its own.
+    from leaflet.pdf import canvas as seam
+
+    private = seam._PRIVATE_USE + len(seam.GLYPH_TEXT) + 50  # a code no glyph has been given yet
+    subset = [0, *map(ord, "Leaflet")]
+
+    def fresh(fontname: str, codes: list[int]) -> str:
+        seam._CMAPS.clear()
+        return seam._to_unicode_cmap(fontname, codes)
+
+    first = seam._to_unicode_cmap("F1+0", subset)
+    assert seam._to_unicode_cmap("F1+0", subset) is first  # from memory
+    assert first == fresh("F1+0", subset)
+    assert "<01> <004C>" in first
+    assert seam._to_unicode_cmap("F1+0", [*subset, ord("s")]) != first
+    assert "/CMapName /F2+0 def" in seam._to_unicode_cmap("F2+0", subset)
+    unknown = seam._to_unicode_cmap("F1+0", [0, private])
+    assert f"<01> <{private:04X}>" in unknown
+    seam.GLYPH_TEXT[private] = "ক্ষ"
+    try:
+        known = seam._to_unicode_cmap("F1+0", [0, private])
+        assert known != unknown and "<01> <099509CD09B7>" in known
+        assert known == fresh("F1+0", [0, private])
+    finally:
+        del seam.GLYPH_TEXT[private]
+        seam._CMAPS.clear()
+
+
 ADDRESS = "https://www.example-neurology-service.org.uk/services/physiotherapy/book-an-appointment-online?clinic=north&day=any"
 
 
@@ -352,6 +383,202 @@ def test_the_quick_formatters_give_reportlabs_bytes() -> None:
         assert seam._split_string(font, text, mine._doc) == seam._reportlab_split_string(
             font, text, theirs._doc
         )
+
+
+def test_dictionaries_arrays_and_strings_are_written_as_reportlab_writes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # _format, _dictionary, _array, _string and _destination (leaflet/pdf/canvas.py) write
+    # ReportLab's plain objects and links' destinations themselves: the bytes of each value below are compared with those of ReportLab's
+    # own methods, put back in place for the second reading (nothing of ours on their path).
+    from collections import OrderedDict
+
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    from leaflet.pdf import canvas as seam
+
+    assert pdfdoc.PDFDictionary.format is seam._dictionary and pdfdoc.PDFArray.format is seam._array
+    assert pdfdoc.PDFString.format is seam._string and pdfdoc.Destination.format is seam._destination
+    doc = Canvas(BytesIO())._doc
+    target = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Annot")})
+    doc.Reference(target, "Target")
+    ref = pdfdoc.PDFObjectReference("Target")
+    texts = ["Go to (part 2)", "back\\slash", "", "Zoë’s café – 5 °C", "ŁŻŚĆ ąę", "ضمانات", "a\x1bb"]
+    texts += ["tab\tnew\nline\x7f", "\u2028", "(unbalanced", "€ and ‘quotes’"]
+    strings = [pdfdoc.PDFString(t) for t in texts]
+    strings += [pdfdoc.PDFString(t, escape=e) for t in ("(a)", "x\ny") for e in (0, 2, 4, 6)]
+    strings += [pdfdoc.PDFString(t, enc=enc) for t in ("plain", "café") for enc in ("utf-8", "raw")]
+    strings += [pdfdoc.PDFString(b"bytes (too)"), pdfdoc.PDFString(pdfdoc.PDFString("copied"))]
+    numbers = [0, 0.0, -0.0, 1, 1.0, -3, 2.5, 96.37795, 1e-7, 123456.7891, 10**15, True, None]
+    big = {f"K{i}": v for i, v in enumerate([*numbers, ref, "/Name", b"raw", *strings[:4]])}
+    arrays = [pdfdoc.PDFArray(numbers[: n + 1]) for n in range(len(numbers))]
+    arrays += [pdfdoc.PDFArray([ref] * n) for n in (0, 1, 10, 11, 20, 21, 35)]
+    arrays += [pdfdoc.PDFArrayCompact(numbers), pdfdoc.PDFArray([pdfdoc.PDFArray([1, ref]), *strings[:2]])]
+    forced = pdfdoc.PDFArray(numbers)
+    forced.multiline = "forced"
+    dictionaries = [pdfdoc.PDFDictionary(dict(list(big.items())[:n])) for n in range(0, len(big), 5)]
+    dictionaries += [pdfdoc.PDFDictionary(OrderedDict(reversed(big.items()))), pdfdoc.PDFDictionary(big)]
+    dictionaries += [pdfdoc.PDFDictionary({"Inner": pdfdoc.PDFDictionary(big), "List": arrays[-1]})]
+    only_top = pdfdoc.PDFDictionary({"A": 1})
+    only_top.__RefOnly__ = 1  # written at the top; a reference to it anywhere else
+    places = []  # destinations as bookmarkPage binds them (to a reference to the page), and others
+    for zoom in (0, None, 1.5):
+        place = pdfdoc.Destination(f"at {zoom}")
+        place.xyz(96.37795, 696.4661, zoom)
+        place.setPage(ref)
+        places.append(place)
+    fitted = pdfdoc.Destination("fitted")
+    fitted.fit()
+    fitted.setPage(ref)
+    on_page = pdfdoc.Destination("on a page object")
+    on_page.xyz(0, 842, 0)
+    on_page.setPage(target)
+    places += [fitted, on_page]
+    linked = pdfdoc.PDFDictionary({"Dest": places[0], "Rect": arrays[4], "Contents": strings[0]})
+    values = [
+        *numbers,
+        *strings,
+        *arrays,
+        forced,
+        *dictionaries,
+        only_top,
+        *places,
+        linked,
+        "/Name",
+        b"raw",
+        ref,
+    ]
+
+    def written() -> list[bytes]:
+        out = []
+        for multiline in (0, 1):
+            monkeypatch.setattr(rl_config, "pdfMultiLine", multiline)
+            for value in values:
+                out += [pdfdoc.format(value, doc, toplevel) for toplevel in (0, 1)]
+                if hasattr(value, "format"):
+                    out.append(value.format(doc))
+        return out
+
+    ours = written()
+    assert b"(Zo\\353\\220s caf\\351 \\205 5 \\260C)" in ours  # PDFDocEncoding, escaped
+    assert any(w.startswith(b"(\\376\\377") for w in ours)  # UTF-16 with its byte-order mark
+    assert b"[ %d 0 R /XYZ 96.37795 696.4661 0 ]" % doc.idToObjectNumberAndVersion["Target"][0] in ours
+    for name, mine in (
+        ("format", "_format"),
+        ("PDFName", "_pdf_name"),
+        ("pdfdocEnc", "_pdfdoc_enc"),
+    ):
+        assert getattr(pdfdoc, name) is getattr(seam, mine)
+    monkeypatch.setattr(pdfdoc, "format", seam._reportlab_format)
+    monkeypatch.setattr(pdfdoc, "PDFName", seam._reportlab_pdf_name)
+    monkeypatch.setattr(pdfdoc, "pdfdocEnc", seam._reportlab_pdfdoc_enc)
+    monkeypatch.setattr(pdfdoc.PDFDictionary, "format", seam._reportlab_dictionary)
+    monkeypatch.setattr(pdfdoc.PDFArray, "format", seam._reportlab_array)
+    monkeypatch.setattr(pdfdoc.PDFString, "format", seam._reportlab_string)
+    monkeypatch.setattr(pdfdoc.Destination, "format", seam._reportlab_destination)
+    monkeypatch.setattr(pdfdoc.PDFObjectReference, "format", seam._reportlab_reference)
+    theirs = written()
+    assert len(ours) == len(theirs)
+    for mine, reportlabs in zip(ours, theirs, strict=True):
+        assert mine == reportlabs
+    unbound = pdfdoc.Destination("nowhere")
+    unbound.xyz(0, 0, 0)
+    with pytest.raises(ValueError, match="Page not bound"):
+        seam._destination(unbound, doc)
+    unbound.setPage(pdfdoc.PDFObjectReference("Page99"))
+    with pytest.raises(KeyError, match="forward reference to 'Page99'"):
+        seam._destination(unbound, doc)
+
+
+def test_numbers_and_text_written_from_memory_follow_their_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # _array and _string (leaflet/pdf/canvas.py) remember arrays of numbers and text strings as
+    # written, by their exact values and layout: equal numbers are written alike, another number,
+    # another text, another layout or another escaping is written afresh.
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    doc = Canvas(BytesIO())._doc
+    for _ in range(2):  # the second time, from memory
+        assert pdfdoc.PDFArray([1, 2.5, 3]).format(doc) == b"[ 1 2.5 3 ]"
+        assert pdfdoc.PDFArray([1.0, 2.5, 3.0]).format(doc) == b"[ 1 2.5 3 ]"
+        assert pdfdoc.PDFArray([1, 2.5, 4]).format(doc) == b"[ 1 2.5 4 ]"
+        assert pdfdoc.PDFArray([True, 2.5, 3]).format(doc) == b"[ True 2.5 3 ]"
+        forced = pdfdoc.PDFArray([1, 2.5, 3])
+        forced.multiline = "forced"
+        assert forced.format(doc) == b"[ 1\n 2.5\n 3 ]"
+        assert pdfdoc.PDFString("Go to Part 1").format(doc) == b"(Go to Part 1)"
+        assert pdfdoc.PDFString("Go to Part 2").format(doc) == b"(Go to Part 2)"
+        assert pdfdoc.PDFString("(a)").format(doc) == b"(\\(a\\))"
+        assert pdfdoc.PDFString("(a)", escape=0).format(doc) == b"((a))"
+    monkeypatch.setattr(rl_config, "pdfMultiLine", 1)
+    assert pdfdoc.PDFArray([1, 2.5, 3]).format(doc) == b"[ 1\n 2.5\n 3 ]"
+    assert pdfdoc.PDFArrayCompact([1, 2.5, 3]).format(doc) == b"[ 1 2.5 3 ]"
+
+
+def test_add_objects_numbers_objects_as_reference_does() -> None:
+    # rlseam.object_count tells how many objects are numbered; rlseam.add_objects gives objects their numbers in one go: the same numbers, names and
+    # references as doc.Reference(obj, name) for each, and it refuses a name already taken.
+    from reportlab.pdfbase import pdfdoc
+
+    ours, theirs = Canvas(BytesIO())._doc, Canvas(BytesIO())._doc
+    made = [(f"Thing{i}", pdfdoc.PDFDictionary({"N": i})) for i in range(5)]
+    first = rlseam.object_count(ours) + 1
+    refs = rlseam.add_objects(ours, made)
+    assert refs[0] == b"%d 0 R" % first and rlseam.object_count(ours) == first + 4
+    expected = [
+        theirs.Reference(pdfdoc.PDFDictionary({"N": i}), name).format(theirs)
+        for i, (name, _) in enumerate(made)
+    ]
+    assert refs == expected
+    assert ours.objectcounter == theirs.objectcounter
+    assert ours.idToObjectNumberAndVersion == theirs.idToObjectNumberAndVersion
+    assert ours.numberToId == theirs.numberToId
+    assert ours.Reference(made[2][1]).format(ours) == refs[2]  # known as itself afterwards
+    assert (
+        theirs.Reference(pdfdoc.PDFArray([1]), "Next").format(theirs)
+        == rlseam.add_objects(ours, [("Next", pdfdoc.PDFArray([1]))])[0]
+    )
+    with pytest.raises(ValueError, match="redefining named object: 'Thing1'"):
+        rlseam.add_objects(ours, [("Thing1", pdfdoc.PDFArray([]))])
+    # Bytes already written are numbered too, and the document writes them as they are.
+    canvas = Canvas(BytesIO())
+    canvas.showPage()
+    (ready,) = rlseam.add_objects(canvas._doc, [("Ready", b"<< /Ready true >>")])
+    canvas.setCatalogEntry("StructTreeRoot", pdfdoc.PDFObjectReference("Ready"))
+    canvas.save()
+    written = canvas.getpdfdata()
+    number = int(ready.split()[0])
+    assert b"%d 0 obj\n<< /Ready true >>\nendobj" % number in written
+    assert b"/StructTreeRoot %s" % ready in written
+
+
+def test_compression_is_remembered_by_the_exact_contents() -> None:
+    # _compress (leaflet/pdf/canvas.py) remembers each stream's compressed bytes under its exact
+    # contents: a page's text or a font's bytes, compressed as ReportLab compresses them; one
+    # character changed is compressed afresh; a stream past the bound is not kept.
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc
+
+    from leaflet.pdf import canvas as seam
+
+    page = "BT /F1 12 Tf 72 720 Td (Page one of a leaflet) Tj ET\n" * 40
+    for text in (page, page.encode(), page.replace("one", "two"), "Zoë ضمانات", b"\x00\x01" * 9000):
+        for _ in range(2):
+            packed = seam._compress(pdfdoc.PDFZCompress, text)
+            assert packed == zlib.compress(text.encode() if isinstance(text, str) else text)
+    assert seam._compress(pdfdoc.PDFZCompress, page) != seam._compress(
+        pdfdoc.PDFZCompress, page.replace("one", "two")
+    )
+    assert seam._COMPRESSED.get(page) is not None
+    huge = "x" * (seam._COMPRESS_LONGEST + 1)
+    assert zlib.decompress(seam._compress(pdfdoc.PDFZCompress, huge)) == huge.encode()
+    assert seam._COMPRESSED.get(huge) is None
+    limit = seam._COMPRESSED.limit
+    for i in range(limit + 5):
+        seam._compress(pdfdoc.PDFZCompress, f"stream {i}")
+    assert len(seam._COMPRESSED) == limit
 
 
 def test_dots_write_what_circle_writes() -> None:
