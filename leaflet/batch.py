@@ -219,7 +219,11 @@ def build_one(
 class Stopped(KeyboardInterrupt):
     """A signal (Ctrl-C's SIGINT, or SIGTERM) asked the tool to stop."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int | str) -> None:
+        if not isinstance(signum, int):
+            # Made again with a message by a library that annotates what passes through it
+            # (ReportLab's paragraph parser): the signal is the one noted when it arrived.
+            signum = _STOPPING[0] if _STOPPING else signal.SIGINT
         super().__init__(signum)
         self.signum = signum
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import calendar
 import time
+from copy import deepcopy
 from datetime import date
 from typing import Any
 
 from reportlab.lib.utils import TimeStamp
+from reportlab.platypus.frames import Frame
 
 from leaflet.addressbreaks import break_offsets
 
@@ -116,6 +118,27 @@ def fix_timestamp(canvas: Any, day: date) -> None:
     ts.lt = time.gmtime(t)
     ts.YMDhms = tuple(ts.lt)[:6]
     canvas._doc._timeStamp = ts
+
+
+_ATOMIC = frozenset({int, float, str, bool, type(None)})
+
+
+class QuickCopyFrame(Frame):
+    """A Frame whose deep copy is made straight from its attributes.
+
+    ReportLab deep-copies the page's frame every time it measures a group kept together
+    (`_listWrapOn`), through copy.deepcopy's general machinery for each of its two dozen
+    attributes. A frame holds numbers and names, and a list or two: those are deep-copied
+    as before, the rest (immutable) shared, exactly as deepcopy would leave them.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> QuickCopyFrame:
+        copied = object.__new__(type(self))
+        memo[id(self)] = copied
+        copied.__dict__.update(
+            {k: v if type(v) in _ATOMIC else deepcopy(v, memo) for k, v in self.__dict__.items()}
+        )
+        return copied
 
 
 def kept_parts(group: Any) -> tuple[list[Any], float]:

@@ -129,3 +129,27 @@ def test_ctrl_c_while_a_folder_is_scanned_says_so_in_one_line(tmp_path: Path) ->
     assert rc == 130 and took < STOP_WITHIN
     assert errors.strip().splitlines() == ["leaflet: stopped (Ctrl-C); nothing half-written was left behind"]
     assert not (tmp_path / "output").exists()
+
+
+def test_a_stop_annotated_by_reportlab_keeps_its_signal() -> None:
+    # ReportLab's paragraph parser re-raises what passes through it as the same class made again
+    # with a message: a Ctrl-C or SIGTERM arriving while a paragraph's markup is parsed is still
+    # that signal (the one noted when it arrived), so the command says so in one line.
+    from reportlab.lib.utils import annotateException
+
+    from leaflet import batch
+
+    batch.reset_stop()
+    try:
+        batch.stop_requested(signal.SIGTERM)
+        arrived = batch.Stopped(signal.SIGTERM)
+        with pytest.raises(batch.Stopped) as caught:
+            try:
+                raise arrived
+            except batch.Stopped:
+                annotateException("\nparagraph text '<para>x</para>' caused exception")
+        assert caught.value is not arrived  # made again, from a message
+        assert caught.value.signum == signal.SIGTERM
+    finally:
+        batch.reset_stop()
+    assert batch.Stopped("a message with no signal noted").signum == signal.SIGINT

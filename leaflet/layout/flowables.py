@@ -117,7 +117,8 @@ class LeafParagraph(Paragraph):
         canv.joined_lines = self.lines_ending_mid_word()
         try:
             with tagging.text(canv, self.elem):
-                super().draw()
+                if not canv.draw_paragraph(self):
+                    super().draw()
         finally:
             canv.joined_lines = frozenset()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, PageTemplate
 
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet
@@ -15,6 +15,7 @@ from leaflet.i18n import Furniture, furniture
 from leaflet.layout.flowables import KeepWithFirstLines
 from leaflet.layout.markup import metadata_date
 from leaflet.layout.story import Pagination
+from leaflet.rlseam import QuickCopyFrame
 from leaflet.style import Theme
 
 #: Crop marks stand this far out from the trim, so they never reach the bleed.
@@ -89,6 +90,10 @@ class LeafletDocTemplate(BaseDocTemplate):
         self.leaflet = leaflet
         self.theme = theme
         self.fonts = fonts
+        #: What every page's footer repeats, worked out on the first: widths of its texts
+        #: ((text, bold) → points), and its pieces for each voice ((metadata, words, width) → pieces).
+        self.footer_widths: dict[tuple[str, bool], float] = {}
+        self.footer_pieces: dict[tuple[int, int, float], tuple[Any, Any, list[str]]] = {}
         self.pagination = pagination
         self.geometry = geo
         self.seen = Pagination()
@@ -129,7 +134,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             **boxes,
             **kw,
         )
-        frame = Frame(
+        frame = QuickCopyFrame(
             self.leftMargin,
             self.bottomMargin,
             self.width,
@@ -157,8 +162,12 @@ class LeafletDocTemplate(BaseDocTemplate):
     # -- the footer
 
     def text_width(self, text: str, bold: bool = False) -> float:
-        size = self.theme.style("footer").size
-        return sum(stringWidth(chunk, name, size) for name, chunk in self.runs(text, bold))
+        width = self.footer_widths.get((text, bold))
+        if width is None:
+            size = self.theme.style("footer").size
+            width = sum(stringWidth(chunk, name, size) for name, chunk in self.runs(text, bold))
+            self.footer_widths[(text, bold)] = width
+        return width
 
     def voices(self, page: int, total: int = 0, canvas: Any = None) -> list[FooterVoice]:
         """Whose footer goes on page `page`: the leaflet's, or (bilingual) one language's or both.
@@ -204,13 +213,18 @@ class LeafletDocTemplate(BaseDocTemplate):
         full = width or self.footer_width
         number = w("Page {page} of {total}", page=page, total=total)
         gap = self.theme.style("footer").size
-        # What the leaflet does not say is left out, never made up.
-        pieces = [m.organisation, self.footer_title(m.footer_title, full)]
-        if m.version is not None:
-            pieces.append(w("Version {version}", version=m.version))
-        pieces.append(w("Published {date}", date=metadata_date(m, "published", w)))
-        if m.next_review is not None:
-            pieces.append(w("Next review {date}", date=metadata_date(m, "next_review", w)))
+        known = self.footer_pieces.get((id(m), id(w), full))
+        if known is not None and known[0] is m and known[1] is w:
+            pieces = known[2]
+        else:
+            # What the leaflet does not say is left out, never made up.
+            pieces = [m.organisation, self.footer_title(m.footer_title, full)]
+            if m.version is not None:
+                pieces.append(w("Version {version}", version=m.version))
+            pieces.append(w("Published {date}", date=metadata_date(m, "published", w)))
+            if m.next_review is not None:
+                pieces.append(w("Next review {date}", date=metadata_date(m, "next_review", w)))
+            self.footer_pieces[(id(m), id(w), full)] = (m, w, pieces)
         lines: list[FooterLine] = []
 
         def room() -> float:

@@ -30,15 +30,20 @@ import re
 from collections import OrderedDict
 from functools import lru_cache
 from math import cos, pi, sin
+from operator import itemgetter
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import PATH_OPS, Canvas
+from reportlab.pdfbase.pdfdoc import PDF_SUPPORT_VERSION, PDFArray, PDFDictionary, PDFName, PDFString
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.pdfgen.canvas import PATH_OPS, Canvas, ExtGState
 from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import paragraph as rl_paragraph
 
 from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
@@ -46,7 +51,6 @@ from leaflet.layout.cache import Bounded, Held
 from leaflet.pdf.compact import pack
 from leaflet.pdf.shaping import Glyph, Piece, shape_line
 from leaflet.rlseam import (
-    add_operator,
     add_page_entries,
     document_objects,
     last_page,
@@ -62,6 +66,8 @@ rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content s
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4
+#: The names every link annotation is written with.
+_ANNOT, _LINK, _ACTION, _URI = (PDFName(name) for name in ("Annot", "Link", "Action", "URI"))
 
 
 class LeafletTextObject(PDFTextObject):
@@ -74,19 +80,68 @@ class LeafletTextObject(PDFTextObject):
     pending: list[tuple[int, Piece]] | None = None
 
     def _textOut(self, text: str, TStar: int = 0) -> None:
+        canvas = self._canvas
         # The line these words are on (a link's start is reported after its first words).
-        self.text_line = self.lines_written
+        line = self.text_line = self.lines_written
         if TStar:
-            if not text.endswith(" ") and self.lines_written not in text_object_canvas(self).joined_lines:
+            if not text.endswith(" ") and line not in canvas.joined_lines:
                 text += " "
-            self.lines_written += 1
-        super()._textOut(text, TStar)
-        if TStar:
-            self.flush_line()
+            self.lines_written = line + 1
+        if canvas.shaping:
+            super()._textOut(text, TStar)
+            if TStar:
+                self.flush_line()
+            return
+        # PDFTextObject._textOut, with its _formatText for a TrueType font written out here.
+        self._code.append(self._plain_text(text) + " T*" if TStar else self._plain_text(text))
+
+    def _plain_text(self, text: str) -> str:
+        """PDFTextObject._formatText for text that is not shaped: the operators showing `text`.
+
+        The same operators from the same calls, without what ReportLab does for every piece
+        of text (saving and restoring the object's state, testing for shaped strings, which
+        only its own shaping makes): the subset's font when it changes, then the codes.
+        """
+        font = getFont(self._fontname)
+        if type(text) is not str or not font._dynamicFont:
+            return super()._formatText(text)
+        doc = self._doc
+        ops = []
+        for subset, codes in font.splitString(text, doc):
+            if subset != self._curSubset:
+                ops.append(_font_operators(_subset_name(font, subset, doc), self._fontsize, self._leading))
+                self._curSubset = subset
+            ops.append(f"({escapePDF(codes)}) Tj")
+        return ops[0] if len(ops) == 1 else " ".join(ops)
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        """PDFTextObject.setFillColor, quicker for an opaque RGB Color (see LeafletCanvas.setFillColor)."""
+        canvas = self._canvas
+        if (
+            alpha is not None
+            or not _opaque_rgb(aColor)
+            or self._enforceColorSpace is not None
+            or not canvas.opaque_fill()
+        ):
+            super().setFillColor(aColor, alpha)
+            return
+        self._fillColorObj = aColor
+        self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
+        _needs_transparency(canvas._doc)
+
+    def setTextOrigin(self, x: float, y: float) -> None:
+        """PDFTextObject.setTextOrigin, its operator kept for each place (a paragraph's first line
+        sits at one of a few heights above its bottom: one for each style)."""
+        if not self._canvas.bottomup:
+            super().setTextOrigin(x, y)
+            return
+        self._code.append(_origin_operator(x, y))
+        self._x0 = self._x = x
+        self._y0 = self._y = y
 
     def _formatText(self, text: str) -> str:
-        if not text_object_canvas(self).shaping or not text:
-            return super()._formatText(text)
+        if not self._canvas.shaping or not text:
+            return self._plain_text(text)
         # Shaped text waits for the end of its line: the line is cut into directional
         # runs and shaped as a whole, then each piece is written where it was asked for.
         if self.pending is None:
@@ -190,6 +245,8 @@ class LeafletCanvas(Canvas):
         self.tagging = tagging
         # What each internal destination is called, for the links' /Contents.
         self.place_names = place_names
+        #: Each internal destination's link description, in the leaflet's language, once made.
+        self.go_to: dict[str, str] = {}
         #: The tool's own words (link descriptions), in the leaflet's language.
         self.words = words
         #: Text is shaped by HarfBuzz (complex scripts), and lines run right to left.
@@ -206,6 +263,59 @@ class LeafletCanvas(Canvas):
         #: (its first page, its language, whether its pages are turned upside down). Set by HalfStart.
         self.second_half: tuple[int, str, bool] | None = None
 
+    # -- the graphics state
+
+    def push_state_stack(self) -> None:
+        """Canvas.push_state_stack: the attributes it saves, kept as one tuple rather than a dictionary.
+
+        Every flowable drawn saves the state (q … Q); `pop_state_stack` puts the same values back.
+        """
+        self.state_stack.append(_state_values(self.__dict__))
+        extgstate = self._extgstate
+        copy = object.__new__(ExtGState)  # ExtGState.pushCopy, without making two dictionaries to drop one
+        copy._d = extgstate._d.copy()
+        copy._c = extgstate._c
+        self._extgstate = copy
+
+    def pop_state_stack(self) -> None:
+        self.__dict__.update(zip(_STATE_NAMES, self.state_stack.pop(), strict=True))
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        """Canvas.setFillColor, quicker for an opaque RGB Color (a style's colours, a paragraph's).
+
+        ReportLab writes its "r g b rg" and sets the fill's opacity to the colour's (1), which
+        changes nothing unless another opacity was set; only then is its own path taken.
+        """
+        if alpha is not None or not _opaque_rgb(aColor) or not self.opaque_fill():
+            super().setFillColor(aColor, alpha)
+            return
+        self._fillColorObj = aColor
+        self._code.append(_rgb_operator(aColor.red, aColor.green, aColor.blue))
+        _needs_transparency(self._doc)
+
+    def transform(self, a: float, b: float, c: float, d: float, e: float, f: float) -> None:
+        """Canvas.transform: the same matrix, and its operator kept for each transformation
+        (every flowable is drawn moved to its place, and a leaflet's places repeat from build to
+        build); a transformation following another is left to ReportLab, which merges the two."""
+        code = self._code
+        if not rl_canvas.ENABLE_TRACKING or (code and code[-1][-3:] == " cm"):
+            super().transform(a, b, c, d, e, f)
+            return
+        a0, b0, c0, d0, e0, f0 = self._currentMatrix
+        self._currentMatrix = (
+            a0 * a + c0 * b,
+            b0 * a + d0 * b,
+            a0 * c + c0 * d,
+            b0 * c + d0 * d,
+            a0 * e + c0 * f + e0,
+            b0 * e + d0 * f + f0,
+        )
+        code.append(_matrix_operator(a, b, c, d, e, f))
+
+    def opaque_fill(self) -> bool:
+        """The fill is opaque and colours are taken as given: setting an opaque colour changes nothing else."""
+        return self._enforceColorSpace is None and self._extgstate._d.get("ca", 1) == 1
+
     # -- text
 
     def beginText(self, x: float = 0, y: float = 0, direction: object = None) -> LeafletTextObject:
@@ -214,14 +324,93 @@ class LeafletCanvas(Canvas):
         self.tag_tx = tx
         return tx
 
-    def drawText(self, aTextObject: PDFTextObject) -> None:
-        if isinstance(aTextObject, LeafletTextObject):
-            aTextObject.flush_line()
-        set_text_operators(
-            aTextObject, self.tagging.text_code(self, aTextObject, text_operators(aTextObject))
+    def draw_paragraph(self, para: Any) -> bool:
+        """Paragraph.drawPara for a paragraph set in one font and colour (ReportLab's kind 0), or False.
+
+        The same calls, in the same order, for each of its lines (ReportLab's own line
+        functions for its alignment, a link rectangle for each line of a paragraph that is a
+        link), without what drawPara tests and sets up for what a leaflet's paragraphs never
+        have: backgrounds, borders, bullets, underlines, automatic leading, right-to-left
+        justification. Anything else (and any shaping canvas) is left to drawPara: False.
+        """
+        bl = para.blPara
+        style = para.style
+        if (
+            bl.kind != 0
+            or self.shaping
+            or getattr(para, "debug", 0)
+            or para.bulletText
+            or style.backColor
+            or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
+            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
+            or style.wordWrap == "RTL"
+            or getattr(bl, "us_lines", None)
+            or style.alignment not in _LINE_DRAWERS
+            or "preformatted" in type(para).__name__.lower()
+            or not getFont(bl.fontName)._dynamicFont
+        ):
+            return False
+        lines = bl.lines
+        count = len(lines)
+        if not count:
+            return True
+        offsets = getattr(para, "_offsets", [0])
+        offsets += (count - len(offsets)) * [offsets[-1]]
+        # drawPara saves the graphics state around the paragraph (q … Q). Drawing it changes
+        # only the fill colour, when that is an opaque RGB colour: only that is put back.
+        light = _opaque_rgb(bl.textColor) and self.opaque_fill()
+        if light:
+            fill = self._fillColorObj
+            self._code.append("q")
+        else:
+            self.saveState()
+        draw_line = _LINE_DRAWERS[style.alignment]
+        last_free = not getattr(para, "_JustifyLast", False)
+        jllwc = style.justifyLastLine
+        cur_y = para.height - (
+            bl.fontSize if rl_paragraph.paraFontSizeHeightOffset else getattr(bl, "ascent", bl.fontSize)
         )
+        self.setFillColor(bl.textColor)
+        left = style.leftIndent
+        tx = self.beginText(left, cur_y)
+        tx.preformatted = False
+        tx.direction = style.wordWrap + "-handled" if style.wordWrap == "LTR" else style.wordWrap
+        tx.setFont(bl.fontName, bl.fontSize, style.leading)
+        links = getattr(bl, "link", None)
+        offset = style.firstLineIndent + offsets[0]
+        for i, line in enumerate(lines):
+            space, words = line[0], line[1]
+            last = last_free and i == count - 1
+            if last and jllwc and len(words) > jllwc:
+                last = False
+            t_off = draw_line(tx, offset if i == 0 else offsets[i], space, words, last)
+            if links:
+                # paragraph._do_link_line: the line's words, from where they start, one leading high.
+                y = cur_y - i * style.leading - bl.fontSize / 8.0
+                width = stringWidth(" ".join(words), bl.fontName, bl.fontSize)
+                x = t_off + left
+                for _, link in links:
+                    rl_paragraph._doLink(tx, link, (x, y, x + width, y + style.leading))
+        self.drawText(tx)
+        if light:
+            self._code.append("Q")
+            self._fillColorObj = fill
+        else:
+            self.restoreState()
+        return True
+
+    def drawText(self, aTextObject: PDFTextObject) -> None:
+        if isinstance(aTextObject, LeafletTextObject) and aTextObject.pending:
+            aTextObject.flush_line()
+        code = self.tagging.text_code(self, aTextObject, text_operators(aTextObject))
+        set_text_operators(aTextObject, code)
         self.tag_tx = None
-        super().drawText(aTextObject)
+        if aTextObject._clipping:
+            super().drawText(aTextObject)
+            return
+        # Canvas.drawText and PDFTextObject.getCode: the operators, ended, on one line.
+        code.append("ET")
+        self._code.append(" ".join(code))
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
         with self.tagging.artifact(self):
@@ -235,10 +424,10 @@ class LeafletCanvas(Canvas):
         arithmetic, with the angles' sines and cosines worked out once (see `_CIRCLE`).
         """
         fill = PATH_OPS[0, 1, self._fillMode]
+        code = self._code
         for x in xs:
-            for op in _circle_path(x, y, r):
-                add_operator(self, op)
-            add_operator(self, fill)
+            code.extend(_circle_path(x, y, r))
+            code.append(fill)
 
     # -- pages and the document
 
@@ -292,8 +481,8 @@ class LeafletCanvas(Canvas):
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()
-        ann["Type"] = PDFName("Annot")
-        ann["Subtype"] = PDFName("Link")
+        ann["Type"] = _ANNOT
+        ann["Subtype"] = _LINK
         ann["Rect"] = PDFArray(self._absRect(rect, relative))
         ann["Border"] = PDFArray([0, 0, 0])
         ann["F"] = PRINT_FLAG
@@ -305,8 +494,8 @@ class LeafletCanvas(Canvas):
     ) -> None:
         ann = self._annotation(rect, relative, describe_address(url, self.words))
         action = PDFDictionary()
-        action["Type"] = PDFName("Action")
-        action["S"] = PDFName("URI")
+        action["Type"] = _ACTION
+        action["S"] = _URI
         action["URI"] = PDFString(url)
         ann["A"] = action
         self._add_link(ann, url)
@@ -322,8 +511,12 @@ class LeafletCanvas(Canvas):
         *args: Any,
         **kw: Any,
     ) -> None:
-        place = self.place_names.get(destinationname, destinationname)
-        ann = self._annotation(Rect, relative, contents or self.words("Go to {place}", place=place))
+        if not contents:
+            contents = self.go_to.get(destinationname)
+            if contents is None:
+                place = self.place_names.get(destinationname, destinationname)
+                contents = self.go_to[destinationname] = self.words("Go to {place}", place=place)
+        ann = self._annotation(Rect, relative, contents)
         ann["Dest"] = self._bookmarkReference(destinationname)
         self._add_link(ann, destinationname)
 
@@ -341,6 +534,69 @@ def describe_address(url: str, words: Furniture = ENGLISH) -> str:
         return words("Call {number}", number=url[len("tel:") :])
     return words("Open {url} in a web browser", url=url)
 
+
+#: The attributes Canvas.push_state_stack saves, and a function reading them from a canvas's __dict__.
+_STATE_NAMES = tuple(Canvas.STATE_ATTRIBUTES)
+_state_values = itemgetter(*_STATE_NAMES)
+
+
+@lru_cache(maxsize=256)
+def _font_operators(name: str, size: float, leading: float) -> str:
+    """A text object's font and leading as PDFTextObject._formatText writes them."""
+    return f"{name} {fp_str(size)} Tf {fp_str(leading)} TL"
+
+
+@lru_cache(maxsize=1024)
+def _origin_operator(x: float, y: float) -> str:
+    """PDFTextObject.setTextOrigin's operator (bottom up)."""
+    return f"1 0 0 1 {fp_str(x, y)} Tm"
+
+
+@lru_cache(maxsize=4096)
+def _matrix_operator(a: float, b: float, c: float, d: float, e: float, f: float) -> str:
+    """Canvas.transform's operator for a transformation of its own."""
+    return f"{fp_str(a, b, c, d, e, f)} cm"
+
+
+_TRANSPARENCY = PDF_SUPPORT_VERSION["transparency"]
+
+
+def _needs_transparency(doc: Any) -> None:
+    """What setting a fill's opacity does to the document: PDF 1.4 at least (ensureMinPdfVersion)."""
+    if doc._pdfVersion < _TRANSPARENCY:
+        doc.ensureMinPdfVersion("transparency")
+
+
+def _trailing_space_length(text: str, tx: Any) -> float:
+    """paragraph._trailingSpaceLength (the width of the white space ending a line's fragment),
+    without its search through the whole text when the text ends in no white space."""
+    if type(text) is str and (not text or text[-1] not in rl_paragraph._wsc):
+        return 0
+    return _reportlab_trailing_space_length(text, tx)
+
+
+_reportlab_trailing_space_length = rl_paragraph._trailingSpaceLength
+# _putFragLine calls it by name for every fragment of a line of mixed fonts, colours or links.
+rl_paragraph._trailingSpaceLength = _trailing_space_length
+
+
+def _opaque_rgb(colour: Any) -> bool:
+    return type(colour) is Color and colour.alpha == 1
+
+
+@lru_cache(maxsize=256)
+def _rgb_operator(red: float, green: float, blue: float) -> str:
+    """The operator setting an RGB fill colour, as Canvas.setFillColor writes it (a leaflet has a few colours)."""
+    return f"{fp_str((red, green, blue))} rg"
+
+
+#: ReportLab's function drawing one line of a kind-0 paragraph, for each alignment (as drawPara chooses).
+_LINE_DRAWERS = {
+    TA_LEFT: rl_paragraph._leftDrawParaLine,
+    TA_CENTER: rl_paragraph._centerDrawParaLine,
+    TA_RIGHT: rl_paragraph._rightDrawParaLine,
+    TA_JUSTIFY: rl_paragraph._justifyDrawParaLine,
+}
 
 #: What a drawn glyph that stands for no character reads as: a space. Readers fold it into
 #: the gap between words: poppler leaves spaces out and finds words by where glyphs are, the
@@ -641,18 +897,60 @@ def _compress(self: Any, text: Any) -> bytes:
     return packed
 
 
+def _subset_name(font: Any, subset: int, doc: Any) -> str:
+    """TTFont.getSubsetInternalName, from the font's state in the document once it has its name
+    (the first call gives it one and registers the font with the document: ReportLab's)."""
+    states = doc.__dict__.get("leaflet_font_states")
+    state = states.get(font) if states else None
+    if state is None or state.internalName is None or not 0 <= subset < len(state.subsets):
+        return font.getSubsetInternalName(subset, doc)
+    return f"/{state.internalName}+{subset}"
+
+
+class _Codes(dict[int, int]):
+    """A font's codes in a document (character → code), as a table for str.translate: a
+    character without a code is dropped (None), so the translated text comes out shorter."""
+
+    def __missing__(self, key: int) -> None:
+        return None
+
+
 def _split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
-    """TTFont.splitString, without its loop when every character already has its code in the first subset."""
-    state = self.state.get(doc) if type(text) is str else None
-    if state is not None:
-        assignments = state.assignments
-        try:
-            codes = bytes([assignments[c] for c in map(ord, text.replace("\xa0", " "))])
-        except (KeyError, ValueError):  # a character new to the document, or a code past 255
-            pass
-        else:
-            return [(0, codes)] if codes else []
-    return _reportlab_split_string(self, text, doc, encoding)
+    """TTFont.splitString, without its loop when every character already has its code in the first subset.
+
+    The codes come from a copy of the font's assignments in the document (ReportLab's, which
+    only ever grow), taken again whenever a character is new to it: a code is never changed
+    once given, so the copy gives each character the code ReportLab gave it.
+    """
+    if type(text) is not str:
+        return _reportlab_split_string(self, text, doc, encoding)
+    # The font's state in the document (ReportLab keeps it by a weak reference to the document).
+    states: dict[Any, Any] | None = doc.__dict__.get("leaflet_font_states")
+    if states is None:
+        states = doc.__dict__["leaflet_font_states"] = {}
+    state = states.get(self)
+    if state is None:
+        state = self.state.get(doc)
+        if state is None:
+            return _reportlab_split_string(self, text, doc, encoding)
+        states[self] = state
+    table: _Codes | None = state.__dict__.get("leaflet_codes")
+    if table is not None:
+        codes = text.translate(table)
+        if len(codes) == len(text):
+            try:
+                data = codes.encode("latin-1")
+            except UnicodeEncodeError:  # a code past the first subset
+                pass
+            else:
+                return [(0, data)] if data else []
+    found = _reportlab_split_string(self, text, doc, encoding)
+    # A no-break space is written as a space (ReportLab replaces it before giving codes).
+    table = _Codes(state.assignments)
+    if 32 in table:
+        table[0xA0] = table[32]
+    state.__dict__["leaflet_codes"] = table
+    return found
 
 
 def _destination(self: Any, document: Any) -> bytes:

@@ -76,8 +76,11 @@ def escape_pdf_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
+_SHOWING = ("Tj", "TJ", "'", '"')
+
+
 def _shows_text(op: str) -> bool:
-    return " Tj" in op or " TJ" in op or op.endswith(("Tj", "TJ", "'", '"'))
+    return " Tj" in op or " TJ" in op or op.endswith(_SHOWING)
 
 
 class _Drawing:
@@ -210,10 +213,20 @@ class PdfTagging(Tagging):
         marks: _TextMarks | None = tx.tag_marks
         if marks is None:
             return code
+        cuts = marks.cuts
+        if not cuts and not marks.annotations:
+            # Most text objects: one run, all of it the element's (as the loop below makes it).
+            assert code and code[0] == "BT", "a text object that does not begin with BT"
+            for op in code:  # (BT shows nothing)
+                if " Tj" in op or " TJ" in op or op.endswith(_SHOWING):
+                    break
+            else:
+                return code
+            mcid = self._mcid(canvas.getPageNumber(), marks.elem)
+            return [code[0], f"/{marks.elem.role} <</MCID {mcid}>> BDC", *code[1:], "EMC"]
         page = canvas.getPageNumber()
         links: dict[Any, StructElem] = {}
         out: list[str] = []
-        cuts = marks.cuts
         if marks.annotations and not cuts:
             # ReportLab draws a paragraph that is one link in one piece, without
             # reporting where the link starts: all of its words are the link.

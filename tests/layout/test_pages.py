@@ -230,3 +230,43 @@ def test_footer_keeps_the_title_whole_and_large_print_takes_three_lines_at_most(
         assert texts[0].startswith("MS Society · CCSVI"), texts
         assert any(re.search(rf"Page {page} of \d+", t) for t in texts), texts
         assert len(texts) <= 3, (edition, texts)
+
+
+def test_what_every_footer_repeats_is_remembered_for_its_own_voice_only() -> None:
+    # LeafletDocTemplate.text_width and footer_lines remember, for the pages of one document,
+    # the footer's pieces and their widths: a bilingual leaflet's two voices (each its own
+    # metadata and words, at another width) still get their own lines, the lines a template
+    # that remembers nothing gives, and each page its own number.
+    from io import BytesIO
+
+    from leaflet.content.loader import load_leaflet
+    from leaflet.fonts import font_set
+    from leaflet.i18n import furniture
+    from leaflet.layout.page import LeafletDocTemplate, Pagination
+
+    welsh = load_leaflet(Path(__file__).parent.parent / "data" / "langs" / "cy-en.yaml")
+    assert welsh.bilingual is not None
+    english = welsh.bilingual.english
+    theme = load_theme("default")
+    fonts = font_set(theme, "cy")
+
+    def template() -> LeafletDocTemplate:
+        return LeafletDocTemplate(BytesIO(), welsh, theme, fonts, Pagination())
+
+    doc = template()
+    half = doc.footer_width / 2
+    voices = [
+        (welsh, furniture("cy"), half),
+        (english, furniture("en-GB"), half),
+        (welsh, furniture("cy"), half * 2),
+    ]
+    seen = []
+    for page in (1, 2, 12):
+        for leaflet, words, width in voices:
+            lines = doc.footer_lines(page, 12, leaflet, words, width)
+            assert lines == template().footer_lines(page, 12, leaflet, words, width)
+            seen.append(lines)
+    assert len({tuple(lines) for lines in seen}) == 9
+    assert seen[0][0].left.startswith(welsh.metadata.organisation) and "Tudalen 1" in seen[0][0].right
+    assert english.metadata.title.split()[0] in " ".join(line.left for line in seen[1])
+    assert "Tudalen 12 o 12" in seen[-1][0].right

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -144,6 +145,7 @@ def test_pil_pyphen_and_harfbuzz_load_only_when_used(tmp_path: Path) -> None:
     code = f"""
 import sys
 from pathlib import Path
+from typing import Any
 from leaflet.build import build_leaflet
 from leaflet.deferred import loaded
 build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
@@ -373,7 +375,8 @@ def test_the_quick_formatters_give_reportlabs_bytes() -> None:
         seam._pdfdoc_enc("a\x1bb")
 
     font = pdfmetrics.getFont(font_set(load_theme("default"), "en").text.regular)
-    texts = ["Hello world", "Hello\xa0world", "", "Zoë’s café – 5 °C", "Hello", "ŁŻŚĆ ąę", "\U0010fffe"]
+    texts = ["a\xa0b", "Hello world", "Hello\xa0world", "", "Zoë’s café – 5 °C", "Hello", "ŁŻŚĆ ąę"]
+    texts += ["\U0010fffe", "Hello \U0010fffe world", "Hello"]  # a character the font lacks: code 0
     texts += ["".join(chr(c) for c in range(0x100, 0x180))]  # past the first subset of 256
     mine, theirs = Canvas(BytesIO()), Canvas(BytesIO())
     for text in texts * 2:  # the second time, every character already has its code
@@ -666,6 +669,7 @@ def test_rare_patterns_compile_only_when_used(tmp_path: Path) -> None:
     code = f"""
 import re
 from pathlib import Path
+from typing import Any
 from leaflet.build import build_leaflet
 build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
 import reportlab.platypus.paragraph as paragraph, reportlab.lib.textsplit as textsplit
@@ -689,3 +693,276 @@ except YamlProblem as exc:
         "[('keyword', 0, 3, None), ('identifier', 3, 5, None)]",
         "f.yaml:1:10: error: the character U+0007 is not allowed in a YAML file Pattern",
     ]
+
+
+def test_plain_text_writes_what_reportlabs_format_text_writes() -> None:
+    # LeafletTextObject._textOut, _formatText and _plain_text (and _subset_name) write the operators of
+    # unshaped text without ReportLab's _formatText: the same operators, font changes between
+    # subsets included, for text new to the document, text past its first subset, escapes.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas, LeafletTextObject
+    from leaflet.structure import Tagging
+
+    assert LeafletTextObject._textOut is not PDFTextObject._textOut
+    fonts = font_set(load_theme("default"), "en")
+    texts = ["Hello world", "", "(brackets) and \\ back", "Zoë’s café – 5 °C\xa0!", "Hello", " "]
+    covered = sorted(c for c in pdfmetrics.getFont(fonts.text.regular).face.charToGlyph if c > 0x20)
+    texts += ["".join(map(chr, covered)), "ŁŻŚĆ ąę", "Hello again"]  # past a subset's 256 codes
+    ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    ours.joined_lines = frozenset(range(100))  # no line-end spaces: the operators compare as they are
+    theirs = Canvas(BytesIO())
+    for name in (fonts.text.regular, fonts.text.bold, "Helvetica"):
+        mine, rl = ours.beginText(10, 20), theirs.beginText(10, 20)
+        for tx in (mine, rl):
+            tx.setFont(name, 13, 18.85)
+        for n, text in enumerate(texts * 2):
+            if name == "Helvetica":
+                text = text.encode("latin-1", "replace").decode("latin-1")
+            for tx in (mine, rl):
+                tx._textOut(text, n % 2)
+                tx.textOut(text)  # ReportLab's public calls reach the same writer (_formatText)
+        assert rlseam.text_operators(mine) == rlseam.text_operators(rl)
+        if name != "Helvetica":  # the text reached a second subset: the font changed inside a line
+            assert len(set(re.findall(r"(/F\S+) 13 Tf", " ".join(rl._code)))) == 2
+    # A line's end gets its space, as before: words never run together when read in order.
+    tx = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={}).beginText(0, 0)
+    tx.setFont(fonts.text.regular, 13, 18.85)
+    tx._textOut("end of a line", 1)
+    assert rlseam.text_operators(tx)[-1].endswith("(end of a line ) Tj T*")
+
+
+def test_draw_paragraph_writes_what_draw_para_writes() -> None:
+    # LeafletCanvas.draw_paragraph (leaflet/pdf/canvas.py) draws a paragraph of one font and
+    # colour without Paragraph.drawPara: every alignment, indents, justified and overfull lines,
+    # a paragraph that is one link (to a place, or an address): the same file, byte for byte.
+    from reportlab.lib.colors import Color
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    fonts = font_set(load_theme("default"), "en")
+
+    class Ours(Paragraph):
+        def draw(self) -> None:
+            assert self.canv.draw_paragraph(self), "not drawn by draw_paragraph"
+
+    words = "Some people with MS have had treatment privately (at a cost) and\xa0some have not; "
+    texts = [words * 3, "One", words + "Averyveryverylongwordwithnospacesthatmustbecutbecauseitiswider", ""]
+    texts += [f'<a href="#place">{words * 2}</a>', f'<a href="https://example.org/a">{words}</a>']
+
+    def document(kind: type[Paragraph]) -> bytes:
+        out = BytesIO()
+        canvas = LeafletCanvas(out, tagging=Tagging(), place_names={"place": "Place"}, invariant=1)
+        canvas.bookmarkPage("place")
+        y = 800.0
+        for n, (alignment, text) in enumerate(
+            (a, t) for a in (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY) for t in texts
+        ):
+            style = ParagraphStyle(
+                f"s{n}",
+                fontName=fonts.text.bold if n % 3 else fonts.text.regular,
+                fontSize=11 + n % 4,
+                leading=15 + n % 5,
+                alignment=alignment,
+                leftIndent=6 * (n % 2),
+                firstLineIndent=4 * (n % 3 == 1),
+                textColor=Color(0.1, 0.2, 0.3 + n / 100),
+            )
+            para = kind(text, style)
+            _, height = para.wrapOn(canvas, 180 + 40 * (n % 3), 1000)
+            if y - height < 40:
+                canvas.showPage()
+                y = 800.0
+            y -= height
+            # What Flowable.drawOn does, with a look at the graphics state the paragraph leaves:
+            # drawPara's (an opacity set before it included).
+            canvas.saveState()
+            canvas.translate(60 + 20 * (n % 2), y)
+            para.canv = canvas
+            para.draw()
+            states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
+            states.append(dict(canvas._extgstate._d))
+            canvas.restoreState()
+            if n == 20:
+                canvas.setFillAlpha(0.5)
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    states: list[Any] = []
+    ours = document(Ours)
+    mine, states = states, []
+    theirs = document(Paragraph)
+    assert b"/Annot" in ours and b"/URI" in ours and b"/ExtGState" in ours
+    assert ours == theirs
+    assert mine == states
+    # A paragraph of more than one font is left to drawPara.
+    canvas = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    mixed = Paragraph("Words in <b>bold</b> and not", ParagraphStyle("m", fontName=fonts.text.regular))
+    mixed.wrapOn(canvas, 200, 100)
+    mixed.canv = canvas
+    assert canvas.draw_paragraph(mixed) is False
+
+
+def test_saved_state_and_fill_colours_are_reportlabs() -> None:
+    # LeafletCanvas.push_state_stack, its and its text objects' setFillColor (leaflet/pdf/canvas.py): the state saved is
+    # ReportLab's, attribute for attribute; a fill colour writes its operator and sets what
+    # ReportLab sets (the PDF version its opacity needs), for colours given every way, and an
+    # opacity set before is undone as ReportLab undoes it.
+    import random
+
+    from reportlab.lib.colors import CMYKColor, Color
+
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    rng = random.Random(7)
+    colours: list[Any] = [Color(rng.random(), rng.random(), rng.random()) for _ in range(50)]
+    colours += [Color(0, 0, 0), Color(1, 1, 1), Color(0.5, 0.5, 0.5, alpha=0.5), CMYKColor(0, 0.2, 0.4, 0.1)]
+    colours += ["#0b3d6b", (0.1, 0.2, 0.3), Color(0.2, 0.3, 0.4), Color(0.2, 0.3, 0.4)]
+    ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    theirs = Canvas(BytesIO())
+    versions = []
+    texts: list[Any] = []
+    for canvas in (ours, theirs):
+        canvas.setFont("Helvetica-Bold", 9)
+        canvas.translate(3, 4)
+        for colour in colours:
+            canvas.saveState()
+            canvas.setFillColor(colour)
+            if colour is colours[0]:  # an opaque colour: the opacity ReportLab sets needs PDF 1.4
+                versions.append(canvas._doc._pdfVersion)
+            canvas.setStrokeColor(colour)
+        tx = canvas.beginText(0, 0)
+        for colour in colours:  # a text object's colours (a link's words), the same way
+            tx.setFillColor(colour)
+        canvas.setFillAlpha(0.3)
+        canvas.setFillColor(Color(0.1, 0.2, 0.3))  # back to opaque: ReportLab writes the opacity again
+        tx.setFillColor(Color(0.1, 0.2, 0.4))
+        texts.append((tx._code, tx._fillColorObj))
+    assert texts[0] == texts[1]
+    assert ours._code == theirs._code
+    assert versions[0] == versions[1] == (1, 4)
+    assert ours._fillColorObj == theirs._fillColorObj
+    assert len(ours.state_stack) == len(theirs.state_stack) == len(colours)
+    for saved, rl in zip(ours.state_stack, theirs.state_stack, strict=True):
+        mine = dict(zip(Canvas.STATE_ATTRIBUTES, saved, strict=True))
+        assert mine.keys() == rl.keys()
+        assert all(mine[k] == rl[k] for k in rl if k != "_extgstate")
+        assert mine["_extgstate"]._d == rl["_extgstate"]._d
+        assert mine["_extgstate"]._c == rl["_extgstate"]._c
+    for _ in colours:
+        ours.restoreState()
+        theirs.restoreState()
+    assert ours._fillColorObj == theirs._fillColorObj and ours._fontname == theirs._fontname
+
+
+def test_a_frame_is_copied_as_deepcopy_copies_it() -> None:
+    # rlseam.QuickCopyFrame: the frame ReportLab deep-copies whenever it measures a kept group
+    # (flowables._listWrapOn) is copied attribute by attribute: the same values, its lists
+    # (backgrounds, generated content, saved geometry) copies of their own, as deepcopy makes.
+    import copy
+
+    from reportlab.platypus import flowables
+    from reportlab.platypus.frames import Frame
+
+    assert "deepcopy(doct_frame)" in inspect.getsource(flowables._listWrapOn)
+    style = ParagraphStyle("p", fontName="Helvetica", fontSize=12, leading=14)
+    frames = [cls(10, 20, 300, 400, leftPadding=0, id="text") for cls in (rlseam.QuickCopyFrame, Frame)]
+    canvas = Canvas(BytesIO())
+    for frame in frames:
+        frame.add(Paragraph("Words " * 30, style), canvas)
+        frame._saveGeom(x1=12)
+        frame._frameBGs = [(0, 0, [1.0, 2.0], None)]
+        frame.add_generated_content(Spacer(1, 1))
+    quick, plain = frames
+    quick_copy, plain_copy = copy.deepcopy(quick), copy.deepcopy(plain)
+    assert type(quick_copy) is rlseam.QuickCopyFrame
+    assert quick_copy.__dict__.keys() == plain_copy.__dict__.keys() == quick.__dict__.keys()
+    for name, value in quick.__dict__.items():
+        mine, theirs = quick_copy.__dict__[name], plain_copy.__dict__[name]
+        if isinstance(value, (list, dict)):
+            assert mine is not value and theirs is not plain.__dict__[name], name
+            assert type(mine) is type(theirs) and len(mine) == len(theirs), name
+        else:
+            assert mine == theirs and mine is value, name
+    assert (
+        quick_copy._frameBGs == plain_copy._frameBGs
+        and quick_copy._frameBGs[0][2] is not quick._frameBGs[0][2]
+    )
+    assert quick_copy._savedGeom == plain_copy._savedGeom and quick_copy._y == plain_copy._y
+
+
+def test_remembered_operators_are_the_ones_reportlab_writes() -> None:
+    # LeafletCanvas.transform, LeafletTextObject.setTextOrigin and the font operators of
+    # _plain_text (leaflet/pdf/canvas.py) keep each operator they write for its numbers: every
+    # place and size gives ReportLab's own operator and matrix, a transformation after another
+    # is merged with it as ReportLab merges it, and a text object starts (and, drawn, ends) as ReportLab's does.
+    import random
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    rng = random.Random(11)
+    font = font_set(load_theme("default"), "en").text.regular
+    ours = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    theirs = Canvas(BytesIO())
+    places = [(rng.uniform(-100, 600), rng.uniform(-100, 900)) for _ in range(300)] + [(0, -0.0), (1e-9, 2)]
+    matrices: list[Any] = []
+    for n, (x, y) in enumerate(places * 2):  # the second time, every operator is remembered
+        size, leading = rng.choice([9, 13, 13.5, 27]), rng.choice([11.7, 18.85, 20])
+        for canvas in (ours, theirs):
+            canvas.saveState()
+            canvas.translate(x, y)
+            if n % 7 == 0:
+                canvas.scale(1.5, -1)  # merged into the translation's operator
+            if n % 5 == 0:
+                canvas.rotate(n)
+            tx = canvas.beginText(y / 3, x / 7)
+            tx.setFont(font, size, leading)
+            tx.textOut("Words")
+            if n % 11 == 0:
+                tx.setTextRenderMode(7)  # clipping: ReportLab ends the text object its own way
+            canvas.drawText(tx)
+            matrices.append(canvas._currentMatrix)
+            canvas.restoreState()
+    assert ours._code == theirs._code
+    assert matrices[0::2] == matrices[1::2]
+
+
+def test_trailing_space_length_is_reportlabs() -> None:
+    # paragraph._trailingSpaceLength (replaced in leaflet/pdf/canvas.py): the width of the white
+    # space a fragment ends with, for every kind of white space ReportLab knows, and none.
+    from reportlab.platypus import paragraph
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf import canvas as seam
+
+    assert paragraph._trailingSpaceLength is seam._trailing_space_length
+    font = font_set(load_theme("default"), "en").text.regular
+    tx = Canvas(BytesIO()).beginText(0, 0)
+    tx.setFont(font, 13)
+    texts = [
+        "",
+        "word",
+        "word ",
+        "two words  ",
+        "a\n",
+        "a \n",
+        " ",
+        "x\t",
+        "no-break\xa0",
+        "thin\u2009",
+        "é",
+        "x y",
+    ]
+    texts += [f"word{ch}" for ch in paragraph._wsc] + [f"{ch}word" for ch in paragraph._wsc]
+    for text in texts:
+        assert seam._trailing_space_length(text, tx) == seam._reportlab_trailing_space_length(text, tx), text
+    assert seam._trailing_space_length("two words  ", tx) > seam._trailing_space_length("two words ", tx) > 0
