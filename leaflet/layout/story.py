@@ -201,9 +201,12 @@ class StoryBuilder:
         key = None if settings is None else (markup, settings)
         if kw.get("anchor") and self.prefix:
             kw["anchor"] = self.prefix + kw["anchor"]
-        if not self.outlines:
-            kw.pop("outline", None)
-        return LeafParagraph(markup, style, elem, key=key, **kw)
+        quiet = kw.pop("outline", None) if not self.outlines else None
+        leaf = LeafParagraph(markup, style, elem, key=key, **kw)
+        if quiet is not None:
+            #: The bookmark this heading would make, for its partner's to name (a bilingual page).
+            leaf.quiet_outline = quiet  # type: ignore[attr-defined]
+        return leaf
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         return self.leaf(markup, self.pstyle(style), elem, **kw)
