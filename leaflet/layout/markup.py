@@ -126,8 +126,10 @@ def citation_anchor(reference_id: str) -> str:
 
 
 def printed_address(url: str) -> str:
-    """How an address is printed: mailto: and tel: prefixes mean nothing on paper."""
-    for prefix in ("mailto:", "tel:"):
-        if url.startswith(prefix):
-            return url[len(prefix) :]
-    return url
+    """How an address is printed: mailto: and tel: prefixes mean nothing on paper; a phone
+    number is printed in its usual groups, never split at a line end (leaflet.phones)."""
+    if url.startswith("tel:"):
+        from leaflet.phones import printed_number
+
+        return printed_number(url[4:])
+    return url.removeprefix("mailto:")
