@@ -524,3 +524,23 @@ def test_the_urdu_page_draws_nastaliq_with_its_offsets_and_room_between_lines(bu
     leadings = {round(float(v), 1) for v in re.findall(rb"([0-9.]+) TL", content)}
     assert round(body.leading * 1.4, 1) in leadings, (leadings, body.leading)
     assert round(body.leading, 1) not in leadings, leadings
+
+
+def test_no_polish_line_ends_with_a_one_letter_word(tmp_path: Path) -> None:
+    """Polish typesetting keeps "w", "z", "i", "a", "o", "u" with the word after them, in every
+    edition and on the web page."""
+    require_tool("pdftotext")
+    built = build_editions(
+        LANGS / "pl.yaml", ["standard", "large-print", "booklet", "press", "web"], None, tmp_path
+    )
+    ends = []
+    for pdf in (b.path for b in built if b.path.suffix == ".pdf"):
+        for line in pdftotext(pdf).splitlines():
+            last = line.split()[-1] if line.split() else ""
+            if len(last) == 1 and last.isalpha():
+                ends.append((pdf.name, line))
+    assert ends == []
+    # The rule was needed: the test leaflet has one-letter words to keep, and each is kept.
+    page = next(b.path for b in built if b.path.suffix == ".html").read_text("utf-8")
+    assert re.search(r"(?<=\s)[wzioau]\u00a0\w", page)
+    assert not re.search(r"(?<=\s)[wzioau] \w", page.split("<main", 1)[1])

@@ -15,6 +15,7 @@ from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text,
 from leaflet.escape import escape
 from leaflet.fonts import FontSet
 from leaflet.i18n import Furniture
+from leaflet.typography import glue_one_letter_words
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,14 @@ class MarkupContext:
     #: Put before every place inside the leaflet a link goes to: the English half of a bilingual
     #: leaflet has places of its own ("en-title"), apart from the Welsh half's.
     anchor_prefix: str = ""
+    #: One-letter words go over with the next word (Polish, Czech, Slovak: leaflet.typography).
+    glue_one_letter_words: bool = False
 
 
 def text_markup(text: str, ctx: MarkupContext) -> str:
     """Escape text, switching to a fallback family for characters the text font lacks."""
+    if ctx.glue_one_letter_words:
+        text = glue_one_letter_words(text)
     if ctx.fonts.text.covers_all(text):
         return escape(text)  # nearly always: one test for the whole text
     return "".join(

@@ -69,6 +69,7 @@ from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.tables import build_table
 from leaflet.structure import StructElem
 from leaflet.style import TextStyle, Theme
+from leaflet.typography import keeps_one_letter_words
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
 
@@ -148,7 +149,11 @@ class StoryBuilder:
         #: words beside the QR code, so they go under it.
         self.column = column
         self.ctx = MarkupContext(
-            fonts, theme.colours["link"].hex, note_label=self.note_label, anchor_prefix=prefix
+            fonts,
+            theme.colours["link"].hex,
+            note_label=self.note_label,
+            anchor_prefix=prefix,
+            glue_one_letter_words=keeps_one_letter_words(leaflet.metadata.language),
         )
         #: Where this builder's elements go: the Document, or (bilingual) its language's Part.
         self.root = root if root is not None else StructElem("Document", lang=leaflet.metadata.language)
