@@ -544,3 +544,93 @@ def test_no_polish_line_ends_with_a_one_letter_word(tmp_path: Path) -> None:
     page = next(b.path for b in built if b.path.suffix == ".html").read_text("utf-8")
     assert re.search(r"(?<=\s)[wzioau]\u00a0\w", page)
     assert not re.search(r"(?<=\s)[wzioau] \w", page.split("<main", 1)[1])
+
+
+def _tofu(pdf: Path) -> list[tuple[int, str, str]]:
+    """Each character drawn with its font's "no such glyph" shape (an empty box on paper): the page,
+    the font and the character. A drawn code whose glyph in the embedded font has the outline of
+    the font's first glyph (.notdef) is one; white space, which draws nothing, is left out."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+    from pypdf.generic import ContentStream
+
+    from tests.pdf.reader import _unicode_map
+
+    reader = PdfReader(pdf)
+    found = []
+    for number, page in enumerate(reader.pages, 1):
+        fonts = {}
+        for name, ref in page["/Resources"].get("/Font", {}).items():
+            font = ref.get_object()
+            if "/FontDescriptor" not in font:
+                continue  # one of the 14 standard fonts: never in a leaflet
+            face = TTFont(BytesIO(font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()))
+            glyf = face["glyf"]
+            missing = glyf[face.getGlyphOrder()[0]].compile(glyf)
+            cmap: dict[int, str] = {}
+            for table in face["cmap"].tables:
+                cmap.update(table.cmap)
+            # A code the font's cmap does not map draws .notdef; so does one mapped to its outline.
+            drawn = {code for code, glyph in cmap.items() if glyf[glyph].compile(glyf) != missing}
+            fonts[name] = (str(font["/BaseFont"]).split("+")[-1], drawn, _unicode_map(font))
+        current = None
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"Tf":
+                current = operands[0]
+            elif op in (b"Tj", b"TJ") and current in fonts:
+                base, drawn, chars = fonts[current]
+                for item in operands[0] if op == b"TJ" else [operands[0]]:
+                    for code in getattr(item, "original_bytes", b""):
+                        char = chars.get(code, "?")
+                        if code not in drawn and not char.isspace():
+                            found.append((number, base, char))
+    return found
+
+
+def _everything_in(lang: str, folder: Path) -> Path:
+    """The language's test leaflet with one more section made of its own sentences in every kind of
+    markup that adds characters of the tool's own: a link with its address printed, a citation, a
+    note, a numbered list and a quotation with its speaker."""
+    import yaml
+
+    data = yaml.safe_load((LANGS / f"{lang}.yaml").read_text("utf-8"))
+    data.get("metadata", {}).pop("translated_from", None)
+    first, second = data["sections"][0], data["sections"][1]
+    sentence, bullets = first["content"][0], second["content"][1]["bullets"]
+    data["sections"].append(
+        {
+            "heading": first["heading"] + " 2",
+            "content": [
+                f"{sentence} [{bullets[0].rstrip('.۔।')}](https://www.mssociety.org.uk) [@report] [^more]",
+                {"numbered": list(bullets)},
+                {"quote": {"text": sentence, "who": data["metadata"]["organisation"]}},
+            ],
+            "notes": [{"id": "more", "text": bullets[1]}],
+        }
+    )
+    data["references"] = [{"id": "report", "title": "A published report", "date": 2024}]
+    path = folder / f"{lang}-everything.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur", "bn", "cy", "pl"])
+def test_no_character_is_drawn_as_an_empty_box(tmp_path: Path, lang: str) -> None:
+    """Brackets round a printed address, a citation's and a note's, list numbers, bullets and
+    dashes are the tool's own characters: each is drawn from a font that has it, in every script."""
+    content = _everything_in(lang, tmp_path)
+    built = build_editions(content, ["standard", "large-print", "press"], None, tmp_path / "out")
+    for pdf in (b.path for b in built):
+        assert _tofu(pdf) == [], pdf.name
+
+
+def test_an_empty_box_is_found_where_there_is_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above can fail: with no fallback family, the brackets round an Arabic leaflet's
+    printed address are drawn in Noto Sans Arabic, which has none, and are found."""
+    from leaflet.fonts import RegisteredFamily
+
+    monkeypatch.setattr(RegisteredFamily, "covers_all", lambda self, text: True)
+    content = _everything_in("ar", tmp_path)
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    assert {"(", ")"} <= {char for _, font, char in _tofu(built.path) if font == "NotoSansArabic-Regular"}

@@ -80,12 +80,18 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
             shown = "".join(c.text for c in node.children if isinstance(c, Text))
             if ctx.print_addresses and not shows_address(shown, node.url):
                 # Paper cannot be clicked: the address is printed beside its text.
-                parts.append(f" ({text_markup(printed_address(node.url), ctx)})")
+                parts.append(text_markup(f" ({printed_address(node.url)})", ctx))
         elif isinstance(node, Citation):
-            parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
+            parts.append(
+                link_markup(
+                    f"#{citation_anchor(node.reference_id)}", text_markup(f"[{node.number}]", ctx), ctx
+                )
+            )
         elif isinstance(node, NoteRef):
             parts.append(
-                link_markup(f"#{note_anchor(node.note_id)}", escape(ctx.note_label(node.number)), ctx)
+                link_markup(
+                    f"#{note_anchor(node.note_id)}", text_markup(ctx.note_label(node.number), ctx), ctx
+                )
             )
     return "".join(parts)
 
