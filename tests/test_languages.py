@@ -634,3 +634,22 @@ def test_an_empty_box_is_found_where_there_is_one(tmp_path: Path, monkeypatch: p
     content = _everything_in("ar", tmp_path)
     (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
     assert {"(", ")"} <= {char for _, font, char in _tofu(built.path) if font == "NotoSansArabic-Regular"}
+
+
+def test_brackets_inside_right_to_left_text_enclose_what_they_enclose() -> None:
+    """A printed address and a citation in Arabic text: "(" stands right of the address and ")"
+    left of it, each bracket pair mirrored as one (the bidirectional algorithm's rule N0)."""
+    from leaflet.fontfiles import family_files
+    from leaflet.pdf.shaping import Piece, directions, shape_line
+
+    arabic, _ = family_files("Noto Sans Arabic")
+    latin, _ = family_files("Atkinson Hyperlegible")
+    words, address = "موقع الجمعية", " (https://www.mssociety.org.uk) [1]"
+    line = shape_line([Piece("a", arabic, 12, words), Piece("l", latin, 12, address)], True)
+    x = {g.text: g.x for g in line.glyphs if g.text in ("(", ")", "[", "]", "h", "k")}
+    assert x["("] > x["k"] > x["h"] > x[")"] > x["["] > x["]"]  # the address itself left to right
+    # Both brackets of each pair go right to left, with the words around them; what is inside keeps its own way.
+    marks = "".join("R" if r else "L" for r in directions(words + address, True))
+    text = words + address
+    assert [marks[text.index(c)] for c in "()[]"] == ["R"] * 4
+    assert marks[text.index("https")] == "L" and marks[text.index("1")] == "L"
