@@ -7,6 +7,7 @@ compared with its source words.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import subprocess
@@ -14,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
@@ -592,8 +594,6 @@ def _everything_in(lang: str, folder: Path) -> Path:
     """The language's test leaflet with one more section made of its own sentences in every kind of
     markup that adds characters of the tool's own: a link with its address printed, a citation, a
     note, a numbered list and a quotation with its speaker."""
-    import yaml
-
     data = yaml.safe_load((LANGS / f"{lang}.yaml").read_text("utf-8"))
     data.get("metadata", {}).pop("translated_from", None)
     first, second = data["sections"][0], data["sections"][1]
@@ -653,3 +653,95 @@ def test_brackets_inside_right_to_left_text_enclose_what_they_enclose() -> None:
     text = words + address
     assert [marks[text.index(c)] for c in "()[]"] == ["R"] * 4
     assert marks[text.index("https")] == "L" and marks[text.index("1")] == "L"
+
+
+def _bbox_words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (html.unescape(m[4]), float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+        for m in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out
+        )
+    ]
+
+
+def _underlines(reader: PdfReader, page: int) -> list[tuple[float, float, float]]:
+    """Each horizontal line drawn on the page: (x from, x to, y), in the page's own coordinates."""
+    from pypdf.generic import ContentStream
+
+    lines, ctm, stack, start = [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], (0.0, 0.0)
+    for operands, op in ContentStream(reader.pages[page - 1].get_contents(), reader).operations:
+        if op == b"q":
+            stack.append(list(ctm))
+        elif op == b"Q":
+            ctm = stack.pop()
+        elif op == b"cm":
+            a, b, c, d, e, f = (float(v) for v in operands)
+            A, B, C, D, E, F = ctm
+            ctm = [
+                a * A + b * C,
+                a * B + b * D,
+                c * A + d * C,
+                c * B + d * D,
+                e * A + f * C + E,
+                e * B + f * D + F,
+            ]
+        elif op == b"m":
+            start = (float(operands[0]), float(operands[1]))
+        elif op == b"l" and abs(float(operands[1]) - start[1]) < 1e-6:
+            x1, x2, y = start[0], float(operands[0]), start[1]
+            points = [(ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]) for x in (x1, x2)]
+            lines.append((min(p[0] for p in points), max(p[0] for p in points), points[0][1]))
+    return lines
+
+
+def test_a_right_to_left_link_is_underlined_and_clickable_where_its_words_are(tmp_path: Path) -> None:
+    """In Arabic lines, each link's area covers its own words as drawn (not where they would stand
+    left to right), and each underline lies under a link's words."""
+    require_tool("pdftotext")
+    content = _everything_in("ar", tmp_path)
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    reader = PdfReader(built.path)
+    link_words = yaml.safe_load(content.read_text("utf-8"))["sections"][1]["content"][1]["bullets"][0]
+    checked, about = 0, False
+    for number, page in enumerate(reader.pages, 1):
+        height = float(page.mediabox.height)
+        links = [a.get_object() for a in page.get("/Annots", [])]
+        areas = [[float(v) for v in a["/Rect"]] for a in links]
+        words = _bbox_words(built.path, number)
+        for annotation, (x1, y1, x2, y2) in zip(links, areas, strict=True):
+            inside = [
+                w for w, a, b, c, d in words if x1 <= (a + c) / 2 <= x2 and y1 <= height - (b + d) / 2 <= y2
+            ]
+            uri = annotation.get("/A", {}).get("/URI")
+            if uri == "https://www.mssociety.org.uk" and "https://www.mssociety.org.uk" in inside:
+                assert inside == ["https://www.mssociety.org.uk"], inside  # the About line's address alone
+                about = True
+                checked += 1
+            elif uri == "https://www.mssociety.org.uk":
+                # The section's link, its words Arabic: the area holds those words' letters, no others.
+                assert inside and set("".join(inside)) <= set(link_words), inside
+                checked += 1
+            elif "/Dest" in annotation and any("[" in w for w in inside):
+                # A citation's or a note's marker: its area holds the marker alone.
+                assert all(set(w) <= set("[]0123456789") | set("ملاحظة ") for w in inside), inside
+                checked += 1
+        column = float(page.mediabox.width) * 0.6
+        for left, right, y in _underlines(reader, number):
+            if right - left > column:
+                continue  # a rule across the page (the footer's), not an underline
+            assert any(
+                x1 - 1 <= left and right <= x2 + 1 and y1 - 4 <= y <= y2 for x1, y1, x2, y2 in areas
+            ), (
+                number,
+                left,
+                right,
+                y,
+            )
+            checked += 1
+    assert about and checked >= 5
