@@ -674,6 +674,8 @@ def _underlines(reader: PdfReader, page: int) -> list[tuple[float, float, float]
     """Each horizontal line drawn on the page: (x from, x to, y), in the page's own coordinates."""
     from pypdf.generic import ContentStream
 
+    from tests.pdf.grey import _multiply
+
     lines, ctm, stack, start = [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], (0.0, 0.0)
     for operands, op in ContentStream(reader.pages[page - 1].get_contents(), reader).operations:
         if op == b"q":
@@ -681,16 +683,7 @@ def _underlines(reader: PdfReader, page: int) -> list[tuple[float, float, float]
         elif op == b"Q":
             ctm = stack.pop()
         elif op == b"cm":
-            a, b, c, d, e, f = (float(v) for v in operands)
-            A, B, C, D, E, F = ctm
-            ctm = [
-                a * A + b * C,
-                a * B + b * D,
-                c * A + d * C,
-                c * B + d * D,
-                e * A + f * C + E,
-                e * B + f * D + F,
-            ]
+            ctm = _multiply([float(v) for v in operands], ctm)
         elif op == b"m":
             start = (float(operands[0]), float(operands[1]))
         elif op == b"l" and abs(float(operands[1]) - start[1]) < 1e-6:
