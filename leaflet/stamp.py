@@ -338,6 +338,14 @@ def hints(pdf: Path) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def _holds(path: Path, found: object) -> bool:
+    """Whether the file at `path` is the one a record describes (its size and digest)."""
+    digest = _digest(path)
+    return (
+        digest is not None and isinstance(found, dict) and digest == (found.get("size"), found.get("sha256"))
+    )
+
+
 def up_to_date(pdf: Path, expected: Expected) -> bool:
     """Whether the PDF on disk is the one its record vouches for, and the record matches `expected`."""
     try:
@@ -358,14 +366,8 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
         if path is None:
             return False
         files.append((path, found))
-    for path, found in files:
-        digest = _digest(path)
-        if (
-            digest is None
-            or not isinstance(found, dict)
-            or digest != (found.get("size"), found.get("sha256"))
-        ):
-            return False
+    if not all(_holds(path, found) for path, found in files):
+        return False
     offers = record.get("offers", {})
     if not isinstance(offers, dict):
         return False
@@ -373,14 +375,9 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
         path = _asset_path(name, pdf)
         if path is None:
             return False
-        digest = _digest(path)
-        if found is None and (digest is None and not os.path.lexists(path)):
+        if found is None and not os.path.lexists(path):
             continue  # absent then, absent now
-        if (
-            digest is None
-            or not isinstance(found, dict)
-            or digest != (found.get("size"), found.get("sha256"))
-        ):
+        if not _holds(path, found):
             return False
     return True
 

@@ -475,3 +475,39 @@ def test_each_link_is_described_in_its_own_language(built: dict[str, dict[str, P
     english = "Go to What is MS tiredness?"
     assert welsh in contents and english in contents
     assert "Go to Beth yw blinder MS?" not in contents
+
+
+def _bookmarks(path: Path) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+
+    def walk(items: list[object], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title))  # type: ignore[attr-defined]
+
+    walk(PdfReader(path).outline, 0)
+    return found
+
+
+@pytest.mark.parametrize("design", BILINGUAL_DESIGNS)
+def test_the_bookmarks_name_both_languages(
+    built: dict[str, dict[str, Path]], halves: tuple[Leaflet, Leaflet], design: str
+) -> None:
+    """Side by side, each bookmark names the Welsh heading and its English partner; back to back,
+    each half has its own, Welsh first."""
+    welsh, english = halves
+    about = (furniture(welsh.metadata.language)("About this leaflet"), furniture("en")("About this leaflet"))
+    pairs = [(s.heading, e.heading) for s, e in zip(welsh.sections, english.sections, strict=True)]
+    if design == "parallel":
+        expected = [
+            (0, f"{welsh.metadata.title} / {english.metadata.title}"),
+            *[(1, f"{cy} / {en}") for cy, en in pairs],
+            (1, f"{about[0]} / {about[1]}"),
+        ]
+    else:
+        expected = [(0, welsh.metadata.title), *[(1, cy) for cy, _ in pairs], (1, about[0])]
+        expected += [(0, english.metadata.title), *[(1, en) for _, en in pairs], (1, about[1])]
+    for edition in TAGGED:
+        assert _bookmarks(built[design][edition]) == expected, (design, edition)

@@ -7,6 +7,7 @@ compared with its source words.
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import subprocess
@@ -14,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
@@ -538,3 +540,215 @@ def test_each_compiled_catalogue_is_its_po_as_babel_compiles_it(lang: str) -> No
     for message, translated in catalogue(lang).items():
         if translated:
             assert read.gettext(message) == translated
+
+
+def test_no_polish_line_ends_with_a_one_letter_word(tmp_path: Path) -> None:
+    """Polish typesetting keeps "w", "z", "i", "a", "o", "u" with the word after them, in every
+    edition and on the web page."""
+    require_tool("pdftotext")
+    built = build_editions(
+        LANGS / "pl.yaml", ["standard", "large-print", "booklet", "press", "web"], None, tmp_path
+    )
+    ends = []
+    for pdf in (b.path for b in built if b.path.suffix == ".pdf"):
+        for line in pdftotext(pdf).splitlines():
+            last = line.split()[-1] if line.split() else ""
+            if len(last) == 1 and last.isalpha():
+                ends.append((pdf.name, line))
+    assert ends == []
+    # The rule was needed: the test leaflet has one-letter words to keep, and each is kept.
+    page = next(b.path for b in built if b.path.suffix == ".html").read_text("utf-8")
+    assert re.search(r"(?<=\s)[wzioau]\u00a0\w", page)
+    assert not re.search(r"(?<=\s)[wzioau] \w", page.split("<main", 1)[1])
+
+
+def _tofu(pdf: Path) -> list[tuple[int, str, str]]:
+    """Each character drawn with its font's "no such glyph" shape (an empty box on paper): the page,
+    the font and the character. A drawn code whose glyph in the embedded font has the outline of
+    the font's first glyph (.notdef) is one; white space, which draws nothing, is left out."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+    from pypdf.generic import ContentStream
+
+    from tests.pdf.reader import _unicode_map
+
+    reader = PdfReader(pdf)
+    found = []
+    for number, page in enumerate(reader.pages, 1):
+        fonts = {}
+        for name, ref in page["/Resources"].get("/Font", {}).items():
+            font = ref.get_object()
+            if "/FontDescriptor" not in font:
+                continue  # one of the 14 standard fonts: never in a leaflet
+            face = TTFont(BytesIO(font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()))
+            glyf = face["glyf"]
+            missing = glyf[face.getGlyphOrder()[0]].compile(glyf)
+            cmap: dict[int, str] = {}
+            for table in face["cmap"].tables:
+                cmap.update(table.cmap)
+            # A code the font's cmap does not map draws .notdef; so does one mapped to its outline.
+            drawn = {code for code, glyph in cmap.items() if glyf[glyph].compile(glyf) != missing}
+            fonts[name] = (str(font["/BaseFont"]).split("+")[-1], drawn, _unicode_map(font))
+        current = None
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"Tf":
+                current = operands[0]
+            elif op in (b"Tj", b"TJ") and current in fonts:
+                base, drawn, chars = fonts[current]
+                for item in operands[0] if op == b"TJ" else [operands[0]]:
+                    for code in getattr(item, "original_bytes", b""):
+                        char = chars.get(code, "?")
+                        if code not in drawn and not char.isspace():
+                            found.append((number, base, char))
+    return found
+
+
+def _everything_in(lang: str, folder: Path) -> Path:
+    """The language's test leaflet with one more section made of its own sentences in every kind of
+    markup that adds characters of the tool's own: a link with its address printed, a citation, a
+    note, a numbered list and a quotation with its speaker."""
+    data = yaml.safe_load((LANGS / f"{lang}.yaml").read_text("utf-8"))
+    data.get("metadata", {}).pop("translated_from", None)
+    first, second = data["sections"][0], data["sections"][1]
+    sentence, bullets = first["content"][0], second["content"][1]["bullets"]
+    data["sections"].append(
+        {
+            "heading": first["heading"] + " 2",
+            "content": [
+                f"{sentence} [{bullets[0].rstrip('.۔।')}](https://www.mssociety.org.uk) [@report] [^more]",
+                {"numbered": list(bullets)},
+                {"quote": {"text": sentence, "who": data["metadata"]["organisation"]}},
+            ],
+            "notes": [{"id": "more", "text": bullets[1]}],
+        }
+    )
+    data["references"] = [{"id": "report", "title": "A published report", "date": 2024}]
+    path = folder / f"{lang}-everything.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur", "bn", "cy", "pl"])
+def test_no_character_is_drawn_as_an_empty_box(tmp_path: Path, lang: str) -> None:
+    """Brackets round a printed address, a citation's and a note's, list numbers, bullets and
+    dashes are the tool's own characters: each is drawn from a font that has it, in every script."""
+    content = _everything_in(lang, tmp_path)
+    built = build_editions(content, ["standard", "large-print", "press"], None, tmp_path / "out")
+    for pdf in (b.path for b in built):
+        assert _tofu(pdf) == [], pdf.name
+
+
+def test_an_empty_box_is_found_where_there_is_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above can fail: with no fallback family, the brackets round an Arabic leaflet's
+    printed address are drawn in Noto Sans Arabic, which has none, and are found."""
+    from leaflet.fonts import RegisteredFamily
+
+    monkeypatch.setattr(RegisteredFamily, "covers_all", lambda self, text: True)
+    content = _everything_in("ar", tmp_path)
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    assert {"(", ")"} <= {char for _, font, char in _tofu(built.path) if font == "NotoSansArabic-Regular"}
+
+
+def test_brackets_inside_right_to_left_text_enclose_what_they_enclose() -> None:
+    """A printed address and a citation in Arabic text: "(" stands right of the address and ")"
+    left of it, each bracket pair mirrored as one (the bidirectional algorithm's rule N0)."""
+    from leaflet.fontfiles import family_files
+    from leaflet.pdf.shaping import Piece, directions, shape_line
+
+    arabic, _ = family_files("Noto Sans Arabic")
+    latin, _ = family_files("Atkinson Hyperlegible")
+    words, address = "موقع الجمعية", " (https://www.mssociety.org.uk) [1]"
+    line = shape_line([Piece("a", arabic, 12, words), Piece("l", latin, 12, address)], True)
+    x = {g.text: g.x for g in line.glyphs if g.text in ("(", ")", "[", "]", "h", "k")}
+    assert x["("] > x["k"] > x["h"] > x[")"] > x["["] > x["]"]  # the address itself left to right
+    # Both brackets of each pair go right to left, with the words around them; what is inside keeps its own way.
+    marks = "".join("R" if r else "L" for r in directions(words + address, True))
+    text = words + address
+    assert [marks[text.index(c)] for c in "()[]"] == ["R"] * 4
+    assert marks[text.index("https")] == "L" and marks[text.index("1")] == "L"
+
+
+def _bbox_words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (html.unescape(m[4]), float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+        for m in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out
+        )
+    ]
+
+
+def _underlines(reader: PdfReader, page: int) -> list[tuple[float, float, float]]:
+    """Each horizontal line drawn on the page: (x from, x to, y), in the page's own coordinates."""
+    from pypdf.generic import ContentStream
+
+    from tests.pdf.grey import _multiply
+
+    lines, ctm, stack, start = [], [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], (0.0, 0.0)
+    for operands, op in ContentStream(reader.pages[page - 1].get_contents(), reader).operations:
+        if op == b"q":
+            stack.append(list(ctm))
+        elif op == b"Q":
+            ctm = stack.pop()
+        elif op == b"cm":
+            ctm = _multiply([float(v) for v in operands], ctm)
+        elif op == b"m":
+            start = (float(operands[0]), float(operands[1]))
+        elif op == b"l" and abs(float(operands[1]) - start[1]) < 1e-6:
+            x1, x2, y = start[0], float(operands[0]), start[1]
+            points = [(ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]) for x in (x1, x2)]
+            lines.append((min(p[0] for p in points), max(p[0] for p in points), points[0][1]))
+    return lines
+
+
+def test_a_right_to_left_link_is_underlined_and_clickable_where_its_words_are(tmp_path: Path) -> None:
+    """In Arabic lines, each link's area covers its own words as drawn (not where they would stand
+    left to right), and each underline lies under a link's words."""
+    require_tool("pdftotext")
+    content = _everything_in("ar", tmp_path)
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    reader = PdfReader(built.path)
+    link_words = yaml.safe_load(content.read_text("utf-8"))["sections"][1]["content"][1]["bullets"][0]
+    checked, about = 0, False
+    for number, page in enumerate(reader.pages, 1):
+        height = float(page.mediabox.height)
+        links = [a.get_object() for a in page.get("/Annots", [])]
+        areas = [[float(v) for v in a["/Rect"]] for a in links]
+        words = _bbox_words(built.path, number)
+        for annotation, (x1, y1, x2, y2) in zip(links, areas, strict=True):
+            inside = [
+                w for w, a, b, c, d in words if x1 <= (a + c) / 2 <= x2 and y1 <= height - (b + d) / 2 <= y2
+            ]
+            uri = annotation.get("/A", {}).get("/URI")
+            if uri == "https://www.mssociety.org.uk" and "https://www.mssociety.org.uk" in inside:
+                assert inside == ["https://www.mssociety.org.uk"], inside  # the About line's address alone
+                about = True
+                checked += 1
+            elif uri == "https://www.mssociety.org.uk":
+                # The section's link, its words Arabic: the area holds those words' letters, no others.
+                assert inside and set("".join(inside)) <= set(link_words), inside
+                checked += 1
+            elif "/Dest" in annotation and any("[" in w for w in inside):
+                # A citation's or a note's marker: its area holds the marker alone.
+                assert all(set(w) <= set("[]0123456789") | set("ملاحظة ") for w in inside), inside
+                checked += 1
+        column = float(page.mediabox.width) * 0.6
+        for left, right, y in _underlines(reader, number):
+            if right - left > column:
+                continue  # a rule across the page (the footer's), not an underline
+            assert any(
+                x1 - 1 <= left and right <= x2 + 1 and y1 - 4 <= y <= y2 for x1, y1, x2, y2 in areas
+            ), (
+                number,
+                left,
+                right,
+                y,
+            )
+            checked += 1
+    assert about and checked >= 5

@@ -17,6 +17,7 @@ tilt-and-turn  as back to back, and the English pages are turned upside down and
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from reportlab.platypus import Flowable, PageBreak
 
@@ -106,6 +107,12 @@ class BilingualStory:
     # -- parallel columns
 
     def row(self, welsh: list[Flowable], english: list[Flowable], keep_with_next: bool = False) -> Parallel:
+        # Side by side, only the Welsh headings make bookmarks (the drawing goes to and fro between
+        # the columns): each names its English partner too, "Welsh / English", as the title does.
+        for cy, en in zip(_headings(welsh, "outline"), _headings(english, "quiet_outline"), strict=False):
+            (cy_title, level), en_title = cy.outline, en.quiet_outline[0]
+            if en_title != cy_title:
+                cy.outline = (f"{cy_title} / {en_title}", level)
         return Parallel(
             welsh,
             english,
@@ -224,6 +231,16 @@ class BilingualStory:
             self.row(sides[0], sides[1]),
             RuledLines(self.theme.style("body").leading * 1.5, self.theme),
         ]
+
+
+def _headings(flowables: list[Flowable], kind: str) -> list[Any]:
+    """The flowables, at any depth of boxes, that make (or would make) a bookmark, in order."""
+    found: list[Any] = []
+    for flowable in flowables:
+        if getattr(flowable, kind, None):
+            found.append(flowable)
+        found += _headings(getattr(flowable, "children", []), kind)
+    return found
 
 
 def _leads_in(pair: BlockPair, following: BlockPair) -> bool:

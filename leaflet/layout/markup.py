@@ -15,6 +15,7 @@ from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text,
 from leaflet.escape import escape
 from leaflet.fonts import FontSet
 from leaflet.i18n import Furniture
+from leaflet.typography import glue_one_letter_words
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,14 @@ class MarkupContext:
     #: Put before every place inside the leaflet a link goes to: the English half of a bilingual
     #: leaflet has places of its own ("en-title"), apart from the Welsh half's.
     anchor_prefix: str = ""
+    #: One-letter words go over with the next word (Polish, Czech, Slovak: leaflet.typography).
+    glue_one_letter_words: bool = False
 
 
 def text_markup(text: str, ctx: MarkupContext) -> str:
     """Escape text, switching to a fallback family for characters the text font lacks."""
+    if ctx.glue_one_letter_words:
+        text = glue_one_letter_words(text)
     if ctx.fonts.text.covers_all(text):
         return escape(text)  # nearly always: one test for the whole text
     return "".join(
@@ -77,12 +82,18 @@ def inline_markup(nodes: tuple[Inline, ...], ctx: MarkupContext) -> str:
             shown = "".join(c.text for c in node.children if isinstance(c, Text))
             if ctx.print_addresses and not shows_address(shown, node.url):
                 # Paper cannot be clicked: the address is printed beside its text.
-                parts.append(f" ({text_markup(printed_address(node.url), ctx)})")
+                parts.append(text_markup(f" ({printed_address(node.url)})", ctx))
         elif isinstance(node, Citation):
-            parts.append(link_markup(f"#{citation_anchor(node.reference_id)}", f"[{node.number}]", ctx))
+            parts.append(
+                link_markup(
+                    f"#{citation_anchor(node.reference_id)}", text_markup(f"[{node.number}]", ctx), ctx
+                )
+            )
         elif isinstance(node, NoteRef):
             parts.append(
-                link_markup(f"#{note_anchor(node.note_id)}", escape(ctx.note_label(node.number)), ctx)
+                link_markup(
+                    f"#{note_anchor(node.note_id)}", text_markup(ctx.note_label(node.number), ctx), ctx
+                )
             )
     return "".join(parts)
 
@@ -128,8 +139,10 @@ def citation_anchor(reference_id: str) -> str:
 
 
 def printed_address(url: str) -> str:
-    """How an address is printed: mailto: and tel: prefixes mean nothing on paper."""
-    for prefix in ("mailto:", "tel:"):
-        if url.startswith(prefix):
-            return url[len(prefix) :]
-    return url
+    """How an address is printed: mailto: and tel: prefixes mean nothing on paper; a phone
+    number is printed in its usual groups, never split at a line end (leaflet.phones)."""
+    if url.startswith("tel:"):
+        from leaflet.phones import printed_number
+
+        return printed_number(url[4:])
+    return url.removeprefix("mailto:")

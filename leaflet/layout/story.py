@@ -69,6 +69,7 @@ from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.tables import build_table
 from leaflet.structure import StructElem
 from leaflet.style import TextStyle, Theme
+from leaflet.typography import keeps_one_letter_words
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
 
@@ -148,7 +149,11 @@ class StoryBuilder:
         #: words beside the QR code, so they go under it.
         self.column = column
         self.ctx = MarkupContext(
-            fonts, theme.colours["link"].hex, note_label=self.note_label, anchor_prefix=prefix
+            fonts,
+            theme.colours["link"].hex,
+            note_label=self.note_label,
+            anchor_prefix=prefix,
+            glue_one_letter_words=keeps_one_letter_words(leaflet.metadata.language),
         )
         #: Where this builder's elements go: the Document, or (bilingual) its language's Part.
         self.root = root if root is not None else StructElem("Document", lang=leaflet.metadata.language)
@@ -201,9 +206,12 @@ class StoryBuilder:
         key = None if settings is None else (markup, settings)
         if kw.get("anchor") and self.prefix:
             kw["anchor"] = self.prefix + kw["anchor"]
-        if not self.outlines:
-            kw.pop("outline", None)
-        return LeafParagraph(markup, style, elem, key=key, **kw)
+        quiet = kw.pop("outline", None) if not self.outlines else None
+        leaf = LeafParagraph(markup, style, elem, key=key, **kw)
+        if quiet is not None:
+            #: The bookmark this heading would make, for its partner's to name (a bilingual page).
+            leaf.quiet_outline = quiet  # type: ignore[attr-defined]
+        return leaf
 
     def para(self, markup: str, style: str, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         return self.leaf(markup, self.pstyle(style), elem, **kw)
@@ -416,10 +424,12 @@ class StoryBuilder:
         bq = div.add("BlockQuote", lang=quote.lang)
         words = self.para(inline_markup(quote.inlines, self.ctx), "quote", bq.add("P"))
         cite = link_markup(
-            f"#{citation_anchor(quote.source.reference_id)}", f"[{quote.source.number}]", self.ctx
+            f"#{citation_anchor(quote.source.reference_id)}",
+            text_markup(f"[{quote.source.number}]", self.ctx),
+            self.ctx,
         )
         who = self.attribution_who(quote)
-        attribution = self.para(f"— {text_markup(who, self.ctx)} {cite}", "attribution", bq.add("P"))
+        attribution = self.para(f"{text_markup(f'— {who}', self.ctx)} {cite}", "attribution", bq.add("P"))
         # The attribution never alone at the top of a page: the quotation's last lines go with it.
         return Stack([words, attribution], inset=(0, 0, 0, 0), elem=bq, min_rest=2)
 
@@ -458,7 +468,7 @@ class StoryBuilder:
                 text_markup(self.words("See also:"), self.ctx) + " " + link_markup(link.url, words, self.ctx)
             )
             if not shows_address(plain_text(link.inlines), link.url):
-                markup += f" ({text_markup(printed_address(link.url), self.ctx)})"
+                markup += text_markup(f" ({printed_address(link.url)})", self.ctx)
             last = n == len(links)
             style = self.pstyle("body") if last else self.pstyle("body", "related", spaceAfter=0)
             out.append(self.leaf(markup, style, parent.add("P", lang=lang)))
@@ -470,14 +480,17 @@ class StoryBuilder:
         children: list[Flowable] = []
         last = len(quote.paragraphs) - 1
         for i, words in enumerate(quote.paragraphs):
-            markup = "\u201c" + inline_markup(words, self.ctx) + ("\u201d" if i == last else "")
+            markup = text_markup("\u201c", self.ctx) + inline_markup(words, self.ctx)
+            markup += text_markup("\u201d", self.ctx) if i == last else ""
             children.append(self.para(markup, "blockquote", bq.add("P", lang=quote.lang)))
         who = ", ".join(part for part in (quote.who, quote.when) if part)
         if who or quote.source:
-            line = f"— {text_markup(who, self.ctx)}" if who else ""
+            line = text_markup(f"— {who}", self.ctx) if who else ""
             if quote.source:
                 cite = link_markup(
-                    f"#{citation_anchor(quote.source.reference_id)}", f"[{quote.source.number}]", self.ctx
+                    f"#{citation_anchor(quote.source.reference_id)}",
+                    text_markup(f"[{quote.source.number}]", self.ctx),
+                    self.ctx,
                 )
                 line = f"{line} {cite}" if line else cite
             children.append(self.para(line, "blockquote_attribution", bq.add("P")))
@@ -680,7 +693,7 @@ class StoryBuilder:
         size = self.theme.style("body").size
         for n, item in enumerate(self.leaflet.further_reading, start=1):
             li = lst.add("LI")
-            label = self.leaf("•", self.pstyle("body", "item"), li.add("Lbl"))
+            label = self.leaf(text_markup("•", self.ctx), self.pstyle("body", "item"), li.add("Lbl"))
             markup = inline_markup(item.inlines, self.ctx)
             if item.url:
                 markup += " " + link_markup(

@@ -49,7 +49,7 @@ from leaflet.fonts import FONT_FILES
 from leaflet.i18n import ENGLISH, Furniture
 from leaflet.layout.cache import Bounded, Held
 from leaflet.pdf.compact import pack
-from leaflet.pdf.shaping import Glyph, Piece, shape_line
+from leaflet.pdf.shaping import Glyph, Piece, ShapedLine, shape_line
 from leaflet.rlseam import (
     add_page_entries,
     document_objects,
@@ -78,6 +78,9 @@ class LeafletTextObject(PDFTextObject):
     tag_marks: Any = None
     #: The pieces of the line being written, when the canvas shapes text: (index in _code, Piece).
     pending: list[tuple[int, Piece]] | None = None
+    #: The text cursor's line start when each pending piece was written (ReportLab moves it only
+    #: to skip; otherwise each piece follows the one before by its width).
+    pending_x: list[float] | None = None
 
     def _textOut(self, text: str, TStar: int = 0) -> None:
         canvas = self._canvas
@@ -145,17 +148,20 @@ class LeafletTextObject(PDFTextObject):
         # Shaped text waits for the end of its line: the line is cut into directional
         # runs and shaped as a whole, then each piece is written where it was asked for.
         if self.pending is None:
-            self.pending = []
+            self.pending, self.pending_x = [], []
         piece = Piece(self._fontname, FONT_FILES[self._fontname], self._fontsize, text)
         self.pending.append((len(text_operators(self)), piece))
+        self.pending_x.append(self._x0)  # type: ignore[union-attr]
         return ""
 
     def flush_line(self) -> None:
         """Write the pending pieces of a line: shaped, placed, each glyph reading back as its characters."""
         pending, self.pending = self.pending, None
+        moved, self.pending_x = self.pending_x or [], None
+        canvas = text_object_canvas(self)
+        canvas.drawn_at = None
         if not pending:
             return
-        canvas = text_object_canvas(self)
         pieces = [p for _, p in pending]
         line = shape_line(pieces, canvas.rtl)
         shift = 0.0
@@ -170,6 +176,16 @@ class LeafletTextObject(PDFTextObject):
                 left = max(0, left - len(p.text))
             inked = [g.x + g.advance for g in line.glyphs if not g.text.isspace()]
             shift = measured - max(inked, default=line.width)
+            # Where ReportLab put each piece: after the one before, unless it moved the cursor.
+            space = getattr(self, "_wordSpace", 0.0)
+            starts = [moved[0]]
+            for k in range(1, len(pieces)):
+                before = pieces[k - 1]
+                follows = starts[-1] + stringWidth(before.text, before.font, before.size)
+                starts.append(
+                    follows + space * before.text.count(" ") if moved[k] == moved[k - 1] else moved[k]
+                )
+            canvas.drawn_at = drawn_at(pieces, starts, line, starts[0] + shift, space)
         by_piece: dict[int, list[Glyph]] = {}
         for g in line.glyphs:
             by_piece.setdefault(g.piece, []).append(g)
@@ -224,6 +240,37 @@ class LeafletTextObject(PDFTextObject):
         text_object_canvas(self).tagging.link_boundary(self, link, kind, len(text_operators(self)))
 
 
+def drawn_at(
+    pieces: list[Piece], starts: list[float], line: ShapedLine, origin: float, word_space: float
+) -> list[tuple[float, float, float, float]]:
+    """For each glyph of a shaped line that stands for characters: where ReportLab put those
+    characters (its widths, left to right from each piece's start) and where they were drawn
+    (from `origin`), as (from, to, drawn from, drawn to)."""
+    spans = []
+    read = [0] * len(pieces)  # characters of each piece read so far
+
+    def reach(piece: Piece, n: int) -> float:
+        # As ReportLab measures: the width of the piece's first n characters (shaped, where shaped).
+        head = piece.text[:n]
+        return stringWidth(head, piece.font, piece.size) + word_space * head.count(" ")
+
+    for g in line.glyphs:
+        if not g.text:
+            continue
+        piece, start = pieces[g.piece], starts[g.piece]
+        before = read[g.piece]
+        read[g.piece] += len(g.text)
+        spans.append(
+            (
+                start + reach(piece, before),
+                start + reach(piece, read[g.piece]),
+                origin + g.x,
+                origin + g.x + g.advance,
+            )
+        )
+    return spans
+
+
 class LeafletCanvas(Canvas):
     def __init__(
         self,
@@ -259,6 +306,9 @@ class LeafletCanvas(Canvas):
         self.joined_lines: frozenset[int] = frozenset()
         self.tag_tx: LeafletTextObject | None = None  # the text object being filled, if any
         self._annotation_names = 0
+        #: The last right-to-left line written: where ReportLab put each glyph's characters, and
+        #: where they were drawn (`drawn_at`), so that its underlines and links go under its words.
+        self.drawn_at: list[tuple[float, float, float, float]] | None = None
         #: Where the second language of a leaflet printed back to back begins:
         #: (its first page, its language, whether its pages are turned upside down). Set by HalfStart.
         self.second_half: tuple[int, str, bool] | None = None
@@ -405,6 +455,7 @@ class LeafletCanvas(Canvas):
         code = self.tagging.text_code(self, aTextObject, text_operators(aTextObject))
         set_text_operators(aTextObject, code)
         self.tag_tx = None
+        self.drawn_at = None
         if aTextObject._clipping:
             super().drawText(aTextObject)
             return
@@ -414,7 +465,34 @@ class LeafletCanvas(Canvas):
 
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
         with self.tagging.artifact(self):
-            super().line(x1, y1, x2, y2)
+            if y1 != y2 or not self.drawn_at:
+                super().line(x1, y1, x2, y2)
+                return
+            # A link's underline on a right-to-left line: under the words where they were drawn.
+            for left, right in self.as_drawn(min(x1, x2), max(x1, x2)):
+                super().line(left, y1, right, y2)
+
+    def as_drawn(self, x1: float, x2: float) -> list[tuple[float, float]]:
+        """The stretches of the last right-to-left line where the characters ReportLab put
+        between x1 and x2 were drawn (one, or more when directions change inside), left to right."""
+        drawn = sorted((c, d) for a, b, c, d in self.drawn_at or () if x1 - 0.01 <= (a + b) / 2 <= x2 + 0.01)
+        if not drawn:
+            return [(x1, x2)]
+        stretches = [list(drawn[0])]
+        for left, right in drawn[1:]:
+            if left <= stretches[-1][1] + 0.5:
+                stretches[-1][1] = max(stretches[-1][1], right)
+            else:
+                stretches.append([left, right])
+        return [(a, b) for a, b in stretches]
+
+    def _on_the_line(self, rect: Any) -> Any:
+        """A link's area on the last right-to-left line: over its words where they were drawn."""
+        if not self.drawn_at or rect is None:
+            return rect
+        x1, y1, x2, y2 = rect
+        stretches = self.as_drawn(min(x1, x2), max(x1, x2))
+        return (stretches[0][0], y1, stretches[-1][1], y2)
 
     def dots(self, xs: list[float], y: float, r: float) -> None:
         """Filled circles of radius `r` centred at each of `xs` on `y`: exactly what `circle` writes for each.
@@ -492,7 +570,7 @@ class LeafletCanvas(Canvas):
     def linkURL(
         self, url: str, rect: Any, relative: int = 0, *args: Any, kind: str = "URI", **kw: Any
     ) -> None:
-        ann = self._annotation(rect, relative, describe_address(url, self.words))
+        ann = self._annotation(self._on_the_line(rect), relative, describe_address(url, self.words))
         action = PDFDictionary()
         action["Type"] = _ACTION
         action["S"] = _URI
@@ -516,7 +594,7 @@ class LeafletCanvas(Canvas):
             if contents is None:
                 place = self.place_names.get(destinationname, destinationname)
                 contents = self.go_to[destinationname] = self.words("Go to {place}", place=place)
-        ann = self._annotation(Rect, relative, contents)
+        ann = self._annotation(self._on_the_line(Rect), relative, contents)
         ann["Dest"] = self._bookmarkReference(destinationname)
         self._add_link(ann, destinationname)
 

@@ -112,13 +112,58 @@ def _strong(ch: str) -> str | None:
     return None
 
 
+#: The paired brackets of Unicode's BidiBrackets.txt that a leaflet's text uses.
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _bracket_pairs(text: str) -> list[tuple[int, int]]:
+    """Each opening bracket with its closing one (the bidirectional algorithm's BD16), in order of
+    their openings; a bracket without its partner pairs with nothing."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch in _BRACKETS:
+            if len(stack) == 63:
+                break
+            stack.append((_BRACKETS[ch], i))
+        elif ch in _BRACKETS.values():
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == ch:
+                    pairs.append((stack[depth][1], i))
+                    del stack[depth:]
+                    break
+    return sorted(pairs)
+
+
+def _bracket_direction(strong: list[str | None], text: str, pair: tuple[int, int], rtl_base: bool) -> str:
+    """The direction both brackets of a pair take (rule N0): the line's, when the words inside
+    have it; the other, when only the other is inside and before the brackets too; else the line's.
+    Numbers count as right to left here, as the rule says."""
+    line = "R" if rtl_base else "L"
+
+    def kind(i: int) -> str | None:
+        if unicodedata.bidirectional(text[i]) in ("EN", "AN"):
+            return "R"
+        return strong[i]
+
+    inside = {kind(i) for i in range(pair[0] + 1, pair[1])} - {None}
+    if line in inside or not inside:
+        return line
+    before = next((kind(i) for i in range(pair[0] - 1, -1, -1) if kind(i)), line)
+    return before if before != line else line
+
+
 def directions(text: str, rtl_base: bool) -> list[bool]:
     """For each character, whether it belongs to a right-to-left run.
 
-    Neutral characters (spaces, punctuation) between two runs of the same
-    direction take that direction; elsewhere they take the line's.
+    A pair of brackets takes one direction for both (the bidirectional algorithm's rule N0), so
+    "(https://…)" or "[1]" inside Arabic stays enclosed. Other neutral characters (spaces,
+    punctuation) between two runs of the same direction take that direction; elsewhere they
+    take the line's.
     """
     strong = [_strong(ch) for ch in text]
+    for pair in _bracket_pairs(text):
+        strong[pair[0]] = strong[pair[1]] = _bracket_direction(strong, text, pair, rtl_base)
     out: list[bool] = []
     n = len(text)
     for i, s in enumerate(strong):

@@ -62,6 +62,7 @@ from leaflet.layout.story import (
     TOC_HEADING,
     about_lines,
 )
+from leaflet.typography import glue_one_letter_words, keeps_one_letter_words
 from leaflet.web.compiled import bytecode_cache
 
 DOWNLOADS_HEADING = "Print or download this leaflet"
@@ -439,4 +440,6 @@ def _render_part(
         )
     finally:
         _PAGE.reset(token)
+    if keeps_one_letter_words(m.language):
+        html = _BETWEEN_TAGS.sub(lambda text: f">{glue_one_letter_words(text.group(1))}<", html)
     return figures_left_to_right(html) if direction(m.language) == "rtl" else html

@@ -1,0 +1,30 @@
+"""A phone number as a reader dials it: written for a tel: link however it was typed
+("08088008000", "+44 808 800 8000"), printed in its usual groups ("0808 800 8000").
+
+phonenumbers (Google's libphonenumber data) knows how each country groups its numbers; it is
+loaded only when a leaflet prints a number that its words do not already give. The groups are
+joined by no-break spaces: a number is never split at a line end.
+"""
+
+from __future__ import annotations
+
+#: Numbers without a country code are read as the United Kingdom's: the leaflets' publishers
+#: (the NHS, UK charities) give their own numbers that way.
+REGION = "GB"
+NO_BREAK_SPACE = "\u00a0"
+
+
+def printed_number(number: str, region: str = REGION) -> str:
+    """`number` in its country's groups (national format at home, international abroad), joined
+    by no-break spaces; as written when it is not a possible phone number."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    home = parsed.country_code == phonenumbers.country_code_for_region(region)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style).replace(" ", NO_BREAK_SPACE)

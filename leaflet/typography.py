@@ -1,0 +1,25 @@
+"""A language's rules for where a line may end, applied to the words before they are laid out
+(the PDF) or written (the web page). No ReportLab here.
+
+Polish, Czech and Slovak typesetting never leaves a one-letter word (a preposition or
+conjunction: Polish "w", "z", "i", "a", "o", "u") at the end of a line: it goes over with the
+word after it. A no-break space after it says so to ReportLab and to a browser alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The languages (primary subtags) that keep one-letter words off the ends of lines.
+ONE_LETTER_LANGUAGES = frozenset({"pl", "cs", "sk"})
+#: A word of one letter (after a space, the start, or an opening bracket or quote), then a space.
+_ONE_LETTER = re.compile(r"(?:(?<=\s)|^|(?<=[(\[\"'\u201e\u201c\u00ab]))([^\W\d_]) (?=\S)")
+
+
+def keeps_one_letter_words(language: str | None) -> bool:
+    return bool(language) and language.split("-")[0].lower() in ONE_LETTER_LANGUAGES  # type: ignore[union-attr]
+
+
+def glue_one_letter_words(text: str) -> str:
+    """Each one-letter word joined to the word after it by a no-break space."""
+    return _ONE_LETTER.sub("\\1\u00a0", text) if " " in text else text
