@@ -46,9 +46,12 @@ def available() -> tuple[str, ...]:
 
 
 @cache
-def _catalogue(language: str) -> gettext.GNUTranslations:
+def _catalogue(language: str) -> dict[str, str]:
+    """A language's translations, {msgid: msgstr}, as the standard library's gettext reads them."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    return gettext.GNUTranslations(BytesIO(read_file(path, MIB)))
+    read = gettext.GNUTranslations(BytesIO(read_file(path, MIB)))
+    # Its catalogue (the attribute Django's translations read too); "" is the header.
+    return {msgid: text for msgid, text in read._catalog.items() if msgid}  # type: ignore[attr-defined]
 
 
 def compiled(po: Path) -> bytes:
@@ -89,7 +92,7 @@ class Furniture:
 
     def __call__(self, message: str, **values: object) -> str:
         """`message` in this language, with its {fields} filled in."""
-        text = _catalogue(self.language).gettext(message)
+        text = _catalogue(self.language).get(message, message)
         return text.format(**values) if values else text
 
     def date(self, d: date, month_only: bool = False) -> str:
