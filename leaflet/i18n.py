@@ -46,12 +46,16 @@ def available() -> tuple[str, ...]:
 
 
 @cache
-def _catalogue(language: str) -> dict[str, str]:
-    """A language's translations, {msgid: msgstr}, as the standard library's gettext reads them."""
+def _catalogue(language: str) -> gettext.GNUTranslations:
+    """A language's compiled catalogue, read by the standard library's gettext."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    read = gettext.GNUTranslations(BytesIO(read_file(path, MIB)))
-    # Its catalogue (the attribute Django's translations read too); "" is the header.
-    return {msgid: text for msgid, text in read._catalog.items() if msgid}  # type: ignore[attr-defined]
+    return gettext.GNUTranslations(BytesIO(read_file(path, MIB)))
+
+
+def translates(language: str, message: str) -> bool:
+    """Whether the language's catalogue has `message` in its own words (every shipped one
+    differs from the English: a test holds them to it)."""
+    return _catalogue(language).gettext(message) != message
 
 
 def compiled(po: Path) -> bytes:
@@ -92,7 +96,7 @@ class Furniture:
 
     def __call__(self, message: str, **values: object) -> str:
         """`message` in this language, with its {fields} filled in."""
-        text = _catalogue(self.language).get(message, message)
+        text = _catalogue(self.language).gettext(message)
         return text.format(**values) if values else text
 
     def date(self, d: date, month_only: bool = False) -> str:

@@ -121,3 +121,22 @@ def test_the_answers_are_bounded(kept: Path, monkeypatch: pytest.MonkeyPatch) ->
         cldrcache.forget()
         cldrcache.answer("q", lambda: "a")
     assert len(list(kept.glob("answers-*.json"))) == 2
+
+
+def test_dates_are_kept_by_language_date_and_form() -> None:
+    # The footer asks for the same dates on every page: each is written by Babel once per
+    # process, kept by the language's tag, the date and whether it is a month only.
+    from datetime import date
+
+    from leaflet.i18n import _date, furniture
+
+    _date.cache_clear()
+    d = date(2026, 11, 26)
+    assert furniture("en-GB").date(d) == "26 November 2026"
+    assert furniture("en-GB").date(d) == "26 November 2026"
+    assert _date.cache_info().hits == 1
+    assert furniture("cy").date(d) == "26 Tachwedd 2026"
+    assert furniture("en-GB").date(date(2026, 11, 27)) == "27 November 2026"
+    assert furniture("en-GB").date(d, month_only=True) == "November 2026"
+    assert furniture("en-US").date(d) == "November 26, 2026"
+    assert _date.cache_info().maxsize is not None

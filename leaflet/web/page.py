@@ -155,7 +155,7 @@ class _Citations:
 
     def furniture_lang(self, message: str) -> str | None:
         """ "en" for the tool's own words that the leaflet's language has no translation of."""
-        if self.words.language == "en" or message in i18n._catalogue(self.words.language):
+        if self.words.language == "en" or i18n.translates(self.words.language, message):
             return None
         return "en"
 
