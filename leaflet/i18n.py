@@ -25,7 +25,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from leaflet.safeio import MIB, read_file
+from leaflet.safeio import MIB, FileProblem, read_file
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "leaflet"
@@ -75,7 +75,11 @@ def compile_catalogues() -> list[Path]:
     for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         mo = po.with_suffix(".mo")
         data = compiled(po)
-        if not mo.exists() or mo.read_bytes() != data:
+        try:
+            same = read_file(mo, MIB) == data
+        except FileProblem:
+            same = False
+        if not same:
             mo.write_bytes(data)
             written.append(mo)
     return written
