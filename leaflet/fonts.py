@@ -9,7 +9,6 @@ a missing-glyph box is never drawn.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem, StyleError
 from leaflet.fontfiles import family_files
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+from leaflet.safeio import digest as file_digest
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
 
@@ -90,39 +90,31 @@ class RegisteredFamily:
         return set(text) <= self.chars
 
 
-#: Font files read in this process, by where they are and what the file system says of them:
-#: (path, size, mtime, inode) → SHA-256 of the bytes. A file changed on disk is read again.
-_DIGESTS: dict[tuple[str, int, int, int], str] = {}
 #: Families registered in this process, by their name and the identity of both files.
 _REGISTERED: dict[tuple[str, str, str], RegisteredFamily] = {}
 #: The file of every registered font, by its registered name (for shaping, which reads the file).
 FONT_FILES: dict[str, Path] = {}
 
 
-def _read_font(path: Path) -> tuple[bytes, str]:
-    """A font file's bytes (bounded, a regular file only) and their SHA-256."""
+def _read_font(path: Path) -> bytes:
+    """A font file's bytes (bounded, a regular file only)."""
     try:
-        data = read_file(path, MAX_FONT_BYTES)
+        return read_file(path, MAX_FONT_BYTES)
     except FileProblem as exc:
         raise StyleError(
             Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}")
         ) from None
-    return data, hashlib.sha256(data).hexdigest()
 
 
 def _font_digest(path: Path) -> tuple[str, bytes | None]:
-    """The identity of a font file, and its bytes when they had to be read to learn it."""
+    """The identity of a font file (its bytes' digest, taken once a process per file as it is
+    on disk: `safeio.digest`), and its bytes when they had to be read to learn it."""
     try:
-        info = os.stat(path)
-        key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino)
-    except (OSError, ValueError):
-        key = None
-    if key is not None and key in _DIGESTS:
-        return _DIGESTS[key], None
-    data, digest = _read_font(path)
-    if key is not None:
-        _DIGESTS[key] = digest
-    return digest, data
+        return file_digest(path, MAX_FONT_BYTES)
+    except FileProblem as exc:
+        raise StyleError(
+            Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}")
+        ) from None
 
 
 def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
@@ -142,12 +134,8 @@ def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:
     tag = hashlib.sha256(f"{reg_digest} {bold_digest}".encode()).hexdigest()[:12]
     reg_name = f"{internal_name(family)}-{tag}"
     bold_name = f"{reg_name}-Bold"
-    reg_font = TextFont(
-        reg_name, BytesIO(reg_data if reg_data is not None else _read_font(regular)[0]), regular
-    )
-    bold_font = TextFont(
-        bold_name, BytesIO(bold_data if bold_data is not None else _read_font(bold)[0]), bold
-    )
+    reg_font = TextFont(reg_name, BytesIO(reg_data if reg_data is not None else _read_font(regular)), regular)
+    bold_font = TextFont(bold_name, BytesIO(bold_data if bold_data is not None else _read_font(bold)), bold)
     pdfmetrics.registerFont(reg_font)
     pdfmetrics.registerFont(bold_font)
     FONT_FILES[reg_name], FONT_FILES[bold_name] = regular, bold

@@ -8,12 +8,15 @@ joined by no-break spaces: a number is never split at a line end.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 #: Numbers without a country code are read as the United Kingdom's: the leaflets' publishers
 #: (the NHS, UK charities) give their own numbers that way.
 REGION = "GB"
 NO_BREAK_SPACE = "\u00a0"
 
 
+@lru_cache(maxsize=256)  # a leaflet prints its few numbers on many lines
 def printed_number(number: str, region: str = REGION) -> str:
     """`number` in its country's groups (national format at home, international abroad), joined
     by no-break spaces; as written when it is not a possible phone number."""

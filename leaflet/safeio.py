@@ -12,8 +12,10 @@ here: the up-to-date check uses it before any layout code is loaded.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
+import time
 from pathlib import Path
 
 MIB = 1024 * 1024
@@ -108,3 +110,30 @@ def _reason(exc: OSError, follow_links: bool) -> str:
     if exc.errno == errno.ENXIO:
         return "not a regular file (a socket or device); it is not read"
     return f"the file cannot be read ({exc.strerror or exc})"
+
+
+#: Digests of files read in this process, by the file's identity: its path, size, inode and
+#: both times (rewriting a file changes its change time, which no one can set back). Bounded.
+_DIGESTS: dict[tuple[str, int, int, int, int], str] = {}
+#: A file changed this recently is read every time: a file system whose clock is coarse could
+#: give a second rewrite in the same tick the same change time.
+RECENT_NS = 2_000_000_000
+
+
+def digest(path: str | Path, limit: int) -> tuple[str, bytes | None]:
+    """The SHA-256 of a file's bytes, and the bytes when they had to be read to learn it;
+    raises FileProblem as read_file does."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        info = None
+    key = (str(path), info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns) if info else None
+    if key is not None and key in _DIGESTS:
+        return _DIGESTS[key], None
+    data = read_file(path, limit)
+    found = hashlib.sha256(data).hexdigest()
+    if key is not None and info is not None and time.time_ns() - info.st_ctime_ns > RECENT_NS:
+        if len(_DIGESTS) >= 256:
+            _DIGESTS.clear()
+        _DIGESTS[key] = found
+    return found, data

@@ -357,29 +357,18 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
     wanted = {**asdict(expected)}
     if any(record.get(key) != value for key, value in wanted.items()):
         return False
+    assets, offers = record.get("assets", {}), record.get("offers", {})
+    if not isinstance(assets, dict) or not isinstance(offers, dict):
+        return False
     files = [(pdf, record["pdf"])]
-    assets = record.get("assets", {})
-    if not isinstance(assets, dict):
-        return False
-    for name, found in assets.items():
+    for name, found in [*assets.items(), *offers.items()]:
         path = _asset_path(name, pdf)
         if path is None:
             return False
+        if name in offers and found is None and not os.path.lexists(path):
+            continue  # a PDF the page could offer: absent then, absent now
         files.append((path, found))
-    if not all(_holds(path, found) for path, found in files):
-        return False
-    offers = record.get("offers", {})
-    if not isinstance(offers, dict):
-        return False
-    for name, found in offers.items():
-        path = _asset_path(name, pdf)
-        if path is None:
-            return False
-        if found is None and not os.path.lexists(path):
-            continue  # absent then, absent now
-        if not _holds(path, found):
-            return False
-    return True
+    return all(_holds(path, found) for path, found in files)
 
 
 # ---------------------------------------------------------------- the quick skip

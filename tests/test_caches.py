@@ -346,13 +346,14 @@ def test_a_web_face_is_named_by_its_fonts_bytes_even_after_a_quiet_rewrite(
     """A font rewritten in place, same size, its modification time set back: the face's name still changes."""
     import os
 
-    from leaflet.web import fonts
     from leaflet.web.fonts import WebFace
 
     read: list[Path] = []
-    real = fonts.read_file
-    monkeypatch.setattr(fonts, "read_file", lambda path, limit: read.append(path) or real(path, limit))
-    monkeypatch.setattr(fonts, "_RECENT_NS", 0)  # no file counts as just written
+    from leaflet import safeio
+
+    real = safeio.read_file
+    monkeypatch.setattr(safeio, "read_file", lambda path, limit: read.append(path) or real(path, limit))
+    monkeypatch.setattr(safeio, "RECENT_NS", 0)  # no file counts as just written
     font = tmp_path / "Face-Regular.ttf"
     font.write_bytes(b"\0\1\0\0" + b"a" * 4000)
     face = WebFace("Face", "400", font)

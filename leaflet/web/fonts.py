@@ -35,7 +35,6 @@ import contextlib
 import hashlib
 import io
 import os
-import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,6 +42,7 @@ from pathlib import Path
 from leaflet.cachedir import cache_folder
 from leaflet.fontfiles import family_files
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+from leaflet.safeio import digest as file_digest
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
 
@@ -134,29 +134,9 @@ def _keep(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
 
 
-#: Digests already taken in this process, by the file's identity (path, size, inode and both
-#: times: rewriting a file changes its change time, which no one can set back). Bounded.
-_DIGESTS: dict[tuple[str, int, int, int, int], str] = {}
-#: A file changed this recently is hashed every time: a file system whose clock is coarse could
-#: give a second rewrite in the same tick the same change time.
-_RECENT_NS = 2_000_000_000
-
-
 def _font_digest(path: Path) -> str:
-    """The SHA-256 of a font file's bytes (a few milliseconds, for a name that can never be stale)."""
-    try:
-        info = path.stat()
-    except OSError:
-        info = None
-    key = (str(path), info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns) if info else None
-    if key is not None and key in _DIGESTS:
-        return _DIGESTS[key]
-    digest = hashlib.sha256(read_file(path, MAX_FONT_BYTES)).hexdigest()
-    if key is not None and info is not None and time.time_ns() - info.st_ctime_ns > _RECENT_NS:
-        if len(_DIGESTS) >= 256:
-            _DIGESTS.clear()
-        _DIGESTS[key] = digest
-    return digest
+    """The SHA-256 of a font file's bytes, for a name that can never be stale (`safeio.digest`)."""
+    return file_digest(path, MAX_FONT_BYTES)[0]
 
 
 def _cache_folder() -> Path:

@@ -375,14 +375,23 @@ _GROUPED_FIGURES = re.compile(r"\d+(?:[ \u00a0]\d+)+")
 _BETWEEN_TAGS = re.compile(r">([^<]+)<")
 
 
-def figures_left_to_right(html: str) -> str:
-    """Each run of grouped figures in the text of `html` as an isolate set left to right."""
+def typeset(html: str, language: str) -> str:
+    """The text of a part's `html` set as the PDF sets it, in one pass: one-letter words kept
+    with the next (Polish, Czech, Slovak); right to left, each run of grouped figures an
+    isolate set left to right."""
+    glue, rtl = keeps_one_letter_words(language), direction(language) == "rtl"
+    if not (glue or rtl):
+        return html
 
-    def isolate(text: re.Match[str]) -> str:
-        inner = _GROUPED_FIGURES.sub(lambda run: f'<bdi dir="ltr">{run.group()}</bdi>', text.group(1))
-        return f">{inner}<"
+    def text(between: re.Match[str]) -> str:
+        words = between.group(1)
+        if glue:
+            words = glue_one_letter_words(words)
+        if rtl:
+            words = _GROUPED_FIGURES.sub(lambda run: f'<bdi dir="ltr">{run.group()}</bdi>', words)
+        return f">{words}<"
 
-    return _BETWEEN_TAGS.sub(isolate, html)
+    return _BETWEEN_TAGS.sub(text, html)
 
 
 def _render_part(
@@ -440,6 +449,4 @@ def _render_part(
         )
     finally:
         _PAGE.reset(token)
-    if keeps_one_letter_words(m.language):
-        html = _BETWEEN_TAGS.sub(lambda text: f">{glue_one_letter_words(text.group(1))}<", html)
-    return figures_left_to_right(html) if direction(m.language) == "rtl" else html
+    return typeset(html, m.language)
