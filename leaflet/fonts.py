@@ -82,12 +82,24 @@ class RegisteredFamily:
     cmap: frozenset[int]
     #: The same characters as strings, to test a whole text at once.
     chars: frozenset[str] = frozenset()
+    #: Texts already tested (each build of a leaflet tests the same texts again), and the answer.
+    _tested: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def covers(self, ch: str) -> bool:
         return ord(ch) in self.cmap
 
     def covers_all(self, text: str) -> bool:
-        return set(text) <= self.chars
+        tested = self._tested
+        answer = tested.get(text)
+        if answer is None:
+            if len(tested) >= _TESTED_LIMIT:
+                tested.clear()
+            answer = tested[text] = self.chars.issuperset(text)
+        return answer
+
+
+#: How many texts each family remembers testing (a leaflet has a few hundred).
+_TESTED_LIMIT = 8192
 
 
 #: Families registered in this process, by their name and the identity of both files.

@@ -364,3 +364,47 @@ def test_a_web_face_is_named_by_its_fonts_bytes_even_after_a_quiet_rewrite(
     os.utime(font, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert font.stat().st_size == info.st_size and font.stat().st_mtime_ns == info.st_mtime_ns
     assert face.file_name != first and read == [font, font]
+
+
+def test_a_style_key_stands_for_its_settings_alone() -> None:
+    """Paragraphs are kept under a number given to their style's settings: the same settings give
+    the same number, in this build or the next, and any changed setting another one."""
+    from reportlab.lib.colors import HexColor
+
+    settings = {"name": "body", "fontName": "Face-1", "fontSize": 13.0, "textColor": HexColor("#1a1a1a")}
+    key = cache.style_key(settings)
+    assert cache.style_key(dict(settings)) == key
+    assert cache.style_key({**settings, "textColor": HexColor("#1a1a1a")}) == key  # an equal colour
+    changed = [
+        {**settings, "fontSize": 14.0},
+        {**settings, "fontName": "Face-2"},
+        {**settings, "textColor": HexColor("#1a1a1b")},
+        {**settings, "name": "body2"},
+        {**settings, "leading": 18.0},
+    ]
+    keys = [cache.style_key(c) for c in changed]
+    assert len({key, *keys}) == len(changed) + 1
+    assert cache.style_key({**settings, "fontSize": [13.0]}) is None  # unhashable: not kept
+
+
+def test_a_style_key_is_never_given_again_once_the_table_is_emptied(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_SETTINGS_LIMIT", 2)
+    first = cache.style_key({"name": "a"})
+    cache.style_key({"name": "b"})
+    cache.style_key({"name": "c"})  # the table is full: emptied
+    again = cache.style_key({"name": "a"})
+    assert again != first  # what was kept under the first number is never reached again
+    assert cache.style_key({"name": "d"}) not in (first, again)
+
+
+def test_a_coverage_answer_is_the_texts_own() -> None:
+    """A family remembers which texts it covers: each text gets its own answer, the same every time."""
+    from leaflet.fonts import RegisteredFamily
+
+    family = RegisteredFamily("Mini", "Mini", "Mini-Bold", frozenset(map(ord, "abc ")), frozenset("abc "))
+    assert family.covers_all("a cab")
+    assert not family.covers_all("a cad")
+    assert family.covers_all("a cab") and not family.covers_all("a cad")  # remembered, the same
+    other = RegisteredFamily("Mini", "Mini", "Mini-Bold", frozenset(map(ord, "abd ")), frozenset("abd "))
+    assert other.covers_all("a cad") is False and other.covers_all("a bad")
+    assert family == RegisteredFamily("Mini", "Mini", "Mini-Bold", family.cmap, family.chars)

@@ -13,6 +13,7 @@ only. Font files are part of a key through the names they are registered under.
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import asdict
@@ -66,22 +67,40 @@ class Held:
         return isinstance(other, Held) and other.obj is self.obj
 
 
-#: (markup, style settings) → (style, fragments). A leaflet has a few hundred paragraphs.
-PARSED: Bounded[tuple[Any, Any]] = Bounded(8192)
+#: (markup, style settings) → (style, fragments, their words). A leaflet has a few hundred paragraphs.
+PARSED: Bounded[tuple[Any, Any, str]] = Bounded(8192)
 #: (markup, style settings, width) → ReportLab's broken lines.
 LINES: Bounded[Any] = Bounded(8192)
 #: (theme, slug, options, bleed, tagged) → the pagination the last build settled on.
 PAGINATIONS: Bounded[Any] = Bounded(256)
 
 
+#: Each paragraph style's settings seen in this process → the number standing for them in keys.
+_SETTINGS: dict[tuple[Any, ...], int] = {}
+_SETTINGS_LIMIT = 4096
+#: Numbers for settings, never given twice in a process.
+_SERIALS = itertools.count()
+
+
 def style_key(params: dict[str, Any]) -> Hashable | None:
-    """The settings a paragraph style was made from, as a key (None when one is not hashable)."""
-    key = tuple(sorted(params.items()))
+    """The settings a paragraph style was made from, as a key (None when one is not hashable).
+
+    The key is a number given to those exact settings the first time they are seen, and
+    never to other settings: a paragraph's key is hashed and compared at every lookup, and
+    the settings themselves (some twenty names, numbers and colours) are slow to hash. When
+    the table is emptied (it is bounded), settings seen again get a new number, so what was
+    kept under the old one is never reached again, and never served for other settings.
+    """
+    settings = tuple(sorted(params.items()))
     try:
-        hash(key)
+        serial = _SETTINGS.get(settings)
     except TypeError:
         return None
-    return key
+    if serial is None:
+        if len(_SETTINGS) >= _SETTINGS_LIMIT:
+            _SETTINGS.clear()
+        serial = _SETTINGS[settings] = next(_SERIALS)
+    return serial
 
 
 def recorded_paginations(theme: Any, slug: str) -> list[dict[str, Any]]:

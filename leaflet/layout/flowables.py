@@ -59,16 +59,18 @@ class LeafParagraph(Paragraph):
         if self.leaflet_key is not None:
             hit = PARSED.get(self.leaflet_key)
             if hit is not None:
-                style, frags = hit
+                style, frags, plain = hit
                 super().__init__(None, style, frags=frags)
             else:
                 super().__init__(markup, style)
-                PARSED.put(self.leaflet_key, (self.style, self.frags))
+                plain = _plain(self.frags)
+                PARSED.put(self.leaflet_key, (self.style, self.frags, plain))
         else:
             # ReportLab's split() calls the class again with its own keywords.
             super().__init__(markup, style, **kw)
+            plain = _plain(self.frags)
         # The words as written, before line breaking replaces the fragments.
-        self.plain = "".join(getattr(f, "text", "") for f in self.frags or ())
+        self.plain = plain
         self.elem = elem
         self.anchor = anchor
         self.outline = outline
@@ -152,6 +154,11 @@ class LeafParagraph(Paragraph):
                 joined.add(number)
         bl.leaflet_joined = frozenset(joined)
         return bl.leaflet_joined
+
+
+def _plain(frags: Any) -> str:
+    """The words of a paragraph's fragments, as written."""
+    return "".join(getattr(f, "text", "") for f in frags or ())
 
 
 #: Where a child of a Stack keeps the width it was last wrapped at, and its height there.
