@@ -98,6 +98,35 @@ class LeafletTextObject(PDFTextObject):
         # PDFTextObject._textOut, with its _formatText for a TrueType font written out here.
         self._code.append(self._plain_text(text) + " T*" if TStar else self._plain_text(text))
 
+    def line_out(self, text: str) -> None:
+        """`_textOut(text, 1)` for a line of one font that is not shaped: the same operators.
+
+        The text of nearly every line of a paragraph has a code for each character in the
+        font's first subset (the font's codes in the document, as `_split_string` keeps them);
+        such a line is written here in one step, and any other goes through `_textOut`.
+        """
+        canvas = self._canvas
+        line = self.lines_written
+        if not text.endswith(" ") and line not in canvas.joined_lines:
+            text += " "
+        font = getFont(self._fontname)
+        states = self._doc.__dict__.get("leaflet_font_states")
+        state = states.get(font) if states else None
+        table = state.__dict__.get("leaflet_codes") if state is not None else None
+        if table is not None and self._curSubset == 0:
+            codes = text.translate(table)
+            if len(codes) == len(text) and codes:
+                try:
+                    data = codes.encode("latin-1")
+                except UnicodeEncodeError:
+                    pass  # a code past the first subset
+                else:
+                    self.text_line = line
+                    self.lines_written = line + 1
+                    self._code.append(f"({escapePDF(data)}) Tj T*")
+                    return
+        self._textOut(text, 1)
+
     def _plain_text(self, text: str) -> str:
         """PDFTextObject._formatText for text that is not shaped: the operators showing `text`.
 
@@ -428,12 +457,27 @@ class LeafletCanvas(Canvas):
         tx.setFont(bl.fontName, bl.fontSize, style.leading)
         links = getattr(bl, "link", None)
         offset = style.firstLineIndent + offsets[0]
+        # Where a simple line (no word spacing to add) starts, from its offset and its room left
+        # over, as each of ReportLab's line functions puts it (None: justified, see below).
+        shift = _SIMPLE_LINE_SHIFT.get(style.alignment)
         for i, line in enumerate(lines):
             space, words = line[0], line[1]
             last = last_free and i == count - 1
             if last and jllwc and len(words) > jllwc:
                 last = False
-            t_off = draw_line(tx, offset if i == 0 else offsets[i], space, words, last)
+            line_offset = offset if i == 0 else offsets[i]
+            if space > -1e-8 and (shift is not None or (last or space <= 1e-8)):
+                # ReportLab's line function for a simple line, written out: move to the line's
+                # start (when it is not where the last line started), the words, move back.
+                t_off = line_offset + space * shift if shift is not None else line_offset
+                moved = t_off > 1e-6 or t_off < -1e-6
+                if moved:
+                    tx.setXPos(t_off)
+                tx.line_out(" ".join(words))
+                if moved:
+                    tx.setXPos(-t_off)
+            else:
+                t_off = draw_line(tx, line_offset, space, words, last)
             if links:
                 # paragraph._do_link_line: the line's words, from where they start, one leading high.
                 y = cur_y - i * style.leading - bl.fontSize / 8.0
@@ -667,6 +711,11 @@ def _rgb_operator(red: float, green: float, blue: float) -> str:
     """The operator setting an RGB fill colour, as Canvas.setFillColor writes it (a leaflet has a few colours)."""
     return f"{fp_str((red, green, blue))} rg"
 
+
+#: For a line of a kind-0 paragraph with no word spacing to add, how far its start moves from its
+#: offset, as a share of the room left on the line (ReportLab's line functions); a justified line
+#: is simple only when it is the last or fills the line, and then starts at its offset.
+_SIMPLE_LINE_SHIFT = {TA_LEFT: 0.0, TA_CENTER: 0.5, TA_RIGHT: 1.0}
 
 #: ReportLab's function drawing one line of a kind-0 paragraph, for each alignment (as drawPara chooses).
 _LINE_DRAWERS = {

@@ -966,3 +966,37 @@ def test_trailing_space_length_is_reportlabs() -> None:
     for text in texts:
         assert seam._trailing_space_length(text, tx) == seam._reportlab_trailing_space_length(text, tx), text
     assert seam._trailing_space_length("two words  ", tx) > seam._trailing_space_length("two words ", tx) > 0
+
+
+def test_line_out_writes_what_text_out_writes_for_a_line() -> None:
+    # LeafletTextObject.line_out (a line of a paragraph of one font, from draw_paragraph) writes
+    # what _textOut(text, 1) writes: the codes of the first subset in one step, anything else
+    # (text new to the document, codes past the first subset, escapes, cut words) through _textOut.
+    from reportlab.pdfbase import pdfmetrics
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    fonts = font_set(load_theme("default"), "en")
+    covered = sorted(c for c in pdfmetrics.getFont(fonts.text.regular).face.charToGlyph if c > 0x20)
+    texts = ["Hello world", "(brackets) and \\ back", "Zoë’s café – 5 °C\xa0!", "Hello", "Hello ", ""]
+    texts += ["".join(map(chr, covered)), "ŁŻŚĆ ąę", "Hello again", "cut wo"]
+    written = []
+    for kind in ("line_out", "_textOut"):
+        canvas = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+        canvas.joined_lines = frozenset({len(texts) * 2 - 1})  # the last line ends inside a word
+        tx = canvas.beginText(10, 20)
+        tx.setFont(fonts.text.regular, 13, 18.85)
+        lines = []
+        for text in texts * 2:
+            if kind == "line_out":
+                tx.line_out(text)
+            else:
+                tx._textOut(text, 1)
+            lines.append((tx.text_line, tx.lines_written))
+        written.append((rlseam.text_operators(tx), lines))
+    assert written[0] == written[1]
+    operators = written[0][0]
+    assert operators[-1] == "(cut wo) Tj T*" and operators[-2] == "(Hello again ) Tj T*"
+    assert len(set(re.findall(r"(/F\S+) 13 Tf", " ".join(operators)))) == 2  # past the first subset
