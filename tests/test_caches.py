@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -408,3 +409,38 @@ def test_a_coverage_answer_is_the_texts_own() -> None:
     other = RegisteredFamily("Mini", "Mini", "Mini-Bold", frozenset(map(ord, "abd ")), frozenset("abd "))
     assert other.covers_all("a cad") is False and other.covers_all("a bad")
     assert family == RegisteredFamily("Mini", "Mini", "Mini-Bold", family.cmap, family.chars)
+
+
+def test_the_parts_of_a_paragraph_split_at_a_page_break_are_kept_by_where_it_was_cut() -> None:
+    """A paragraph cut at a page break: each part's lines are kept under its whole's lines and the
+    place of the cut, so a cut elsewhere (or at another width) gives other parts, and the kept
+    lines are those a paragraph never seen before breaks. A paragraph of mixed fonts, whose
+    parts ReportLab takes from fragments that its cutting edits, is not kept."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from leaflet.layout.flowables import LeafParagraph
+
+    style = ParagraphStyle("cut", fontName="Helvetica", fontSize=10, leading=12)
+    markup = " ".join(f"word{n}" for n in range(200))
+
+    def parts(height: float, width: float = 200, key: Any = ("cut-test", 1)) -> list[list[Any]]:
+        para = LeafParagraph(markup, style, key=key)
+        para.wrap(width, 1000)
+        made = para.split(width, height)
+        assert len(made) == 2
+        lines = []
+        for part in made:
+            part.wrap(width, 1000)
+            lines.append([(round(space, 6), list(words)) for space, words in part.blPara.lines])
+        return lines
+
+    cache.forget()
+    first = parts(60)
+    assert parts(60) == first  # the kept lines, as broken the first time
+    assert parts(48) != first  # cut one line sooner: other parts
+    assert parts(60, 180) != first  # another width
+    fresh = parts(48, key=None)  # nothing kept: ReportLab breaks every part
+    assert parts(48) == fresh
+    mixed = LeafParagraph(f"<b>bold</b> {markup}", style, key=("cut-test", 2))
+    mixed.wrap(200, 1000)
+    assert all(part.leaflet_key is None for part in mixed.split(200, 60))

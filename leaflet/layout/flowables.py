@@ -56,6 +56,8 @@ class LeafParagraph(Paragraph):
         #: when known: parsing and line breaking are then done once per process.
         self.leaflet_key = key if markup is not None and not kw else None
         self.shared_lines = False
+        #: The key of the lines breakLines last gave (kept in LINES).
+        self.lines_key: Hashable | None = None
         if self.leaflet_key is not None:
             hit = PARSED.get(self.leaflet_key)
             if hit is not None:
@@ -91,10 +93,14 @@ class LeafParagraph(Paragraph):
             set_line_break_state(self, state)
         # These lines are shared: ReportLab's split() edits the words it cuts, so it gets a copy.
         self.shared_lines = True
+        self.lines_key = key
         return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        lines_key = None
         if self.shared_lines and hasattr(self, "blPara"):
+            # The lines split here are the ones kept under lines_key (the last breakLines).
+            lines_key = self.lines_key if self.blPara.kind == 0 else None
             self.blPara = copy.deepcopy(self.blPara)
             self.shared_lines = False
         parts = super().split(availWidth, availHeight)
@@ -102,6 +108,14 @@ class LeafParagraph(Paragraph):
             part.elem = self.elem
             part.anchor = self.anchor if i == 0 else None
             part.outline = self.outline if i == 0 else None
+        if lines_key is not None and len(parts) == 2:
+            # ReportLab makes each part from the first `head` lines and from the rest, and
+            # breaks its lines again: the same lines cut at the same place give the same parts,
+            # so their lines are kept too (a paragraph over a page break is cut at one place in
+            # every build that lays the page out alike).
+            head = len(parts[0].blPara.lines)
+            parts[0].leaflet_key = ("head", lines_key, head)
+            parts[1].leaflet_key = ("rest", lines_key, head)
         return parts
 
     def draw(self) -> None:
