@@ -113,7 +113,7 @@ class LeafletTextObject(PDFTextObject):
         states = self._doc.__dict__.get("leaflet_font_states")
         state = states.get(font) if states else None
         table = state.__dict__.get("leaflet_codes") if state is not None else None
-        if table is not None and self._curSubset == 0:
+        if table is not None:
             codes = text.translate(table)
             if len(codes) == len(text) and codes:
                 try:
@@ -123,7 +123,14 @@ class LeafletTextObject(PDFTextObject):
                 else:
                     self.text_line = line
                     self.lines_written = line + 1
-                    self._code.append(f"({escapePDF(data)}) Tj T*")
+                    if self._curSubset == 0:
+                        self._code.append(f"({escapePDF(data)}) Tj T*")
+                    else:  # the first words in this font: the subset's font first
+                        self._curSubset = 0
+                        chosen = _font_operators(
+                            _subset_name(font, 0, self._doc), self._fontsize, self._leading
+                        )
+                        self._code.append(f"{chosen} ({escapePDF(data)}) Tj T*")
                     return
         self._textOut(text, 1)
 

@@ -989,7 +989,9 @@ def test_line_out_writes_what_text_out_writes_for_a_line() -> None:
         tx = canvas.beginText(10, 20)
         tx.setFont(fonts.text.regular, 13, 18.85)
         lines = []
-        for text in texts * 2:
+        for n, text in enumerate(texts * 2):
+            if n in (3, len(texts)):  # the font chosen again: its subset's font is written before the words
+                tx.setFont(fonts.text.bold if n == 3 else fonts.text.regular, 13, 18.85)
             if kind == "line_out":
                 tx.line_out(text)
             else:
@@ -999,4 +1001,7 @@ def test_line_out_writes_what_text_out_writes_for_a_line() -> None:
     assert written[0] == written[1]
     operators = written[0][0]
     assert operators[-1] == "(cut wo) Tj T*" and operators[-2] == "(Hello again ) Tj T*"
-    assert len(set(re.findall(r"(/F\S+) 13 Tf", " ".join(operators)))) == 2  # past the first subset
+    # Two fonts, each past its first subset.
+    assert len(set(re.findall(r"(/F\S+) 13 Tf", " ".join(operators)))) == 4
+    # The first words in a font chosen again (the second time from the codes it already has).
+    assert operators.count("/F2+0 13 Tf 18.85 TL (Hello world ) Tj T*") == 2
