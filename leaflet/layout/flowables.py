@@ -133,7 +133,7 @@ class LeafParagraph(Paragraph):
         canv.joined_lines = self.lines_ending_mid_word()
         try:
             with tagging.text(canv, self.elem):
-                if not canv.draw_paragraph(self):
+                if not canv.draw_paragraph(self) and not canv.draw_fragments(self):
                     super().draw()
         finally:
             canv.joined_lines = frozenset()

@@ -500,6 +500,107 @@ class LeafletCanvas(Canvas):
             self.restoreState()
         return True
 
+    def draw_fragments(self, para: Any) -> bool:
+        """Paragraph.drawPara for a paragraph of several fonts, colours or links (ReportLab's
+        kind 1), or False.
+
+        The same calls on the text object and the canvas, in the same order, as drawPara, its
+        line functions (`_leftDrawParaLineX` and the others), `_putFragLine` and
+        `_do_post_text` make: each fragment's font, colour and words, where each link and
+        underline starts and ends (told to the tagging as ReportLab tells it), then each line's
+        link rectangles and underlines. Without what those test and keep for what a leaflet's
+        paragraphs never have (pictures, anchors and callbacks inside a paragraph, background
+        colours, dots to the margin, automatic leading, right-to-left words); anything like that
+        (and any shaping canvas) is left to drawPara: False.
+        """
+        bl = para.blPara
+        style = para.style
+        if (
+            bl.kind != 1
+            or self.shaping
+            or getattr(para, "debug", 0)
+            or para.bulletText
+            or style.backColor
+            or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
+            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
+            or style.wordWrap == "RTL"
+            or style.alignment not in _LINE_DRAWERS
+            or style.endDots
+            or "preformatted" in type(para).__name__.lower()
+        ):
+            return False
+        lines = bl.lines
+        for line in lines:
+            for frag in line.words:
+                if hasattr(frag, "cbDefn") or getattr(frag, "backColor", None):
+                    return False
+        count = len(lines)
+        if not count:
+            return True
+        offsets = getattr(para, "_offsets", [0])
+        offsets += (count - len(offsets)) * [offsets[-1]]
+        self.saveState()
+        alignment = style.alignment
+        offset = style.firstLineIndent + offsets[0]
+        free_last = not getattr(para, "_JustifyLast", False)
+        jllwc = style.justifyLastLine
+        first = lines[0]
+        if rl_paragraph.paraFontSizeHeightOffset:
+            cur_y = para.height - first.fontSize
+        else:
+            cur_y = para.height - getattr(first, "ascent", first.fontSize)
+        left = style.leftIndent
+        tx = self.beginText(left, cur_y)
+        tx.preformatted = False
+        rl_paragraph._setTXLineProps(tx, self, style)
+        tx.direction = style.wordWrap
+        tx._leading = None
+        tx._olb = None
+        tx._fontname, tx._fontsize = None, None
+        # What _putFragLine keeps between fragments and lines (drawPara's XtraState).
+        state = _FragState(cur_y, style.leading, left)
+        # _do_post_text's size for underlines and the height of a line: the first line's.
+        size = first.fontSize
+        for i, line in enumerate(lines):
+            last = free_last and i == count - 1
+            if last and jllwc and line.wordCount > jllwc:
+                last = False
+            line_offset = offset if i == 0 else offsets[i]
+            # The line function for the alignment: where the line starts, whether the text
+            # cursor moves there first, and the space added between words (None: none).
+            extra = line.extraSpace
+            if alignment == TA_JUSTIFY:
+                simple = line.lineBreak or (-1e-8 < extra <= 1e-8) or (last and extra > -1e-8)
+            else:
+                simple = extra > -1e-8 or getattr(line, "preformatted", False)
+            word_space = None
+            if not simple:
+                spaces = line.wordCount + sum([rl_paragraph._nbspCount(w.text) for w in line.words]) - 1
+                if spaces > 0:
+                    word_space = extra / float(spaces)
+            if alignment in (TA_LEFT, TA_JUSTIFY):
+                start, move_first = line_offset, True
+            elif word_space is not None:
+                start, move_first = line_offset, False
+            elif alignment == TA_CENTER:
+                start, move_first = line_offset + 0.5 * extra, True
+            else:
+                start, move_first = line_offset + extra, True
+            if move_first and (start > 1e-6 or start < -1e-6):
+                tx.setXPos(start)
+            if word_space is not None:
+                tx.setWordSpace(word_space)
+                _put_fragments(start, tx, line, state)
+                tx.setWordSpace(0)
+            else:
+                _put_fragments(start, tx, line, state)
+            if start > 1e-6 or start < -1e-6:
+                tx.setXPos(-start)
+            _after_line(tx, state, size)
+        self.drawText(tx)
+        self.restoreState()
+        return True
+
     def drawText(self, aTextObject: PDFTextObject) -> None:
         if isinstance(aTextObject, LeafletTextObject) and aTextObject.pending:
             aTextObject.flush_line()
@@ -717,6 +818,150 @@ def _opaque_rgb(colour: Any) -> bool:
 def _rgb_operator(red: float, green: float, blue: float) -> str:
     """The operator setting an RGB fill colour, as Canvas.setFillColor writes it (a leaflet has a few colours)."""
     return f"{fp_str((red, green, blue))} rg"
+
+
+class _FragState:
+    """What _putFragLine and _do_post_text keep on a text object's XtraState while a paragraph
+    of several fragments is drawn: the line's height, the colour and rise set, and where each
+    link and underline of the line starts and ends."""
+
+    __slots__ = ("colour", "cur_y", "leading", "left", "links", "rise", "us_lines")
+
+    def __init__(self, cur_y: float, leading: float, left: float) -> None:
+        self.cur_y = cur_y
+        self.leading = leading
+        self.left = left
+        self.colour: Any = None
+        self.rise: float = 0
+        self.links: dict[Any, Any] = {}
+        self.us_lines: dict[Any, Any] = {}
+
+
+def _put_fragments(cur_x: float, tx: Any, line: Any, xs: _FragState) -> None:
+    """paragraph._putFragLine for a line without pictures, callbacks, background colours, dots
+    or automatic leading: the same calls on the text object, in the same order."""
+    x0 = tx._x0
+    leading = xs.leading
+    cur_x += xs.left
+    if tx._leading != leading:
+        tx.setLeading(leading)
+    ws = getattr(tx, "_wordSpace", 0)
+    spaces = 0
+    words = line.words
+    last_word = words[-1]
+    # The links and underlines the words being written are part of (ReportLab's AL and LL).
+    in_links: list[Any] = []
+    in_us: list[Any] = []
+    us_lines = xs.us_lines
+    links = xs.links
+    link_record = tx._linkRecord
+    previous = None
+    for frag in words:
+        cur_x_s = cur_x + spaces * ws
+        end_x = cur_x_s
+        size = frag.fontSize
+        colour = frag.textColor
+        rise = frag.rise
+        if previous is not None:
+            end_x = cur_x_s - _trailing_space_length(previous.text, tx)
+        if tx._fontname != frag.fontName or tx._fontsize != size:
+            tx._setFont(frag.fontName, size)
+        if xs.colour is not colour and xs.colour != colour:
+            xs.colour = colour
+            tx.setFillColor(colour)
+        if xs.rise != rise:
+            xs.rise = rise
+            tx.setRise(rise)
+        frag_us = frag.us_lines
+        frag_links = frag.link
+        us_changed = frag_us != in_us
+        if us_changed:
+            before, now = set(in_us), set(frag_us)
+            started_us = now - before
+            for u in before - now:
+                us_lines[u] = us_lines[u], end_x
+        links_changed = frag_links != in_links
+        if links_changed:
+            before, now = set(in_links), set(frag_links)
+            started = now - before
+            for link in before - now:
+                links[link] = links[link], end_x
+                link_record(link, "end")
+        text = frag.text
+        tx._textOut(text, frag is last_word)
+        if us_changed:
+            for u in started_us:
+                us_lines[u] = (u, size, colour, cur_x_s), size
+            in_us = frag_us
+        if in_us:
+            for u in in_us:
+                u0, largest = us_lines[u]
+                if size > largest:
+                    us_lines[u] = u0, size
+        low = rise - 0.2 * size
+        high = rise + size
+        if links_changed:
+            for link in started:
+                links[link] = (link, cur_x), low, high
+                link_record(link, "start")
+            in_links = frag_links
+        if in_links:
+            for link in in_links:
+                l0, lo, hi = links[link]
+                if low < lo or high > hi:
+                    links[link] = l0, min(low, lo), max(high, hi)
+        cur_x += stringWidth(text, tx._fontname, tx._fontsize)
+        spaces += text.count(" ") + text.count("\xa0")
+        previous = frag
+    cur_x_s = cur_x + (spaces - 1) * ws
+    if in_us:
+        for u in in_us:
+            us_lines[u] = us_lines[u], cur_x_s
+    if in_links:
+        for link in in_links:
+            links[link] = links[link], cur_x_s
+            link_record(link, "end")
+    if tx._x0 != x0:
+        dx = x0 - tx._x0
+        if dx > 1e-6 or dx < -1e-6:
+            tx.setXPos(dx)
+
+
+def _after_line(tx: Any, xs: _FragState, size: float) -> None:
+    """paragraph._do_post_text without background colours or automatic leading: the line's link
+    rectangles, then its underlines, and the next line's height."""
+    y0 = xs.cur_y
+    if xs.links:
+        for (((_, link), x1), lo, hi), x2 in sorted(xs.links.values()):
+            rl_paragraph._doLink(tx, link, (x1, y0 + lo, x2, y0 + hi))
+        xs.links = {}
+    if xs.us_lines:
+        canvas = tx._canvas
+        convert = rl_paragraph._usConv
+        values = {"L": size}
+        for (((_, kind, c, w, o, r, m, g), fs, tc, x1), largest), x2 in sorted(xs.us_lines.values()):
+            underline = kind == "underline"
+            values["f"] = fs
+            values["F"] = largest
+            lw = convert(w, values, default=tx._defaultLineWidth)
+            lg = convert(g, values, default=1)
+            dy = lg + lw
+            if not underline:
+                dy = -dy
+            y = y0 + r + convert(o if o != "" else ("-0.125*L" if underline else "0.25*L"), values)
+            if not c:
+                c = tc
+            while m > 0:
+                # paragraph._do_line
+                if lw != canvas._lineWidth:
+                    canvas.setLineWidth(lw)
+                if c != canvas._strokeColorObj:
+                    canvas.setStrokeColor(c)
+                canvas.line(x1, y, x2, y)
+                y -= dy
+                m -= 1
+        xs.us_lines = {}
+    xs.cur_y -= xs.leading
 
 
 #: For a line of a kind-0 paragraph with no word spacing to add, how far its start moves from its

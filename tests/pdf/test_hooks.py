@@ -1005,3 +1005,109 @@ def test_line_out_writes_what_text_out_writes_for_a_line() -> None:
     assert len(set(re.findall(r"(/F\S+) 13 Tf", " ".join(operators)))) == 4
     # The first words in a font chosen again (the second time from the codes it already has).
     assert operators.count("/F2+0 13 Tf 18.85 TL (Hello world ) Tj T*") == 2
+
+
+def test_draw_fragments_writes_what_draw_para_writes() -> None:
+    # LeafletCanvas.draw_fragments (leaflet/pdf/canvas.py) draws a paragraph of several fonts,
+    # colours and links without Paragraph.drawPara: every alignment, indents, justified and
+    # overfull lines, links to places and addresses (one over two lines, two on a line), their
+    # underlines, raised text, a no-break space: the same file, byte for byte, and the same
+    # graphics state left behind.
+    from reportlab.lib.colors import Color
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.pdf.tags import PdfTagging
+    from leaflet.structure import StructElem, Tagging
+
+    fonts = font_set(load_theme("default"), "en")
+    regular = fonts.text.regular
+
+    class Ours(Paragraph):
+        def draw(self) -> None:
+            assert self.canv.draw_fragments(self), "not drawn by draw_fragments"
+
+    words = "Some people with MS have had treatment privately (at a cost) and\xa0some have not; "
+    link = '<a href="{}" color="#0b3d6b"{}>{}</a>'
+    under = ' underline="1"'
+    texts = [
+        words + "<b>in bold</b> " + words,
+        "<b>Bold</b> " + words + link.format("https://example.org/a", under, words) + " after",
+        link.format("#place", under, "to a place")
+        + " and "
+        + link.format("mailto:a@example.org", under, "an address")
+        + " "
+        + words,
+        link.format("#place", "", words * 2) + "<b>bold</b>",
+        words + "<super>12</super> " + words + "<font color='#aa0000'>red words</font> <b>" + words + "</b>",
+        "<b>Averyveryverylongwordwithnospacesthatmustbecutbecauseitiswider</b> " + words,
+        "<b>One</b> two",
+    ]
+
+    def document(kind: type[Paragraph]) -> bytes:
+        out = BytesIO()
+        root = StructElem("Document")
+        tagging = PdfTagging(root, "Hooks", "en-GB", date(2026, 1, 1))
+        canvas = LeafletCanvas(out, tagging=tagging, place_names={"place": "Place"}, invariant=1)
+        canvas.bookmarkPage("place")
+        y = 800.0
+        for n, (alignment, text) in enumerate(
+            (a, t) for a in (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY) for t in texts
+        ):
+            style = ParagraphStyle(
+                f"s{n}",
+                fontName=regular,
+                fontSize=11 + n % 4,
+                leading=15 + n % 5,
+                alignment=alignment,
+                leftIndent=6 * (n % 2),
+                firstLineIndent=4 * (n % 3 == 1),
+                textColor=Color(0.1, 0.2, 0.3 + n / 100),
+            )
+            para = kind(text, style)
+            _, height = para.wrapOn(canvas, 180 + 40 * (n % 3), 1000)
+            if y - height < 40:
+                canvas.showPage()
+                y = 800.0
+            y -= height
+            canvas.saveState()
+            canvas.translate(60 + 20 * (n % 2), y)
+            para.canv = canvas
+            elem = root.add("P")  # tagged text: links and their marked content
+            with tagging.text(canvas, elem):
+                para.draw()
+            states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
+            states.append(dict(canvas._extgstate._d))
+            canvas.restoreState()
+            if n == 20:
+                canvas.setFillAlpha(0.5)
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    states: list[Any] = []
+    ours = document(Ours)
+    mine, states = states, []
+    theirs = document(Paragraph)
+    drawn = "".join(
+        page.get_contents().get_data().decode("latin-1") for page in PdfReader(BytesIO(ours)).pages
+    )
+    assert b"/URI" in ours and b"/Dest" in ours and b"/Annot" in ours
+    assert " Ts" in drawn and " Tw" in drawn and "/Link <</MCID" in drawn and " RG" in drawn
+    assert ours == theirs
+    assert mine == states
+    # What a leaflet's paragraphs never have is left to drawPara: a background, an anchor inside.
+    canvas = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={})
+    for text in (
+        'Words <span backColor="#ffff00">marked</span> <b>and</b> not',
+        'At <a name="x"/>a <b>place</b>',
+    ):
+        other = Paragraph(text, ParagraphStyle("m", fontName=regular))
+        other.wrapOn(canvas, 200, 100)
+        other.canv = canvas
+        assert other.blPara.kind == 1 and canvas.draw_fragments(other) is False
+    one_font = Paragraph("Words in one font", ParagraphStyle("o", fontName=regular))
+    one_font.wrapOn(canvas, 200, 100)
+    one_font.canv = canvas
+    assert canvas.draw_fragments(one_font) is False
