@@ -444,3 +444,52 @@ def test_the_parts_of_a_paragraph_split_at_a_page_break_are_kept_by_where_it_was
     mixed = LeafParagraph(f"<b>bold</b> {markup}", style, key=("cut-test", 2))
     mixed.wrap(200, 1000)
     assert all(part.leaflet_key is None for part in mixed.split(200, 60))
+
+
+def test_splitting_a_paragraph_leaves_its_kept_lines_as_they_were() -> None:
+    """ReportLab's split is given its own copy of the kept lines to cut (a new list of words for
+    each line, each word of ReportLab's own classes copied: the kind of word split edits in a
+    paragraph of several fragments), so the next paragraph with the same key gets the lines as
+    first broken, even where a line ends in a hyphenated word. (A leaflet hyphenates nothing;
+    a style that did would still be safe.)"""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paragraph import _SplitWordHY
+
+    from leaflet.layout.flowables import LeafParagraph
+
+    style = ParagraphStyle(
+        "cut",
+        fontName="Helvetica",
+        fontSize=10,
+        leading=12,
+        hyphenationLang="en_GB",
+        allowOrphans=1,
+        allowWidows=1,
+    )
+    markup = " ".join(["extraordinarily incomprehensible characteristics of", "uncharacteristically"] * 8)
+    key = ("split-test", 1)
+
+    def kept_lines() -> Any:
+        ((_, (lines, _)),) = [(k, v) for k, v in cache.LINES.items() if k[0] == key]
+        return lines.lines
+
+    def kept() -> list[Any]:
+        return [(space, [(type(w), str(w)) for w in words]) for space, words in kept_lines()]
+
+    cache.forget()
+    para = LeafParagraph(markup, style, key=key)
+    para.wrap(100, 1000)
+    before = kept()
+    ends = [n for n, (_, words) in enumerate(before) if words[-1][0] is _SplitWordHY]
+    assert ends  # lines ending in a hyphenated word, which split() edits when it cuts there
+    for n in ends:
+        again = LeafParagraph(markup, style, key=key)
+        again.wrap(100, 1000)
+        assert again.blPara.lines is kept_lines()  # shared until cut
+        parts = again.split(100, 12 * (n + 1) + 1)
+        for (_, cut), (_, shared) in zip(again.blPara.lines, kept_lines(), strict=True):
+            assert cut == shared and cut is not shared
+            assert all(a is not b for a, b in zip(cut, shared, strict=True) if type(b) is not str)
+        assert len(parts) == 2 and len(parts[0].blPara.lines) == n + 1
+        assert type(parts[0].frags[0].words[-1]) is not _SplitWordHY  # edited: the copy's word
+    assert kept() == before

@@ -101,7 +101,7 @@ class LeafParagraph(Paragraph):
         if self.shared_lines and hasattr(self, "blPara"):
             # The lines split here are the ones kept under lines_key (the last breakLines).
             lines_key = self.lines_key if self.blPara.kind == 0 else None
-            self.blPara = copy.deepcopy(self.blPara)
+            self.blPara = _own_lines(self.blPara)
             self.shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
@@ -168,6 +168,27 @@ class LeafParagraph(Paragraph):
                 joined.add(number)
         bl.leaflet_joined = frozenset(joined)
         return bl.leaflet_joined
+
+
+def _own_lines(bl: Any) -> Any:
+    """A copy of shared lines for ReportLab's split() to cut (it edits the words it cuts).
+
+    A paragraph of one font (kind 0) has lines of (room left, words): ReportLab's split
+    reads them, copies what it keeps, and may change the class of a word it cuts (a word
+    of a str subclass), never a plain str; so each line's words are copied into a new list,
+    each word of a subclass copied, and the rest shared. Lines of any other shape (a
+    paragraph of several fonts, whose fragments split edits) are deep-copied.
+    """
+    lines = bl.lines
+    if bl.kind != 0 or type(lines) is not list:
+        return copy.deepcopy(bl)
+    own = []
+    for line in lines:
+        if type(line) is not tuple or len(line) != 2 or type(line[1]) is not list:
+            return copy.deepcopy(bl)
+        space, words = line
+        own.append((space, [w if type(w) is str else copy.copy(w) for w in words]))
+    return bl.clone(lines=own)
 
 
 def _plain(frags: Any) -> str:
