@@ -31,6 +31,7 @@ from collections import OrderedDict
 from functools import lru_cache
 from math import cos, pi, sin
 from operator import itemgetter
+from types import MethodType
 from typing import Any
 
 from reportlab import rl_config
@@ -415,9 +416,10 @@ class LeafletCanvas(Canvas):
 
         The same calls, in the same order, for each of its lines (ReportLab's own line
         functions for its alignment, a link rectangle for each line of a paragraph that is a
+        link, ReportLab's own underline under each line of a paragraph that is an underlined
         link), without what drawPara tests and sets up for what a leaflet's paragraphs never
-        have: backgrounds, borders, bullets, underlines, automatic leading, right-to-left
-        justification. Anything else (and any shaping canvas) is left to drawPara: False.
+        have: backgrounds, borders, bullets, automatic leading, right-to-left justification.
+        Anything else (and any shaping canvas) is left to drawPara: False.
         """
         bl = para.blPara
         style = para.style
@@ -430,7 +432,6 @@ class LeafletCanvas(Canvas):
             or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
             or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
             or style.wordWrap == "RTL"
-            or getattr(bl, "us_lines", None)
             or style.alignment not in _LINE_DRAWERS
             or "preformatted" in type(para).__name__.lower()
             or not getFont(bl.fontName)._dynamicFont
@@ -443,8 +444,10 @@ class LeafletCanvas(Canvas):
         offsets = getattr(para, "_offsets", [0])
         offsets += (count - len(offsets)) * [offsets[-1]]
         # drawPara saves the graphics state around the paragraph (q … Q). Drawing it changes
-        # only the fill colour, when that is an opaque RGB colour: only that is put back.
-        light = _opaque_rgb(bl.textColor) and self.opaque_fill()
+        # only the fill colour, when that is an opaque RGB colour and nothing is underlined (an
+        # underline sets the stroke colour and width): only that is put back.
+        underlines = getattr(bl, "us_lines", None)
+        light = _opaque_rgb(bl.textColor) and self.opaque_fill() and not underlines
         if light:
             fill = self._fillColorObj
             self._code.append("q")
@@ -463,6 +466,12 @@ class LeafletCanvas(Canvas):
         tx.direction = style.wordWrap + "-handled" if style.wordWrap == "LTR" else style.wordWrap
         tx.setFont(bl.fontName, bl.fontSize, style.leading)
         links = getattr(bl, "link", None)
+        if underlines:
+            # What drawPara sets up for paragraph._do_under_line (a paragraph that is one underlined link).
+            rl_paragraph._setTXLineProps(tx, self, style)
+            tx._do_line = MethodType(rl_paragraph._do_line, tx)
+            tx.XtraState = rl_paragraph.ABag(cur_y=cur_y, f=bl, style=style, lines=lines)
+        justified = style.alignment == TA_JUSTIFY
         offset = style.firstLineIndent + offsets[0]
         # Where a simple line (no word spacing to add) starts, from its offset and its room left
         # over, as each of ReportLab's line functions puts it (None: justified, see below).
@@ -485,6 +494,17 @@ class LeafletCanvas(Canvas):
                     tx.setXPos(-t_off)
             else:
                 t_off = draw_line(tx, line_offset, space, words, last)
+            if underlines:
+                # As drawPara calls it: from where the first line starts, then (ReportLab's way)
+                # from each later line's offset alone; a justified line's underline takes in
+                # the room its spaces grew by.
+                rl_paragraph._do_under_line(
+                    i,
+                    t_off + left if i == 0 else t_off,
+                    space if justified and not last else 0,
+                    tx,
+                    underlines,
+                )
             if links:
                 # paragraph._do_link_line: the line's words, from where they start, one leading high.
                 y = cur_y - i * style.leading - bl.fontSize / 8.0

@@ -737,7 +737,8 @@ def test_plain_text_writes_what_reportlabs_format_text_writes() -> None:
 def test_draw_paragraph_writes_what_draw_para_writes() -> None:
     # LeafletCanvas.draw_paragraph (leaflet/pdf/canvas.py) draws a paragraph of one font and
     # colour without Paragraph.drawPara: every alignment, indents, justified and overfull lines,
-    # a paragraph that is one link (to a place, or an address): the same file, byte for byte.
+    # a paragraph that is one link (to a place, or an address, underlined or not): the same
+    # file, byte for byte.
     from reportlab.lib.colors import Color
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 
@@ -754,6 +755,8 @@ def test_draw_paragraph_writes_what_draw_para_writes() -> None:
     words = "Some people with MS have had treatment privately (at a cost) and\xa0some have not; "
     texts = [words * 3, "One", words + "Averyveryverylongwordwithnospacesthatmustbecutbecauseitiswider", ""]
     texts += [f'<a href="#place">{words * 2}</a>', f'<a href="https://example.org/a">{words}</a>']
+    # A paragraph that is one underlined link (its underline under each line, as drawPara draws it).
+    texts += [f'<a href="https://example.org/u" color="#0b3d6b" underline="1">{words * 2}</a>']
 
     def document(kind: type[Paragraph]) -> bytes:
         out = BytesIO()
@@ -799,6 +802,10 @@ def test_draw_paragraph_writes_what_draw_para_writes() -> None:
     mine, states = states, []
     theirs = document(Paragraph)
     assert b"/Annot" in ours and b"/URI" in ours and b"/ExtGState" in ours
+    drawn = "".join(
+        page.get_contents().get_data().decode("latin-1") for page in PdfReader(BytesIO(ours)).pages
+    )
+    assert " l S" in drawn  # the underlines
     assert ours == theirs
     assert mine == states
     # A paragraph of more than one font is left to drawPara.
