@@ -118,6 +118,14 @@ class LeafParagraph(Paragraph):
             parts[1].leaflet_key = ("rest", lines_key, head)
         return parts
 
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        """Flowable.drawOn, by the canvas, which saves only what drawing a paragraph changes."""
+        leaf = getattr(canvas, "draw_leaf", None)
+        if leaf is None or getattr(self, "_showBoundary", None):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        leaf(self, self._hAlignAdjust(x, _sW), y)
+
     def draw(self) -> None:
         canv = self.canv
         if self.anchor:

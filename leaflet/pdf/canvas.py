@@ -411,6 +411,25 @@ class LeafletCanvas(Canvas):
         self.tag_tx = tx
         return tx
 
+    def draw_leaf(self, flowable: Any, x: float, y: float) -> None:
+        """Flowable.drawOn for a paragraph, once placed: the same operators (q, the move, what it
+        draws, Q), with only the transformation saved and put back.
+
+        Drawing a paragraph changes nothing else of the canvas's saved state: what it changes
+        (the fill colour; the stroke, for an underline) it saves and restores itself
+        (`draw_paragraph`, `draw_fragments`, drawPara), so the state ReportLab would save for it
+        and put back is the state it leaves (tests/pdf/test_hooks.py compares the two).
+        """
+        matrix = self._currentMatrix
+        code = self._code
+        code.append("q")
+        self.translate(x, y)
+        flowable.canv = self
+        flowable.draw()
+        del flowable.canv
+        code.append("Q")
+        self._currentMatrix = matrix
+
     def draw_paragraph(self, para: Any) -> bool:
         """Paragraph.drawPara for a paragraph set in one font and colour (ReportLab's kind 0), or False.
 

@@ -1118,3 +1118,49 @@ def test_draw_fragments_writes_what_draw_para_writes() -> None:
     one_font.wrapOn(canvas, 200, 100)
     one_font.canv = canvas
     assert canvas.draw_fragments(one_font) is False
+
+
+def test_draw_leaf_saves_and_restores_what_draw_on_does() -> None:
+    # LeafletCanvas.draw_leaf (LeafParagraph.drawOn) saves and puts back only the transformation:
+    # for paragraphs of one font and of several, in RGB and CMYK, underlined, with a background
+    # (drawn by drawPara), under a fill opacity, the same file as Flowable.drawOn, byte for
+    # byte, and the same graphics state after each.
+    from reportlab.lib.colors import CMYKColor, Color
+    from reportlab.platypus import Flowable
+
+    from leaflet.fonts import font_set
+    from leaflet.layout.flowables import LeafParagraph
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    fonts = font_set(load_theme("default"), "en")
+    words = "Some people with MS have had treatment privately (at a cost) and some have not. "
+    cases = [
+        (words * 2, Color(0.1, 0.2, 0.3), None),
+        (words, CMYKColor(0.1, 0.2, 0.3, 0.4), None),
+        ("Words <b>in bold</b> and " + words, Color(0.1, 0.2, 0.3), None),
+        (f'<a href="https://example.org/u" underline="1">{words}</a>', Color(0, 0, 0), None),
+        (words, Color(0, 0, 0), Color(0.9, 0.9, 0.5)),
+    ]
+
+    def document(draw_on: Any) -> tuple[bytes, list[Any]]:
+        out = BytesIO()
+        canvas = LeafletCanvas(out, tagging=Tagging(), place_names={}, invariant=1)
+        states = []
+        for n, (text, colour, back) in enumerate(cases * 2):
+            if n == len(cases):
+                canvas.setFillAlpha(0.5)
+            style = ParagraphStyle(f"s{n}", fontName=fonts.text.regular, textColor=colour, backColor=back)
+            para = LeafParagraph(text, style)
+            para.wrapOn(canvas, 300, 1000)
+            draw_on(para, canvas, 40 + n, 700 - 60 * n)
+            states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
+            states.append(dict(canvas._extgstate._d))
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue(), states
+
+    ours = document(LeafParagraph.drawOn)
+    theirs = document(Flowable.drawOn)
+    assert ours == theirs
+    assert b"/ExtGState" in ours[0]
