@@ -16,13 +16,13 @@ unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 from leaflet.cachedir import cache_folder
-from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem
+from leaflet.safeio import digest as file_digest
 
 #: Raised when the derivation code changes, so old derived files are not reused.
 _RECIPE = "open-zero-2"
@@ -56,13 +56,16 @@ def zero_contours(path: Path) -> int:
 def with_open_zero(path: Path) -> Path:
     """The font at `path`, or a derived copy of it with a plain, open zero when its zero is not plain."""
     try:
-        digest = hashlib.sha256(read_file(path, MAX_FONT_BYTES)).hexdigest()[:24]
+        # The digest of its bytes, read again only when the file may have changed (every build
+        # in a process asks again; `safeio.digest`).
+        digest = file_digest(path, MAX_FONT_BYTES)[0][:24]
     except FileProblem:
         return path  # registering it says what is wrong with it
-    target = cache_dir() / f"{path.stem}-{_RECIPE}-{digest}.ttf"
+    folder = cache_dir()
+    target = folder / f"{path.stem}-{_RECIPE}-{digest}.ttf"
     if target.exists():
         return target
-    plain = cache_dir() / f"{path.stem}-{_RECIPE}-{digest}.plain"
+    plain = folder / f"{path.stem}-{_RECIPE}-{digest}.plain"
     if plain.exists():
         return path
     from fontTools.ttLib import TTFont
