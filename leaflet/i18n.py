@@ -8,7 +8,7 @@ beside it (`python -m leaflet.i18n`), which the package ships and the standard l
 gettext reads in a fraction of a millisecond, kept for the process. A test holds each
 `.mo` to its `.po`.
 Dates are written by Babel from CLDR data (month names, order, punctuation), never from
-tables of our own; each answer is kept for the process and, by `cldrcache`, for the next.
+tables of our own; each answer is kept for the process and, by `answers`, for the next.
 
 A leaflet whose language has no catalogue is refused with the languages that
 have one: English words in the middle of a Polish or Farsi leaflet would fail
@@ -133,12 +133,12 @@ class Furniture:
 def _date(tag: str, d: date, month_only: bool) -> str:
     """A date in full as CLDR writes it in language `tag` (a footer asks for the same few on every page).
 
-    Babel is asked once per question; its answer is kept for later processes too (`cldrcache`).
+    Babel is asked once per question; its answer is kept for later processes too (`answers`).
     """
-    from leaflet.cldrcache import answer
+    from leaflet.answers import answer
 
     form = "yMMMM" if month_only else "long"
-    return answer(f"date {tag} {d.isoformat()} {form}", lambda: _babel_date(tag, d, form))
+    return answer("babel", f"date {tag} {d.isoformat()} {form}", lambda: _babel_date(tag, d, form))
 
 
 def _babel_date(tag: str, d: date, form: str) -> str:
