@@ -18,13 +18,13 @@ the reader who cannot read them, and a catalogue is one short file to add.
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from leaflet.frozen import frozen
 from leaflet.safeio import MIB, FileProblem, read_file
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -89,7 +89,7 @@ class UnknownLanguage(LookupError):
     """A language with no catalogue; the message names those there are."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Furniture:
     """The tool's own words in one language, and how that language writes dates."""
 
