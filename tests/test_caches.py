@@ -493,3 +493,32 @@ def test_splitting_a_paragraph_leaves_its_kept_lines_as_they_were() -> None:
         assert len(parts) == 2 and len(parts[0].blPara.lines) == n + 1
         assert type(parts[0].frags[0].words[-1]) is not _SplitWordHY  # edited: the copy's word
     assert kept() == before
+
+
+def test_a_kept_paragraph_style_is_that_of_its_theme_fonts_and_settings() -> None:
+    """Paragraph styles are made once a process: the same theme, style, fonts and settings give
+    the style made before; another theme object (a sheet read again), another language's fonts
+    and mirrored alignment, or other settings give another style, made from them."""
+    from dataclasses import replace
+
+    from leaflet.fonts import font_set
+    from leaflet.layout.story import Pagination, StoryBuilder
+
+    leaflet = load_leaflet(ROOT / "content.yaml")
+    theme = load_theme("default")
+
+    def style(theme: Any, language: str = "en", **overrides: float) -> Any:
+        lf = replace(leaflet, metadata=replace(leaflet.metadata, language=language))
+        builder = StoryBuilder(lf, theme, font_set(theme, language), Pagination(), (400.0, 700.0))
+        return builder.pstyle("body", "x" if overrides else "", **overrides)
+
+    first = style(theme)
+    assert style(theme) is first
+    again = replace(theme)  # a sheet read again: another theme object, however alike
+    assert again is not theme and style(again) is not first
+    assert style(again).fontName == first.fontName
+    arabic = style(theme, "ar")  # another text family, set right to left
+    assert arabic.fontName != first.fontName and arabic.alignment != first.alignment
+    indented = style(theme, firstLineIndent=12.0)
+    assert indented is not first and indented.firstLineIndent == 12.0
+    assert style(theme, firstLineIndent=14.0).firstLineIndent == 14.0

@@ -73,6 +73,9 @@ PARSED: Bounded[tuple[Any, Any, str]] = Bounded(8192)
 LINES: Bounded[Any] = Bounded(8192)
 #: (theme, slug, options, bleed, tagged) → the pagination the last build settled on.
 PAGINATIONS: Bounded[Any] = Bounded(256)
+#: (theme, style name and variant, alignment, font names, overrides) → (paragraph style, its
+#: settings' key): a theme's styles are the same in every build (and never changed once made).
+STYLES: Bounded[tuple[Any, Hashable | None]] = Bounded(1024)
 
 
 #: Each paragraph style's settings seen in this process → the number standing for them in keys.
@@ -153,5 +156,5 @@ def colour(hex_code: str) -> Any:
 
 def forget() -> None:
     """Empty every store (tests, and a watch loop told the tool itself changed)."""
-    for store in (PARSED, LINES, PAGINATIONS):
+    for store in (PARSED, LINES, PAGINATIONS, STYLES):
         store.clear()

@@ -40,7 +40,7 @@ from leaflet.content.model import (
 )
 from leaflet.fonts import FontSet
 from leaflet.i18n import Furniture, furniture
-from leaflet.layout.cache import colour, style_key
+from leaflet.layout.cache import STYLES, Held, colour, style_key
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     Columns,
@@ -166,14 +166,30 @@ class StoryBuilder:
 
     def pstyle(self, name: str, variant: str = "", **overrides: float) -> ParagraphStyle:
         key = (name, variant)
-        if key not in self._styles:
-            st: TextStyle = self.theme.style(name)
-            align = _ALIGN[st.align]
-            if self.words.rtl and align != TA_CENTER:
-                # A right-to-left page is a mirror: text starts at the right and is ragged on the left.
-                align = TA_RIGHT if align == TA_LEFT else TA_LEFT
+        made = self._styles.get(key)
+        if made is not None:
+            return made
+        st: TextStyle = self.theme.style(name)
+        align = _ALIGN[st.align]
+        if self.words.rtl and align != TA_CENTER:
+            # A right-to-left page is a mirror: text starts at the right and is ragged on the left.
+            align = TA_RIGHT if align == TA_LEFT else TA_LEFT
+        font = self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold)
+        bullet_font = self.fonts.font_name(st.font)
+        # Every build makes the same styles: each is made once a process, kept by all it is made from.
+        kept_key = (
+            Held(self.theme),
+            name,
+            variant,
+            align,
+            font,
+            bullet_font,
+            tuple(sorted(overrides.items())),
+        )
+        kept = STYLES.get(kept_key)
+        if kept is None:
             params = dict(
-                fontName=self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold),
+                fontName=font,
                 fontSize=st.size,
                 leading=st.leading,
                 textColor=colour(st.colour.hex),
@@ -187,7 +203,7 @@ class StoryBuilder:
                 # breaks only after / . - ? & = (leaflet.rlseam.break_words_at_address_breaks);
                 # nothing is hyphenated.
                 embeddedHyphenation=2,
-                bulletFontName=self.fonts.font_name(st.font),
+                bulletFontName=bullet_font,
                 # A heading must never be the last thing on a page.
                 keepWithNext=1
                 if name in ("h2", "h3", "h4", "question", "panel_heading", "callout_label")
@@ -195,9 +211,12 @@ class StoryBuilder:
             )
             params.update(overrides)
             made = ParagraphStyle(f"{name}{variant}", **params)
-            self._styles[key] = made
-            self.shared.style_keys[id(made)] = style_key({"name": made.name, **params})
-        return self._styles[key]
+            kept = (made, style_key({"name": made.name, **params}))
+            STYLES.put(kept_key, kept)
+        made, settings = kept
+        self._styles[key] = made
+        self.shared.style_keys[id(made)] = settings
+        return made
 
     def leaf(self, markup: str, style: ParagraphStyle, elem: StructElem | None, **kw: Any) -> LeafParagraph:
         if style.fontName.endswith("-Bold"):
