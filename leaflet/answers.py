@@ -27,6 +27,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from leaflet.safeio import MIB, FileProblem, read_file
 
 #: The most answers one file holds; a file that would hold more starts afresh.
 MAX_ENTRIES = 2048
+
+#: A temporary file older than this was left by a process that stopped dead.
+STALE_TEMPORARY_NS = 3600 * 10**9
 
 #: How many files of answers (for other Babels or versions of the tool) the folder keeps.
 KEEP_FILES = 4
@@ -110,20 +114,28 @@ def answer(library: str, question: str, ask: Callable[[], str]) -> str:
 
 
 def _write(library: str, path: Path, entries: dict[str, str]) -> None:
-    data = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode()
+    data = json.dumps(entries, sort_keys=True).encode()  # ASCII: any text can be written
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             # Answers kept under another version of the library or of the tool: the newest few
-            # files are kept (two installed versions need not take turns), the rest removed.
+            # files are kept (two installed versions need not take turns), the rest removed;
+            # so are temporary files a process stopped dead (killed) left over an hour ago.
             others = sorted(path.parent.glob(f"{library}-*.json"), key=_age)
             for other in others[: max(0, len(others) - KEEP_FILES + 1)]:
                 with contextlib.suppress(OSError):
                     other.unlink()
+            for left in path.parent.glob(f".{library}-*.tmp"):
+                if _age(left) < time.time_ns() - STALE_TEMPORARY_NS:
+                    with contextlib.suppress(OSError):
+                        left.unlink()
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
+        pass
+    finally:
+        # Gone once renamed; left by a failure, or by a stop (Ctrl-C) between writing and renaming.
         with contextlib.suppress(OSError):
             tmp.unlink()
 
