@@ -39,7 +39,14 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
-from reportlab.pdfbase.pdfdoc import PDF_SUPPORT_VERSION, PDFArray, PDFDictionary, PDFName, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    PDF_SUPPORT_VERSION,
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFString,
+)
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas, ExtGState
@@ -67,6 +74,8 @@ rl_config.useA85 = 0  # read by ReportLab when it finishes each page's content s
 
 #: Annotation flag 3 (Print): a link is part of the page, also on paper.
 PRINT_FLAG = 4
+#: A link's border: none (each link's own array, as ReportLab makes one for each).
+_NO_BORDER = (0, 0, 0)
 #: The names every link annotation is written with.
 _ANNOT, _LINK, _ACTION, _URI = (PDFName(name) for name in ("Annot", "Link", "Action", "URI"))
 
@@ -750,13 +759,27 @@ class LeafletCanvas(Canvas):
 
     def _annotation(self, rect: Any, relative: int, contents: str) -> PDFDictionary:
         ann = PDFDictionary()
-        ann["Type"] = _ANNOT
-        ann["Subtype"] = _LINK
-        ann["Rect"] = PDFArray(self._absRect(rect, relative))
-        ann["Border"] = PDFArray([0, 0, 0])
-        ann["F"] = PRINT_FLAG
-        ann["Contents"] = PDFString(contents)
+        ann.dict = {
+            "Type": _ANNOT,
+            "Subtype": _LINK,
+            "Rect": PDFArray(self._page_rect(rect, relative)),
+            "Border": PDFArray(_NO_BORDER),
+            "F": PRINT_FLAG,
+            "Contents": PDFString(contents),
+        }
         return ann
+
+    def _page_rect(self, rect: Any, relative: int) -> Any:
+        """Canvas._absRect: a rectangle drawn where the canvas is moved to, on the page, from the
+        same products of the current transformation (a link's rectangle, once for each link)."""
+        if not rect or not relative or self._cropMarks:
+            return self._absRect(rect, relative)
+        lx, ly, ux, uy = rect
+        a, b, c, d, e, f = self._currentMatrix
+        # absolutePosition of the lower left, upper right, upper left and lower right corners.
+        xs = a * lx + c * ly + e, a * ux + c * uy + e, a * lx + c * uy + e, a * ux + c * ly + e
+        ys = b * lx + d * ly + f, b * ux + d * uy + f, b * lx + d * uy + f, b * ux + d * ly + f
+        return min(xs), min(ys), max(xs), max(ys)
 
     def linkURL(
         self, url: str, rect: Any, relative: int = 0, *args: Any, kind: str = "URI", **kw: Any
@@ -791,9 +814,13 @@ class LeafletCanvas(Canvas):
 
     def _add_link(self, ann: PDFDictionary, target: str) -> None:
         self._annotation_names += 1
-        name = f"Link{self._annotation_names}"
-        self._addAnnotation(ann, name)
-        self.tagging.annotation(self, ann, self._doc.refAnnotation(name), target)
+        # Canvas._addAnnotation(ann, name) and the page's reference to it, written out: the
+        # annotation registered under the document's name for it, then referred to by the page.
+        internal = f"Annot.Link{self._annotation_names}"  # PDFDocument.annotationName
+        self._annotationCount += 1
+        self._doc.Reference(ann, internal)
+        self._annotationrefs.append(PDFObjectReference(internal))
+        self.tagging.annotation(self, ann, PDFObjectReference(internal), target)
 
 
 def describe_address(url: str, words: Furniture = ENGLISH) -> str:

@@ -1168,3 +1168,59 @@ def test_draw_leaf_saves_and_restores_what_draw_on_does() -> None:
     theirs = document(Flowable.drawOn)
     assert ours == theirs
     assert b"/ExtGState" in ours[0]
+
+
+def test_links_are_made_as_reportlabs_absrect_and_add_annotation_make_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # LeafletCanvas._page_rect (Canvas._absRect for a moved canvas) and _add_link (Canvas._addAnnotation
+    # and the page's reference to it, written out): the same file as ReportLab's own, under moves,
+    # turns and scales, and on a canvas with crop marks.
+    from datetime import date as day
+
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.pdf.tags import PdfTagging
+    from leaflet.structure import StructElem
+
+    def document(crop: bool) -> bytes:
+        out = BytesIO()
+        root = StructElem("Document")
+        tagging = PdfTagging(root, "Links", "en-GB", day(2026, 1, 1))
+        canvas = LeafletCanvas(
+            out, tagging=tagging, place_names={"p": "Place"}, invariant=1, cropMarks=crop or None
+        )
+        canvas.bookmarkPage("p")
+        elem = root.add("P")
+        for n, (x, y, turn, scale) in enumerate(
+            [(10, 20, 0, 1), (33.3, 700.7, 30, 1), (100, 100, 90, 0.5), (0, 0, 0, 1)]
+        ):
+            canvas.saveState()
+            canvas.translate(x, y)
+            canvas.rotate(turn)
+            canvas.scale(scale, 2 - scale)
+            with tagging.text(canvas, elem):
+                tx = canvas.beginText(0, 0)
+                tx.setFont("Helvetica", 10)
+                tx._textOut("words of the links", 1)
+                canvas.linkRect("", "p", (1.5, -2, 40.25, 13), relative=1)
+                canvas.linkURL(f"https://example.org/{n}", (0, 0, 12, 12), relative=1)
+                canvas.linkURL("mailto:a@example.org", (5, 5, 6, 6), relative=0)
+                canvas.drawText(tx)
+            canvas.restoreState()
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+
+    ours = [document(False), document(True)]
+
+    def add_link(self: Any, ann: Any, target: str) -> None:  # as the canvas made links before
+        self._annotation_names += 1
+        name = f"Link{self._annotation_names}"
+        self._addAnnotation(ann, name)
+        self.tagging.annotation(self, ann, self._doc.refAnnotation(name), target)
+
+    monkeypatch.setattr(LeafletCanvas, "_page_rect", Canvas._absRect)
+    monkeypatch.setattr(LeafletCanvas, "_add_link", add_link)
+    theirs = [document(False), document(True)]
+    assert ours == theirs
+    assert ours[0].count(b"/Annot") >= 12 and ours[0] != ours[1]
