@@ -522,3 +522,34 @@ def test_a_kept_paragraph_style_is_that_of_its_theme_fonts_and_settings() -> Non
     indented = style(theme, firstLineIndent=12.0)
     assert indented is not first and indented.firstLineIndent == 12.0
     assert style(theme, firstLineIndent=14.0).firstLineIndent == 14.0
+
+
+def test_a_paragraph_asked_its_size_again_answers_from_its_last_wrap_while_its_lines_stand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Asked again at the width it last wrapped at, a paragraph answers without breaking its lines;
+    at another width, or once a split has given it other lines, it wraps as ReportLab does."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from leaflet.layout.flowables import LeafParagraph
+
+    wrapped: list[float] = []
+    reportlab_wrap = Paragraph.wrap
+
+    def counted(self: Any, width: float, height: float) -> Any:
+        wrapped.append(width)
+        return reportlab_wrap(self, width, height)
+
+    monkeypatch.setattr(Paragraph, "wrap", counted)
+    style = ParagraphStyle("w", fontName="Helvetica", fontSize=10, leading=12, allowOrphans=1, allowWidows=1)
+    para = LeafParagraph(" ".join(f"word{n}" for n in range(60)), style)  # no key: nothing else kept
+    first = para.wrap(200, 1000)
+    assert para.wrap(200, 50) == first and wrapped == [200]  # the same width: answered again
+    narrower = para.wrap(150, 1000)
+    assert narrower[1] > first[1] and wrapped == [200, 150]
+    assert para.wrap(200, 1000) == first and wrapped == [200, 150, 200]  # wrapped again at 200
+    para.blPara = type(para.blPara)(**para.blPara.__dict__)  # other lines (as a split gives it)
+    assert para.wrap(200, 1000) == first and wrapped == [200, 150, 200, 200]
+    del para.blPara  # ReportLab's split drops the lines of a paragraph it cannot cut
+    assert para.wrap(200, 1000) == first and len(wrapped) == 5

@@ -79,6 +79,19 @@ class LeafParagraph(Paragraph):
         #: A sentence leading in to a box or list: it may end on the next page, with them.
         self.lead_in = False
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Paragraph.wrap, answered from the last wrap when asked again at its width while the
+        paragraph still has the lines that wrap gave it (frames and stacks ask a paragraph its
+        size more than once at one width; a split, or a wrap at another width, gives it others).
+        A paragraph's height does not depend on the height offered."""
+        last = self.__dict__.get("_leaflet_wrap")
+        if last is not None and last[0] == availWidth and last[1] is self.__dict__.get("blPara"):
+            return last[2]
+        size = super().wrap(availWidth, availHeight)
+        lines = self.__dict__.get("blPara")
+        self._leaflet_wrap = (availWidth, lines, size) if lines is not None else None
+        return size
+
     def breakLines(self, width: Any) -> Any:
         """ReportLab's line breaking, done once per fragments, style and width in a process."""
         if self.leaflet_key is None:
