@@ -134,10 +134,10 @@ class LeafParagraph(Paragraph):
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         """Flowable.drawOn, by the canvas, which saves only what drawing a paragraph changes."""
         leaf = getattr(canvas, "draw_leaf", None)
-        if leaf is None or getattr(self, "_showBoundary", None):
+        if leaf is None:
             super().drawOn(canvas, x, y, _sW)
-            return
-        leaf(self, self._hAlignAdjust(x, _sW), y)
+        else:
+            leaf(self, x, y, _sW)
 
     def draw(self) -> None:
         canv = self.canv

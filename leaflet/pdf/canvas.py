@@ -51,6 +51,7 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas, ExtGState
 from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import Flowable
 from reportlab.platypus import paragraph as rl_paragraph
 
 from leaflet.fonts import FONT_FILES
@@ -420,7 +421,7 @@ class LeafletCanvas(Canvas):
         self.tag_tx = tx
         return tx
 
-    def draw_leaf(self, flowable: Any, x: float, y: float) -> None:
+    def draw_leaf(self, flowable: Any, x: float, y: float, _sW: float = 0) -> None:
         """Flowable.drawOn for a paragraph, once placed: the same operators (q, the move, what it
         draws, Q), with only the transformation saved and put back.
 
@@ -429,6 +430,10 @@ class LeafletCanvas(Canvas):
         (`draw_paragraph`, `draw_fragments`, drawPara), so the state ReportLab would save for it
         and put back is the state it leaves (tests/pdf/test_hooks.py compares the two).
         """
+        if getattr(flowable, "_showBoundary", None):
+            Flowable.drawOn(flowable, self, x, y, _sW)  # with ReportLab's outline of its box
+            return
+        x = flowable._hAlignAdjust(x, _sW)
         matrix = self._currentMatrix
         code = self._code
         code.append("q")

@@ -1128,7 +1128,7 @@ def test_draw_leaf_saves_and_restores_what_draw_on_does() -> None:
     # LeafletCanvas.draw_leaf (LeafParagraph.drawOn) saves and puts back only the transformation:
     # for paragraphs of one font and of several, in RGB and CMYK, underlined, with a background
     # (drawn by drawPara), under a fill opacity, the same file as Flowable.drawOn, byte for
-    # byte, and the same graphics state after each.
+    # byte, and the same graphics state after each; centred in a wider space, and outlined.
     from reportlab.lib.colors import CMYKColor, Color
     from reportlab.platypus import Flowable
 
@@ -1157,7 +1157,9 @@ def test_draw_leaf_saves_and_restores_what_draw_on_does() -> None:
             style = ParagraphStyle(f"s{n}", fontName=fonts.text.regular, textColor=colour, backColor=back)
             para = LeafParagraph(text, style)
             para.wrapOn(canvas, 300, 1000)
-            draw_on(para, canvas, 40 + n, 700 - 60 * n)
+            para._showBoundary = n == 3  # ReportLab's outline of the box: drawn by its drawOn
+            para.hAlign = "CENTER"
+            draw_on(para, canvas, 40 + n, 700 - 60 * n, 20 * (n % 2))
             states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
             states.append(dict(canvas._extgstate._d))
         canvas.showPage()
