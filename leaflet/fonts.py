@@ -84,7 +84,7 @@ class RegisteredFamily:
     #: The same characters as strings, to test a whole text at once.
     chars: frozenset[str] = frozenset()
     #: Texts already tested (each build of a leaflet tests the same texts again), and the answer.
-    _tested: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _tested: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def covers(self, ch: str) -> bool:
         return ord(ch) in self.cmap

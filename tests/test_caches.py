@@ -409,6 +409,10 @@ def test_a_coverage_answer_is_the_texts_own() -> None:
     other = RegisteredFamily("Mini", "Mini", "Mini-Bold", frozenset(map(ord, "abd ")), frozenset("abd "))
     assert other.covers_all("a cad") is False and other.covers_all("a bad")
     assert family == RegisteredFamily("Mini", "Mini", "Mini-Bold", family.cmap, family.chars)
+    from dataclasses import replace
+
+    narrower = replace(family, chars=frozenset("a "))  # a copy with other characters: its own answers
+    assert not narrower.covers_all("a cab") and family.covers_all("a cab")
 
 
 def test_the_parts_of_a_paragraph_split_at_a_page_break_are_kept_by_where_it_was_cut() -> None:
