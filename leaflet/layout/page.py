@@ -342,8 +342,4 @@ class LeafletDocTemplate(BaseDocTemplate):
         if align_right:
             x -= sum(stringWidth(chunk, name, size) for name, chunk in runs)
         # One text object for the line, so the line reads as one line of words.
-        tx = canvas.beginText(x, y)
-        for name, chunk in runs:
-            tx.setFont(name, size)
-            tx.textOut(chunk)
-        canvas.drawText(tx)
+        canvas.draw_words(x, y, runs, size)

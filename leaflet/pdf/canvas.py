@@ -359,6 +359,8 @@ class LeafletCanvas(Canvas):
         #: Where the second language of a leaflet printed back to back begins:
         #: (its first page, its language, whether its pages are turned upside down). Set by HalfStart.
         self.second_half: tuple[int, str, bool] | None = None
+        #: Lines of words written by `draw_words` in this document, by place, fonts and words: their operators.
+        self.words_drawn: dict[tuple[Any, ...], str] = {}
 
     # -- the graphics state
 
@@ -420,6 +422,32 @@ class LeafletCanvas(Canvas):
         self.tagging.text_object(self, tx)
         self.tag_tx = tx
         return tx
+
+    def draw_words(self, x: float, y: float, runs: list[tuple[str, str]], size: float) -> None:
+        """One line of words as one text object, each run in its font (a page's footer): what
+        beginText, setFont and textOut for each run, then drawText write.
+
+        A line no structure element owns (an artifact) and not shaped is written again, at the
+        same place in the same fonts, from the operators written for it the first time in this
+        document: the characters' codes in a font never change once given, so the same words
+        are the same operators (every page's footer repeats all but its page number).
+        """
+        tx = self.beginText(x, y)
+        key = (x, y, size, *runs) if tx.tag_marks is None and not self.shaping else None
+        written = self.words_drawn.get(key) if key is not None else None
+        if written is not None:
+            self._code.append(written)
+            self.tag_tx = None
+            self.drawn_at = None
+            return
+        for name, chunk in runs:
+            tx.setFont(name, size)
+            tx.textOut(chunk)
+        code = self._code
+        before = len(code)
+        self.drawText(tx)
+        if key is not None and len(code) == before + 1 and len(self.words_drawn) < 1024:
+            self.words_drawn[key] = code[-1]
 
     def draw_leaf(self, flowable: Any, x: float, y: float, _sW: float = 0) -> None:
         """Flowable.drawOn for a paragraph, once placed: the same operators (q, the move, what it

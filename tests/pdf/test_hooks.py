@@ -1226,3 +1226,59 @@ def test_links_are_made_as_reportlabs_absrect_and_add_annotation_make_them(
     theirs = [document(False), document(True)]
     assert ours == theirs
     assert ours[0].count(b"/Annot") >= 12 and ours[0] != ours[1]
+
+
+def test_draw_words_writes_a_repeated_line_as_it_was_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    # LeafletCanvas.draw_words (a footer's line) writes a line drawn again at the same place, in
+    # the same fonts and words, from the operators it was written with: the same file as drawing
+    # it afresh each time, on every page; a line that a structure element owns gets its own
+    # marked content each time.
+    from datetime import date as day
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.pdf.tags import PdfTagging
+    from leaflet.structure import StructElem
+
+    fonts = font_set(load_theme("default"), "en")
+    regular, bold = fonts.text.regular, fonts.text.bold
+    lines = [
+        (50.0, 40.0, [(regular, "Org · Title · Version 1 · Published 1 January 2026")]),
+        (500.0, 40.0, [(bold, "Page 1 of 3")]),
+        (50.0, 28.0, [(regular, "Next review "), (bold, "2027 – Zoë")]),
+    ]
+
+    def document() -> tuple[bytes, int]:
+        out = BytesIO()
+        root = StructElem("Document")
+        tagging = PdfTagging(root, "Words", "en-GB", day(2026, 1, 1))
+        canvas = LeafletCanvas(out, tagging=tagging, place_names={}, invariant=1)
+        elem = root.add("P")
+        for page in range(3):
+            with tagging.text(canvas, elem):  # owned by an element: marked each time
+                canvas.draw_words(50.0, 700.0, [(regular, "Words of the page")], 12)
+            with tagging.artifact(canvas, "Pagination"):
+                for x, y, runs in lines:
+                    canvas.draw_words(
+                        x, y, runs if page == 0 or x != 500.0 else [(bold, f"Page {page + 1} of 3")], 9
+                    )
+            canvas.showPage()
+        canvas.save()
+        return out.getvalue(), len(canvas.words_drawn)
+
+    ours, kept = document()
+    assert kept == 5  # three lines and two more page numbers; the owned line is never kept
+
+    def afresh(
+        self: Any, x: float, y: float, runs: Any, size: float
+    ) -> None:  # as every line was drawn before
+        tx = self.beginText(x, y)
+        for name, chunk in runs:
+            tx.setFont(name, size)
+            tx.textOut(chunk)
+        self.drawText(tx)
+
+    monkeypatch.setattr(LeafletCanvas, "draw_words", afresh)
+    assert ours == document()[0]
+    drawn = [page.get_contents().get_data().decode("latin-1") for page in PdfReader(BytesIO(ours)).pages]
+    assert all(text.count("/P <</MCID") == 1 and text.count("/Artifact") >= 1 for text in drawn)
