@@ -23,7 +23,7 @@ from leaflet.errors import ContentError, Problem
 from leaflet.fonts import FontSet, check_coverage, font_set
 from leaflet.i18n import furniture
 from leaflet.layout.bilingual import BilingualStory
-from leaflet.layout.cache import PAGINATIONS, Held
+from leaflet.layout.cache import LIKE, PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
@@ -85,10 +85,13 @@ def _render_once(
     fonts: FontSet,
     english_fonts: FontSet | None = None,
     packed: bool = True,
+    guessed: bool = False,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes.
 
     `fonts` (and a bilingual leaflet's `english_fonts`) are the build's, made once for all its passes.
+    When the page numbers printed are `guessed`, the pass stops (WrongGuess) at the end of the first
+    page that shows them wrong.
     """
     out = BytesIO()
     meta = doc_template_options(leaflet.metadata)
@@ -122,11 +125,36 @@ def _render_once(
         fix_timestamp(canv, m.published)
         return canv
 
+    if guessed:
+        after_page = doc.afterPage
+
+        def verified_page() -> None:
+            after_page()
+            if not _holds_so_far(pagination, doc.seen):
+                raise WrongGuess("the page numbers guessed are not those found")
+
+        doc.afterPage = verified_page  # type: ignore[method-assign]
     try:
         doc.build(story, canvasmaker=make_canvas)
     except LayoutError as exc:
         raise ContentError(_layout_problem(str(exc), leaflet, theme)) from None
     return out.getvalue(), doc.seen
+
+
+class WrongGuess(Exception):
+    """A pass printing guessed page numbers found, at the end of a page, that they are wrong."""
+
+
+def _holds_so_far(guess: Pagination, seen: Pagination) -> bool:
+    """Whether the pages laid out so far agree with the guess: every anchor placed on the page the
+    guess gives it, none the guess puts on these pages missing, and no more pages than it says."""
+    done = seen.total
+    if done > guess.total:
+        return False
+    for anchor, page in seen.pages.items():
+        if guess.pages.get(anchor) != page:
+            return False
+    return all(anchor in seen.pages for anchor, page in guess.pages.items() if page <= done)
 
 
 def _layout_problem(message: str, leaflet: Leaflet, theme: Theme) -> Problem:
@@ -200,22 +228,54 @@ def _render(
         packed=compacted,
     )
     # The page numbers this leaflet's last build in this process settled on: when printing them
-    # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
-    # as in a first build, so a wrong guess costs a pass and changes nothing.
+    # gives the same page numbers again, one pass is enough. A leaflet new to this process starts
+    # from those of the last one laid out like it (the same sheet, edition and sections: a
+    # catalogue's leaflets made from one template). A wrong guess is given up at the end of the
+    # first page that shows it, and the passes start afresh, as in a first build: it costs part of
+    # a pass and changes nothing.
     remembered = _remembered(sheet, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
-    guess = PAGINATIONS.get(remembered) or guess
+    alike = _alike(remembered, leaflet)
+    known = PAGINATIONS.get(remembered)
+    like = None if known is not None or guess is not None else LIKE.get(alike)
+    guess = known or guess or like
     if guess is not None:
-        data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
-        if seen == guess:
-            return Rendered(data, seen.total)
+        try:
+            data, seen = _render_once(leaflet, theme, guess, draft=False, guessed=True, **settings)
+        except WrongGuess:
+            pass
+        else:
+            if seen == guess:
+                if like is not None:
+                    PAGINATIONS.put(remembered, seen)
+                LIKE.put(alike, seen)
+                return Rendered(data, seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
         if seen == pagination:
             PAGINATIONS.put(remembered, seen)
+            LIKE.put(alike, seen)
             break
         pagination = seen
     return Rendered(data, seen.total)
+
+
+def _alike(remembered: tuple[Any, ...], leaflet: Leaflet) -> tuple[Any, ...]:
+    """What leaflets laid out alike share (LIKE): the sheet and edition settings, and the anchors
+    their page numbers are printed for. Only a first guess: every guess is verified."""
+    sheet, _slug, *settings = remembered
+    english = leaflet.bilingual.english if leaflet.bilingual is not None else None
+    parts = [leaflet] if english is None else [leaflet, english]
+    anchors = tuple(
+        (
+            tuple(s.anchor for s in part.sections),
+            bool(part.references),
+            bool(part.further_reading),
+            part.next_steps.anchor if part.next_steps else None,
+        )
+        for part in parts
+    )
+    return (sheet, *settings, anchors)
 
 
 def _remembered(

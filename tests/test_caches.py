@@ -227,6 +227,73 @@ def test_the_booklet_padding_pass_starts_from_the_plain_layout_and_gives_a_fresh
     assert made["right"] == made["wrong"] == made["none"]
 
 
+def test_a_leaflet_laid_out_like_the_last_starts_from_its_page_numbers(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalogue's leaflets made from one template: the next starts from the last one's page
+    numbers (one pass when they hold), a wrong guess is given up at its first wrong page, and
+    neither changes a byte."""
+    import leaflet.build as build
+
+    passes: list[str] = []
+    checked: list[bool] = []
+    real, real_holds = build._render_once, build._holds_so_far
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append("draft" if kwargs["draft"] else "guessed" if kwargs.get("guessed") else "final")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    def holds(*args: object) -> bool:
+        checked.append(real_holds(*args))  # type: ignore[arg-type]
+        return checked[-1]
+
+    monkeypatch.setattr(build, "_render_once", counted)
+    monkeypatch.setattr(build, "_holds_so_far", holds)
+    text = content.read_text("utf-8")
+
+    def another(name: str, title: str, body: str = text) -> Path:
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(
+            body.replace("  slug: ", f"  slug: {name}-", 1).replace("  title: ", f"  title: {title} ", 1),
+            "utf-8",
+        )
+        return path
+
+    cache.forget()
+    warm(content, "standard")
+    assert passes == ["draft", "final"]  # nothing laid out alike yet
+
+    passes.clear()
+    sister = another("sister", "Another")
+    assert warm(sister, "standard") == cold(tmp_path, sister, "standard")
+    assert passes == ["guessed"]  # the page numbers of the leaflet before held: one pass
+    pages = len(checked)  # a page's end verified each: all held
+    assert pages > 2 and all(checked)
+
+    # The same sections, with a page more of introduction: every heading moves. The guess is given
+    # up at the end of the first page that shows it wrong, long before the last.
+    data = yaml.safe_load(text)
+    data["metadata"]["slug"] = "longer"
+    data["introduction"] = [*data["introduction"], *["A new paragraph that moves every page along. " * 8] * 8]
+    longer = tmp_path / "longer.yaml"
+    longer.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    passes.clear()
+    checked.clear()
+    assert warm(longer, "standard") == cold(tmp_path, longer, "standard")
+    assert passes == ["guessed", "draft", "final"]
+    assert checked[-1] is False and checked.count(False) == 1 and len(checked) < pages
+
+    # Other sections: nothing laid out alike to start from.
+    data = yaml.safe_load(text)
+    data["metadata"]["slug"] = "other"
+    data["sections"] = data["sections"][1:]
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    passes.clear()
+    assert warm(other, "standard") == cold(tmp_path, other, "standard")
+    assert passes == ["draft", "final"]
+
+
 def _atkinson(style: str = "normal", weight: int = 400) -> Path:
     import importlib
     import json

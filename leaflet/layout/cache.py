@@ -72,6 +72,9 @@ PARSED: Bounded[tuple[Any, Any]] = Bounded(8192)
 LINES: Bounded[Any] = Bounded(8192)
 #: (theme, slug, options, bleed, tagged) → the pagination the last build settled on.
 PAGINATIONS: Bounded[Any] = Bounded(256)
+#: (theme, options, bleed, tagged, anchors) → the pagination the last leaflet laid out alike settled
+#: on: a first guess for a leaflet this process has not laid out before (a catalogue's leaflets).
+LIKE: Bounded[Any] = Bounded(64)
 
 
 def style_key(params: dict[str, Any]) -> Hashable | None:
@@ -134,5 +137,5 @@ def colour(hex_code: str) -> Any:
 
 def forget() -> None:
     """Empty every store (tests, and a watch loop told the tool itself changed)."""
-    for store in (PARSED, LINES, PAGINATIONS):
+    for store in (PARSED, LINES, PAGINATIONS, LIKE):
         store.clear()
