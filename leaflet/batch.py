@@ -267,11 +267,18 @@ def run(
     outcomes: list[Outcome] = []
     total = len(contents)
     if jobs <= 1 or total == 1:
-        for content in contents:
-            outcome = build_one(content, editions, style, output, force)
-            outcomes.append(outcome)
-            report(len(outcomes), total, outcome)
-            check_stop()
+        collecting = gc.isenabled()
+        try:
+            for content in contents:
+                outcome = build_one(content, editions, style, output, force)
+                outcomes.append(outcome)
+                report(len(outcomes), total, outcome)
+                if total > 1:
+                    _collect_between(len(outcomes))
+                check_stop()
+        finally:
+            if collecting:
+                gc.enable()
         return outcomes
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when there are workers
 
@@ -293,7 +300,7 @@ def run(
             pool = ProcessPoolExecutor(
                 max_workers=min(jobs, total - 1), mp_context=_warm_context(), initializer=_worker_setup
             )
-            pending = {pool.submit(build_one, c, editions, style, output, force) for c in contents[1:]}
+            pending = {pool.submit(_build_in_worker, c, editions, style, output, force) for c in contents[1:]}
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while pending:
@@ -312,6 +319,39 @@ def run(
     return sorted(outcomes, key=lambda o: order[o.content])
 
 
+#: Leaflets built between two runs of the cyclic garbage collector, in a batch.
+COLLECT_EVERY = 8
+
+
+def _collect_between(built: int) -> None:
+    """After each leaflet of a batch: the collector runs every COLLECT_EVERY leaflets, not as objects pile up.
+
+    A build makes tens of thousands of objects, a few of them in cycles (a canvas and its document);
+    the collector, left to itself, walks them dozens of times a leaflet. After the first build, what
+    it made (modules, fonts, markup and line breaks remembered) is set aside for good, and the rest is
+    collected in one go every few leaflets: the same memory, a fraction of the walks.
+    """
+    if built == 1:
+        gc.freeze()
+        gc.disable()
+    elif built % COLLECT_EVERY == 0:
+        gc.collect()
+
+
+#: Leaflets this worker process has built.
+_BUILT_HERE: list[int] = [0]
+
+
+def _build_in_worker(
+    content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
+) -> Outcome:
+    """`build_one` in a worker (forked after the first build: its leaflets count on from there)."""
+    outcome = build_one(content, editions, style, output, force)
+    _BUILT_HERE[0] += 1
+    _collect_between(_BUILT_HERE[0])
+    return outcome
+
+
 def _warm_context() -> Any:
     """Workers forked from this process, where the platform forks safely; else the default."""
     import sys
@@ -328,6 +368,8 @@ def _worker_setup() -> None:
     import leaflet.pdf.write  # noqa: F401  (loaded now: the SIGTERM handler uses it)
 
     _STOPPING.clear()
+    _BUILT_HERE[0] = 1  # the main process's first build, and what it left, are this worker's too
+    gc.disable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # held while the worker was forked

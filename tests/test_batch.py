@@ -174,3 +174,42 @@ for jobs in (2, 1):
     assert two.startswith("2 ['built', 'built', 'built'] ['warm=False', 'warm=True', 'warm=True']"), two
     assert one.startswith("1 ['built', 'built', 'built']")
     assert two.split("] [")[-1] == one.split("] [")[-1]  # the same PDFs, byte for byte
+
+
+def test_a_long_batch_collects_its_garbage_every_few_leaflets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cyclic collector is paused while leaflets are built, runs every COLLECT_EVERY of them
+    (a long batch stays the size of a few leaflets), and is itself again when the batch ends."""
+    import gc
+
+    from leaflet import batch
+
+    src = tmp_path / "many"
+    src.mkdir()
+    for n in range(1, 6):
+        (src / f"l{n}.yaml").write_text(LEAFLET.format(n=n), "utf-8")
+    ran: list[int] = []
+    real = gc.collect
+    built: list[str] = []
+
+    def collect(*args: object) -> int:
+        ran.append(len(built))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "COLLECT_EVERY", 2)
+    monkeypatch.setattr(gc, "collect", collect)
+    enabled = []
+
+    def report(done: int, total: int, outcome: batch.Outcome) -> None:
+        built.append(outcome.status)
+        enabled.append(gc.isenabled())
+
+    try:
+        outcomes = batch.run(batch.expand([src]), ("standard",), None, tmp_path / "out", True, 1, report)
+    finally:
+        gc.unfreeze()
+    assert [o.status for o in outcomes] == ["built"] * 5
+    assert ran == [2, 4]  # after the second leaflet, and the fourth
+    assert enabled == [True, False, False, False, False]  # paused after the first build
+    assert gc.isenabled()
