@@ -187,17 +187,25 @@ def build_one(
             PROJECT_FILE,
             partners(work.leaflet),
         )
-        built = build_plan(work, output)
-        findings = run_checks(
-            work.leaflet,
-            today=datetime.date.today(),
-            project=project,
-            styles=tuple(e.style for e in work.editions),
-            # Plain-language advice and the measurements of laid-out pages are `check`'s: the first
-            # needs a pronouncing dictionary, the second reads every PDF back, and a build of
-            # many leaflets should not pay for either (the layout keeps those rules by construction).
-            advice=False,
-        )
+        findings: list[Any] = []
+
+        def check() -> None:
+            findings.extend(
+                run_checks(
+                    work.leaflet,
+                    today=datetime.date.today(),
+                    project=project,
+                    styles=tuple(e.style for e in work.editions),
+                    # Plain-language advice and the measurements of laid-out pages are `check`'s: the
+                    # first needs a pronouncing dictionary, the second reads every PDF back, and a build
+                    # of many leaflets should not pay for either (the layout keeps those rules by
+                    # construction).
+                    advice=False,
+                )
+            )
+
+        # The rules run while the PDFs go to the disk.
+        built = build_plan(work, output, meanwhile=check)
         for item, wanted, edition in zip(built, expected, work.editions, strict=True):
             paginations = recorded_paginations(load_theme(edition.style), slug)
             stamp.remember(item.path, wanted, {"paginations": paginations}, facts, item.assets, item.offers)

@@ -431,3 +431,67 @@ def test_a_web_face_is_named_by_its_fonts_bytes_even_after_a_quiet_rewrite(
     os.utime(font, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert font.stat().st_size == info.st_size and font.stat().st_mtime_ns == info.st_mtime_ns
     assert face.file_name != first and read == [font, font]
+
+
+def test_a_file_read_again_is_parsed_again_where_it_changed(content: Path) -> None:
+    """The inline markup of a text read again is kept by its words, its place as written, the file
+    and the numbers of what it may cite: each edit below gives the model a fresh read gives."""
+    from leaflet.content import loader
+    from leaflet.content.model import Citation
+    from leaflet.errors import ContentError
+
+    def fresh() -> object:
+        loader.PARSED_TEXTS.clear()  # nothing kept, as in a new process
+        return load_leaflet(content)
+
+    def citations(leaflet: object) -> list[Citation]:
+        found: list[Citation] = []
+
+        def walk(value: object) -> None:
+            if isinstance(value, Citation):
+                found.append(value)
+            elif isinstance(value, tuple | list):
+                for item in value:
+                    walk(item)
+            elif hasattr(value, "__dataclass_fields__"):
+                for name in value.__dataclass_fields__:
+                    walk(getattr(value, name))
+
+        walk(leaflet)
+        return found
+
+    first = fresh()
+    assert loader.PARSED_TEXTS  # the next read has something to reuse
+    text = content.read_text("utf-8")
+    edits = {
+        "one word": text.replace("enormous amount", "large amount", 1),
+        # Every text a line further down: the same words, each node's place moved.
+        "a line above": "# a comment\n" + text,
+        # The references in another order: the same words cite other numbers.
+        "references reordered": text.replace(
+            "references:\n  - id: nice-ipg420",
+            "references:\n  - id: zz-first\n    title: First\n"
+            "    url: https://example.org\n  - id: nice-ipg420",
+            1,
+        ),
+    }
+    for name, edited in edits.items():
+        content.write_text(edited, "utf-8")
+        warm = load_leaflet(content)
+        assert warm != first, name
+        assert warm == fresh(), name
+        content.write_text(text, "utf-8")
+        assert load_leaflet(content) == first
+    moved = citations(load_leaflet(content))[0]
+    content.write_text(edits["a line above"], "utf-8")
+    assert citations(load_leaflet(content))[0].location.line == moved.location.line + 1
+    content.write_text(edits["references reordered"], "utf-8")
+    assert citations(load_leaflet(content))[0].number == moved.number + 1
+
+    # A text with a mistake is never kept: read again, it is reported again, at the same place.
+    content.write_text(text.replace("[@zamboni-2009]", "[@zambony-2009]", 1), "utf-8")
+    for _ in range(2):
+        with pytest.raises(ContentError) as caught:
+            load_leaflet(content)
+        assert "citation [@zambony-2009] names no reference" in str(caught.value)
+        assert ":53:" in str(caught.value.problems[0])
