@@ -77,9 +77,18 @@ def _looks_like_leaflet(path: Path) -> bool:
 
 
 def clashes(
-    contents: list[Path], editions: tuple[str, ...], output: Path | None, style: str | None = None
+    contents: list[Path],
+    editions: tuple[str, ...],
+    output: Path | None,
+    style: str | None = None,
+    *,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Problem]:
-    """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's)."""
+    """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's).
+
+    When there is work to do, `meanwhile` (making ready to build: `warm_up`) runs here while a
+    forked process reads the leaflets (which takes about as long).
+    """
     if len(contents) < 2:
         return []
     # Leaflets that are all up to date write what their records say (each recorded the files it
@@ -87,6 +96,46 @@ def clashes(
     written = [stamp.quick_skip(content, editions, style, output) for content in contents]
     if all(paths is not None for paths in written):
         return []
+    context = _warm_context() if meanwhile is not None else None
+    if context is None:
+        if meanwhile is not None:
+            meanwhile()
+        return _slug_clashes(contents, editions)
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = None
+    try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # as for the workers
+        try:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_setup)
+            future = pool.submit(_slug_clashes, contents, editions)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        meanwhile()  # type: ignore[misc]
+        found = future.result()
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
+    pool.shutdown()
+    return found
+
+
+def warm_up(editions: tuple[str, ...] = (), style: str | None = None) -> None:
+    """What the first build would load first (the layout engine, the checks, the sheets asked for)."""
+    import leaflet.build
+    import leaflet.checks
+
+    try:
+        from leaflet.editions import EDITIONS
+
+        for sheet in {style} if style else {EDITIONS[name].style for name in editions if name in EDITIONS}:
+            leaflet.build.load_theme(sheet)
+    except Exception:
+        pass  # the build says what is wrong
+
+
+def _slug_clashes(contents: list[Path], editions: tuple[str, ...]) -> list[Problem]:
     from leaflet.editions import A5_SCREEN, EDITIONS
     from leaflet.yamlsource import read_yaml
 

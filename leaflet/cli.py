@@ -236,7 +236,9 @@ def _build(
 
     try:
         contents = batch.expand(inputs)
-        clashing = batch.clashes(contents, editions, output, style)
+        clashing = batch.clashes(
+            contents, editions, output, style, meanwhile=lambda: batch.warm_up(editions, style)
+        )
         if clashing:
             raise LeafletError(clashing)
         if len(contents) > 1 and output is not None and output.suffix.lower() == ".pdf":
