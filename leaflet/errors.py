@@ -6,12 +6,13 @@ Problems, and the command line turns them into lines and an exit code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from leaflet.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen(slots=True)
 class Location:
     """Where something came from: a file, and a 1-based line and column in it."""
 
@@ -45,7 +46,7 @@ class Severity(StrEnum):
     ADVICE = "advice"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Problem:
     """One thing wrong with an input, and where it is."""
 

@@ -14,12 +14,13 @@ import difflib
 import math
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
 from leaflet.errors import Location, Problem, StyleError
 from leaflet.fontfiles import known_family, look_up
+from leaflet.frozen import frozen
 from leaflet.safeio import FileProblem, is_regular, read_file
 from leaflet.yamlsource import MAX_BYTES, PathKey, YamlDocument, YamlProblem, read_yaml
 
@@ -145,7 +146,7 @@ MIN_EDGE_CONTRAST = 3.0
 # ---------------------------------------------------------------- the result
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Colour:
     """A colour as a style sheet writes it: #rrggbb."""
 
@@ -157,7 +158,7 @@ class Colour:
         return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TextStyle:
     """A text style with its inheritance resolved: font, size, leading, colour, spacing, alignment."""
 
@@ -173,7 +174,7 @@ class TextStyle:
     align: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class BoxStyle:
     """A box's fill, border and bar."""
 
@@ -187,7 +188,7 @@ class BoxStyle:
     space_after: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class FontFamily:
     """A font family: by name, or with the files a sheet gives for its regular and bold."""
 
@@ -196,7 +197,7 @@ class FontFamily:
     bold: Path | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PageStyle:
     """The page: its size and margins, in points."""
 
@@ -209,7 +210,7 @@ class PageStyle:
     margin_right: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class LayoutRules:
     """How the layout decides: when the contents take two columns, and the largest hole before a break."""
 
@@ -220,7 +221,7 @@ class LayoutRules:
     max_hole: float = 0.15
 
 
-@dataclass(frozen=True)
+@frozen
 class Theme:
     """A style sheet resolved: its page, fonts, colours, text styles and boxes, in points."""
 
