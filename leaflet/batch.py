@@ -113,13 +113,16 @@ def clashes(
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         meanwhile()  # type: ignore[misc]
-        found = future.result()
+        try:
+            found = future.result()
+        except Exception:  # the reading process failed (killed, out of memory): read them here
+            found = None
     except BaseException:
         if pool is not None:
             _stop_workers(pool)
         raise
     pool.shutdown()
-    return found
+    return _slug_clashes(contents, editions) if found is None else found
 
 
 def warm_up(editions: tuple[str, ...] = (), style: str | None = None) -> None:

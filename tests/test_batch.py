@@ -213,3 +213,38 @@ def test_a_long_batch_collects_its_garbage_every_few_leaflets(
     assert ran == [2, 4]  # after the second leaflet, and the fourth
     assert enabled == [True, False, False, False, False]  # paused after the first build
     assert gc.isenabled()
+
+
+def test_clashing_slugs_are_found_even_when_the_process_reading_them_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The slugs are read in a forked process while this one makes ready to build; if that process
+    dies, they are read here, and a clash still stops the batch before anything is written."""
+    import os
+
+    from leaflet import batch
+
+    src = tmp_path / "clash"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.yaml").write_text(LEAFLET.format(n=7), "utf-8")
+    real = batch._slug_clashes
+    here = os.getpid()
+
+    def dies_in_the_fork(contents: list[Path], editions: tuple[str, ...]) -> list[object]:
+        if os.getpid() != here:
+            os._exit(9)  # the reading process killed
+        return real(contents, editions)  # type: ignore[return-value]
+
+    monkeypatch.setattr(batch, "_slug_clashes", dies_in_the_fork)
+    rc, printed, errors = run(capsys, str(src), "-o", str(tmp_path / "out"), "--jobs", "2")
+    assert rc == 2 and printed == []
+    assert any(
+        e.endswith(
+            "b.yaml: error: it would write leaflet-7.pdf, as "
+            + str(src / "a.yaml")
+            + " does: give each leaflet its own slug"
+        )
+        for e in errors
+    ), errors
+    assert not (tmp_path / "out").exists()
