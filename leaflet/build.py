@@ -262,8 +262,9 @@ def _render(
 
 
 def _alike(remembered: tuple[Any, ...], leaflet: Leaflet) -> tuple[Any, ...]:
-    """What leaflets laid out alike share (LIKE): the sheet and edition settings, and the anchors
-    their page numbers are printed for. Only a first guess: every guess is verified."""
+    """What leaflets laid out alike share (LIKE): the sheet and edition settings, the anchors their
+    page numbers are printed for, and as many printed texts. Only a first guess: every guess is
+    verified, and one from a leaflet of another length would mostly be wrong."""
     sheet, _slug, *settings = remembered
     english = leaflet.bilingual.english if leaflet.bilingual is not None else None
     parts = [leaflet] if english is None else [leaflet, english]
@@ -273,6 +274,7 @@ def _alike(remembered: tuple[Any, ...], leaflet: Leaflet) -> tuple[Any, ...]:
             bool(part.references),
             bool(part.further_reading),
             part.next_steps.anchor if part.next_steps else None,
+            len(part.texts),
         )
         for part in parts
     )

@@ -270,11 +270,11 @@ def test_a_leaflet_laid_out_like_the_last_starts_from_its_page_numbers(
     pages = len(checked)  # a page's end verified each: all held
     assert pages > 2 and all(checked)
 
-    # The same sections, with a page more of introduction: every heading moves. The guess is given
-    # up at the end of the first page that shows it wrong, long before the last.
+    # The same sections and as many texts, with a page more of introduction: every heading moves.
+    # The guess is given up at the end of the first page that shows it wrong, long before the last.
     data = yaml.safe_load(text)
     data["metadata"]["slug"] = "longer"
-    data["introduction"] = [*data["introduction"], *["A new paragraph that moves every page along. " * 8] * 8]
+    data["introduction"][0] += " A longer paragraph that moves every page along." * 40
     longer = tmp_path / "longer.yaml"
     longer.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     passes.clear()
@@ -283,15 +283,19 @@ def test_a_leaflet_laid_out_like_the_last_starts_from_its_page_numbers(
     assert passes == ["guessed", "draft", "final"]
     assert checked[-1] is False and checked.count(False) == 1 and len(checked) < pages
 
-    # Other sections: nothing laid out alike to start from.
-    data = yaml.safe_load(text)
-    data["metadata"]["slug"] = "other"
-    data["sections"] = data["sections"][1:]
-    other = tmp_path / "other.yaml"
-    other.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    passes.clear()
-    assert warm(other, "standard") == cold(tmp_path, other, "standard")
-    assert passes == ["draft", "final"]
+    # Other sections, or more texts: nothing laid out alike to start from.
+    for name in ("other", "more"):
+        data = yaml.safe_load(text)
+        data["metadata"]["slug"] = name
+        if name == "other":
+            data["sections"] = data["sections"][1:]
+        else:
+            data["introduction"] = [*data["introduction"], "One more paragraph."]
+        other = tmp_path / f"{name}.yaml"
+        other.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        passes.clear()
+        assert warm(other, "standard") == cold(tmp_path, other, "standard")
+        assert passes == ["draft", "final"], name
 
 
 def _atkinson(style: str = "normal", weight: int = 400) -> Path:
