@@ -84,20 +84,25 @@ def clashes(
     style: str | None = None,
     *,
     meanwhile: Callable[[], object] | None = None,
+    known: dict[Path, tuple[str, ...]] | None = None,
 ) -> list[Problem]:
     """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's).
 
     When there is work to do, `meanwhile` (making ready to build: `warm_up`) runs here while a
-    forked process reads the leaflets (which takes about as long).
+    forked process reads the leaflets (which takes about as long). The leaflets found up to date
+    on the way, with the files their records vouch for, are put in `known` (for `run`).
     """
     if len(contents) < 2:
         return []
     # Leaflets that are all up to date write what their records say (each recorded the files it
     # wrote when nothing clashed): told without reading any of them.
     written = [stamp.quick_skip(content, editions, style, output) for content in contents]
+    if known is not None:
+        known.update((c, paths) for c, paths in zip(contents, written, strict=True) if paths is not None)
     if all(paths is not None for paths in written):
         return []
-    context = _warm_context() if meanwhile is not None else None
+    # Side by side only where there are two processors to do it.
+    context = _warm_context() if meanwhile is not None and (os.cpu_count() or 1) > 1 else None
     if context is None:
         if meanwhile is not None:
             meanwhile()
@@ -182,13 +187,27 @@ def pictures(leaflet: Any) -> Iterator[Any]:
 
 
 def build_one(
-    content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
+    content: Path,
+    editions: tuple[str, ...],
+    style: str | None,
+    output: Path | None,
+    force: bool,
+    up_to_date: tuple[str, ...] | None = None,
 ) -> Outcome:
-    """Build one content file's editions, or skip them when nothing has changed. Never raises."""
+    """Build one content file's editions, or skip them when nothing has changed. Never raises.
+
+    `up_to_date`: the files its records vouched for when this run began (`clashes` found it up to
+    date), so that it is not looked at twice.
+    """
     try:
         # What the last build read, compared without reading the content: most skips end here,
         # before the content, the schema or the style sheets are loaded.
-        skipped = None if force else stamp.quick_skip(content, editions, style, output)
+        if force:
+            skipped = None
+        elif up_to_date is not None:
+            skipped = up_to_date
+        else:
+            skipped = stamp.quick_skip(content, editions, style, output)
         if skipped is not None:
             return Outcome(str(content), "skipped", skipped)
         content_mark = stamp.mark(content)  # before the content is read for the build
@@ -318,8 +337,10 @@ def run(
     force: bool,
     jobs: int,
     report: Callable[[int, int, Outcome], None],
+    known: dict[Path, tuple[str, ...]] | None = None,
 ) -> list[Outcome]:
-    """Build every content file; one bad file never stops the others.
+    """Build every content file; one bad file never stops the others. `known`: those found up to
+    date when the run began (by `clashes`), skipped without being looked at again.
 
     Ctrl-C (or SIGTERM) stops everything at once: the worker processes are ended,
     each removing the temporary file it was writing, so every PDF is either whole
@@ -327,11 +348,13 @@ def run(
     """
     outcomes: list[Outcome] = []
     total = len(contents)
-    if jobs <= 1 or total == 1:
+    known = known or {}
+    # Workers only for work: a folder found up to date is gone through here.
+    if jobs <= 1 or total == 1 or all(content in known for content in contents):
         collecting = gc.isenabled()
         try:
             for content in contents:
-                outcome = build_one(content, editions, style, output, force)
+                outcome = build_one(content, editions, style, output, force, known.get(content))
                 outcomes.append(outcome)
                 report(len(outcomes), total, outcome)
                 if total > 1:
@@ -346,7 +369,7 @@ def run(
     # The first leaflet is built here, and the workers are forked from this process after it:
     # they start warm (ReportLab imported, fonts read, markup parsed, lines broken) instead of
     # each paying for a cold start.
-    outcomes.append(build_one(contents[0], editions, style, output, force))
+    outcomes.append(build_one(contents[0], editions, style, output, force, known.get(contents[0])))
     report(1, total, outcomes[0])
     check_stop()
     pool = None
@@ -361,7 +384,10 @@ def run(
             pool = ProcessPoolExecutor(
                 max_workers=min(jobs, total - 1), mp_context=_warm_context(), initializer=_worker_setup
             )
-            pending = {pool.submit(_build_in_worker, c, editions, style, output, force) for c in contents[1:]}
+            pending = {
+                pool.submit(_build_in_worker, c, editions, style, output, force, known.get(c))
+                for c in contents[1:]
+            }
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while pending:
@@ -404,10 +430,15 @@ _BUILT_HERE: list[int] = [0]
 
 
 def _build_in_worker(
-    content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
+    content: Path,
+    editions: tuple[str, ...],
+    style: str | None,
+    output: Path | None,
+    force: bool,
+    up_to_date: tuple[str, ...] | None = None,
 ) -> Outcome:
     """`build_one` in a worker (forked after the first build: its leaflets count on from there)."""
-    outcome = build_one(content, editions, style, output, force)
+    outcome = build_one(content, editions, style, output, force, up_to_date)
     _BUILT_HERE[0] += 1
     _collect_between(_BUILT_HERE[0])
     return outcome

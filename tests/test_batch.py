@@ -248,3 +248,45 @@ def test_clashing_slugs_are_found_even_when_the_process_reading_them_fails(
         for e in errors
     ), errors
     assert not (tmp_path / "out").exists()
+
+
+def test_an_up_to_date_folder_looks_at_each_leaflet_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The records of a folder's leaflets are compared once a run (the clash check finds them up to
+    date, and the builds are told), for either number of jobs, and no worker is started for them."""
+    from leaflet import batch, stamp
+
+    src = tmp_path / "many"
+    src.mkdir()
+    for n in range(1, 4):
+        (src / f"l{n}.yaml").write_text(LEAFLET.format(n=n), "utf-8")
+    out = tmp_path / "out"
+    assert run(capsys, str(src), "-o", str(out))[0] == 0
+    looked: list[Path] = []
+    real = stamp.quick_skip
+
+    def counted(content: Path, *args: object) -> object:
+        looked.append(content)
+        return real(content, *args)  # type: ignore[arg-type]
+
+    def no_workers() -> None:
+        raise AssertionError("workers forked for a folder that is up to date")
+
+    monkeypatch.setattr(stamp, "quick_skip", counted)
+    forks = batch._warm_context
+    monkeypatch.setattr(batch, "_warm_context", no_workers)
+    for jobs in ("1", "2"):
+        looked.clear()
+        rc, printed, errors = run(capsys, str(src), "-o", str(out), "--jobs", jobs)
+        assert rc == 0 and "0 built, 3 up to date, 0 failed" in errors, errors
+        assert sorted(Path(p).name for p in printed) == ["leaflet-1.pdf", "leaflet-2.pdf", "leaflet-3.pdf"]
+        assert sorted(p.name for p in looked) == ["l1.yaml", "l2.yaml", "l3.yaml"]  # once each
+
+    # One changed since: looked at again when its turn comes, and built.
+    monkeypatch.setattr(batch, "_warm_context", forks)
+    (src / "l2.yaml").write_text(LEAFLET.format(n=2).replace("Words of", "New words of"), "utf-8")
+    looked.clear()
+    rc, printed, errors = run(capsys, str(src), "-o", str(out))
+    assert rc == 0 and "1 built, 2 up to date, 0 failed" in errors, errors
+    assert sorted(p.name for p in looked) == ["l1.yaml", "l2.yaml", "l2.yaml", "l3.yaml"]
