@@ -6,6 +6,7 @@ Problems, and the command line turns them into lines and an exit code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 
@@ -28,6 +29,14 @@ class Location:
     @classmethod
     def of_file(cls, path: str | Path) -> Location:
         return cls(display_path(path))
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word`, if one is close enough to suggest ("did you mean …?")."""
+    import difflib  # loaded only for a mistake
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return close[0] if close else None
 
 
 def display_path(path: str | Path) -> str:

@@ -34,6 +34,7 @@ NOT_LOADED = (
     "fontTools",
     "multiprocessing",
     "leaflet.web.page",
+    "difflib",  # "did you mean …?" for a misspelt name (leaflet.errors.closest)
 )
 
 RUN = f"""
