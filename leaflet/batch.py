@@ -421,8 +421,10 @@ def _collect_between(built: int) -> None:
     if built == 1:
         gc.freeze()
         gc.disable()
+    elif built % (COLLECT_EVERY * 8) == 0:
+        gc.collect()  # now and then everything, for a cycle that reaches into what an earlier run kept
     elif built % COLLECT_EVERY == 0:
-        gc.collect()
+        gc.collect(0)
 
 
 #: Leaflets this worker process has built.
