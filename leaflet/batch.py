@@ -415,8 +415,9 @@ def _collect_between(built: int) -> None:
 
     A build makes tens of thousands of objects, a few of them in cycles (a canvas and its document);
     the collector, left to itself, walks them dozens of times a leaflet. After the first build, what
-    it made (modules, fonts, markup and line breaks remembered) is set aside for good, and the rest is
-    collected in one go every few leaflets: the same memory, a fraction of the walks.
+    it made (modules, fonts, markup and line breaks remembered) is set aside for good, and the
+    collector is paused: every few leaflets it looks once at the youngest objects (all that those
+    leaflets made, their cycles among them), and now and then at everything.
     """
     if built == 1:
         gc.freeze()
