@@ -499,3 +499,15 @@ def test_a_file_read_again_is_parsed_again_where_it_changed(content: Path) -> No
             load_leaflet(content)
         assert "citation [@zambony-2009] names no reference" in str(caught.value)
         assert ":53:" in str(caught.value.problems[0])
+
+
+def test_the_kept_inline_markup_stays_bounded(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaflet.content import loader
+
+    monkeypatch.setattr(loader, "MAX_PARSED_TEXTS", 5)
+    loader.PARSED_TEXTS.clear()
+    load_leaflet(content)  # dozens of texts
+    assert len(loader.PARSED_TEXTS) == 5
+    newest = list(loader.PARSED_TEXTS)[-1]
+    load_leaflet(content)  # kept or not, the same model
+    assert len(loader.PARSED_TEXTS) == 5 and newest in loader.PARSED_TEXTS
