@@ -27,9 +27,11 @@ def _leaflet(n: int) -> str:
     return metadata_block(f"Leaflet {n}", f"leaflet-{n}") + "sections:\n" + parts + "references: []\n"
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+def _start(args: list[str], cwd: Path, code: str | None = None) -> subprocess.Popen[str]:
+    """The tool run with `args` (or the Python `code` given them) in a process of its own."""
+    command = ["-m", "leaflet.cli"] if code is None else ["-c", code]
     return subprocess.Popen(
-        [sys.executable, "-m", "leaflet.cli", *args],
+        [sys.executable, *command, *args],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -117,13 +119,7 @@ sys.exit(main(["build", sys.argv[1]]))
 
 def test_ctrl_c_while_a_folder_is_scanned_says_so_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(_leaflet(1), "utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_SCAN, str(tmp_path)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start([str(tmp_path)], tmp_path, SLOW_SCAN)
     assert proc.stderr is not None
     assert proc.stderr.readline() == "scanning\n"
     rc, took, _, errors = _stop(proc, signal.SIGINT)
@@ -178,13 +174,7 @@ def test_a_stop_while_the_leaflets_slugs_are_read_ends_the_reader_too(
     build: a stop ends both at once, and writes nothing."""
     for n in (1, 2):
         (tmp_path / f"l{n}.yaml").write_text(_leaflet(n), "utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_SLUGS, str(tmp_path)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start([str(tmp_path)], tmp_path, SLOW_SLUGS)
     assert proc.stderr is not None
     reader = int(proc.stderr.readline())
     assert reader != proc.pid
