@@ -78,16 +78,73 @@ def _looks_like_leaflet(path: Path) -> bool:
 
 
 def clashes(
-    contents: list[Path], editions: tuple[str, ...], output: Path | None, style: str | None = None
+    contents: list[Path],
+    editions: tuple[str, ...],
+    output: Path | None,
+    style: str | None = None,
+    *,
+    meanwhile: Callable[[], object] | None = None,
+    known: dict[Path, tuple[str, ...]] | None = None,
 ) -> list[Problem]:
-    """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's)."""
+    """Leaflets that would write the same PDF (a slug, or a slug and an edition, meeting another's).
+
+    When there is work to do, `meanwhile` (making ready to build: `warm_up`) runs here while a
+    forked process reads the leaflets (which takes about as long). The leaflets found up to date
+    on the way, with the files their records vouch for, are put in `known` (for `run`).
+    """
     if len(contents) < 2:
         return []
     # Leaflets that are all up to date write what their records say (each recorded the files it
     # wrote when nothing clashed): told without reading any of them.
     written = [stamp.quick_skip(content, editions, style, output) for content in contents]
+    if known is not None:
+        known.update((c, paths) for c, paths in zip(contents, written, strict=True) if paths is not None)
     if all(paths is not None for paths in written):
         return []
+    # Side by side only where there are two processors to do it.
+    context = _warm_context() if meanwhile is not None and (os.cpu_count() or 1) > 1 else None
+    if context is None:
+        if meanwhile is not None:
+            meanwhile()
+        return _slug_clashes(contents, editions)
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = None
+    try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # as for the workers
+        try:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_setup)
+            future = pool.submit(_slug_clashes, contents, editions)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        meanwhile()  # type: ignore[misc]
+        try:
+            found = future.result()
+        except Exception:  # the reading process failed (killed, out of memory): read them here
+            found = None
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
+    pool.shutdown()
+    return _slug_clashes(contents, editions) if found is None else found
+
+
+def warm_up(editions: tuple[str, ...] = (), style: str | None = None) -> None:
+    """What the first build would load first (the layout engine, the checks, the sheets asked for)."""
+    import leaflet.build
+    import leaflet.checks
+
+    try:
+        from leaflet.editions import EDITIONS
+
+        for sheet in {style} if style else {EDITIONS[name].style for name in editions if name in EDITIONS}:
+            leaflet.build.load_theme(sheet)
+    except Exception:
+        pass  # the build says what is wrong
+
+
+def _slug_clashes(contents: list[Path], editions: tuple[str, ...]) -> list[Problem]:
     from leaflet.editions import A5_SCREEN, EDITIONS
     from leaflet.yamlsource import read_yaml
 
@@ -130,13 +187,27 @@ def pictures(leaflet: Any) -> Iterator[Any]:
 
 
 def build_one(
-    content: Path, editions: tuple[str, ...], style: str | None, output: Path | None, force: bool
+    content: Path,
+    editions: tuple[str, ...],
+    style: str | None,
+    output: Path | None,
+    force: bool,
+    up_to_date: tuple[str, ...] | None = None,
 ) -> Outcome:
-    """Build one content file's editions, or skip them when nothing has changed. Never raises."""
+    """Build one content file's editions, or skip them when nothing has changed. Never raises.
+
+    `up_to_date`: the files its records vouched for when this run began (`clashes` found it up to
+    date), so that it is not looked at twice.
+    """
     try:
         # What the last build read, compared without reading the content: most skips end here,
         # before the content, the schema or the style sheets are loaded.
-        skipped = None if force else stamp.quick_skip(content, editions, style, output)
+        if force:
+            skipped = None
+        elif up_to_date is not None:
+            skipped = up_to_date
+        else:
+            skipped = stamp.quick_skip(content, editions, style, output)
         if skipped is not None:
             return Outcome(str(content), "skipped", skipped)
         content_mark = stamp.mark(content)  # before the content is read for the build
@@ -188,17 +259,25 @@ def build_one(
             PROJECT_FILE,
             partners(work.leaflet),
         )
-        built = build_plan(work, output)
-        findings = run_checks(
-            work.leaflet,
-            today=datetime.date.today(),
-            project=project,
-            styles=tuple(e.style for e in work.editions),
-            # Plain-language advice and the measurements of laid-out pages are `check`'s: the first
-            # needs a pronouncing dictionary, the second reads every PDF back, and a build of
-            # many leaflets should not pay for either (the layout keeps those rules by construction).
-            advice=False,
-        )
+        findings: list[Any] = []
+
+        def check() -> None:
+            findings.extend(
+                run_checks(
+                    work.leaflet,
+                    today=datetime.date.today(),
+                    project=project,
+                    styles=tuple(e.style for e in work.editions),
+                    # Plain-language advice and the measurements of laid-out pages are `check`'s: the
+                    # first needs a pronouncing dictionary, the second reads every PDF back, and a build
+                    # of many leaflets should not pay for either (the layout keeps those rules by
+                    # construction).
+                    advice=False,
+                )
+            )
+
+        # The rules run while the PDFs go to the disk.
+        built = build_plan(work, output, meanwhile=check)
         for item, wanted, edition in zip(built, expected, work.editions, strict=True):
             paginations = recorded_paginations(load_theme(edition.style), slug)
             stamp.remember(item.path, wanted, {"paginations": paginations}, facts, item.assets, item.offers)
@@ -258,8 +337,10 @@ def run(
     force: bool,
     jobs: int,
     report: Callable[[int, int, Outcome], None],
+    known: dict[Path, tuple[str, ...]] | None = None,
 ) -> list[Outcome]:
-    """Build every content file; one bad file never stops the others.
+    """Build every content file; one bad file never stops the others. `known`: those found up to
+    date when the run began (by `clashes`), skipped without being looked at again.
 
     Ctrl-C (or SIGTERM) stops everything at once: the worker processes are ended,
     each removing the temporary file it was writing, so every PDF is either whole
@@ -267,19 +348,28 @@ def run(
     """
     outcomes: list[Outcome] = []
     total = len(contents)
-    if jobs <= 1 or total == 1:
-        for content in contents:
-            outcome = build_one(content, editions, style, output, force)
-            outcomes.append(outcome)
-            report(len(outcomes), total, outcome)
-            check_stop()
+    known = known or {}
+    # Workers only for work: a folder found up to date is gone through here.
+    if jobs <= 1 or total == 1 or all(content in known for content in contents):
+        collecting = gc.isenabled()
+        try:
+            for content in contents:
+                outcome = build_one(content, editions, style, output, force, known.get(content))
+                outcomes.append(outcome)
+                report(len(outcomes), total, outcome)
+                if total > 1:
+                    _collect_between(len(outcomes))
+                check_stop()
+        finally:
+            if collecting:
+                gc.enable()
         return outcomes
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when there are workers
 
     # The first leaflet is built here, and the workers are forked from this process after it:
     # they start warm (ReportLab imported, fonts read, markup parsed, lines broken) instead of
     # each paying for a cold start.
-    outcomes.append(build_one(contents[0], editions, style, output, force))
+    outcomes.append(build_one(contents[0], editions, style, output, force, known.get(contents[0])))
     report(1, total, outcomes[0])
     check_stop()
     pool = None
@@ -294,7 +384,10 @@ def run(
             pool = ProcessPoolExecutor(
                 max_workers=min(jobs, total - 1), mp_context=_warm_context(), initializer=_worker_setup
             )
-            pending = {pool.submit(build_one, c, editions, style, output, force) for c in contents[1:]}
+            pending = {
+                pool.submit(_build_in_worker, c, editions, style, output, force, known.get(c))
+                for c in contents[1:]
+            }
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         while pending:
@@ -313,6 +406,47 @@ def run(
     return sorted(outcomes, key=lambda o: order[o.content])
 
 
+#: Leaflets built between two runs of the cyclic garbage collector, in a batch.
+COLLECT_EVERY = 8
+
+
+def _collect_between(built: int) -> None:
+    """After each leaflet of a batch: the collector runs every COLLECT_EVERY leaflets, not as objects pile up.
+
+    A build makes tens of thousands of objects, a few of them in cycles (a canvas and its document);
+    the collector, left to itself, walks them dozens of times a leaflet. After the first build, what
+    it made (modules, fonts, markup and line breaks remembered) is set aside for good, and the
+    collector is paused: every few leaflets it looks once at the youngest objects (all that those
+    leaflets made, their cycles among them), and now and then at everything.
+    """
+    if built == 1:
+        gc.freeze()
+        gc.disable()
+    elif built % (COLLECT_EVERY * 8) == 0:
+        gc.collect()  # now and then everything, for a cycle that reaches into what an earlier run kept
+    elif built % COLLECT_EVERY == 0:
+        gc.collect(0)
+
+
+#: Leaflets this worker process has built.
+_BUILT_HERE: list[int] = [0]
+
+
+def _build_in_worker(
+    content: Path,
+    editions: tuple[str, ...],
+    style: str | None,
+    output: Path | None,
+    force: bool,
+    up_to_date: tuple[str, ...] | None = None,
+) -> Outcome:
+    """`build_one` in a worker (forked after the first build: its leaflets count on from there)."""
+    outcome = build_one(content, editions, style, output, force, up_to_date)
+    _BUILT_HERE[0] += 1
+    _collect_between(_BUILT_HERE[0])
+    return outcome
+
+
 def _warm_context() -> Any:
     """Workers forked from this process, where the platform forks safely; else the default."""
     import sys
@@ -329,6 +463,8 @@ def _worker_setup() -> None:
     import leaflet.pdf.write  # noqa: F401  (loaded now: the SIGTERM handler uses it)
 
     _STOPPING.clear()
+    _BUILT_HERE[0] = 1  # the main process's first build, and what it left, are this worker's too
+    gc.disable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # held while the worker was forked

@@ -7,7 +7,7 @@ edition asked for and writes each file atomically.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -24,7 +24,7 @@ from leaflet.fonts import FontSet, check_coverage, font_set
 from leaflet.frozen import frozen
 from leaflet.i18n import furniture
 from leaflet.layout.bilingual import BilingualStory
-from leaflet.layout.cache import PAGINATIONS, Held
+from leaflet.layout.cache import LIKE, PAGINATIONS, Held
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
@@ -86,10 +86,13 @@ def _render_once(
     fonts: FontSet,
     english_fonts: FontSet | None = None,
     packed: bool = True,
+    guessed: bool = False,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes.
 
     `fonts` (and a bilingual leaflet's `english_fonts`) are the build's, made once for all its passes.
+    When the page numbers printed are `guessed`, the pass stops (WrongGuess) at the end of the first
+    page that shows them wrong.
     """
     out = BytesIO()
     meta = doc_template_options(leaflet.metadata)
@@ -123,11 +126,36 @@ def _render_once(
         fix_timestamp(canv, m.published)
         return canv
 
+    if guessed:
+        after_page = doc.afterPage
+
+        def verified_page() -> None:
+            after_page()
+            if not _holds_so_far(pagination, doc.seen):
+                raise WrongGuess("the page numbers guessed are not those found")
+
+        doc.afterPage = verified_page  # type: ignore[method-assign]
     try:
         doc.build(story, canvasmaker=make_canvas)
     except LayoutError as exc:
         raise ContentError(_layout_problem(str(exc), leaflet, theme)) from None
     return out.getvalue(), doc.seen
+
+
+class WrongGuess(Exception):
+    """A pass printing guessed page numbers found, at the end of a page, that they are wrong."""
+
+
+def _holds_so_far(guess: Pagination, seen: Pagination) -> bool:
+    """Whether the pages laid out so far agree with the guess: every anchor placed on the page the
+    guess gives it, none the guess puts on these pages missing, and no more pages than it says."""
+    done = seen.total
+    if done > guess.total:
+        return False
+    for anchor, page in seen.pages.items():
+        if guess.pages.get(anchor) != page:
+            return False
+    return all(anchor in seen.pages for anchor, page in guess.pages.items() if page <= done)
 
 
 def _layout_problem(message: str, leaflet: Leaflet, theme: Theme) -> Problem:
@@ -201,22 +229,56 @@ def _render(
         packed=compacted,
     )
     # The page numbers this leaflet's last build in this process settled on: when printing them
-    # gives the same page numbers again, one pass is enough. Otherwise the passes start afresh,
-    # as in a first build, so a wrong guess costs a pass and changes nothing.
+    # gives the same page numbers again, one pass is enough. A leaflet new to this process starts
+    # from those of the last one laid out like it (the same sheet, edition and sections: a
+    # catalogue's leaflets made from one template). A wrong guess is given up at the end of the
+    # first page that shows it, and the passes start afresh, as in a first build: it costs part of
+    # a pass and changes nothing.
     remembered = _remembered(sheet, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
-    guess = PAGINATIONS.get(remembered) or guess
+    alike = _alike(remembered, leaflet)
+    known = PAGINATIONS.get(remembered)
+    like = None if known is not None or guess is not None else LIKE.get(alike)
+    guess = known or guess or like
     if guess is not None:
-        data, seen = _render_once(leaflet, theme, guess, draft=False, **settings)
-        if seen == guess:
-            return Rendered(data, seen.total)
+        try:
+            data, seen = _render_once(leaflet, theme, guess, draft=False, guessed=True, **settings)
+        except WrongGuess:
+            pass
+        else:
+            if seen == guess:
+                if like is not None:
+                    PAGINATIONS.put(remembered, seen)
+                LIKE.put(alike, seen)
+                return Rendered(data, seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
         if seen == pagination:
             PAGINATIONS.put(remembered, seen)
+            LIKE.put(alike, seen)
             break
         pagination = seen
     return Rendered(data, seen.total)
+
+
+def _alike(remembered: tuple[Any, ...], leaflet: Leaflet) -> tuple[Any, ...]:
+    """What leaflets laid out alike share (LIKE): the sheet and edition settings, the anchors their
+    page numbers are printed for, and as many printed texts. Only a first guess: every guess is
+    verified, and one from a leaflet of another length would mostly be wrong."""
+    sheet, _slug, *settings = remembered
+    english = leaflet.bilingual.english if leaflet.bilingual is not None else None
+    parts = [leaflet] if english is None else [leaflet, english]
+    anchors = tuple(
+        (
+            tuple(s.anchor for s in part.sections),
+            bool(part.references),
+            bool(part.further_reading),
+            part.next_steps.anchor if part.next_steps else None,
+            len(part.texts),
+        )
+        for part in parts
+    )
+    return (sheet, *settings, anchors)
 
 
 def _remembered(
@@ -295,8 +357,13 @@ def build_editions(
     return build_plan(plan(content, editions, style), output)
 
 
-def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
-    """Make and write every edition of a plan: the PDFs, then the web page that links to them."""
+def build_plan(
+    work: Plan, output: Path | None = None, meanwhile: Callable[[], object] | None = None
+) -> list[Built]:
+    """Make and write every edition of a plan: the PDFs, then the web page that links to them.
+
+    `meanwhile` (the checks a batch runs on the leaflet) runs while the PDFs go to the disk.
+    """
     if any(edition.web for edition in work.editions):
         from leaflet.web.write import render_web, write_web  # templates and web fonts: only for a web page
 
@@ -316,15 +383,52 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
             pages.append((edition, path, page, offerable(work.leaflet, output)))
         else:
             made.append((edition, path, render_edition(work.leaflet, edition, themes[edition.style])))
-    built = []
-    for edition, path, rendered in made:
-        write_atomically(path, rendered.data)
-        built.append(Built(path, edition.name, rendered.pages, len(rendered.data)))
+
+    def write_pdfs() -> None:
+        for _, path, rendered in made:
+            write_atomically(path, rendered.data)
+
+    _writing(write_pdfs, meanwhile)
+    built = [Built(path, edition.name, r.pages, len(r.data)) for edition, path, r in made]
     for edition, path, page, offers in pages:
         write_web(page, path)
         assets = tuple(a for a, _ in page.assets(path))
         built.append(Built(path, edition.name, 1, len(page.html), assets, offers))
     return built
+
+
+def _writing(write: Callable[[], None], meanwhile: Callable[[], object] | None) -> None:
+    """`write` (files going to the disk: mostly waiting for it) in a thread while `meanwhile` runs here.
+
+    Both have ended when this returns, so every file is whole or as it was; a failure to write is
+    raised before one of `meanwhile`, and an interruption (Ctrl-C) waits for the files in hand.
+    """
+    if meanwhile is None:
+        write()
+        return
+    import threading
+
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            write()
+        except BaseException as exc:  # raised here, as if the files had been written here
+            failed.append(exc)
+
+    writer = threading.Thread(target=run, name="leaflet-writer")
+    writer.start()
+    try:
+        meanwhile()
+    except Exception:
+        writer.join()
+        if failed:
+            raise failed[0] from None
+        raise
+    finally:
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 def offerable(leaflet: Leaflet, output: Path | None) -> tuple[Path, ...]:

@@ -236,7 +236,10 @@ def _build(
 
     try:
         contents = batch.expand(inputs)
-        clashing = batch.clashes(contents, editions, output, style)
+        known: dict[Path, tuple[str, ...]] = {}  # up to date: not looked at twice
+        clashing = batch.clashes(
+            contents, editions, output, style, meanwhile=lambda: batch.warm_up(editions, style), known=known
+        )
         if clashing:
             raise LeafletError(clashing)
         if len(contents) > 1 and output is not None and output.suffix.lower() == ".pdf":
@@ -246,7 +249,7 @@ def _build(
         return EXIT_BAD_INPUT
     progress = Progress(sys.stderr, quiet=len(contents) == 1)
     try:
-        outcomes = batch.run(contents, editions, style, output, force, jobs, progress.report)
+        outcomes = batch.run(contents, editions, style, output, force, jobs, progress.report, known)
     except KeyboardInterrupt as exc:
         signum = getattr(exc, "signum", signal.SIGINT)
         progress.stopped()

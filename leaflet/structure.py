@@ -12,7 +12,7 @@ layout name elements without knowing anything about how a PDF is written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,26 +49,30 @@ class StructElem:
             stack.extend(kid for kid in reversed(elem.kids) if isinstance(kid, StructElem))
 
 
+_NOTHING: AbstractContextManager[None] = nullcontext()
+
+
 class Tagging:
     """Drawing-time hooks. This base class tags nothing (an untagged build)."""
 
     enabled = False
 
-    @contextmanager
-    def text(self, canvas: Any, elem: StructElem | None) -> Iterator[None]:
-        yield
+    # Nothing to open or close: one shared context that does nothing (not a generator made and
+    # run for each paragraph), so an untagged build pays nothing for the hooks.
+    def text(self, canvas: Any, elem: StructElem | None) -> AbstractContextManager[None]:
+        return _NOTHING
 
-    @contextmanager
-    def artifact(self, canvas: Any, kind: str = "Layout", lang: str | None = None) -> Iterator[None]:
+    def artifact(
+        self, canvas: Any, kind: str = "Layout", lang: str | None = None
+    ) -> AbstractContextManager[None]:
         """Painting that is no part of the content (decoration, the footer), in language `lang` if given."""
-        yield
+        return _NOTHING
 
-    @contextmanager
     def figure(
         self, canvas: Any, elem: StructElem | None, box: tuple[float, float, float, float]
-    ) -> Iterator[None]:
+    ) -> AbstractContextManager[None]:
         """Painting that is one picture (a QR code), with its box in the current coordinates."""
-        yield
+        return _NOTHING
 
     def text_object(self, canvas: Any, tx: Any) -> None:
         """A text object was begun."""

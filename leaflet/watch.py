@@ -51,9 +51,19 @@ def _digest(
 def rebuild(
     content: Path, editions: tuple[str, ...], style: str | None, output: Path | None
 ) -> tuple[batch.Outcome, float]:
-    """Build every edition once, whatever the up-to-date records say; the outcome and the seconds taken."""
+    """Build every edition once, whatever the up-to-date records say; the outcome and the seconds taken.
+
+    The cyclic collector waits while the editions are built: the loop collects after each rebuild
+    has been reported, while the editor is writing.
+    """
     start = time.perf_counter()
-    outcome = batch.build_one(content, editions, style, output, force=True)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        outcome = batch.build_one(content, editions, style, output, force=True)
+    finally:
+        if collecting:
+            gc.enable()
     return outcome, time.perf_counter() - start
 
 
@@ -83,10 +93,10 @@ def watch(
                 built_from = now
                 outcome, seconds = rebuild(content, editions, style, output)
                 _report(outcome, seconds, out, err)
+                gc.collect()  # what the rebuild left, collected before the next save
                 if not frozen:
                     # What the first build leaves (modules, fonts, markup and line breaks remembered)
                     # lives as long as the loop: the collector need not look at it on every save.
-                    gc.collect()
                     gc.freeze()
                     frozen = True
                 if outcome.status == "built":

@@ -154,7 +154,9 @@ def _fast_compose(text: str) -> Node | bool | None:
         root = _FastLoader(text).get_single_node()
     except (yaml.YAMLError, UnicodeError):
         return False
-    return False if root is not None and _shares_nodes(root) else root
+    # A node reached twice is an alias's doing, and an alias names an anchor (&name): a text
+    # without an ampersand has none to look for.
+    return False if root is not None and "&" in text and _shares_nodes(root) else root
 
 
 #: Deeper than any leaflet needs (a list in a list in a section is about 12); a

@@ -174,3 +174,119 @@ for jobs in (2, 1):
     assert two.startswith("2 ['built', 'built', 'built'] ['warm=False', 'warm=True', 'warm=True']"), two
     assert one.startswith("1 ['built', 'built', 'built']")
     assert two.split("] [")[-1] == one.split("] [")[-1]  # the same PDFs, byte for byte
+
+
+def test_a_long_batch_collects_its_garbage_every_few_leaflets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cyclic collector is paused while leaflets are built, runs every COLLECT_EVERY of them
+    (a long batch stays the size of a few leaflets), and is itself again when the batch ends."""
+    import gc
+
+    from leaflet import batch
+
+    src = tmp_path / "many"
+    src.mkdir()
+    for n in range(1, 6):
+        (src / f"l{n}.yaml").write_text(LEAFLET.format(n=n), "utf-8")
+    ran: list[int] = []
+    real = gc.collect
+    built: list[str] = []
+
+    def collect(*args: object) -> int:
+        ran.append(len(built))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "COLLECT_EVERY", 2)
+    monkeypatch.setattr(gc, "collect", collect)
+    enabled = []
+
+    def report(done: int, total: int, outcome: batch.Outcome) -> None:
+        built.append(outcome.status)
+        enabled.append(gc.isenabled())
+
+    try:
+        outcomes = batch.run(batch.expand([src]), ("standard",), None, tmp_path / "out", True, 1, report)
+    finally:
+        gc.unfreeze()
+    assert [o.status for o in outcomes] == ["built"] * 5
+    assert ran == [2, 4]  # after the second leaflet, and the fourth
+    assert enabled == [True, False, False, False, False]  # paused after the first build
+    assert gc.isenabled()
+
+
+def test_clashing_slugs_are_found_even_when_the_process_reading_them_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The slugs are read in a forked process while this one makes ready to build; if that process
+    dies, they are read here, and a clash still stops the batch before anything is written."""
+    import os
+
+    from leaflet import batch
+
+    src = tmp_path / "clash"
+    src.mkdir()
+    for name in ("a", "b"):
+        (src / f"{name}.yaml").write_text(LEAFLET.format(n=7), "utf-8")
+    real = batch._slug_clashes
+    here = os.getpid()
+
+    def dies_in_the_fork(contents: list[Path], editions: tuple[str, ...]) -> list[object]:
+        if os.getpid() != here:
+            os._exit(9)  # the reading process killed
+        return real(contents, editions)  # type: ignore[return-value]
+
+    monkeypatch.setattr(batch, "_slug_clashes", dies_in_the_fork)
+    rc, printed, errors = run(capsys, str(src), "-o", str(tmp_path / "out"), "--jobs", "2")
+    assert rc == 2 and printed == []
+    assert any(
+        e.endswith(
+            "b.yaml: error: it would write leaflet-7.pdf, as "
+            + str(src / "a.yaml")
+            + " does: give each leaflet its own slug"
+        )
+        for e in errors
+    ), errors
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_up_to_date_folder_looks_at_each_leaflet_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The records of a folder's leaflets are compared once a run (the clash check finds them up to
+    date, and the builds are told), for either number of jobs, and no worker is started for them."""
+    from leaflet import batch, stamp
+
+    src = tmp_path / "many"
+    src.mkdir()
+    for n in range(1, 4):
+        (src / f"l{n}.yaml").write_text(LEAFLET.format(n=n), "utf-8")
+    out = tmp_path / "out"
+    assert run(capsys, str(src), "-o", str(out))[0] == 0
+    looked: list[Path] = []
+    real = stamp.quick_skip
+
+    def counted(content: Path, *args: object) -> object:
+        looked.append(content)
+        return real(content, *args)  # type: ignore[arg-type]
+
+    def no_workers() -> None:
+        raise AssertionError("workers forked for a folder that is up to date")
+
+    monkeypatch.setattr(stamp, "quick_skip", counted)
+    forks = batch._warm_context
+    monkeypatch.setattr(batch, "_warm_context", no_workers)
+    for jobs in ("1", "2"):
+        looked.clear()
+        rc, printed, errors = run(capsys, str(src), "-o", str(out), "--jobs", jobs)
+        assert rc == 0 and "0 built, 3 up to date, 0 failed" in errors, errors
+        assert sorted(Path(p).name for p in printed) == ["leaflet-1.pdf", "leaflet-2.pdf", "leaflet-3.pdf"]
+        assert sorted(p.name for p in looked) == ["l1.yaml", "l2.yaml", "l3.yaml"]  # once each
+
+    # One changed since: looked at again when its turn comes, and built.
+    monkeypatch.setattr(batch, "_warm_context", forks)
+    (src / "l2.yaml").write_text(LEAFLET.format(n=2).replace("Words of", "New words of"), "utf-8")
+    looked.clear()
+    rc, printed, errors = run(capsys, str(src), "-o", str(out))
+    assert rc == 0 and "1 built, 2 up to date, 0 failed" in errors, errors
+    assert sorted(p.name for p in looked) == ["l1.yaml", "l2.yaml", "l2.yaml", "l3.yaml"]

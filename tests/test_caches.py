@@ -228,6 +228,77 @@ def test_the_booklet_padding_pass_starts_from_the_plain_layout_and_gives_a_fresh
     assert made["right"] == made["wrong"] == made["none"]
 
 
+def test_a_leaflet_laid_out_like_the_last_starts_from_its_page_numbers(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalogue's leaflets made from one template: the next starts from the last one's page
+    numbers (one pass when they hold), a wrong guess is given up at its first wrong page, and
+    neither changes a byte."""
+    import leaflet.build as build
+
+    passes: list[str] = []
+    checked: list[bool] = []
+    real, real_holds = build._render_once, build._holds_so_far
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append("draft" if kwargs["draft"] else "guessed" if kwargs.get("guessed") else "final")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    def holds(*args: object) -> bool:
+        checked.append(real_holds(*args))  # type: ignore[arg-type]
+        return checked[-1]
+
+    monkeypatch.setattr(build, "_render_once", counted)
+    monkeypatch.setattr(build, "_holds_so_far", holds)
+    text = content.read_text("utf-8")
+
+    def another(name: str, title: str, body: str = text) -> Path:
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(
+            body.replace("  slug: ", f"  slug: {name}-", 1).replace("  title: ", f"  title: {title} ", 1),
+            "utf-8",
+        )
+        return path
+
+    cache.forget()
+    warm(content, "standard")
+    assert passes == ["draft", "final"]  # nothing laid out alike yet
+
+    passes.clear()
+    sister = another("sister", "Another")
+    assert warm(sister, "standard") == cold(tmp_path, sister, "standard")
+    assert passes == ["guessed"]  # the page numbers of the leaflet before held: one pass
+    pages = len(checked)  # a page's end verified each: all held
+    assert pages > 2 and all(checked)
+
+    # The same sections and as many texts, with a page more of introduction: every heading moves.
+    # The guess is given up at the end of the first page that shows it wrong, long before the last.
+    data = yaml.safe_load(text)
+    data["metadata"]["slug"] = "longer"
+    data["introduction"][0] += " A longer paragraph that moves every page along." * 40
+    longer = tmp_path / "longer.yaml"
+    longer.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    passes.clear()
+    checked.clear()
+    assert warm(longer, "standard") == cold(tmp_path, longer, "standard")
+    assert passes == ["guessed", "draft", "final"]
+    assert checked[-1] is False and checked.count(False) == 1 and len(checked) < pages
+
+    # Other sections, or more texts: nothing laid out alike to start from.
+    for name in ("other", "more"):
+        data = yaml.safe_load(text)
+        data["metadata"]["slug"] = name
+        if name == "other":
+            data["sections"] = data["sections"][1:]
+        else:
+            data["introduction"] = [*data["introduction"], "One more paragraph."]
+        other = tmp_path / f"{name}.yaml"
+        other.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        passes.clear()
+        assert warm(other, "standard") == cold(tmp_path, other, "standard")
+        assert passes == ["draft", "final"], name
+
+
 def _atkinson(style: str = "normal", weight: int = 400) -> Path:
     import importlib
     import json
@@ -557,3 +628,79 @@ def test_a_paragraph_asked_its_size_again_answers_from_its_last_wrap_while_its_l
     assert para.wrap(200, 1000) == first and wrapped == [200, 150, 200, 200]
     del para.blPara  # ReportLab's split drops the lines of a paragraph it cannot cut
     assert para.wrap(200, 1000) == first and len(wrapped) == 5
+
+
+def test_a_file_read_again_is_parsed_again_where_it_changed(content: Path) -> None:
+    """The inline markup of a text read again is kept by its words, its place as written, the file
+    and the numbers of what it may cite: each edit below gives the model a fresh read gives."""
+    from leaflet.content import loader
+    from leaflet.content.model import Citation
+    from leaflet.errors import ContentError
+
+    def fresh() -> object:
+        loader.PARSED_TEXTS.clear()  # nothing kept, as in a new process
+        return load_leaflet(content)
+
+    def citations(leaflet: object) -> list[Citation]:
+        found: list[Citation] = []
+
+        def walk(value: object) -> None:
+            if isinstance(value, Citation):
+                found.append(value)
+            elif isinstance(value, tuple | list):
+                for item in value:
+                    walk(item)
+            elif hasattr(value, "__dataclass_fields__"):
+                for name in value.__dataclass_fields__:
+                    walk(getattr(value, name))
+
+        walk(leaflet)
+        return found
+
+    first = fresh()
+    assert loader.PARSED_TEXTS  # the next read has something to reuse
+    text = content.read_text("utf-8")
+    edits = {
+        "one word": text.replace("enormous amount", "large amount", 1),
+        # Every text a line further down: the same words, each node's place moved.
+        "a line above": "# a comment\n" + text,
+        # The references in another order: the same words cite other numbers.
+        "references reordered": text.replace(
+            "references:\n  - id: nice-ipg420",
+            "references:\n  - id: zz-first\n    title: First\n"
+            "    url: https://example.org\n  - id: nice-ipg420",
+            1,
+        ),
+    }
+    for name, edited in edits.items():
+        content.write_text(edited, "utf-8")
+        warm = load_leaflet(content)
+        assert warm != first, name
+        assert warm == fresh(), name
+        content.write_text(text, "utf-8")
+        assert load_leaflet(content) == first
+    moved = citations(load_leaflet(content))[0]
+    content.write_text(edits["a line above"], "utf-8")
+    assert citations(load_leaflet(content))[0].location.line == moved.location.line + 1
+    content.write_text(edits["references reordered"], "utf-8")
+    assert citations(load_leaflet(content))[0].number == moved.number + 1
+
+    # A text with a mistake is never kept: read again, it is reported again, at the same place.
+    content.write_text(text.replace("[@zamboni-2009]", "[@zambony-2009]", 1), "utf-8")
+    for _ in range(2):
+        with pytest.raises(ContentError) as caught:
+            load_leaflet(content)
+        assert "citation [@zambony-2009] names no reference" in str(caught.value)
+        assert ":53:" in str(caught.value.problems[0])
+
+
+def test_the_kept_inline_markup_stays_bounded(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaflet.content import loader
+
+    monkeypatch.setattr(loader, "MAX_PARSED_TEXTS", 5)
+    loader.PARSED_TEXTS.clear()
+    load_leaflet(content)  # dozens of texts
+    assert len(loader.PARSED_TEXTS) == 5
+    newest = list(loader.PARSED_TEXTS)[-1]
+    load_leaflet(content)  # kept or not, the same model
+    assert len(loader.PARSED_TEXTS) == 5 and newest in loader.PARSED_TEXTS

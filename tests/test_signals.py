@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -26,9 +27,11 @@ def _leaflet(n: int) -> str:
     return metadata_block(f"Leaflet {n}", f"leaflet-{n}") + "sections:\n" + parts + "references: []\n"
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+def _start(args: list[str], cwd: Path, code: str | None = None) -> subprocess.Popen[str]:
+    """The tool run with `args` (or the Python `code` given them) in a process of its own."""
+    command = ["-m", "leaflet.cli"] if code is None else ["-c", code]
     return subprocess.Popen(
-        [sys.executable, "-m", "leaflet.cli", *args],
+        [sys.executable, *command, *args],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -116,13 +119,7 @@ sys.exit(main(["build", sys.argv[1]]))
 
 def test_ctrl_c_while_a_folder_is_scanned_says_so_in_one_line(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(_leaflet(1), "utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_SCAN, str(tmp_path)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start([str(tmp_path)], tmp_path, SLOW_SCAN)
     assert proc.stderr is not None
     assert proc.stderr.readline() == "scanning\n"
     rc, took, _, errors = _stop(proc, signal.SIGINT)
@@ -153,3 +150,44 @@ def test_a_stop_annotated_by_reportlab_keeps_its_signal() -> None:
     finally:
         batch.reset_stop()
     assert batch.Stopped("a message with no signal noted").signum == signal.SIGINT
+
+
+SLOW_SLUGS = """
+import os, sys, time
+import leaflet.batch as batch
+def slow(contents, editions):
+    print(os.getpid(), file=sys.stderr, flush=True)
+    time.sleep(60)
+batch._slug_clashes = slow
+from leaflet.cli import main
+sys.exit(main(["build", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "said"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")]
+)
+def test_a_stop_while_the_leaflets_slugs_are_read_ends_the_reader_too(
+    tmp_path: Path, signum: int, code: int, said: str
+) -> None:
+    """The slugs of a folder's leaflets are read in a forked process while this one makes ready to
+    build: a stop ends both at once, and writes nothing."""
+    for n in (1, 2):
+        (tmp_path / f"l{n}.yaml").write_text(_leaflet(n), "utf-8")
+    proc = _start([str(tmp_path)], tmp_path, SLOW_SLUGS)
+    assert proc.stderr is not None
+    reader = int(proc.stderr.readline())
+    assert reader != proc.pid
+    rc, took, _, errors = _stop(proc, signum)
+    assert rc == code and took < STOP_WITHIN, errors
+    assert errors.strip().splitlines() == [f"leaflet: stopped ({said}); nothing half-written was left behind"]
+    assert not (tmp_path / "output").exists()
+    deadline = time.monotonic() + STOP_WITHIN
+    while time.monotonic() < deadline:
+        try:
+            os.kill(reader, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the process reading the slugs is still running")

@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import metadata_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,3 +98,51 @@ def test_watch_rebuilds_on_save_keeps_pdfs_on_a_bad_save_and_stops_on_ctrl_c(tmp
             proc.wait()
     assert not any("Traceback" in line for _, line in lines.seen)
     assert pdf.read_bytes() == good
+
+
+def test_the_collector_waits_while_a_save_is_rebuilt_and_runs_once_it_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor waits for the build, not for the cyclic collector: it is paused while the editions
+    are built and runs after each rebuild has been reported, so the loop's memory stays flat."""
+    import gc
+    import io
+
+    from leaflet import batch, watch
+
+    content = tmp_path / "watched.yaml"
+    content.write_text(LEAFLET.format(word="tiredness"), "utf-8")
+    during: list[bool] = []
+    collected: list[int] = []
+    real_build, real_collect = batch.build_one, gc.collect
+
+    def build(*args: object, **kwargs: object) -> batch.Outcome:
+        during.append(gc.isenabled())
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    def collect(*args: object) -> int:
+        collected.append(len(during))
+        return real_collect(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "build_one", build)
+    monkeypatch.setattr(gc, "collect", collect)
+    rounds = iter(range(4))
+
+    def keep_going() -> bool:
+        n = next(rounds, None)
+        if n == 2:
+            content.write_text(LEAFLET.format(word="fatigue"), "utf-8")
+        return n is not None
+
+    out = io.StringIO()
+    try:
+        status = watch.watch(
+            content, (), None, tmp_path / "out", out=out, err=io.StringIO(), interval=0, keep_going=keep_going
+        )
+    finally:
+        gc.unfreeze()
+    assert status == 0 and out.getvalue().count("built in") == 2
+    assert during == [False, False]  # paused while building
+    assert collected == [1, 2]  # once after each rebuild
+    assert gc.isenabled()
+    assert "Rest when the fatigue comes." in text_of(tmp_path / "out" / "watched.pdf")

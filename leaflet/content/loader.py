@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -461,6 +462,16 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
+#: Texts parsed into inline markup, kept for the next read of the same file in this process (a
+#: `watch` loop reads the file again after every save): by the words, where they stand (the value
+#: as written, with its line and column: every node's place is worked out from them), the file,
+#: and the numbers of the references and notes they may cite. Only a text that parsed without a
+#: problem is kept (a problem's hint depends on what else the file got wrong). The most recent
+#: MAX_PARSED_TEXTS are kept.
+PARSED_TEXTS: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
+MAX_PARSED_TEXTS = 1024
+
+
 class _Builder:
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
@@ -488,6 +499,8 @@ class _Builder:
         self.suggest = Suggestions()
         self.note_numbers = self.number_notes()
         self.ctx = InlineContext(self.ref_numbers, self.suggest, self.note_numbers)
+        # What the parse of a text depends on beside its own words and place (PARSED_TEXTS).
+        self.numbering = (doc.file, tuple(self.ref_numbers.items()), tuple(self.note_numbers.items()))
 
     def at(self, path: PathKey) -> Location:
         return self.doc.at(path)
@@ -502,13 +515,22 @@ class _Builder:
 
     def inline(self, text: str, path: PathKey, start: int = 0) -> tuple:
         """Parse `text`, which starts at offset `start` of the value at `path`."""
+        scalar = self.doc.scalars.get(path)
+        key = None if scalar is None else (text, start, scalar, self.numbering)
+        if key is not None:
+            known = PARSED_TEXTS.get(key)
+            if known is not None:
+                PARSED_TEXTS.move_to_end(key)
+                return known
+        problems: list[Problem] = []
         # Offsets count the value as written; parse_inline composes accents afterwards.
-        return parse_inline(
-            text,
-            lambda offset: self.doc.inside(path, start + offset),
-            self.ctx,
-            self.problems,
-        )
+        parsed = parse_inline(text, lambda offset: self.doc.inside(path, start + offset), self.ctx, problems)
+        self.problems += problems
+        if key is not None and not problems:
+            PARSED_TEXTS[key] = parsed
+            while len(PARSED_TEXTS) > MAX_PARSED_TEXTS:
+                PARSED_TEXTS.popitem(last=False)
+        return parsed
 
     def date(self, path: PathKey) -> date | None:
         """A date written YYYY-MM-DD, or a month written YYYY-MM (its first day)."""

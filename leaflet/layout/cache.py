@@ -73,6 +73,9 @@ PARSED: Bounded[tuple[Any, Any, str]] = Bounded(8192)
 LINES: Bounded[Any] = Bounded(8192)
 #: (theme, slug, options, bleed, tagged) → the pagination the last build settled on.
 PAGINATIONS: Bounded[Any] = Bounded(256)
+#: (theme, options, bleed, tagged, anchors) → the pagination the last leaflet laid out alike settled
+#: on: a first guess for a leaflet this process has not laid out before (a catalogue's leaflets).
+LIKE: Bounded[Any] = Bounded(64)
 #: (theme, style name and variant, alignment, font names, overrides) → (paragraph style, its
 #: settings' key): a theme's styles are the same in every build (and never changed once made).
 STYLES: Bounded[tuple[Any, Hashable | None]] = Bounded(1024)
@@ -156,5 +159,5 @@ def colour(hex_code: str) -> Any:
 
 def forget() -> None:
     """Empty every store (tests, and a watch loop told the tool itself changed)."""
-    for store in (PARSED, LINES, PAGINATIONS, STYLES):
+    for store in (PARSED, LINES, PAGINATIONS, LIKE, STYLES):
         store.clear()
