@@ -364,3 +364,36 @@ def test_a_web_face_is_named_by_its_fonts_bytes_even_after_a_quiet_rewrite(
     os.utime(font, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert font.stat().st_size == info.st_size and font.stat().st_mtime_ns == info.st_mtime_ns
     assert face.file_name != first and read == [font, font]
+
+
+def test_a_structure_trees_compressed_stream_is_that_of_its_own_tree() -> None:
+    # leaflet/pdf/compact.py keeps the structure tree's compressed object stream by its exact
+    # bytes: the same tree is served from memory; a tree one number apart is compressed afresh,
+    # giving the file that nothing remembered gives; and only the last few trees are kept.
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from leaflet.pdf import compact
+
+    def packed(mcid: int) -> bytes:
+        objects = [
+            (1, b"<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 4 0 R >>"),
+            (2, b"<< /Type /Pages /Kids [ ] /Count 0 >>"),
+            (3, b"<< /Type /StructElem /S /P /P 4 0 R /K [ %d ] >>" % mcid),
+            (4, b"<<\n/K [ 3 0 R ] /Type /StructTreeRoot\n>>"),
+        ]
+        return compact.pack(objects, b"1 0 R", None)
+
+    compact._TREES.clear()
+    first = packed(0)
+    assert len(compact._TREES) == 1
+    assert packed(0) == first  # served from memory
+    changed = packed(1)
+    assert changed != first and len(compact._TREES) == 2
+    assert PdfReader(BytesIO(changed)).get_object(3)["/K"] == [1]
+    compact._TREES.clear()
+    assert packed(1) == changed  # the same bytes with nothing remembered
+    for mcid in range(3 * compact._TREES_KEPT):
+        packed(mcid)
+    assert len(compact._TREES) == compact._TREES_KEPT

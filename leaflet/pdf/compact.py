@@ -3,8 +3,12 @@
 ReportLab (and pypdf, for the imposed booklet) write every object on its own,
 uncompressed, with a plain cross-reference table; a tagged leaflet has hundreds
 of small structure objects. Here every object that is not a stream goes into
-one compressed object stream (`/ObjStm`), indexed by a compressed
-cross-reference stream (PDF 1.5), which takes about a third off the file.
+a compressed object stream (`/ObjStm`), indexed by a compressed
+cross-reference stream (PDF 1.5), which takes about a third off the file. The
+structure tree's objects, when there are others, have an object stream of their
+own: compressing the two apart at level 9 takes about two thirds of the time
+both together take, for about 0.4 % more bytes, and the tree's stream (the
+same bytes when a leaflet is built again with a new title) is compressed once.
 Streams are kept as they were written, except that one with no filter is
 compressed (XMP metadata excepted: it stays readable). The file identifier is
 a digest of the content, so the same input still gives the same bytes.
@@ -147,14 +151,38 @@ def _compressed_stream(body: bytes) -> bytes:
     return dictionary + b">>\nstream\n" + packed + b"\nendstream"
 
 
+def _in_structure_tree(body: bytes) -> bool:
+    """Whether an object is part of the structure tree as leaflet/pdf/tags.py writes it (an
+    element, or the tree's root). Only where it is packed depends on it, never what it says."""
+    return body.startswith(b"<< /Type /StructElem ") or body.endswith(b"/Type /StructTreeRoot\n>>")
+
+
+#: The structure tree's object streams, compressed, by their exact bytes: a leaflet built again
+#: in one process (a new title, an edit that moves no marked content) has the same tree.
+_TREES: dict[bytes, bytes] = {}
+_TREES_KEPT = 8
+_TREE_LONGEST = 1 << 20
+
+
+def _deflate_tree(raw: bytes) -> bytes:
+    """zlib level 9 of a structure tree's object stream, remembered for its exact bytes."""
+    packed = _TREES.get(raw)
+    if packed is None:
+        packed = zlib.compress(raw, 9)
+        if len(raw) <= _TREE_LONGEST:
+            while len(_TREES) >= _TREES_KEPT:
+                del _TREES[next(iter(_TREES))]  # the oldest
+            _TREES[raw] = packed
+    return packed
+
+
 def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | None) -> bytes:
     version = _HEADER.match(header)
     if version is None or (int(version.group(1)), int(version.group(2))) < (1, 5):
         header = b"%PDF-1.5\n%\x93\x8c\x8b\x9e\n"  # object streams came with PDF 1.5
     else:
         header = header.split(b"\n", 1)[0] + b"\n%\x93\x8c\x8b\x9e\n"
-    size = max(number for number, _, _ in objects) + 1
-    objstm_number, xref_number = size, size + 1
+    objstm_number = max(number for number, _, _ in objects) + 1
     out = bytearray(header)
     entries: dict[int, tuple[int, int, int]] = {}  # number → (type, field 2, field 3)
 
@@ -165,30 +193,42 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
             out += _compressed_stream(body)
             out += b"\nendobj\n"
 
-    packed = [o for o in objects if not o[2]]
-    index, at = [], 0
-    for i, (number, body, _) in enumerate(packed):
-        entries[number] = (2, objstm_number, i)
-        index.append(b"%d %d" % (number, at))
-        at += len(body) + 1
-    bodies = [body for _, body, _ in packed]
-    first = b" ".join(index) + b"\n"
-    stream = zlib.compress(first + b"\n".join(bodies) + b"\n", 9)
-    entries[objstm_number] = (1, len(out), 0)
-    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (
-        objstm_number,
-        len(packed),
-        len(first),
-        len(stream),
-    )
-    out += stream + b"\nendstream\nendobj\n"
+    packed: list[_Object] = []
+    tree: list[_Object] = []
+    for obj in objects:
+        if not obj[2]:
+            (tree if _in_structure_tree(obj[1]) else packed).append(obj)
+    # The structure tree's objects go into an object stream of their own (when there are
+    # others): compressed apart, each is quicker to compress than both together at level 9
+    # (the tree repeats the same few words, and level 9 searches every earlier repeat), and
+    # the tree's stream is the same bytes from one build of a leaflet to the next.
+    streams = [packed, tree] if tree and packed else [packed + tree]
+    xref_number = objstm_number + len(streams)
+    for k, group in enumerate(streams):
+        number = objstm_number + k
+        index, at = [], 0
+        for i, (n, body, _) in enumerate(group):
+            entries[n] = (2, number, i)
+            index.append(b"%d %d" % (n, at))
+            at += len(body) + 1
+        first = b" ".join(index) + b"\n"
+        raw = first + b"\n".join([body for _, body, _ in group]) + b"\n"
+        stream = _deflate_tree(raw) if group is tree else zlib.compress(raw, 9)
+        entries[number] = (1, len(out), 0)
+        out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (
+            number,
+            len(group),
+            len(first),
+            len(stream),
+        )
+        out += stream + b"\nendstream\nendobj\n"
 
     file_id = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest().encode()
     xref_at = len(out)
     entries[xref_number] = (1, xref_at, 0)
     # Field 2 is an offset or the object stream's number, field 3 a generation or an index in it.
-    width = max(1, (max(xref_at, objstm_number).bit_length() + 7) // 8)
-    width3 = max(2, (len(packed).bit_length() + 7) // 8)
+    width = max(1, (max(xref_at, xref_number - 1).bit_length() + 7) // 8)
+    width3 = max(2, (max(len(group) for group in streams).bit_length() + 7) // 8)
     # Each row (type, field 2, field 3) as one number of 1 + width + width3 bytes.
     shift2, shift1, size = 8 * width3, 8 * (width + width3), 1 + width + width3
     free = (0, 0, 0)
