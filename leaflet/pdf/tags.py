@@ -19,10 +19,8 @@ link annotation.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -57,18 +55,23 @@ class AnnotationRef(NamedTuple):
     ref: PDFObjectReference
 
 
-@dataclass
 class _TextMarks:
-    """What a text object needs to know to be cut into marked runs."""
+    """What a text object needs to know to be cut into marked runs (one for each text object
+    drawn: a plain class, quicker to make than a dataclass with its factories)."""
 
-    elem: StructElem
-    #: (index into the operators, link or None): from there on, whose words these are.
-    cuts: list[tuple[int, Any]] = field(default_factory=list)
-    #: Annotations made for this text object's links, waiting for their Link element:
-    #: (target, reference, ParentTree key, line of the paragraph).
-    annotations: list[tuple[str, Any, int, int]] = field(default_factory=list)
-    #: The links that start on each line, for telling two links to one place apart.
-    line_links: dict[int, list[Any]] = field(default_factory=dict)
+    __slots__ = ("annotations", "cuts", "elem", "line_links", "taken")
+
+    def __init__(self, elem: StructElem) -> None:
+        self.elem = elem
+        #: (index into the operators, link or None): from there on, whose words these are.
+        self.cuts: list[tuple[int, Any]] = []
+        #: Annotations made for this text object's links, waiting for their Link element:
+        #: (target, reference, ParentTree key, line of the paragraph).
+        self.annotations: list[tuple[str, Any, int, int]] = []
+        #: The links that start on each line, for telling two links to one place apart.
+        self.line_links: dict[int, list[Any]] = {}
+        #: The (line, link) pairs whose Link element has been given an annotation, once one has.
+        self.taken: set[tuple[int, Any]] | None = None
 
 
 def escape_pdf_string(text: str) -> str:
@@ -79,8 +82,16 @@ def escape_pdf_string(text: str) -> str:
 _SHOWING = ("Tj", "TJ", "'", '"')
 
 
-def _shows_text(op: str) -> bool:
-    return " Tj" in op or " TJ" in op or op.endswith(_SHOWING)
+def _shows_any(ops: Iterable[str]) -> bool:
+    """Whether any of these operators shows text (a loop: any() of a generator costs twice as much)."""
+    for op in ops:  # noqa: SIM110
+        if " Tj" in op or " TJ" in op or op.endswith(_SHOWING):
+            return True
+    return False
+
+
+#: tuple.__new__: a MarkedContent made without NamedTuple's own __new__ (a function in Python).
+_marked_content = tuple.__new__
 
 
 class _Drawing:
@@ -136,7 +147,6 @@ class PdfTagging(Tagging):
         self.title = title
         self.language = language
         self.published = published
-        self._next_mcid: dict[int, int] = {}
         #: ParentTree: page → its MCIDs' elements, in MCID order.
         self._page_elems: dict[int, list[StructElem]] = {}
         self._annotations: list[tuple[int, StructElem]] = []  # (ParentTree key, Link)
@@ -203,53 +213,58 @@ class PdfTagging(Tagging):
         marks.annotations.append((target, ref, key, tx.lines_written - 1))
 
     def _mcid(self, page: int, elem: StructElem) -> int:
-        mcid = self._next_mcid.get(page, 0)
-        self._next_mcid[page] = mcid + 1
-        self._page_elems.setdefault(page, []).append(elem)
-        elem.kids.append(MarkedContent(page, mcid))
+        """The next MCID of `page`, its marked content `elem`'s (the page's MCIDs count its elements)."""
+        elems = self._page_elems.get(page)
+        if elems is None:
+            elems = self._page_elems[page] = []
+        mcid = len(elems)
+        elems.append(elem)
+        elem.kids.append(_marked_content(MarkedContent, (page, mcid)))
         return mcid
 
     def text_code(self, canvas: Any, tx: Any, code: list[str]) -> list[str]:
         marks: _TextMarks | None = tx.tag_marks
         if marks is None:
             return code
+        # Marked content goes inside the text object: BT stays in front of it.
+        assert code and code[0] == "BT", "a text object that does not begin with BT"
         cuts = marks.cuts
         if not cuts and not marks.annotations:
-            # Most text objects: one run, all of it the element's (as the loop below makes it).
-            assert code and code[0] == "BT", "a text object that does not begin with BT"
-            for op in code:  # (BT shows nothing)
-                if " Tj" in op or " TJ" in op or op.endswith(_SHOWING):
-                    break
-            else:
+            # Most text objects: one run, all of it the element's (as the loop below makes it),
+            # marked in place. The last operator is the likeliest to show text (BT shows none).
+            if not _shows_any(reversed(code)):
                 return code
-            mcid = self._mcid(canvas.getPageNumber(), marks.elem)
-            return [code[0], f"/{marks.elem.role} <</MCID {mcid}>> BDC", *code[1:], "EMC"]
+            elem = marks.elem
+            code[0] = f"BT /{elem.role} <</MCID {self._mcid(canvas.getPageNumber(), elem)}>> BDC"
+            code.append("EMC")
+            return code
         page = canvas.getPageNumber()
         links: dict[Any, StructElem] = {}
-        out: list[str] = []
+        out = [code[0]]
         if marks.annotations and not cuts:
             # ReportLab draws a paragraph that is one link in one piece, without
             # reporting where the link starts: all of its words are the link.
             cuts = [(0, (0, marks.annotations[0][0]))]
-        # Marked content goes inside the text object: BT stays in front of it.
-        assert code and code[0] == "BT", "a text object that does not begin with BT"
-        out.append(code[0])
-        bounds = [(1, None), *[(max(i, 1), link) for i, link in cuts], (len(code), None)]
-        for (start, link), (end, _) in itertools.pairwise(bounds):
+        start, link = 1, None
+        for end, next_link in [*cuts, (len(code), None)]:
+            end = max(end, 1)
             run = code[start:end]
-            if not any(_shows_text(op) for op in run):
-                out.extend(run)
-                continue
-            elem = marks.elem
-            if link is not None:
-                if link not in links:
-                    # A leaf that is itself a Link (a contents entry) holds its words directly.
-                    links[link] = marks.elem if marks.elem.role == "Link" else marks.elem.add("Link")
-                elem = links[link]
-            mcid = self._mcid(page, elem)
-            out.append(f"/{elem.role} <</MCID {mcid}>> BDC")
-            out.extend(run)
-            out.append("EMC")
+            if run:
+                if _shows_any(run):
+                    elem = marks.elem
+                    if link is not None:
+                        elem = links.get(link)  # type: ignore[assignment]
+                        if elem is None:
+                            # A leaf that is itself a Link (a contents entry) holds its words directly.
+                            elem = links[link] = (
+                                marks.elem if marks.elem.role == "Link" else marks.elem.add("Link")
+                            )
+                    out.append(f"/{elem.role} <</MCID {self._mcid(page, elem)}>> BDC")
+                    out += run
+                    out.append("EMC")
+                else:
+                    out += run
+            start, link = end, next_link
         for target, ref, key, line in marks.annotations:
             owner = self._owner(marks, links, target, line)
             owner.kids.append(AnnotationRef(page, ref))
@@ -265,7 +280,9 @@ class PdfTagging(Tagging):
         """
         if not marks.cuts:
             return next(iter(links.values()))  # the whole paragraph is one link
-        taken = marks.__dict__.setdefault("_taken", set())
+        taken = marks.taken
+        if taken is None:
+            taken = marks.taken = set()
         for link in sorted(marks.line_links.get(line, []), key=lambda k: k[0]):
             if (line, link) not in taken and _same_target(link[1], target):
                 taken.add((line, link))
