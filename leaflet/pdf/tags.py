@@ -402,11 +402,11 @@ class PdfTagging(Tagging):
             for key, ref in ids:
                 names += [PDFString(key), ref]
             tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
-        # Registered as their bytes: a document writes bytes as they are.
-        named: list[tuple[str, Any]] = [(f"StructElem{i}", d) for i, d in enumerate(data)]
-        named.append(("StructTreeRoot", PDFDictionary(tree).format(doc)))
-        numbered = add_objects(doc, named)
-        assert numbered[0] == refs[self.root] and numbered[-1] == root_ref, "objects numbered out of turn"
+        # The elements are bytes already: the canvas numbers them (and packs them, or has
+        # ReportLab's document write them as they are); the tree's root is the document's.
+        numbered = canvas.add_written(data, "StructElem")
+        (root,) = add_objects(doc, [("StructTreeRoot", PDFDictionary(tree).format(doc))])
+        assert numbered == base and root == root_ref, "objects numbered out of turn"
         canvas.setCatalogEntry("StructTreeRoot", PDFObjectReference("StructTreeRoot"))
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         metadata = PDFStream(
