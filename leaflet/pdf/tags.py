@@ -333,8 +333,12 @@ class PdfTagging(Tagging):
         refs = {elem: b"%d 0 R" % (base + i) for i, elem in enumerate(elems)}
         root_ref = b"%d 0 R" % (base + len(elems))
         page_refs = {n: PDFObjectReference(f"Page{n}").format(doc) for n in range(1, page_count(canvas) + 1)}
-        roles: dict[str, bytes] = {}
+        #: Each role's element as far as its parent: b"<< /Type /StructElem /S /P /P ".
+        heads: dict[str, bytes] = {}
         data: list[bytes] = []
+        top = max(map(len, self._page_elems.values()), default=0)
+        if len(_MCID_TEXT) < top:
+            _MCID_TEXT.extend(b"%d " % n for n in range(len(_MCID_TEXT), top))
 
         def text(value: str) -> bytes:
             return PDFString(value).format(doc)
@@ -342,42 +346,49 @@ class PdfTagging(Tagging):
         for elem in elems:
             first_page = first[elem]
             parent = elem.parent
-            role = roles.get(elem.role) or roles.setdefault(elem.role, elem.role.encode())
-            parent_ref = refs[parent] if parent is not None else root_ref
+            head = heads.get(elem.role)
+            if head is None:
+                head = heads[elem.role] = b"<< /Type /StructElem /S /%s /P " % elem.role.encode()
             parts = [
-                b"<< /Type /StructElem /S /%s /P %s /Pg %s /K [ " % (role, parent_ref, page_refs[first_page])
+                head,
+                refs[parent] if parent is not None else root_ref,
+                b" /Pg ",
+                page_refs[first_page],
+                b" /K [ ",
             ]
             for kid in elem.kids:
                 kind = type(kid)
                 if kind is MarkedContent:
+                    page, mcid = kid
                     # On the element's own page an MCID is enough; elsewhere it needs its page.
-                    if kid.page == first_page:
-                        parts.append(b"%d " % kid.mcid)
+                    if page == first_page:
+                        parts.append(_MCID_TEXT[mcid])
                     else:
-                        parts.append(b"<< /Type /MCR /Pg %s /MCID %d >> " % (page_refs[kid.page], kid.mcid))
+                        parts.append(b"<< /Type /MCR /Pg %s /MCID %d >> " % (page_refs[page], mcid))
                 elif kind is StructElem:
                     ref = refs.get(kid)
                     if ref is not None:
-                        parts.append(ref + b" ")
+                        parts += (ref, b" ")
                 else:
                     obj_ref = kid.ref.format(doc)
                     parts.append(b"<< /Type /OBJR /Pg %s /Obj %s >> " % (page_refs[kid.page], obj_ref))
             parts.append(b"]")
-            if elem.lang and (parent is None or elem.lang != _inherited_lang(parent)):
-                parts += [b" /Lang ", text(elem.lang)]
-            if elem.alt:
-                parts += [b" /Alt ", text(elem.alt)]
-            if elem.bbox:
-                box = " ".join(f"{v:g}" for v in elem.bbox)
-                parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
-            if elem.scope:
-                parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
-            if elem.actual_text:
-                parts += [b" /ActualText ", text(elem.actual_text)]
-            if elem.title:
-                parts += [b" /T ", text(elem.title)]
-            if elem.id:
-                parts += [b" /ID ", text(elem.id)]
+            if elem.lang or elem.alt or elem.bbox or elem.scope or elem.actual_text or elem.title or elem.id:
+                if elem.lang and (parent is None or elem.lang != _inherited_lang(parent)):
+                    parts += [b" /Lang ", text(elem.lang)]
+                if elem.alt:
+                    parts += [b" /Alt ", text(elem.alt)]
+                if elem.bbox:
+                    box = " ".join(f"{v:g}" for v in elem.bbox)
+                    parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
+                if elem.scope:
+                    parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
+                if elem.actual_text:
+                    parts += [b" /ActualText ", text(elem.actual_text)]
+                if elem.title:
+                    parts += [b" /T ", text(elem.title)]
+                if elem.id:
+                    parts += [b" /ID ", text(elem.id)]
             parts.append(b" >>")
             data.append(b"".join(parts))
 
@@ -417,6 +428,10 @@ class PdfTagging(Tagging):
         canvas.setCatalogEntry("Metadata", doc.Reference(metadata, "XMPMetadata"))
         # Page labels 1, 2, 3 … match the printed "Page N of M".
         canvas.addPageLabel(0, style="ARABIC", start=1)
+
+
+#: An MCID as an element's kid: b"12 " (as many as the most marked page has needed so far).
+_MCID_TEXT: list[bytes] = []
 
 
 def _keep_empty_cells(order: list[StructElem], first: dict[StructElem, int]) -> None:
