@@ -187,7 +187,7 @@ class PdfTagging(Tagging):
 
     def text_object(self, canvas: Any, tx: Any) -> None:
         elem = canvas.tag_elem
-        if elem is not None and not self.in_artifact:
+        if elem is not None and not self.artifact_depth:  # (not in_artifact, without the property)
             tx.tag_marks = _TextMarks(elem)
 
     def link_boundary(self, tx: Any, link: Any, kind: str, written: int) -> None:
