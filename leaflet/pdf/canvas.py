@@ -878,6 +878,12 @@ def _value(element: Any, document: Any) -> bytes:
             return b"%d %d R" % document.idToObjectNumberAndVersion[element.name]
         except KeyError:
             return _reference(element, document)
+    plain = _PLAIN.get(kind)
+    if plain is not None:
+        # As _format writes it (a dictionary inside a dictionary, a link's destination), one call sooner.
+        extra = element.__dict__
+        if "__RefOnly__" not in extra and "__Comment__" not in extra:
+            return plain(element, document)
     return _format(element, document)
 
 
@@ -1060,9 +1066,13 @@ def _destination(self: Any, document: Any) -> bytes:
         number = document.idToObjectNumberAndVersion.get(page.name)
         if number is not None and not rl_config.pdfMultiLine:
             fmt.page = page  # as Destination.format leaves it
-            left, top, zoom = (_value(v, document) for v in (fmt.left, fmt.top, fmt.zoom))
-            kind = _value(_pdf_name(fmt.typename), document)
-            return b"[ %d %d R %s %s %s %s ]" % (*number, kind, left, top, zoom)
+            return b"[ %d %d R %s %s %s %s ]" % (
+                *number,
+                _value(_pdf_name(fmt.typename), document),
+                _value(fmt.left, document),
+                _value(fmt.top, document),
+                _value(fmt.zoom, document),
+            )
     return _reportlab_destination(self, document)
 
 
