@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from itertools import accumulate, repeat
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b\s*")
@@ -57,10 +58,11 @@ def pack(objects: list[tuple[int, bytes]], root: bytes, info: bytes | None, vers
     For a writer that hands over its objects rather than a file: the same bytes, without
     writing a cross-reference table only to read it back.
     """
-    packed = []
-    for number, value in objects:
-        body = value.strip()
-        packed.append((number, body, body[-9:] == b"endstream" and body[:2] == b"<<"))
+    bodies = [value.strip() for _, value in objects]
+    packed = [
+        (number, body, body.endswith(b"endstream") and body.startswith(b"<<"))
+        for (number, _), body in zip(objects, bodies, strict=True)
+    ]
     return _write(b"%PDF-" + version + b"\n", packed, root, info)
 
 
@@ -184,20 +186,24 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
         header = header.split(b"\n", 1)[0] + b"\n%\x93\x8c\x8b\x9e\n"
     objstm_number = max(number for number, _, _ in objects) + 1
     out = bytearray(header)
-    entries: dict[int, tuple[int, int, int]] = {}  # number → (type, field 2, field 3)
-
-    for number, body, is_stream in objects:
-        if is_stream:
-            entries[number] = (1, len(out), 0)
-            out += b"%d 0 obj\n" % number
-            out += _compressed_stream(body)
-            out += b"\nendobj\n"
+    # Where each object is, for the cross-reference stream: in the file (number, offset), or
+    # in an object stream (the stream's number, the numbers of the objects in it, in order).
+    in_file: list[tuple[int, int]] = []
+    in_streams: list[tuple[int, list[int]]] = []
 
     packed: list[_Object] = []
     tree: list[_Object] = []
     for obj in objects:
-        if not obj[2]:
-            (tree if _in_structure_tree(obj[1]) else packed).append(obj)
+        number, body, is_stream = obj
+        if is_stream:
+            in_file.append((number, len(out)))
+            out += b"%d 0 obj\n" % number
+            out += _compressed_stream(body)
+            out += b"\nendobj\n"
+        elif _in_structure_tree(body):
+            tree.append(obj)
+        else:
+            packed.append(obj)
     # The structure tree's objects go into an object stream of their own (when there are
     # others): compressed apart, each is quicker to compress than both together at level 9
     # (the tree repeats the same few words, and level 9 searches every earlier repeat), and
@@ -206,15 +212,15 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
     xref_number = objstm_number + len(streams)
     for k, group in enumerate(streams):
         number = objstm_number + k
-        index, at = [], 0
-        for i, (n, body, _) in enumerate(group):
-            entries[n] = (2, number, i)
-            index.append(b"%d %d" % (n, at))
-            at += len(body) + 1
-        first = b" ".join(index) + b"\n"
-        raw = first + b"\n".join([body for _, body, _ in group]) + b"\n"
+        numbers = [n for n, _, _ in group]
+        bodies = [body for _, body, _ in group]
+        # Each object's offset after the index: the bodies are written one to a line.
+        starts = accumulate([len(body) + 1 for body in bodies], initial=0)
+        first = b" ".join([b"%d %d" % pair for pair in zip(numbers, starts, strict=False)]) + b"\n"
+        raw = first + b"\n".join(bodies) + b"\n"
         stream = _deflate_tree(raw) if group is tree else zlib.compress(raw, 9)
-        entries[number] = (1, len(out), 0)
+        in_file.append((number, len(out)))
+        in_streams.append((number, numbers))
         out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (
             number,
             len(group),
@@ -225,18 +231,22 @@ def _write(header: bytes, objects: list[_Object], root: bytes, info: bytes | Non
 
     file_id = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest().encode()
     xref_at = len(out)
-    entries[xref_number] = (1, xref_at, 0)
+    in_file.append((xref_number, xref_at))
     # Field 2 is an offset or the object stream's number, field 3 a generation or an index in it.
     width = max(1, (max(xref_at, xref_number - 1).bit_length() + 7) // 8)
     width3 = max(2, (max(len(group) for group in streams).bit_length() + 7) // 8)
-    # Each row (type, field 2, field 3) as one number of 1 + width + width3 bytes.
+    # Each row (type, field 2, field 3) as one number of 1 + width + width3 bytes; a number
+    # without an object is free (0, 0, 0), and object 0 heads the free list (0, 0, 65535).
     shift2, shift1, size = 8 * width3, 8 * (width + width3), 1 + width + width3
-    free = (0, 0, 0)
-    rows = [(65535).to_bytes(size, "big")]  # object 0, the head of the free list
-    for number in range(1, xref_number + 1):
-        kind, second, third = entries.get(number, free)
-        rows.append((kind << shift1 | second << shift2 | third).to_bytes(size, "big"))
-    xref = zlib.compress(b"".join(rows), 9)
+    rows = [0] * (xref_number + 1)
+    rows[0] = 65535
+    for number, offset in in_file:
+        rows[number] = 1 << shift1 | offset << shift2
+    for number, numbers in in_streams:
+        first_row = 2 << shift1 | number << shift2
+        for n, row in zip(numbers, range(first_row, first_row + len(numbers)), strict=True):
+            rows[n] = row
+    xref = zlib.compress(b"".join(map(int.to_bytes, rows, repeat(size), repeat("big"))), 9)
     trailer = b"/Root " + root + (b" /Info " + info if info else b"")
     out += (
         b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d %d ] %s /ID [ <%s> <%s> ] /Length %d /Filter /FlateDecode >>\nstream\n"
