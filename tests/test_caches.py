@@ -366,10 +366,11 @@ def test_a_web_face_is_named_by_its_fonts_bytes_even_after_a_quiet_rewrite(
     assert face.file_name != first and read == [font, font]
 
 
-def test_a_structure_trees_compressed_stream_is_that_of_its_own_tree() -> None:
+def test_a_structure_trees_compressed_stream_is_that_of_its_own_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     # leaflet/pdf/compact.py keeps the structure tree's compressed object stream by its exact
-    # bytes: the same tree is served from memory; a tree one number apart is compressed afresh,
-    # giving the file that nothing remembered gives; and only the last few trees are kept.
+    # bytes and level: the same tree is served from memory; a tree one number apart, or the
+    # same tree at another level, is compressed afresh, giving the file that nothing remembered
+    # gives; and only the last few trees are kept.
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -394,6 +395,12 @@ def test_a_structure_trees_compressed_stream_is_that_of_its_own_tree() -> None:
     assert PdfReader(BytesIO(changed)).get_object(3)["/K"] == [1]
     compact._TREES.clear()
     assert packed(1) == changed  # the same bytes with nothing remembered
+    monkeypatch.setattr(compact, "TREE_LEVEL", 1)
+    other = packed(1)
+    assert other != changed and len(compact._TREES) == 2
+    assert PdfReader(BytesIO(other)).get_object(3)["/K"] == [1]
+    compact._TREES.clear()
+    assert packed(1) == other
     for mcid in range(3 * compact._TREES_KEPT):
         packed(mcid)
     assert len(compact._TREES) == compact._TREES_KEPT
