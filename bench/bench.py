@@ -21,7 +21,9 @@ What is measured (docs/performance.md explains each figure and the targets):
    ``python make_leaflet.py`` builds four editions and is not comparable).
 4. **batch** - BATCH copies of content.yaml, each with its own title and slug, built
    by one ``make_leaflet.py build FOLDER --edition standard --force`` process with
-   ``--jobs 1`` and with ``--jobs 2``: wall time of the whole process.
+   ``--jobs 1`` and with ``--jobs 2``: wall time of the whole process. Then, with
+   ``--jobs 2``, copies that each number their section headings too, so that no two
+   share their sections (a catalogue not made from one template).
 5. **output** - bytes and pages of every edition.
 6. **peak memory** of one standard build (``build_leaflet``) in a fresh child
    process: ru_maxrss of the whole process, and the tracemalloc peak of the build.
@@ -265,8 +267,11 @@ def cold(runs: int, tmp: Path) -> tuple[Stats, bytes]:
     return Stats.of([run_quiet(cmd) for _ in range(runs)]), out.read_bytes()
 
 
-def batch_copies(count: int, folder: Path) -> None:
-    """BATCH content files: content.yaml with its own title and slug, and no editions line."""
+def batch_copies(count: int, folder: Path, *, own_headings: bool = False) -> None:
+    """BATCH content files: content.yaml with its own title and slug, and no editions line.
+
+    With `own_headings`, each copy's section headings carry its number too, so no two copies
+    share their sections (as a catalogue of leaflets not made from one template)."""
     text = CONTENT.read_text(encoding="utf-8")
     text, n_editions = re.subn(r"(?m)^editions:.*\n", "", text)
     for pattern in (r"(?m)^  title: .*$", r"(?m)^  slug: .*$"):
@@ -274,28 +279,39 @@ def batch_copies(count: int, folder: Path) -> None:
             raise SystemExit(f"bench: content.yaml has no single metadata line matching {pattern!r}")
     if n_editions != 1:
         raise SystemExit("bench: content.yaml has no single `editions:` line")
+    if own_headings and len(re.findall(r"(?m)^  - heading: .*$", text)) < 2:
+        raise SystemExit("bench: content.yaml has no section headings to number")
     for i in range(1, count + 1):
         copy = re.sub(r"(?m)^(  title: .*)$", rf"\g<1> (copy {i})", text)
         copy = re.sub(r"(?m)^  slug: .*$", f"  slug: ccsvi-{i}", copy)
+        if own_headings:
+            copy = re.sub(r"(?m)^(  - heading: .*)$", rf"\g<1> ({i})", copy)
         (folder / f"ccsvi-{i:03d}.yaml").write_text(copy, encoding="utf-8")
     probe = load_leaflet(folder / f"ccsvi-{count:03d}.yaml")  # the copies are what we meant
     assert probe.metadata.slug == f"ccsvi-{count}" and probe.metadata.title.endswith(f"(copy {count})")
     assert probe.editions == ("standard",)
+    if own_headings:
+        assert all(section.heading.endswith(f"({count})") for section in probe.sections)
 
 
 def batch(count: int, tmp: Path) -> dict[str, Any]:
-    """4: one process building every copy, with --jobs 1 and --jobs 2."""
-    folder = tmp / "batch"
-    folder.mkdir()
-    batch_copies(count, folder)
+    """4: one process building every copy, with --jobs 1 and --jobs 2; then, with --jobs 2,
+    copies that each have their own section headings."""
     result: dict[str, Any] = {"leaflets": count}
-    for jobs in (1, 2):
-        out = tmp / f"batch-out-j{jobs}"
+    for name, jobs, own_headings in (
+        ("jobs1", 1, False),
+        ("jobs2", 2, False),
+        ("own_headings_jobs2", 2, True),
+    ):
+        folder = tmp / f"batch-{name}"
+        folder.mkdir()
+        batch_copies(count, folder, own_headings=own_headings)
+        out = tmp / f"batch-out-{name}"
         cmd = [sys.executable, "make_leaflet.py", "build", str(folder), "-o", str(out)]
         cmd += ["--edition", "standard", "--force", "--jobs", str(jobs)]
         seconds = run_quiet(cmd)
         made = sum((out / f"ccsvi-{i}.pdf").is_file() for i in range(1, count + 1))
-        result[f"jobs{jobs}"] = {
+        result[name] = {
             "wall_s": round(seconds, 2),
             "per_leaflet_ms": round(seconds * 1000 / count, 1),
             "pdfs": made,
@@ -482,6 +498,7 @@ def run(n: int, count: int) -> dict[str, Any]:
             "warm": round(standard["ms"]["median_ms"] / peer["warm_ms"], 2),
             "cold": round(cold_stats.median_ms / peer["cold_ms"], 2),
             "batch_jobs2": round(report["batch"]["jobs2"]["wall_s"] / peer["batch_s"], 2),
+            "batch_own_headings": round(report["batch"]["own_headings_jobs2"]["wall_s"] / peer["batch_s"], 2),
             "bytes": round(standard["bytes"] / peer["bytes"], 2),
             "watch": round(report["watch"]["ms"]["median_ms"] / peer["warm_ms"], 2),
         }
@@ -572,11 +589,15 @@ def print_table(r: dict[str, Any]) -> None:
     print(
         f"\nbatch: make_leaflet.py build FOLDER --edition standard --force, {b['leaflets']} distinct leaflets"
     )
-    for jobs in (1, 2):
-        j = b[f"jobs{jobs}"]
+    for key, label in (
+        ("jobs1", "--jobs 1"),
+        ("jobs2", "--jobs 2"),
+        ("own_headings_jobs2", "--jobs 2, each copy with its own section headings"),
+    ):
+        j = b[key]
         made = "all PDFs made" if j["all_made"] else f"ONLY {j['pdfs']} PDFs made"
         print(
-            f"  --jobs {jobs}  {j['wall_s']:>7.2f} s wall, whole process  ({j['per_leaflet_ms']:.1f} ms a leaflet; {made})"
+            f"  {label}  {j['wall_s']:>7.2f} s wall, whole process  ({j['per_leaflet_ms']:.1f} ms a leaflet; {made})"
         )
 
     u = r["up_to_date"]
@@ -628,6 +649,11 @@ def print_table(r: dict[str, Any]) -> None:
             f"{b['leaflets']} leaflets",
             q["batch_jobs2"],
             f"{b['jobs2']['wall_s']:.2f} s (--jobs 2, whole process) / {p['batch_s']} s ({p['batch_n']} builds)",
+        ),
+        (
+            "  own headings",
+            q["batch_own_headings"],
+            f"{b['own_headings_jobs2']['wall_s']:.2f} s (--jobs 2, each copy its own section headings)",
         ),
         ("standard size", q["bytes"], f"{std['bytes']} / {p['bytes']} bytes"),
         (

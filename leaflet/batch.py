@@ -13,12 +13,13 @@ import os
 import re
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leaflet import stamp
 from leaflet.errors import LeafletError, Location, Problem, UsageError
+from leaflet.frozen import frozen
 from leaflet.safeio import FileProblem, read_file
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """What happened to one content file, in a form that crosses process boundaries."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from leaflet.content.scripts import settable_in, unset_script_problems
 from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
 from leaflet.errors import ContentError, Problem
 from leaflet.fonts import FontSet, check_coverage, font_set
+from leaflet.frozen import frozen
 from leaflet.i18n import furniture
 from leaflet.layout.bilingual import BilingualStory
 from leaflet.layout.cache import PAGINATIONS, Held
@@ -49,7 +50,7 @@ MAX_PASSES = 3
 UNTAGGED_SWITCH = stamp.UNTAGGED_SWITCH
 
 
-@dataclass(frozen=True)
+@frozen
 class Built:
     """A file a build wrote: its path, edition, pages and size."""
 
@@ -63,7 +64,7 @@ class Built:
     offers: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Rendered:
     """A PDF made in memory, and its number of pages."""
 

@@ -12,8 +12,9 @@ web          an HTML page (`<slug>.html`) with a stylesheet and fonts shared by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from leaflet.frozen import frozen
 from leaflet.layout.options import PLAIN, LayoutOptions
 
 #: A millimetre in points.
@@ -24,7 +25,7 @@ mm = 72 / 25.4
 BOOKLET_NOTE = "Print version: an A5 booklet. Print both sides, flip on the short edge, fold and staple."
 
 
-@dataclass(frozen=True)
+@frozen
 class Edition:
     """An edition of a leaflet: its sheet, its file name's suffix, and what it asks of the layout."""
 

@@ -6,12 +6,14 @@ Problems, and the command line turns them into lines and an exit code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 
+from leaflet.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen(slots=True)
 class Location:
     """Where something came from: a file, and a 1-based line and column in it."""
 
@@ -27,6 +29,14 @@ class Location:
     @classmethod
     def of_file(cls, path: str | Path) -> Location:
         return cls(display_path(path))
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word`, if one is close enough to suggest ("did you mean …?")."""
+    import difflib  # loaded only for a mistake
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return close[0] if close else None
 
 
 def display_path(path: str | Path) -> str:
@@ -45,7 +55,7 @@ class Severity(StrEnum):
     ADVICE = "advice"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Problem:
     """One thing wrong with an input, and where it is."""
 

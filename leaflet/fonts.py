@@ -24,6 +24,7 @@ from leaflet.content.scripts import NEEDS_SHAPING
 from leaflet.content.texts import SourceText
 from leaflet.errors import ContentError, Location, Problem, StyleError
 from leaflet.fontfiles import family_files
+from leaflet.frozen import frozen
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.safeio import digest as file_digest
 from leaflet.style import FontFamily, Theme
@@ -72,7 +73,7 @@ def internal_name(family: str) -> str:
     return "".join(ch for ch in family if ch.isalnum()) or "Font"
 
 
-@dataclass(frozen=True)
+@frozen
 class RegisteredFamily:
     """A family as registered with ReportLab: its faces' names and the characters it draws."""
 

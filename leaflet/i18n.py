@@ -8,7 +8,7 @@ beside it (`python -m leaflet.i18n`), which the package ships and the standard l
 gettext reads in a fraction of a millisecond, kept for the process. A test holds each
 `.mo` to its `.po`.
 Dates are written by Babel from CLDR data (month names, order, punctuation), never from
-tables of our own; each answer is kept for the process and, by `cldrcache`, for the next.
+tables of our own; each answer is kept for the process and, by `answers`, for the next.
 
 A leaflet whose language has no catalogue is refused with the languages that
 have one: English words in the middle of a Polish or Farsi leaflet would fail
@@ -18,13 +18,13 @@ the reader who cannot read them, and a catalogue is one short file to add.
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from leaflet.frozen import frozen
 from leaflet.safeio import MIB, FileProblem, read_file
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -89,7 +89,7 @@ class UnknownLanguage(LookupError):
     """A language with no catalogue; the message names those there are."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Furniture:
     """The tool's own words in one language, and how that language writes dates."""
 
@@ -133,12 +133,12 @@ class Furniture:
 def _date(tag: str, d: date, month_only: bool) -> str:
     """A date in full as CLDR writes it in language `tag` (a footer asks for the same few on every page).
 
-    Babel is asked once per question; its answer is kept for later processes too (`cldrcache`).
+    Babel is asked once per question; its answer is kept for later processes too (`answers`).
     """
-    from leaflet.cldrcache import answer
+    from leaflet.answers import answer
 
     form = "yMMMM" if month_only else "long"
-    return answer(f"date {tag} {d.isoformat()} {form}", lambda: _babel_date(tag, d, form))
+    return answer("babel", f"date {tag} {d.isoformat()} {form}", lambda: _babel_date(tag, d, form))
 
 
 def _babel_date(tag: str, d: date, form: str) -> str:

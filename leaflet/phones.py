@@ -2,7 +2,8 @@
 ("08088008000", "+44 808 800 8000"), printed in its usual groups ("0808 800 8000").
 
 phonenumbers (Google's libphonenumber data) knows how each country groups its numbers; it is
-loaded only when a leaflet prints a number that its words do not already give. The groups are
+asked only when a leaflet prints a number that its words do not already give, and its answer is
+kept for later processes (`leaflet.answers`), so a later build does not load it. The groups are
 joined by no-break spaces: a number is never split at a line end.
 """
 
@@ -20,6 +21,12 @@ NO_BREAK_SPACE = "\u00a0"
 def printed_number(number: str, region: str = REGION) -> str:
     """`number` in its country's groups (national format at home, international abroad), joined
     by no-break spaces; as written when it is not a possible phone number."""
+    from leaflet.answers import answer
+
+    return answer("phonenumbers", f"printed {region} {number}", lambda: _formatted(number, region))
+
+
+def _formatted(number: str, region: str) -> str:
     import phonenumbers
 
     try:

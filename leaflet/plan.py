@@ -6,12 +6,13 @@ Free of ReportLab, so that learning a leaflet is up to date costs no layout engi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from leaflet.content.loader import load_leaflet
 from leaflet.content.model import Leaflet
 from leaflet.editions import A5_SCREEN, EDITIONS, Edition, with_style
+from leaflet.frozen import frozen
 
 
 def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path:
@@ -26,7 +27,7 @@ def output_path(leaflet: Leaflet, edition: Edition, output: Path | None) -> Path
     return output.with_name(f"{output.stem}{edition.suffix}.{edition.extension}")
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """A content file read and checked, and the editions to make of it."""
 

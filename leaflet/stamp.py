@@ -28,12 +28,13 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from leaflet import __version__
+from leaflet.frozen import frozen
 from leaflet.safeio import MIB, FileProblem, read_file
 
 #: Set to 1 to build without a structure tree. For measuring what tagging
@@ -238,7 +239,7 @@ def inputs(
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen
 class Expected:
     """What a PDF would be built from now."""
 

@@ -10,16 +10,16 @@ fallback.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
-from leaflet.errors import Location, Problem, StyleError
+from leaflet.errors import Location, Problem, StyleError, closest
 from leaflet.fontfiles import known_family, look_up
+from leaflet.frozen import frozen
 from leaflet.safeio import FileProblem, is_regular, read_file
 from leaflet.yamlsource import MAX_BYTES, PathKey, YamlDocument, YamlProblem, read_yaml
 
@@ -145,7 +145,7 @@ MIN_EDGE_CONTRAST = 3.0
 # ---------------------------------------------------------------- the result
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Colour:
     """A colour as a style sheet writes it: #rrggbb."""
 
@@ -157,7 +157,7 @@ class Colour:
         return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TextStyle:
     """A text style with its inheritance resolved: font, size, leading, colour, spacing, alignment."""
 
@@ -173,7 +173,7 @@ class TextStyle:
     align: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class BoxStyle:
     """A box's fill, border and bar."""
 
@@ -187,7 +187,7 @@ class BoxStyle:
     space_after: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class FontFamily:
     """A font family: by name, or with the files a sheet gives for its regular and bold."""
 
@@ -196,7 +196,7 @@ class FontFamily:
     bold: Path | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class PageStyle:
     """The page: its size and margins, in points."""
 
@@ -209,7 +209,7 @@ class PageStyle:
     margin_right: float
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class LayoutRules:
     """How the layout decides: when the contents take two columns, and the largest hole before a break."""
 
@@ -220,7 +220,7 @@ class LayoutRules:
     max_hole: float = 0.15
 
 
-@dataclass(frozen=True)
+@frozen
 class Theme:
     """A style sheet resolved: its page, fonts, colours, text styles and boxes, in points."""
 
@@ -320,8 +320,8 @@ def find_sheet(name_or_path: str) -> Path:
             if os.path.lexists(named):
                 return named
     known = sorted({p.stem for folder in (PROJECT_STYLES, STYLES_DIR) for p in _sheets_in(folder)})
-    close = difflib.get_close_matches(name_or_path, known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; known styles: {', '.join(known)}"
+    close = closest(name_or_path, known)
+    hint = f"; did you mean '{close}'?" if close else f"; known styles: {', '.join(known)}"
     raise StyleError(
         Problem(
             Location("--style"),
@@ -421,11 +421,9 @@ class _Resolver:
             return
         for k in mapping:
             if k not in known:
-                close = difflib.get_close_matches(str(k), list(known), n=1, cutoff=0.6)
+                close = closest(str(k), known)
                 hint = (
-                    f"; did you mean '{close[0]}'?"
-                    if close
-                    else f"; expected one of {', '.join(sorted(known))}"
+                    f"; did you mean '{close}'?" if close else f"; expected one of {', '.join(sorted(known))}"
                 )
                 self.error((*path, k), f"unknown key '{k}'{hint}", key=True)
 
@@ -473,8 +471,8 @@ class _Resolver:
             return Colour(text.lower())
         if re.fullmatch(r"#[0-9a-fA-F]{3}", text):
             return Colour("#" + "".join(ch * 2 for ch in text[1:]).lower())
-        close = difflib.get_close_matches(text, list(colours), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        close = closest(text, colours)
+        hint = f"; did you mean '{close}'?" if close else ""
         self.error(path, f"{path[-1]}: expected a colour name from colours: or #rrggbb, found '{text}'{hint}")
         return Colour("#000000")
 
@@ -591,8 +589,8 @@ def _build(r: _Resolver, path: Path) -> Theme:
         if fam not in families and installed_family(fam):
             families[fam] = FontFamily(fam, None, None)
         if fam not in families:
-            close = difflib.get_close_matches(fam, list(families), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(families))}"
+            close = closest(fam, families)
+            hint = f"; did you mean '{close}'?" if close else f"; known: {', '.join(sorted(families))}"
             where: PathKey = ("fonts", "text") if i == 0 else ("fonts", "fallback", i - 1)
             r.error(where, f"unknown font family '{fam}'{hint}")
 
@@ -808,11 +806,9 @@ def _text_styles(
     for name in raw:
         if name not in REQUIRED_STYLES and name not in OPTIONAL_STYLES and name not in parents:
             known = [*REQUIRED_STYLES, *OPTIONAL_STYLES]
-            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+            close = closest(str(name), known)
             hint = (
-                f"; did you mean '{close[0]}'?"
-                if close
-                else " (nothing uses it, and no style starts from it)"
+                f"; did you mean '{close}'?" if close else " (nothing uses it, and no style starts from it)"
             )
             r.error(("styles", name), f"unknown style '{name}'{hint}", key=True)
 
@@ -840,8 +836,8 @@ def _text_styles(
             if parent is None:
                 parent = "base" if current != "base" else None
             elif parent not in raw:
-                close = difflib.get_close_matches(str(parent), list(raw), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = closest(str(parent), raw)
+                hint = f"; did you mean '{close}'?" if close else ""
                 r.error(("styles", current, "parent"), f"styles.{current}: no style named '{parent}'{hint}")
                 broken = True
                 break

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import lru_cache
+
+from leaflet.frozen import frozen
 
 _ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
 #: How far ahead in the written text a value's next character may stand when it
@@ -22,7 +23,7 @@ _WORD = re.compile(r"\S+")
 _OPENING = {"": 0, "'": 1, '"': 1}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ScalarSource:
     """A text value and how it was written: where it starts, its quoting, its raw text."""
 

@@ -14,7 +14,7 @@ size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leaflet.errors import Location, Problem, display_path
+from leaflet.frozen import frozen
 from leaflet.safeio import FileProblem, read_file
 from leaflet.written import ScalarSource
 
@@ -64,7 +65,7 @@ class YamlProblem(Exception):
         super().__init__(str(problem))
 
 
-@dataclass(frozen=True)
+@frozen
 class YamlDocument:
     """Plain data read from a YAML file, and the place of every value in it."""
 

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules a one-leaflet standard build must not load (nor what they pull in).
 NOT_LOADED = (
-    "babel",  # the catalogues (compiled .mo files) and the dates, once kept (leaflet/cldrcache.py)
+    "babel",  # the catalogues (compiled .mo files) and the dates, once kept (leaflet/answers.py)
+    "phonenumbers",  # a number given only by its tel: link, once printed (leaflet/answers.py)
     "email",  # Babel's catalogue header
     "_strptime",  # Babel's catalogue dates
     "leaflet.checks.pages",  # the page-reading rules: leaflet/checks/rules.py
@@ -33,6 +34,7 @@ NOT_LOADED = (
     "fontTools",
     "multiprocessing",
     "leaflet.web.page",
+    "difflib",  # "did you mean …?" for a misspelt name (leaflet.errors.closest)
 )
 
 RUN = f"""
@@ -60,8 +62,10 @@ def test_a_cold_standard_build_loads_only_what_it_uses(tmp_path: Path) -> None:
         )
         loaded.append(result.stdout.strip().splitlines()[-1])
         assert out.read_bytes().startswith(b"%PDF-")
-    # The first run asks Babel for the dates (and makes the open-zero font): both are kept.
+    # The first run asks Babel for the dates and phonenumbers for the helpline's groups (and
+    # makes the open-zero font): all are kept.
     assert loaded[0].startswith("0 [") and "'babel'" in loaded[0], result.stderr
+    assert "'phonenumbers'" in loaded[0], result.stderr
     assert loaded[1] == "0 []", result.stderr
 
 

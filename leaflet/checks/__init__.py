@@ -8,14 +8,13 @@ it (or in a folder above it); content.yaml wins.
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from leaflet.checks.registry import RULES, CheckContext
 from leaflet.content.model import Leaflet
-from leaflet.errors import ContentError, Location, Problem, Severity
+from leaflet.errors import ContentError, Location, Problem, Severity, closest
 
 PROJECT_FILE = "leaflet-checks.yaml"
 
@@ -51,8 +50,8 @@ def settle(settings: dict[str, Any], places: dict[str, Location]) -> dict[str, d
     for rule_id, value in settings.items():
         where = places.get(rule_id, Location("checks"))
         if rule_id not in RULES:
-            close = difflib.get_close_matches(rule_id, list(RULES), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            close = closest(rule_id, RULES)
+            hint = f"; did you mean '{close}'?" if close else ""
             problems.append(Problem(where, f"checks: no rule '{rule_id}'{hint}"))
             continue
         if value in ("off", False):

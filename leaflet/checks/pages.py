@@ -14,10 +14,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from typing import Any
+
+from leaflet.frozen import frozen
 
 #: The operators the rules look at: the font and its size, text shown, word spacing.
 RULED = frozenset({"Tf", "Tj", "TJ", "Tw"})
@@ -46,7 +47,7 @@ class _Unknown(ValueError):
     """A page that uses syntax the quick reader does not know: pypdf reads it."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Shown:
     """One operator the rules read: its page, the font and size in force, its operands."""
 
@@ -190,7 +191,7 @@ def _raw(value: Any) -> bytes | None:
     return original if isinstance(original, bytes) else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Pages:
     """What the rules read from one PDF."""
 

@@ -7,15 +7,16 @@ them (thresholds); `docs/checks.md` is the readable list of the same rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 
 from leaflet.content.model import Leaflet
 from leaflet.errors import LeafletError, Location, Problem, Severity
+from leaflet.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckContext:
     """What every rule may look at."""
 
@@ -48,7 +49,7 @@ class CheckContext:
 Finder = Callable[[CheckContext, dict[str, Any]], Iterator[tuple[Location, str]]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """A rule of `check`: its id, level and summary, its settings and what it finds."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from leaflet.content.model import (
     Block,
@@ -25,6 +24,7 @@ from leaflet.content.model import (
 )
 from leaflet.content.texts import SourceText
 from leaflet.errors import Location
+from leaflet.frozen import frozen
 
 #: Where a sentence may end: after a full stop, ! or ?, the Bengali danda (।), the Urdu
 #: full stop (۔) or the Arabic question mark (؟), and the closing quotes or brackets after it.
@@ -38,7 +38,7 @@ _MARKS = (
 _WORD = re.compile(rf"[^\W_][{_MARKS}\w]*(?:[’'\-][^\W_][{_MARKS}\w]*)*")
 
 
-@dataclass(frozen=True)
+@frozen
 class Passage:
     """A paragraph, list item or quotation: its words, and where they were written."""
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text
 from leaflet.errors import Location, Problem
+from leaflet.frozen import frozen
 
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
@@ -33,7 +34,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class InlineContext:
     """What the parser needs from the document around it."""
 

@@ -6,7 +6,6 @@ and column, so an editor can fix a whole file in one pass.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import unicodedata
@@ -50,7 +49,7 @@ from leaflet.content.model import (
     TranslatedFrom,
 )
 from leaflet.content.texts import SourceText, character_problems
-from leaflet.errors import ContentError, Location, Problem
+from leaflet.errors import ContentError, Location, Problem, closest
 from leaflet.yamlsource import PathKey, ScalarSource, YamlDocument, YamlProblem, read_yaml
 
 if TYPE_CHECKING:
@@ -94,8 +93,8 @@ def _validator() -> Draft202012Validator:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, choices)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 class Suggestions:

@@ -8,16 +8,16 @@ problem found at any later stage can be reported in the author's terms.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from leaflet.content.texts import SourceText
 from leaflet.errors import Location
+from leaflet.frozen import frozen
 
 # ---------------------------------------------------------------- inline text
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Text:
     """Plain words, printed exactly as written (never interpreted as markup)."""
 
@@ -25,7 +25,7 @@ class Text:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Strong:
     """Words in bold: `**…**`."""
 
@@ -33,7 +33,7 @@ class Strong:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Link:
     """A link to an address outside the leaflet (http, https, mailto or tel)."""
 
@@ -42,7 +42,7 @@ class Link:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Citation:
     """A pointer at an entry of the references, printed as [n]."""
 
@@ -51,7 +51,7 @@ class Citation:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class NoteRef:
     """A marker pointing at a note of the leaflet, written [^id] and printed [note n]."""
 
@@ -86,7 +86,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
 # ---------------------------------------------------------------- blocks
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class RelatedLink:
     """A link printed under the paragraph it belongs to ("See also")."""
 
@@ -96,7 +96,7 @@ class RelatedLink:
     source: SourceText | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Paragraph:
     """A paragraph of inline text, and the links printed under it."""
 
@@ -109,7 +109,7 @@ class Paragraph:
     related: tuple[RelatedLink, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ListItem:
     """An item of a list: its words, and a list inside it."""
 
@@ -120,7 +120,7 @@ class ListItem:
     source: SourceText | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ListBlock:
     """A list, numbered (ordered) or with bullets."""
 
@@ -129,7 +129,7 @@ class ListBlock:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Quote:
     """A person's words, who said them and when, and the reference they are from."""
 
@@ -142,7 +142,7 @@ class Quote:
     written: SourceText | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Callout:
     """A box set apart from the text, holding one or more quotations."""
 
@@ -154,7 +154,7 @@ class Callout:
 # ---------------------------------------------------------------- tables and figures
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Cell:
     """One cell of a table: inline text, or nothing at all (an empty cell)."""
 
@@ -167,7 +167,7 @@ class Cell:
         return not plain_text(self.inlines).strip()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Table:
     """A table: a header row naming the columns, then rows of cells, each row as long as the header.
 
@@ -183,7 +183,7 @@ class Table:
     caption_source: SourceText | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Image:
     """An image file read and checked: its bytes, its kind and its natural size in points."""
 
@@ -195,7 +195,7 @@ class Image:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Figure:
     """A picture in the text: described by `alt`, or decorative (then nothing is said of it)."""
 
@@ -216,7 +216,7 @@ class Figure:
 # ---------------------------------------------------------------- more kinds of block
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class BlockQuote:
     """A quoted statement set apart from the text: one or more paragraphs, maybe an attribution.
 
@@ -233,7 +233,7 @@ class BlockQuote:
     written: tuple[SourceText | None, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TermItem:
     """A term and what it means: "Contrast dye – a liquid that ..."."""
 
@@ -244,7 +244,7 @@ class TermItem:
     lang: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TermList:
     """Terms and what each means."""
 
@@ -252,7 +252,7 @@ class TermList:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Question:
     """A question (a numbered heading) and its answer."""
 
@@ -263,7 +263,7 @@ class Question:
     lang: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class QuestionList:
     """Questions people ask, each with its answer."""
 
@@ -274,7 +274,7 @@ class QuestionList:
 Block = Paragraph | ListBlock | Callout | BlockQuote | TermList | QuestionList | Table | Figure
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Note:
     """A note of a section, printed at the end of the section's own content."""
 
@@ -285,7 +285,7 @@ class Note:
     source: SourceText | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Panel:
     """A boxed part of the leaflet with its own heading (the contact and next steps panel)."""
 
@@ -295,7 +295,7 @@ class Panel:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Section:
     """A heading and what is under it: blocks, then subsections."""
 
@@ -317,7 +317,7 @@ class Section:
 # ---------------------------------------------------------------- back matter
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Reference:
     """An entry of the references, cited in the text as [n]."""
 
@@ -341,7 +341,7 @@ class Reference:
         return f"https://doi.org/{self.doi}" if self.doi else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class FurtherReading:
     """An entry of further reading: words, and the address they lead to."""
 
@@ -354,7 +354,7 @@ class FurtherReading:
 # ---------------------------------------------------------------- the whole
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Metadata:
     """What the leaflet says about itself: title, language, organisation, dates, contact, other formats."""
 
@@ -397,7 +397,7 @@ class Metadata:
         return dict(self.places).get(key, self.location)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class TranslatedFrom:
     """Which English leaflet a translation was made from (translation governance)."""
 
@@ -408,7 +408,7 @@ class TranslatedFrom:
     date: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Leaflet:
     """A whole leaflet: its metadata, introduction, sections, further reading and references."""
 
@@ -469,7 +469,7 @@ class Leaflet:
 BILINGUAL_DESIGNS = ("parallel", "back-to-back", "tilt-and-turn")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class BlockPair:
     """A Welsh block and its English partner; either is None when the other has no partner."""
 
@@ -477,7 +477,7 @@ class BlockPair:
     english: Block | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SectionPair:
     """A Welsh section and its English partner, their blocks paired in order."""
 
@@ -492,7 +492,7 @@ class SectionPair:
             yield from sub.walk()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Bilingual:
     """The English partner of a Welsh leaflet, and the two paired section by section, block by block."""
 

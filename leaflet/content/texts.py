@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from leaflet.errors import Location, Problem
+from leaflet.frozen import frozen
 from leaflet.written import ScalarSource
 
 #: Bidirectional controls can make text read differently from how it is stored.
@@ -17,7 +17,7 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u20
 _SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONTROLS)) + "]")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SourceText:
     """A printed text with its place in the file, and how it was written there (to place any character of it)."""
 

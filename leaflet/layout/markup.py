@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text, note_marker
 from leaflet.escape import escape
 from leaflet.fonts import FontSet
+from leaflet.frozen import frozen
 from leaflet.i18n import Furniture
 from leaflet.typography import glue_one_letter_words
 
 
-@dataclass(frozen=True)
+@frozen
 class MarkupContext:
     """What turning inline text into paragraph markup needs: fonts, link colour, note labels."""
 

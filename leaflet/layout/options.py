@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from leaflet.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class LayoutOptions:
     """What an edition adds to or changes in the leaflet's pages."""
 

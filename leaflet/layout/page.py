@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -11,6 +10,7 @@ from reportlab.platypus import BaseDocTemplate, PageTemplate
 
 from leaflet.content.model import Leaflet
 from leaflet.fonts import FontSet
+from leaflet.frozen import frozen
 from leaflet.i18n import Furniture, furniture
 from leaflet.layout.flowables import KeepWithFirstLines
 from leaflet.layout.markup import metadata_date
@@ -23,7 +23,7 @@ MARK_GAP = 4 * mm
 MARK_LENGTH = 6 * mm
 
 
-@dataclass(frozen=True)
+@frozen
 class PageGeometry:
     """The trimmed page, and what a printer needs around it."""
 
@@ -52,7 +52,7 @@ class PageGeometry:
         return x0 - b, y0 - b, x1 + b, y1 + b
 
 
-@dataclass(frozen=True)
+@frozen
 class FooterVoice:
     """One language's footer on a page: whose words, where, and which page of how many."""
 
@@ -64,7 +64,7 @@ class FooterVoice:
     total: int
 
 
-@dataclass(frozen=True)
+@frozen
 class FooterLine:
     """One line of the footer: words on the left, and on the right (the page number)."""
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -26,6 +25,7 @@ from reportlab.platypus import Flowable
 
 from leaflet.addressbreaks import ADDRESS_BREAKS
 from leaflet.content.model import Cell, Table, plain_text
+from leaflet.frozen import frozen
 from leaflet.layout.flowables import LeafParagraph, Stack
 from leaflet.layout.markup import inline_markup, text_markup
 from leaflet.rlseam import forget_postponed
@@ -41,7 +41,7 @@ _BIG = 1e9
 MIN_COLUMN_EMS = 3.5
 
 
-@dataclass(frozen=True)
+@frozen
 class TableLook:
     """The table's decoration, taken from the style sheet's colours and the body text size."""
 

@@ -18,14 +18,15 @@ No ReportLab here: fonts are read from their files by HarfBuzz.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import uharfbuzz as hb
 
+from leaflet.frozen import frozen
 
-@dataclass(frozen=True, slots=True)
+
+@frozen(slots=True)
 class Piece:
     """Part of a line in one font: what a paragraph's line is made of."""
 
@@ -35,7 +36,7 @@ class Piece:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Glyph:
     """One glyph HarfBuzz placed: its font's glyph id, where it stands, and the characters behind it."""
 
@@ -47,7 +48,7 @@ class Glyph:
     advance: float  # points: the glyph's own advance width in the font
 
 
-@dataclass(frozen=True)
+@frozen
 class ShapedLine:
     """A line of pieces shaped: its glyphs in logical order, and its width."""
 

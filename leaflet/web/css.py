@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from functools import cache
 
 import jinja2
 
+from leaflet.frozen import frozen
 from leaflet.style import OPTIONAL_BOXES, OPTIONAL_STYLES, BoxStyle, Theme
 from leaflet.web.compiled import bytecode_cache
 from leaflet.web.fonts import WebFace, web_faces
@@ -22,7 +22,7 @@ from leaflet.web.fonts import WebFace, web_faces
 FOCUS = "#ffdd00"
 
 
-@dataclass(frozen=True)
+@frozen
 class Stylesheet:
     """The CSS of one theme, with the name it is written under and the fonts it needs."""
 

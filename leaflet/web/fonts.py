@@ -35,12 +35,12 @@ import contextlib
 import hashlib
 import io
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from leaflet.cachedir import cache_folder
 from leaflet.fontfiles import family_files
+from leaflet.frozen import frozen
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.safeio import digest as file_digest
 from leaflet.style import FontFamily, Theme
@@ -71,7 +71,7 @@ WEB_SCRIPTS: tuple[tuple[int, int], ...] = (
 _RECIPE = "1"
 
 
-@dataclass(frozen=True)
+@frozen
 class WebFace:
     """One @font-face: a family at a weight (or a range of weights), and its WOFF2 file."""
 

@@ -15,7 +15,6 @@ import dataclasses
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,7 @@ from leaflet.content.model import (
 )
 from leaflet.content.texts import SourceText
 from leaflet.errors import Location
+from leaflet.frozen import frozen
 from leaflet.layout.markup import citation_anchor, note_anchor, printed_address
 from leaflet.layout.story import (
     ABOUT_ANCHOR,
@@ -107,7 +107,7 @@ def direction(lang: str | None) -> str | None:
 OFFER = "{label} (PDF, {size})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Download:
     """A PDF of the same leaflet, as the page offers it: "Large print, A4 (PDF, 44 kB)"."""
 

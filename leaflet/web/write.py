@@ -16,10 +16,10 @@ again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from leaflet.content.model import Leaflet
+from leaflet.frozen import frozen
 from leaflet.pdf.write import write_atomically
 from leaflet.safeio import FileProblem, read_file
 from leaflet.style import Theme
@@ -29,7 +29,7 @@ from leaflet.web.page import Download, render_page
 ASSETS = "assets"
 
 
-@dataclass(frozen=True)
+@frozen
 class WebPage:
     """A leaflet's page and what it needs, ready to write."""
 

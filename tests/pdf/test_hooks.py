@@ -697,8 +697,9 @@ def test_remembered_subsets_and_compression_are_those_of_their_own_font() -> Non
 
 def test_rare_patterns_compile_only_when_used(tmp_path: Path) -> None:
     # leaflet/deferred.py: the URL pattern of reportlab.platypus.paragraph, the CJK pattern of
-    # reportlab.lib.textsplit, PyFontify's pattern and the pattern of characters PyYAML's
-    # pure-Python reader refuses are handed out uncompiled; a build leaves them so, `re.compile`
+    # reportlab.lib.textsplit, PyFontify's pattern, the pattern of characters PyYAML's
+    # pure-Python reader refuses and rl_safe_eval's pattern of refused names (its text varies
+    # from run to run) are handed out uncompiled; a build leaves them so, `re.compile`
     # is Python's own again afterwards, and each pattern still matches when used (a control
     # character in a file is refused at its place by the pure-Python reader).
     code = f"""
@@ -708,14 +709,16 @@ from typing import Any
 from leaflet.build import build_leaflet
 build_leaflet(Path({str(Path(__file__).resolve().parents[2] / "content.yaml")!r}), "default", Path({str(tmp_path / "o.pdf")!r}))
 import reportlab.platypus.paragraph as paragraph, reportlab.lib.textsplit as textsplit
-import reportlab.lib.PyFontify as fontify, yaml.reader
+import reportlab.lib.PyFontify as fontify, yaml.reader, reportlab.lib.rl_safe_eval as safe_eval
 from leaflet import deferred
 from leaflet.yamlsource import YamlProblem, parse_yaml
-patterns = (paragraph.uri_pat, textsplit.rx, fontify.matchRE, yaml.reader.Reader.NON_PRINTABLE)
+patterns = (paragraph.uri_pat, textsplit.rx, fontify.matchRE, yaml.reader.Reader.NON_PRINTABLE,
+            safe_eval.__rl_unsafe_re__)
 lazy = [p.compiled is None for p in patterns]
 print(lazy, re.compile is deferred._compile, paragraph.uri_pat.match("https://example.org/a").group(1))
 print(textsplit.rx.sub(r"\\1 ", "漢字").split(), type(paragraph.uri_pat.compiled).__name__)
 print(fontify.fontify("def f(): return 1")[:2])
+print(safe_eval.__rl_unsafe_re__.findall("x.tb_next\\ny = f_globals"), safe_eval.__rl_unsafe_re__.flags & re.M)
 try:
     parse_yaml("title: \\"a\\x07b\\"\\n\\tx: 1\\n", "f.yaml")
 except YamlProblem as exc:
@@ -723,9 +726,10 @@ except YamlProblem as exc:
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == [
-        "[True, True, True, True] True https://",
+        "[True, True, True, True, True] True https://",
         "['漢', '字'] Pattern",
         "[('keyword', 0, 3, None), ('identifier', 3, 5, None)]",
+        "['tb_next', 'f_globals'] re.MULTILINE",
         "f.yaml:1:10: error: the character U+0007 is not allowed in a YAML file Pattern",
     ]
 
