@@ -404,3 +404,21 @@ def test_a_structure_trees_compressed_stream_is_that_of_its_own_tree(monkeypatch
     for mcid in range(3 * compact._TREES_KEPT):
         packed(mcid)
     assert len(compact._TREES) == compact._TREES_KEPT
+
+
+def test_the_mcid_table_writes_each_mcid_as_formatting_it_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PdfTagging.finish takes an element's MCIDs from a table of their bytes, grown to the most
+    # MCIDs a page has had, up to a bound; past it, an MCID is formatted as it comes. A table
+    # cut short gives the same PDF as a full one, and the table holds each number as written.
+    from leaflet.build import render_pdf
+    from leaflet.pdf import tags
+
+    leaf = load_leaflet(ROOT / "content.yaml")
+    theme = load_theme(EDITIONS["standard"].style)
+    full = render_pdf(leaf, theme)
+    assert len(tags._MCID_TEXT) > 3
+    assert all(text == b"%d " % n for n, text in enumerate(tags._MCID_TEXT))
+    monkeypatch.setattr(tags, "_MCID_TEXT", [])
+    monkeypatch.setattr(tags, "_MCID_TEXT_LONGEST", 3)
+    assert render_pdf(leaf, theme) == full
+    assert tags._MCID_TEXT == [b"0 ", b"1 ", b"2 "]

@@ -336,9 +336,10 @@ class PdfTagging(Tagging):
         #: Each role's element as far as its parent: b"<< /Type /StructElem /S /P /P ".
         heads: dict[str, bytes] = {}
         data: list[bytes] = []
-        top = max(map(len, self._page_elems.values()), default=0)
+        top = min(max(map(len, self._page_elems.values()), default=0), _MCID_TEXT_LONGEST)
         if len(_MCID_TEXT) < top:
             _MCID_TEXT.extend(b"%d " % n for n in range(len(_MCID_TEXT), top))
+        known = len(_MCID_TEXT)
 
         def text(value: str) -> bytes:
             return PDFString(value).format(doc)
@@ -362,7 +363,7 @@ class PdfTagging(Tagging):
                     page, mcid = kid
                     # On the element's own page an MCID is enough; elsewhere it needs its page.
                     if page == first_page:
-                        parts.append(_MCID_TEXT[mcid])
+                        parts.append(_MCID_TEXT[mcid] if mcid < known else b"%d " % mcid)
                     else:
                         parts.append(b"<< /Type /MCR /Pg %s /MCID %d >> " % (page_refs[page], mcid))
                 elif kind is StructElem:
@@ -430,8 +431,10 @@ class PdfTagging(Tagging):
         canvas.addPageLabel(0, style="ARABIC", start=1)
 
 
-#: An MCID as an element's kid: b"12 " (as many as the most marked page has needed so far).
+#: An MCID as an element's kid: b"12 " (as many as the most marked page has needed so far,
+#: up to _MCID_TEXT_LONGEST; a larger MCID is written when it comes).
 _MCID_TEXT: list[bytes] = []
+_MCID_TEXT_LONGEST = 4096
 
 
 def _keep_empty_cells(order: list[StructElem], first: dict[StructElem, int]) -> None:
