@@ -317,11 +317,16 @@ class PdfTagging(Tagging):
         while stack:
             elem = stack.pop()
             order.append(elem)
-            stack += [kid for kid in reversed(elem.kids) if type(kid) is StructElem]
+            kids = elem.kids
+            # (A leaf's one kid, its marked content, is no element: nothing to look through.)
+            if len(kids) > 1 or (kids and type(kids[0]) is StructElem):
+                stack += [kid for kid in reversed(kids) if type(kid) is StructElem]
         first: dict[StructElem, int] = {}
+        known = first.get
         for elem in reversed(order):
             for kid in elem.kids:
-                page = first.get(kid, 0) if type(kid) is StructElem else kid.page
+                # Marked content and an annotation's reference are tuples, their page first.
+                page = known(kid, 0) if type(kid) is StructElem else kid[0]
                 if page:
                     first[elem] = page
                     break
