@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from reportlab.pdfbase.pdfdoc import (
@@ -90,8 +91,10 @@ def _shows_any(ops: Iterable[str]) -> bool:
     return False
 
 
-#: tuple.__new__: a MarkedContent made without NamedTuple's own __new__ (a function in Python).
+#: tuple.__new__: a MarkedContent (or an AnnotationRef) made without NamedTuple's own __new__ (a
+#: function in Python).
 _marked_content = tuple.__new__
+_first = itemgetter(0)
 
 
 class _Drawing:
@@ -267,7 +270,7 @@ class PdfTagging(Tagging):
             start, link = end, next_link
         for target, ref, key, line in marks.annotations:
             owner = self._owner(marks, links, target, line)
-            owner.kids.append(AnnotationRef(page, ref))
+            owner.kids.append(_marked_content(AnnotationRef, (page, ref)))
             self._annotations.append((key, owner))
         return out
 
@@ -283,7 +286,7 @@ class PdfTagging(Tagging):
         taken = marks.taken
         if taken is None:
             taken = marks.taken = set()
-        for link in sorted(marks.line_links.get(line, []), key=lambda k: k[0]):
+        for link in sorted(marks.line_links.get(line, []), key=_first):
             if (line, link) not in taken and _same_target(link[1], target):
                 taken.add((line, link))
                 return links[link]
