@@ -13,9 +13,6 @@ Inside, each answer is keyed by the question (language tag, date, form; region, 
 Another version of the library or of the tool reads another file, and the older files are
 removed.
 
-The same keeps what fontconfig listed for a font family, named by fontconfig's state
-(`fontfiles.fontconfig_state`) instead of a distribution.
-
 A process reads each library's file once, and writes it again (a temporary file renamed over
 it, so a reader never sees half of one) only after answering a question it did not hold. The
 file holds at most `MAX_ENTRIES` answers. Anything odd (no metadata to name the file by, an
@@ -30,6 +27,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,6 +36,9 @@ from leaflet.safeio import MIB, FileProblem, read_file
 
 #: The most answers one file holds; a file that would hold more starts afresh.
 MAX_ENTRIES = 2048
+
+#: A temporary file older than this was left by a process that stopped dead.
+STALE_TEMPORARY_NS = 3600 * 10**9
 
 #: How many files of answers (for other Babels or versions of the tool) the folder keeps.
 KEEP_FILES = 4
@@ -73,10 +74,10 @@ def library_identity(library: str) -> str | None:
     return " ".join(found) or None
 
 
-def _load(library: str, identify: Callable[[], str | None] | None) -> tuple[Path, dict[str, str]] | None:
+def _load(library: str) -> tuple[Path, dict[str, str]] | None:
     from leaflet.stamp import tool_fingerprint
 
-    identity = identify() if identify is not None else library_identity(library)
+    identity = library_identity(library)
     if identity is None:
         return None
     key = hashlib.sha256(f"{identity}\0{tool_fingerprint()}".encode()).hexdigest()[:24]
@@ -96,54 +97,45 @@ def _load(library: str, identify: Callable[[], str | None] | None) -> tuple[Path
 
 def answer(library: str, question: str, ask: Callable[[], str]) -> str:
     """The kept answer of `library` to `question`, else `ask()`'s, kept for the next process."""
-    value = kept(library, question)
-    if value is None:
-        value = ask()
-        keep(library, question, value)
-    return value
-
-
-def kept(library: str, question: str, identify: Callable[[], str | None] | None = None) -> str | None:
-    """The answer of `library` to `question` kept by an earlier process, if any.
-
-    `identify` names what the answers depend on when `library` is not an installed Python
-    distribution (fontconfig: `fontfiles.fontconfig_state`); it is asked once per process.
-    """
     if library not in _kept:
-        _kept[library] = _load(library, identify)
-    found = _kept[library]
-    return None if found is None else found[1].get(question)
-
-
-def keep(library: str, question: str, value: str) -> None:
-    """Keep `library`'s answer to `question` for later processes (after `kept` has been asked)."""
-    found = _kept.get(library)
-    if found is None:
-        return
-    path, entries = found
-    if entries.get(question) == value:
-        return
+        _kept[library] = _load(library)
+    kept = _kept[library]
+    if kept is None:
+        return ask()
+    path, entries = kept
+    if question in entries:
+        return entries[question]
+    value = ask()
     if len(entries) >= MAX_ENTRIES:
         entries.clear()
     entries[question] = value
     _write(library, path, entries)
+    return value
 
 
 def _write(library: str, path: Path, entries: dict[str, str]) -> None:
-    data = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode()
+    data = json.dumps(entries, sort_keys=True).encode()  # ASCII: any text can be written
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             # Answers kept under another version of the library or of the tool: the newest few
-            # files are kept (two installed versions need not take turns), the rest removed.
+            # files are kept (two installed versions need not take turns), the rest removed;
+            # so are temporary files a process stopped dead (killed) left over an hour ago.
             others = sorted(path.parent.glob(f"{library}-*.json"), key=_age)
             for other in others[: max(0, len(others) - KEEP_FILES + 1)]:
                 with contextlib.suppress(OSError):
                     other.unlink()
+            for left in path.parent.glob(f".{library}-*.tmp"):
+                if _age(left) < time.time_ns() - STALE_TEMPORARY_NS:
+                    with contextlib.suppress(OSError):
+                        left.unlink()
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
+        pass
+    finally:
+        # Gone once renamed; left by a failure, or by a stop (Ctrl-C) between writing and renaming.
         with contextlib.suppress(OSError):
             tmp.unlink()
 

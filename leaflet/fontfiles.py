@@ -26,9 +26,7 @@ import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from leaflet.answers import keep, kept
 from leaflet.cachedir import cache_folder
 from leaflet.safeio import MAX_FONT_BYTES, MIB, read_file
 
@@ -69,93 +67,24 @@ def _ask(wanted: list[str]) -> None:
         return
     if len(_SYSTEM) + len(wanted) > _MAX_SYSTEM:
         _SYSTEM.clear()
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
+    if shutil.which("fc-list") is None:
         _SYSTEM.update({name: {} for name in wanted})
         return
-    # What fontconfig listed in an earlier process, while nothing it reads has changed since.
-    asking = []
-    for name in wanted:
-        listing = kept("fontconfig", name, fontconfig_state)
-        found = _static_upright(listing) if listing else {}
-        if found and all(path.is_file() for path in found.values()):
-            _SYSTEM[name] = found
-        else:
-            asking.append(name)
-    # Started by its full path with no descriptors to close (Python opens none inheritable), so
-    # that Python can spawn it without first copying this whole process (posix_spawn, not fork).
     running = [
         (
             name,
             subprocess.Popen(
-                [fc_list, "--format", "%{file}|%{style[0]}|%{variable}\n", f":family={name}"],
+                ["fc-list", "--format", "%{file}|%{style[0]}|%{variable}\n", f":family={name}"],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
-                close_fds=False,
             ),
         )
-        for name in asking
+        for name in wanted
     ]
     for name, listing in running:
         out, _ = listing.communicate()
         _SYSTEM[name] = _static_upright(out)
-        if _SYSTEM[name] and listing.returncode == 0:
-            keep("fontconfig", name, out)  # a family not found is asked again next time
-
-
-#: Where fontconfig reads its settings and finds fonts, on Linux systems as they are set up.
-_SETTINGS = ("/etc/fonts", "~/.config/fontconfig", "~/.fonts.conf", "~/.fonts.conf.d")
-_FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
-
-
-def fontconfig_state() -> str | None:
-    """What fontconfig's listings depend on, as one digest: fc-list itself, its settings (every
-    file's size and times), and every folder of fonts (each folder's modification time, which
-    changes when a font is added to it or removed, as fontconfig's own cache checks)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return None
-    h = hashlib.sha256()
-    for name in (
-        "FONTCONFIG_FILE",
-        "FONTCONFIG_PATH",
-        "FONTCONFIG_SYSROOT",
-        "XDG_CONFIG_HOME",
-        "XDG_DATA_HOME",
-    ):
-        h.update(f"{name}={os.environ.get(name)}\0".encode())
-    data_home = os.environ.get("XDG_DATA_HOME")
-    config_home = os.environ.get("XDG_CONFIG_HOME")
-    settings = [*_SETTINGS, *([os.path.join(config_home, "fontconfig")] if config_home else [])]
-    folders = [*_FONT_FOLDERS, *([os.path.join(data_home, "fonts")] if data_home else [])]
-    folders += [os.path.join(d, "fonts") for d in os.environ.get("XDG_DATA_DIRS", "").split(":") if d]
-    _stat_into(h, fc_list, files=True)
-    for path in settings:
-        _stat_into(h, os.path.expanduser(path), files=True)
-    for path in folders:
-        _stat_into(h, os.path.expanduser(path), files=False)
-    return h.hexdigest()
-
-
-def _stat_into(h: Any, path: str, *, files: bool, depth: int = 0) -> None:
-    """Each folder under `path` (and with `files`, each file) by its identity and times, into `h`."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        h.update(f"{path}|-\0".encode())
-        return
-    h.update(f"{path}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}\0".encode())
-    if not os.path.isdir(path) or depth > 8:
-        return
-    try:
-        with os.scandir(path) as entries:
-            names = sorted((e.name, e.is_dir()) for e in entries)
-    except OSError:
-        return
-    for name, is_dir in names:
-        if is_dir or files:
-            _stat_into(h, os.path.join(path, name), files=files, depth=depth + 1)
 
 
 def _static_upright(listing: str) -> dict[int, Path]:

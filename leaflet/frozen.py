@@ -5,8 +5,9 @@ with `exec`: `__init__`, `__repr__`, `__eq__` and `__hash__`, and for a frozen c
 `__setattr__` and `__delattr__`. That is about a millisecond a class, and the tool has some
 seventy of them: a sixth of a cold start went on compiling them. `frozen` gives a class
 `__eq__`, `__hash__` and `__repr__` written once here, which compare, hash and show the same
-fields in the same way as the ones `dataclass` would write (tests/test_frozen.py holds every
-class of the package to that). `dataclass` is told not to write those three (`eq=False,
+fields in the same way as the ones `dataclass` of the running Python would write (its rule for
+`==` changed in 3.13, and both are followed; tests/test_frozen.py holds every class of the
+package to that). `dataclass` is told not to write those three (`eq=False,
 repr=False`: it would compile them even for a class that has its own) and keeps the
 `__hash__` a class has (its documented rule); it writes the others, `__init__` among them, as
 it always does. The class is a frozen dataclass in every other respect: `fields`, `replace`,
@@ -16,6 +17,7 @@ it always does. The class is a frozen dataclass in every other respect: `fields`
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable
 from operator import attrgetter
 from reprlib import recursive_repr
@@ -34,11 +36,33 @@ def _values(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return attrgetter(*names)
 
 
-def _eq(self: Any, other: object) -> bool:
-    if other.__class__ is self.__class__:
-        compared = self.__class__.__frozen_compared__
-        return bool(compared(self) == compared(other))
-    return NotImplemented
+if sys.version_info < (3, 13):
+
+    def _eq(self: Any, other: object) -> Any:
+        # dataclass up to Python 3.12: the compared fields as two tuples.
+        if other.__class__ is self.__class__:
+            compared = self.__class__.__frozen_compared__
+            return compared(self) == compared(other)
+        return NotImplemented
+
+else:
+
+    def _eq(self: Any, other: object) -> Any:
+        # dataclass from Python 3.13: the same object is equal; else field by field, as `and` does.
+        if self is other:
+            return True
+        if other.__class__ is self.__class__:
+            result: Any = True
+            for mine, theirs in zip(
+                self.__class__.__frozen_compared__(self),
+                self.__class__.__frozen_compared__(other),
+                strict=True,
+            ):
+                result = mine == theirs
+                if not result:
+                    return result
+            return result
+        return NotImplemented
 
 
 def _hash(self: Any) -> int:

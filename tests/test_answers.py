@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -205,3 +206,56 @@ def test_the_installed_libraries_are_named_by_their_records() -> None:
         assert identity is not None, library
         name, digest = identity.split(" ")[:2]
         assert name.endswith(".dist-info") and len(digest) == 64, identity
+
+
+def test_a_library_is_named_by_every_distribution_of_it_and_their_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    (site / "fakelib").mkdir(parents=True)
+    (site / "fakelib" / "__init__.py").write_text("", "utf-8")
+    (site / "fakelib-1.0.dist-info").mkdir()
+    (site / "fakelib-1.0.dist-info" / "RECORD").write_text("fakelib/__init__.py,,0\n", "utf-8")
+    (site / "otherlib-2.0.dist-info").mkdir()  # another distribution beside it: not named
+    (site / "otherlib-2.0.dist-info" / "RECORD").write_text("x", "utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setitem(answers.LIBRARIES, "fakelib", ("fakelib", "fakelib_lite"))
+    first = answers.library_identity("fakelib")
+    assert first is not None and first.startswith("fakelib-1.0.dist-info ") and "otherlib" not in first
+    (site / "fakelib-1.0.dist-info" / "RECORD").write_text("fakelib/__init__.py,sha256=abc,1\n", "utf-8")
+    changed = answers.library_identity("fakelib")
+    assert changed is not None and changed != first
+    (site / "fakelib_lite-1.0.dist-info").mkdir()
+    (site / "fakelib_lite-1.0.dist-info" / "RECORD").write_text("lite", "utf-8")
+    both = answers.library_identity("fakelib")
+    assert both is not None and both.startswith(changed) and "fakelib_lite-1.0.dist-info" in both
+
+
+def test_a_stop_while_writing_leaves_no_temporary_file(kept: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers.answer("babel", "q", lambda: "a")
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(answers.os, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        answers.answer("babel", "another", lambda: "b")
+    assert [p.name for p in kept.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_temporary_files_left_by_a_killed_process_are_removed_in_time(kept: Path) -> None:
+    kept.mkdir(parents=True)
+    old, recent = kept / ".babel-x.json.123.tmp", kept / ".babel-x.json.456.tmp"
+    old.write_bytes(b"half")
+    recent.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    answers.answer("babel", "q", lambda: "a")
+    assert not old.exists() and recent.exists()
+
+
+def test_any_text_can_be_kept(kept: Path) -> None:
+    for value in ("Tachwedd ŵ", "\ud800 a lone surrogate", "ا ب"):
+        assert answers.answer("babel", value, lambda value=value: value) == value  # type: ignore[misc]
+    answers.forget()
+    assert answers.answer("babel", "\ud800 a lone surrogate", lambda: "asked") == "\ud800 a lone surrogate"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,14 +66,10 @@ def test_one_family_name_with_other_files_never_changes_what_another_sheet_draws
     assert first.read_bytes() == third.read_bytes()
 
 
-@pytest.fixture
-def fontconfig_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Each fc-list started and read, in order, in a process with nothing kept from earlier ones."""
-    from leaflet import answers, fontfiles
+def test_fontconfig_is_asked_once_per_family_all_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet's families are looked up side by side; a package with both weights needs no fontconfig."""
+    from leaflet import fontfiles
 
-    monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(fontfiles, "_SYSTEM", {})
-    answers.forget()
     events: list[str] = []
     real = subprocess.Popen
 
@@ -88,15 +83,7 @@ def fontconfig_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
             return super().communicate(*args, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", Recorded)
-    yield events
-    answers.forget()
-
-
-def test_fontconfig_is_asked_once_per_family_all_at_once(fontconfig_events: list[str]) -> None:
-    """A sheet's families are looked up side by side; a package with both weights needs no fontconfig."""
-    from leaflet import fontfiles
-
-    events = fontconfig_events
+    monkeypatch.setattr(fontfiles, "_SYSTEM", {})
     fontfiles.look_up(
         ["Noto Nastaliq Urdu", "Atkinson Hyperlegible", "Noto Sans Bengali", "Noto Nastaliq Urdu"]
     )
@@ -114,53 +101,3 @@ def test_fontconfig_is_asked_once_per_family_all_at_once(fontconfig_events: list
     regular, bold = family_files("Atkinson Hyperlegible")  # packaged, both weights: no fontconfig
     assert (regular.name, bold.name) == ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
     assert len(events) == 6
-
-
-def test_what_fontconfig_listed_is_kept_until_a_font_folder_changes(
-    fontconfig_events: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A later process takes fontconfig's listing from the cache, while fc-list, its settings and
-    the folders of fonts are as they were; a family it did not find is asked again every time."""
-    from leaflet import answers, fontfiles
-
-    def later_process() -> None:
-        answers.forget()
-        monkeypatch.setattr(fontfiles, "_SYSTEM", {})
-
-    fontfiles.look_up(["Noto Sans Bengali", "No Such Family Here"])
-    first = fontfiles.system_files("Noto Sans Bengali")
-    assert first[fontfiles.BOLD].name == "NotoSansBengali-Bold.ttf"
-    assert len(fontconfig_events) == 4
-    later_process()
-    fontfiles.look_up(["Noto Sans Bengali", "No Such Family Here"])
-    assert fontfiles.system_files("Noto Sans Bengali") == first
-    assert fontconfig_events[4:] == ["start :family=No Such Family Here", "read :family=No Such Family Here"]
-    # A font added to a folder of fonts (the user's own here) changes what fontconfig would list.
-    data_home = tmp_path / "data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
-    (data_home / "fonts").mkdir(parents=True)
-    later_process()
-    fontfiles.look_up(["Noto Sans Bengali"])
-    assert fontconfig_events[6:] == ["start :family=Noto Sans Bengali", "read :family=Noto Sans Bengali"]
-    later_process()
-    fontfiles.look_up(["Noto Sans Bengali"])
-    assert len(fontconfig_events) == 8
-    (data_home / "fonts" / "NewFont-Regular.ttf").write_bytes(b"")
-    later_process()
-    fontfiles.look_up(["Noto Sans Bengali"])
-    assert len(fontconfig_events) == 10
-    assert fontfiles.system_files("Noto Sans Bengali") == first
-
-
-def test_a_kept_listing_whose_files_are_gone_is_asked_again(
-    fontconfig_events: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from leaflet import answers, fontfiles
-
-    gone = tmp_path / "Gone-Regular.ttf"
-    answers.kept("fontconfig", "Gone Family", fontfiles.fontconfig_state)
-    answers.keep("fontconfig", "Gone Family", f"{gone}|Regular|False\n")
-    answers.forget()
-    fontfiles.look_up(["Gone Family"])
-    assert fontconfig_events == ["start :family=Gone Family", "read :family=Gone Family"]
-    assert fontfiles.system_files("Gone Family") == {}

@@ -95,3 +95,60 @@ def test_a_class_with_its_own_comparison_is_refused() -> None:
 
             def __eq__(self, other: object) -> bool:
                 return True
+
+
+class Odd:
+    """A value whose `==` answers with something other than a bool."""
+
+    def __eq__(self, other: object) -> Any:
+        return "an answer"
+
+    __hash__ = object.__hash__
+
+
+@frozen
+class Flags:
+    shown: Any
+    hidden: Any = dataclasses.field(default=None, repr=False)
+    unhashed: Any = dataclasses.field(default=None, hash=False)
+    hashed_only: Any = dataclasses.field(default=None, compare=False, hash=True)
+    ignored: Any = dataclasses.field(default=None, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class FlagsTwin:
+    shown: Any
+    hidden: Any = dataclasses.field(default=None, repr=False)
+    unhashed: Any = dataclasses.field(default=None, hash=False)
+    hashed_only: Any = dataclasses.field(default=None, compare=False, hash=True)
+    ignored: Any = dataclasses.field(default=None, compare=False)
+
+
+@frozen(slots=True)
+class Child(Flags):
+    extra: Any = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChildTwin(FlagsTwin):
+    extra: Any = 0
+
+
+def test_field_flags_a_subclass_and_odd_values_behave_as_with_dataclass() -> None:
+    nan, odd = float("nan"), Odd()
+    values = [1, 2, "x", nan, float("nan"), odd, None]
+    made = [
+        (cls(*args), twin(*args))
+        for cls, twin in ((Flags, FlagsTwin), (Child, ChildTwin))
+        for first in values
+        for args in ((first,), (1, first), (1, 2, first), (1, 2, 3, first), (1, 2, 3, 4, first))
+    ]
+    for ours, theirs in made:
+        assert repr(ours).replace("Child(", "ChildTwin(").replace("Flags(", "FlagsTwin(") == repr(theirs)
+    for a, a_twin in made:
+        for b, b_twin in made:
+            same = a == b
+            assert same == (a_twin == b_twin) and type(same) is type(a_twin == b_twin), (a, b)
+            assert (hash(a) == hash(b)) is (hash(a_twin) == hash(b_twin)), (a, b)
+    assert Flags(1) != Child(1) and FlagsTwin(1) != ChildTwin(1)  # another class is never equal
+    assert (Flags(nan) == Flags(nan)) is (FlagsTwin(nan) == FlagsTwin(nan))
