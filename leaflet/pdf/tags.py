@@ -189,12 +189,22 @@ class PdfTagging(Tagging):
         return self.artifact_depth > 0
 
     def text_object(self, canvas: Any, tx: Any) -> None:
+        # A text object's marks are its element until a link needs more (`_marks`): most
+        # text objects have no link, and make nothing more.
         elem = canvas.tag_elem
         if elem is not None and not self.artifact_depth:  # (not in_artifact, without the property)
-            tx.tag_marks = _TextMarks(elem)
+            tx.tag_marks = elem
+
+    @staticmethod
+    def _marks(tx: Any) -> _TextMarks | None:
+        """A text object's marks, with room for its links (None: the text object is not tagged)."""
+        marks = tx.tag_marks
+        if type(marks) is StructElem:
+            marks = tx.tag_marks = _TextMarks(marks)
+        return marks
 
     def link_boundary(self, tx: Any, link: Any, kind: str, written: int) -> None:
-        marks: _TextMarks | None = tx.tag_marks
+        marks = self._marks(tx)
         if marks is None:
             return
         if kind == "start":
@@ -206,7 +216,7 @@ class PdfTagging(Tagging):
 
     def annotation(self, canvas: Any, annotation: Any, ref: Any, target: str) -> None:
         tx = canvas.tag_tx
-        marks: _TextMarks | None = tx.tag_marks if tx is not None else None
+        marks = self._marks(tx) if tx is not None else None
         if marks is None:
             raise AssertionError(f"a link to {target} was made outside any tagged text")
         key = self._next_key
@@ -226,21 +236,21 @@ class PdfTagging(Tagging):
         return mcid
 
     def text_code(self, canvas: Any, tx: Any, code: list[str]) -> list[str]:
-        marks: _TextMarks | None = tx.tag_marks
+        marks: StructElem | _TextMarks | None = tx.tag_marks
         if marks is None:
             return code
         # Marked content goes inside the text object: BT stays in front of it.
         assert code and code[0] == "BT", "a text object that does not begin with BT"
-        cuts = marks.cuts
-        if not cuts and not marks.annotations:
-            # Most text objects: one run, all of it the element's (as the loop below makes it),
-            # marked in place. The last operator is the likeliest to show text (BT shows none).
+        if type(marks) is StructElem:
+            # Most text objects: no link, one run, all of it the element's (as the loop below
+            # makes it), marked in place. The last operator is the likeliest to show text.
             if not _shows_any(reversed(code)):
                 return code
-            elem = marks.elem
-            code[0] = f"BT /{elem.role} <</MCID {self._mcid(canvas.getPageNumber(), elem)}>> BDC"
+            code[0] = f"BT /{marks.role} <</MCID {self._mcid(canvas.getPageNumber(), marks)}>> BDC"
             code.append("EMC")
             return code
+        assert isinstance(marks, _TextMarks)
+        cuts = marks.cuts
         page = canvas.getPageNumber()
         links: dict[Any, StructElem] = {}
         out = [code[0]]
