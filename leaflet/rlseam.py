@@ -79,6 +79,14 @@ def add_objects(doc: Any, named: list[tuple[str, Any]]) -> list[bytes]:
     return refs
 
 
+def reserve_numbers(doc: Any, count: int) -> int:
+    """Take the next `count` object numbers for objects the document does not hold (written and
+    packed by the caller: `document_objects` is given them); the first of those numbers."""
+    first = doc.objectcounter + 1
+    doc.objectcounter += count
+    return first
+
+
 def last_page(canvas: Any) -> Any:
     """The page object that `showPage` has just added to the document."""
     return canvas._doc.Pages.pages[-1]
@@ -235,8 +243,12 @@ def break_words_at_address_breaks() -> None:
     )
 
 
-def document_objects(canvas: Any) -> tuple[list[tuple[int, bytes]], bytes, bytes]:
+def document_objects(
+    canvas: Any, apart: dict[int, bytes] | None = None
+) -> tuple[list[tuple[int, bytes]], bytes, bytes]:
     """The objects `canvas.save()` would write, formatted, in number order; references to the catalogue and info.
+
+    `apart`: objects written already, under numbers taken with `reserve_numbers`, put in their places.
 
     What PDFDocument.GetPDFData and PDFDocument.format do before they assemble the file
     (fonts' subsets made, the outline prepared, each object formatted as it is numbered,
@@ -264,9 +276,15 @@ def document_objects(canvas: Any) -> tuple[list[tuple[int, bytes]], bytes, bytes
     info = doc.Reference(doc.info).format(doc)
     objects = []
     number = 1
-    while number in doc.numberToId:  # objects may be added while others are formatted
-        name = doc.numberToId[number]
-        objects.append((number, pdf_format(doc.idToObject[name], doc, toplevel=1)))
+    names, held, apart = doc.numberToId, doc.idToObject, apart or {}
+    while True:  # objects may be added while others are formatted
+        name = names.get(number)
+        if name is not None:
+            objects.append((number, pdf_format(held[name], doc, toplevel=1)))
+        elif number in apart:
+            objects.append((number, apart[number]))
+        else:
+            break
         number += 1
     doc._savedToFile = True  # as SaveToFile: a document is written once
     return objects, root, info

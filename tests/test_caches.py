@@ -704,3 +704,61 @@ def test_the_kept_inline_markup_stays_bounded(content: Path, monkeypatch: pytest
     newest = list(loader.PARSED_TEXTS)[-1]
     load_leaflet(content)  # kept or not, the same model
     assert len(loader.PARSED_TEXTS) == 5 and newest in loader.PARSED_TEXTS
+
+
+def test_a_structure_trees_compressed_stream_is_that_of_its_own_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # leaflet/pdf/compact.py keeps the structure tree's compressed object stream by its exact
+    # bytes and level: the same tree is served from memory; a tree one number apart, or the
+    # same tree at another level, is compressed afresh, giving the file that nothing remembered
+    # gives; and only the last few trees are kept.
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from leaflet.pdf import compact
+
+    def packed(mcid: int) -> bytes:
+        objects = [
+            (1, b"<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 4 0 R >>"),
+            (2, b"<< /Type /Pages /Kids [ ] /Count 0 >>"),
+            (3, b"<< /Type /StructElem /S /P /P 4 0 R /K [ %d ] >>" % mcid),
+            (4, b"<<\n/K [ 3 0 R ] /Type /StructTreeRoot\n>>"),
+        ]
+        return compact.pack(objects, b"1 0 R", None)
+
+    compact._TREES.clear()
+    first = packed(0)
+    assert len(compact._TREES) == 1
+    assert packed(0) == first  # served from memory
+    changed = packed(1)
+    assert changed != first and len(compact._TREES) == 2
+    assert PdfReader(BytesIO(changed)).get_object(3)["/K"] == [1]
+    compact._TREES.clear()
+    assert packed(1) == changed  # the same bytes with nothing remembered
+    monkeypatch.setattr(compact, "TREE_LEVEL", 1)
+    other = packed(1)
+    assert other != changed and len(compact._TREES) == 2
+    assert PdfReader(BytesIO(other)).get_object(3)["/K"] == [1]
+    compact._TREES.clear()
+    assert packed(1) == other
+    for mcid in range(3 * compact._TREES_KEPT):
+        packed(mcid)
+    assert len(compact._TREES) == compact._TREES_KEPT
+
+
+def test_the_mcid_table_writes_each_mcid_as_formatting_it_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PdfTagging.finish takes an element's MCIDs from a table of their bytes, grown to the most
+    # MCIDs a page has had, up to a bound; past it, an MCID is formatted as it comes. A table
+    # cut short gives the same PDF as a full one, and the table holds each number as written.
+    from leaflet.build import render_pdf
+    from leaflet.pdf import tags
+
+    leaf = load_leaflet(ROOT / "content.yaml")
+    theme = load_theme(EDITIONS["standard"].style)
+    full = render_pdf(leaf, theme)
+    assert len(tags._MCID_TEXT) > 3
+    assert all(text == b"%d " % n for n, text in enumerate(tags._MCID_TEXT))
+    monkeypatch.setattr(tags, "_MCID_TEXT", [])
+    monkeypatch.setattr(tags, "_MCID_TEXT_LONGEST", 3)
+    assert render_pdf(leaf, theme) == full
+    assert tags._MCID_TEXT == [b"0 ", b"1 ", b"2 "]

@@ -60,11 +60,14 @@ from leaflet.layout.cache import Bounded, Held
 from leaflet.pdf.compact import pack
 from leaflet.pdf.shaping import Glyph, Piece, ShapedLine, shape_line
 from leaflet.rlseam import (
+    add_objects,
     add_page_entries,
     document_objects,
     last_page,
+    object_count,
     page_count,
     reorder_pages,
+    reserve_numbers,
     set_text_operators,
     text_object_canvas,
     text_operators,
@@ -332,8 +335,11 @@ class LeafletCanvas(Canvas):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        #: Saved as a compact file (one object stream, a cross-reference stream) rather than as ReportLab writes it.
+        #: Saved as a compact file (object streams, a cross-reference stream) rather than as ReportLab writes it.
         self.packed = packed
+        #: Objects written already (the structure tree's elements) that a packed canvas packs
+        #: in their places without handing them to ReportLab's document: number → bytes.
+        self.apart: dict[int, bytes] = {}
         # A draft canvas lays pages out to count them, and writes nothing.
         self.draft = draft
         self.tagging = tagging
@@ -766,8 +772,22 @@ class LeafletCanvas(Canvas):
             return
         # ReportLab's objects go straight into an object stream (leaflet/pdf/compact.py):
         # the bytes `compact` would make of ReportLab's file, without writing that file first.
-        objects, root, info = document_objects(self)
+        objects, root, info = document_objects(self, self.apart)
         self._filename.write(pack(objects, root, info, b"%d.%d" % self._doc._pdfVersion))
+
+    def add_written(self, data: list[bytes], name: str) -> int:
+        """Number these objects, each written already, in order after the document's: the first one's number.
+
+        A packed canvas only takes their numbers and packs them itself; for ReportLab's own
+        writer they are named objects of its document (`name` and a count).
+        """
+        doc = self._doc
+        if not self.packed:
+            refs = add_objects(doc, [(f"{name}{i}", value) for i, value in enumerate(data)])
+            return int(refs[0].split()[0]) if refs else object_count(doc) + 1
+        first = reserve_numbers(doc, len(data))
+        self.apart.update(zip(range(first, first + len(data)), data, strict=True))
+        return first
 
     def number_halves(self) -> None:
         """Back to back, each half's page labels count from its own first page, as its footer does.
@@ -1258,6 +1278,12 @@ def _value(element: Any, document: Any) -> bytes:
             return b"%d %d R" % document.idToObjectNumberAndVersion[element.name]
         except KeyError:
             return _reference(element, document)
+    plain = _PLAIN.get(kind)
+    if plain is not None:
+        # As _format writes it (a dictionary inside a dictionary, a link's destination), one call sooner.
+        extra = element.__dict__
+        if "__RefOnly__" not in extra and "__Comment__" not in extra:
+            return plain(element, document)
     return _format(element, document)
 
 
@@ -1440,9 +1466,13 @@ def _destination(self: Any, document: Any) -> bytes:
         number = document.idToObjectNumberAndVersion.get(page.name)
         if number is not None and not rl_config.pdfMultiLine:
             fmt.page = page  # as Destination.format leaves it
-            left, top, zoom = (_value(v, document) for v in (fmt.left, fmt.top, fmt.zoom))
-            kind = _value(_pdf_name(fmt.typename), document)
-            return b"[ %d %d R %s %s %s %s ]" % (*number, kind, left, top, zoom)
+            return b"[ %d %d R %s %s %s %s ]" % (
+                *number,
+                _value(_pdf_name(fmt.typename), document),
+                _value(fmt.left, document),
+                _value(fmt.top, document),
+                _value(fmt.zoom, document),
+            )
     return _reportlab_destination(self, document)
 
 

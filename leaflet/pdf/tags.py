@@ -19,11 +19,10 @@ link annotation.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from reportlab.pdfbase.pdfdoc import (
@@ -57,18 +56,23 @@ class AnnotationRef(NamedTuple):
     ref: PDFObjectReference
 
 
-@dataclass
 class _TextMarks:
-    """What a text object needs to know to be cut into marked runs."""
+    """What a text object needs to know to be cut into marked runs (one for each text object
+    drawn: a plain class, quicker to make than a dataclass with its factories)."""
 
-    elem: StructElem
-    #: (index into the operators, link or None): from there on, whose words these are.
-    cuts: list[tuple[int, Any]] = field(default_factory=list)
-    #: Annotations made for this text object's links, waiting for their Link element:
-    #: (target, reference, ParentTree key, line of the paragraph).
-    annotations: list[tuple[str, Any, int, int]] = field(default_factory=list)
-    #: The links that start on each line, for telling two links to one place apart.
-    line_links: dict[int, list[Any]] = field(default_factory=dict)
+    __slots__ = ("annotations", "cuts", "elem", "line_links", "taken")
+
+    def __init__(self, elem: StructElem) -> None:
+        self.elem = elem
+        #: (index into the operators, link or None): from there on, whose words these are.
+        self.cuts: list[tuple[int, Any]] = []
+        #: Annotations made for this text object's links, waiting for their Link element:
+        #: (target, reference, ParentTree key, line of the paragraph).
+        self.annotations: list[tuple[str, Any, int, int]] = []
+        #: The links that start on each line, for telling two links to one place apart.
+        self.line_links: dict[int, list[Any]] = {}
+        #: The (line, link) pairs whose Link element has been given an annotation, once one has.
+        self.taken: set[tuple[int, Any]] | None = None
 
 
 def escape_pdf_string(text: str) -> str:
@@ -79,8 +83,18 @@ def escape_pdf_string(text: str) -> str:
 _SHOWING = ("Tj", "TJ", "'", '"')
 
 
-def _shows_text(op: str) -> bool:
-    return " Tj" in op or " TJ" in op or op.endswith(_SHOWING)
+def _shows_any(ops: Iterable[str]) -> bool:
+    """Whether any of these operators shows text (a loop: any() of a generator costs twice as much)."""
+    for op in ops:  # noqa: SIM110
+        if " Tj" in op or " TJ" in op or op.endswith(_SHOWING):
+            return True
+    return False
+
+
+#: tuple.__new__: a MarkedContent (or an AnnotationRef) made without NamedTuple's own __new__ (a
+#: function in Python).
+_marked_content = tuple.__new__
+_first = itemgetter(0)
 
 
 class _Drawing:
@@ -136,7 +150,6 @@ class PdfTagging(Tagging):
         self.title = title
         self.language = language
         self.published = published
-        self._next_mcid: dict[int, int] = {}
         #: ParentTree: page → its MCIDs' elements, in MCID order.
         self._page_elems: dict[int, list[StructElem]] = {}
         self._annotations: list[tuple[int, StructElem]] = []  # (ParentTree key, Link)
@@ -176,12 +189,22 @@ class PdfTagging(Tagging):
         return self.artifact_depth > 0
 
     def text_object(self, canvas: Any, tx: Any) -> None:
+        # A text object's marks are its element until a link needs more (`_marks`): most
+        # text objects have no link, and make nothing more.
         elem = canvas.tag_elem
-        if elem is not None and not self.in_artifact:
-            tx.tag_marks = _TextMarks(elem)
+        if elem is not None and not self.artifact_depth:  # (not in_artifact, without the property)
+            tx.tag_marks = elem
+
+    @staticmethod
+    def _marks(tx: Any) -> _TextMarks | None:
+        """A text object's marks, with room for its links (None: the text object is not tagged)."""
+        marks = tx.tag_marks
+        if type(marks) is StructElem:
+            marks = tx.tag_marks = _TextMarks(marks)
+        return marks
 
     def link_boundary(self, tx: Any, link: Any, kind: str, written: int) -> None:
-        marks: _TextMarks | None = tx.tag_marks
+        marks = self._marks(tx)
         if marks is None:
             return
         if kind == "start":
@@ -193,7 +216,7 @@ class PdfTagging(Tagging):
 
     def annotation(self, canvas: Any, annotation: Any, ref: Any, target: str) -> None:
         tx = canvas.tag_tx
-        marks: _TextMarks | None = tx.tag_marks if tx is not None else None
+        marks = self._marks(tx) if tx is not None else None
         if marks is None:
             raise AssertionError(f"a link to {target} was made outside any tagged text")
         key = self._next_key
@@ -203,56 +226,61 @@ class PdfTagging(Tagging):
         marks.annotations.append((target, ref, key, tx.lines_written - 1))
 
     def _mcid(self, page: int, elem: StructElem) -> int:
-        mcid = self._next_mcid.get(page, 0)
-        self._next_mcid[page] = mcid + 1
-        self._page_elems.setdefault(page, []).append(elem)
-        elem.kids.append(MarkedContent(page, mcid))
+        """The next MCID of `page`, its marked content `elem`'s (the page's MCIDs count its elements)."""
+        elems = self._page_elems.get(page)
+        if elems is None:
+            elems = self._page_elems[page] = []
+        mcid = len(elems)
+        elems.append(elem)
+        elem.kids.append(_marked_content(MarkedContent, (page, mcid)))
         return mcid
 
     def text_code(self, canvas: Any, tx: Any, code: list[str]) -> list[str]:
-        marks: _TextMarks | None = tx.tag_marks
+        marks: StructElem | _TextMarks | None = tx.tag_marks
         if marks is None:
             return code
-        cuts = marks.cuts
-        if not cuts and not marks.annotations:
-            # Most text objects: one run, all of it the element's (as the loop below makes it).
-            assert code and code[0] == "BT", "a text object that does not begin with BT"
-            for op in code:  # (BT shows nothing)
-                if " Tj" in op or " TJ" in op or op.endswith(_SHOWING):
-                    break
-            else:
+        # Marked content goes inside the text object: BT stays in front of it.
+        assert code and code[0] == "BT", "a text object that does not begin with BT"
+        if type(marks) is StructElem:
+            # Most text objects: no link, one run, all of it the element's (as the loop below
+            # makes it), marked in place. The last operator is the likeliest to show text.
+            if not _shows_any(reversed(code)):
                 return code
-            mcid = self._mcid(canvas.getPageNumber(), marks.elem)
-            return [code[0], f"/{marks.elem.role} <</MCID {mcid}>> BDC", *code[1:], "EMC"]
+            code[0] = f"BT /{marks.role} <</MCID {self._mcid(canvas.getPageNumber(), marks)}>> BDC"
+            code.append("EMC")
+            return code
+        assert isinstance(marks, _TextMarks)
+        cuts = marks.cuts
         page = canvas.getPageNumber()
         links: dict[Any, StructElem] = {}
-        out: list[str] = []
+        out = [code[0]]
         if marks.annotations and not cuts:
             # ReportLab draws a paragraph that is one link in one piece, without
             # reporting where the link starts: all of its words are the link.
             cuts = [(0, (0, marks.annotations[0][0]))]
-        # Marked content goes inside the text object: BT stays in front of it.
-        assert code and code[0] == "BT", "a text object that does not begin with BT"
-        out.append(code[0])
-        bounds = [(1, None), *[(max(i, 1), link) for i, link in cuts], (len(code), None)]
-        for (start, link), (end, _) in itertools.pairwise(bounds):
+        start, link = 1, None
+        for end, next_link in [*cuts, (len(code), None)]:
+            end = max(end, 1)
             run = code[start:end]
-            if not any(_shows_text(op) for op in run):
-                out.extend(run)
-                continue
-            elem = marks.elem
-            if link is not None:
-                if link not in links:
-                    # A leaf that is itself a Link (a contents entry) holds its words directly.
-                    links[link] = marks.elem if marks.elem.role == "Link" else marks.elem.add("Link")
-                elem = links[link]
-            mcid = self._mcid(page, elem)
-            out.append(f"/{elem.role} <</MCID {mcid}>> BDC")
-            out.extend(run)
-            out.append("EMC")
+            if run:
+                if _shows_any(run):
+                    elem = marks.elem
+                    if link is not None:
+                        elem = links.get(link)  # type: ignore[assignment]
+                        if elem is None:
+                            # A leaf that is itself a Link (a contents entry) holds its words directly.
+                            elem = links[link] = (
+                                marks.elem if marks.elem.role == "Link" else marks.elem.add("Link")
+                            )
+                    out.append(f"/{elem.role} <</MCID {self._mcid(page, elem)}>> BDC")
+                    out += run
+                    out.append("EMC")
+                else:
+                    out += run
+            start, link = end, next_link
         for target, ref, key, line in marks.annotations:
             owner = self._owner(marks, links, target, line)
-            owner.kids.append(AnnotationRef(page, ref))
+            owner.kids.append(_marked_content(AnnotationRef, (page, ref)))
             self._annotations.append((key, owner))
         return out
 
@@ -265,8 +293,10 @@ class PdfTagging(Tagging):
         """
         if not marks.cuts:
             return next(iter(links.values()))  # the whole paragraph is one link
-        taken = marks.__dict__.setdefault("_taken", set())
-        for link in sorted(marks.line_links.get(line, []), key=lambda k: k[0]):
+        taken = marks.taken
+        if taken is None:
+            taken = marks.taken = set()
+        for link in sorted(marks.line_links.get(line, []), key=_first):
             if (line, link) not in taken and _same_target(link[1], target):
                 taken.add((line, link))
                 return links[link]
@@ -300,11 +330,16 @@ class PdfTagging(Tagging):
         while stack:
             elem = stack.pop()
             order.append(elem)
-            stack += [kid for kid in reversed(elem.kids) if type(kid) is StructElem]
+            kids = elem.kids
+            # (A leaf's one kid, its marked content, is no element: nothing to look through.)
+            if len(kids) > 1 or (kids and type(kids[0]) is StructElem):
+                stack += [kid for kid in reversed(kids) if type(kid) is StructElem]
         first: dict[StructElem, int] = {}
+        known = first.get
         for elem in reversed(order):
             for kid in elem.kids:
-                page = first.get(kid, 0) if type(kid) is StructElem else kid.page
+                # Marked content and an annotation's reference are tuples, their page first.
+                page = known(kid, 0) if type(kid) is StructElem else kid[0]
                 if page:
                     first[elem] = page
                     break
@@ -316,8 +351,13 @@ class PdfTagging(Tagging):
         refs = {elem: b"%d 0 R" % (base + i) for i, elem in enumerate(elems)}
         root_ref = b"%d 0 R" % (base + len(elems))
         page_refs = {n: PDFObjectReference(f"Page{n}").format(doc) for n in range(1, page_count(canvas) + 1)}
-        roles: dict[str, bytes] = {}
+        #: Each role's element as far as its parent: b"<< /Type /StructElem /S /P /P ".
+        heads: dict[str, bytes] = {}
         data: list[bytes] = []
+        top = min(max(map(len, self._page_elems.values()), default=0), _MCID_TEXT_LONGEST)
+        if len(_MCID_TEXT) < top:
+            _MCID_TEXT.extend(b"%d " % n for n in range(len(_MCID_TEXT), top))
+        known = len(_MCID_TEXT)
 
         def text(value: str) -> bytes:
             return PDFString(value).format(doc)
@@ -325,42 +365,49 @@ class PdfTagging(Tagging):
         for elem in elems:
             first_page = first[elem]
             parent = elem.parent
-            role = roles.get(elem.role) or roles.setdefault(elem.role, elem.role.encode())
-            parent_ref = refs[parent] if parent is not None else root_ref
+            head = heads.get(elem.role)
+            if head is None:
+                head = heads[elem.role] = b"<< /Type /StructElem /S /%s /P " % elem.role.encode()
             parts = [
-                b"<< /Type /StructElem /S /%s /P %s /Pg %s /K [ " % (role, parent_ref, page_refs[first_page])
+                head,
+                refs[parent] if parent is not None else root_ref,
+                b" /Pg ",
+                page_refs[first_page],
+                b" /K [ ",
             ]
             for kid in elem.kids:
                 kind = type(kid)
                 if kind is MarkedContent:
+                    page, mcid = kid
                     # On the element's own page an MCID is enough; elsewhere it needs its page.
-                    if kid.page == first_page:
-                        parts.append(b"%d " % kid.mcid)
+                    if page == first_page:
+                        parts.append(_MCID_TEXT[mcid] if mcid < known else b"%d " % mcid)
                     else:
-                        parts.append(b"<< /Type /MCR /Pg %s /MCID %d >> " % (page_refs[kid.page], kid.mcid))
+                        parts.append(b"<< /Type /MCR /Pg %s /MCID %d >> " % (page_refs[page], mcid))
                 elif kind is StructElem:
                     ref = refs.get(kid)
                     if ref is not None:
-                        parts.append(ref + b" ")
+                        parts += (ref, b" ")
                 else:
                     obj_ref = kid.ref.format(doc)
                     parts.append(b"<< /Type /OBJR /Pg %s /Obj %s >> " % (page_refs[kid.page], obj_ref))
             parts.append(b"]")
-            if elem.lang and (parent is None or elem.lang != _inherited_lang(parent)):
-                parts += [b" /Lang ", text(elem.lang)]
-            if elem.alt:
-                parts += [b" /Alt ", text(elem.alt)]
-            if elem.bbox:
-                box = " ".join(f"{v:g}" for v in elem.bbox)
-                parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
-            if elem.scope:
-                parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
-            if elem.actual_text:
-                parts += [b" /ActualText ", text(elem.actual_text)]
-            if elem.title:
-                parts += [b" /T ", text(elem.title)]
-            if elem.id:
-                parts += [b" /ID ", text(elem.id)]
+            if elem.lang or elem.alt or elem.bbox or elem.scope or elem.actual_text or elem.title or elem.id:
+                if elem.lang and (parent is None or elem.lang != _inherited_lang(parent)):
+                    parts += [b" /Lang ", text(elem.lang)]
+                if elem.alt:
+                    parts += [b" /Alt ", text(elem.alt)]
+                if elem.bbox:
+                    box = " ".join(f"{v:g}" for v in elem.bbox)
+                    parts.append(f" /A << /O /Layout /BBox [ {box} ] >>".encode())
+                if elem.scope:
+                    parts.append(f" /A << /O /Table /Scope /{elem.scope} >>".encode())
+                if elem.actual_text:
+                    parts += [b" /ActualText ", text(elem.actual_text)]
+                if elem.title:
+                    parts += [b" /T ", text(elem.title)]
+                if elem.id:
+                    parts += [b" /ID ", text(elem.id)]
             parts.append(b" >>")
             data.append(b"".join(parts))
 
@@ -385,11 +432,11 @@ class PdfTagging(Tagging):
             for key, ref in ids:
                 names += [PDFString(key), ref]
             tree["IDTree"] = PDFDictionary({"Names": PDFArray(names)})
-        # Registered as their bytes: a document writes bytes as they are.
-        named: list[tuple[str, Any]] = [(f"StructElem{i}", d) for i, d in enumerate(data)]
-        named.append(("StructTreeRoot", PDFDictionary(tree).format(doc)))
-        numbered = add_objects(doc, named)
-        assert numbered[0] == refs[self.root] and numbered[-1] == root_ref, "objects numbered out of turn"
+        # The elements are bytes already: the canvas numbers them (and packs them, or has
+        # ReportLab's document write them as they are); the tree's root is the document's.
+        numbered = canvas.add_written(data, "StructElem")
+        (root,) = add_objects(doc, [("StructTreeRoot", PDFDictionary(tree).format(doc))])
+        assert numbered == base and root == root_ref, "objects numbered out of turn"
         canvas.setCatalogEntry("StructTreeRoot", PDFObjectReference("StructTreeRoot"))
         canvas.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         metadata = PDFStream(
@@ -400,6 +447,12 @@ class PdfTagging(Tagging):
         canvas.setCatalogEntry("Metadata", doc.Reference(metadata, "XMPMetadata"))
         # Page labels 1, 2, 3 … match the printed "Page N of M".
         canvas.addPageLabel(0, style="ARABIC", start=1)
+
+
+#: An MCID as an element's kid: b"12 " (as many as the most marked page has needed so far,
+#: up to _MCID_TEXT_LONGEST; a larger MCID is written when it comes).
+_MCID_TEXT: list[bytes] = []
+_MCID_TEXT_LONGEST = 4096
 
 
 def _keep_empty_cells(order: list[StructElem], first: dict[StructElem, int]) -> None:

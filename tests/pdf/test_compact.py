@@ -179,3 +179,33 @@ def test_a_streams_data_is_never_taken_for_its_dictionary() -> None:
     contents = reader.pages[0]["/Contents"].get_object()
     assert contents["/Filter"] == "/FlateDecode"
     assert contents.get_data() == data
+
+
+def test_the_structure_tree_has_an_object_stream_of_its_own_and_only_the_packing_changes(
+    written: dict[str, tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pack: the structure tree's elements and its root go into a second object stream (quicker
+    # to compress apart, and kept for the same tree); what the file holds is what one stream held.
+    import leaflet.pdf.compact as packing
+
+    before, after = written["standard"]
+    shown = run(tool("qpdf"), "--show-xref", str(after))
+    streams = {int(s) for s in re.findall(r"compressed; stream = (\d+)", shown)}
+    assert len(streams) == 2
+    data = after.read_bytes()
+    monkeypatch.setattr(packing, "_in_structure_tree", lambda body: False)
+    one = tmp_path / "one-stream.pdf"
+    one.write_bytes(compact(before.read_bytes()))
+    shown = run(tool("qpdf"), "--show-xref", str(one))
+    assert len(set(re.findall(r"compressed; stream = (\d+)", shown))) == 1
+    assert one.read_bytes() != data
+
+    def objects(path: Path) -> list[bytes]:
+        cmd = [tool("qpdf"), "--qdf", "--object-streams=disable", str(path), "-"]
+        qdf = subprocess.run(cmd, capture_output=True, check=True, timeout=60).stdout
+        # The trailer's /ID is a digest of the file's bytes, which differ with their packing.
+        return [line for line in qdf.splitlines() if not line.startswith(b"  /ID [<")]
+
+    split = objects(after)
+    assert b"  /Type /StructElem" in split and len(split) > 1000
+    assert split == objects(one)

@@ -553,6 +553,41 @@ def test_add_objects_numbers_objects_as_reference_does() -> None:
     assert b"/StructTreeRoot %s" % ready in written
 
 
+def test_objects_written_apart_are_numbered_and_packed_in_their_places() -> None:
+    # LeafletCanvas.add_written: objects written already take the next numbers; a packed canvas
+    # keeps them apart (rlseam.reserve_numbers) and document_objects puts them in their places
+    # among ReportLab's objects, so the file is what compact() makes of ReportLab's own file, in
+    # which they are named objects of its document.
+    from reportlab.pdfbase import pdfdoc
+
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.pdf.compact import compact
+    from leaflet.structure import Tagging
+
+    def draw(packed: bool) -> tuple[bytes, int]:
+        out = BytesIO()
+        canvas = LeafletCanvas(out, tagging=Tagging(), place_names={}, packed=packed, invariant=1)
+        canvas.drawString(72, 720, "Apart")
+        canvas.showPage()
+        doc = rlseam.pdf_document(canvas)
+        expected = rlseam.object_count(doc) + 1
+        first = canvas.add_written([b"<< /Kept 1 >>", b"<< /Kept 2 /Next %d 0 R >>" % expected], "Kept")
+        assert first == expected and rlseam.object_count(doc) == first + 1
+        (after,) = rlseam.add_objects(doc, [("After", pdfdoc.PDFDictionary({"First": first}))])
+        assert after == b"%d 0 R" % (first + 2)
+        canvas.setCatalogEntry("StructTreeRoot", pdfdoc.PDFObjectReference("After"))
+        canvas.save()
+        return out.getvalue(), first
+
+    (packed, first), (written, same) = draw(True), draw(False)
+    assert first == same
+    assert b"%d 0 obj\n<< /Kept 1 >>\nendobj" % first in written
+    assert packed == compact(written)
+    reader = PdfReader(BytesIO(packed))
+    assert reader.get_object(first + 1)["/Kept"] == 2
+    assert reader.get_object(first + 2)["/First"] == first
+
+
 def test_compression_is_remembered_by_the_exact_contents() -> None:
     # _compress (leaflet/pdf/canvas.py) remembers each stream's compressed bytes under its exact
     # contents: a page's text or a font's bytes, compressed as ReportLab compresses them; one
