@@ -478,6 +478,24 @@ class LeafletCanvas(Canvas):
         code.append("Q")
         self._currentMatrix = matrix
 
+    def _drawn_here(self, para: Any, kind: int) -> bool:
+        """Whether a paragraph of ReportLab's `kind` (0: one font and colour, 1: several) has
+        none of what drawPara tests and sets up and a leaflet's paragraphs never have, so that
+        the canvas may draw it (not with a shaping canvas: shaped text waits for its line's end)."""
+        style = para.style
+        return not (
+            para.blPara.kind != kind
+            or self.shaping
+            or getattr(para, "debug", 0)
+            or para.bulletText
+            or style.backColor
+            or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
+            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
+            or style.wordWrap == "RTL"
+            or style.alignment not in _LINE_DRAWERS
+            or "preformatted" in type(para).__name__.lower()
+        )
+
     def draw_paragraph(self, para: Any) -> bool:
         """Paragraph.drawPara for a paragraph set in one font and colour (ReportLab's kind 0), or False.
 
@@ -490,19 +508,7 @@ class LeafletCanvas(Canvas):
         """
         bl = para.blPara
         style = para.style
-        if (
-            bl.kind != 0
-            or self.shaping
-            or getattr(para, "debug", 0)
-            or para.bulletText
-            or style.backColor
-            or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
-            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
-            or style.wordWrap == "RTL"
-            or style.alignment not in _LINE_DRAWERS
-            or "preformatted" in type(para).__name__.lower()
-            or not getFont(bl.fontName)._dynamicFont
-        ):
+        if not self._drawn_here(para, 0) or not getFont(bl.fontName)._dynamicFont:
             return False
         lines = bl.lines
         count = len(lines)
@@ -602,19 +608,7 @@ class LeafletCanvas(Canvas):
         """
         bl = para.blPara
         style = para.style
-        if (
-            bl.kind != 1
-            or self.shaping
-            or getattr(para, "debug", 0)
-            or para.bulletText
-            or style.backColor
-            or (getattr(style, "borderColor", None) and getattr(style, "borderWidth", None))
-            or getattr(para, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
-            or style.wordWrap == "RTL"
-            or style.alignment not in _LINE_DRAWERS
-            or style.endDots
-            or "preformatted" in type(para).__name__.lower()
-        ):
+        if not self._drawn_here(para, 1) or style.endDots:
             return False
         lines = bl.lines
         for line in lines:
