@@ -348,7 +348,8 @@ def run(
     """
     outcomes: list[Outcome] = []
     total = len(contents)
-    known = known or {}
+    # Up to date means nothing to a forced build: every leaflet is built, by the workers asked for.
+    known = {} if force else (known or {})
     # Workers only for work: a folder found up to date is gone through here.
     if jobs <= 1 or total == 1 or all(content in known for content in contents):
         collecting = gc.isenabled()
@@ -432,16 +433,9 @@ def _collect_between(built: int) -> None:
 _BUILT_HERE: list[int] = [0]
 
 
-def _build_in_worker(
-    content: Path,
-    editions: tuple[str, ...],
-    style: str | None,
-    output: Path | None,
-    force: bool,
-    up_to_date: tuple[str, ...] | None = None,
-) -> Outcome:
-    """`build_one` in a worker (forked after the first build: its leaflets count on from there)."""
-    outcome = build_one(content, editions, style, output, force, up_to_date)
+def _build_in_worker(*args: Any) -> Outcome:
+    """`build_one(*args)` in a worker (forked after the first build: its leaflets count on from there)."""
+    outcome = build_one(*args)
     _BUILT_HERE[0] += 1
     _collect_between(_BUILT_HERE[0])
     return outcome

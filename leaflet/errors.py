@@ -39,6 +39,12 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for the choice most like `word`, or nothing when none is close."""
+    close = closest(word, choices)
+    return f"; did you mean '{close}'?" if close else ""
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user would want to read it: relative to here when it can be."""
     p = Path(path)

@@ -109,14 +109,16 @@ _REGISTERED: dict[tuple[str, str, str], RegisteredFamily] = {}
 FONT_FILES: dict[str, Path] = {}
 
 
+def _unusable(path: Path, exc: FileProblem) -> StyleError:
+    return StyleError(Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}"))
+
+
 def _read_font(path: Path) -> bytes:
     """A font file's bytes (bounded, a regular file only)."""
     try:
         return read_file(path, MAX_FONT_BYTES)
     except FileProblem as exc:
-        raise StyleError(
-            Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}")
-        ) from None
+        raise _unusable(path, exc) from None
 
 
 def _font_digest(path: Path) -> tuple[str, bytes | None]:
@@ -125,9 +127,7 @@ def _font_digest(path: Path) -> tuple[str, bytes | None]:
     try:
         return file_digest(path, MAX_FONT_BYTES)
     except FileProblem as exc:
-        raise StyleError(
-            Problem(Location.of_file(path), f"cannot use this font file: {exc.reason}")
-        ) from None
+        raise _unusable(path, exc) from None
 
 
 def _register(family: str, regular: Path, bold: Path) -> RegisteredFamily:

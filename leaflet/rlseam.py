@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfdoc import PDFObject
 from reportlab.platypus.frames import Frame
 
 from leaflet.addressbreaks import break_offsets
@@ -60,7 +61,6 @@ def add_objects(doc: Any, named: list[tuple[str, Any]]) -> list[bytes]:
     """Give each object a number, in order, under its new name (as `doc.Reference(obj, name)`
     does for each); their references as written ("12 0 R"). An object may be bytes already
     written: the document writes them as they are."""
-    from reportlab.pdfbase.pdfdoc import PDFObject
 
     numbers, names, objects = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
     number = doc.objectcounter

@@ -17,7 +17,7 @@ from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
-from leaflet.errors import Location, Problem, StyleError, closest
+from leaflet.errors import Location, Problem, StyleError, did_you_mean
 from leaflet.fontfiles import known_family, look_up
 from leaflet.frozen import frozen
 from leaflet.safeio import FileProblem, is_regular, read_file
@@ -320,8 +320,7 @@ def find_sheet(name_or_path: str) -> Path:
             if os.path.lexists(named):
                 return named
     known = sorted({p.stem for folder in (PROJECT_STYLES, STYLES_DIR) for p in _sheets_in(folder)})
-    close = closest(name_or_path, known)
-    hint = f"; did you mean '{close}'?" if close else f"; known styles: {', '.join(known)}"
+    hint = did_you_mean(name_or_path, known) or f"; known styles: {', '.join(known)}"
     raise StyleError(
         Problem(
             Location("--style"),
@@ -421,10 +420,7 @@ class _Resolver:
             return
         for k in mapping:
             if k not in known:
-                close = closest(str(k), known)
-                hint = (
-                    f"; did you mean '{close}'?" if close else f"; expected one of {', '.join(sorted(known))}"
-                )
+                hint = did_you_mean(str(k), known) or f"; expected one of {', '.join(sorted(known))}"
                 self.error((*path, k), f"unknown key '{k}'{hint}", key=True)
 
     # -- values
@@ -471,8 +467,7 @@ class _Resolver:
             return Colour(text.lower())
         if re.fullmatch(r"#[0-9a-fA-F]{3}", text):
             return Colour("#" + "".join(ch * 2 for ch in text[1:]).lower())
-        close = closest(text, colours)
-        hint = f"; did you mean '{close}'?" if close else ""
+        hint = did_you_mean(text, colours)
         self.error(path, f"{path[-1]}: expected a colour name from colours: or #rrggbb, found '{text}'{hint}")
         return Colour("#000000")
 
@@ -582,19 +577,21 @@ def _build(r: _Resolver, path: Path) -> Theme:
         fallback_raw = []
     fallback = tuple(str(f) for f in fallback_raw)
     # fontconfig is asked about every family the sheet names at once, not one after another
-    languages = fonts_raw.get("languages") or {}
-    named = [text_font, *fallback, *(map(str, languages.values()) if isinstance(languages, dict) else ())]
+    languages_raw = fonts_raw.get("languages", {}) or {}
+    named = [
+        text_font,
+        *fallback,
+        *(map(str, languages_raw.values()) if isinstance(languages_raw, dict) else ()),
+    ]
     look_up(f for f in named if f not in families)
     for i, fam in enumerate((text_font, *fallback)):
         if fam not in families and installed_family(fam):
             families[fam] = FontFamily(fam, None, None)
         if fam not in families:
-            close = closest(fam, families)
-            hint = f"; did you mean '{close}'?" if close else f"; known: {', '.join(sorted(families))}"
+            hint = did_you_mean(fam, families) or f"; known: {', '.join(sorted(families))}"
             where: PathKey = ("fonts", "text") if i == 0 else ("fonts", "fallback", i - 1)
             r.error(where, f"unknown font family '{fam}'{hint}")
 
-    languages_raw = fonts_raw.get("languages", {}) or {}
     language_fonts: dict[str, str] = {}
     if not isinstance(languages_raw, dict):
         r.error(("fonts", "languages"), "languages: expected a mapping of language code to family name")
@@ -806,10 +803,7 @@ def _text_styles(
     for name in raw:
         if name not in REQUIRED_STYLES and name not in OPTIONAL_STYLES and name not in parents:
             known = [*REQUIRED_STYLES, *OPTIONAL_STYLES]
-            close = closest(str(name), known)
-            hint = (
-                f"; did you mean '{close}'?" if close else " (nothing uses it, and no style starts from it)"
-            )
+            hint = did_you_mean(str(name), known) or " (nothing uses it, and no style starts from it)"
             r.error(("styles", name), f"unknown style '{name}'{hint}", key=True)
 
     # Each style's values, and the style each value comes from: its parent's, then its own.
@@ -836,8 +830,7 @@ def _text_styles(
             if parent is None:
                 parent = "base" if current != "base" else None
             elif parent not in raw:
-                close = closest(str(parent), raw)
-                hint = f"; did you mean '{close}'?" if close else ""
+                hint = did_you_mean(str(parent), raw)
                 r.error(("styles", current, "parent"), f"styles.{current}: no style named '{parent}'{hint}")
                 broken = True
                 break

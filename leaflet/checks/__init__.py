@@ -14,7 +14,7 @@ from typing import Any
 
 from leaflet.checks.registry import RULES, CheckContext
 from leaflet.content.model import Leaflet
-from leaflet.errors import ContentError, Location, Problem, Severity, closest
+from leaflet.errors import ContentError, Location, Problem, Severity, did_you_mean
 
 PROJECT_FILE = "leaflet-checks.yaml"
 
@@ -50,9 +50,7 @@ def settle(settings: dict[str, Any], places: dict[str, Location]) -> dict[str, d
     for rule_id, value in settings.items():
         where = places.get(rule_id, Location("checks"))
         if rule_id not in RULES:
-            close = closest(rule_id, RULES)
-            hint = f"; did you mean '{close}'?" if close else ""
-            problems.append(Problem(where, f"checks: no rule '{rule_id}'{hint}"))
+            problems.append(Problem(where, f"checks: no rule '{rule_id}'{did_you_mean(rule_id, RULES)}"))
             continue
         if value in ("off", False):
             out[rule_id] = None

@@ -50,7 +50,7 @@ from leaflet.content.model import (
     TranslatedFrom,
 )
 from leaflet.content.texts import SourceText, character_problems
-from leaflet.errors import ContentError, Location, Problem, closest
+from leaflet.errors import ContentError, Location, Problem, did_you_mean
 from leaflet.yamlsource import PathKey, ScalarSource, YamlDocument, YamlProblem, read_yaml
 
 if TYPE_CHECKING:
@@ -91,11 +91,6 @@ def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(schema())
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    close = closest(word, choices)
-    return f"; did you mean '{close}'?" if close else ""
 
 
 class Suggestions:

@@ -777,8 +777,9 @@ class LeafletCanvas(Canvas):
         """
         doc = self._doc
         if not self.packed:
-            refs = add_objects(doc, [(f"{name}{i}", value) for i, value in enumerate(data)])
-            return int(refs[0].split()[0]) if refs else object_count(doc) + 1
+            first = object_count(doc) + 1
+            add_objects(doc, [(f"{name}{i}", value) for i, value in enumerate(data)])
+            return first
         first = reserve_numbers(doc, len(data))
         self.apart.update(zip(range(first, first + len(data)), data, strict=True))
         return first
@@ -1049,7 +1050,6 @@ def _after_line(tx: Any, xs: _FragState, size: float) -> None:
             rl_paragraph._doLink(tx, link, (x1, y0 + lo, x2, y0 + hi))
         xs.links = {}
     if xs.us_lines:
-        canvas = tx._canvas
         convert = rl_paragraph._usConv
         values = {"L": size}
         for (((_, kind, c, w, o, r, m, g), fs, tc, x1), largest), x2 in sorted(xs.us_lines.values()):
@@ -1065,12 +1065,7 @@ def _after_line(tx: Any, xs: _FragState, size: float) -> None:
             if not c:
                 c = tc
             while m > 0:
-                # paragraph._do_line
-                if lw != canvas._lineWidth:
-                    canvas.setLineWidth(lw)
-                if c != canvas._strokeColorObj:
-                    canvas.setStrokeColor(c)
-                canvas.line(x1, y, x2, y)
+                rl_paragraph._do_line(tx, x1, y, x2, y, lw, c)
                 y -= dy
                 m -= 1
         xs.us_lines = {}

@@ -26,6 +26,8 @@ import re
 import zlib
 from itertools import accumulate, repeat
 
+from leaflet.layout.cache import Bounded
+
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _OBJ_HEAD = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b\s*")
 _OBJ_TAIL = re.compile(rb"\s*endobj\s*$")
@@ -171,8 +173,8 @@ def _in_structure_tree(body: bytes) -> bool:
 #: The structure tree's object streams, compressed, by their exact bytes (and the level): a
 #: leaflet built again in one process (a new title, an edit that moves no marked content) has
 #: the same tree.
-_TREES: dict[tuple[int, bytes], bytes] = {}
 _TREES_KEPT = 8
+_TREES: Bounded[bytes] = Bounded(_TREES_KEPT)
 _TREE_LONGEST = 1 << 20
 
 
@@ -183,9 +185,7 @@ def _deflate_tree(raw: bytes) -> bytes:
     if packed is None:
         packed = zlib.compress(raw, TREE_LEVEL)
         if len(raw) <= _TREE_LONGEST:
-            while len(_TREES) >= _TREES_KEPT:
-                del _TREES[next(iter(_TREES))]  # the oldest
-            _TREES[key] = packed
+            _TREES.put(key, packed)
     return packed
 
 

@@ -150,8 +150,8 @@ def _bracket_direction(strong: list[str | None], text: str, pair: tuple[int, int
     inside = {kind(i) for i in range(pair[0] + 1, pair[1])} - {None}
     if line in inside or not inside:
         return line
-    before = next((kind(i) for i in range(pair[0] - 1, -1, -1) if kind(i)), line)
-    return before if before != line else line
+    # The first strong direction before the brackets, else the line's.
+    return next(filter(None, map(kind, range(pair[0] - 1, -1, -1))), line)
 
 
 def directions(text: str, rtl_base: bool) -> list[bool]:
