@@ -146,16 +146,13 @@ def warm_up(editions: tuple[str, ...] = (), style: str | None = None) -> None:
 
 def _slug_clashes(contents: list[Path], editions: tuple[str, ...]) -> list[Problem]:
     from leaflet.editions import A5_SCREEN, EDITIONS
-    from leaflet.yamlsource import read_yaml
 
     seen: dict[str, Path] = {}
     problems = []
     for content in contents:
         try:
-            data = read_yaml(content).data
-            slug = data["metadata"]["slug"]
-            names = editions or tuple(data.get("editions", ["standard"]))
-            chosen = [EDITIONS[n] for n in names]
+            slug, names = _slug_and_editions(content)
+            chosen = [EDITIONS[n] for n in editions or names]
         except Exception:
             continue
         if any(e.booklet for e in chosen):
@@ -172,6 +169,24 @@ def _slug_clashes(contents: list[Path], editions: tuple[str, ...]) -> list[Probl
                 break
             seen[name] = content
     return problems
+
+
+def _slug_and_editions(content: Path) -> tuple[str, tuple[str, ...]]:
+    """A leaflet's slug and the editions it lists (a file that does not read raises)."""
+    from leaflet.yamlsource import peek, read_yaml
+
+    found = peek(content, (("metadata", "slug"), ("editions",)))
+    listed = sorted((k[1], v) for k, v in (found or {}).items() if len(k) == 2 and k[0] == "editions")
+    if (
+        found is not None
+        and ("metadata", "slug") in found
+        and len(found) == 1 + len(listed)
+        and [i for i, _ in listed] == list(range(len(listed)))
+    ):
+        return found["metadata", "slug"], tuple(v for _, v in listed) or ("standard",)
+    # Anything out of the ordinary: read as the build reads it.
+    data = read_yaml(content).data
+    return str(data["metadata"]["slug"]), tuple(data.get("editions", ["standard"]))
 
 
 def partners(leaflet: Any) -> tuple[Path, ...]:
@@ -242,48 +257,52 @@ def build_one(
 
         from leaflet.build import build_plan  # the layout engine, only when there is work for it
         from leaflet.layout.cache import recall_paginations, recorded_paginations
-        from leaflet.style import load_theme
+        from leaflet.style import load_theme, one_version
 
-        slug = work.leaflet.metadata.slug
-        for edition, hint in zip(work.editions, left, strict=True):
-            recall_paginations(load_theme(edition.style), slug, hint.get("paginations"))
-        facts = stamp.read_facts(
-            (content, content_mark),
-            (editions, style, output),
-            [
-                (path, wanted, e.tagged)
-                for path, wanted, e in zip(paths, expected, work.editions, strict=True)
-            ],
-            sheets,
-            ((image.path, image.data) for image in pictures(work.leaflet)),
-            PROJECT_FILE,
-            partners(work.leaflet),
-        )
-        findings: list[Any] = []
-
-        def check() -> None:
-            findings.extend(
-                run_checks(
-                    work.leaflet,
-                    today=datetime.date.today(),
-                    project=project,
-                    styles=tuple(e.style for e in work.editions),
-                    # Plain-language advice and the measurements of laid-out pages are `check`'s: the
-                    # first needs a pronouncing dictionary, the second reads every PDF back, and a build
-                    # of many leaflets should not pay for either (the layout keeps those rules by
-                    # construction).
-                    advice=False,
-                )
+        # One version of each sheet for the whole build: its layout, checks and records.
+        with one_version():
+            slug = work.leaflet.metadata.slug
+            for edition, hint in zip(work.editions, left, strict=True):
+                recall_paginations(load_theme(edition.style), slug, hint.get("paginations"))
+            facts = stamp.read_facts(
+                (content, content_mark),
+                (editions, style, output),
+                [
+                    (path, wanted, e.tagged)
+                    for path, wanted, e in zip(paths, expected, work.editions, strict=True)
+                ],
+                sheets,
+                ((image.path, image.data) for image in pictures(work.leaflet)),
+                PROJECT_FILE,
+                partners(work.leaflet),
             )
+            findings: list[Any] = []
 
-        # The rules run while the PDFs go to the disk.
-        built = build_plan(work, output, meanwhile=check)
-        for item, wanted, edition in zip(built, expected, work.editions, strict=True):
-            paginations = recorded_paginations(load_theme(edition.style), slug)
-            stamp.remember(item.path, wanted, {"paginations": paginations}, facts, item.assets, item.offers)
-        return Outcome(
-            str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
-        )
+            def check() -> None:
+                findings.extend(
+                    run_checks(
+                        work.leaflet,
+                        today=datetime.date.today(),
+                        project=project,
+                        styles=tuple(e.style for e in work.editions),
+                        # Plain-language advice and the measurements of laid-out pages are `check`'s: the
+                        # first needs a pronouncing dictionary, the second reads every PDF back, and a build
+                        # of many leaflets should not pay for either (the layout keeps those rules by
+                        # construction).
+                        advice=False,
+                    )
+                )
+
+            # The rules run while the PDFs go to the disk.
+            built = build_plan(work, output, meanwhile=check)
+            for item, wanted, edition in zip(built, expected, work.editions, strict=True):
+                paginations = recorded_paginations(load_theme(edition.style), slug)
+                stamp.remember(
+                    item.path, wanted, {"paginations": paginations}, facts, item.assets, item.offers
+                )
+            return Outcome(
+                str(content), "built", tuple(str(b.path) for b in built), findings=tuple(map(str, findings))
+            )
     except LeafletError as exc:
         return Outcome(str(content), "failed", problems=tuple(str(p) for p in exc.problems))
     except OSError as exc:

@@ -376,8 +376,10 @@ def up_to_date(pdf: Path, expected: Expected) -> bool:
 
 #: The largest file a quick skip reads to compare (content, sheet, picture, settings).
 _MARK_LIMIT = 64 * MIB
+#: An indented `slug:` line, found in a line break and what follows it (a pattern that starts with
+#: a character is looked for far faster than one that starts at any line's start).
 _SLUG = re.compile(
-    rb"^[ \t]+slug[ \t]*:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE
+    rb"\n[ \t]+slug[ \t]*:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE
 )
 
 
@@ -448,7 +450,7 @@ def _candidates(content: Path, output: Path | None) -> list[Path]:
             head = read_file(content, _MARK_LIMIT)
         except FileProblem:
             return []
-        slugs = set(_SLUG.findall(head))
+        slugs = set(_SLUG.findall(b"\n" + head))  # the first line starts after a break too
         if len(slugs) != 1:
             return []
         folder, prefix = output if output is not None else Path("output"), slugs.pop().decode()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
@@ -483,8 +485,37 @@ def _stamp(paths: list[Path]) -> tuple[tuple[Path, bytes], ...]:
     return tuple((p, read_file(p, MAX_BYTES)) for p in paths)
 
 
+#: The sheets of the build under way (`one_version`), by the name they were asked for.
+_PINNED: list[dict[str, Theme]] = []
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Within the block, a sheet asked for again is the one loaded first, not read again.
+
+    The stages of one build (its layout, its checks, its records) each ask for the sheets
+    of its editions; they all see one version of each, whatever happens to the files
+    meanwhile, and the files are read once a build, not once a stage.
+    """
+    _PINNED.append({})
+    try:
+        yield
+    finally:
+        _PINNED.pop()
+
+
 def load_theme(name_or_path: str = "default") -> Theme:
     """Load, merge, resolve and check a style sheet; raise StyleError listing every problem."""
+    if not _PINNED:
+        return _load_theme(name_or_path)
+    pinned = _PINNED[-1]
+    theme = pinned.get(name_or_path)
+    if theme is None:
+        theme = pinned[name_or_path] = _load_theme(name_or_path)
+    return theme
+
+
+def _load_theme(name_or_path: str) -> Theme:
     path = find_sheet(name_or_path)
     cached = _THEMES.get(path.resolve())
     if cached is not None:

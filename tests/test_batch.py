@@ -290,3 +290,40 @@ def test_an_up_to_date_folder_looks_at_each_leaflet_once(
     rc, printed, errors = run(capsys, str(src), "-o", str(out))
     assert rc == 0 and "1 built, 2 up to date, 0 failed" in errors, errors
     assert sorted(p.name for p in looked) == ["l1.yaml", "l2.yaml", "l2.yaml", "l3.yaml"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "slug: '{slug}'",  # quoted: the events give the word
+        'slug: "{slug}"  # a comment',
+        "slug: !!str {slug}",  # a tag: read as the build reads it
+        "slug: &here {slug}",  # an anchor too
+    ],
+)
+def test_a_slug_written_any_way_clashes_with_the_same_slug(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    """The clash check reads each leaflet's slug from the parser's events, and reads a file written
+    out of the ordinary as a build would: however a slug is written, two leaflets with the same one
+    stop the batch before anything is written."""
+    src = tmp_path / "clash"
+    src.mkdir()
+    (src / "a.yaml").write_text(LEAFLET.format(n=7), "utf-8")
+    other = LEAFLET.format(n=7).replace("slug: leaflet-7", written.format(slug="leaflet-7"), 1)
+    assert other != LEAFLET.format(n=7)
+    (src / "b.yaml").write_text(other, "utf-8")
+    from leaflet import batch
+
+    assert batch._slug_and_editions(src / "b.yaml") == ("leaflet-7", ("standard",))
+    rc, printed, errors = run(capsys, str(src), "-o", str(tmp_path / "out"))
+    assert rc == 2 and printed == []
+    assert any(
+        e.endswith(
+            "b.yaml: error: it would write leaflet-7.pdf, as "
+            + str(src / "a.yaml")
+            + " does: give each leaflet its own slug"
+        )
+        for e in errors
+    ), errors
+    assert not (tmp_path / "out").exists()

@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from leaflet.checks.registry import CheckContext, rule
@@ -27,6 +28,7 @@ from leaflet.checks.text import (
 )
 from leaflet.content.model import Text, plain_text
 from leaflet.errors import Location, Severity
+from leaflet.layout.cache import Held
 
 Found = Iterator[tuple[Location, str]]
 
@@ -709,10 +711,17 @@ def contrast(ctx: CheckContext, params: dict[str, Any]) -> Found:
     minimum = float(params["minimum"])
     for sheet in dict.fromkeys(ctx.styles):
         theme = load_theme(sheet)
-        yield from _low_contrast(theme, minimum)
+        yield from _low_contrast(Held(theme), minimum)
 
 
-def _low_contrast(theme: Any, minimum: float) -> Found:
+@lru_cache(maxsize=32)
+def _low_contrast(held: Held, minimum: float) -> tuple[tuple[Location, str], ...]:
+    """A sheet's colours that do not stand out, found once for each sheet a process loads (a
+    sheet's theme is made again when its files change, and never changes once made)."""
+    return tuple(_find_low_contrast(held.obj, minimum))
+
+
+def _find_low_contrast(theme: Any, minimum: float) -> Found:
     from leaflet.style import contrast_ratio, to_grey
 
     for name, st in theme.styles.items():
