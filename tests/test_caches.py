@@ -762,3 +762,52 @@ def test_the_mcid_table_writes_each_mcid_as_formatting_it_would(monkeypatch: pyt
     monkeypatch.setattr(tags, "_MCID_TEXT_LONGEST", 3)
     assert render_pdf(leaf, theme) == full
     assert tags._MCID_TEXT == [b"0 ", b"1 ", b"2 "]
+
+
+def test_a_sheets_contrast_is_found_again_once_its_colours_change(content: Path, tmp_path: Path) -> None:
+    """The contrast rule's findings are kept for each sheet a process loads; a sheet whose colours
+    change is a new sheet, whose findings are its own."""
+    import datetime
+
+    from leaflet.checks import run_checks
+
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text((STYLES_DIR / "default.yaml").read_text("utf-8"), "utf-8")
+    leaflet = load_leaflet(content)
+
+    def contrast() -> list[str]:
+        found = run_checks(
+            leaflet,
+            today=datetime.date(2026, 1, 1),
+            project=({"legibility/contrast": {"minimum": 12}}, {}),  # stricter than the sheets'
+            styles=(str(sheet),),
+            advice=False,
+        )
+        return [p.message for p in found if "legibility/contrast" in str(p)]
+
+    before = contrast()
+    assert before == contrast() and not any("#3a3a3a" in m for m in before)
+    sheet.write_text(sheet.read_text("utf-8").replace('ink: "#1b1c20"', 'ink: "#3a3a3a"', 1), "utf-8")
+    darker = contrast()
+    assert any("style body: #3a3a3a on #ffffff" in m for m in darker), darker
+    sheet.write_text((STYLES_DIR / "default.yaml").read_text("utf-8"), "utf-8")
+    assert contrast() == before
+
+
+def test_one_build_sees_one_version_of_each_sheet(tmp_path: Path) -> None:
+    """Within `one_version` a sheet asked for again is the one first loaded, even if its file
+    changed meanwhile (the stages of one build agree); after it, the file is read again."""
+    from leaflet.style import one_version
+
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text((STYLES_DIR / "default.yaml").read_text("utf-8"), "utf-8")
+    with one_version():
+        first = load_theme(str(sheet))
+        sheet.write_text(sheet.read_text("utf-8").replace("size: 13pt", "size: 14pt", 1), "utf-8")
+        assert load_theme(str(sheet)) is first
+        with one_version():  # a block of its own reads the files as they are
+            inner = load_theme(str(sheet))
+            assert inner is not first and inner.style("body").size == 14
+        assert load_theme(str(sheet)) is first
+    assert load_theme(str(sheet)).style("body").size == 14
+    assert first.style("body").size == 13
