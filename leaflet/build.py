@@ -25,6 +25,7 @@ from leaflet.frozen import frozen
 from leaflet.i18n import furniture
 from leaflet.layout.bilingual import BilingualStory
 from leaflet.layout.cache import LIKE, PAGINATIONS, Held
+from leaflet.layout.markup import citation_anchor
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
@@ -236,8 +237,9 @@ def _render(
     # a pass and changes nothing.
     remembered = _remembered(sheet, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
     alike = _alike(remembered, leaflet)
+    names = _named(leaflet)
     known = PAGINATIONS.get(remembered)
-    like = None if known is not None or guess is not None else LIKE.get(alike)
+    like = None if known is not None or guess is not None else _translated(LIKE.get(alike), names)
     guess = known or guess or like
     if guess is not None:
         try:
@@ -248,37 +250,65 @@ def _render(
             if seen == guess:
                 if like is not None:
                     PAGINATIONS.put(remembered, seen)
-                LIKE.put(alike, seen)
+                LIKE.put(alike, (names, seen))
                 return Rendered(data, seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
         data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
         if seen == pagination:
             PAGINATIONS.put(remembered, seen)
-            LIKE.put(alike, seen)
+            LIKE.put(alike, (names, seen))
             break
         pagination = seen
     return Rendered(data, seen.total)
 
 
 def _alike(remembered: tuple[Any, ...], leaflet: Leaflet) -> tuple[Any, ...]:
-    """What leaflets laid out alike share (LIKE): the sheet and edition settings, the anchors their
-    page numbers are printed for, and as many printed texts. Only a first guess: every guess is
-    verified, and one from a leaflet of another length would mostly be wrong."""
+    """What leaflets laid out alike share (LIKE): the sheet and edition settings, and the shape of
+    what their page numbers are printed for (as many sections and references, further reading and
+    next steps or not) and as many printed texts. Their headings and references may be named
+    otherwise: a guess is translated name for name (`_translated`). Only a first guess: every guess
+    is verified, and one from a leaflet of another length would mostly be wrong."""
     sheet, _slug, *settings = remembered
-    english = leaflet.bilingual.english if leaflet.bilingual is not None else None
-    parts = [leaflet] if english is None else [leaflet, english]
-    anchors = tuple(
+    shape = tuple(
         (
-            tuple(s.anchor for s in part.sections),
-            bool(part.references),
+            len(part.sections),
+            len(part.references),
             bool(part.further_reading),
-            part.next_steps.anchor if part.next_steps else None,
+            part.next_steps is not None,
             len(part.texts),
         )
-        for part in parts
+        for part in _parts(leaflet)
     )
-    return (sheet, *settings, anchors)
+    return (sheet, *settings, shape)
+
+
+def _parts(leaflet: Leaflet) -> list[Leaflet]:
+    """A leaflet, and a bilingual leaflet's English partner."""
+    return [leaflet] if leaflet.bilingual is None else [leaflet, leaflet.bilingual.english]
+
+
+def _named(leaflet: Leaflet) -> tuple[str, ...]:
+    """The anchors a leaflet's own words name (its sections, references and next steps), in order:
+    the same places in a leaflet of the same shape, under other names."""
+    names: list[str] = []
+    for part in _parts(leaflet):
+        names += [section.anchor for section in part.sections]
+        names += [citation_anchor(reference.id) for reference in part.references]
+        if part.next_steps is not None:
+            names.append(part.next_steps.anchor)
+    return tuple(names)
+
+
+def _translated(like: tuple[tuple[str, ...], Pagination] | None, names: tuple[str, ...]) -> Pagination | None:
+    """The pagination of a leaflet laid out alike, its anchors given this leaflet's names."""
+    if like is None:
+        return None
+    theirs, pagination = like
+    if theirs == names:
+        return pagination
+    to_ours = dict(zip(theirs, names, strict=True))
+    return Pagination({to_ours.get(a, a): page for a, page in pagination.pages.items()}, pagination.total)
 
 
 def _remembered(

@@ -7,6 +7,7 @@ bytes must be identical, and must differ from the first build's.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -270,6 +271,22 @@ def test_a_leaflet_laid_out_like_the_last_starts_from_its_page_numbers(
     assert passes == ["guessed"]  # the page numbers of the leaflet before held: one pass
     pages = len(checked)  # a page's end verified each: all held
     assert pages > 2 and all(checked)
+
+    # Headings and references of its own, as many: the guess is taken under this leaflet's names.
+    data = yaml.safe_load(text)
+    data["metadata"]["slug"] = "headings"
+    for n, section in enumerate(data["sections"]):
+        section["heading"] = f"Part {n + 1}: {section['heading']}"
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    for ref in data["references"]:  # its id, its citations and the quotes it is the source of
+        body = re.sub(rf"(?<![\w-]){re.escape(ref['id'])}(?![\w-])", f"{ref['id']}-own", body)
+    assert body.count("-own") > len(data["references"])
+    headings = tmp_path / "headings.yaml"
+    headings.write_text(body, "utf-8")
+    passes.clear()
+    checked.clear()
+    assert warm(headings, "standard") == cold(tmp_path, headings, "standard")
+    assert passes == ["guessed"] and all(checked)
 
     # The same sections and as many texts, with a page more of introduction: every heading moves.
     # The guess is given up at the end of the first page that shows it wrong, long before the last.

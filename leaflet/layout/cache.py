@@ -73,8 +73,9 @@ PARSED: Bounded[tuple[Any, Any, str]] = Bounded(8192)
 LINES: Bounded[Any] = Bounded(8192)
 #: (theme, slug, options, bleed, tagged) → the pagination the last build settled on.
 PAGINATIONS: Bounded[Any] = Bounded(256)
-#: (theme, options, bleed, tagged, anchors) → the pagination the last leaflet laid out alike settled
-#: on: a first guess for a leaflet this process has not laid out before (a catalogue's leaflets).
+#: (theme, options, bleed, tagged, the leaflet's shape) → the anchors its words name and the
+#: pagination the last leaflet laid out alike settled on: a first guess, under this leaflet's
+#: names, for a leaflet this process has not laid out before (a catalogue's leaflets).
 LIKE: Bounded[Any] = Bounded(64)
 #: (theme, style name and variant, alignment, font names, overrides) → (paragraph style, its
 #: settings' key): a theme's styles are the same in every build (and never changed once made).
