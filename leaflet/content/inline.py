@@ -100,7 +100,24 @@ def parse_inline(
 
     `loc(offset)` tells where the character at `offset` of `source` stands in the file.
     """
+    if _MARKUP.search(source) is None:
+        # Most texts are words alone: nothing to parse, and no bracket for a link gone wrong.
+        text = _fold(source).strip()
+        return (Text(text, loc(0)),) if text else ()
+    return _parse_marked(source, loc, ctx, problems)
 
+
+#: The characters every piece of markup (and every link gone wrong) is written with.
+_MARKUP = re.compile(r"[\\\[\]*]")
+
+
+def _parse_marked(
+    source: str,
+    loc: Callable[[int], Location],
+    ctx: InlineContext,
+    problems: list[Problem],
+) -> tuple[Inline, ...]:
+    """`parse_inline` for a text with markup in it (or what could be taken for markup)."""
     stack: list[tuple[list[Inline], int]] = [([], 0)]
     buf: list[str] = []
     buf_start = 0
