@@ -276,25 +276,20 @@ def build_one(
                 PROJECT_FILE,
                 partners(work.leaflet),
             )
-            findings: list[Any] = []
-
-            def check() -> None:
-                findings.extend(
-                    run_checks(
-                        work.leaflet,
-                        today=datetime.date.today(),
-                        project=project,
-                        styles=tuple(e.style for e in work.editions),
-                        # Plain-language advice and the measurements of laid-out pages are `check`'s: the
-                        # first needs a pronouncing dictionary, the second reads every PDF back, and a build
-                        # of many leaflets should not pay for either (the layout keeps those rules by
-                        # construction).
-                        advice=False,
-                    )
-                )
-
-            # The rules run while the PDFs go to the disk.
-            built = build_plan(work, output, meanwhile=check)
+            built = build_plan(work, output)
+            # The rules once the PDFs are written (run beside the writing, in a thread, they took
+            # longer: the two took the interpreter from each other, and a PDF is written in a moment).
+            findings = run_checks(
+                work.leaflet,
+                today=datetime.date.today(),
+                project=project,
+                styles=tuple(e.style for e in work.editions),
+                # Plain-language advice and the measurements of laid-out pages are `check`'s: the
+                # first needs a pronouncing dictionary, the second reads every PDF back, and a build
+                # of many leaflets should not pay for either (the layout keeps those rules by
+                # construction).
+                advice=False,
+            )
             for item, wanted, edition in zip(built, expected, work.editions, strict=True):
                 paginations = recorded_paginations(load_theme(edition.style), slug)
                 stamp.remember(

@@ -7,7 +7,7 @@ edition asked for and writes each file atomically.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -387,13 +387,8 @@ def build_editions(
     return build_plan(plan(content, editions, style), output)
 
 
-def build_plan(
-    work: Plan, output: Path | None = None, meanwhile: Callable[[], object] | None = None
-) -> list[Built]:
-    """Make and write every edition of a plan: the PDFs, then the web page that links to them.
-
-    `meanwhile` (the checks a batch runs on the leaflet) runs while the PDFs go to the disk.
-    """
+def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
+    """Make and write every edition of a plan: the PDFs, then the web page that links to them."""
     if any(edition.web for edition in work.editions):
         from leaflet.web.write import render_web, write_web  # templates and web fonts: only for a web page
 
@@ -414,51 +409,14 @@ def build_plan(
         else:
             made.append((edition, path, render_edition(work.leaflet, edition, themes[edition.style])))
 
-    def write_pdfs() -> None:
-        for _, path, rendered in made:
-            write_atomically(path, rendered.data)
-
-    _writing(write_pdfs, meanwhile)
+    for _, path, rendered in made:
+        write_atomically(path, rendered.data)
     built = [Built(path, edition.name, r.pages, len(r.data)) for edition, path, r in made]
     for edition, path, page, offers in pages:
         write_web(page, path)
         assets = tuple(a for a, _ in page.assets(path))
         built.append(Built(path, edition.name, 1, len(page.html), assets, offers))
     return built
-
-
-def _writing(write: Callable[[], None], meanwhile: Callable[[], object] | None) -> None:
-    """`write` (files going to the disk: mostly waiting for it) in a thread while `meanwhile` runs here.
-
-    Both have ended when this returns, so every file is whole or as it was; a failure to write is
-    raised before one of `meanwhile`, and an interruption (Ctrl-C) waits for the files in hand.
-    """
-    if meanwhile is None:
-        write()
-        return
-    import threading
-
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            write()
-        except BaseException as exc:  # raised here, as if the files had been written here
-            failed.append(exc)
-
-    writer = threading.Thread(target=run, name="leaflet-writer")
-    writer.start()
-    try:
-        meanwhile()
-    except Exception:
-        writer.join()
-        if failed:
-            raise failed[0] from None
-        raise
-    finally:
-        writer.join()
-    if failed:
-        raise failed[0]
 
 
 def offerable(leaflet: Leaflet, output: Path | None) -> tuple[Path, ...]:
