@@ -22,6 +22,7 @@ from leaflet.checks.text import (
     as_sentence,
     block_passages,
     links,
+    passages_matching,
     sections_with_passages,
     sentences,
     words,
@@ -394,7 +395,7 @@ def vague_links(ctx: CheckContext, params: dict[str, Any]) -> Found:
 
 @rule("links/web-only", Severity.WARNING, "words that make sense only on a web page")
 def web_only(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    for passage in all_passages(ctx.leaflet):
+    for passage in passages_matching(ctx.leaflet, WEB_ONLY):
         locate = passage.finder()
         for match in WEB_ONLY.finditer(passage.text):
             yield (
@@ -688,12 +689,12 @@ def italic_run(ctx: CheckContext, params: dict[str, Any]) -> Found:
 @rule("legibility/capitals", Severity.WARNING, "a run of words in capitals", max_words=3)
 def capitals(ctx: CheckContext, params: dict[str, Any]) -> Found:
     limit = int(params["max_words"])
-    for passage in all_passages(ctx.leaflet):
+    # More than `limit` words in capitals together; one-letter words ("A", "I") count too,
+    # but a run must hold real words, not only initials.
+    run = re.compile(rf"\b[A-Z][A-Z’'-]*(?:[\s,;:]+[A-Z][A-Z’'-]*){{{limit},}}\b")
+    for passage in passages_matching(ctx.leaflet, run):
         locate = passage.finder(case_sensitive=True)
-        # More than `limit` words in capitals together; one-letter words ("A", "I") count too,
-        # but a run must hold real words, not only initials.
-        caps = re.finditer(rf"\b[A-Z][A-Z’'-]*(?:[\s,;:]+[A-Z][A-Z’'-]*){{{limit},}}\b", passage.text)
-        for match in caps:
+        for match in run.finditer(passage.text):
             if sum(len(w) > 1 for w in match.group(0).split()) < 2:
                 continue
             yield (

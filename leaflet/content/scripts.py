@@ -13,6 +13,7 @@ SETTABLE: that is the only change here.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
@@ -73,6 +74,12 @@ _STARTS = [first for first, _, _ in _BLOCKS]
 _SHARED = frozenset({"\u0964", "\u0965"})
 
 
+#: A character in one of the blocks of NEEDS_SHAPING (the shared marks among them too).
+_IN_A_SHAPED_BLOCK = re.compile(
+    "[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last, _ in _BLOCKS) + "]"
+)
+
+
 def script_needing_shaping(ch: str) -> str | None:
     """The script of `ch` if it needs shaping or right-to-left setting, else None."""
     if ch in _SHARED:
@@ -100,9 +107,8 @@ def unset_script_problems(
         if not source.text or max(source.text) < "\u0590":
             continue  # nearly always: no character of a script that needs shaping
         seen: set[str] = set()
-        for i, ch in enumerate(source.text):
-            if ord(ch) < 0x0590:
-                continue
+        for match in _IN_A_SHAPED_BLOCK.finditer(source.text):  # curly quotes and dashes are not
+            i, ch = match.start(), match.group()
             script = cannot_set(ch, settable)
             if script is None or script in seen:
                 continue
