@@ -629,6 +629,16 @@ def test_capitals(check: Check) -> None:
     assert check(four).findings == []
 
 
+def test_capitals_are_a_run_within_one_passage_never_across_two(check: Check) -> None:
+    """The words of all passages are looked at together first; a run found only across the end
+    of one paragraph and the start of the next is no run."""
+    across = with_content("Read the LEAFLET AGAIN", "BEFORE SURGERY, please.")
+    assert check(across).findings == []
+    within = with_content("Read the leaflet again", "BEFORE YOUR SURGERY STARTS, please.")
+    finding = check(within).only("legibility/capitals")
+    assert_at(finding, within, "BEFORE YOUR SURGERY STARTS", level="warning", rule="legibility/capitals")
+
+
 def test_capitals_after_the_same_words_in_lower_case(check: Check) -> None:
     bad = with_content("Do not stop now. DO NOT STOP NOW EVER.")
     finding = check(bad).only("legibility/capitals")
