@@ -389,6 +389,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
                 Location(file, *_position(text, nel)), "the character U+0085 is not allowed in a YAML file"
             )
         )
+    one = _one_pass(text, file)
+    if one is not None:
+        return one
     _check_depth(text, file)
     fast = _fast_compose(text)
     if fast is not False:
@@ -424,6 +427,111 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         if loader is not None:
             loader.dispose()
     return _document(root, text, file)
+
+
+#: The document read so far holds no node yet (`_one_pass`).
+_NOTHING = object()
+#: A mapping's next node is a key (`_one_pass`).
+_KEY = object()
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _one_pass(text: str, file: str) -> YamlDocument | None:
+    """The document built straight from LibYAML's events, in one pass and without recursion, or
+    None when the text needs the readers that follow (`parse_yaml`).
+
+    A file as an editor writes it is read here: what `_convert` makes of LibYAML's nodes, with
+    the same places, without walking the events once for their depth and building the nodes
+    after. Anything else (an alias or an anchor, a tag, a key twice, a merge key, a key that is
+    not a word, a number too long, nesting deeper than MAX_DEPTH, a mistake) is left to those
+    readers, which say what is wrong where.
+    """
+    if _FastParser is None or "\t" in text or "\ufeff" in text:
+        return None
+    values: dict[PathKey, tuple[int, int]] = {}
+    keys: dict[PathKey, tuple[int, int]] = {}
+    scalars: dict[PathKey, ScalarSource] = {}
+    root: Any = _NOTHING
+    # Each open collection: [the list or dict, its path, the next index or key (_KEY: a key comes next)].
+    stack: list[list[Any]] = []
+    documents = 0
+    resolve = _RESOLVER.resolve
+    try:
+        parser = _FastParser(text)
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    return None
+                mark = event.start_mark
+                if stack:
+                    top = stack[-1]
+                    at = top[2]
+                    if at is _KEY:  # this node is a key
+                        if kind is not yaml.ScalarEvent:
+                            return None
+                        key = event.value
+                        if key == "<<" or key in top[0]:
+                            return None
+                        keys[(*top[1], key)] = (mark.line + 1, mark.column + 1)
+                        top[2] = key
+                        continue
+                    path = (*top[1], at)
+                else:
+                    path = ()
+                values[path] = (mark.line + 1, mark.column + 1)
+                if kind is yaml.ScalarEvent:
+                    tag = resolve(ScalarNode, event.value, event.implicit)
+                    plain = _PLAIN_TAGS.get(tag)
+                    if plain is None:
+                        return None
+                    scalars[path] = ScalarSource(
+                        mark.line + 1,
+                        mark.column + 1,
+                        event.style or "",
+                        text[mark.index : event.end_mark.index],
+                        event.value,
+                    )
+                    if plain == "str":
+                        value: Any = event.value
+                    elif plain in ("int", "float") and len(event.value) > MAX_NUMBER_LENGTH:
+                        return None
+                    else:
+                        value = _construct_plain(ScalarNode(tag, event.value))
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        return None
+                    value = {} if kind is yaml.MappingStartEvent else []
+                if stack:
+                    top = stack[-1]
+                    if type(top[0]) is dict:
+                        top[0][top[2]] = value
+                        top[2] = _KEY
+                    else:
+                        top[0].append(value)
+                        top[2] += 1
+                else:
+                    root = value
+                if kind is yaml.MappingStartEvent:
+                    stack.append([value, path, _KEY])
+                elif kind is yaml.SequenceStartEvent:
+                    stack.append([value, path, 0])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return None
+            elif kind is yaml.StreamEndEvent or event is None:
+                break
+            elif kind is AliasEvent:
+                return None
+    except (yaml.YAMLError, UnicodeError):
+        return None
+    if root is _NOTHING:
+        return YamlDocument(file, {}, {(): (1, 1)})
+    return YamlDocument(file, root, values, keys, scalars)
 
 
 def _document(root: Node | None, text: str, file: str) -> YamlDocument:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from leaflet import yamlsource
 from leaflet.content.loader import load_leaflet
 from leaflet.errors import ContentError
-from leaflet.yamlsource import YamlProblem, parse_yaml, peek, read_yaml
+from leaflet.yamlsource import YamlDocument, YamlProblem, parse_yaml, peek, read_yaml
 from tests.conftest import metadata_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,3 +237,93 @@ def test_peek_leaves_anything_out_of_the_ordinary_to_the_full_reader(tmp_path: P
     path = tmp_path / "page.yaml"
     path.write_text(text, encoding="utf-8")
     assert peek(path, WANTED) is None
+
+
+# The one pass: a file as an editor writes it is read from LibYAML's events, as the nodes would give it.
+
+
+def _typed(value: object) -> object:
+    """`value` with each scalar's type beside it (1, 1.0 and True are equal, but not the same)."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _by_nodes(text: str) -> YamlDocument:
+    """The document as LibYAML's nodes give it (the reader used before the one pass)."""
+    yamlsource._check_depth(text, "f.yaml")
+    root = yamlsource._fast_compose(text)
+    assert root is not False
+    return yamlsource._document(root, text, "f.yaml")
+
+
+def _same(one: YamlDocument, other: YamlDocument) -> None:
+    assert _typed(one.data) == _typed(other.data)
+    for table in ("values", "keys", "scalars"):
+        mine, theirs = getattr(one, table), getattr(other, table)
+        assert list(mine.items()) == list(theirs.items()), table  # the same places, in the same order
+
+
+ODD_BUT_FINE = [
+    "a: 1\nb: 1.5\nc: true\nd: ~\ne: '1'\nf: 2024-01-01\ng: 0x1f\nh: .inf\ni: yes\nj: \"x\\ty\"\n",
+    "k: |\n  block\n  text\nl: >-\n  folded\n  text\nm: ''\nn:\n",
+    "---\n",
+    "",
+    "# only a comment\n",
+    "[1, [2, {a: b}], {}]\n",
+    "- a\n- - b\n  - c\n-\n",
+    "? a\n: b\n'quoted key': 1\n\"x\": [y]\n",
+    "a:\n  b:\n    c: [d, e]\n  é: ü\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD_BUT_FINE)
+def test_one_pass_reads_what_the_nodes_give(text: str) -> None:
+    one = yamlsource._one_pass(text, "f.yaml")
+    assert one is not None
+    _same(one, _by_nodes(text))
+
+
+def test_one_pass_reads_every_yaml_file_of_the_project_as_the_nodes_give_it() -> None:
+    files = [
+        ROOT / "content.yaml",
+        *sorted((ROOT / "tests").rglob("*.yaml")),
+        *(ROOT / "leaflet").rglob("*.yaml"),
+    ]
+    read = 0
+    for path in files:
+        text = path.read_text("utf-8")
+        one = yamlsource._one_pass(text, "f.yaml")
+        if one is not None:
+            _same(one, _by_nodes(text))
+            read += 1
+    assert read >= 20
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a: &x 1\nb: *x\n", "aliases (*name) are not allowed"),
+        ("a: 1\na: 2\n", "duplicate key 'a'"),
+        ("<<: {a: 1}\n", "merge keys (<<) are not allowed"),
+        ("[a]: b\n", "a key must be plain text"),
+        ("a: " + "9" * 150 + "\n", "a number of 150 characters"),
+        ("a: !!python/name:os.system x\n", "YAML tags such as"),
+        ("a: " + "[" * 70 + "]" * 70 + "\n", "nested more than 64 deep"),
+        ("a: [b\n", "YAML:"),
+        ("a: 1\n---\nb: 2\n", "YAML:"),
+    ],
+)
+def test_what_one_pass_leaves_is_read_and_refused_where_it_is_wrong(text: str, problem: str) -> None:
+    assert yamlsource._one_pass(text, "f.yaml") is None
+    with pytest.raises(YamlProblem) as caught:
+        parse_yaml(text, "f.yaml")
+    assert problem in str(caught.value)
+
+
+def test_a_tag_yaml_knows_is_left_to_the_nodes_and_read() -> None:
+    text = "a: !!str 1\nb: !!int '2'\n"
+    assert yamlsource._one_pass(text, "f.yaml") is None
+    assert _typed(parse_yaml(text, "f.yaml").data) == {"a": ("str", "1"), "b": ("int", 2)}
