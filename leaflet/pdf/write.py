@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import stat
+import time
 import unicodedata
 from pathlib import Path
 
@@ -98,16 +99,46 @@ def remove_abandoned(path: Path) -> None:
     A file is abandoned when its writer's process is gone and nobody holds its
     lock (a writer on another machine sharing the folder holds the lock, even
     though its process number means nothing here).
+
+    A folder's listing serves this process's writes for LISTING_LIFETIME seconds: a
+    batch writing a thousand files into one folder lists it a few times, not once a
+    file, and a file abandoned meanwhile is removed by the first write of its file
+    after that.
     """
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[0-9a-f]+\.tmp$")
-    try:
-        names = os.listdir(path.parent)
-    except OSError:
-        return
-    for name in names:
-        match = pattern.match(name)
-        if match and not _running(int(match.group(1))):
+    for name, pid in _temporaries(str(path.parent)).get(path.name, ()):
+        if not _running(pid):
             _remove_if_unlocked(path.parent / name)
+
+
+#: How long a folder's listing of temporary files is used (seconds).
+LISTING_LIFETIME = 1.0
+#: A temporary file's name: `.NAME.PID.HEX.tmp`, written for the file NAME by process PID.
+_TEMPORARY = re.compile(r"^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$")
+#: The folders listed lately: when, and their temporary files by the file each was written for.
+#: Bounded: a build writes into a few folders.
+_LISTED: dict[str, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
+_LISTED_LIMIT = 64
+
+
+def _temporaries(folder: str) -> dict[str, list[tuple[str, int]]]:
+    """The temporary files in `folder` (by the file they were written for), as listed lately."""
+    now = time.monotonic()
+    known = _LISTED.get(folder)
+    if known is not None and now - known[0] < LISTING_LIFETIME:
+        return known[1]
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return {}
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name in names:
+        match = _TEMPORARY.match(name)
+        if match:
+            found.setdefault(match.group(1), []).append((name, int(match.group(2))))
+    if len(_LISTED) >= _LISTED_LIMIT:
+        _LISTED.clear()
+    _LISTED[folder] = (now, found)
+    return found
 
 
 def _remove_if_unlocked(tmp: Path) -> None:

@@ -6,6 +6,8 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from leaflet.pdf.write import write_atomically
 
 
@@ -39,6 +41,8 @@ def test_missing_folders_are_made(tmp_path: Path) -> None:
 KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
+
+import pytest
 import leaflet.pdf.write as w
 
 real_write = os.write
@@ -154,3 +158,45 @@ def test_a_pdf_waits_for_the_disk_and_its_record_does_not(tmp_path: Path, monkey
     (only,) = synced  # one file waited for the disk: the PDF's temporary file, not the record's
     assert Path(only).name.startswith(".synced.pdf.") and ".built" not in only
     assert (tmp_path / "out" / ".synced.pdf.built").is_file()
+
+
+def test_a_folder_written_into_many_times_is_listed_about_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each write looks for its file's abandoned temporary files; a folder's listing serves a
+    second's writes (a thousand-leaflet batch would list a growing folder a thousand times)."""
+    from leaflet.pdf import write
+
+    listed: list[str] = []
+    real = os.listdir
+
+    def counted(folder: str) -> list[str]:
+        listed.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(write.os, "listdir", counted)
+    monkeypatch.setattr(write, "LISTING_LIFETIME", 60.0)  # however slow the machine
+    for n in range(40):
+        write_atomically(tmp_path / f"leaflet-{n}.pdf", b"%PDF-whole")
+    assert listed == [str(tmp_path)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"leaflet-{n}.pdf" for n in range(40))
+
+
+def test_a_temporary_file_abandoned_after_the_folder_was_listed_is_cleaned_once_the_listing_is_old(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another build killed after this process listed the folder: the first write of that file
+    once the listing is older than LISTING_LIFETIME lists the folder again and removes it."""
+    from leaflet.pdf import write
+
+    clock = [1000.0]
+    monkeypatch.setattr(write.time, "monotonic", lambda: clock[0])
+    write_atomically(tmp_path / "a.pdf", b"%PDF-a")
+    gone = tmp_path / ".b.pdf.999999999.0badcafe.tmp"  # no such process, no lock
+    gone.write_bytes(b"%PDF-part")
+    write_atomically(tmp_path / "b.pdf", b"%PDF-b")
+    assert gone.exists()  # the listing is a moment old
+    clock[0] += write.LISTING_LIFETIME
+    write_atomically(tmp_path / "b.pdf", b"%PDF-b2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+    assert (tmp_path / "b.pdf").read_bytes() == b"%PDF-b2"
