@@ -52,14 +52,26 @@ def test_a_wheel_install_builds_every_edition_from_another_folder(tmp_path: Path
         == 0
     )
     python = venv / "bin" / "python"
+    # The installed copy, not this one: a PYTHONPATH naming the project would also make pip take
+    # the wheel for installed already (the project's own .egg-info).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     installed = _run(
-        sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel, cwd=tmp_path
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--no-deps",
+        "-q",
+        wheel,
+        cwd=tmp_path,
+        env=env,
     )
     assert installed.returncode == 0, installed.stderr
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed copy, not this one
     where = _run(python, "-c", "import leaflet; print(leaflet.__file__)", cwd=elsewhere, env=env)
     assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
     built = _run(python, "-m", "leaflet.cli", "build", CONTENT, "--edition", "all", cwd=elsewhere, env=env)
