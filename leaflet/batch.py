@@ -146,13 +146,16 @@ def warm_up(editions: tuple[str, ...] = (), style: str | None = None) -> None:
 
 def _slug_clashes(contents: list[Path], editions: tuple[str, ...]) -> list[Problem]:
     from leaflet.editions import A5_SCREEN, EDITIONS
+    from leaflet.yamlsource import read_yaml
 
     seen: dict[str, Path] = {}
     problems = []
     for content in contents:
         try:
-            slug, names = _slug_and_editions(content)
-            chosen = [EDITIONS[n] for n in editions or names]
+            data = read_yaml(content).data
+            slug = data["metadata"]["slug"]
+            names = editions or tuple(data.get("editions", ["standard"]))
+            chosen = [EDITIONS[n] for n in names]
         except Exception:
             continue
         if any(e.booklet for e in chosen):
@@ -169,24 +172,6 @@ def _slug_clashes(contents: list[Path], editions: tuple[str, ...]) -> list[Probl
                 break
             seen[name] = content
     return problems
-
-
-def _slug_and_editions(content: Path) -> tuple[str, tuple[str, ...]]:
-    """A leaflet's slug and the editions it lists (a file that does not read raises)."""
-    from leaflet.yamlsource import peek, read_yaml
-
-    found = peek(content, (("metadata", "slug"), ("editions",)))
-    listed = sorted((k[1], v) for k, v in (found or {}).items() if len(k) == 2 and k[0] == "editions")
-    if (
-        found is not None
-        and ("metadata", "slug") in found
-        and len(found) == 1 + len(listed)
-        and [i for i, _ in listed] == list(range(len(listed)))
-    ):
-        return found["metadata", "slug"], tuple(v for _, v in listed) or ("standard",)
-    # Anything out of the ordinary: read as the build reads it.
-    data = read_yaml(content).data
-    return str(data["metadata"]["slug"]), tuple(data.get("editions", ["standard"]))
 
 
 def partners(leaflet: Any) -> tuple[Path, ...]:

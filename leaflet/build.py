@@ -23,7 +23,7 @@ from leaflet.errors import ContentError, Problem
 from leaflet.fonts import FontSet, check_coverage, font_set
 from leaflet.frozen import frozen
 from leaflet.i18n import furniture
-from leaflet.layout.bilingual import BilingualStory
+from leaflet.layout.bilingual import ENGLISH_PREFIX, BilingualStory
 from leaflet.layout.cache import LIKE, PAGINATIONS, Held
 from leaflet.layout.markup import citation_anchor
 from leaflet.layout.options import PLAIN, LayoutOptions
@@ -292,11 +292,12 @@ def _named(leaflet: Leaflet) -> tuple[str, ...]:
     """The anchors a leaflet's own words name (its sections, references and next steps), in order:
     the same places in a leaflet of the same shape, under other names."""
     names: list[str] = []
-    for part in _parts(leaflet):
-        names += [section.anchor for section in part.sections]
-        names += [citation_anchor(reference.id) for reference in part.references]
+    # A bilingual leaflet's English half names its places with a prefix of its own.
+    for prefix, part in zip(("", ENGLISH_PREFIX), _parts(leaflet), strict=False):
+        names += [prefix + section.anchor for section in part.sections]
+        names += [prefix + citation_anchor(reference.id) for reference in part.references]
         if part.next_steps is not None:
-            names.append(part.next_steps.anchor)
+            names.append(prefix + part.next_steps.anchor)
     return tuple(names)
 
 
@@ -307,6 +308,8 @@ def _translated(like: tuple[tuple[str, ...], Pagination] | None, names: tuple[st
     theirs, pagination = like
     if theirs == names:
         return pagination
+    if len(theirs) != len(names) or len(set(theirs)) != len(theirs):
+        return None  # not one place for one place: no guess
     to_ours = dict(zip(theirs, names, strict=True))
     return Pagination({to_ours.get(a, a): page for a, page in pagination.pages.items()}, pagination.total)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import field, replace
@@ -485,30 +486,41 @@ def _stamp(paths: list[Path]) -> tuple[tuple[Path, bytes], ...]:
     return tuple((p, read_file(p, MAX_BYTES)) for p in paths)
 
 
-#: The sheets of the build under way (`one_version`), by the name they were asked for.
-_PINNED: list[dict[str, Theme]] = []
+class _Pinned(threading.local):
+    """The sheets of the builds under way in this thread (`one_version`), innermost last, by the
+    name they were asked for."""
+
+    def __init__(self) -> None:
+        self.blocks: list[dict[str, Theme]] = []
+
+
+_PINNED = _Pinned()
 
 
 @contextmanager
 def one_version() -> Iterator[None]:
-    """Within the block, a sheet asked for again is the one loaded first, not read again.
+    """Within the block, a sheet asked for again (in this thread) is the one loaded first, not
+    read again.
 
     The stages of one build (its layout, its checks, its records) each ask for the sheets
     of its editions; they all see one version of each, whatever happens to the files
     meanwhile, and the files are read once a build, not once a stage.
     """
-    _PINNED.append({})
+    _PINNED.blocks.append({})
     try:
         yield
     finally:
-        _PINNED.pop()
+        _PINNED.blocks.pop()
 
 
 def load_theme(name_or_path: str = "default") -> Theme:
-    """Load, merge, resolve and check a style sheet; raise StyleError listing every problem."""
-    if not _PINNED:
+    """Load, merge, resolve and check a style sheet; raise StyleError listing every problem.
+
+    A sheet is read again whenever its files' bytes have changed, except within `one_version`.
+    """
+    if not _PINNED.blocks:
         return _load_theme(name_or_path)
-    pinned = _PINNED[-1]
+    pinned = _PINNED.blocks[-1]
     theme = pinned.get(name_or_path)
     if theme is None:
         theme = pinned[name_or_path] = _load_theme(name_or_path)
@@ -516,6 +528,7 @@ def load_theme(name_or_path: str = "default") -> Theme:
 
 
 def _load_theme(name_or_path: str) -> Theme:
+    """`load_theme` itself: the sheet as its files are now (made once while their bytes are the same)."""
     path = find_sheet(name_or_path)
     cached = _THEMES.get(path.resolve())
     if cached is not None:

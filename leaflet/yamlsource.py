@@ -14,7 +14,6 @@ size.
 
 from __future__ import annotations
 
-import re
 from dataclasses import field
 from pathlib import Path
 from typing import Any
@@ -156,13 +155,8 @@ def _fast_compose(text: str) -> Node | bool | None:
     except (yaml.YAMLError, UnicodeError):
         return False
     # A node reached twice is an alias's doing, and an alias names an anchor (&name): a text
-    # with no ampersand where a node can start has none to look for ("A & E", "Q&A" are words).
-    return False if root is not None and _ANCHOR.search(text) and _shares_nodes(root) else root
-
-
-#: Where an anchor could be: an ampersand that starts a node (the text's start, after a space or
-#: line break, or after a flow collection's `[`, `{`, `,` or `:`), followed by a character of its name.
-_ANCHOR = re.compile(r"(?:\A|[\s\[{,:])&[^\s\[\]{},]")
+    # without an ampersand has none to look for.
+    return False if root is not None and "&" in text and _shares_nodes(root) else root
 
 
 #: Deeper than any leaflet needs (a list in a list in a section is about 12); a
@@ -204,126 +198,6 @@ def _walk_depth(make_parser: Any, text: str, file: str) -> bool:
                 depth -= 1
     except (yaml.YAMLError, UnicodeError):
         return False  # the reader that follows says what is wrong
-
-
-#: A plain scalar `peek` takes as it is written: words, numbers and dashes that YAML reads as
-#: text (never as a number, a boolean or null: those go to the full reader).
-_PLAIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-_NOT_TEXT = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-
-
-def peek(path: str | Path, wanted: tuple[PathKey, ...]) -> dict[PathKey, str] | None:
-    """The text values at or under the `wanted` paths of a YAML file, read from LibYAML's events
-    without building the document: what a quick look at many files needs (a folder's slugs).
-
-    None whenever the full reader (`read_yaml`) could read the file otherwise: it has a
-    mistake, an alias, an anchor or a tag, a key twice, a value under a wanted path that is not
-    a word YAML takes as text, nesting deeper than MAX_DEPTH, or LibYAML is missing. Then ask
-    `read_yaml`, which says what is wrong.
-    """
-    if _FastParser is None:
-        return None
-    try:
-        text = _decode(read_file(path, MAX_BYTES), str(path))  # a mistake: the full reader says where
-    except (FileProblem, YamlProblem):
-        return None
-    if "\t" in text or "\ufeff" in text or "\x85" in text:
-        return None  # read more leniently by LibYAML than by the full reader
-    found: dict[PathKey, str] = {}
-    # Each open collection a wanted path goes through: its path, whether a mapping, the keys seen so
-    # far (a key twice there must not be missed), and the next key or index. Collections off the way
-    # are only counted (`skipped`), and looked into for aliases, anchors and tags.
-    stack: list[list[Any]] = []
-    skipped = 0
-    documents = 0
-
-    def place() -> PathKey | None:
-        """The path of the node that starts now (None when it is a mapping's key)."""
-        if not stack:
-            return ()
-        top = stack[-1]
-        if top[1]:
-            if top[3] is None:
-                return None
-            key, top[3] = top[3], None
-            return (*top[0], key)
-        top[3] += 1
-        return (*top[0], top[3] - 1)
-
-    try:
-        parser = _FastParser(text)
-        while True:
-            event = parser.get_event()
-            kind = type(event)
-            if kind in _OFF_THE_WAY and skipped:
-                if kind is yaml.ScalarEvent or kind is AliasEvent:
-                    if event.anchor is not None or _tagged(event):
-                        return None  # an alias (*name), an anchor (&name) or a tag
-                elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                    skipped -= 1
-                else:
-                    skipped += 1
-                    if event.anchor is not None or _tagged(event) or len(stack) + skipped > MAX_DEPTH:
-                        return None  # too deep as well: the full reader says so
-                continue
-            if event is None or kind is yaml.StreamEndEvent:
-                break
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    return None
-            elif isinstance(event, yaml.NodeEvent) and (event.anchor is not None or _tagged(event)):
-                return None  # an alias (*name), an anchor (&name) or a tag
-            elif kind is yaml.ScalarEvent:
-                at = place()
-                if at is None:  # a key
-                    top = stack[-1]
-                    if event.value in top[2]:
-                        return None
-                    top[2].add(event.value)
-                    top[3] = event.value
-                elif any(at[: len(w)] == w for w in wanted):
-                    if not event.style and (
-                        not _PLAIN_WORD.fullmatch(event.value) or event.value in _NOT_TEXT
-                    ):
-                        return None
-                    found[at] = event.value
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                at = place()
-                if at is None:
-                    return None  # a key that is a list or a mapping
-                if any(at[: len(w)] == w or w[: len(at)] == at for w in wanted):
-                    if len(stack) >= MAX_DEPTH:
-                        return None
-                    mapping = kind is yaml.MappingStartEvent
-                    stack.append([at, mapping, set(), None if mapping else 0])
-                else:
-                    skipped = 1
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
-    except (yaml.YAMLError, UnicodeError):
-        return None
-    return found
-
-
-#: The events inside a collection no wanted path goes through.
-_OFF_THE_WAY = {
-    yaml.ScalarEvent,
-    AliasEvent,
-    yaml.MappingStartEvent,
-    yaml.SequenceStartEvent,
-    yaml.MappingEndEvent,
-    yaml.SequenceEndEvent,
-}
-
-
-def _tagged(event: Any) -> bool:
-    """Whether a node's event carries a tag of its own (`!x`; `!` alone is a quoted text's)."""
-    return (
-        event.tag is not None
-        and event.tag != "!"
-        and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0])
-    )
 
 
 def _shares_nodes(root: Node) -> bool:
@@ -443,8 +317,8 @@ def _one_pass(text: str, file: str) -> YamlDocument | None:
     A file as an editor writes it is read here: what `_convert` makes of LibYAML's nodes, with
     the same places, without walking the events once for their depth and building the nodes
     after. Anything else (an alias or an anchor, a tag, a key twice, a merge key, a key that is
-    not a word, a number too long, nesting deeper than MAX_DEPTH, a mistake) is left to those
-    readers, which say what is wrong where.
+    a list or a mapping, a number too long or that does not read, nesting deeper than
+    MAX_DEPTH, a mistake) is left to those readers, which say what is wrong where.
     """
     if _FastParser is None or "\t" in text or "\ufeff" in text:
         return None
@@ -486,19 +360,16 @@ def _one_pass(text: str, file: str) -> YamlDocument | None:
                     plain = _PLAIN_TAGS.get(tag)
                     if plain is None:
                         return None
-                    scalars[path] = ScalarSource(
-                        mark.line + 1,
-                        mark.column + 1,
-                        event.style or "",
-                        text[mark.index : event.end_mark.index],
-                        event.value,
-                    )
+                    scalars[path] = _written(mark, event.end_mark, event.style, event.value, text)
                     if plain == "str":
                         value: Any = event.value
-                    elif plain in ("int", "float") and len(event.value) > MAX_NUMBER_LENGTH:
+                    elif _too_long(plain, event.value):
                         return None
                     else:
-                        value = _construct_plain(ScalarNode(tag, event.value))
+                        try:
+                            value = _construct_plain(ScalarNode(tag, event.value))
+                        except ValueError:  # "0b_": YAML's pattern for a number, but none
+                            return None
                 else:
                     if len(stack) >= MAX_DEPTH:
                         return None
@@ -554,16 +425,10 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
                 )
             )
         # Kept for every scalar: a number's text as written too ("1.10" is not 1.1).
-        doc.scalars[path] = ScalarSource(
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-            node.style or "",
-            text[node.start_mark.index : node.end_mark.index],
-            node.value,
-        )
+        doc.scalars[path] = _written(node.start_mark, node.end_mark, node.style, node.value, text)
         if kind == "str":
             return node.value
-        if kind in ("int", "float") and len(node.value) > MAX_NUMBER_LENGTH:
+        if _too_long(kind, node.value):
             raise YamlProblem(
                 Problem(
                     doc.at(path),
@@ -571,7 +436,12 @@ def _convert(node: Node, path: PathKey, doc: YamlDocument, text: str) -> Any:
                     f"{MAX_NUMBER_LENGTH} (put text in quotes)",
                 )
             )
-        return _construct_plain(node)
+        try:
+            return _construct_plain(node)
+        except ValueError:  # "0b_" matches YAML's pattern for a number, but holds no digit
+            raise YamlProblem(
+                Problem(doc.at(path), f"'{node.value}' is not a number YAML can read; put text in quotes")
+            ) from None
     if isinstance(node, SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise YamlProblem(Problem(doc.at(path), f"YAML tag {node.tag!r} is not allowed"))
@@ -619,6 +489,16 @@ class _PlainScalars(yaml.constructor.SafeConstructor):
 
 
 _PLAIN = _PlainScalars()
+
+
+def _written(start: Any, end: Any, style: str | None, value: str, text: str) -> ScalarSource:
+    """A scalar as written: where it starts, its quoting, its raw text and its value."""
+    return ScalarSource(start.line + 1, start.column + 1, style or "", text[start.index : end.index], value)
+
+
+def _too_long(kind: str, value: str) -> bool:
+    """A number longer than MAX_NUMBER_LENGTH (Python refuses to read the longest ones)."""
+    return kind in ("int", "float") and len(value) > MAX_NUMBER_LENGTH
 
 
 def _construct_plain(node: ScalarNode) -> Any:

@@ -286,27 +286,23 @@ def test_an_up_to_date_folder_looks_at_each_leaflet_once(
 @pytest.mark.parametrize(
     "written",
     [
-        "slug: '{slug}'",  # quoted: the events give the word
+        "slug: '{slug}'",
         'slug: "{slug}"  # a comment',
-        "slug: !!str {slug}",  # a tag: read as the build reads it
-        "slug: &here {slug}",  # an anchor too
+        "slug: !!str {slug}",  # a tag YAML knows
+        "slug: &here {slug}",  # an anchor alone is harmless
     ],
 )
 def test_a_slug_written_any_way_clashes_with_the_same_slug(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
 ) -> None:
-    """The clash check reads each leaflet's slug from the parser's events, and reads a file written
-    out of the ordinary as a build would: however a slug is written, two leaflets with the same one
-    stop the batch before anything is written."""
+    """The clash check reads each leaflet as a build does: however a slug is written, two leaflets
+    with the same one stop the batch before anything is written."""
     src = tmp_path / "clash"
     src.mkdir()
     (src / "a.yaml").write_text(LEAFLET.format(n=7), "utf-8")
     other = LEAFLET.format(n=7).replace("slug: leaflet-7", written.format(slug="leaflet-7"), 1)
     assert other != LEAFLET.format(n=7)
     (src / "b.yaml").write_text(other, "utf-8")
-    from leaflet import batch
-
-    assert batch._slug_and_editions(src / "b.yaml") == ("leaflet-7", ("standard",))
     rc, printed, errors = run(capsys, str(src), "-o", str(tmp_path / "out"))
     assert_b_clashes_with_a(rc, printed, errors, src, tmp_path / "out")
 
@@ -317,3 +313,23 @@ def assert_b_clashes_with_a(rc: int, printed: list[str], errors: list[str], src:
     clash = f"b.yaml: error: it would write leaflet-7.pdf, as {src / 'a.yaml'} does: give each leaflet its own slug"
     assert any(e.endswith(clash) for e in errors), errors
     assert not out.exists()
+
+
+def test_a_leaflet_that_does_not_read_takes_no_part_in_the_clash_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file the build would refuse (here a key given twice, deep in a section) writes nothing,
+    so it clashes with no other: the other leaflet is built, and the mistake is reported where it is."""
+    src = tmp_path / "mixed"
+    src.mkdir()
+    (src / "a.yaml").write_text(LEAFLET.format(n=7), "utf-8")
+    twice = LEAFLET.format(n=7).replace(
+        "  - heading: Section 7\n", "  - heading: Section 7\n    heading: Again\n", 1
+    )
+    assert twice != LEAFLET.format(n=7)
+    (src / "b.yaml").write_text(twice, "utf-8")
+    rc, printed, errors = run(capsys, str(src), "-o", str(tmp_path / "out"))
+    assert rc == 2
+    assert [Path(p).name for p in printed] == ["leaflet-7.pdf"]
+    assert any("b.yaml:" in e and "duplicate key 'heading'" in e for e in errors), errors
+    assert not any("give each leaflet its own slug" in e for e in errors), errors

@@ -11,7 +11,7 @@ import yaml
 from leaflet import yamlsource
 from leaflet.content.loader import load_leaflet
 from leaflet.errors import ContentError
-from leaflet.yamlsource import YamlDocument, YamlProblem, parse_yaml, peek, read_yaml
+from leaflet.yamlsource import YamlDocument, YamlProblem, parse_yaml
 from tests.conftest import metadata_block
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,93 +152,6 @@ def test_the_shortcut_for_text_written_as_it_reads_places_each_character_as_the_
     assert quick > 1000  # the shortcut is taken, not only the map
 
 
-# peek: a folder's slugs and editions from LibYAML's events, never otherwise than the full reader.
-
-WANTED = (("metadata", "slug"), ("editions",))
-
-
-def _as_read(path: Path) -> tuple[str, tuple[str, ...]] | None:
-    """The slug and listed editions as the full reader gives them (None: it refuses the file)."""
-    try:
-        data = read_yaml(path).data
-    except YamlProblem:
-        return None
-    editions = data.get("editions", ["standard"])
-    return str(data["metadata"]["slug"]), tuple(editions)
-
-
-def _as_peeked(found: dict) -> tuple[str, tuple[str, ...]]:
-    listed = tuple(v for k, v in sorted(found.items()) if k[0] == "editions")
-    return found["metadata", "slug"], listed or ("standard",)
-
-
-def test_peek_finds_what_the_full_reader_reads_in_every_leaflet_of_the_project() -> None:
-    files = [ROOT / "content.yaml", *sorted((ROOT / "tests" / "data").rglob("*.yaml"))]
-    leaflets = [f for f in files if _is_leaflet(f)]
-    assert len(leaflets) >= 10
-    for path in leaflets:
-        found = peek(path, WANTED)
-        assert found is not None, path
-        assert _as_peeked(found) == _as_read(path), path
-
-
-def _is_leaflet(path: Path) -> bool:
-    try:
-        data = read_yaml(path).data
-    except YamlProblem:
-        return False
-    return isinstance(data, dict) and isinstance(data.get("metadata"), dict) and "slug" in data["metadata"]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("metadata:\n  title: T\n  slug: my-page\n", {("metadata", "slug"): "my-page"}),
-        (
-            "metadata: {slug: 'x-1', title: T}\neditions: [standard, web]\n",
-            {("metadata", "slug"): "x-1", ("editions", 0): "standard", ("editions", 1): "web"},
-        ),
-        (
-            "sections:\n  - heading: A\n    slug: not-this\nmetadata:\n  slug: this\n",
-            {("metadata", "slug"): "this"},
-        ),
-        ("metadata:\n  slug: >-\n    folded\n", {("metadata", "slug"): "folded"}),
-        # What is under a wanted path too: the caller sees a list where it wanted a word.
-        ("metadata:\n  slug: [a]\n", {("metadata", "slug", 0): "a"}),
-    ],
-)
-def test_peek_reads_a_slug_and_editions_however_they_are_written(
-    tmp_path: Path, text: str, expected: dict
-) -> None:
-    path = tmp_path / "page.yaml"
-    path.write_text(text, encoding="utf-8")
-    assert peek(path, WANTED) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "metadata:\n  slug: a\n  slug: b\n",  # a key twice: the full reader refuses it
-        "metadata:\n  slug: a\nmetadata:\n  slug: b\n",
-        "metadata:\n  slug: &s a\nother: *s\n",  # an anchor and an alias
-        "metadata:\n  slug: a\nsections:\n  - text: &t x\n  - text: *t\n",  # even off the way
-        "metadata:\n  slug: !!str a\n",  # a tag
-        "metadata:\n  slug: yes\n",  # a boolean to YAML, not a word
-        "metadata:\n  slug: 2024\n",  # a number
-        "metadata:\n  slug: null\n",
-        "metadata:\n  slug: a\n---\nmetadata:\n  slug: b\n",  # two documents
-        "metadata:\n\tslug: a\n",  # a tab
-        "metadata:\n  slug: a\n  title: [unclosed\n",  # a mistake
-        "metadata:\n  slug: a\nx: " + "[" * 70 + "]" * 70 + "\n",  # nested deeper than MAX_DEPTH
-        "? [a, b]\n: c\nmetadata:\n  slug: a\n",  # a key that is a list
-    ],
-)
-def test_peek_leaves_anything_out_of_the_ordinary_to_the_full_reader(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "page.yaml"
-    path.write_text(text, encoding="utf-8")
-    assert peek(path, WANTED) is None
-
-
 # The one pass: a file as an editor writes it is read from LibYAML's events, as the nodes would give it.
 
 
@@ -314,6 +227,9 @@ def test_one_pass_reads_every_yaml_file_of_the_project_as_the_nodes_give_it() ->
         ("a: " + "[" * 70 + "]" * 70 + "\n", "nested more than 64 deep"),
         ("a: [b\n", "YAML:"),
         ("a: 1\n---\nb: 2\n", "YAML:"),
+        ("a: 0b_\n", "'0b_' is not a number YAML can read; put text in quotes"),
+        ("a: [b]\nc: -0x__\n", "'-0x__' is not a number YAML can read"),
+        ("a: =\n", "YAML tags such as 'tag:yaml.org,2002:value' are not allowed"),
     ],
 )
 def test_what_one_pass_leaves_is_read_and_refused_where_it_is_wrong(text: str, problem: str) -> None:

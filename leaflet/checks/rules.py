@@ -715,10 +715,11 @@ def contrast(ctx: CheckContext, params: dict[str, Any]) -> Found:
         yield from _low_contrast(Held(theme), minimum)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _low_contrast(held: Held, minimum: float) -> tuple[tuple[Location, str], ...]:
     """A sheet's colours that do not stand out, found once for each sheet a process loads (a
-    sheet's theme is made again when its files change, and never changes once made)."""
+    sheet's theme is made again when its files change, and never changes once made). The
+    last few sheets' are kept: a watch loop makes a new theme at every save of a sheet."""
     return tuple(_find_low_contrast(held.obj, minimum))
 
 

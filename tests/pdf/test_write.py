@@ -41,8 +41,6 @@ def test_missing_folders_are_made(tmp_path: Path) -> None:
 KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
-
-import pytest
 import leaflet.pdf.write as w
 
 real_write = os.write
