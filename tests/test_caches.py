@@ -828,3 +828,59 @@ def test_one_build_sees_one_version_of_each_sheet(tmp_path: Path) -> None:
         assert load_theme(str(sheet)) is first
     assert load_theme(str(sheet)).style("body").size == 14
     assert first.style("body").size == 13
+
+
+def test_one_version_holds_in_its_own_thread_only(tmp_path: Path) -> None:
+    """Another thread's builds read the sheets as they are: a block pins its sheets for its thread."""
+    import threading
+
+    from leaflet.style import one_version
+
+    sheet = tmp_path / "mine.yaml"
+    sheet.write_text((STYLES_DIR / "default.yaml").read_text("utf-8"), "utf-8")
+    seen: list[float] = []
+    with one_version():
+        first = load_theme(str(sheet))
+        sheet.write_text(sheet.read_text("utf-8").replace("size: 13pt", "size: 14pt", 1), "utf-8")
+        other = threading.Thread(target=lambda: seen.append(load_theme(str(sheet)).style("body").size))
+        other.start()
+        other.join()
+        assert load_theme(str(sheet)) is first
+    assert seen == [14]
+
+
+def test_a_bilingual_leaflet_with_headings_of_its_own_starts_from_the_last_ones_page_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The English half's places carry a prefix of their own in the page numbers: a guess from a
+    bilingual leaflet alike is translated half by half, and one pass is enough."""
+    import leaflet.build as build
+
+    langs = Path(__file__).resolve().parent / "data" / "langs"
+    passes: list[str] = []
+    real = build._render_once
+
+    def counted(*args: object, **kwargs: object) -> object:
+        passes.append("draft" if kwargs["draft"] else "guessed" if kwargs.get("guessed") else "final")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "_render_once", counted)
+    cache.forget()
+    warm(langs / "cy-en.yaml", "standard")
+
+    def numbered(text: str, word: str) -> str:
+        """Each section heading numbered ("Part 2 – …"), and a slug of its own."""
+        parts = re.split(r"(?m)^(  - heading: )", text)
+        out = parts[0]
+        for n in range(1, len(parts), 2):
+            out += f"{parts[n]}{word} {n // 2 + 1} – {parts[n + 1]}"
+        return re.sub(r"(?m)^(  slug: )(.*)$", r"\g<1>\g<2>-own", out)
+
+    for name, word in (("cy-en.yaml", "Rhan"), ("en-cy.yaml", "Part")):
+        own_text = numbered((langs / name).read_text("utf-8"), word)
+        assert f"{word} 2 – " in own_text
+        (tmp_path / name).write_text(own_text, "utf-8")
+    passes.clear()
+    own = tmp_path / "cy-en.yaml"
+    assert warm(own, "standard") == cold(tmp_path, own, "standard")
+    assert passes == ["guessed"]

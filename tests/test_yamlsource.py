@@ -227,8 +227,10 @@ def test_one_pass_reads_every_yaml_file_of_the_project_as_the_nodes_give_it() ->
         ("a: " + "[" * 70 + "]" * 70 + "\n", "nested more than 64 deep"),
         ("a: [b\n", "YAML:"),
         ("a: 1\n---\nb: 2\n", "YAML:"),
-        ("a: 0b_\n", "'0b_' is not a number YAML can read; put text in quotes"),
-        ("a: [b]\nc: -0x__\n", "'-0x__' is not a number YAML can read"),
+        ("a: 0b_\n", "f.yaml:1:4: error: '0b_' is not a number YAML can read; put text in quotes"),
+        ("a: [b]\nc: -0x__\n", "f.yaml:2:4: error: '-0x__' is not a number YAML can read"),
+        ("a: [?&x a, *x]\n", "aliases (*name) are not allowed"),  # an anchor straight after a flow `?`
+        ("{?&x key: 1, b: *x}\n", "aliases (*name) are not allowed"),
         ("a: =\n", "YAML tags such as 'tag:yaml.org,2002:value' are not allowed"),
     ],
 )

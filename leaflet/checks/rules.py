@@ -717,9 +717,9 @@ def contrast(ctx: CheckContext, params: dict[str, Any]) -> Found:
 
 @lru_cache(maxsize=8)
 def _low_contrast(held: Held, minimum: float) -> tuple[tuple[Location, str], ...]:
-    """A sheet's colours that do not stand out, found once for each sheet a process loads (a
-    sheet's theme is made again when its files change, and never changes once made). The
-    last few sheets' are kept: a watch loop makes a new theme at every save of a sheet."""
+    """A sheet's colours that do not stand out, found once for each of the last eight sheets a
+    process loaded (a sheet's theme is made again when its files change, and never changes once
+    made; a watch loop makes a new one at every save of a sheet)."""
     return tuple(_find_low_contrast(held.obj, minimum))
 
 

@@ -105,7 +105,8 @@ def remove_abandoned(path: Path) -> None:
     file, and a file abandoned meanwhile is removed by the first write of its file
     after that.
     """
-    for name, pid in _temporaries(os.path.abspath(path.parent)).get(path.name, ()):
+    # Absolute, not normalised: `..` after a link is the folder the link leads to, as for the OS.
+    for name, pid in _temporaries(str(path.parent.absolute())).get(path.name, ()):
         if not _running(pid):
             _remove_if_unlocked(path.parent / name)
 

@@ -198,3 +198,27 @@ def test_a_temporary_file_abandoned_after_the_folder_was_listed_is_cleaned_once_
     write_atomically(tmp_path / "b.pdf", b"%PDF-b2")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
     assert (tmp_path / "b.pdf").read_bytes() == b"%PDF-b2"
+
+
+def test_a_folder_reached_through_a_link_and_dotdot_is_the_one_listed(tmp_path: Path) -> None:
+    """`link/..` is the folder the link leads into's parent, as the system resolves it: the
+    abandoned temporary file cleaned is the one beside the file written, not one of a folder
+    named alike."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "link").symlink_to(real / "sub")
+    gone = real / ".x.pdf.999999999.0badcafe.tmp"  # no such process, no lock
+    gone.write_bytes(b"%PDF-part")
+    decoy = work / ".x.pdf.999999998.0decafba.tmp"
+    decoy.write_bytes(b"%PDF-part")
+    old = Path.cwd()
+    os.chdir(work)
+    try:
+        write_atomically(Path("link/../x.pdf"), b"%PDF-whole")
+    finally:
+        os.chdir(old)
+    assert (real / "x.pdf").read_bytes() == b"%PDF-whole"
+    assert not gone.exists()
+    assert decoy.exists()  # another folder's: not looked at
