@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from leaflet.cli import main
+from leaflet.content.loader import load_leaflet
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_STYLE = REPO / "leaflet" / "styles" / "default.yaml"
@@ -509,6 +510,25 @@ def test_quote_source_naming_no_reference(run: Runner) -> None:
 def test_reference_id_used_twice(run: Runner) -> None:
     text = MINIMAL + "  - id: ref-one\n    title: Another\n"
     assert_problems(run.build(text), [(22, 9, ("references[1].id", "used twice"))])
+
+
+def test_a_section_id_that_is_a_references_anchor(run: Runner) -> None:
+    """`ref-ID` is where a citation of reference ID leads: a section given that id would make a
+    second place of the same name, and a link with two places to go."""
+    text = variant(("  - heading: First\n", "  - heading: First\n    id: ref-ref-one\n"))
+    line, col = position_of(text, "ref-ref-one")
+    assert_problems(
+        run.build(text), [(line, col, ("sections[0].id", "'ref-ref-one' is used by reference 'ref-one'"))]
+    )
+
+
+def test_a_heading_whose_anchor_would_be_a_references_is_given_another(tmp_path: Path) -> None:
+    """A heading that reads as a reference's anchor ("Ref: ref one" → `ref-ref-one`) takes the
+    next free name, as a heading written twice does."""
+    path = tmp_path / "content.yaml"
+    path.write_text(variant(("  - heading: First\n", "  - heading: 'Ref: ref one'\n")), "utf-8")
+    leaflet = load_leaflet(path)
+    assert [s.anchor for s in leaflet.sections] == ["ref-ref-one-2"]
 
 
 # ---------------------------------------------------------------- 9. link schemes

@@ -493,6 +493,11 @@ class _Builder:
                 self.ref_numbers[ref["id"]] = i + 1
         self.suggest = Suggestions()
         self.note_numbers = self.number_notes()
+        # Each reference's and note's own anchor (`ref-ID`, `note-ID`, as the layout names
+        # them): a section must not take one, or a link would have two places to go.
+        self.taken: dict[str, str] = {f"ref-{ref_id}": f"reference '{ref_id}'" for ref_id in self.ref_numbers}
+        self.taken.update({f"note-{note_id}": f"note '{note_id}'" for note_id in self.note_numbers})
+        self.anchors.update(self.taken)
         self.ctx = InlineContext(self.ref_numbers, self.suggest, self.note_numbers)
         # What the parse of a text depends on beside its own words and place (PARSED_TEXTS).
         self.numbering = (doc.file, tuple(self.ref_numbers.items()), tuple(self.note_numbers.items()))
@@ -830,7 +835,7 @@ class _Builder:
                 self.problems.append(
                     Problem(
                         self.at((*path, "id")),
-                        f"{dotted((*path, 'id'))}: '{anchor}' is used by another section",
+                        f"{dotted((*path, 'id'))}: '{anchor}' is used by {self.taken.get(anchor, 'another section')}",
                     )
                 )
             n = 2
