@@ -1115,3 +1115,12 @@ def test_the_quick_scan_for_control_characters_misses_none() -> None:
     }
     scanned = {chr(c) for c in range(0x110000) if texts._SUSPECT.search(chr(c))}
     assert scanned == reported and len(reported) == 74
+
+
+def test_a_section_id_that_is_one_of_the_leaflets_own_places(run: Runner) -> None:
+    text = variant(("  - heading: First\n", "  - heading: First\n    id: references\n"))
+    line, col = position_of(text, "id: references")
+    assert_problems(
+        run.build(text),
+        [(line, col + 4, ("sections[0].id", "'references' is used by the leaflet's references"))],
+    )

@@ -472,13 +472,13 @@ class _Builder:
         self.doc = doc
         self.problems: list[Problem] = []
         # The leaflet's own anchors: a section called "References" must not take the panel's.
-        self.anchors: set[str] = {
-            "title",
-            "references",
-            "further-reading",
-            "about-this-leaflet",
-            "contents",
-            "key-points",
+        self.taken: dict[str, str] = {
+            "title": "the leaflet's title",
+            "references": "the leaflet's references",
+            "further-reading": "the leaflet's further reading",
+            "about-this-leaflet": "About this leaflet",
+            "contents": "In this leaflet",
+            "key-points": "the leaflet's key points",
         }
         refs = doc.data.get("references", [])
         self.ref_numbers: dict[str, int] = {}
@@ -495,9 +495,9 @@ class _Builder:
         self.note_numbers = self.number_notes()
         # Each reference's and note's own anchor (`ref-ID`, `note-ID`, as the layout names
         # them): a section must not take one, or a link would have two places to go.
-        self.taken: dict[str, str] = {f"ref-{ref_id}": f"reference '{ref_id}'" for ref_id in self.ref_numbers}
+        self.taken.update({f"ref-{ref_id}": f"reference '{ref_id}'" for ref_id in self.ref_numbers})
         self.taken.update({f"note-{note_id}": f"note '{note_id}'" for note_id in self.note_numbers})
-        self.anchors.update(self.taken)
+        self.anchors: set[str] = set(self.taken)
         self.ctx = InlineContext(self.ref_numbers, self.suggest, self.note_numbers)
         # What the parse of a text depends on beside its own words and place (PARSED_TEXTS).
         self.numbering = (doc.file, tuple(self.ref_numbers.items()), tuple(self.note_numbers.items()))
