@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from leaflet.cachedir import cache_folder
+from leaflet.cachedir import cache_folder, keep_bytes
 from leaflet.safeio import MIB, FileProblem, read_file
 
 #: The most answers one file holds; a file that would hold more starts afresh.
@@ -115,9 +115,7 @@ def answer(library: str, question: str, ask: Callable[[], str]) -> str:
 
 def _write(library: str, path: Path, entries: dict[str, str]) -> None:
     data = json.dumps(entries, sort_keys=True).encode()  # ASCII: any text can be written
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
         if not path.exists():
             # Answers kept under another version of the library or of the tool: the newest few
             # files are kept (two installed versions need not take turns), the rest removed;
@@ -130,14 +128,7 @@ def _write(library: str, path: Path, entries: dict[str, str]) -> None:
                 if _age(left) < time.time_ns() - STALE_TEMPORARY_NS:
                     with contextlib.suppress(OSError):
                         left.unlink()
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    finally:
-        # Gone once renamed; left by a failure, or by a stop (Ctrl-C) between writing and renaming.
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    keep_bytes(path, data)
 
 
 def _age(path: Path) -> int:

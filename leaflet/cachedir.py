@@ -8,7 +8,10 @@ the folder only makes the next build slower.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -18,3 +21,28 @@ def cache_folder(name: str) -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leaflet"
     )
     return Path(base) / name
+
+
+def keep(target: Path, write: Callable[[Path], object]) -> Path:
+    """Make the cache file `target` whole or not at all: `write` fills a fresh temporary file
+    beside it, which then takes its name (another process making the same file writes the same
+    bytes, so either one's is right). Whatever happens, no temporary file is left behind;
+    a failure is raised to the caller, for whom the file is only ever made again next time.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    finally:
+        # Gone once renamed; else left by a failure, or by a stop (Ctrl-C) before the rename.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return target
+
+
+def keep_bytes(target: Path, data: bytes) -> None:
+    """`keep` for bytes in hand; a cache file that cannot be written is simply not kept."""
+    with contextlib.suppress(OSError):
+        keep(target, lambda tmp: tmp.write_bytes(data))

@@ -18,16 +18,14 @@ import hashlib
 import importlib
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from leaflet.cachedir import cache_folder
+from leaflet.cachedir import cache_folder, keep
 from leaflet.safeio import MAX_FONT_BYTES, MIB, read_file
 
 REGULAR, BOLD = 400, 700
@@ -132,17 +130,8 @@ def static_instance(variable: Path, weight: int) -> Path:
     if "wdth" in axes:
         location["wdth"] = max(axes["wdth"].minValue, min(axes["wdth"].maxValue, 100))
     static = instancer.instantiateVariableFont(font, location, updateFontNames=False)
-    target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside its final name, then renamed: two builds at once never read half a font.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        static.save(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return keep(target, lambda tmp: static.save(str(tmp)))
 
 
 def known_family(name: str) -> bool:

@@ -20,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from leaflet.cachedir import cache_folder
+from leaflet.cachedir import cache_folder, keep
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem
 from leaflet.safeio import digest as file_digest
 
@@ -82,16 +82,7 @@ def with_open_zero(path: Path) -> Path:
         return path
     _open_counter(glyph, glyf)
     _rename(font)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        font.save(tmp)
-        os.replace(tmp, target)  # another process making the same file writes the same bytes
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return keep(target, lambda tmp: font.save(str(tmp)))
 
 
 def _open_counter(glyph: object, glyf: object) -> None:

@@ -31,14 +31,12 @@ else `~/.cache/leaflet/web-fonts`) for the next build.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import os
 from functools import cache
 from pathlib import Path
 
-from leaflet.cachedir import cache_folder
+from leaflet.cachedir import cache_folder, keep_bytes
 from leaflet.fontfiles import family_files
 from leaflet.frozen import frozen
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
@@ -110,7 +108,7 @@ class WebFace:
         except (FileProblem, UnicodeDecodeError):
             pass
         found = unicode_range(_wanted(self.source, self.earlier))
-        _keep(kept, found.encode("ascii"))
+        keep_bytes(kept, found.encode("ascii"))
         return found
 
     def data(self) -> bytes:
@@ -121,17 +119,8 @@ class WebFace:
         except FileProblem:
             pass
         data = _woff2(self.source, self.weight, self.earlier)
-        _keep(cached, data)
+        keep_bytes(cached, data)
         return data
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """A file in the cache folder, written whole (a temporary file, then renamed), or not at all."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
 
 
 def _font_digest(path: Path) -> str:
