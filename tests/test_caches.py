@@ -714,13 +714,13 @@ def test_a_file_read_again_is_parsed_again_where_it_changed(content: Path) -> No
 def test_the_kept_inline_markup_stays_bounded(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from leaflet.content import loader
 
-    monkeypatch.setattr(loader, "MAX_PARSED_TEXTS", 5)
+    monkeypatch.setattr(loader.PARSED_TEXTS, "limit", 5)
     loader.PARSED_TEXTS.clear()
-    load_leaflet(content)  # dozens of texts
+    first = load_leaflet(content)  # dozens of texts
     assert len(loader.PARSED_TEXTS) == 5
-    newest = list(loader.PARSED_TEXTS)[-1]
-    load_leaflet(content)  # kept or not, the same model
-    assert len(loader.PARSED_TEXTS) == 5 and newest in loader.PARSED_TEXTS
+    newest = loader.PARSED_TEXTS.items()[-1][0]
+    assert load_leaflet(content) == first  # kept or not, the same model
+    assert len(loader.PARSED_TEXTS) == 5 and newest in dict(loader.PARSED_TEXTS.items())
 
 
 def test_a_structure_trees_compressed_stream_is_that_of_its_own_tree(monkeypatch: pytest.MonkeyPatch) -> None:

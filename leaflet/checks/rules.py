@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from leaflet.bounded import Held
 from leaflet.checks.registry import CheckContext, rule
 from leaflet.checks.text import (
     all_passages,
@@ -29,7 +30,6 @@ from leaflet.checks.text import (
 )
 from leaflet.content.model import Text, plain_text
 from leaflet.errors import Location, Severity
-from leaflet.layout.cache import Held
 
 Found = Iterator[tuple[Location, str]]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -18,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leaflet.bounded import Bounded
 from leaflet.content import fastschema
 from leaflet.content.bilingual import language_problems, pair
 from leaflet.content.images import ImageProblem, load_image
@@ -462,9 +462,8 @@ def slugify(text: str) -> str:
 #: as written, with its line and column: every node's place is worked out from them), the file,
 #: and the numbers of the references and notes they may cite. Only a text that parsed without a
 #: problem is kept (a problem's hint depends on what else the file got wrong). The most recent
-#: MAX_PARSED_TEXTS are kept.
-PARSED_TEXTS: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
-MAX_PARSED_TEXTS = 1024
+#: 1024 are kept.
+PARSED_TEXTS: Bounded[tuple[Any, ...]] = Bounded(1024)
 
 
 class _Builder:
@@ -520,16 +519,13 @@ class _Builder:
         if key is not None:
             known = PARSED_TEXTS.get(key)
             if known is not None:
-                PARSED_TEXTS.move_to_end(key)
                 return known
         problems: list[Problem] = []
         # Offsets count the value as written; parse_inline composes accents afterwards.
         parsed = parse_inline(text, lambda offset: self.doc.inside(path, start + offset), self.ctx, problems)
         self.problems += problems
         if key is not None and not problems:
-            PARSED_TEXTS[key] = parsed
-            while len(PARSED_TEXTS) > MAX_PARSED_TEXTS:
-                PARSED_TEXTS.popitem(last=False)
+            PARSED_TEXTS.put(key, parsed)
         return parsed
 
     def date(self, path: PathKey) -> date | None:

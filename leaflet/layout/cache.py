@@ -14,58 +14,12 @@ only. Font files are part of a key through the names they are registered under.
 from __future__ import annotations
 
 import itertools
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-V = TypeVar("V")
-
-
-class Bounded(Generic[V]):
-    """A dictionary that forgets its least recently used entries beyond `limit`."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._items: OrderedDict[Hashable, V] = OrderedDict()
-
-    def get(self, key: Hashable) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.limit:
-            self._items.popitem(last=False)
-
-    def items(self) -> list[tuple[Hashable, V]]:
-        return list(self._items.items())
-
-    def clear(self) -> None:
-        self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-class Held:
-    """An object in a key by identity, held (so its identity cannot pass to another object)."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj: Any) -> None:
-        self.obj = obj
-
-    def __hash__(self) -> int:
-        return id(self.obj)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Held) and other.obj is self.obj
-
+from leaflet.bounded import Bounded, Held
 
 #: (markup, style settings) → (style, fragments, their words). A leaflet has a few hundred paragraphs.
 PARSED: Bounded[tuple[Any, Any, str]] = Bounded(8192)
