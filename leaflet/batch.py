@@ -8,6 +8,7 @@ written (see `leaflet.stamp`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -107,27 +108,41 @@ def clashes(
         if meanwhile is not None:
             meanwhile()
         return _slug_clashes(contents, editions)
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = None
-    try:
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # as for the workers
-        try:
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_setup)
-            future = pool.submit(_slug_clashes, contents, editions)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    with _forked(1, context, [(_slug_clashes, (contents, editions))]) as (future,):
         meanwhile()  # type: ignore[misc]
         try:
             found = future.result()
         except Exception:  # the reading process failed (killed, out of memory): read them here
             found = None
+    return _slug_clashes(contents, editions) if found is None else found
+
+
+@contextlib.contextmanager
+def _forked(
+    workers: int, context: Any, calls: list[tuple[Callable[..., Any], tuple[Any, ...]]]
+) -> Iterator[list[Any]]:
+    """`workers` processes forked from this one and given `calls`: their futures, in order.
+
+    The stop signals wait while the processes are forked (one arriving during a fork would be
+    lost). Left by an error or a stop (Ctrl-C, SIGTERM), the block ends every worker at once,
+    each removing the temporary file it was writing; else the pool is shut down after it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = None
+    try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_setup)
+            futures = [pool.submit(call, *args) for call, args in calls]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        yield futures
     except BaseException:
         if pool is not None:
             _stop_workers(pool)
         raise
     pool.shutdown()
-    return _slug_clashes(contents, editions) if found is None else found
 
 
 def warm_up(editions: tuple[str, ...] = (), style: str | None = None) -> None:
@@ -364,7 +379,7 @@ def run(
             if collecting:
                 gc.enable()
         return outcomes
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when there are workers
+    from concurrent.futures import FIRST_COMPLETED, wait  # only when there are workers
 
     # The first leaflet is built here, and the workers are forked from this process after it:
     # they start warm (ReportLab imported, fonts read, markup parsed, lines broken) instead of
@@ -372,24 +387,13 @@ def run(
     outcomes.append(build_one(contents[0], editions, style, output, force, known.get(contents[0])))
     report(1, total, outcomes[0])
     check_stop()
-    pool = None
     # What the first build made (modules, fonts, parsed markup, line breaks) lives as long as the
     # process: the collector need not look at it again in each worker, nor touch the pages the
     # workers share with this process.
     gc.freeze()
-    try:
-        # Signals wait while the workers are forked: one arriving during a fork would be lost.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        try:
-            pool = ProcessPoolExecutor(
-                max_workers=min(jobs, total - 1), mp_context=_warm_context(), initializer=_worker_setup
-            )
-            pending = {
-                pool.submit(_build_in_worker, c, editions, style, output, force, known.get(c))
-                for c in contents[1:]
-            }
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    calls = [(_build_in_worker, (c, editions, style, output, force, known.get(c))) for c in contents[1:]]
+    with _forked(min(jobs, total - 1), _warm_context(), calls) as futures:
+        pending = set(futures)
         while pending:
             check_stop()
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -397,11 +401,6 @@ def run(
                 outcome = future.result()
                 outcomes.append(outcome)
                 report(len(outcomes), total, outcome)
-    except BaseException:
-        if pool is not None:
-            _stop_workers(pool)
-        raise
-    pool.shutdown()
     order = {str(c): i for i, c in enumerate(contents)}
     return sorted(outcomes, key=lambda o: order[o.content])
 
