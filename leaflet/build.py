@@ -24,7 +24,7 @@ from leaflet.fonts import FontSet, check_coverage, font_set
 from leaflet.frozen import frozen
 from leaflet.i18n import furniture
 from leaflet.layout.bilingual import ENGLISH_PREFIX, BilingualStory
-from leaflet.layout.cache import LIKE, PAGINATIONS, Held
+from leaflet.layout.cache import LIKE, PAGINATIONS, Held, Settled
 from leaflet.layout.markup import citation_anchor
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
@@ -263,13 +263,12 @@ def _render(
     return Rendered(data, seen.total)
 
 
-def _alike(remembered: tuple[Any, ...], leaflet: Leaflet) -> tuple[Any, ...]:
+def _alike(remembered: Settled, leaflet: Leaflet) -> tuple[Any, ...]:
     """What leaflets laid out alike share (LIKE): the sheet and edition settings, and the shape of
     what their page numbers are printed for (as many sections and references, further reading and
     next steps or not) and as many printed texts. Their headings and references may be named
     otherwise: a guess is translated name for name (`_translated`). Only a first guess: every guess
     is verified, and one from a leaflet of another length would mostly be wrong."""
-    sheet, _slug, *settings = remembered
     shape = tuple(
         (
             len(part.sections),
@@ -280,7 +279,8 @@ def _alike(remembered: tuple[Any, ...], leaflet: Leaflet) -> tuple[Any, ...]:
         )
         for part in _parts(leaflet)
     )
-    return (sheet, *settings, shape)
+    r = remembered
+    return (r.theme, r.options, r.bleed, r.tagged, r.title_suffix, shape)
 
 
 def _parts(leaflet: Leaflet) -> list[Leaflet]:
@@ -323,11 +323,11 @@ def _remembered(
     bleed: float,
     title_suffix: str,
     compacted: bool = True,
-) -> tuple[Any, ...]:
+) -> Settled:
     """What a settled pagination is remembered by (PAGINATIONS)."""
     if tagged is None:
         tagged = not stamp.untagged_switch_on()
-    return (Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
+    return Settled(Held(theme), leaflet.metadata.slug, options, bleed, tagged, title_suffix)
 
 
 def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacted: bool = True) -> Rendered:

@@ -17,15 +17,27 @@ import itertools
 from collections.abc import Hashable
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from leaflet.bounded import Bounded, Held
+
+
+class Settled(NamedTuple):
+    """What a settled pagination is remembered by (PAGINATIONS)."""
+
+    theme: Held
+    slug: str
+    options: Any  # the edition's LayoutOptions
+    bleed: float
+    tagged: bool
+    title_suffix: str
+
 
 #: (markup, style settings) → (style, fragments, their words). A leaflet has a few hundred paragraphs.
 PARSED: Bounded[tuple[Any, Any, str]] = Bounded(8192)
 #: (markup, style settings, width) → ReportLab's broken lines.
 LINES: Bounded[Any] = Bounded(8192)
-#: (theme, slug, options, bleed, tagged) → the pagination the last build settled on.
+#: Settled (theme, slug, options, bleed, tagging, title suffix) → the pagination the last build settled on.
 PAGINATIONS: Bounded[Any] = Bounded(256)
 #: (theme, options, bleed, tagged, the leaflet's shape) → the anchors its words name and the
 #: pagination the last leaflet laid out alike settled on: a first guess, under this leaflet's
@@ -68,14 +80,14 @@ def recorded_paginations(theme: Any, slug: str) -> list[dict[str, Any]]:
     """The paginations this process settled on for one leaflet and theme, as data to keep beside its PDF."""
     out = []
     for key, pagination in PAGINATIONS.items():
-        held, key_slug, options, bleed, tagged, suffix = key  # type: ignore[misc]
-        if held.obj is theme and key_slug == slug:
+        assert isinstance(key, Settled)
+        if key.theme.obj is theme and key.slug == slug:
             out.append(
                 {
-                    "options": asdict(options),
-                    "bleed": bleed,
-                    "tagged": tagged,
-                    "title_suffix": suffix,
+                    "options": asdict(key.options),
+                    "bleed": key.bleed,
+                    "tagged": key.tagged,
+                    "title_suffix": key.title_suffix,
                     "pages": dict(pagination.pages),
                     "total": pagination.total,
                 }
@@ -90,7 +102,7 @@ def recall_paginations(theme: Any, slug: str, entries: Any) -> None:
 
     for entry in entries if isinstance(entries, list) else []:
         try:
-            key = (
+            key = Settled(
                 Held(theme),
                 slug,
                 LayoutOptions(**entry["options"]),
