@@ -10,6 +10,7 @@ import inspect
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -161,6 +162,48 @@ print(lazy, same, size, loaded("PIL.Image"))
 
 
 # ---------------------------------------------------------------- leaflet/rlseam.py, one test each
+
+
+def _placed_down_pages(
+    canvas: Canvas, texts: list[str], kind: type[Paragraph], font: Callable[[int], str], states: list[Any]
+) -> Iterator[Paragraph]:
+    """Each text in each alignment, a paragraph with a style of its own (its size, leading,
+    indents and colour varying), wrapped at a width of its own and placed down the page (a new
+    page when it is full), the canvas moved to it as Flowable.drawOn does: for the caller to draw.
+    Then the graphics state the paragraph left goes into `states` (drawPara's, an opacity set
+    before it included) and is restored."""
+    from reportlab.lib.colors import Color
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+
+    y = 800.0
+    for n, (alignment, text) in enumerate(
+        (a, t) for a in (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY) for t in texts
+    ):
+        style = ParagraphStyle(
+            f"s{n}",
+            fontName=font(n),
+            fontSize=11 + n % 4,
+            leading=15 + n % 5,
+            alignment=alignment,
+            leftIndent=6 * (n % 2),
+            firstLineIndent=4 * (n % 3 == 1),
+            textColor=Color(0.1, 0.2, 0.3 + n / 100),
+        )
+        para = kind(text, style)
+        _, height = para.wrapOn(canvas, 180 + 40 * (n % 3), 1000)
+        if y - height < 40:
+            canvas.showPage()
+            y = 800.0
+        y -= height
+        canvas.saveState()
+        canvas.translate(60 + 20 * (n % 2), y)
+        para.canv = canvas
+        yield para
+        states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
+        states.append(dict(canvas._extgstate._d))
+        canvas.restoreState()
+        if n == 20:
+            canvas.setFillAlpha(0.5)
 
 
 def _plain_canvas() -> tuple[BytesIO, Canvas]:
@@ -778,8 +821,6 @@ def test_draw_paragraph_writes_what_draw_para_writes() -> None:
     # colour without Paragraph.drawPara: every alignment, indents, justified and overfull lines,
     # a paragraph that is one link (to a place, or an address, underlined or not): the same
     # file, byte for byte.
-    from reportlab.lib.colors import Color
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 
     from leaflet.fonts import font_set
     from leaflet.pdf.canvas import LeafletCanvas
@@ -801,37 +842,9 @@ def test_draw_paragraph_writes_what_draw_para_writes() -> None:
         out = BytesIO()
         canvas = LeafletCanvas(out, tagging=Tagging(), place_names={"place": "Place"}, invariant=1)
         canvas.bookmarkPage("place")
-        y = 800.0
-        for n, (alignment, text) in enumerate(
-            (a, t) for a in (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY) for t in texts
-        ):
-            style = ParagraphStyle(
-                f"s{n}",
-                fontName=fonts.text.bold if n % 3 else fonts.text.regular,
-                fontSize=11 + n % 4,
-                leading=15 + n % 5,
-                alignment=alignment,
-                leftIndent=6 * (n % 2),
-                firstLineIndent=4 * (n % 3 == 1),
-                textColor=Color(0.1, 0.2, 0.3 + n / 100),
-            )
-            para = kind(text, style)
-            _, height = para.wrapOn(canvas, 180 + 40 * (n % 3), 1000)
-            if y - height < 40:
-                canvas.showPage()
-                y = 800.0
-            y -= height
-            # What Flowable.drawOn does, with a look at the graphics state the paragraph leaves:
-            # drawPara's (an opacity set before it included).
-            canvas.saveState()
-            canvas.translate(60 + 20 * (n % 2), y)
-            para.canv = canvas
+        bold_now_and_then = lambda n: fonts.text.bold if n % 3 else fonts.text.regular  # noqa: E731
+        for para in _placed_down_pages(canvas, texts, kind, bold_now_and_then, states):
             para.draw()
-            states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
-            states.append(dict(canvas._extgstate._d))
-            canvas.restoreState()
-            if n == 20:
-                canvas.setFillAlpha(0.5)
         canvas.showPage()
         canvas.save()
         return out.getvalue()
@@ -1059,8 +1072,6 @@ def test_draw_fragments_writes_what_draw_para_writes() -> None:
     # overfull lines, links to places and addresses (one over two lines, two on a line), their
     # underlines, raised text, a no-break space: the same file, byte for byte, and the same
     # graphics state left behind.
-    from reportlab.lib.colors import Color
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 
     from leaflet.fonts import font_set
     from leaflet.pdf.canvas import LeafletCanvas
@@ -1097,37 +1108,10 @@ def test_draw_fragments_writes_what_draw_para_writes() -> None:
         tagging = PdfTagging(root, "Hooks", "en-GB", date(2026, 1, 1))
         canvas = LeafletCanvas(out, tagging=tagging, place_names={"place": "Place"}, invariant=1)
         canvas.bookmarkPage("place")
-        y = 800.0
-        for n, (alignment, text) in enumerate(
-            (a, t) for a in (TA_LEFT, TA_CENTER, TA_RIGHT, TA_JUSTIFY) for t in texts
-        ):
-            style = ParagraphStyle(
-                f"s{n}",
-                fontName=regular,
-                fontSize=11 + n % 4,
-                leading=15 + n % 5,
-                alignment=alignment,
-                leftIndent=6 * (n % 2),
-                firstLineIndent=4 * (n % 3 == 1),
-                textColor=Color(0.1, 0.2, 0.3 + n / 100),
-            )
-            para = kind(text, style)
-            _, height = para.wrapOn(canvas, 180 + 40 * (n % 3), 1000)
-            if y - height < 40:
-                canvas.showPage()
-                y = 800.0
-            y -= height
-            canvas.saveState()
-            canvas.translate(60 + 20 * (n % 2), y)
-            para.canv = canvas
+        for para in _placed_down_pages(canvas, texts, kind, lambda n: regular, states):
             elem = root.add("P")  # tagged text: links and their marked content
             with tagging.text(canvas, elem):
                 para.draw()
-            states.append([canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES if name != "_extgstate"])
-            states.append(dict(canvas._extgstate._d))
-            canvas.restoreState()
-            if n == 20:
-                canvas.setFillAlpha(0.5)
         canvas.showPage()
         canvas.save()
         return out.getvalue()
