@@ -3,7 +3,7 @@
 
 import sys
 
-from leaflet.cli import main
+from leaflet.command import main
 
 if __name__ == "__main__":
     sys.exit(main())

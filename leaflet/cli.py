@@ -14,6 +14,7 @@ import contextlib
 import os
 import signal
 import sys
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def _parser() -> argparse.ArgumentParser:
+def command_line() -> argparse.ArgumentParser:
+    """The command line's parser: every command, its options and their help."""
     parser = _Parser(
         prog="leaflet",
         description="Publish patient-information leaflets, written as YAML, as accessible PDFs. "
@@ -109,6 +111,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="check as on this date (default: today)",
     )
+    server = commands.add_parser(
+        "server",
+        help="show or stop the build server that later commands hand their work to",
+        description="The first build or check starts a build server in the background: a warm process "
+        "that runs each later command in a child of its own, so that it starts in a fraction of the "
+        "time. It stops after 15 minutes without a command (LEAFLET_SERVER_IDLE, in seconds), or when "
+        "the tool, its packages or the system's fonts change. LEAFLET_SERVER=off runs every command "
+        "in its own process.",
+    )
+    server.add_argument("action", choices=("status", "stop"), help="show whether one is running, or stop it")
     return parser
 
 
@@ -201,10 +213,12 @@ def _silence(stream: TextIO) -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _parser()
+    parser = command_line()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["build", str(DEFAULT_CONTENT)])
+    if args.command == "server":
+        return _server(args.action)
     if args.command == "check":
         from datetime import date
 
@@ -222,6 +236,28 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.jobs < 1:
         parser.error("--jobs must be 1 or more")
     return _build(args.content, chosen, args.style, args.output, args.jobs, args.force)
+
+
+def _server(action: str) -> int:
+    from leaflet.server import wanted
+    from leaflet.server.client import ask
+
+    answer = ask(action)
+    if answer is None:
+        off = "" if wanted() else " (LEAFLET_SERVER is off: every command runs in its own process)"
+        _say(sys.stdout, f"leaflet: no build server is running for this environment{off}")
+        return EXIT_OK
+    if action == "stop":
+        _say(sys.stdout, f"leaflet: build server {answer['stopping']} stopped")
+        return EXIT_OK
+    _say(
+        sys.stdout,
+        f"leaflet: build server {answer['pid']} running since "
+        f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(answer['since']))}; "
+        f"{answer['served']} commands served, {answer['running']} running now; "
+        f"stops after {answer['idle_seconds']:g} s without a command",
+    )
+    return EXIT_OK
 
 
 def _build(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,10 @@ from leaflet.build import build_leaflet
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content.yaml"
+
+# Every command a test runs in a process of its own runs there, as the code under test: no build
+# server is started or used, except by tests/test_server.py, which starts its own.
+os.environ["LEAFLET_SERVER"] = "off"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,230 @@
+"""A command's side of the build server: hand the command over, relay signals, return its exit status.
+
+Read on every command before anything else, so it imports only what a socket needs. When no
+server answers, the command runs in its own process as before, and a `build` or `check` starts
+a server in the background for the next command.
+
+The exchange, over the server's Unix socket:
+1. the command sends one request (a length, then JSON: `op`, and for `run` its arguments,
+   working folder, environment, umask and the encodings of its streams), with its standard
+   input, output and error attached as descriptors;
+2. the server answers `pid N` (the process group now holding the command) or `stale` (it is
+   stopping: the command runs here);
+3. the command answers `go` once Ctrl-C, SIGTERM and SIGHUP are passed on to that group;
+4. the server's child runs the command with those streams and ends with `exit N`.
+A command that gives up before step 3 (the server too slow to answer) runs here, and the child,
+finding the socket closed, never runs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import sys
+from typing import Any
+
+from leaflet.server import address, lock_path, search_path, wanted
+
+#: Seconds to wait for the server's first answer before running the command here instead.
+ANSWER_SECONDS = 5.0
+#: The exit status when the server's child ended without giving one (killed, or crashed).
+EXIT_LOST = 70
+#: Commands that start a server for the next one when none answers (not `watch`, which stays up itself).
+_STARTING = frozenset({"build", "check"})
+_NOT_FORWARDED = frozenset({"watch", "server"})
+_RELAYED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def forward(argv: list[str]) -> int | None:
+    """Run the command (`argv` without the program's name) in the server; None: run it here."""
+    if not wanted():
+        return None
+    command = argv[0] if argv else "build"
+    if command in _NOT_FORWARDED:
+        return None
+    place = address()
+    if place is None:
+        return None
+    sock = _connect(place)
+    if sock is None:
+        if command in _STARTING:
+            start(place, argv)
+        return None
+    with sock:
+        return _run(sock, place, argv, command)
+
+
+def _connect(place: str) -> socket.socket | None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(ANSWER_SECONDS)
+        sock.connect(place)
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def _run(sock: socket.socket, place: str, argv: list[str], command: str) -> int | None:
+    pending: list[int] = []
+    group: list[int] = []
+
+    def relay(signum: int, frame: object) -> None:
+        pending.append(signum)
+        if group:
+            _signal_group(group[0], signum)
+
+    previous = {signum: signal.signal(signum, relay) for signum in _RELAYED}
+    try:
+        try:
+            request = {
+                "op": "run",
+                "argv": [sys.argv[0] if sys.argv and sys.argv[0] else "leaflet", *argv],
+                "cwd": os.getcwd(),
+                "env": dict(os.environ),
+                "umask": _umask(),
+                "streams": [_encoding(stream) for stream in (sys.stdin, sys.stdout, sys.stderr)],
+            }
+            _send(sock, request, [0, 1, 2])
+            answer = _line(sock)
+        except (OSError, ValueError):
+            return None  # no answer in time, or a server going away: the command runs here
+        if not answer.startswith("pid "):
+            if answer == "stale" and command in _STARTING:
+                start(place, argv, after_stale=True)
+            return None
+        group.append(int(answer[4:]))
+        try:
+            sock.sendall(b"go\n")
+            for signum in pending:
+                _signal_group(group[0], signum)
+            sock.settimeout(None)  # a build takes as long as it takes
+            answer = _line(sock)
+        except (OSError, ValueError):
+            answer = ""
+        if answer.startswith("exit "):
+            return int(answer[5:])
+        if pending:
+            return 128 + pending[-1]
+        _say("leaflet: the build server's process for this command ended without an exit status")
+        return EXIT_LOST
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with contextlib.suppress(OSError):  # already ended
+        os.killpg(group, signum)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _encoding(stream: Any) -> list[str] | None:
+    try:
+        return [stream.encoding, stream.errors]
+    except AttributeError:
+        return None
+
+
+def _send(sock: socket.socket, message: dict[str, Any], fds: list[int]) -> None:
+    body = json.dumps(message).encode("ascii")
+    head = len(body).to_bytes(8, "big") + body
+    if fds:
+        sent = socket.send_fds(sock, [head], fds)
+        sock.sendall(head[sent:])
+    else:
+        sock.sendall(head)
+
+
+#: Longest line the server sends (`pid N`, `exit N`, `stale`, or a status in JSON).
+_LONGEST_LINE = 64 * 1024
+
+
+def _line(sock: socket.socket) -> str:
+    """One line from the server; ValueError if it closes first or sends too much."""
+    got = b""
+    while not got.endswith(b"\n"):
+        chunk = sock.recv(1)
+        if not chunk or len(got) > _LONGEST_LINE:
+            raise ValueError("no answer")
+        got += chunk
+    return got[:-1].decode("utf-8")
+
+
+def start(place: str, argv: list[str], *, after_stale: bool = False) -> None:
+    """Start a server at `place` in the background, unless one is already starting or running there.
+
+    It runs the same interpreter with the same search path, in a session of its own, its
+    streams sent to a log beside the socket; it first lays out what `argv` asked for, in
+    memory, so that the next build of the same leaflet finds it warm. Nothing here can stop
+    the command itself. `after_stale`: a stale server still holds the lock for a moment; the
+    new one waits for it.
+    """
+    if not after_stale and _locked(place):
+        return
+    env = dict(os.environ)
+    env["LEAFLET_SERVER_PATH"] = json.dumps(search_path())
+    env["LEAFLET_SERVER_FIRST"] = json.dumps({"argv": argv, "cwd": os.getcwd()})
+    code = (
+        "import json, os, sys; sys.path[:] = json.loads(os.environ.pop('LEAFLET_SERVER_PATH')); "
+        "from leaflet.server.serve import main; main(sys.argv[1])"
+    )
+    log = place + ".log"
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+        (os.POSIX_SPAWN_DUP2, 1, 2),
+    ]
+    with contextlib.suppress(OSError):
+        os.posix_spawn(
+            sys.executable, [sys.executable, "-c", code, place], env, file_actions=actions, setsid=True
+        )
+
+
+def _locked(place: str) -> bool:
+    """Whether a server holds `place`'s lock (it is starting, or running)."""
+    import fcntl
+
+    try:
+        fd = os.open(lock_path(place), os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def ask(op: str) -> dict[str, Any] | None:
+    """`status` or `stop` put to this environment's server; None when none answers."""
+    place = address() if wanted() or op == "stop" else None
+    if place is None:
+        return None
+    sock = _connect(place)
+    if sock is None:
+        return None
+    with sock:
+        try:
+            _send(sock, {"op": op}, [])
+            return json.loads(_line(sock))
+        except (OSError, ValueError):
+            return None
+
+
+def _say(text: str) -> None:
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -1,0 +1,421 @@
+"""The build server itself: warm once, then run each command in a child forked from the warm process.
+
+Started by `client.start` (never by hand): `main(place)` takes the lock beside the socket (one
+server per place), loads the tool and lays out, in memory, what the first command asked for,
+then answers on the socket until it has waited `LEAFLET_SERVER_IDLE` seconds (900) for a
+command, or until what its warm state was made from has changed:
+- the tool's own files, the interpreter, or the folders modules are found in (a package
+  installed, upgraded or removed);
+- the system's fonts or fontconfig's settings (`fontfiles` keeps fontconfig's answers for
+  as long as the process lives).
+Then it answers `stale`, removes its socket and ends; the command runs in its own process and
+starts a fresh server.
+
+Each command runs in a child of its own, forked from the warm server: its process group, working
+folder, environment, umask and standard streams are the command's, so it behaves as the
+command's own process would have, and nothing it does reaches the server or the next command.
+Only a process of the same user may ask (its id is checked on the socket, which lives in a
+folder only that user can enter).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import io
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from typing import Any
+
+from leaflet.server import IDLE, IDLE_SECONDS, lock_path
+
+#: Seconds a command has to send its whole request once connected.
+REQUEST_SECONDS = 2.0
+#: Longest request taken (its environment is the bulk of it).
+MAX_REQUEST = 4 * 1024 * 1024
+#: Where fontconfig finds fonts and its settings, besides $XDG_DATA_HOME/fonts and ~/.fonts.
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts")
+
+
+def idle_seconds() -> float:
+    """How long the server waits for a command before it stops (`LEAFLET_SERVER_IDLE`)."""
+    try:
+        seconds = float(os.environ.get(IDLE, ""))
+    except ValueError:
+        return IDLE_SECONDS
+    return seconds if seconds > 0 else IDLE_SECONDS
+
+
+def main(place: str) -> None:
+    """Serve at `place` until idle or stale; return at once if another server holds it."""
+    os.closerange(3, 1 << 16)  # nothing the starting command had open is kept
+    lock = _lock(place)
+    if lock is None:
+        return
+    os.chdir("/")
+    started = Freshness.now()
+    first = json.loads(os.environ.pop("LEAFLET_SERVER_FIRST", "null") or "null")
+    _warm(first)
+    gc.collect()
+    gc.freeze()  # what warming made is shared with every child, untouched by their collectors
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(place)  # a dead server's: the lock says none lives
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(place)
+    os.chmod(place, 0o600)
+    listener.listen(16)
+    Server(listener, place, started, lock).serve()
+
+
+def _lock(place: str) -> int | None:
+    fd = os.open(lock_path(place), os.O_RDWR | os.O_CREAT, 0o600)
+    for _ in range(50):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except OSError:
+            # Held: by a running server, by a stale one about to end, or for a moment by a
+            # command looking whether one is starting.
+            time.sleep(0.02)
+    os.close(fd)
+    return None
+
+
+class Freshness:
+    """What the server's warm state was made from, as file times: the same, or not."""
+
+    def __init__(self, code: tuple[Any, ...], fonts: tuple[Any, ...]) -> None:
+        self.code = code
+        self.fonts = fonts
+
+    @classmethod
+    def now(cls) -> Freshness:
+        return cls(_code_times(), _font_times())
+
+    def changed(self) -> str | None:
+        """What changed since this was taken (`code` or `fonts`), or None."""
+        if _code_times() != self.code:
+            return "code"
+        if _font_times() != self.fonts:
+            return "fonts"
+        return None
+
+
+def _times(folders: list[str], *, files: bool) -> tuple[Any, ...]:
+    found: list[Any] = []
+    for top in folders:
+        for folder, subfolders, names in os.walk(top):
+            subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+            with contextlib.suppress(OSError):
+                found.append((folder, os.stat(folder).st_mtime_ns))
+            if files:
+                for name in sorted(names):
+                    with contextlib.suppress(OSError):
+                        info = os.stat(os.path.join(folder, name))
+                        found.append((name, info.st_mtime_ns, info.st_size))
+    return tuple(found)
+
+
+def _code_times() -> tuple[Any, ...]:
+    """The tool's files, the interpreter, and each folder modules are found in."""
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    folders = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            folders.append((entry, os.stat(entry or ".").st_mtime_ns))
+    with contextlib.suppress(OSError):
+        folders.append((sys.executable, os.stat(sys.executable).st_mtime_ns))
+    return (_times([package], files=True), tuple(folders))
+
+
+def _font_times() -> tuple[Any, ...]:
+    home = os.path.expanduser("~")
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    folders = [*FONT_FOLDERS, os.path.join(data, "fonts"), os.path.join(home, ".fonts")]
+    return _times(folders, files=False) + _times([os.path.join(config, "fontconfig")], files=True)
+
+
+def _warm(first: dict[str, Any] | None) -> None:
+    """Load the tool, and lay out in memory what the first command asked for; a failure is only logged."""
+    import leaflet.batch
+    import leaflet.build
+    import leaflet.checks
+    import leaflet.cli
+    import leaflet.plan
+
+    leaflet.batch.warm_up(("standard",))
+    if not first:
+        return
+    try:
+        rehearse(first["argv"], first["cwd"])
+    except Exception:
+        traceback.print_exc()
+
+
+def rehearse(argv: list[str], cwd: str) -> None:
+    """Lay out, in memory, the leaflets a `build` command names (the first few), writing nothing.
+
+    What it leaves behind is what a build leaves in a warm process (fonts read, markup parsed,
+    lines broken, the pages it settled on), so that a child forked next starts from there.
+    """
+    from leaflet.batch import expand
+    from leaflet.build import render_edition
+    from leaflet.cli import command_line
+    from leaflet.editions import resolve
+    from leaflet.errors import LeafletError
+    from leaflet.plan import plan
+    from leaflet.style import load_theme
+
+    try:
+        args = command_line().parse_args(argv or ["build", "content.yaml"])
+    except SystemExit:
+        return
+    if args.command != "build":
+        return
+    os.chdir(cwd)
+    try:
+        editions = resolve(args.edition or [])
+        for content in expand(args.content)[:4]:
+            try:
+                work = plan(content, editions, args.style)
+                for edition in work.editions:
+                    if edition.name != "web":
+                        render_edition(work.leaflet, edition, load_theme(edition.style))
+            except LeafletError:
+                continue
+    finally:
+        os.chdir("/")
+
+
+class Server:
+    def __init__(self, listener: socket.socket, place: str, started: Freshness, lock: int) -> None:
+        self.listener = listener
+        self.place = place
+        self.started = started
+        self.lock = lock
+        self.children: set[int] = set()
+        self.served = 0
+        self.since = time.time()
+        self.last = time.monotonic()
+        self.running = True
+        self.inode = os.stat(place).st_ino
+
+    def serve(self) -> None:
+        signal.signal(signal.SIGTERM, lambda signum, frame: self.stop())
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        idle = idle_seconds()
+        try:
+            while self.running:
+                self._reap()
+                left = idle - (time.monotonic() - self.last)
+                if left <= 0 and not self.children:
+                    break
+                if not self._still_found():
+                    return  # the socket was removed or replaced: no command can reach this server
+                ready, _, _ = select.select([self.listener], [], [], max(0.0, min(left, 1.0)))
+                if ready:
+                    with contextlib.suppress(OSError):
+                        conn, _ = self.listener.accept()
+                        with conn:
+                            self._answer(conn)
+                        self.last = time.monotonic()
+        finally:
+            self._close()
+
+    def _still_found(self) -> bool:
+        try:
+            return os.stat(self.place).st_ino == self.inode
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        self.running = False
+
+    def _close(self) -> None:
+        # The socket goes before the lock: a server started next binds only once it holds the lock.
+        if self._still_found():
+            with contextlib.suppress(OSError):
+                os.unlink(self.place)
+        self.listener.close()
+        os.close(self.lock)
+
+    def _reap(self) -> None:
+        for pid in list(self.children):
+            with contextlib.suppress(ChildProcessError):
+                done, _ = os.waitpid(pid, os.WNOHANG)
+                if not done:
+                    continue
+            self.children.discard(pid)
+
+    def _answer(self, conn: socket.socket) -> None:
+        peer = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        _, uid, _ = struct.unpack("3i", peer)
+        if uid != os.getuid():
+            return
+        conn.settimeout(REQUEST_SECONDS)
+        request, fds = _receive(conn)
+        try:
+            op = request.get("op")
+            if op == "status":
+                _reply(conn, self._status())
+            elif op == "stop":
+                _reply(conn, {"stopping": os.getpid()})
+                self.stop()
+            elif op == "run" and len(fds) == 3:
+                changed = self.started.changed()
+                if changed is not None:
+                    conn.sendall(b"stale\n")
+                    self.stop()
+                    return
+                pid = os.fork()
+                if pid == 0:
+                    _child(conn, request, fds, self.listener, self.lock)  # never returns
+                self.children.add(pid)
+                self.served += 1
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def _status(self) -> dict[str, Any]:
+        return {
+            "pid": os.getpid(),
+            "since": self.since,
+            "served": self.served,
+            "running": len(self.children),
+            "idle_seconds": idle_seconds(),
+            "python": sys.executable,
+        }
+
+
+def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    data, fds, _, _ = socket.recv_fds(conn, 64 * 1024, 3)
+    try:
+        if len(data) < 8:
+            data += _exactly(conn, 8 - len(data))
+        size = int.from_bytes(data[:8], "big")
+        if size > MAX_REQUEST:
+            raise ValueError("request too long")
+        body = data[8:]
+        if len(body) < size:
+            body += _exactly(conn, size - len(body))
+        request = json.loads(body)
+        if not isinstance(request, dict):
+            raise ValueError("request is not an object")
+    except (OSError, ValueError):
+        for fd in fds:
+            os.close(fd)
+        return {}, []
+    return request, fds
+
+
+def _exactly(conn: socket.socket, count: int) -> bytes:
+    got = b""
+    while len(got) < count:
+        chunk = conn.recv(min(count - len(got), 1 << 20))
+        if not chunk:
+            raise ValueError("request cut short")
+        got += chunk
+    return got
+
+
+def _reply(conn: socket.socket, message: dict[str, Any]) -> None:
+    with contextlib.suppress(OSError):
+        conn.sendall(json.dumps(message).encode("ascii") + b"\n")
+
+
+def _child(
+    conn: socket.socket, request: dict[str, Any], fds: list[int], listener: socket.socket, lock: int
+) -> None:
+    """Run one command as its own process would, in this forked child; end with its exit status."""
+    code = 70
+    try:
+        listener.close()
+        os.close(lock)
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(signum, _stop_now)
+        os.setpgid(0, 0)  # the command's group: the signals it is sent reach its workers too
+        conn.settimeout(REQUEST_SECONDS)
+        conn.sendall(f"pid {os.getpid()}\n".encode())
+        if conn.recv(3) != b"go\n":
+            os._exit(0)  # the command gave up waiting and runs in its own process
+        conn.settimeout(None)
+        _become(request, fds)
+        code = _run(request["argv"])
+    except BaseException:
+        with contextlib.suppress(Exception):
+            traceback.print_exc()
+        code = 70
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        with contextlib.suppress(OSError):
+            conn.sendall(f"exit {code}\n".encode())
+        os._exit(code)
+
+
+def _stop_now(signum: int, frame: object) -> None:
+    from leaflet import batch
+
+    batch.stop_requested(signum)
+    raise batch.Stopped(signum)
+
+
+def _become(request: dict[str, Any], fds: list[int]) -> None:
+    """Take the command's streams, folder, environment and umask."""
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in request["env"].items()})
+    time.tzset()
+    import tempfile
+
+    tempfile.tempdir = None  # found again from the command's environment
+    os.umask(int(request["umask"]))
+    streams = request.get("streams") or [None, None, None]
+    sys.stdin = _stream(0, "r", streams[0], sys.stdin)
+    sys.stdout = _stream(1, "w", streams[1], sys.stdout)
+    sys.stderr = _stream(2, "w", streams[2], sys.stderr, line_buffering=True)
+    sys.argv = [str(a) for a in request["argv"]]
+
+
+def _stream(fd: int, mode: str, encoding: list[str] | None, old: Any, *, line_buffering: bool = False) -> Any:
+    """A text stream on `fd` as the command's own process had it (encoding and error handling)."""
+    enc, errors = (
+        encoding if encoding else (getattr(old, "encoding", "utf-8"), getattr(old, "errors", "strict"))
+    )
+    raw = io.FileIO(fd, mode, closefd=False)
+    buffered: Any = io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
+    return io.TextIOWrapper(
+        buffered, encoding=enc, errors=errors, line_buffering=line_buffering or os.isatty(fd)
+    )
+
+
+def _run(argv: list[str]) -> int:
+    from leaflet.cli import main
+
+    try:
+        return main(argv[1:])
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        if isinstance(exc.code, int):
+            return exc.code
+        print(exc.code, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit("leaflet's build server is started by the command itself (see docs/architecture.md)")

@@ -1,0 +1,273 @@
+"""The build server: real commands, a real server in the background, and what each command sees.
+
+Each test runs `make_leaflet.py` in processes of its own with the server switched on (the
+rest of the suite switches it off), in a socket folder of its own, and stops its server at the
+end. A server takes a second or two to start: the tests wait for `server status` to say so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import CONTENT, ROOT, metadata_block, require_tool
+
+STARTS_WITHIN = 60.0
+#: The promise is one second (tests/test_signals.py); the margin is for a machine busy with other work.
+STOP_WITHIN = 2.0
+
+
+def _leaflet(args: list[str], env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "make_leaflet.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _status(env: dict[str, str]) -> tuple[int, int] | None:
+    """The running server's pid and the commands it has served; None when none answers."""
+    said = _leaflet(["server", "status"], env).stdout
+    found = re.search(r"build server (\d+) running since .*; (\d+) commands served", said)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+#: Every server a test has seen: each must have ended once the test is over.
+_SEEN: list[int] = []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # ended, waiting to be reaped by whoever took it over
+
+
+def _ready(env: dict[str, str], other_than: int | None = None) -> tuple[int, int]:
+    """Wait until a server answers (another than `other_than`, if given)."""
+    until = time.monotonic() + STARTS_WITHIN
+    while time.monotonic() < until:
+        status = _status(env)
+        if status is not None and status[0] != other_than:
+            _SEEN.append(status[0])
+            return status
+        time.sleep(0.2)
+    pytest.fail("no build server answered within a minute")
+
+
+@pytest.fixture
+def env() -> Iterator[dict[str, str]]:
+    """The environment of commands that use a server, with a socket folder of their own."""
+    runtime = Path(tempfile.mkdtemp(prefix="lf", dir="/tmp"))  # short: a socket's path is limited
+    env = {k: v for k, v in os.environ.items() if k != "LEAFLET_SERVER"}
+    env.update(XDG_RUNTIME_DIR=str(runtime), LEAFLET_SERVER_IDLE="120")
+    _SEEN.clear()
+    try:
+        yield env
+    finally:
+        _leaflet(["server", "stop"], env)
+        until = time.monotonic() + 5.0
+        while time.monotonic() < until and any(map(_alive, _SEEN)):
+            time.sleep(0.1)
+        left = [pid for pid in _SEEN if _alive(pid)]
+        for pid in left:  # a server that did not stop is stopped for it, and the test fails
+            os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(runtime, ignore_errors=True)
+        assert not left, "a build server did not stop"
+
+
+def _build(content: Path, out: Path, env: dict[str, str], *more: str) -> subprocess.CompletedProcess[str]:
+    return _leaflet(["build", str(content), "--edition", "standard", "--force", "-o", str(out), *more], env)
+
+
+def test_a_later_build_is_run_by_the_server_and_writes_the_same_pdf(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    first = _build(CONTENT, tmp_path / "first.pdf", env)
+    assert first.returncode == 0, first.stderr
+    pid, served = _ready(env)
+    assert served == 0
+    later = _build(CONTENT, tmp_path / "later.pdf", env)
+    assert later.returncode == 0, later.stderr
+    assert _status(env) == (pid, 1)
+    # What it printed and wrote is what its own process prints and writes.
+    alone = _build(CONTENT, tmp_path / "alone.pdf", {**env, "LEAFLET_SERVER": "off"})
+    assert _status(env) == (pid, 1)
+    assert later.stdout.replace("later.pdf", "X") == alone.stdout.replace("alone.pdf", "X") != ""
+    assert later.stderr == alone.stderr
+    assert (tmp_path / "later.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
+
+
+def test_the_server_runs_a_command_in_its_folder_with_its_environment_streams_and_exit_status(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, served = _ready(env)
+    folder = tmp_path / "dossier é"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text(metadata_block("A", "a") + "sections:\n  - heading: [\n", "utf-8")
+    # A relative path, from the command's own folder; an error with a character beyond ASCII.
+    bad = _leaflet(["build", "broken.yaml"], env, cwd=folder)
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert re.fullmatch(r"broken\.yaml:\d+:\d+: error: [^\n]+\n", bad.stderr), bad.stderr
+    # A variable set for one command only: LEAFLET_UNTAGGED=1 leaves the structure tree out.
+    (folder / "ccsvi.yaml").write_text(CONTENT.read_text("utf-8"), "utf-8")
+    untagged = _leaflet(
+        ["build", "ccsvi.yaml", "--edition", "standard", "--force", "-o", "plain.pdf"],
+        {**env, "LEAFLET_UNTAGGED": "1"},
+        cwd=folder,
+    )
+    assert untagged.returncode == 0, untagged.stderr
+    assert "/StructTreeRoot" not in PdfReader(folder / "plain.pdf").trailer["/Root"]
+    assert "/StructTreeRoot" in PdfReader(tmp_path / "first.pdf").trailer["/Root"]
+    # The umask the command had: the PDF is no more open than its own process would make it.
+    umasked = subprocess.run(
+        [sys.executable, "-c", "import os, runpy, sys; os.umask(0o077); sys.argv[0] = sys.argv.pop(1); "
+         "sys.path[0] = os.path.dirname(sys.argv[0]); runpy.run_path(sys.argv[0], run_name='__main__')",
+         str(ROOT / "make_leaflet.py"), "build", "ccsvi.yaml", "--edition", "standard", "--force", "-o", "own.pdf"],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert umasked.returncode == 0, umasked.stderr
+    assert stat.S_IMODE((folder / "own.pdf").stat().st_mode) & 0o077 == 0
+    assert _status(env) == (pid, served + 3)
+
+
+def test_ctrl_c_reaches_the_command_the_server_runs_and_leaves_only_whole_pdfs(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    require_tool("pdfinfo")
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, served = _ready(env)
+    src = tmp_path / "src"
+    src.mkdir()
+    parts = "".join(
+        f"  - heading: Part {i}\n    content:\n      - Words of part {i}, enough for a line of their own.\n"
+        for i in range(30)
+    )
+    for n in range(24):
+        (src / f"l{n}.yaml").write_text(metadata_block(f"L {n}", f"l-{n}") + "sections:\n" + parts, "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "make_leaflet.py"), "build", "src", "-o", "out", "--jobs", "2"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None and proc.stdout is not None
+    earlier = []
+    for line in proc.stderr:  # the first leaflet is done: the others are being built
+        earlier.append(line)
+        if line.startswith("[1/"):
+            break
+    proc.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    rc = proc.wait(timeout=30)
+    took = time.monotonic() - start
+    errors = "".join(earlier) + proc.stderr.read()
+    assert rc == 130, errors
+    assert took < STOP_WITHIN, f"took {took:.2f} s to stop"
+    stopped = [line for line in errors.splitlines() if line.startswith("leaflet: stopped")]
+    assert len(stopped) == 1 and "(Ctrl-C)" in stopped[0], errors
+    time.sleep(1.0)  # nothing goes on writing once the command has ended
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    pdfs = sorted((tmp_path / "out").glob("*.pdf"))
+    assert 0 < len(pdfs) < 24, "the batch was not stopped"
+    assert not [name for name in names if name.endswith(".tmp")], names
+    assert all(subprocess.run(["pdfinfo", str(p)], capture_output=True).returncode == 0 for p in pdfs)
+    assert _status(env) == (pid, served + 1)  # the server itself was not stopped
+
+
+def test_a_server_stops_once_a_folder_modules_are_found_in_changes(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    extra = tmp_path / "packages"
+    extra.mkdir()
+    env["PYTHONPATH"] = str(extra)
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, _ = _ready(env)
+    (extra / "installed.py").write_text("", "utf-8")  # as a package installed there would
+    again = _build(CONTENT, tmp_path / "again.pdf", env)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
+    # Built in its own process: the old server, stale, did not run it and has gone; a new one is up.
+    _, served = _ready(env, other_than=pid)
+    assert served == 0
+
+
+def test_a_server_stops_once_the_systems_fonts_change(tmp_path: Path, env: dict[str, str]) -> None:
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, _ = _ready(env)
+    (tmp_path / "data" / "fonts").mkdir(parents=True)  # where fontconfig finds a user's fonts
+    assert _build(CONTENT, tmp_path / "again.pdf", env).returncode == 0
+    _, served = _ready(env, other_than=pid)
+    assert served == 0
+
+
+def test_a_socket_folder_open_to_others_is_never_used(tmp_path: Path, env: dict[str, str]) -> None:
+    folder = Path(env["XDG_RUNTIME_DIR"]) / "leaflet"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    built = _build(CONTENT, tmp_path / "first.pdf", env)
+    assert built.returncode == 0, built.stderr
+    time.sleep(1.0)
+    assert list(folder.iterdir()) == []
+    assert _status(env) is None
+
+
+def test_switched_off_no_server_is_started(tmp_path: Path, env: dict[str, str]) -> None:
+    env["LEAFLET_SERVER"] = "off"
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    time.sleep(1.0)
+    assert not (Path(env["XDG_RUNTIME_DIR"]) / "leaflet").exists()
+    said = _leaflet(["server", "status"], env).stdout
+    assert said.startswith("leaflet: no build server is running") and "LEAFLET_SERVER is off" in said
+
+
+def test_a_server_stops_when_asked_and_when_left_idle(tmp_path: Path, env: dict[str, str]) -> None:
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, _ = _ready(env)
+    stopped = _leaflet(["server", "stop"], env)
+    assert stopped.stdout == f"leaflet: build server {pid} stopped\n"
+    time.sleep(1.5)
+    assert _status(env) is None
+    assert not list((Path(env["XDG_RUNTIME_DIR"]) / "leaflet").glob("*.sock"))
+    idle = {**env, "LEAFLET_SERVER_IDLE": "1"}
+    assert _build(CONTENT, tmp_path / "again.pdf", idle).returncode == 0
+    until = time.monotonic() + STARTS_WITHIN
+    while time.monotonic() < until and not list((Path(env["XDG_RUNTIME_DIR"]) / "leaflet").glob("*.sock")):
+        time.sleep(0.1)
+    time.sleep(3.0)  # a second without a command, and a moment to notice it
+    assert not list((Path(env["XDG_RUNTIME_DIR"]) / "leaflet").glob("*.sock"))
+    assert _status(idle) is None
+
+
+def test_a_server_whose_socket_is_removed_ends(tmp_path: Path, env: dict[str, str]) -> None:
+    """(A cleaner of temporary folders took it, say: no command could reach the server again.)"""
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, _ = _ready(env)
+    for sock in (Path(env["XDG_RUNTIME_DIR"]) / "leaflet").glob("*.sock"):
+        sock.unlink()
+    until = time.monotonic() + 5.0
+    while time.monotonic() < until and _alive(pid):
+        time.sleep(0.1)
+    assert not _alive(pid)
