@@ -254,7 +254,8 @@ def _server(action: str) -> int:
         sys.stdout,
         f"leaflet: build server {answer['pid']} running since "
         f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(answer['since']))}; "
-        f"{answer['served']} commands served, {answer['running']} running now; "
+        f"{answer['served']} commands served, {answer['running']} running now, "
+        f"{answer['rehearsed']} commands' leaflets kept laid out; "
         f"stops after {answer['idle_seconds']:g} s without a command",
     )
     return EXIT_OK

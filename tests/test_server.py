@@ -115,6 +115,29 @@ def test_a_later_build_is_run_by_the_server_and_writes_the_same_pdf(
     assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
 
 
+def test_the_server_lays_out_each_new_commands_leaflets_once(tmp_path: Path, env: dict[str, str]) -> None:
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    _ready(env)
+    assert _kept(env) == 1  # the first command's, laid out as the server started
+    assert _build(CONTENT, tmp_path / "elsewhere.pdf", env).returncode == 0  # the same leaflet
+    other = ROOT / "tests" / "data" / "mri-scan.yaml"
+    for _ in range(2):
+        built = _build(other, tmp_path / "mri.pdf", env)
+        assert built.returncode == 0, built.stderr
+    assert _kept(env) == 2
+    # What it laid out changes nothing a command writes.
+    alone = _build(other, tmp_path / "alone.pdf", {**env, "LEAFLET_SERVER": "off"})
+    assert alone.returncode == 0, alone.stderr
+    assert (tmp_path / "mri.pdf").read_bytes() == (tmp_path / "alone.pdf").read_bytes()
+
+
+def _kept(env: dict[str, str]) -> int:
+    said = _leaflet(["server", "status"], env).stdout
+    found = re.search(r"(\d+) commands' leaflets kept laid out", said)
+    assert found, said
+    return int(found[1])
+
+
 def test_the_server_runs_a_command_in_its_folder_with_its_environment_streams_and_exit_status(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

@@ -14,6 +14,8 @@ starts a fresh server.
 Each command runs in a child of its own, forked from the warm server: its process group, working
 folder, environment, umask and standard streams are the command's, so it behaves as the
 command's own process would have, and nothing it does reaches the server or the next command.
+While the child builds, the server lays the same leaflets out in memory once (`Server._learn`),
+so that the next command on them starts warm.
 Only a process of the same user may ask (its id is checked on the socket, which lives in a
 folder only that user can enter).
 """
@@ -41,6 +43,8 @@ from leaflet.server import IDLE, IDLE_SECONDS, lock_path
 REQUEST_SECONDS = 2.0
 #: Longest request taken (its environment is the bulk of it).
 MAX_REQUEST = 4 * 1024 * 1024
+#: Commands whose leaflets the server keeps laid out, at most (its caches are bounded besides).
+MAX_REHEARSED = 64
 #: Where fontconfig finds fonts and its settings, besides $XDG_DATA_HOME/fonts and ~/.fonts.
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts")
 
@@ -72,7 +76,11 @@ def main(place: str) -> None:
     listener.bind(place)
     os.chmod(place, 0o600)
     listener.listen(16)
-    Server(listener, place, started, lock).serve()
+    server = Server(listener, place, started, lock)
+    learned = _learned(first["argv"], first["cwd"]) if first else None
+    if learned is not None:
+        server.rehearsed.add(learned)
+    server.serve()
 
 
 def _lock(place: str) -> int | None:
@@ -207,6 +215,8 @@ class Server:
         self.since = time.time()
         self.last = time.monotonic()
         self.running = True
+        #: The commands whose leaflets this process has laid out in memory (bounded).
+        self.rehearsed: set[tuple[Any, ...]] = set()
         self.inode = os.stat(place).st_ino
 
     def serve(self) -> None:
@@ -282,9 +292,25 @@ class Server:
                     _child(conn, request, fds, self.listener, self.lock)  # never returns
                 self.children.add(pid)
                 self.served += 1
+                self._learn(request)
         finally:
             for fd in fds:
                 os.close(fd)
+
+    def _learn(self, request: dict[str, Any]) -> None:
+        """Lay out a command's leaflets here too, once, while its child builds them: the next
+        command on the same leaflets starts from them warm (a one-word edit parses and breaks
+        only the paragraph it changed). A command already seen is not laid out again."""
+        key = _learned(request["argv"][1:], request["cwd"])
+        if key is None or key in self.rehearsed:
+            return
+        if len(self.rehearsed) >= MAX_REHEARSED:
+            self.rehearsed.clear()
+        self.rehearsed.add(key)
+        try:
+            rehearse(list(request["argv"][1:]), str(request["cwd"]))
+        except Exception:
+            traceback.print_exc()
 
     def _status(self) -> dict[str, Any]:
         return {
@@ -292,9 +318,24 @@ class Server:
             "since": self.since,
             "served": self.served,
             "running": len(self.children),
+            "rehearsed": len(self.rehearsed),
             "idle_seconds": idle_seconds(),
             "python": sys.executable,
         }
+
+
+def _learned(argv: list[str], cwd: str) -> tuple[Any, ...] | None:
+    """What a command lays out: its content files, editions and sheet (not where it writes); None if nothing."""
+    from leaflet.cli import command_line
+
+    try:
+        args = command_line().parse_args([str(a) for a in argv] or ["build", "content.yaml"])
+    except SystemExit:
+        return None
+    if args.command != "build":
+        return None
+    contents = tuple(os.path.join(str(cwd), str(path)) for path in args.content)
+    return (contents, tuple(args.edition or ()), args.style)
 
 
 def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
