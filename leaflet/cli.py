@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from leaflet import __version__
 from leaflet.errors import LeafletError
+from leaflet.stopping import signal_name, stopped_line
 
 if TYPE_CHECKING:
     from datetime import date
@@ -140,14 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt as exc:
         signum = getattr(exc, "signum", signal.SIGINT)
-        _say(sys.stderr, f"leaflet: stopped ({_signal_name(signum)}); nothing half-written was left behind")
+        _say(sys.stderr, stopped_line(signum))
         return 128 + signum
     finally:
         restore()
-
-
-def _signal_name(signum: int) -> str:
-    return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
 
 def _stop_on_signals() -> Callable[[], None]:
@@ -292,7 +289,7 @@ def _build(
         progress.stopped()
         _say(
             sys.stderr,
-            f"leaflet: stopped ({_signal_name(signum)}) after {progress.done} of {len(contents)} leaflets; "
+            f"leaflet: stopped ({signal_name(signum)}) after {progress.done} of {len(contents)} leaflets; "
             "every PDF listed is whole, and no unfinished PDF was written",
         )
         return 128 + signum

@@ -44,6 +44,11 @@ _SYSTEM: dict[str, dict[int, Path]] = {}
 _MAX_SYSTEM = 256
 
 
+def known() -> dict[str, dict[int, Path]]:
+    """What fontconfig has answered so far in this process, by family (a copy)."""
+    return dict(_SYSTEM)
+
+
 def system_files(name: str) -> dict[int, Path]:
     """Static upright files of a family known to fontconfig, by weight (400, 700)."""
     if name not in _SYSTEM:

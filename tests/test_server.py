@@ -219,15 +219,21 @@ def test_ctrl_c_reaches_the_command_the_server_runs_and_leaves_only_whole_pdfs(
     assert _status(env) == (pid, served + 1)  # the server itself was not stopped
 
 
-def test_a_server_stops_once_a_folder_modules_are_found_in_changes(
+def test_a_server_stops_once_a_module_it_loaded_changes_and_not_for_other_files(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     extra = tmp_path / "packages"
     extra.mkdir()
+    # A module every process here loads at start (as a package's would be): the server holds it.
+    (extra / "sitecustomize.py").write_text("ONE = 1\n", "utf-8")
     env["PYTHONPATH"] = str(extra)
     assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
     pid, _ = _ready(env)
-    (extra / "installed.py").write_text("", "utf-8")  # as a package installed there would
+    # A file written beside it (a PDF, an editor's swap file) changes nothing the server loaded.
+    (extra / "notes.txt").write_text("", "utf-8")
+    assert _build(CONTENT, tmp_path / "second.pdf", env).returncode == 0
+    assert _status(env) == (pid, 1)
+    (extra / "sitecustomize.py").write_text("ONE, TWO = 1, 2\n", "utf-8")  # as an upgrade would
     again = _build(CONTENT, tmp_path / "again.pdf", env)
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
@@ -294,3 +300,185 @@ def test_a_server_whose_socket_is_removed_ends(tmp_path: Path, env: dict[str, st
     while time.monotonic() < until and _alive(pid):
         time.sleep(0.1)
     assert not _alive(pid)
+
+
+def test_commands_with_other_limits_reach_other_servers(tmp_path: Path, env: dict[str, str]) -> None:
+    """A server's children take its limits, priority and namespaces: a command with others is not served by it."""
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, served = _ready(env)
+    limited = subprocess.run(
+        [sys.executable, "-c", "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192)); "
+         "sys.argv[0] = sys.argv.pop(1); sys.path[0] = sys.argv[0].rpartition('/')[0]; "
+         "runpy.run_path(sys.argv[0], run_name='__main__')",
+         str(ROOT / "make_leaflet.py"), "build", str(CONTENT), "--edition", "standard", "--force",
+         "-o", str(tmp_path / "limited.pdf")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    # As on its own: too big a file for its limit (the server's children have none).
+    assert limited.returncode == 2, limited.stderr
+    assert "File too large" in limited.stderr
+    assert not (tmp_path / "limited.pdf").exists()
+    assert _status(env) == (pid, served)
+    assert _build(CONTENT, tmp_path / "after.pdf", env).returncode == 0
+    assert _status(env) == (pid, served + 1)
+
+
+def test_ctrl_c_while_the_server_is_slow_to_answer_stops_the_command(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, _ = _ready(env)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "make_leaflet.py"),
+                "build",
+                str(CONTENT),
+                "--force",
+                "-o",
+                str(tmp_path / "o"),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        out, errors = proc.communicate(timeout=30)
+        took = time.monotonic() - start
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert proc.returncode == 130, errors
+    assert took < STOP_WITHIN
+    assert errors == "leaflet: stopped (Ctrl-C); nothing half-written was left behind\n"
+    assert out == ""
+    assert not (tmp_path / "o").exists()
+
+
+def _batch(folder: Path, count: int) -> None:
+    folder.mkdir()
+    parts = "".join(
+        f"  - heading: Part {i}\n    content:\n      - Words of part {i}, enough for a line of their own.\n"
+        for i in range(30)
+    )
+    for n in range(count):
+        (folder / f"l{n}.yaml").write_text(
+            metadata_block(f"L {n}", f"l-{n}") + "sections:\n" + parts, "utf-8"
+        )
+
+
+def test_a_command_that_ignores_sighup_is_not_stopped_by_it(tmp_path: Path, env: dict[str, str]) -> None:
+    """(`nohup leaflet build …`: the terminal closing does not stop the build.)"""
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, served = _ready(env)
+    _batch(tmp_path / "src", 8)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "make_leaflet.py"), "build", "src", "-o", "out"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("[1/"):
+            break
+    proc.send_signal(signal.SIGHUP)
+    proc.wait(timeout=120)
+    assert proc.returncode == 0
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 8
+    assert _status(env) == (pid, served + 1)
+
+
+def test_a_command_killed_outright_stops_its_build_in_the_server(tmp_path: Path, env: dict[str, str]) -> None:
+    require_tool("pdfinfo")
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    _ready(env)
+    _batch(tmp_path / "src", 150)  # a warm server builds two dozen in a second
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "make_leaflet.py"), "build", "src", "-o", "out", "--jobs", "2"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("[1/"):
+            break
+    proc.kill()  # SIGKILL: nothing can be passed on
+    proc.wait(timeout=30)
+    time.sleep(STOP_WITHIN)
+    made = sorted((tmp_path / "out").glob("*.pdf"))
+    time.sleep(1.0)
+    assert sorted((tmp_path / "out").glob("*.pdf")) == made, "the build went on without its command"
+    assert len(made) < 150
+    assert not list((tmp_path / "out").glob("*.tmp"))
+    assert all(subprocess.run(["pdfinfo", str(p)], capture_output=True).returncode == 0 for p in made)
+    assert _status(env) is not None  # the server itself goes on
+
+
+def test_a_command_run_from_a_removed_folder_says_so_in_one_line(tmp_path: Path, env: dict[str, str]) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = (
+        "import os, runpy, sys; os.chdir(sys.argv[2]); os.rmdir(sys.argv[2]); "
+        "sys.argv[0] = sys.argv.pop(1); del sys.argv[1]; sys.path[0] = os.path.dirname(sys.argv[0]); "
+        "runpy.run_path(sys.argv[0], run_name='__main__')"
+    )
+    said = []
+    for _ in range(2):  # with no server (one is started), then with one
+        gone.mkdir(exist_ok=True)
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(ROOT / "make_leaflet.py"), str(gone), "build", str(CONTENT),
+             "--edition", "standard", "--force"],
+            env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert "Traceback" not in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
+        said.append(run.stderr)
+        _ready(env)
+    assert said[0] == said[1]
+
+
+def test_a_server_is_named_by_what_its_children_would_take_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings read at start-up or import, and a process's limits, name another server; the rest does not."""
+    from leaflet import server
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    first = server.address()
+    assert first is not None and first.startswith(str(tmp_path / "leaflet" / "server-"))
+    monkeypatch.setenv("SOMETHING_ELSE", "1")  # handed to each command, not part of the name
+    monkeypatch.setenv("LEAFLET_UNTAGGED", "1")
+    assert server.address() == first
+    for name, value in (
+        ("RL_pageCompression", "0"),  # ReportLab reads it when imported
+        ("PYTHONUTF8", "1"),
+        ("LC_ALL", "C"),
+        ("XDG_CONFIG_HOME", str(tmp_path)),
+        ("LEAFLET_SERVER_IDLE", "5"),
+        ("FONTCONFIG_FILE", str(tmp_path / "fonts.conf")),
+    ):
+        with monkeypatch.context() as changed:
+            changed.setenv(name, value)
+            assert server.address() != first, name
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft - 1, hard))
+    try:
+        assert server.address() != first
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert server.address() == first
+    (tmp_path / "leaflet").chmod(0o750)  # open to others: never used
+    assert server.address() is None

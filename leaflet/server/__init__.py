@@ -25,18 +25,26 @@ SWITCH = "LEAFLET_SERVER"
 IDLE = "LEAFLET_SERVER_IDLE"
 IDLE_SECONDS = 900.0
 #: What the server's warm state depends on, besides the interpreter, its paths and the user:
-#: where fonts and the caches are found. The rest of the environment is handed to each command.
+#: where fonts and the caches are found, the locale (the file-system encoding is chosen at
+#: start-up), and the settings read at start-up or import (Python's `PYTHON…`, ReportLab's
+#: `RL_…`, the server's own). The rest of the environment is handed to each command.
 KEYED = (
     "PATH",
     "HOME",
     "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     "LEAFLET_CACHE",
+    IDLE,
     "FONTCONFIG_FILE",
     "FONTCONFIG_PATH",
     "FONTCONFIG_SYSROOT",
     "TMPDIR",
+    "LANG",
 )
+KEYED_PREFIXES = ("PYTHON", "RL_", "LC_")
+#: The namespaces a process lives in (a sandbox makes its own): a server serves only its own.
+_NAMESPACES = ("cgroup", "ipc", "mnt", "net", "pid", "user", "uts")
 #: Longest path a Unix socket's address may have (Linux's sun_path, with its terminator).
 _LONGEST = 107
 
@@ -70,10 +78,11 @@ def address() -> str | None:
     """
     key = hashlib.sha256()
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-    for part in (sys.executable, sys.version, package, *search_path(), str(os.getuid())):
+    for part in (sys.executable, sys.version, package, *search_path(), *_circumstances()):
         key.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    for name in KEYED:
-        key.update(f"{name}={os.environ.get(name, '')}".encode("utf-8", "surrogateescape") + b"\0")
+    for name in sorted(os.environ):
+        if name in KEYED or name.startswith(KEYED_PREFIXES):
+            key.update(f"{name}={os.environ[name]}".encode("utf-8", "surrogateescape") + b"\0")
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     folder = (
         os.path.join(runtime, "leaflet")
@@ -100,6 +109,38 @@ def _temporary() -> str:
     """The temporary folder (`$TMPDIR`, else /tmp), without `tempfile` (slow to import for this)."""
     named = os.environ.get("TMPDIR", "")
     return named if os.path.isabs(named) and os.path.isdir(named) else "/tmp"
+
+
+def _circumstances() -> list[str]:
+    """What a process takes from the one that started it, and a child of the server would take
+    from the server instead: its user and groups, resource limits, priority, processors,
+    control group and namespaces, and how the interpreter was started (its flags, the
+    file-system encoding). Commands that differ in any of these reach different servers."""
+    import resource
+
+    parts = [
+        f"{os.getuid()} {os.geteuid()} {os.getgid()} {os.getegid()} {sorted(os.getgroups())}",
+        repr(sys.flags),
+        f"{sys.getfilesystemencoding()} {sys.getfilesystemencodeerrors()}",
+        f"nice {os.getpriority(os.PRIO_PROCESS, 0)}",
+        f"cpus {sorted(os.sched_getaffinity(0))}",
+    ]
+    parts += [
+        f"{name} {resource.getrlimit(getattr(resource, name))}"
+        for name in dir(resource)
+        if name.startswith("RLIMIT_")
+    ]
+    for name in _NAMESPACES:
+        try:
+            parts.append(os.readlink(f"/proc/self/ns/{name}"))
+        except OSError:
+            parts.append(f"{name}:?")
+    try:
+        with open("/proc/self/cgroup", encoding="utf-8", errors="replace") as groups:
+            parts.append(groups.read())
+    except OSError:
+        parts.append("cgroup:?")
+    return parts
 
 
 def lock_path(place: str) -> str:

@@ -1,19 +1,24 @@
-"""A command's side of the build server: hand the command over, relay signals, return its exit status.
+"""A command's side of the build server: hand the command over, pass signals on, return its exit status.
 
 Read on every command before anything else, so it imports only what a socket needs. When no
 server answers, the command runs in its own process as before, and a `build` or `check` starts
 a server in the background for the next command.
 
 The exchange, over the server's Unix socket:
-1. the command sends one request (a length, then JSON: `op`, and for `run` its arguments,
-   working folder, environment, umask and the encodings of its streams), with its standard
-   input, output and error attached as descriptors;
-2. the server answers `pid N` (the process group now holding the command) or `stale` (it is
+1. the server, having accepted the command and checked its user, says `ready`; the command
+   checks the server's user in turn;
+2. the command sends one request (a length, then JSON: `op`, and for `run` its arguments,
+   working folder, environment, umask, the encodings of its streams and the signals it
+   ignores), with its standard input, output and error and its working folder attached as
+   descriptors;
+3. the server answers `pid N` (the process group now holding the command) or `stale` (it is
    stopping: the command runs here);
-3. the command answers `go` once Ctrl-C, SIGTERM and SIGHUP are passed on to that group;
-4. the server's child runs the command with those streams and ends with `exit N`.
-A command that gives up before step 3 (the server too slow to answer) runs here, and the child,
-finding the socket closed, never runs it.
+4. the command answers `go` once its signals are passed on to that group;
+5. the server's child runs the command with those streams and ends with `exit N`.
+A command that gives up before step 4 (the server too slow to answer) runs here; nothing it
+handed over is held (the descriptors go only to a server that has answered), and the child,
+finding the socket closed, never runs it. A child whose command has gone (killed outright)
+stops as for SIGTERM.
 """
 
 from __future__ import annotations
@@ -23,19 +28,30 @@ import json
 import os
 import signal
 import socket
+import struct
 import sys
 from typing import Any
 
 from leaflet.server import address, lock_path, search_path, wanted
+from leaflet.stopping import stopped_line
 
-#: Seconds to wait for the server's first answer before running the command here instead.
+#: Seconds to wait for each of the server's first answers before running the command here instead.
 ANSWER_SECONDS = 5.0
 #: The exit status when the server's child ended without giving one (killed, or crashed).
 EXIT_LOST = 70
 #: Commands that start a server for the next one when none answers (not `watch`, which stays up itself).
 _STARTING = frozenset({"build", "check"})
 _NOT_FORWARDED = frozenset({"watch", "server"})
-_RELAYED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+#: Signals that stop a command, passed on to the server's child as a terminal passes them to its own.
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class _Interrupted(Exception):
+    """A stopping signal arrived before the server's child had the command."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def forward(argv: list[str]) -> int | None:
@@ -48,72 +64,123 @@ def forward(argv: list[str]) -> int | None:
     place = address()
     if place is None:
         return None
-    sock = _connect(place)
-    if sock is None:
-        if command in _STARTING:
-            start(place, argv)
-        return None
-    with sock:
-        return _run(sock, place, argv, command)
+    relay = _Relay()
+    try:
+        sock = _connect(place)
+        if sock is None:
+            if command in _STARTING:
+                start(place, argv)
+            return None
+        with sock:
+            return _run(sock, relay, place, argv, command)
+    except _Interrupted as stop:
+        # Before the server's child had the command: nothing was run, so nothing was written.
+        _say(stopped_line(stop.signum))
+        return 128 + stop.signum
+    finally:
+        relay.restore()
+
+
+class _Relay:
+    """This command's stopping signals passed on to the child that runs it, once there is one.
+
+    Until then a stopping signal ends the exchange (`_Interrupted`); Ctrl-Z stops the child and
+    this process, and continuing continues both. A signal the command ignores (run with
+    `nohup`, say) is left ignored, here and in the child.
+    """
+
+    def __init__(self) -> None:
+        self.group: int | None = None
+        self.pending: list[int] = []
+        self.ignored = [signum for signum in STOPPING if signal.getsignal(signum) == signal.SIG_IGN]
+        self.previous: dict[int, Any] = {}
+        for signum in (*(s for s in STOPPING if s not in self.ignored), signal.SIGTSTP, signal.SIGCONT):
+            self.previous[signum] = signal.signal(signum, self._handle)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if signum == signal.SIGTSTP:
+            if self.group is not None:
+                _signal_group(self.group, signal.SIGSTOP)
+            signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTSTP)
+            signal.signal(signal.SIGTSTP, self._handle)
+            return
+        if signum == signal.SIGCONT:
+            if self.group is not None:
+                _signal_group(self.group, signal.SIGCONT)
+            return
+        self.pending.append(signum)
+        if self.group is None:
+            raise _Interrupted(signum)
+        _signal_group(self.group, signum)
+
+    def restore(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
 
 
 def _connect(place: str) -> socket.socket | None:
+    """A connection to the server at `place`, once it has said `ready` and is this user's; else None."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(ANSWER_SECONDS)
         sock.connect(place)
-    except OSError:
+        peer = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        if struct.unpack("3i", peer)[1] != os.getuid() or _line(sock) != "ready":
+            raise ValueError("not this user's server")
+    except (OSError, ValueError):
         sock.close()
         return None
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
-def _run(sock: socket.socket, place: str, argv: list[str], command: str) -> int | None:
-    pending: list[int] = []
-    group: list[int] = []
-
-    def relay(signum: int, frame: object) -> None:
-        pending.append(signum)
-        if group:
-            _signal_group(group[0], signum)
-
-    previous = {signum: signal.signal(signum, relay) for signum in _RELAYED}
+def _run(sock: socket.socket, relay: _Relay, place: str, argv: list[str], command: str) -> int | None:
+    folder = -1
     try:
-        try:
-            request = {
-                "op": "run",
-                "argv": [sys.argv[0] if sys.argv and sys.argv[0] else "leaflet", *argv],
-                "cwd": os.getcwd(),
-                "env": dict(os.environ),
-                "umask": _umask(),
-                "streams": [_encoding(stream) for stream in (sys.stdin, sys.stdout, sys.stderr)],
-            }
-            _send(sock, request, [0, 1, 2])
-            answer = _line(sock)
-        except (OSError, ValueError):
-            return None  # no answer in time, or a server going away: the command runs here
-        if not answer.startswith("pid "):
-            if answer == "stale" and command in _STARTING:
-                start(place, argv, after_stale=True)
-            return None
-        group.append(int(answer[4:]))
-        try:
-            sock.sendall(b"go\n")
-            for signum in pending:
-                _signal_group(group[0], signum)
-            sock.settimeout(None)  # a build takes as long as it takes
-            answer = _line(sock)
-        except (OSError, ValueError):
-            answer = ""
-        if answer.startswith("exit "):
-            return int(answer[5:])
-        if pending:
-            return 128 + pending[-1]
-        _say("leaflet: the build server's process for this command ended without an exit status")
-        return EXIT_LOST
+        folder = os.open(".", os.O_PATH | os.O_DIRECTORY)
+        request = {
+            "op": "run",
+            "argv": [sys.argv[0] if sys.argv and sys.argv[0] else "leaflet", *argv],
+            "cwd": _working_folder(),
+            "env": dict(os.environ),
+            "umask": _umask(),
+            "streams": [_encoding(stream) for stream in (sys.stdin, sys.stdout, sys.stderr)],
+            "ignored": relay.ignored,
+        }
+        _send(sock, request, [0, 1, 2, folder])
+        answer = _line(sock)
+    except (OSError, ValueError):
+        return None  # no answer in time, or a server going away: the command runs here
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        if folder >= 0:
+            os.close(folder)
+    if not answer.startswith("pid "):
+        if answer == "stale" and command in _STARTING:
+            start(place, argv, after_stale=True)
+        return None
+    relay.group = int(answer[4:])
+    try:
+        sock.sendall(b"go\n")
+        sock.settimeout(None)  # a build takes as long as it takes
+        answer = _line(sock)
+    except (OSError, ValueError):
+        answer = ""
+    if answer.startswith("exit "):
+        return int(answer[5:])
+    if relay.pending:
+        return 128 + relay.pending[-1]
+    _say("leaflet: the build server's process for this command ended without an exit status")
+    return EXIT_LOST
+
+
+def _working_folder() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:
+        return None  # removed: the folder goes by its descriptor
 
 
 def _signal_group(group: int, signum: int) -> None:
@@ -144,7 +211,7 @@ def _send(sock: socket.socket, message: dict[str, Any], fds: list[int]) -> None:
         sock.sendall(head)
 
 
-#: Longest line the server sends (`pid N`, `exit N`, `stale`, or a status in JSON).
+#: Longest line the server sends (`ready`, `pid N`, `exit N`, `stale`, or a status in JSON).
 _LONGEST_LINE = 64 * 1024
 
 
@@ -163,29 +230,34 @@ def start(place: str, argv: list[str], *, after_stale: bool = False) -> None:
     """Start a server at `place` in the background, unless one is already starting or running there.
 
     It runs the same interpreter with the same search path, in a session of its own, its
-    streams sent to a log beside the socket; it first lays out what `argv` asked for, in
+    output added to a log beside the socket; it first lays out what `argv` asked for, in
     memory, so that the next build of the same leaflet finds it warm. Nothing here can stop
     the command itself. `after_stale`: a stale server still holds the lock for a moment; the
     new one waits for it.
     """
     if not after_stale and _locked(place):
         return
+    cwd = _working_folder()
     env = dict(os.environ)
     env["LEAFLET_SERVER_PATH"] = json.dumps(search_path())
-    env["LEAFLET_SERVER_FIRST"] = json.dumps({"argv": argv, "cwd": os.getcwd()})
+    env["LEAFLET_SERVER_FIRST"] = json.dumps({"argv": argv, "cwd": cwd} if cwd else None)
     code = (
         "import json, os, sys; sys.path[:] = json.loads(os.environ.pop('LEAFLET_SERVER_PATH')); "
         "from leaflet.server.serve import main; main(sys.argv[1])"
     )
-    log = place + ".log"
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+        (os.POSIX_SPAWN_OPEN, 1, place + ".log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
         (os.POSIX_SPAWN_DUP2, 1, 2),
     ]
     with contextlib.suppress(OSError):
         os.posix_spawn(
-            sys.executable, [sys.executable, "-c", code, place], env, file_actions=actions, setsid=True
+            sys.executable,
+            [sys.executable, "-c", code, place],
+            env,
+            file_actions=actions,
+            setsid=True,
+            setsigdef=STOPPING,  # the server's own, whatever this command ignores
         )
 
 

@@ -38,6 +38,8 @@ import traceback
 from typing import Any
 
 from leaflet.server import IDLE, IDLE_SECONDS, lock_path
+from leaflet.server.client import EXIT_LOST
+from leaflet.stopping import stopped_line
 
 #: Seconds a command has to send its whole request once connected.
 REQUEST_SECONDS = 2.0
@@ -45,8 +47,10 @@ REQUEST_SECONDS = 2.0
 MAX_REQUEST = 4 * 1024 * 1024
 #: Commands whose leaflets the server keeps laid out, at most (its caches are bounded besides).
 MAX_REHEARSED = 64
-#: Where fontconfig finds fonts and its settings, besides $XDG_DATA_HOME/fonts and ~/.fonts.
-FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts")
+#: Where fontconfig finds fonts, besides $XDG_DATA_HOME/fonts and ~/.fonts, and its settings
+#: (besides $XDG_CONFIG_HOME/fontconfig).
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
+SETTINGS_FOLDERS = ("/etc/fonts",)
 
 
 def idle_seconds() -> float:
@@ -65,9 +69,11 @@ def main(place: str) -> None:
     if lock is None:
         return
     os.chdir("/")
-    started = Freshness.now()
+    _start_log()
+    started = Freshness()  # the tool's files as they are before it is loaded
     first = json.loads(os.environ.pop("LEAFLET_SERVER_FIRST", "null") or "null")
     _warm(first)
+    started.note()  # and every module and font folder the warm state now holds
     gc.collect()
     gc.freeze()  # what warming made is shared with every child, untouched by their collectors
     with contextlib.suppress(FileNotFoundError):
@@ -75,12 +81,28 @@ def main(place: str) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(place)
     os.chmod(place, 0o600)
-    listener.listen(16)
+    listener.listen(socket.SOMAXCONN)
     server = Server(listener, place, started, lock)
     learned = _learned(first["argv"], first["cwd"]) if first else None
     if learned is not None:
         server.rehearsed.add(learned)
     server.serve()
+
+
+#: The log beside the socket (the server's standard output and error) is started afresh past this size.
+MAX_LOG = 1024 * 1024
+
+
+def _start_log() -> None:
+    """This server's log starts empty (every server started at this place adds to the one file)."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(1, 0)
+
+
+def _trim_log() -> None:
+    with contextlib.suppress(OSError):
+        if os.fstat(1).st_size > MAX_LOG:
+            os.ftruncate(1, 0)
 
 
 def _lock(place: str) -> int | None:
@@ -98,23 +120,47 @@ def _lock(place: str) -> int | None:
 
 
 class Freshness:
-    """What the server's warm state was made from, as file times: the same, or not."""
+    """What the server's warm state was made from, by each file's time, size and inode: the same, or not.
 
-    def __init__(self, code: tuple[Any, ...], fonts: tuple[Any, ...]) -> None:
-        self.code = code
-        self.fonts = fonts
+    - the tool's own files (its code, and the data it reads once a process);
+    - every module the process has loaded, from wherever it came (a package upgraded or
+      reinstalled replaces its files; one not yet loaded is loaded by the child, from disk);
+    - the interpreter;
+    - the system's and the user's font folders, every folder fontconfig named a file in,
+      and fontconfig's settings (`fontfiles` keeps its answers, "no such family" among them,
+      for the process).
+    """
 
-    @classmethod
-    def now(cls) -> Freshness:
-        return cls(_code_times(), _font_times())
+    def __init__(self) -> None:
+        self.package = _package_times()
+        self.files: dict[str, Any] = {sys.executable: _identity(sys.executable)}
+        self.fonts = _font_times()
+
+    def note(self) -> None:
+        """Take in the modules and font folders loaded since (after warming, and after each rehearsal)."""
+        for module in list(sys.modules.values()):
+            file = getattr(module, "__file__", None)
+            if isinstance(file, str) and file not in self.files:
+                self.files[file] = _identity(file)
+        self.fonts = _font_times()
 
     def changed(self) -> str | None:
-        """What changed since this was taken (`code` or `fonts`), or None."""
-        if _code_times() != self.code:
+        """What changed since it was taken (`code` or `fonts`), or None."""
+        if _package_times() != self.package:
+            return "code"
+        if any(_identity(file) != seen for file, seen in self.files.items()):
             return "code"
         if _font_times() != self.fonts:
             return "fonts"
         return None
+
+
+def _identity(path: str) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def _times(folders: list[str], *, files: bool) -> tuple[Any, ...]:
@@ -122,34 +168,29 @@ def _times(folders: list[str], *, files: bool) -> tuple[Any, ...]:
     for top in folders:
         for folder, subfolders, names in os.walk(top):
             subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
-            with contextlib.suppress(OSError):
-                found.append((folder, os.stat(folder).st_mtime_ns))
+            found.append((folder, _identity(folder)))
             if files:
-                for name in sorted(names):
-                    with contextlib.suppress(OSError):
-                        info = os.stat(os.path.join(folder, name))
-                        found.append((name, info.st_mtime_ns, info.st_size))
+                found += [(name, _identity(os.path.join(folder, name))) for name in sorted(names)]
     return tuple(found)
 
 
-def _code_times() -> tuple[Any, ...]:
-    """The tool's files, the interpreter, and each folder modules are found in."""
-    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-    folders = []
-    for entry in sys.path:
-        with contextlib.suppress(OSError):
-            folders.append((entry, os.stat(entry or ".").st_mtime_ns))
-    with contextlib.suppress(OSError):
-        folders.append((sys.executable, os.stat(sys.executable).st_mtime_ns))
-    return (_times([package], files=True), tuple(folders))
+def _package_times() -> tuple[Any, ...]:
+    return _times([os.path.dirname(os.path.dirname(os.path.realpath(__file__)))], files=True)
 
 
 def _font_times() -> tuple[Any, ...]:
+    from leaflet import fontfiles
+
     home = os.path.expanduser("~")
     data = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
     config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
     folders = [*FONT_FOLDERS, os.path.join(data, "fonts"), os.path.join(home, ".fonts")]
-    return _times(folders, files=False) + _times([os.path.join(config, "fontconfig")], files=True)
+    named = sorted({str(path.parent) for files in fontfiles.known().values() for path in files.values()})
+    return (
+        _times(folders, files=False),
+        tuple((folder, _identity(folder)) for folder in named),
+        _times([*SETTINGS_FOLDERS, os.path.join(config, "fontconfig")], files=True),
+    )
 
 
 def _warm(first: dict[str, Any] | None) -> None:
@@ -232,7 +273,9 @@ class Server:
                     break
                 if not self._still_found():
                     return  # the socket was removed or replaced: no command can reach this server
-                ready, _, _ = select.select([self.listener], [], [], max(0.0, min(left, 1.0)))
+                # (A command still running: its end restarts the idle time; look again in a second.)
+                wait = min(left, 1.0) if left > 0 else 1.0
+                ready, _, _ = select.select([self.listener], [], [], wait)
                 if ready:
                     with contextlib.suppress(OSError):
                         conn, _ = self.listener.accept()
@@ -266,6 +309,7 @@ class Server:
                 if not done:
                     continue
             self.children.discard(pid)
+            self.last = time.monotonic()  # idle from the end of the last command
 
     def _answer(self, conn: socket.socket) -> None:
         peer = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
@@ -273,6 +317,7 @@ class Server:
         if uid != os.getuid():
             return
         conn.settimeout(REQUEST_SECONDS)
+        conn.sendall(b"ready\n")  # only now does the command hand over its streams
         request, fds = _receive(conn)
         try:
             op = request.get("op")
@@ -281,7 +326,7 @@ class Server:
             elif op == "stop":
                 _reply(conn, {"stopping": os.getpid()})
                 self.stop()
-            elif op == "run" and len(fds) == 3:
+            elif op == "run" and len(fds) == 4:
                 changed = self.started.changed()
                 if changed is not None:
                     conn.sendall(b"stale\n")
@@ -301,18 +346,23 @@ class Server:
         """Lay out a command's leaflets here too, once, while its child builds them: the next
         command on the same leaflets starts from them warm (a one-word edit parses and breaks
         only the paragraph it changed). A command already seen is not laid out again."""
+        if not isinstance(request.get("cwd"), str):
+            return  # a command whose folder was removed
         key = _learned(request["argv"][1:], request["cwd"])
         if key is None or key in self.rehearsed:
             return
         if len(self.rehearsed) >= MAX_REHEARSED:
             self.rehearsed.clear()
         self.rehearsed.add(key)
+        _trim_log()
         try:
             rehearse(list(request["argv"][1:]), str(request["cwd"]))
         except Exception:
             traceback.print_exc()
+        self.started.note()
 
     def _status(self) -> dict[str, Any]:
+        self._reap()
         return {
             "pid": os.getpid(),
             "since": self.since,
@@ -339,7 +389,7 @@ def _learned(argv: list[str], cwd: str) -> tuple[Any, ...] | None:
 
 
 def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    data, fds, _, _ = socket.recv_fds(conn, 64 * 1024, 3)
+    data, fds, _, _ = socket.recv_fds(conn, 64 * 1024, 4)
     try:
         if len(data) < 8:
             data += _exactly(conn, 8 - len(data))
@@ -374,16 +424,23 @@ def _reply(conn: socket.socket, message: dict[str, Any]) -> None:
         conn.sendall(json.dumps(message).encode("ascii") + b"\n")
 
 
+#: Held from the fork until the command runs under the tool's own handlers, and again at its end.
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGIO}
+
+
 def _child(
     conn: socket.socket, request: dict[str, Any], fds: list[int], listener: socket.socket, lock: int
 ) -> None:
     """Run one command as its own process would, in this forked child; end with its exit status."""
-    code = 70
+    code = EXIT_LOST
     try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         listener.close()
         os.close(lock)
         for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(signum, _stop_now)
+        for signum in request.get("ignored") or ():
+            signal.signal(int(signum), signal.SIG_IGN)  # as for the command (run with nohup, say)
         os.setpgid(0, 0)  # the command's group: the signals it is sent reach its workers too
         conn.settimeout(REQUEST_SECONDS)
         conn.sendall(f"pid {os.getpid()}\n".encode())
@@ -391,16 +448,24 @@ def _child(
             os._exit(0)  # the command gave up waiting and runs in its own process
         conn.settimeout(None)
         _become(request, fds)
+        _stop_when_gone(conn)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
         code = _run(request["argv"])
-    except BaseException:
+    except KeyboardInterrupt as exc:  # stopped before the command's own handlers were set
+        signum = getattr(exc, "signum", signal.SIGINT)
+        with contextlib.suppress(Exception):
+            print(stopped_line(signum), file=sys.stderr)
+        code = 128 + signum
+    except BaseException:  # the child reports every end as an exit status
         with contextlib.suppress(Exception):
             traceback.print_exc()
-        code = 70
+        code = EXIT_LOST
     finally:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(Exception):
             conn.sendall(f"exit {code}\n".encode())
         os._exit(code)
 
@@ -412,12 +477,37 @@ def _stop_now(signum: int, frame: object) -> None:
     raise batch.Stopped(signum)
 
 
+def _stop_when_gone(conn: socket.socket) -> None:
+    """A command killed outright (SIGKILL: no signal to pass on) stops its child as SIGTERM would.
+
+    The command sends nothing after `go`, so the socket turns readable only when it closes:
+    the kernel says so with SIGIO.
+    """
+
+    def gone(signum: int, frame: object) -> None:
+        try:
+            data = conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            signal.signal(signal.SIGIO, signal.SIG_IGN)
+            _stop_now(signal.SIGTERM, frame)
+
+    signal.signal(signal.SIGIO, gone)
+    fcntl.fcntl(conn.fileno(), fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(conn.fileno(), fcntl.F_SETFL, fcntl.fcntl(conn.fileno(), fcntl.F_GETFL) | os.O_ASYNC)
+
+
 def _become(request: dict[str, Any], fds: list[int]) -> None:
     """Take the command's streams, folder, environment and umask."""
-    for target, fd in enumerate(fds):
+    *streams, folder = fds
+    for target, fd in enumerate(streams):
         os.dup2(fd, target)
         os.close(fd)
-    os.chdir(request["cwd"])
+    os.fchdir(folder)  # the folder itself, even one renamed or removed since
+    os.close(folder)
     os.environ.clear()
     os.environ.update({str(k): str(v) for k, v in request["env"].items()})
     time.tzset()
@@ -425,10 +515,10 @@ def _become(request: dict[str, Any], fds: list[int]) -> None:
 
     tempfile.tempdir = None  # found again from the command's environment
     os.umask(int(request["umask"]))
-    streams = request.get("streams") or [None, None, None]
-    sys.stdin = _stream(0, "r", streams[0], sys.stdin)
-    sys.stdout = _stream(1, "w", streams[1], sys.stdout)
-    sys.stderr = _stream(2, "w", streams[2], sys.stderr, line_buffering=True)
+    encodings = request.get("streams") or [None, None, None]
+    sys.stdin = _stream(0, "r", encodings[0], sys.stdin)
+    sys.stdout = _stream(1, "w", encodings[1], sys.stdout)
+    sys.stderr = _stream(2, "w", encodings[2], sys.stderr, line_buffering=True)
     sys.argv = [str(a) for a in request["argv"]]
 
 
