@@ -92,6 +92,16 @@ def env() -> Iterator[dict[str, str]]:
         assert not left, "a build server did not stop"
 
 
+def _log(env: dict[str, str]) -> str:
+    """What the servers of this environment said and wrote to their logs (shown when a test fails)."""
+    said = _leaflet(["server", "status"], env)
+    folder = Path(env["XDG_RUNTIME_DIR"]) / "leaflet"
+    logs = "".join(p.read_text("utf-8", "replace") for p in folder.glob("*.log"))
+    return (
+        f"status: {said.stdout}{said.stderr}\nfiles: {sorted(p.name for p in folder.iterdir())}\nlogs: {logs}"
+    )
+
+
 def _build(content: Path, out: Path, env: dict[str, str], *more: str) -> subprocess.CompletedProcess[str]:
     return _leaflet(["build", str(content), "--edition", "standard", "--force", "-o", str(out), *more], env)
 
@@ -216,7 +226,7 @@ def test_ctrl_c_reaches_the_command_the_server_runs_and_leaves_only_whole_pdfs(
     assert 0 < len(pdfs) < 24, "the batch was not stopped"
     assert not [name for name in names if name.endswith(".tmp")], names
     assert all(subprocess.run(["pdfinfo", str(p)], capture_output=True).returncode == 0 for p in pdfs)
-    assert _status(env) == (pid, served + 1)  # the server itself was not stopped
+    assert _status(env) == (pid, served + 1), _log(env)  # the server itself was not stopped
 
 
 def test_a_server_stops_once_a_module_it_loaded_changes_and_not_for_other_files(

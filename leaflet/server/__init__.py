@@ -136,8 +136,11 @@ def _circumstances() -> list[str]:
         except OSError:
             parts.append(f"{name}:?")
     try:
-        with open("/proc/self/cgroup", encoding="utf-8", errors="replace") as groups:
-            parts.append(groups.read())
+        fd = os.open("/proc/self/cgroup", os.O_RDONLY)
+        try:
+            parts.append(os.read(fd, 64 * 1024).decode("utf-8", "replace"))
+        finally:
+            os.close(fd)
     except OSError:
         parts.append("cgroup:?")
     return parts

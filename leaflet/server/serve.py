@@ -256,12 +256,13 @@ class Server:
         self.since = time.time()
         self.last = time.monotonic()
         self.running = True
+        self.pid = os.getpid()
         #: The commands whose leaflets this process has laid out in memory (bounded).
         self.rehearsed: set[tuple[Any, ...]] = set()
         self.inode = os.stat(place).st_ino
 
     def serve(self) -> None:
-        signal.signal(signal.SIGTERM, lambda signum, frame: self.stop())
+        signal.signal(signal.SIGTERM, lambda signum, frame: self.stop("SIGTERM"))
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         idle = idle_seconds()
@@ -270,20 +271,33 @@ class Server:
                 self._reap()
                 left = idle - (time.monotonic() - self.last)
                 if left <= 0 and not self.children:
+                    self.stop(f"no command for {idle:g} s")
                     break
                 if not self._still_found():
-                    return  # the socket was removed or replaced: no command can reach this server
+                    self.stop("its socket was removed or replaced")
+                    return  # no command can reach this server
                 # (A command still running: its end restarts the idle time; look again in a second.)
                 wait = min(left, 1.0) if left > 0 else 1.0
                 ready, _, _ = select.select([self.listener], [], [], wait)
                 if ready:
-                    with contextlib.suppress(OSError):
+                    try:
                         conn, _ = self.listener.accept()
                         with conn:
                             self._answer(conn)
-                        self.last = time.monotonic()
+                    except OSError:
+                        pass
+                    finally:
+                        self._only_here()
+                    self.last = time.monotonic()
         finally:
+            self._only_here()
             self._close()
+
+    def _only_here(self) -> None:
+        """A command's child that anything brought back here ends at once: only the server itself
+        answers on the socket, or removes it."""
+        if os.getpid() != self.pid:
+            os._exit(EXIT_LOST)
 
     def _still_found(self) -> bool:
         try:
@@ -291,8 +305,11 @@ class Server:
         except OSError:
             return False
 
-    def stop(self) -> None:
+    def stop(self, why: str) -> None:
+        """End after this round of the loop, saying why in the log."""
         self.running = False
+        with contextlib.suppress(OSError, ValueError):
+            print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} server {os.getpid()} stopping: {why}", flush=True)
 
     def _close(self) -> None:
         # The socket goes before the lock: a server started next binds only once it holds the lock.
@@ -325,16 +342,19 @@ class Server:
                 _reply(conn, self._status())
             elif op == "stop":
                 _reply(conn, {"stopping": os.getpid()})
-                self.stop()
+                self.stop("asked to")
             elif op == "run" and len(fds) == 4:
                 changed = self.started.changed()
                 if changed is not None:
                     conn.sendall(b"stale\n")
-                    self.stop()
+                    self.stop(f"stale: {changed}")
                     return
                 pid = os.fork()
                 if pid == 0:
-                    _child(conn, request, fds, self.listener, self.lock)  # never returns
+                    try:
+                        _child(conn, request, fds, self.listener, self.lock)  # ends the process
+                    finally:
+                        os._exit(EXIT_LOST)
                 self.children.add(pid)
                 self.served += 1
                 self._learn(request)
@@ -426,6 +446,10 @@ def _reply(conn: socket.socket, message: dict[str, Any]) -> None:
 
 #: Held from the fork until the command runs under the tool's own handlers, and again at its end.
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGIO}
+#: Whether a signal may still stop this child's command: no longer once it is reporting its end.
+#: (Holding the signals is not enough: a thread of the command, such as a process pool's, may
+#: take one, and Python then runs the handler in the main thread at its next chance.)
+_ARMED = [True]
 
 
 def _child(
@@ -461,6 +485,7 @@ def _child(
             traceback.print_exc()
         code = EXIT_LOST
     finally:
+        _ARMED[0] = False  # first: no handler raises from here on
         signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
@@ -471,6 +496,8 @@ def _child(
 
 
 def _stop_now(signum: int, frame: object) -> None:
+    if not _ARMED[0]:
+        return
     from leaflet import batch
 
     batch.stop_requested(signum)
@@ -485,6 +512,8 @@ def _stop_when_gone(conn: socket.socket) -> None:
     """
 
     def gone(signum: int, frame: object) -> None:
+        if not _ARMED[0]:
+            return  # the command is told its end, and goes
         try:
             data = conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
         except BlockingIOError:
