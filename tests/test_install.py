@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -86,3 +89,27 @@ def test_a_wheel_install_builds_every_edition_from_another_folder(tmp_path: Path
     ]
     assert all((elsewhere / p).is_file() for p in made)
     assert all(pdf.stat().st_size > 10_000 for pdf in (elsewhere / "output").glob("*.pdf"))
+
+    # The installed `leaflet` command, and the build server it starts (switched on here, in a
+    # socket folder of the test's own): a second build is run by it, and writes the same PDF.
+    runtime = Path(tempfile.mkdtemp(prefix="lf", dir="/tmp"))  # short: a socket's path is limited
+    served_env = {k: v for k, v in env.items() if k != "LEAFLET_SERVER"}
+    served_env.update(XDG_RUNTIME_DIR=str(runtime), LEAFLET_SERVER_IDLE="60")
+    command = venv / "bin" / "leaflet"
+    build = [command, "build", CONTENT, "--edition", "standard", "--force", "-o"]
+    try:
+        first = _run(*build, elsewhere / "first.pdf", cwd=elsewhere, env=served_env)
+        assert first.returncode == 0, first.stderr
+        until, status = time.monotonic() + 60, ""
+        while "running since" not in status and time.monotonic() < until:
+            time.sleep(0.2)
+            status = _run(command, "server", "status", cwd=elsewhere, env=served_env).stdout
+        assert "0 commands served" in status, status
+        second = _run(*build, elsewhere / "second.pdf", cwd=elsewhere, env=served_env)
+        assert second.returncode == 0, second.stderr
+        status = _run(command, "server", "status", cwd=elsewhere, env=served_env).stdout
+        assert re.search(r"; 1 commands served", status), status
+        assert (elsewhere / "second.pdf").read_bytes() == (elsewhere / "first.pdf").read_bytes()
+    finally:
+        _run(command, "server", "stop", cwd=elsewhere, env=served_env)
+        shutil.rmtree(runtime, ignore_errors=True)
