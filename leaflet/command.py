@@ -12,11 +12,14 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
-    from leaflet.server.client import forward
+    from leaflet.server import wanted
 
-    code = forward(args)
-    if code is not None:
-        return code
+    if wanted():
+        from leaflet.server.client import forward
+
+        code = forward(args)
+        if code is not None:
+            return code
     from leaflet.cli import main as run_here
 
     return run_here(args)

@@ -14,7 +14,6 @@ client reads it on every command.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import sys
@@ -76,6 +75,8 @@ def address() -> str | None:
     `leaflet-UID` in the temporary folder. A folder that is someone else's, a link, or open to
     others is never used.
     """
+    import hashlib  # (here: a command that uses no server need not load it)
+
     key = hashlib.sha256()
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     for part in (sys.executable, sys.version, package, *search_path(), *_circumstances()):
