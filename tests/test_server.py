@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -189,32 +190,12 @@ def test_ctrl_c_reaches_the_command_the_server_runs_and_leaves_only_whole_pdfs(
     require_tool("pdfinfo")
     assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
     pid, served = _ready(env)
-    src = tmp_path / "src"
-    src.mkdir()
-    parts = "".join(
-        f"  - heading: Part {i}\n    content:\n      - Words of part {i}, enough for a line of their own.\n"
-        for i in range(30)
-    )
-    for n in range(24):
-        (src / f"l{n}.yaml").write_text(metadata_block(f"L {n}", f"l-{n}") + "sections:\n" + parts, "utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "make_leaflet.py"), "build", "src", "-o", "out", "--jobs", "2"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stderr is not None and proc.stdout is not None
-    earlier = []
-    for line in proc.stderr:  # the first leaflet is done: the others are being built
-        earlier.append(line)
-        if line.startswith("[1/"):
-            break
+    proc, earlier = _batch_started(tmp_path, env, 24, "--jobs", "2")
     proc.send_signal(signal.SIGINT)
     start = time.monotonic()
     rc = proc.wait(timeout=30)
     took = time.monotonic() - start
+    assert proc.stderr is not None
     errors = "".join(earlier) + proc.stderr.read()
     assert rc == 130, errors
     assert took < STOP_WITHIN, f"took {took:.2f} s to stop"
@@ -369,36 +350,47 @@ def test_ctrl_c_while_the_server_is_slow_to_answer_stops_the_command(
     assert not (tmp_path / "o").exists()
 
 
-def _batch(folder: Path, count: int) -> None:
-    folder.mkdir()
+def _batch_started(
+    tmp_path: Path, env: dict[str, str], count: int, *options: str, **popen: Any
+) -> tuple[subprocess.Popen[str], list[str]]:
+    """`count` small leaflets in `src`, their build into `out` started, and what it said until the
+    first was built (the others are being built)."""
+    src = tmp_path / "src"
+    src.mkdir()
     parts = "".join(
         f"  - heading: Part {i}\n    content:\n      - Words of part {i}, enough for a line of their own.\n"
         for i in range(30)
     )
     for n in range(count):
-        (folder / f"l{n}.yaml").write_text(
-            metadata_block(f"L {n}", f"l-{n}") + "sections:\n" + parts, "utf-8"
-        )
+        (src / f"l{n}.yaml").write_text(metadata_block(f"L {n}", f"l-{n}") + "sections:\n" + parts, "utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "make_leaflet.py"), "build", "src", "-o", "out", *options],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+    assert proc.stderr is not None
+    earlier = []
+    for line in proc.stderr:
+        earlier.append(line)
+        if line.startswith("[1/"):
+            break
+    return proc, earlier
 
 
 def test_a_command_that_ignores_sighup_is_not_stopped_by_it(tmp_path: Path, env: dict[str, str]) -> None:
     """(`nohup leaflet build …`: the terminal closing does not stop the build.)"""
     assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
     pid, served = _ready(env)
-    _batch(tmp_path / "src", 8)
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "make_leaflet.py"), "build", "src", "-o", "out"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    proc, _ = _batch_started(
+        tmp_path,
+        env,
+        8,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup does
     )
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if line.startswith("[1/"):
-            break
     proc.send_signal(signal.SIGHUP)
     proc.wait(timeout=120)
     assert proc.returncode == 0
@@ -410,19 +402,7 @@ def test_a_command_killed_outright_stops_its_build_in_the_server(tmp_path: Path,
     require_tool("pdfinfo")
     assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
     _ready(env)
-    _batch(tmp_path / "src", 150)  # a warm server builds two dozen in a second
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "make_leaflet.py"), "build", "src", "-o", "out", "--jobs", "2"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if line.startswith("[1/"):
-            break
+    proc, _ = _batch_started(tmp_path, env, 150, "--jobs", "2")  # a warm server builds two dozen in a second
     proc.kill()  # SIGKILL: nothing can be passed on
     proc.wait(timeout=30)
     time.sleep(STOP_WITHIN)
