@@ -103,10 +103,26 @@ def _static_upright(listing: str) -> dict[int, Path]:
     return found
 
 
+#: Every font package looked for in this process, and where it was found (None: not installed).
+_PACKAGES_ASKED: dict[str, str | None] = {}
+
+
+def packages_asked() -> dict[str, str | None]:
+    """The font packages this process looked for, by module, and where each was found (a copy)."""
+    return dict(_PACKAGES_ASKED)
+
+
+def package_origin(module: str) -> str | None:
+    """Where a font package's module is installed now, or None."""
+    spec = importlib.util.find_spec(module)
+    return None if spec is None else str(spec.origin)
+
+
 @cache
 def package_files(name: str) -> dict[int, Path] | None:
     """The upright files of a family installed as a Python package, by weight; 0 for a variable font."""
-    if importlib.util.find_spec(_module(name)) is None:
+    origin = _PACKAGES_ASKED[_module(name)] = package_origin(_module(name))
+    if origin is None:
         return None
     root = Path(importlib.import_module(_module(name)).ROOT)
     meta = json.loads(read_file(root / "metadata.json", MIB))

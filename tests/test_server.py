@@ -472,3 +472,70 @@ def test_a_server_is_named_by_what_its_children_would_take_from_it(
     assert server.address() == first
     (tmp_path / "leaflet").chmod(0o750)  # open to others: never used
     assert server.address() is None
+
+
+def test_a_command_with_a_standard_stream_closed_runs_as_on_its_own(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """(A descriptor opened to reach the server would take the closed one's number, and be handed
+    over as that stream.)"""
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, served = _ready(env)
+    said = []
+    for switch in ("on", "off"):
+        run = subprocess.run(
+            [sys.executable, str(ROOT / "make_leaflet.py"), "check", "--format", "json", str(CONTENT)],
+            env={**env, "LEAFLET_SERVER": switch},
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            preexec_fn=lambda: os.close(1),
+        )
+        said.append((run.returncode, run.stderr))
+    assert said[0] == said[1]
+    assert _status(env) == (pid, served)
+
+
+def test_ctrl_c_stops_a_command_started_with_it_ignored_as_on_its_own(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """(A shell starts a background job with Ctrl-C ignored; the tool sets its own handler anyway.)"""
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    _ready(env)
+    proc, _ = _batch_started(
+        tmp_path, env, 150, "--jobs", "2", preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)
+    )
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_a_command_stopped_by_ctrl_z_then_killed_outright_stops_its_build(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, _ = _ready(env)
+    proc, _ = _batch_started(tmp_path, env, 150, "--jobs", "2")
+    proc.send_signal(signal.SIGTSTP)
+    time.sleep(0.5)
+    proc.kill()
+    proc.wait(timeout=30)
+    until = time.monotonic() + 5.0
+    while time.monotonic() < until and any(map(_alive, _children(pid))):
+        time.sleep(0.1)
+    assert not any(map(_alive, _children(pid))), "the stopped child outlived its command"
+    made = sorted((tmp_path / "out").glob("*.pdf"))
+    assert len(made) < 150
+    assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_a_child_killed_outright_gives_its_command_the_status(tmp_path: Path, env: dict[str, str]) -> None:
+    assert _build(CONTENT, tmp_path / "first.pdf", env).returncode == 0
+    pid, _ = _ready(env)
+    proc, _ = _batch_started(tmp_path, env, 150, "--jobs", "2")
+    (child,) = _children(pid)
+    os.kill(child, signal.SIGKILL)
+    assert proc.wait(timeout=30) == 128 + signal.SIGKILL

@@ -114,9 +114,10 @@ def _temporary() -> str:
 
 def _circumstances() -> list[str]:
     """What a process takes from the one that started it, and a child of the server would take
-    from the server instead: its user and groups, resource limits, priority, processors,
-    control group and namespaces, and how the interpreter was started (its flags, the
-    file-system encoding). Commands that differ in any of these reach different servers."""
+    from the server instead: its user and groups, resource limits, priority, scheduling,
+    processors, control group, namespaces, capabilities, seccomp and security profile, and how
+    the interpreter was started (its flags, the file-system encoding). Commands that differ in
+    any of these reach different servers."""
     import resource
 
     parts = [
@@ -136,15 +137,26 @@ def _circumstances() -> list[str]:
             parts.append(os.readlink(f"/proc/self/ns/{name}"))
         except OSError:
             parts.append(f"{name}:?")
+    parts.append(f"scheduler {os.sched_getscheduler(0)}")
+    # The control group; capabilities, no_new_privs and seccomp; the security module's profile.
+    parts += [_read(path) for path in ("/proc/self/cgroup", "/proc/self/attr/current")]
+    parts += [line for line in _read("/proc/self/status").splitlines() if line.startswith(_PRIVILEGES)]
+    return parts
+
+
+#: The lines of /proc/self/status that say what a process may do.
+_PRIVILEGES = ("Cap", "NoNewPrivs", "Seccomp")
+
+
+def _read(path: str) -> str:
     try:
-        fd = os.open("/proc/self/cgroup", os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
         try:
-            parts.append(os.read(fd, 64 * 1024).decode("utf-8", "replace"))
+            return os.read(fd, 64 * 1024).decode("utf-8", "replace")
         finally:
             os.close(fd)
     except OSError:
-        parts.append("cgroup:?")
-    return parts
+        return f"{path}:?"
 
 
 def lock_path(place: str) -> str:

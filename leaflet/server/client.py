@@ -61,6 +61,8 @@ def forward(argv: list[str]) -> int | None:
     command = argv[0] if argv else "build"
     if command in _NOT_FORWARDED:
         return None
+    if not all(map(_open, (0, 1, 2))):
+        return None  # (a descriptor made now would take its number, and be handed over as it)
     place = address()
     if place is None:
         return None
@@ -85,14 +87,15 @@ class _Relay:
     """This command's stopping signals passed on to the child that runs it, once there is one.
 
     Until then a stopping signal ends the exchange (`_Interrupted`); Ctrl-Z stops the child and
-    this process, and continuing continues both. A signal the command ignores (run with
-    `nohup`, say) is left ignored, here and in the child.
+    this process, and continuing continues both. SIGHUP, when the command ignores it (run with
+    `nohup`), is left ignored, here and in the child, as its own process would.
     """
 
     def __init__(self) -> None:
         self.group: int | None = None
         self.pending: list[int] = []
-        self.ignored = [signum for signum in STOPPING if signal.getsignal(signum) == signal.SIG_IGN]
+        # Only SIGHUP: the tool sets its own Ctrl-C and SIGTERM handlers whatever it was started with.
+        self.ignored = [signal.SIGHUP] if signal.getsignal(signal.SIGHUP) == signal.SIG_IGN else []
         self.previous: dict[int, Any] = {}
         for signum in (*(s for s in STOPPING if s not in self.ignored), signal.SIGTSTP, signal.SIGCONT):
             self.previous[signum] = signal.signal(signum, self._handle)
@@ -174,6 +177,14 @@ def _run(sock: socket.socket, relay: _Relay, place: str, argv: list[str], comman
         return 128 + relay.pending[-1]
     _say("leaflet: the build server's process for this command ended without an exit status")
     return EXIT_LOST
+
+
+def _open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
 
 
 def _working_folder() -> str | None:

@@ -4,18 +4,17 @@ Started by `client.start` (never by hand): `main(place)` takes the lock beside t
 server per place), loads the tool and lays out, in memory, what the first command asked for,
 then answers on the socket until it has waited `LEAFLET_SERVER_IDLE` seconds (900) for a
 command, or until what its warm state was made from has changed:
-- the tool's own files, the interpreter, or the folders modules are found in (a package
-  installed, upgraded or removed);
-- the system's fonts or fontconfig's settings (`fontfiles` keeps fontconfig's answers for
-  as long as the process lives).
+- the tool's own files, the interpreter, or a module it loaded (a package upgraded or
+  reinstalled);
+- the system's fonts, fontconfig's settings, or a font package looked for (see `Freshness`).
 Then it answers `stale`, removes its socket and ends; the command runs in its own process and
 starts a fresh server.
 
 Each command runs in a child of its own, forked from the warm server: its process group, working
 folder, environment, umask and standard streams are the command's, so it behaves as the
 command's own process would have, and nothing it does reaches the server or the next command.
-While the child builds, the server lays the same leaflets out in memory once (`Server._learn`),
-so that the next command on them starts warm.
+Once a child has ended well and soon, the server lays the same leaflets out in memory once
+(`Server._learn`), so that the next command on them starts warm.
 Only a process of the same user may ask (its id is checked on the socket, which lives in a
 folder only that user can enter).
 """
@@ -47,6 +46,8 @@ REQUEST_SECONDS = 2.0
 MAX_REQUEST = 4 * 1024 * 1024
 #: Commands whose leaflets the server keeps laid out, at most (its caches are bounded besides).
 MAX_REHEARSED = 64
+#: A command that took longer (seconds) is not laid out again by the server.
+LEARN_WITHIN = 3.0
 #: Where fontconfig finds fonts, besides $XDG_DATA_HOME/fonts and ~/.fonts, and its settings
 #: (besides $XDG_CONFIG_HOME/fontconfig).
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts")
@@ -128,7 +129,9 @@ class Freshness:
     - the interpreter;
     - the system's and the user's font folders, every folder fontconfig named a file in,
       and fontconfig's settings (`fontfiles` keeps its answers, "no such family" among them,
-      for the process).
+      for the process);
+    - every font package looked for, found where it was or still missing (a family installed
+      as a package since is found).
 
     Folders are walked once, when taken: a file added to or removed from a folder changes the
     folder's time, so a check is one `stat` for each folder and file noted (about a millisecond
@@ -140,6 +143,7 @@ class Freshness:
         self.code: dict[str, Any] = {sys.executable: _identity(sys.executable)}
         self.code.update(_walked([package], files=True))
         self.fonts: dict[str, Any] = {}
+        self.packages: dict[str, str | None] = {}
 
     def note(self) -> None:
         """Take in the modules and font folders loaded since (after warming, and after each rehearsal)."""
@@ -148,12 +152,20 @@ class Freshness:
             if isinstance(file, str) and file not in self.code:
                 self.code[file] = _identity(file)
         self.fonts = _fonts_walked()
+        from leaflet import fontfiles
+
+        self.packages = fontfiles.packages_asked()
 
     def changed(self) -> str | None:
         """What changed since it was taken (`code` or `fonts`), or None."""
         for kind, noted in (("code", self.code), ("fonts", self.fonts)):
             if any(_identity(path) != seen for path, seen in noted.items()):
                 return kind
+        from leaflet import fontfiles
+
+        # A font package installed or removed since it was looked for (a family's files, or none).
+        if any(fontfiles.package_origin(m) != seen for m, seen in self.packages.items()):
+            return "fonts"
         return None
 
 
@@ -209,7 +221,8 @@ def _warm(first: dict[str, Any] | None) -> None:
 
 
 def rehearse(argv: list[str], cwd: str) -> None:
-    """Lay out, in memory, the leaflets a `build` command names (the first few), writing nothing.
+    """Lay out, in memory, the leaflets a `build` command names (the first few files; not a
+    folder's), writing nothing.
 
     What it leaves behind is what a build leaves in a warm process (fonts read, markup parsed,
     lines broken, the pages it settled on), so that a child forked next starts from there.
@@ -230,6 +243,8 @@ def rehearse(argv: list[str], cwd: str) -> None:
         return
     os.chdir(cwd)
     try:
+        if any(os.path.isdir(path) for path in args.content):
+            return  # a folder is a batch: its leaflets are seldom built again one by one
         editions = resolve(args.edition or [])
         for content in expand(args.content)[:4]:
             try:
@@ -249,7 +264,11 @@ class Server:
         self.place = place
         self.started = started
         self.lock = lock
-        self.children: set[int] = set()
+        #: Each child running a command, and the server's own end of that command's socket
+        #: (None once the command has gone).
+        self.children: dict[int, socket.socket | None] = {}
+        #: When each child was forked, and its command.
+        self.commands: dict[int, tuple[float, dict[str, Any]]] = {}
         self.served = 0
         self.since = time.time()
         self.last = time.monotonic()
@@ -276,8 +295,15 @@ class Server:
                     return  # no command can reach this server
                 # (A command still running: its end restarts the idle time; look again in a second.)
                 wait = min(left, 1.0) if left > 0 else 1.0
-                ready, _, _ = select.select([self.listener], [], [], wait)
-                if ready:
+                watching = select.poll()
+                watching.register(self.listener, select.POLLIN)
+                for command in self.children.values():
+                    if command is not None:
+                        watching.register(command, select.POLLRDHUP)
+                for fd, _ in watching.poll(wait * 1000):
+                    if fd != self.listener.fileno():
+                        self._command_gone(fd)
+                        continue
                     try:
                         conn, _ = self.listener.accept()
                         with conn:
@@ -318,19 +344,46 @@ class Server:
         os.close(self.lock)
 
     def _reap(self) -> None:
-        for pid in list(self.children):
-            with contextlib.suppress(ChildProcessError):
-                done, _ = os.waitpid(pid, os.WNOHANG)
-                if not done:
-                    continue
-            self.children.discard(pid)
+        """Children that have ended: each one's command is told its exit status, in case the child
+        could not say it (killed outright, or out of memory), and the idle time starts again."""
+        for pid, command in list(self.children.items()):
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = pid, 0
+            if not done:
+                continue
+            del self.children[pid]
+            began, request = self.commands.pop(pid)
+            ended_well = os.WIFEXITED(status) and os.WEXITSTATUS(status) in (0, 1)
+            if command is not None:
+                code = os.waitstatus_to_exitcode(status)
+                with contextlib.suppress(OSError):
+                    command.setblocking(False)
+                    command.sendall(f"exit {code if code >= 0 else 128 - code}\n".encode())
+                command.close()
             self.last = time.monotonic()  # idle from the end of the last command
+            if ended_well and self.last - began < LEARN_WITHIN:
+                self._learn(request)
+
+    def _command_gone(self, fd: int) -> None:
+        """A command whose socket closed before its child ended (killed outright, even while
+        stopped by Ctrl-Z): its child's group is woken and stopped, as by SIGTERM."""
+        for pid, command in self.children.items():
+            if command is not None and command.fileno() == fd:
+                for signum in (signal.SIGCONT, signal.SIGTERM):
+                    with contextlib.suppress(OSError):
+                        os.killpg(pid, signum)
+                command.close()
+                self.children[pid] = None
+                return
 
     def _answer(self, conn: socket.socket) -> None:
         peer = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
         _, uid, _ = struct.unpack("3i", peer)
         if uid != os.getuid():
             return
+        _trim_log()
         conn.settimeout(REQUEST_SECONDS)
         conn.sendall(b"ready\n")  # only now does the command hand over its streams
         request, fds = _receive(conn)
@@ -350,20 +403,24 @@ class Server:
                 pid = os.fork()
                 if pid == 0:
                     try:
+                        for other in self.children.values():  # other commands' sockets
+                            if other is not None:
+                                other.close()
                         _child(conn, request, fds, self.listener, self.lock)  # ends the process
                     finally:
                         os._exit(EXIT_LOST)
-                self.children.add(pid)
+                self.children[pid] = conn.dup()
+                self.commands[pid] = (time.monotonic(), request)
                 self.served += 1
-                self._learn(request)
         finally:
             for fd in fds:
                 os.close(fd)
 
     def _learn(self, request: dict[str, Any]) -> None:
-        """Lay out a command's leaflets here too, once, while its child builds them: the next
-        command on the same leaflets starts from them warm (a one-word edit parses and breaks
-        only the paragraph it changed). A command already seen is not laid out again."""
+        """Lay out a command's leaflets here too, once its child has built them: the next command
+        on the same leaflets starts from them warm (a one-word edit parses and breaks only the
+        paragraph it changed). Only a command that ended well within `LEARN_WITHIN` seconds (the
+        server answers no one meanwhile), and not one already seen."""
         if not isinstance(request.get("cwd"), str):
             return  # a command whose folder was removed
         key = _learned(request["argv"][1:], request["cwd"])
@@ -372,7 +429,6 @@ class Server:
         if len(self.rehearsed) >= MAX_REHEARSED:
             self.rehearsed.clear()
         self.rehearsed.add(key)
-        _trim_log()
         try:
             rehearse(list(request["argv"][1:]), str(request["cwd"]))
         except Exception:
@@ -396,10 +452,13 @@ def _learned(argv: list[str], cwd: str) -> tuple[Any, ...] | None:
     """What a command lays out: its content files, editions and sheet (not where it writes); None if nothing."""
     from leaflet.cli import command_line
 
-    try:
-        args = command_line().parse_args([str(a) for a in argv] or ["build", "content.yaml"])
-    except SystemExit:
+    if argv and argv[0] != "build":
         return None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            args = command_line().parse_args([str(a) for a in argv] or ["build", "content.yaml"])
+    except SystemExit:
+        return None  # a mistake in the command: its child says so
     if args.command != "build":
         return None
     contents = tuple(os.path.join(str(cwd), str(path)) for path in args.content)
@@ -525,6 +584,7 @@ def _stop_when_gone(conn: socket.socket) -> None:
     signal.signal(signal.SIGIO, gone)
     fcntl.fcntl(conn.fileno(), fcntl.F_SETOWN, os.getpid())
     fcntl.fcntl(conn.fileno(), fcntl.F_SETFL, fcntl.fcntl(conn.fileno(), fcntl.F_GETFL) | os.O_ASYNC)
+    gone(signal.SIGIO, None)  # gone already: no signal is raised for what happened before
 
 
 def _become(request: dict[str, Any], fds: list[int]) -> None:
