@@ -539,3 +539,31 @@ def test_a_child_killed_outright_gives_its_command_the_status(tmp_path: Path, en
     (child,) = _children(pid)
     os.kill(child, signal.SIGKILL)
     assert proc.wait(timeout=30) == 128 + signal.SIGKILL
+
+
+def test_a_served_build_after_an_edit_to_its_sheet_or_content_is_a_fresh_pdf(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """What a build reads is read again by each child: nothing the server laid out is served stale."""
+    project = tmp_path / "project"
+    (project / "styles").mkdir(parents=True)
+    content = project / "content.yaml"
+    content.write_text(CONTENT.read_text("utf-8"), "utf-8")
+    sheet = project / "styles" / "house.yaml"
+    sheet.write_text('extends: default\ncolours:\n  brand: "#1e4d2b"\n', "utf-8")
+    build = ["build", "content.yaml", "--edition", "standard", "--style", "house", "--force", "-o"]
+    assert _leaflet([*build, "first.pdf"], env, cwd=project).returncode == 0
+    pid, served = _ready(env)
+    made = []
+    for edit in (
+        lambda: sheet.write_text('extends: default\ncolours:\n  brand: "#5a1e4d"\n', "utf-8"),
+        lambda: content.write_text(content.read_text("utf-8").replace("research", "studies", 1), "utf-8"),
+    ):
+        edit()
+        served_pdf = _leaflet([*build, "served.pdf"], env, cwd=project)
+        alone = _leaflet([*build, "alone.pdf"], {**env, "LEAFLET_SERVER": "off"}, cwd=project)
+        assert served_pdf.returncode == alone.returncode == 0, served_pdf.stderr + alone.stderr
+        made.append((project / "served.pdf").read_bytes())
+        assert made[-1] == (project / "alone.pdf").read_bytes()
+    assert (project / "first.pdf").read_bytes() != made[0] != made[1]
+    assert _status(env) == (pid, served + 2)
