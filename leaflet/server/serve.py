@@ -73,7 +73,7 @@ def main(place: str) -> None:
     _start_log()
     started = Freshness()  # the tool's files as they are before it is loaded
     first = json.loads(os.environ.pop("LEAFLET_SERVER_FIRST", "null") or "null")
-    _warm(first)
+    laid_out = _warm(first)
     started.note()  # and every module and font folder the warm state now holds
     gc.collect()
     gc.freeze()  # what warming made is shared with every child, untouched by their collectors
@@ -84,9 +84,8 @@ def main(place: str) -> None:
     os.chmod(place, 0o600)
     listener.listen(socket.SOMAXCONN)
     server = Server(listener, place, started, lock)
-    learned = _learned(first["argv"], first["cwd"]) if first else None
-    if learned is not None:
-        server.rehearsed.add(learned)
+    if laid_out is not None:
+        server.rehearsed.add(laid_out)
     server.serve()
 
 
@@ -203,8 +202,14 @@ def _fonts_walked() -> dict[str, Any]:
     return found
 
 
-def _warm(first: dict[str, Any] | None) -> None:
-    """Load the tool, and lay out in memory what the first command asked for; a failure is only logged."""
+#: What a `build` command lays out: its content files (absolute), the editions it names and its
+#: sheet, and the folder it ran in (where a project's `styles/` is found); not where it writes.
+Layout = tuple[tuple[str, ...], tuple[str, ...], str | None, str]
+
+
+def _warm(first: dict[str, Any] | None) -> Layout | None:
+    """Load the tool, and lay out in memory what the first command asked for (a failure is only
+    logged); what it laid out."""
     import leaflet.batch
     import leaflet.build
     import leaflet.checks
@@ -212,43 +217,57 @@ def _warm(first: dict[str, Any] | None) -> None:
     import leaflet.plan
 
     leaflet.batch.warm_up(("standard",))
-    if not first:
-        return
+    layout = _layout(first["argv"], first["cwd"]) if first else None
+    if layout is not None:
+        try:
+            rehearse(layout)
+        except Exception:
+            traceback.print_exc()
+    return layout
+
+
+def _layout(argv: list[str], cwd: object) -> Layout | None:
+    """What a command (`argv` without the program's name) lays out; None for any other command,
+    one with a mistake in it (its child says so), or one whose folder was removed."""
+    from leaflet.cli import command_line
+
+    if not isinstance(cwd, str) or (argv and argv[0] != "build"):
+        return None
     try:
-        rehearse(first["argv"], first["cwd"])
-    except Exception:
-        traceback.print_exc()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            args = command_line().parse_args([str(a) for a in argv] or ["build", "content.yaml"])
+    except SystemExit:
+        return None
+    if args.command != "build":
+        return None
+    contents = tuple(os.path.join(cwd, str(path)) for path in args.content)
+    return (contents, tuple(args.edition or ()), args.style, cwd)
 
 
-def rehearse(argv: list[str], cwd: str) -> None:
+def rehearse(layout: Layout) -> None:
     """Lay out, in memory, the leaflets a `build` command names (the first few files; not a
     folder's), writing nothing.
 
     What it leaves behind is what a build leaves in a warm process (fonts read, markup parsed,
     lines broken, the pages it settled on), so that a child forked next starts from there.
     """
-    from leaflet.batch import expand
+    from pathlib import Path
+
     from leaflet.build import render_edition
-    from leaflet.cli import command_line
     from leaflet.editions import resolve
     from leaflet.errors import LeafletError
     from leaflet.plan import plan
     from leaflet.style import load_theme
 
-    try:
-        args = command_line().parse_args(argv or ["build", "content.yaml"])
-    except SystemExit:
-        return
-    if args.command != "build":
-        return
+    contents, names, style, cwd = layout
+    if any(os.path.isdir(path) for path in contents):
+        return  # a folder is a batch: its leaflets are seldom built again one by one
     os.chdir(cwd)
     try:
-        if any(os.path.isdir(path) for path in args.content):
-            return  # a folder is a batch: its leaflets are seldom built again one by one
-        editions = resolve(args.edition or [])
-        for content in expand(args.content)[:4]:
+        editions = resolve(list(names))
+        for content in contents[:4]:
             try:
-                work = plan(content, editions, args.style)
+                work = plan(Path(content), editions, style)
                 for edition in work.editions:
                     if edition.name != "web":
                         render_edition(work.leaflet, edition, load_theme(edition.style))
@@ -275,7 +294,7 @@ class Server:
         self.running = True
         self.pid = os.getpid()
         #: The commands whose leaflets this process has laid out in memory (bounded).
-        self.rehearsed: set[tuple[Any, ...]] = set()
+        self.rehearsed: set[Layout] = set()
         self.inode = os.stat(place).st_ino
 
     def serve(self) -> None:
@@ -421,16 +440,14 @@ class Server:
         on the same leaflets starts from them warm (a one-word edit parses and breaks only the
         paragraph it changed). Only a command that ended well within `LEARN_WITHIN` seconds (the
         server answers no one meanwhile), and not one already seen."""
-        if not isinstance(request.get("cwd"), str):
-            return  # a command whose folder was removed
-        key = _learned(request["argv"][1:], request["cwd"])
-        if key is None or key in self.rehearsed:
+        layout = _layout(request["argv"][1:], request.get("cwd"))
+        if layout is None or layout in self.rehearsed:
             return
         if len(self.rehearsed) >= MAX_REHEARSED:
             self.rehearsed.clear()
-        self.rehearsed.add(key)
+        self.rehearsed.add(layout)
         try:
-            rehearse(list(request["argv"][1:]), str(request["cwd"]))
+            rehearse(layout)
         except Exception:
             traceback.print_exc()
         self.started.note()
@@ -446,23 +463,6 @@ class Server:
             "idle_seconds": idle_seconds(),
             "python": sys.executable,
         }
-
-
-def _learned(argv: list[str], cwd: str) -> tuple[Any, ...] | None:
-    """What a command lays out: its content files, editions and sheet (not where it writes); None if nothing."""
-    from leaflet.cli import command_line
-
-    if argv and argv[0] != "build":
-        return None
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            args = command_line().parse_args([str(a) for a in argv] or ["build", "content.yaml"])
-    except SystemExit:
-        return None  # a mistake in the command: its child says so
-    if args.command != "build":
-        return None
-    contents = tuple(os.path.join(str(cwd), str(path)) for path in args.content)
-    return (contents, tuple(args.edition or ()), args.style)
 
 
 def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
