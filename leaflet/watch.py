@@ -1,17 +1,20 @@
 """`leaflet watch CONTENT`: an editor's loop. Every save rebuilds the editions, from a warm process.
 
 The files a leaflet is built from (its content, the style sheets of its editions and the
-sheets they extend, the fonts, the tool) are looked at a few times a second, as one digest
-of their bytes (fonts by size and time); when it changes, the editions are built again and
-the time it took is printed with what `build` finds. The process stays up, so everything a
-build learns (ReportLab's imports, the fonts, parsed markup, line breaks, page numbers) is
-there for the next one. Each PDF is written whole or not at all; a content file that does
-not read (half saved, or with a mistake) is reported and the PDFs stay as they were. Ctrl-C
-stops the loop.
+sheets they extend, the fonts, the pictures it shows, the tool) are summed up as one digest (of
+their bytes; fonts and pictures by size, time and inode). A save of the content, a bilingual
+leaflet's partner, a picture or a sheet wakes the loop at once where the system says when a
+file is saved (`leaflet.saves`: Linux); otherwise, and for everything else, the loop looks
+again a few times a second. When the digest has changed, the editions are built again and the
+time it took is printed with what `build` finds. The process stays up, so everything a build
+learns (ReportLab's imports, the fonts, parsed markup, line breaks, page numbers) is there for
+the next one. Each PDF is written whole or not at all; a content file that does not read (half
+saved, or with a mistake) is reported and the PDFs stay as they were. Ctrl-C stops the loop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import time
@@ -21,31 +24,56 @@ from typing import TextIO
 
 from leaflet import batch, stamp
 from leaflet.errors import LeafletError
+from leaflet.frozen import frozen
 from leaflet.safeio import FileProblem
+from leaflet.saves import Saves
+from leaflet.stamp import _identity
 
-#: Seconds between looks at the files.
+#: Seconds between looks at the files (a save the system reports wakes the loop sooner).
 INTERVAL = 0.25
 
 
-def _editions(
-    content: Path, editions: tuple[str, ...], style: str | None
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Path, ...]]:
-    """The editions a build would make now, their style sheets, and a bilingual leaflet's
-    English partner (what to watch)."""
+@frozen
+class Watched:
+    """What a build of the leaflet would read now, besides the tool and the fonts it comes with."""
+
+    #: The editions built, and their style sheets (names or paths).
+    names: tuple[str, ...]
+    styles: tuple[str, ...]
+    #: A bilingual leaflet's English partner.
+    partners: tuple[Path, ...] = ()
+    #: The pictures the leaflet (and its partner) shows.
+    pictures: tuple[Path, ...] = ()
+
+    def files(self, content: Path) -> list[Path]:
+        """The files whose saves wake the loop: the content, its partner and pictures, the sheets
+        and the fonts they name."""
+        files = [content, *self.partners, *self.pictures]
+        for style in self.styles:
+            files += stamp.sheet_files(style)
+        return files
+
+
+def _editions(content: Path, editions: tuple[str, ...], style: str | None) -> Watched:
+    """The editions a build would make now, their style sheets, and the other files it would read."""
     from leaflet.plan import plan
 
     work = plan(content, editions, style)
-    names = tuple(e.name for e in work.editions)
-    return names, tuple(e.style for e in work.editions), batch.partners(work.leaflet)
+    return Watched(
+        tuple(e.name for e in work.editions),
+        tuple(e.style for e in work.editions),
+        batch.partners(work.leaflet),
+        tuple(dict.fromkeys(Path(image.path) for image in batch.pictures(work.leaflet))),
+    )
 
 
-def _digest(
-    content: Path, names: tuple[str, ...], styles: tuple[str, ...], partners: tuple[Path, ...] = ()
-) -> str | None:
+def _digest(content: Path, watched: Watched) -> str | None:
     try:
-        return stamp.inputs(content, names, styles, partners=partners)
+        inputs = stamp.inputs(content, watched.names, watched.styles, partners=watched.partners)
     except (OSError, FileProblem, LeafletError):
         return None  # gone for a moment (an editor replacing the file): look again
+    # Pictures by what they are, as fonts are (a build reads them whole; a look need not).
+    return " ".join([inputs, *map(_identity, watched.pictures)])
 
 
 def rebuild(
@@ -80,36 +108,41 @@ def watch(
 ) -> int:
     """Rebuild on every change until Ctrl-C (or until `keep_going` says no); the exit status."""
     try:
-        names, styles, partners = _editions(content, editions, style)
+        watched = _editions(content, editions, style)
     except LeafletError:
-        names, styles, partners = editions or ("standard",), ("default",), ()
+        watched = Watched(editions or ("standard",), ("default",))
     print(f"watching {content} (Ctrl-C to stop)", file=out, flush=True)
     built_from: str | None = None
-    frozen = False
-    try:
-        while keep_going():
-            now = _digest(content, names, styles, partners)
-            if now is not None and now != built_from:
-                built_from = now
-                outcome, seconds = rebuild(content, editions, style, output)
-                _report(outcome, seconds, out, err)
-                gc.collect()  # what the rebuild left, collected before the next save
-                if not frozen:
-                    # What the first build leaves (modules, fonts, markup and line breaks remembered)
-                    # lives as long as the loop: the collector need not look at it on every save.
-                    gc.freeze()
-                    frozen = True
-                if outcome.status == "built":
-                    try:
-                        found = _editions(content, editions, style)
-                    except LeafletError:
-                        found = (names, styles, partners)
-                    if found != (names, styles, partners):
-                        names, styles, partners = found
-                        built_from = _digest(content, names, styles, partners)
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        print("stopped: every PDF is whole", file=out, flush=True)
+    set_aside = False
+    with Saves() as saves:
+        try:
+            while keep_going():
+                now = _digest(content, watched)
+                if now is not None and now != built_from:
+                    built_from = now
+                    outcome, seconds = rebuild(content, editions, style, output)
+                    _report(outcome, seconds, out, err)
+                    gc.collect()  # what the rebuild left, collected before the next save
+                    if not set_aside:
+                        # What the first build leaves (modules, fonts, markup and line breaks
+                        # remembered) lives as long as the loop: the collector need not look at it
+                        # on every save.
+                        gc.freeze()
+                        set_aside = True
+                    if outcome.status == "built":
+                        try:
+                            found = _editions(content, editions, style)
+                        except LeafletError:
+                            found = watched
+                        if found != watched:
+                            watched = found
+                            built_from = _digest(content, watched)
+                with contextlib.suppress(OSError, FileProblem, LeafletError):
+                    # (A sheet gone for a moment: the next look finds it.)
+                    saves.watch(watched.files(content))
+                saves.wait(interval)
+        except KeyboardInterrupt:
+            print("stopped: every PDF is whole", file=out, flush=True)
     return 0
 
 

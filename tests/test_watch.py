@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import signal
@@ -146,3 +147,150 @@ def test_the_collector_waits_while_a_save_is_rebuilt_and_runs_once_it_is_reporte
     assert collected == [1, 2]  # once after each rebuild
     assert gc.isenabled()
     assert "Rest when the fatigue comes." in text_of(tmp_path / "out" / "watched.pdf")
+
+
+def test_a_save_wakes_the_loop_at_once_not_at_its_next_look(tmp_path: Path) -> None:
+    """On Linux the kernel says when the content is saved: the rebuild starts then, however long
+    the loop would otherwise wait before its next look (here five minutes)."""
+    import io
+
+    from leaflet import watch
+
+    content = tmp_path / "watched.yaml"
+    content.write_text(LEAFLET.format(word="tiredness"), "utf-8")
+    out = io.StringIO()
+    stop = threading.Event()
+    looks = [0]
+
+    def keep_going() -> bool:
+        looks[0] += 1
+        return not stop.is_set()
+
+    loop = threading.Thread(
+        target=watch.watch,
+        args=(content, ("standard",), None, tmp_path / "out"),
+        kwargs={"out": out, "err": io.StringIO(), "interval": 300.0, "keep_going": keep_going},
+        daemon=True,
+    )
+    loop.start()
+    try:
+        deadline = time.monotonic() + WAIT
+        while out.getvalue().count("built in") < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert out.getvalue().count("built in") == 1, out.getvalue()
+        time.sleep(0.2)  # the loop is waiting for a save now
+        saved = time.monotonic()
+        # Saved as most editors do: written beside, then renamed over the file.
+        draft = tmp_path / ".watched.yaml.swp"
+        draft.write_text(LEAFLET.format(word="fatigue"), "utf-8")
+        draft.replace(content)
+        while out.getvalue().count("built in") < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert out.getvalue().count("built in") == 2, out.getvalue()
+        assert time.monotonic() - saved < WAIT < 300
+        assert "Rest when the fatigue comes." in text_of(tmp_path / "out" / "watched.pdf")
+        # Written in place, the same words again: the loop wakes, finds nothing new, builds nothing.
+        before = looks[0]
+        content.write_text(LEAFLET.format(word="fatigue"), "utf-8")
+        while looks[0] == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert looks[0] > before
+    finally:
+        stop.set()
+        content.write_text(LEAFLET.format(word="fatigue"), "utf-8")  # wakes the loop to stop
+        loop.join(timeout=WAIT)
+    assert not loop.is_alive()
+    assert out.getvalue().count("built in") == 2
+
+
+def test_a_picture_replaced_while_watching_is_built_again(tmp_path: Path) -> None:
+    """A picture is part of what the PDF is made from: replacing it rebuilds, as editing the text does."""
+    import gc
+    import io
+
+    from leaflet import watch
+
+    data = ROOT / "tests" / "data"
+    content = tmp_path / "logo-and-diagram.yaml"
+    shutil.copy(data / "logo-and-diagram.yaml", content)
+    shutil.copytree(data / "images", tmp_path / "images")
+    picture = tmp_path / "images" / "pacing.png"
+    pdfs: list[bytes] = []
+    rounds = iter(range(6))
+
+    def keep_going() -> bool:
+        n = next(rounds, None)
+        built = sorted((tmp_path / "out").glob("*.pdf"))
+        if built and (not pdfs or built[0].read_bytes() != pdfs[-1]):
+            pdfs.append(built[0].read_bytes())
+        if n == 2:
+            # Another PNG put in its place, as an image editor saves it.
+            shutil.copy(tmp_path / "images" / "logo.png", tmp_path / "images" / "new.png")
+            (tmp_path / "images" / "new.png").replace(picture)
+        return n is not None
+
+    out = io.StringIO()
+    try:
+        watch.watch(
+            content,
+            ("standard",),
+            None,
+            tmp_path / "out",
+            out=out,
+            err=io.StringIO(),
+            interval=0,
+            keep_going=keep_going,
+        )
+    finally:
+        gc.unfreeze()
+    assert out.getvalue().count("built in") == 2, out.getvalue()
+    assert len(pdfs) == 2  # the second PDF is another file: the new picture's
+
+
+def test_saves_are_told_for_the_watched_files_only(tmp_path: Path) -> None:
+    from leaflet.saves import Saves
+
+    watched = tmp_path / "leaflet.yaml"
+    watched.write_text("a", "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "sheet.yaml"
+    target.write_text("a", "utf-8")
+    link = tmp_path / "sheet.yaml"
+    link.symlink_to(target)
+    with Saves([watched, link]) as saves:
+        assert saves.live, "inotify is needed on Linux"
+        assert not saves.wait(0)
+        (tmp_path / "other.yaml").write_text("b", "utf-8")
+        assert not saves.wait(0.2)  # another file of the folder
+        watched.write_text("b", "utf-8")
+        assert saves.wait(WAIT)  # written in place
+        assert not saves.wait(0.1)
+        (tmp_path / "new").write_text("c", "utf-8")
+        os.replace(tmp_path / "new", watched)
+        assert saves.wait(WAIT)  # renamed over it
+        target.write_text("b", "utf-8")
+        assert saves.wait(WAIT)  # the file behind a link, in its own folder
+        saves.watch([tmp_path / "other.yaml"])
+        watched.write_text("c", "utf-8")
+        assert not saves.wait(0.2)  # no longer watched
+        saves.watch([watched, link])
+        shutil.rmtree(elsewhere)
+        assert saves.wait(WAIT)  # a watched folder gone: look at the files
+        saves.watch([watched, link])  # the link's target is nowhere now
+        watched.write_text("d", "utf-8")
+        assert saves.wait(WAIT)
+
+
+def test_without_inotify_saves_only_waits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaflet import saves
+
+    monkeypatch.setattr(saves, "_LIBC", [None])
+    watched = tmp_path / "leaflet.yaml"
+    watched.write_text("a", "utf-8")
+    with saves.Saves([watched]) as waiting:
+        assert not waiting.live
+        start = time.monotonic()
+        watched.write_text("b", "utf-8")
+        assert not waiting.wait(0.1)
+        assert time.monotonic() - start >= 0.1
