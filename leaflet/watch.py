@@ -1,9 +1,9 @@
 """`leaflet watch CONTENT`: an editor's loop. Every save rebuilds the editions, from a warm process.
 
 The files a leaflet is built from (its content, the style sheets of its editions and the
-sheets they extend, the fonts, the pictures it shows, the tool) are summed up as one digest (of
-their bytes; fonts and pictures by size, time and inode). A save of the content, a bilingual
-leaflet's partner, a picture or a sheet wakes the loop at once where the system says when a
+sheets they extend, the fonts, the pictures it shows, the checks' settings, the tool) are summed
+up as one digest (of their bytes; fonts, pictures and settings by size, time and inode). A save
+of the content, a bilingual leaflet's partner, a picture, the settings or a sheet wakes the loop at once where the system says when a
 file is saved (`leaflet.saves`: Linux); otherwise, and for everything else, the loop looks
 again a few times a second. When the digest has changed, the editions are built again and the
 time it took is printed with what `build` finds. The process stays up, so everything a build
@@ -46,12 +46,21 @@ class Watched:
     pictures: tuple[Path, ...] = ()
 
     def files(self, content: Path) -> list[Path]:
-        """The files whose saves wake the loop: the content, its partner and pictures, the sheets
-        and the fonts they name."""
+        """The files whose saves wake the loop: the content, its partner and pictures, the checks'
+        settings in use, the sheets and the fonts they name."""
         files = [content, *self.partners, *self.pictures]
+        files += [path for path in _settings_files(content) if path.is_file()][:1]
         for style in self.styles:
             files += stamp.sheet_files(style)
         return files
+
+
+def _settings_files(content: Path) -> list[Path]:
+    """Where the checks' settings may be, nearest first (`checks.project_settings` takes the first there)."""
+    from leaflet.checks import PROJECT_FILE
+
+    folder = content.resolve().parent
+    return [place / PROJECT_FILE for place in (folder, *folder.parents)]
 
 
 def _editions(content: Path, editions: tuple[str, ...], style: str | None) -> Watched:
@@ -72,8 +81,9 @@ def _digest(content: Path, watched: Watched) -> str | None:
         inputs = stamp.inputs(content, watched.names, watched.styles, partners=watched.partners)
     except (OSError, FileProblem, LeafletError):
         return None  # gone for a moment (an editor replacing the file): look again
-    # Pictures by what they are, as fonts are (a build reads them whole; a look need not).
-    return " ".join([inputs, *map(_identity, watched.pictures)])
+    # Pictures by what they are, as fonts are (a build reads them whole; a look need not); and the
+    # checks' settings, which decide what the build reports (any of them made, changed or removed).
+    return " ".join([inputs, *map(_identity, watched.pictures), *map(_identity, _settings_files(content))])
 
 
 def rebuild(

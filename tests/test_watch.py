@@ -294,3 +294,51 @@ def test_without_inotify_saves_only_waits(tmp_path: Path, monkeypatch: pytest.Mo
         watched.write_text("b", "utf-8")
         assert not waiting.wait(0.1)
         assert time.monotonic() - start >= 0.1
+
+
+def test_the_checks_settings_made_while_watching_change_what_is_reported(tmp_path: Path) -> None:
+    """The settings decide what a build reports: making, then removing, them rebuilds, and the
+    findings printed follow them."""
+    import gc
+    import io
+
+    from leaflet import watch
+
+    content = tmp_path / "watched.yaml"
+    content.write_text(LEAFLET.format(word="tiredness"), "utf-8")
+    settings = tmp_path / "leaflet-checks.yaml"
+    rounds = iter(range(8))
+    err = io.StringIO()
+    reported: list[str] = []
+
+    def keep_going() -> bool:
+        n = next(rounds, None)
+        reported.append(err.getvalue())
+        err.seek(0)
+        err.truncate()
+        if n == 2:
+            settings.write_text("checks:\n  trust/contact: off\n", "utf-8")
+        if n == 5:
+            settings.unlink()
+        return n is not None
+
+    out = io.StringIO()
+    try:
+        watch.watch(
+            content,
+            ("standard",),
+            None,
+            tmp_path / "out",
+            out=out,
+            err=err,
+            interval=0,
+            keep_going=keep_going,
+        )
+    finally:
+        gc.unfreeze()
+    assert out.getvalue().count("built in") == 3, out.getvalue()
+    builds = [text for text in reported if "warning" in text]
+    assert len(builds) == 3
+    assert "[trust/contact]" in builds[0]
+    assert "[trust/contact]" not in builds[1] and "[trust/feedback]" in builds[1]
+    assert "[trust/contact]" in builds[2]
