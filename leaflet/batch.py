@@ -302,6 +302,8 @@ def build_one(
         return Outcome(str(content), "failed", problems=tuple(str(p) for p in exc.problems))
     except OSError as exc:
         return Outcome(str(content), "failed", problems=(f"{content}: error: {exc.strerror or exc}",))
+    except FileProblem as exc:  # a file gone or replaced while it was read (an editor saving it)
+        return Outcome(str(content), "failed", problems=(f"{exc.path}: error: {exc.reason}",))
     except Exception as exc:  # a bug must not stop the other leaflets of a batch
         return Outcome(
             str(content),

@@ -56,40 +56,44 @@ class Saves:
         places |= {os.path.realpath(p) for p in places}
         if self._fd is None or frozenset(places) == self._places:
             return
-        self._places = frozenset(places)
         folders: dict[str, set[str]] = {}
         for place in places:
             folder, name = os.path.split(place)
             folders.setdefault(folder, set()).add(name)
         for folder in set(self._folders) - set(folders):
             wd = self._folders.pop(folder)
-            self._names.pop(wd, None)  # its IN_IGNORED, when it comes, is no news
-            _remove(self._fd, wd)
-        for folder, names in folders.items():
+            if wd not in self._folders.values():
+                self._names.pop(wd, None)  # its IN_IGNORED, when it comes, is no news
+                _remove(self._fd, wd)
+        names: dict[int, set[str]] = {}
+        missing = False
+        for folder, here in folders.items():
             wd = self._folders.get(folder)
             if wd is None:
                 wd = _add(self._fd, folder)
                 if wd < 0:
-                    continue  # not there (yet): the loop's looks cover it
+                    missing = True  # not there (yet), or no watch to be had: tried again next time
+                    continue
                 self._folders[folder] = wd
-            self._names[wd] = frozenset(names)
+            # One folder under two names (a link to it, and where it is) is one watch.
+            names.setdefault(wd, set()).update(here)
+        self._names = {wd: frozenset(here) for wd, here in names.items()}
+        self._places = frozenset() if missing else frozenset(places)
 
     def wait(self, timeout: float) -> bool:
         """Wait until a watched file is saved (True) or `timeout` seconds pass (False)."""
-        if not self.live:
-            if timeout > 0:
-                select.select([], [], [], timeout)
-            return False
-        assert self._fd is not None
         deadline = time.monotonic() + timeout
-        while True:
-            ready, _, _ = select.select([self._fd], [], [], max(deadline - time.monotonic(), 0))
-            if not ready:
+        while self.live:
+            assert self._fd is not None
+            left = max(deadline - time.monotonic(), 0.0)
+            poller = select.poll()
+            poller.register(self._fd, select.POLLIN)
+            if not poller.poll(left * 1000):
                 return False
             if self._saved():
                 return True
-            if not self.live:  # the last watched folder went, and said nothing of a save
-                return self.wait(deadline - time.monotonic())
+        time.sleep(max(deadline - time.monotonic(), 0.0))  # (the last watched folder went, saying nothing)
+        return False
 
     def _saved(self) -> bool:
         """Read every event waiting: whether any says a watched file was saved."""

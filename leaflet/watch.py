@@ -18,7 +18,8 @@ import contextlib
 import gc
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -44,36 +45,62 @@ class Watched:
     partners: tuple[Path, ...] = ()
     #: The pictures the leaflet (and its partner) shows.
     pictures: tuple[Path, ...] = ()
+    #: Where the checks' settings may be, nearest first.
+    settings: tuple[Path, ...] = ()
 
     def files(self, content: Path) -> list[Path]:
         """The files whose saves wake the loop: the content, its partner and pictures, the checks'
         settings in use, the sheets and the fonts they name."""
         files = [content, *self.partners, *self.pictures]
-        files += [path for path in _settings_files(content) if path.is_file()][:1]
+        files += [path for path in self.settings if path.is_file()][:1]
         for style in self.styles:
             files += stamp.sheet_files(style)
         return files
 
 
-def _settings_files(content: Path) -> list[Path]:
+def _settings_files(content: Path) -> tuple[Path, ...]:
     """Where the checks' settings may be, nearest first (`checks.project_settings` takes the first there)."""
     from leaflet.checks import PROJECT_FILE
 
     folder = content.resolve().parent
-    return [place / PROJECT_FILE for place in (folder, *folder.parents)]
+    return tuple(place / PROJECT_FILE for place in (folder, *folder.parents))
 
 
 def _editions(content: Path, editions: tuple[str, ...], style: str | None) -> Watched:
     """The editions a build would make now, their style sheets, and the other files it would read."""
+    from leaflet.content import images
     from leaflet.plan import plan
 
+    images.asked()  # what earlier reads named is not this one's
     work = plan(content, editions, style)
     return Watched(
         tuple(e.name for e in work.editions),
         tuple(e.style for e in work.editions),
         batch.partners(work.leaflet),
-        tuple(dict.fromkeys(Path(image.path) for image in batch.pictures(work.leaflet))),
+        _pictures(images.asked()),
+        _settings_files(content),
     )
+
+
+def _pictures(paths: Iterable[Path]) -> tuple[Path, ...]:
+    """Picture files as the content names them, under its folder: a symbolic link among them is
+    looked at where it points now, and a picture not there yet is looked for."""
+    return tuple(sorted(set(paths)))
+
+
+def _after(content: Path, watched: Watched, found: Watched, built_from: str) -> tuple[Watched, str | None]:
+    """What is watched after a build that started from `built_from`, and the digest it answers to.
+
+    When a build changes what is watched (a picture added, a partner named, the first build
+    after a file that did not read), the digest is taken again over the new set; but a save
+    made while the build ran must still be built: then no digest is taken as built.
+    """
+    if found == watched:
+        return watched, built_from
+    fresh = _digest(content, found)
+    if _digest(content, watched) != built_from:
+        return found, None  # saved meanwhile: the next look builds it
+    return found, fresh
 
 
 def _digest(content: Path, watched: Watched) -> str | None:
@@ -83,7 +110,7 @@ def _digest(content: Path, watched: Watched) -> str | None:
         return None  # gone for a moment (an editor replacing the file): look again
     # Pictures by what they are, as fonts are (a build reads them whole; a look need not); and the
     # checks' settings, which decide what the build reports (any of them made, changed or removed).
-    return " ".join([inputs, *map(_identity, watched.pictures), *map(_identity, _settings_files(content))])
+    return " ".join([inputs, *map(_identity, watched.pictures), *map(_identity, watched.settings)])
 
 
 def rebuild(
@@ -120,13 +147,19 @@ def watch(
     try:
         watched = _editions(content, editions, style)
     except LeafletError:
-        watched = Watched(editions or ("standard",), ("default",))
+        watched = Watched(editions or ("standard",), ("default",), settings=_settings_files(content))
     print(f"watching {content} (Ctrl-C to stop)", file=out, flush=True)
     built_from: str | None = None
     set_aside = False
+    watching = False  # whether saves watches the files `watched` names (worked out after each build)
     with Saves() as saves:
         try:
             while keep_going():
+                if not watching:
+                    with contextlib.suppress(OSError, FileProblem, LeafletError):
+                        # (A sheet gone for a moment: the next look finds it, and this is tried again.)
+                        saves.watch(watched.files(content))
+                        watching = True
                 now = _digest(content, watched)
                 if now is not None and now != built_from:
                     built_from = now
@@ -139,21 +172,26 @@ def watch(
                         # on every save.
                         gc.freeze()
                         set_aside = True
-                    if outcome.status == "built":
-                        try:
-                            found = _editions(content, editions, style)
-                        except LeafletError:
-                            found = watched
-                        if found != watched:
-                            watched = found
-                            built_from = _digest(content, watched)
-                with contextlib.suppress(OSError, FileProblem, LeafletError):
-                    # (A sheet gone for a moment: the next look finds it.)
-                    saves.watch(watched.files(content))
+                    watched, built_from = _after(
+                        content, watched, _found(content, editions, style, watched), now
+                    )
+                    watching = False
                 saves.wait(interval)
         except KeyboardInterrupt:
             print("stopped: every PDF is whole", file=out, flush=True)
     return 0
+
+
+def _found(content: Path, editions: tuple[str, ...], style: str | None, watched: Watched) -> Watched:
+    """What a build just made reads: read again after a build; after a failed one, what was
+    watched, and every picture the content named (one still to come among them)."""
+    from leaflet.content import images
+
+    named = images.asked()
+    try:
+        return _editions(content, editions, style)
+    except LeafletError:
+        return replace(watched, pictures=_pictures([*watched.pictures, *named]))
 
 
 def _report(outcome: batch.Outcome, seconds: float, out: TextIO, err: TextIO) -> None:

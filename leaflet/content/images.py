@@ -65,8 +65,25 @@ def resolve_inside(written: str, folder: Path) -> Path:
     return target
 
 
+#: The picture files named since `asked` was last called, as named (under the content's folder,
+#: a symbolic link not followed): what `leaflet watch` looks at, a picture not there yet among
+#: them. Bounded: only a watching process asks, after each build.
+_ASKED: set[Path] = set()
+_ASKED_MOST = 4096
+
+
+def asked() -> set[Path]:
+    """The picture files named (there or not) since the last call; they are forgotten."""
+    found = set(_ASKED)
+    _ASKED.clear()
+    return found
+
+
 def load_image(written: str, folder: Path, location: Location) -> Image:
     """Find, read and check one image file; raise ImageProblem saying what is wrong."""
+    if len(_ASKED) >= _ASKED_MOST:
+        _ASKED.clear()
+    _ASKED.add(folder / written)  # noted before it is checked: a picture still to come is watched too
     path = resolve_inside(written, folder)
     kind = _SUFFIX_KIND.get(path.suffix.lower())
     if kind is None:
