@@ -40,6 +40,8 @@ class Saves:
         self._names: dict[int, frozenset[str]] = {}
         #: Each folder watched → its watch descriptor.
         self._folders: dict[str, int] = {}
+        #: Folders to watch that could not be watched yet → the names wanted in each.
+        self._wanted: dict[str, frozenset[str]] = {}
         self._places: frozenset[str] = frozenset()
         self.watch(files)
 
@@ -54,7 +56,10 @@ class Saves:
         # editor writes the file the link points to).
         places = {os.path.abspath(f) for f in map(os.fspath, files)}
         places |= {os.path.realpath(p) for p in places}
-        if self._fd is None or frozenset(places) == self._places:
+        if self._fd is None:
+            return
+        if frozenset(places) == self._places:
+            self._retry()
             return
         folders: dict[str, set[str]] = {}
         for place in places:
@@ -65,24 +70,31 @@ class Saves:
             if wd not in self._folders.values():
                 self._names.pop(wd, None)  # its IN_IGNORED, when it comes, is no news
                 _remove(self._fd, wd)
-        names: dict[int, set[str]] = {}
-        missing = False
-        for folder, here in folders.items():
+        self._places = frozenset(places)
+        self._names = {}
+        self._wanted = {folder: frozenset(here) for folder, here in folders.items()}
+        self._retry()
+
+    def _retry(self) -> None:
+        """Watch the folders wanted and not watched yet: those not there (yet), or for which no
+        watch could be had; each is tried again before every wait."""
+        assert self._fd is not None
+        for folder, here in list(self._wanted.items()):
             wd = self._folders.get(folder)
             if wd is None:
                 wd = _add(self._fd, folder)
                 if wd < 0:
-                    missing = True  # not there (yet), or no watch to be had: tried again next time
                     continue
                 self._folders[folder] = wd
             # One folder under two names (a link to it, and where it is) is one watch.
-            names.setdefault(wd, set()).update(here)
-        self._names = {wd: frozenset(here) for wd, here in names.items()}
-        self._places = frozenset() if missing else frozenset(places)
+            self._names[wd] = self._names.get(wd, frozenset()) | here
+            del self._wanted[folder]
 
     def wait(self, timeout: float) -> bool:
         """Wait until a watched file is saved (True) or `timeout` seconds pass (False)."""
         deadline = time.monotonic() + timeout
+        if self._wanted and self._fd is not None:
+            self._retry()
         while self.live:
             assert self._fd is not None
             left = max(deadline - time.monotonic(), 0.0)
@@ -116,10 +128,13 @@ class Saves:
                 elif mask & IN_IGNORED:
                     # A folder gone (or a watch removed here, already forgotten): what it held
                     # is looked at, and the folder watched again when the loop next asks.
-                    if self._names.pop(wd, None) is not None:
+                    names = self._names.pop(wd, None)
+                    for folder in [f for f, w in self._folders.items() if w == wd]:
+                        del self._folders[folder]
+                        if names is not None:
+                            self._wanted[folder] = names  # watched again once it is back
+                    if names is not None:
                         saved = True
-                    self._folders = {f: w for f, w in self._folders.items() if w != wd}
-                    self._places = frozenset()
                 elif mask & _WATCHED and os.fsdecode(name) in self._names.get(wd, ()):
                     saved = True
 
@@ -129,6 +144,7 @@ class Saves:
             self._fd = None
             self._names.clear()
             self._folders.clear()
+            self._wanted.clear()
 
     def __enter__(self) -> Saves:
         return self

@@ -1,15 +1,17 @@
 """`leaflet watch CONTENT`: an editor's loop. Every save rebuilds the editions, from a warm process.
 
 The files a leaflet is built from (its content, the style sheets of its editions and the
-sheets they extend, the fonts, the pictures it shows, the checks' settings, the tool) are summed
-up as one digest (of their bytes; fonts, pictures and settings by size, time and inode). A save
-of the content, a bilingual leaflet's partner, a picture, the settings or a sheet wakes the loop at once where the system says when a
-file is saved (`leaflet.saves`: Linux); otherwise, and for everything else, the loop looks
+sheets they extend, the fonts, the files the content names: its pictures and a Welsh leaflet's
+English partner, the checks' settings, the tool) are summed up as one digest (the content and
+the sheets by their bytes; fonts, named files and settings by size, time and inode). A save of
+any of them wakes the loop at once where the system says when a file is saved
+(`leaflet.saves`: Linux); otherwise, and for the tool and the fonts it comes with, the loop looks
 again a few times a second. When the digest has changed, the editions are built again and the
-time it took is printed with what `build` finds. The process stays up, so everything a build
-learns (ReportLab's imports, the fonts, parsed markup, line breaks, page numbers) is there for
-the next one. Each PDF is written whole or not at all; a content file that does not read (half
-saved, or with a mistake) is reported and the PDFs stay as they were. Ctrl-C stops the loop.
+time it took is printed with what `build` finds. A file named but not there yet (a picture, a
+partner) is looked for, so putting it in place builds. The process stays up, so everything a
+build learns (ReportLab's imports, the fonts, parsed markup, line breaks, page numbers) is there
+for the next one. Each PDF is written whole or not at all; a content file that does not read
+(half saved, or with a mistake) is reported and the PDFs stay as they were. Ctrl-C stops the loop.
 """
 
 from __future__ import annotations
@@ -41,17 +43,16 @@ class Watched:
     #: The editions built, and their style sheets (names or paths).
     names: tuple[str, ...]
     styles: tuple[str, ...]
-    #: A bilingual leaflet's English partner.
-    partners: tuple[Path, ...] = ()
-    #: The pictures the leaflet (and its partner) shows.
-    pictures: tuple[Path, ...] = ()
+    #: The files the content names (its pictures, a Welsh leaflet's English partner and its
+    #: pictures), as named, there or not.
+    named: tuple[Path, ...] = ()
     #: Where the checks' settings may be, nearest first.
     settings: tuple[Path, ...] = ()
 
     def files(self, content: Path) -> list[Path]:
-        """The files whose saves wake the loop: the content, its partner and pictures, the checks'
+        """The files whose saves wake the loop: the content, the files it names, the checks'
         settings in use, the sheets and the fonts they name."""
-        files = [content, *self.partners, *self.pictures]
+        files = [content, *self.named]
         files += [path for path in self.settings if path.is_file()][:1]
         for style in self.styles:
             files += stamp.sheet_files(style)
@@ -68,49 +69,62 @@ def _settings_files(content: Path) -> tuple[Path, ...]:
 
 def _editions(content: Path, editions: tuple[str, ...], style: str | None) -> Watched:
     """The editions a build would make now, their style sheets, and the other files it would read."""
-    from leaflet.content import images
+    from leaflet.content import named
     from leaflet.plan import plan
 
-    images.asked()  # what earlier reads named is not this one's
+    named.asked()  # what earlier reads named is not this one's
     work = plan(content, editions, style)
     return Watched(
         tuple(e.name for e in work.editions),
         tuple(e.style for e in work.editions),
-        batch.partners(work.leaflet),
-        _pictures(images.asked()),
+        _sorted(named.asked()),
         _settings_files(content),
     )
 
 
-def _pictures(paths: Iterable[Path]) -> tuple[Path, ...]:
-    """Picture files as the content names them, under its folder: a symbolic link among them is
-    looked at where it points now, and a picture not there yet is looked for."""
+def _sorted(paths: Iterable[Path]) -> tuple[Path, ...]:
     return tuple(sorted(set(paths)))
 
 
-def _after(content: Path, watched: Watched, found: Watched, built_from: str) -> tuple[Watched, str | None]:
-    """What is watched after a build that started from `built_from`, and the digest it answers to.
+def _digest(content: Path, watched: Watched) -> str | None:
+    """What the files a build reads are now; None while the content cannot be read (an editor
+    replacing it): the next look tries again."""
+    try:
+        inputs = stamp.inputs(content, watched.names, watched.styles)
+    except (OSError, FileProblem, LeafletError):
+        return None
+    # Named files by what they are, as fonts are (a build reads them whole; a look need not), a
+    # missing one as missing; and the checks' settings, which decide what the build reports.
+    return " ".join([inputs, *map(_identity, watched.named), *map(_identity, watched.settings)])
 
-    When a build changes what is watched (a picture added, a partner named, the first build
-    after a file that did not read), the digest is taken again over the new set; but a save
-    made while the build ran must still be built: then no digest is taken as built.
+
+def _after(
+    content: Path, watched: Watched, found: Watched, built_from: str, seen: dict[Path, object]
+) -> tuple[Watched, str | None]:
+    """What is watched after a build that started from the files as `built_from` sums them up,
+    and the digest taken as built (None: build again at the next look).
+
+    When the build changed what is watched (a picture or a partner named, the first build after
+    a file that did not read), the digest is taken again over the new set; but a save made while
+    the build ran must still be built. A file already watched shows it in the old set's digest;
+    a file new to the set, in what it is now against what it was when the build looked at it
+    (`seen`); a new sheet cannot tell, and is built again.
     """
+    from leaflet.content import named
+
     if found == watched:
         return watched, built_from
     fresh = _digest(content, found)
-    if _digest(content, watched) != built_from:
-        return found, None  # saved meanwhile: the next look builds it
+    if _digest(content, watched) != built_from or (found.names, found.styles) != (
+        watched.names,
+        watched.styles,
+    ):
+        return found, None
+    missing = object()
+    for path in set(found.named) - set(watched.named):
+        if named.seen(path) != seen.get(path, missing):
+            return found, None
     return found, fresh
-
-
-def _digest(content: Path, watched: Watched) -> str | None:
-    try:
-        inputs = stamp.inputs(content, watched.names, watched.styles, partners=watched.partners)
-    except (OSError, FileProblem, LeafletError):
-        return None  # gone for a moment (an editor replacing the file): look again
-    # Pictures by what they are, as fonts are (a build reads them whole; a look need not); and the
-    # checks' settings, which decide what the build reports (any of them made, changed or removed).
-    return " ".join([inputs, *map(_identity, watched.pictures), *map(_identity, watched.settings)])
 
 
 def rebuild(
@@ -146,7 +160,7 @@ def watch(
     """Rebuild on every change until Ctrl-C (or until `keep_going` says no); the exit status."""
     try:
         watched = _editions(content, editions, style)
-    except LeafletError:
+    except Exception:  # anything the first build will say in its own words
         watched = Watched(editions or ("standard",), ("default",), settings=_settings_files(content))
     print(f"watching {content} (Ctrl-C to stop)", file=out, flush=True)
     built_from: str | None = None
@@ -172,9 +186,7 @@ def watch(
                         # on every save.
                         gc.freeze()
                         set_aside = True
-                    watched, built_from = _after(
-                        content, watched, _found(content, editions, style, watched), now
-                    )
+                    watched, built_from = _found(content, editions, style, watched, now)
                     watching = False
                 saves.wait(interval)
         except KeyboardInterrupt:
@@ -182,16 +194,19 @@ def watch(
     return 0
 
 
-def _found(content: Path, editions: tuple[str, ...], style: str | None, watched: Watched) -> Watched:
-    """What a build just made reads: read again after a build; after a failed one, what was
-    watched, and every picture the content named (one still to come among them)."""
-    from leaflet.content import images
+def _found(
+    content: Path, editions: tuple[str, ...], style: str | None, watched: Watched, built_from: str
+) -> tuple[Watched, str | None]:
+    """After a build: what to watch (read again; after a failed build, what was watched and every
+    file the content named, one still to come among them) and the digest taken as built."""
+    from leaflet.content import named
 
-    named = images.asked()
+    seen = named.asked()  # what the build looked at, as it was then
     try:
-        return _editions(content, editions, style)
-    except LeafletError:
-        return replace(watched, pictures=_pictures([*watched.pictures, *named]))
+        found = _editions(content, editions, style)
+    except Exception:  # the build said why in its own words
+        found = replace(watched, named=_sorted([*watched.named, *seen]))
+    return _after(content, watched, found, built_from, dict(seen))
 
 
 def _report(outcome: batch.Outcome, seconds: float, out: TextIO, err: TextIO) -> None:

@@ -288,6 +288,13 @@ def test_saves_are_told_for_the_watched_files_only(tmp_path: Path) -> None:
         saves.watch([watched, link])
         target.write_text("c", "utf-8")
         assert saves.wait(WAIT)
+        # Gone and made again between two waits: watched again by the next wait.
+        shutil.rmtree(elsewhere)
+        assert saves.wait(WAIT)
+        elsewhere.mkdir()
+        assert not saves.wait(0)
+        target.write_text("d", "utf-8")
+        assert saves.wait(WAIT)
 
 
 def test_without_inotify_saves_only_waits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -468,3 +475,81 @@ def test_a_file_gone_while_it_is_built_is_said_in_one_line(
     outcome = batch.build_one(content, ("standard",), None, tmp_path / "out", force=True)
     assert outcome.status == "failed"
     assert outcome.problems == (f"{content}: error: no such file",)
+
+
+def test_a_picture_put_in_place_while_its_build_ends_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content names a picture not there yet, and the picture is copied in as that (failing)
+    build ends: the picture is new to what is watched, and what it is now is not what the build
+    saw, so it is built."""
+    from leaflet import batch
+
+    content = _pictured(tmp_path)
+    naming = content.read_text("utf-8").replace("images/photo.jpg", "images/new.png")
+    real, builds = batch.build_one, [0]
+
+    def build_one(*args: Any, **kwargs: Any) -> batch.Outcome:
+        outcome = real(*args, **kwargs)
+        builds[0] += 1
+        if builds[0] == 2:
+            shutil.copy(tmp_path / "images" / "logo.png", tmp_path / "images" / "new.png")
+        return outcome
+
+    monkeypatch.setattr(batch, "build_one", build_one)
+    out, err = _watch_rounds(content, tmp_path / "out", {2: lambda: content.write_text(naming, "utf-8")})
+    assert (out.count("built in"), out.count("not built")) == (2, 1), (out, err)
+
+
+def test_a_picture_that_links_to_itself_is_said_and_the_loop_goes_on(tmp_path: Path) -> None:
+    content = _pictured(tmp_path)
+    picture = tmp_path / "images" / "pacing.png"
+    kept = tmp_path / "pacing.png"
+
+    def loop() -> None:
+        picture.rename(kept)
+        picture.symlink_to("pacing.png")
+
+    def mend() -> None:
+        picture.unlink()
+        kept.rename(picture)
+
+    out, err = _watch_rounds(content, tmp_path / "out", {2: loop, 5: mend})
+    assert (out.count("built in"), out.count("not built")) == (2, 1), (out, err)
+    assert "'images/pacing.png' goes through symbolic links that loop, and reaches no file" in err
+    assert "Traceback" not in err
+
+
+def test_a_welsh_leaflets_partner_is_watched_when_broken_renamed_or_still_to_come(tmp_path: Path) -> None:
+    langs = ROOT / "tests" / "data" / "langs"
+    content = tmp_path / "cy-en.yaml"
+    shutil.copy(langs / "cy-en.yaml", content)
+    partner = tmp_path / "en-cy.yaml"
+    good = (langs / "en-cy.yaml").read_text("utf-8")
+    partner.write_text("metadata: [broken\n", "utf-8")  # broken when the watch starts
+    welsh = content.read_text("utf-8")
+
+    def mend() -> None:
+        partner.write_text(good, "utf-8")
+
+    def rename() -> None:
+        partner.rename(tmp_path / "english.yaml")
+        content.write_text(welsh.replace("partner: en-cy.yaml", "partner: english.yaml"), "utf-8")
+
+    def name_one_to_come() -> None:
+        content.write_text(welsh.replace("partner: en-cy.yaml", "partner: saesneg.yaml"), "utf-8")
+
+    def put_in_place() -> None:
+        shutil.copy(tmp_path / "english.yaml", tmp_path / "saesneg.yaml")
+
+    out, err = _watch_rounds(
+        content, tmp_path / "out", {2: mend, 4: rename, 6: name_one_to_come, 8: put_in_place}, rounds=11
+    )
+    # Broken, mended, renamed (with the content), named before it is there, put in place.
+    assert [line.split(" ", 1)[1][:9] for line in out.splitlines()[1:]] == [
+        "not built",
+        "built in ",
+        "built in ",
+        "not built",
+        "built in ",
+    ], (out, err)

@@ -17,6 +17,7 @@ import re
 import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from leaflet.content import named
 from leaflet.content.model import Image
 from leaflet.errors import Location
 from leaflet.safeio import FileProblem, read_file
@@ -50,8 +51,15 @@ def resolve_inside(written: str, folder: Path) -> Path:
         raise ImageProblem(
             f"'{written}' is an absolute path; name the file relative to the content file's folder"
         )
-    base = folder.resolve()
-    target = (base / written).resolve()
+    try:
+        base = folder.resolve()
+        target = (base / written).resolve()
+    except RuntimeError:  # (pathlib's word for links that lead back to themselves)
+        raise ImageProblem(
+            f"'{written}' goes through symbolic links that loop, and reaches no file"
+        ) from None
+    except OSError as exc:  # a folder on the way that cannot be read
+        raise ImageProblem(f"'{written}' cannot be followed to a file ({exc.strerror or exc})") from None
     if not target.is_relative_to(base):
         through = "a symbolic link that points" if ".." not in Path(written).parts else "'..' that climbs"
         raise ImageProblem(
@@ -65,30 +73,17 @@ def resolve_inside(written: str, folder: Path) -> Path:
     return target
 
 
-#: The picture files named since `asked` was last called, as named (under the content's folder,
-#: a symbolic link not followed): what `leaflet watch` looks at, a picture not there yet among
-#: them. Bounded: only a watching process asks, after each build.
-_ASKED: set[Path] = set()
-_ASKED_MOST = 4096
-
-
-def asked() -> set[Path]:
-    """The picture files named (there or not) since the last call; they are forgotten."""
-    found = set(_ASKED)
-    _ASKED.clear()
-    return found
-
-
 def load_image(written: str, folder: Path, location: Location) -> Image:
     """Find, read and check one image file; raise ImageProblem saying what is wrong."""
-    if len(_ASKED) >= _ASKED_MOST:
-        _ASKED.clear()
-    _ASKED.add(folder / written)  # noted before it is checked: a picture still to come is watched too
+    named.note(folder / written)  # before it is checked: a picture still to come is watched too
     path = resolve_inside(written, folder)
     kind = _SUFFIX_KIND.get(path.suffix.lower())
     if kind is None:
         raise ImageProblem(f"'{written}' is not a PNG, JPEG or SVG file (.png, .jpg, .jpeg or .svg)")
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError:  # gone since it was found
+        raise ImageProblem(f"no file '{written}' beside the content file") from None
     if size > MAX_BYTES:
         raise ImageProblem(
             f"'{written}' is {size / 1048576:.1f} MB; an image may be at most {MAX_BYTES // 1048576} MB"

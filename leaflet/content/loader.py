@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leaflet.bounded import Bounded
-from leaflet.content import fastschema
+from leaflet.content import fastschema, named
 from leaflet.content.bilingual import language_problems, pair
 from leaflet.content.images import ImageProblem, load_image
 from leaflet.content.inline import MAX_ADDRESS, InlineContext, parse_inline
@@ -1121,6 +1121,7 @@ def _with_partner(doc: YamlDocument, welsh: Leaflet, partner: bool) -> Leaflet:
     file = raw["partner"]
     at_partner = doc.at((*where, "partner"))
     path = Path(doc.file).parent / file
+    named.note(path)  # before it is checked: a partner still to come is watched too
     problems = language_problems(welsh.metadata.language, doc.at(where), None, file, at_partner)
     if problems:
         raise ContentError(problems)
