@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import io
 import os
 import queue
 import shutil
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,9 +110,6 @@ def test_the_collector_waits_while_a_save_is_rebuilt_and_runs_once_it_is_reporte
 ) -> None:
     """The editor waits for the build, not for the cyclic collector: it is paused while the editions
     are built and runs after each rebuild has been reported, so the loop's memory stays flat."""
-    import gc
-    import io
-
     from leaflet import batch, watch
 
     content = tmp_path / "watched.yaml"
@@ -154,8 +154,6 @@ def test_the_collector_waits_while_a_save_is_rebuilt_and_runs_once_it_is_reporte
 def test_a_save_wakes_the_loop_at_once_not_at_its_next_look(tmp_path: Path) -> None:
     """On Linux the kernel says when the content is saved: the rebuild starts then, however long
     the loop would otherwise wait before its next look (here five minutes)."""
-    import io
-
     from leaflet import watch
 
     content = tmp_path / "watched.yaml"
@@ -205,48 +203,72 @@ def test_a_save_wakes_the_loop_at_once_not_at_its_next_look(tmp_path: Path) -> N
     assert out.getvalue().count("built in") == 2
 
 
-def test_a_picture_replaced_while_watching_is_built_again(tmp_path: Path) -> None:
-    """A picture is part of what the PDF is made from: replacing it rebuilds, as editing the text does."""
-    import gc
-    import io
-
+def _watch_rounds(
+    content: Path,
+    out_dir: Path,
+    steps: dict[int, Callable[[], None]],
+    rounds: int = 10,
+    *,
+    err: io.StringIO | None = None,
+) -> tuple[str, str]:
+    """`watch` on `content` for `rounds` looks, doing `steps[n]()` before look n; what it printed."""
     from leaflet import watch
 
-    data = ROOT / "tests" / "data"
-    content = tmp_path / "logo-and-diagram.yaml"
-    shutil.copy(data / "logo-and-diagram.yaml", content)
-    shutil.copytree(data / "images", tmp_path / "images")
-    picture = tmp_path / "images" / "pacing.png"
-    pdfs: list[bytes] = []
-    rounds = iter(range(6))
+    counter = iter(range(rounds))
 
     def keep_going() -> bool:
-        n = next(rounds, None)
-        built = sorted((tmp_path / "out").glob("*.pdf"))
-        if built and (not pdfs or built[0].read_bytes() != pdfs[-1]):
-            pdfs.append(built[0].read_bytes())
-        if n == 2:
-            # Another PNG put in its place, as an image editor saves it.
-            shutil.copy(tmp_path / "images" / "logo.png", tmp_path / "images" / "new.png")
-            (tmp_path / "images" / "new.png").replace(picture)
+        n = next(counter, None)
+        if n in steps:
+            steps[n]()
         return n is not None
 
     out = io.StringIO()
+    err = err if err is not None else io.StringIO()
     try:
         watch.watch(
-            content,
-            ("standard",),
-            None,
-            tmp_path / "out",
-            out=out,
-            err=io.StringIO(),
-            interval=0,
-            keep_going=keep_going,
+            content, ("standard",), None, out_dir, out=out, err=err, interval=0, keep_going=keep_going
         )
     finally:
         gc.unfreeze()
-    assert out.getvalue().count("built in") == 2, out.getvalue()
-    assert len(pdfs) == 2  # the second PDF is another file: the new picture's
+    return out.getvalue(), err.getvalue()
+
+
+def _pictured(tmp_path: Path) -> Path:
+    data = ROOT / "tests" / "data"
+    content = tmp_path / "pictured.yaml"
+    shutil.copy(data / "logo-and-diagram.yaml", content)
+    shutil.copytree(data / "images", tmp_path / "images")
+    return content
+
+
+class _Pdfs:
+    """Each distinct PDF the watch has written to `folder` so far, as `keep()` finds them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.seen: list[bytes] = []
+
+    def keep(self) -> None:
+        built = sorted(self.folder.glob("*.pdf"))
+        if built and (not self.seen or built[0].read_bytes() != self.seen[-1]):
+            self.seen.append(built[0].read_bytes())
+
+
+def test_a_picture_replaced_while_watching_is_built_again(tmp_path: Path) -> None:
+    """A picture is part of what the PDF is made from: replacing it rebuilds, as editing the text does."""
+    content = _pictured(tmp_path)
+    images = tmp_path / "images"
+    pdfs = _Pdfs(tmp_path / "out")
+
+    def replace_picture() -> None:
+        pdfs.keep()
+        # Another PNG put in its place, as an image editor saves it.
+        shutil.copy(images / "logo.png", images / "new.png")
+        (images / "new.png").replace(images / "pacing.png")
+
+    out, err = _watch_rounds(content, tmp_path / "out", {2: replace_picture, 5: pdfs.keep}, rounds=6)
+    assert out.count("built in") == 2, (out, err)
+    assert len(pdfs.seen) == 2  # the second PDF is another file: the new picture's
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the system says when a file is saved on Linux (inotify)")
@@ -314,82 +336,31 @@ def test_without_inotify_saves_only_waits(tmp_path: Path, monkeypatch: pytest.Mo
 def test_the_checks_settings_made_while_watching_change_what_is_reported(tmp_path: Path) -> None:
     """The settings decide what a build reports: making, then removing, them rebuilds, and the
     findings printed follow them."""
-    import gc
-    import io
-
-    from leaflet import watch
-
     content = tmp_path / "watched.yaml"
     content.write_text(LEAFLET.format(word="tiredness"), "utf-8")
     settings = tmp_path / "leaflet-checks.yaml"
-    rounds = iter(range(8))
     err = io.StringIO()
     reported: list[str] = []
 
-    def keep_going() -> bool:
-        n = next(rounds, None)
+    def reports() -> None:
         reported.append(err.getvalue())
         err.seek(0)
         err.truncate()
-        if n == 2:
-            settings.write_text("checks:\n  trust/contact: off\n", "utf-8")
-        if n == 5:
-            settings.unlink()
-        return n is not None
 
-    out = io.StringIO()
-    try:
-        watch.watch(
-            content,
-            ("standard",),
-            None,
-            tmp_path / "out",
-            out=out,
-            err=err,
-            interval=0,
-            keep_going=keep_going,
-        )
-    finally:
-        gc.unfreeze()
-    assert out.getvalue().count("built in") == 3, out.getvalue()
-    builds = [text for text in reported if "warning" in text]
-    assert len(builds) == 3
-    assert "[trust/contact]" in builds[0]
-    assert "[trust/contact]" not in builds[1] and "[trust/feedback]" in builds[1]
-    assert "[trust/contact]" in builds[2]
+    def make() -> None:
+        reports()
+        settings.write_text("checks:\n  trust/contact: off\n", "utf-8")
 
+    def remove() -> None:
+        reports()
+        settings.unlink()
 
-def _watch_rounds(content: Path, out_dir: Path, steps: dict[int, Any], rounds: int = 10) -> tuple[str, str]:
-    """`watch` on `content` for `rounds` looks, doing `steps[n]()` before look n; what it printed."""
-    import gc
-    import io
-
-    from leaflet import watch
-
-    counter = iter(range(rounds))
-
-    def keep_going() -> bool:
-        n = next(counter, None)
-        if n in steps:
-            steps[n]()
-        return n is not None
-
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        watch.watch(
-            content, ("standard",), None, out_dir, out=out, err=err, interval=0, keep_going=keep_going
-        )
-    finally:
-        gc.unfreeze()
-    return out.getvalue(), err.getvalue()
-
-
-def _pictured(tmp_path: Path) -> Path:
-    data = ROOT / "tests" / "data"
-    content = tmp_path / "pictured.yaml"
-    shutil.copy(data / "logo-and-diagram.yaml", content)
-    shutil.copytree(data / "images", tmp_path / "images")
-    return content
+    out, _ = _watch_rounds(content, tmp_path / "out", {2: make, 5: remove, 7: reports}, rounds=8, err=err)
+    assert out.count("built in") == 3, out
+    assert len(reported) == 3
+    assert "[trust/contact]" in reported[0]
+    assert "[trust/contact]" not in reported[1] and "[trust/feedback]" in reported[1]
+    assert "[trust/contact]" in reported[2]
 
 
 def test_a_save_made_while_a_build_changes_the_pictures_is_built_too(
@@ -430,12 +401,8 @@ def test_a_picture_link_pointed_elsewhere_or_a_missing_picture_put_in_place_is_b
     shutil.copy(images / "logo.png", images / "second" / "p.png")
     (images / "pacing.png").unlink()
     (images / "pacing.png").symlink_to("first/p.png")
-    pdfs: list[bytes] = []
-
-    def keep() -> None:
-        built = sorted((tmp_path / "out").glob("*.pdf"))
-        if built and (not pdfs or built[0].read_bytes() != pdfs[-1]):
-            pdfs.append(built[0].read_bytes())
+    pdfs = _Pdfs(tmp_path / "out")
+    keep = pdfs.keep
 
     def point_elsewhere() -> None:
         keep()
@@ -456,7 +423,7 @@ def test_a_picture_link_pointed_elsewhere_or_a_missing_picture_put_in_place_is_b
     )
     assert out.count("built in") == 3 and out.count("not built") == 1, (out, err)
     assert "new.png" in err
-    assert len(pdfs) == 3  # the first picture, the one the link points to now, then the new one
+    assert len(pdfs.seen) == 3  # the first picture, the one the link points to now, then the new one
 
 
 def test_a_file_gone_while_it_is_built_is_said_in_one_line(
