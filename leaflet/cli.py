@@ -227,8 +227,16 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyError as exc:
         parser.error(f"unknown edition {exc.args[0]!r} (choose from {', '.join(EDITION_NAMES)})")
     if args.command == "watch":
+        from leaflet.errors import display_path
+        from leaflet.safeio import FileProblem, read_file
         from leaflet.watch import watch
 
+        try:
+            read_file(args.content, 0, whole=False)  # one content file to watch, there and readable
+        except FileProblem as exc:
+            folder = "; watch takes one content file" if args.content.is_dir() else ""
+            _say(sys.stderr, f"{display_path(args.content)}: error: {exc.reason}{folder}")
+            return EXIT_BAD_INPUT
         return watch(args.content, chosen, args.style, args.output)
     if args.jobs < 1:
         parser.error("--jobs must be 1 or more")

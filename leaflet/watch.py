@@ -63,7 +63,10 @@ def _settings_files(content: Path) -> tuple[Path, ...]:
     """Where the checks' settings may be, nearest first (`checks.project_settings` takes the first there)."""
     from leaflet.checks import PROJECT_FILE
 
-    folder = content.resolve().parent
+    try:
+        folder = content.resolve().parent
+    except (OSError, RuntimeError):  # a link that loops: the build says so, at its line
+        folder = content.absolute().parent
     return tuple(place / PROJECT_FILE for place in (folder, *folder.parents))
 
 
@@ -114,11 +117,9 @@ def _after(
 
     if found == watched:
         return watched, built_from
-    fresh = _digest(content, found)
-    if _digest(content, watched) != built_from or (found.names, found.styles) != (
-        watched.names,
-        watched.styles,
-    ):
+    fresh = _digest(content, found)  # first: a save after this is seen at the next look anyway
+    other_sheets = (found.names, found.styles) != (watched.names, watched.styles)
+    if other_sheets or _digest(content, watched) != built_from:
         return found, None
     missing = object()
     for path in set(found.named) - set(watched.named):

@@ -520,3 +520,32 @@ def test_a_welsh_leaflets_partner_is_watched_when_broken_renamed_or_still_to_com
         "not built",
         "built in ",
     ], (out, err)
+
+
+@pytest.mark.parametrize(
+    ("made", "said"),
+    [
+        ("nothing", "gone.yaml: error: no such file"),
+        ("folder", "gone.yaml: error: expected a file, found a folder; watch takes one content file"),
+        ("loop", "gone.yaml: error: too many symbolic links"),
+    ],
+)
+def test_watching_what_is_not_a_content_file_is_said_in_one_line(
+    tmp_path: Path, made: str, said: str
+) -> None:
+    """Nothing to watch is a mistake in the command, said at once (it waited in silence)."""
+    target = tmp_path / "gone.yaml"
+    if made == "folder":
+        target.mkdir()
+    elif made == "loop":
+        target.symlink_to("gone.yaml")
+    cmd = [sys.executable, str(ROOT / "make_leaflet.py"), "watch", "gone.yaml"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=WAIT)
+    assert (proc.returncode, proc.stderr.strip(), proc.stdout) == (2, said, "")
+
+
+def test_building_a_content_file_that_links_to_itself_is_said_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    cmd = [sys.executable, str(ROOT / "make_leaflet.py"), "build", "loop.yaml", "-o", "out"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=WAIT)
+    assert (proc.returncode, proc.stderr.strip()) == (2, "loop.yaml: error: too many symbolic links")
