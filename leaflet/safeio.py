@@ -24,6 +24,20 @@ MIB = 1024 * 1024
 MAX_FONT_BYTES = 32 * MIB
 
 
+#: What a file is, without reading it: (size, change time in ns, inode), or None when it is not
+#: there. Two looks that give the same say the file was not written or replaced between them.
+Identity = tuple[int, int, int] | None
+
+
+def identity(path: str | Path) -> Identity:
+    """What a file is now (a symbolic link followed), or None when it is not there or cannot be looked at."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
 class FileProblem(Exception):
     """A file that cannot be read as it should be; `reason` is a phrase for the user."""
 

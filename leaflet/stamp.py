@@ -35,7 +35,7 @@ from typing import Any
 
 from leaflet import __version__
 from leaflet.frozen import frozen
-from leaflet.safeio import MIB, FileProblem, read_file
+from leaflet.safeio import MIB, FileProblem, identity, read_file
 
 #: Set to 1 to build without a structure tree. For measuring what tagging
 #: costs (bench/), never for leaflets that people will read.
@@ -184,11 +184,8 @@ def _package_fonts() -> tuple[Path, ...]:
 
 def _identity(path: Path) -> str:
     """A font file by what it is: its name, size, change time and inode (fonts are large; not read)."""
-    try:
-        info = path.stat()
-    except (OSError, ValueError):
-        return f"{path} missing"
-    return f"{path} {info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    seen = identity(path)
+    return f"{path} missing" if seen is None else f"{path} {seen[0]} {seen[1]} {seen[2]}"
 
 
 def inputs(

@@ -28,9 +28,8 @@ from typing import TextIO
 from leaflet import batch, stamp
 from leaflet.errors import LeafletError
 from leaflet.frozen import frozen
-from leaflet.safeio import FileProblem
+from leaflet.safeio import FileProblem, Identity, identity
 from leaflet.saves import Saves
-from leaflet.stamp import _identity
 
 #: Seconds between looks at the files (a save the system reports wakes the loop sooner).
 INTERVAL = 0.25
@@ -98,11 +97,11 @@ def _digest(content: Path, watched: Watched) -> str | None:
         return None
     # Named files by what they are, as fonts are (a build reads them whole; a look need not), a
     # missing one as missing; and the checks' settings, which decide what the build reports.
-    return " ".join([inputs, *map(_identity, watched.named), *map(_identity, watched.settings)])
+    return f"{inputs} {[identity(path) for path in (*watched.named, *watched.settings)]}"
 
 
 def _after(
-    content: Path, watched: Watched, found: Watched, built_from: str, seen: dict[Path, object]
+    content: Path, watched: Watched, found: Watched, built_from: str, seen: dict[Path, Identity]
 ) -> tuple[Watched, str | None]:
     """What is watched after a build that started from the files as `built_from` sums them up,
     and the digest taken as built (None: build again at the next look).
@@ -113,17 +112,14 @@ def _after(
     a file new to the set, in what it is now against what it was when the build looked at it
     (`seen`); a new sheet cannot tell, and is built again.
     """
-    from leaflet.content import named
-
     if found == watched:
         return watched, built_from
     fresh = _digest(content, found)  # first: a save after this is seen at the next look anyway
     other_sheets = (found.names, found.styles) != (watched.names, watched.styles)
     if other_sheets or _digest(content, watched) != built_from:
         return found, None
-    missing = object()
     for path in set(found.named) - set(watched.named):
-        if named.seen(path) != seen.get(path, missing):
+        if path not in seen or identity(path) != seen[path]:
             return found, None
     return found, fresh
 

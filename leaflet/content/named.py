@@ -9,34 +9,23 @@ and tells a file changed while a build read it from one the build saw as it is.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-#: What a file was when looked at: (size, change time in ns, inode), or None when not there.
-Seen = tuple[int, int, int] | None
+from leaflet.safeio import Identity, identity
 
 #: The files named since `asked` last emptied it. Bounded: only a watching process asks.
-_NAMED: dict[Path, Seen] = {}
+_NAMED: dict[Path, Identity] = {}
 _MOST = 4096
-
-
-def seen(path: Path) -> Seen:
-    """What a file is now (a symbolic link followed), or None when it is not there or cannot be looked at."""
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def note(path: Path) -> None:
     """Note a file the content names, as it is now (before it is read)."""
     if len(_NAMED) >= _MOST:
         _NAMED.clear()
-    _NAMED[path] = seen(path)
+    _NAMED[path] = identity(path)
 
 
-def asked() -> dict[Path, Seen]:
+def asked() -> dict[Path, Identity]:
     """The files named since the last call, each with what it was when first looked at; they are forgotten."""
     found = dict(_NAMED)
     _NAMED.clear()

@@ -36,6 +36,7 @@ import time
 import traceback
 from typing import Any
 
+from leaflet.safeio import identity
 from leaflet.server import IDLE, IDLE_SECONDS, lock_path
 from leaflet.server.client import EXIT_LOST
 from leaflet.stopping import stopped_line
@@ -139,7 +140,7 @@ class Freshness:
 
     def __init__(self) -> None:
         package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
-        self.code: dict[str, Any] = {sys.executable: _identity(sys.executable)}
+        self.code: dict[str, Any] = {sys.executable: identity(sys.executable)}
         self.code.update(_walked([package], files=True))
         self.fonts: dict[str, Any] = {}
         self.packages: dict[str, str | None] = {}
@@ -149,7 +150,7 @@ class Freshness:
         for module in list(sys.modules.values()):
             file = getattr(module, "__file__", None)
             if isinstance(file, str) and file not in self.code:
-                self.code[file] = _identity(file)
+                self.code[file] = identity(file)
         self.fonts = _fonts_walked()
         from leaflet import fontfiles
 
@@ -158,7 +159,7 @@ class Freshness:
     def changed(self) -> str | None:
         """What changed since it was taken (`code` or `fonts`), or None."""
         for kind, noted in (("code", self.code), ("fonts", self.fonts)):
-            if any(_identity(path) != seen for path, seen in noted.items()):
+            if any(identity(path) != seen for path, seen in noted.items()):
                 return kind
         from leaflet import fontfiles
 
@@ -168,24 +169,16 @@ class Freshness:
         return None
 
 
-def _identity(path: str) -> tuple[int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
-
-
 def _walked(folders: list[str], *, files: bool) -> dict[str, Any]:
     """Each folder under `folders` (one that is missing too), and with `files` every file in them."""
     found: dict[str, Any] = {}
     for top in folders:
-        found[top] = _identity(top)
+        found[top] = identity(top)
         for folder, subfolders, names in os.walk(top):
             subfolders[:] = [name for name in subfolders if name != "__pycache__"]
-            found[folder] = _identity(folder)
+            found[folder] = identity(folder)
             if files:
-                found.update((path, _identity(path)) for path in (os.path.join(folder, n) for n in names))
+                found.update((path, identity(path)) for path in (os.path.join(folder, n) for n in names))
     return found
 
 
@@ -198,7 +191,7 @@ def _fonts_walked() -> dict[str, Any]:
     found = _walked([*FONT_FOLDERS, os.path.join(data, "fonts"), os.path.join(home, ".fonts")], files=False)
     found.update(_walked([*SETTINGS_FOLDERS, os.path.join(config, "fontconfig")], files=True))
     named = {str(path.parent) for files in fontfiles.known().values() for path in files.values()}
-    found.update((folder, _identity(folder)) for folder in named)
+    found.update((folder, identity(folder)) for folder in named)
     return found
 
 
