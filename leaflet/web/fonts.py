@@ -10,6 +10,14 @@ weight axis kept from regular to bold, so one small file serves both weights.
 Each face is declared with the `unicode-range` it covers, so a browser fetches a
 fallback only for a page that needs one of its characters.
 
+A face's range leaves out the combining accents (U+0300–036F), which it keeps in its file.
+Given a letter the font lacks (Welsh ŵ and ŷ in Atkinson Hyperlegible), a browser's shaper
+draws it from the plain letter and the combining accent when the face declares both, and a
+font without marks to place that accent by puts it beside the letter ("dwr̂"). Left out of the
+range, the accent cannot be had from that face: the whole letter comes from the next family
+that has it, as in the PDF, which draws ŵ in Noto Sans. The fallback keeps the accents, for
+text written with them.
+
 A leaflet in a script the text family lacks (Arabic, Urdu, Bengali) is set in the family
 the sheet names for its language (`fonts: languages:`, Noto Sans Arabic or Bengali from the
 system's fonts), first in the page's list as it is first in the PDF's; the text family then
@@ -65,8 +73,11 @@ WEB_SCRIPTS: tuple[tuple[int, int], ...] = (
     (0xFE70, 0xFEFF),
 )
 
+#: The combining accents: in no face's range but a fallback's (see the module's note).
+COMBINING = (0x0300, 0x036F)
+
 #: Changed when the way a face is made changes, so files made the old way are made again.
-_RECIPE = "1"
+_RECIPE = "2"
 
 
 @frozen
@@ -95,19 +106,21 @@ class WebFace:
 
     @property
     def unicode_range(self) -> str:
-        """The CSS unicode-range of a fallback face, or "" for a whole font.
+        """The CSS unicode-range of the face: a fallback's characters that the families before
+        it lack, or what a whole font draws by itself (its characters but the combining accents).
 
         Kept beside the face in the cache folder (it is made from the same files), so a
         build whose faces are all made reads no font with fontTools.
         """
-        if not self.fallback:
-            return ""
         kept = _cache_folder() / f"{self.file_name}.range"
         try:
             return read_file(kept, 1 << 20).decode("ascii")
         except (FileProblem, UnicodeDecodeError):
             pass
-        found = unicode_range(_wanted(self.source, self.earlier))
+        if self.fallback:
+            found = unicode_range(_wanted(self.source, self.earlier))
+        else:
+            found = unicode_range(sorted(_drawn(self.source)))
         keep_bytes(kept, found.encode("ascii"))
         return found
 
@@ -171,7 +184,7 @@ def _files(family: FontFamily) -> tuple[Path, Path]:
 def _wanted(source: Path, earlier: tuple[Path, ...]) -> tuple[int, ...]:
     covered: set[int] = set()
     for path in earlier:
-        covered |= _cmap(path)
+        covered |= _drawn(path)
     return tuple(
         sorted(c for c in _cmap(source) if c not in covered and any(lo <= c <= hi for lo, hi in WEB_SCRIPTS))
     )
@@ -214,6 +227,12 @@ def _cut(font: object, wanted: tuple[int, ...], weight: str) -> object:
         font = instancer.instantiateVariableFont(font, limits)
         font.recalcTimestamp = False
     return font
+
+
+def _drawn(path: Path) -> frozenset[int]:
+    """The characters a font's face is declared for: those it has but the combining accents."""
+    low, high = COMBINING
+    return frozenset(c for c in _cmap(path) if not low <= c <= high)
 
 
 @cache

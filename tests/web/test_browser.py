@@ -202,11 +202,7 @@ def _loaded_families(page: Page) -> list[str]:
 def test_the_fallback_font_is_fetched_only_for_letters_the_text_font_lacks(
     browser: Browser, pages: dict[str, Path], tmp_path: Path
 ) -> None:
-    """Atkinson Hyperlegible has no ŋ (U+014B): Noto Sans draws it, fetched for that page alone.
-
-    (Welsh ŵ and ŷ need no fallback in a browser: the text font has w, y and the combining
-    circumflex, and places the accent itself.)
-    """
+    """Atkinson Hyperlegible has no ŋ (U+014B): Noto Sans draws it, fetched for that page alone."""
     content = tmp_path / "eng.yaml"
     content.write_text(
         metadata_block("A test", "eng")
@@ -220,6 +216,36 @@ def test_the_fallback_font_is_fetched_only_for_letters_the_text_font_lacks(
     page.close()
     page, _ = _open(browser, pages["content"], 1280)
     assert "Noto Sans" not in _loaded_families(page), "a page without such letters does not fetch it"
+    page.close()
+
+
+def test_welsh_w_and_y_with_a_circumflex_are_whole_letters(browser: Browser, pages: dict[str, Path]) -> None:
+    """Atkinson Hyperlegible has w, y and the combining circumflex but no ŵ or ŷ. Chromium used to
+    draw ŵ from the first two, the accent beside the letter ("dwr̂"); each is now one glyph of
+    Noto Sans, as in the PDF, and every other letter stays the text font's."""
+    page, outside = _open(browser, pages["cy"], 1280)
+    assert outside == []
+    words = page.evaluate(
+        """() => {
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const text = walker.currentNode;
+                if (/[ŵŷ]/.test(text.data) && !text.parentElement.children.length) {
+                    text.parentElement.setAttribute('data-probe', '');
+                    return text.data;
+                }
+            }
+            return null;
+        }"""
+    )
+    assert words, "the Welsh page has a ŵ or ŷ to look at"
+    used = {f["familyName"]: f["glyphCount"] for f in _drawn_with(page, "[data-probe]")}
+    accented = sum(words.count(ch) for ch in "ŵŷ")
+    assert used.get("Noto Sans") == accented, used
+    # One glyph for each character (spaces too): the rest, all of them, in the text font.
+    (text_font,) = set(used) - {"Noto Sans"}
+    assert text_font.startswith("Atkinson Hyperlegible"), used
+    assert used[text_font] == len(words) - accented, (used, words)
     page.close()
 
 
