@@ -377,7 +377,8 @@ class Stack(Flowable):
                 rest = [whole, *self.children[len(taken) + 1 :]] if heading is not whole else [heading, *rest]
             if self.min_rest > 1 and len(self.children) - i < self.min_rest:
                 # Too little would go over. Send the last lines of the child before with it,
-                # or else the last children whole.
+                # or else the last children whole; but not when that would leave more of the
+                # page empty than `split_above` allows (a hole is worse than a lone last item).
                 before = self.children[i - 1] if i >= 1 and len(parts) < 2 else None
                 tail = before.split(inner, before.wrap(inner, _BIG)[1] - 1) if before is not None else []
                 if before is not None and len(tail) < 2:
@@ -385,16 +386,32 @@ class Stack(Flowable):
                     # it needs them back before it is drawn.
                     before.wrap(inner, _BIG)
                 if len(tail) >= 2 and taken and taken[-1] is before:
-                    taken[-1], rest = tail[0], [*tail[1:], *self.children[i:]]
+                    if self._fills(taken[:-1], tail[0], inner, room):
+                        taken[-1], rest = tail[0], [*tail[1:], *self.children[i:]]
+                    else:
+                        before.wrap(inner, _BIG)  # it stays whole: its own lines back
                 else:
                     keep = max(0, len(self.children) - self.min_rest)
-                    taken, rest = self.children[:keep], self.children[keep:]
-                    while taken and taken[-1].getKeepWithNext():
-                        rest.insert(0, taken.pop())
+                    kept, over = self.children[:keep], self.children[keep:]
+                    while kept and kept[-1].getKeepWithNext():
+                        over.insert(0, kept.pop())
+                    if not kept or self._fills(kept[:-1], kept[-1], inner, room):
+                        taken, rest = kept, over
             if not taken:
                 return []
             return [self.copy_with(taken, self.first), self.copy_with(rest, False)]
         return [self]
+
+    def _fills(self, above: list[Flowable], last: Flowable, inner: float, room: float) -> bool:
+        """Whether a part of `above` and then `last` leaves no more of `room` empty than `split_above`."""
+        if self.split_above >= _BIG:
+            return True
+        used = 0.0
+        prev = None
+        for child in [*above, last]:
+            used += self._gap(prev, child) + _height(child, inner)
+            prev = child
+        return room - used <= self.split_above
 
     # -- painting
 

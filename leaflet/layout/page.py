@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import BaseDocTemplate, PageTemplate
 
 from leaflet.content.model import Leaflet
@@ -21,6 +21,14 @@ from leaflet.style import Theme
 #: Crop marks stand this far out from the trim, so they never reach the bleed.
 MARK_GAP = 4 * mm
 MARK_LENGTH = 6 * mm
+#: The least room between the footer's lowest letters (its fonts' depth below the line) and
+#: the page's (the trim's) bottom edge: the 5 mm inside the trim a printing firm wants, and
+#: more than the 4 to 5 mm an office printer leaves white.
+FOOTER_EDGE = 5 * mm
+#: A leaflet of up to this many pages leaves room beside the widest of its page numbers, each
+#: measured; a longer one (or the 888 pages the footer's height is first worked out for),
+#: beside its last page's.
+MEASURED_PAGES = 120
 
 
 @frozen
@@ -94,6 +102,8 @@ class LeafletDocTemplate(BaseDocTemplate):
         #: ((text, bold) → points), and its pieces for each voice ((metadata, words, width) → pieces).
         self.footer_widths: dict[tuple[str, bool], float] = {}
         self.footer_pieces: dict[tuple[int, int, float], tuple[Any, Any, list[str]]] = {}
+        #: The widest "Page N of M" of a leaflet of M pages ((words, M) → (words, points)).
+        self.widest_numbers: dict[tuple[int, int], tuple[Any, float]] = {}
         self.pagination = pagination
         self.geometry = geo
         self.seen = Pagination()
@@ -118,7 +128,10 @@ class LeafletDocTemplate(BaseDocTemplate):
             ),
             key=len,
         )
-        needed = footer.size * 1.2 + len(widest) * footer.leading + footer.size
+        # Under the last line: the fonts' depth below it and FOOTER_EDGE (at the least, as before,
+        # a line's size).
+        depth = max(self.footer_depth(voice.leaflet, voice.words, voice.width) for voice in self.voices(1))
+        needed = footer.size * 1.2 + len(widest) * footer.leading + max(footer.size, FOOTER_EDGE + depth)
         boxes = {"trimBox": geo.trim_box, "bleedBox": geo.bleed_box} if geo.bleed else {}
         super().__init__(
             target,
@@ -226,9 +239,12 @@ class LeafletDocTemplate(BaseDocTemplate):
                 pieces.append(w("Next review {date}", date=metadata_date(m, "next_review", w)))
             self.footer_pieces[(id(m), id(w), full)] = (m, w, pieces)
         lines: list[FooterLine] = []
+        # Room is left beside the widest page number of the leaflet, not this page's: every page's
+        # footer is packed the same way, whatever the width of its own number's figures.
+        widest = self.widest_number(w, total)
 
         def room() -> float:
-            return full - (self.text_width(number, bold=True) + gap if not lines else 0)
+            return full - (widest + gap if not lines else 0)
 
         def close(text: str) -> None:
             lines.append(FooterLine(text, "" if lines else number))
@@ -255,6 +271,30 @@ class LeafletDocTemplate(BaseDocTemplate):
                 current = " ".join(rest)
         close(current)
         return lines
+
+    def footer_depth(self, leaflet: Leaflet, words: Furniture, width: float) -> float:
+        """How far the footer's deepest font reaches below its lines (its descent at the footer's size)."""
+        size = self.theme.style("footer").size
+        deepest = 0.0
+        for line in self.footer_lines(888, 888, leaflet, words, width):
+            for text, bold in ((line.left, False), (line.right, True)):
+                for name, _ in self.runs(text, bold):
+                    deepest = max(deepest, -getFont(name).face.descent * size / 1000)
+        return deepest
+
+    def widest_number(self, words: Furniture, total: int) -> float:
+        """The width of the widest "Page N of M" for N from 1 to M (`total`), in bold."""
+        known = self.widest_numbers.get((id(words), total))
+        if known is not None and known[0] is words:
+            return known[1]
+
+        def width_of(page: int) -> float:
+            return self.text_width(words("Page {page} of {total}", page=page, total=total), bold=True)
+
+        pages = range(1, total + 1) if 0 < total <= MEASURED_PAGES else [total]
+        width = max(map(width_of, pages))
+        self.widest_numbers[(id(words), total)] = (words, width)
+        return width
 
     def footer_title(self, title: str | None = None, width: float | None = None) -> str:
         """The title for the footer: the short title, else the title, else its head before a separator."""

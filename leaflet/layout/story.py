@@ -660,7 +660,8 @@ class StoryBuilder:
                 )
             )
         # The heading goes over with the first entry; the entries split between them.
-        return Stack([heading, Stack(items, inset=(0, 0, 0, 0), elem=lst, min_rest=2)], inset=(0, 0, 0, 0))
+        entries = Stack(items, inset=(0, 0, 0, 0), elem=lst, min_rest=2, split_above=self.hole_limit())
+        return Stack([heading, entries], inset=(0, 0, 0, 0))
 
     def back_heading(
         self, text: str, anchor: str, style: str = "h2", parent: StructElem | None = None

@@ -16,8 +16,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
 
 from leaflet.build import build_editions
+from leaflet.layout.flowables import Stack
 from leaflet.style import load_theme
 from tests.conftest import metadata_block
 from tests.layout.measure import empty_shares, frame_for, holes
@@ -171,3 +174,33 @@ def test_a_table_starts_where_the_text_ends_cutting_a_row_rather_than_leave_a_ho
                 runs = walk_page(reader, pages[-1]).runs
                 assert any(r.role == "Artifact" and "What happens" in r.text for r in runs), extra
     assert cut, "no build cut a row across a page: the test proves nothing"
+
+
+def _lines(count: int) -> Paragraph:
+    """A paragraph of exactly `count` lines, 12 points apart."""
+    style = ParagraphStyle("lines", fontName="Helvetica", fontSize=10, leading=12)
+    return Paragraph("<br/>".join(f"line {n}" for n in range(count)), style)
+
+
+@pytest.mark.parametrize("limit", [None, 2 * 12])
+def test_a_last_entry_goes_over_alone_rather_than_leave_a_hole(limit: float | None) -> None:
+    """Entries of 3, 6 and 5 lines (the last kept whole, as a short reference is) in room for 11:
+    the third goes over. Sending the second's last line with it, so that it is not alone at the
+    top of the next page, leaves 3 lines empty here; with a limit of 2 on the hole (the
+    references' `max_hole`), the second stays whole and the third goes over alone."""
+    first, second = _lines(3), _lines(6)
+    third = Stack([_lines(5)], inset=(0, 0, 0, 0), keep_under=1e6)
+    kwargs = {} if limit is None else {"split_above": limit}
+    stack = Stack([first, second, third], inset=(0, 0, 0, 0), min_rest=2, **kwargs)
+    stack.wrap(200, 11 * 12)
+    here, over = stack.split(200, 11 * 12)
+    assert here.children[0] is first and over.children[-1] is third
+    if limit is None:  # no limit: the second's last line goes over with the third
+        assert len(here.children) == len(over.children) == 2
+        assert second not in (here.children[1], over.children[0])  # cut in two
+        assert here.children[1].wrap(200, 1e9)[1] == 5 * 12
+    else:
+        assert here.children == [first, second]
+        assert over.children == [third]
+        # The second entry, kept whole, has its own lines to draw.
+        assert second.wrap(200, 1e9)[1] == 6 * 12

@@ -6,20 +6,24 @@ Each leaflet is built once for this module in every edition and read back:
   unless the next page starts with a heading that could not have fitted with three
   lines of its text (measured on the laid-out words: tests/layout/measure.py);
 - no page ends with a heading: the last element read on a page (the structure
-  tree, in its order) is never a heading whose text follows on the next page.
+  tree, in its order) is never a heading whose text follows on the next page;
+- no letter (the footer's last line above all) comes nearer than 5 mm to the trim's bottom
+  edge, on every page of every edition and of the imposed booklet, in every language.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 
 from leaflet.build import build_editions
 from leaflet.style import load_theme
 from tests.conftest import CONTENT
-from tests.layout.measure import empty_shares, frame_for, holes
+from tests.layout.measure import empty_shares, frame_for, holes, lines
 from tests.pdf.reader import Element, read_tree, walk_page
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -43,12 +47,13 @@ MAX_HOLE = 0.20
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
-    """Every leaflet in every PDF edition, built once: leaflet → edition → file."""
+    """Every leaflet in every PDF edition, built once: leaflet → edition → file (and the
+    imposed booklet, as "booklet")."""
     out: dict[str, dict[str, Path]] = {}
     for name, content in LEAFLETS.items():
         target = tmp_path_factory.mktemp(f"ends-{name}") / f"{name}.pdf"
         files = build_editions(content, ["standard", "large-print", "booklet", "press"], None, target)
-        out[name] = {b.edition: b.path for b in files if b.edition in SHEETS}
+        out[name] = {b.edition: b.path for b in files if b.edition in (*SHEETS, "booklet")}
     return out
 
 
@@ -109,3 +114,72 @@ def test_the_contents_of_large_print_ccsvi_starts_under_its_heading(
     text = [" ".join(reader.pages[i].extract_text().split()) for i in (0, 1)]
     assert "In this leaflet What is CCSVI? 2" in text[0], text[0][-300:]
     assert "About this leaflet" in text[1]
+
+
+#: The least room between a page's lowest letters and the trim's bottom edge (STANDARDS: text at
+#: least 5 mm inside the trim; an office printer leaves 4 to 5 mm of white at the paper's edge).
+EDGE = 5 * mm
+LANGUAGES = sorted((DATA / "langs").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def languages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+    """The language leaflets (tests/data/langs) in every PDF edition but press."""
+    out: dict[str, dict[str, Path]] = {}
+    for content in LANGUAGES:
+        target = tmp_path_factory.mktemp(f"edge-{content.stem}") / f"{content.stem}.pdf"
+        files = build_editions(content, ["standard", "large-print", "booklet"], None, target)
+        out[content.stem] = {b.edition: b.path for b in files}
+    return out
+
+
+def too_near_the_foot(pdf: Path) -> list[tuple[int, str, float]]:
+    """Lines whose letters (to the depth their fonts declare) come within EDGE of the trim's
+    bottom edge, the paper's for a PDF without a trim box: (page, words, millimetres left)."""
+    page = PdfReader(pdf).pages[0]
+    # poppler measures down from the top of the media box; the trim's foot is this far down it.
+    foot = float(page.mediabox.top) - float(page.trimbox.bottom)
+    return [
+        (line.page, line.text, round((foot - line.y_bottom) / mm, 1))
+        for line in lines(pdf)
+        if foot - line.y_bottom < EDGE
+    ]
+
+
+@pytest.mark.parametrize(("name", "edition"), [*CASES, *((name, "booklet") for name in LEAFLETS)])
+def test_no_letter_comes_within_5_mm_of_the_trims_foot(
+    built: dict[str, dict[str, Path]], name: str, edition: str
+) -> None:
+    near = too_near_the_foot(built[name][edition])
+    assert not near, (name, edition, near)
+
+
+@pytest.mark.parametrize("name", [c.stem for c in LANGUAGES])
+def test_no_letter_of_a_language_leaflet_comes_within_5_mm_of_the_foot(
+    languages: dict[str, dict[str, Path]], name: str
+) -> None:
+    for edition, pdf in languages[name].items():
+        near = too_near_the_foot(pdf)
+        assert not near, (name, edition, near)
+
+
+def footers(pdf: Path, frame_bottom: float) -> dict[int, list[str]]:
+    """Each page's footer, line by line, its figures (the page number) left out."""
+    rows: dict[tuple[int, int], list[tuple[float, str]]] = {}
+    for line in lines(pdf):
+        if line.y_top > frame_bottom:
+            rows.setdefault((line.page, round(line.y_bottom)), []).append((line.x, line.text))
+    out: dict[int, list[str]] = {}
+    for (page, _), parts in sorted(rows.items()):
+        out.setdefault(page, []).append(re.sub(r"\d+", "#", " ".join(text for _, text in sorted(parts))))
+    return out
+
+
+@pytest.mark.parametrize(("name", "edition"), CASES)
+def test_every_pages_footer_is_set_the_same_way(
+    built: dict[str, dict[str, Path]], name: str, edition: str
+) -> None:
+    """The footer's pieces go on the same lines on every page, whatever its number's figures
+    ("Page 1 of 4" is narrower than "Page 3 of 4": the first line leaves room for the widest)."""
+    found = footers(built[name][edition], frame_for(LEAFLETS[name], edition).bottom)
+    assert len({tuple(texts) for texts in found.values()}) == 1, (name, edition, found)
