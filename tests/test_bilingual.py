@@ -511,3 +511,34 @@ def test_the_bookmarks_name_both_languages(
         expected += [(0, english.metadata.title), *[(1, en) for _, en in pairs], (1, about[1])]
     for edition in TAGGED:
         assert _bookmarks(built[design][edition]) == expected, (design, edition)
+
+
+def _longer(text: str, heading: str, copies: int) -> str:
+    """The file with its last section repeated `copies` times, each heading numbered."""
+    start = text.index(f"  - heading: {heading}")
+    end = text.index("\nreferences:")
+    section = text[start:end].rstrip("\n") + "\n"
+    extra = "".join(section.replace(heading, f"{heading} ({n})", 1) for n in range(2, copies + 2))
+    return text[:end].rstrip("\n") + "\n" + extra + text[end:]
+
+
+def test_a_longer_parallel_leaflet_fills_its_booklet_with_notes_pages(tmp_path: Path) -> None:
+    """Four more sections make the parallel pair 7 A5 pages: the booklet is padded to 8 with a
+    notes page, headed and prompted in both languages side by side (this was an internal error)."""
+    welsh = _pair(
+        tmp_path,
+        _longer(WELSH_TEXT, "Siarad â rhywun", 4),
+        _longer(ENGLISH_TEXT, "Talking to someone", 4),
+    )
+    built = {b.edition: b.path for b in build_plan(plan(welsh, ("booklet",)), tmp_path / "out")}
+    assert len(PdfReader(built["a5"]).pages) == 7
+    # Two A5 pages a side, then the printer's note: 8 pages, the last of them for notes.
+    assert len(PdfReader(built["booklet"]).pages) == 8 // 2 + 1
+    text = pdftotext(built["booklet"])
+    for words in (
+        "Nodiadau",
+        "Notes",
+        "Cwestiynau i’w gofyn yn fy apwyntiad nesaf:",
+        "Questions to ask at my next appointment:",
+    ):
+        assert words in text, words

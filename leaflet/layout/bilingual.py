@@ -228,7 +228,7 @@ class BilingualStory:
             sides.append(Stack(words, inset=(0, 0, 0, 0)))
         return [
             PageBreak(),
-            self.row(sides[0], sides[1]),
+            self.row([sides[0]], [sides[1]]),
             RuledLines(self.theme.style("body").leading * 1.5, self.theme),
         ]
 
