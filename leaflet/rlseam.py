@@ -168,9 +168,17 @@ def forget_postponed(flowable: Any) -> None:
 _LINE_BREAK_STATE = ("_width_max", "_splitLongWordCount", "_hyphenations")
 
 
-def line_break_state(paragraph: Any) -> dict[str, Any]:
-    """The attributes breakLines set on a paragraph, to give a paragraph that reuses its lines."""
-    return {name: getattr(paragraph, name) for name in _LINE_BREAK_STATE if hasattr(paragraph, name)}
+def line_break_state(paragraph: Any, frags_before: Any) -> dict[str, Any]:
+    """The attributes breakLines set on a paragraph, to give a paragraph that reuses its lines.
+
+    Breaking a paragraph of several fonts (kind 1) also replaces its fragments with its words
+    (`frags_before` were the fragments it had), and split() cuts those words, not the
+    fragments: a paragraph that reuses the lines needs them too, or it is cut another way.
+    """
+    state = {name: getattr(paragraph, name) for name in _LINE_BREAK_STATE if hasattr(paragraph, name)}
+    if paragraph.frags is not frags_before:
+        state["frags"] = paragraph.frags
+    return state
 
 
 def set_line_break_state(paragraph: Any, state: dict[str, Any]) -> None:

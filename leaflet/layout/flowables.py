@@ -99,8 +99,9 @@ class LeafParagraph(Paragraph):
         key = (self.leaflet_key, tuple(width) if isinstance(width, list) else width)
         hit = LINES.get(key)
         if hit is None:
+            before = self.frags
             lines = super().breakLines(width)
-            LINES.put(key, (lines, line_break_state(self)))
+            LINES.put(key, (lines, line_break_state(self, before)))
         else:
             lines, state = hit
             set_line_break_state(self, state)
@@ -115,6 +116,10 @@ class LeafParagraph(Paragraph):
             # The lines split here are the ones kept under lines_key (the last breakLines).
             lines_key = self.lines_key if self.blPara.kind == 0 else None
             self.blPara = _own_lines(self.blPara)
+            if self.blPara.kind != 0:
+                # The words line breaking left in place of the fragments are shared with the
+                # lines too, and split() edits the last it keeps.
+                self.frags = copy.deepcopy(self.frags)
             self.shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
