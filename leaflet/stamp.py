@@ -415,7 +415,8 @@ def read_facts(
     content_path, content_mark = content
     files = [(str(content_path.resolve()), content_mark), *sheets["files"]]
     files += [(path, hashlib.sha256(data).hexdigest()) for path, data in images]
-    files += [(str(partner.resolve()), mark(partner)) for partner in partners]
+    # The partner by the path the Welsh file names (a link pointed elsewhere is another partner).
+    files += [(os.path.abspath(partner), mark(partner)) for partner in partners]
     probes = [(path, "exists", found) for path, found in sheets["probes"]]
     for folder in [content_path.resolve().parent, *content_path.resolve().parents]:
         found = (folder / settings_file).is_file()

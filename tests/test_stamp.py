@@ -308,3 +308,60 @@ def test_what_a_sheet_names_is_read_again_when_the_sheet_changes(tmp_path: Path)
     # A sheet that is not YAML any more ends the walk at itself.
     sheet.write_text("extends: [press\n", "utf-8")
     assert stamp.sheet_files(str(sheet)) == [sheet]
+
+
+@pytest.mark.parametrize("through", ["file", "folder"])
+def test_a_picture_reached_through_a_link_pointed_elsewhere_is_built_again(
+    content: Path, capsys: pytest.CaptureFixture[str], through: str
+) -> None:
+    """The record reads each picture again by the path the content names, so pointing the link
+    (to the picture, or to its folder) at another file is a change: it used to be read by the
+    file the link led to when it was built, which had not changed, and the PDF was left stale."""
+    images = Path(__file__).parent / "data" / "images"
+    for name in ("a", "b"):
+        (content.parent / name).mkdir()
+        source = images / ("pacing.png" if name == "a" else "logo.png")
+        (content.parent / name / "pic.png").write_bytes(source.read_bytes())
+    if through == "file":
+        (content.parent / "pics").mkdir()
+        link, first, second = content.parent / "pics" / "pic.png", "../a/pic.png", "../b/pic.png"
+    else:
+        link, first, second = content.parent / "pics", "a", "b"
+    link.symlink_to(first)
+    figure = "      - figure: {file: pics/pic.png, alt: A picture.}\n"
+    content.write_text(
+        LEAFLET.replace("      - The first words.\n", "      - The first words.\n" + figure), "utf-8"
+    )
+    assert build(capsys, content)[0] == 0
+    before = pdf_of(content).read_bytes()
+    assert skipped(build(capsys, content)[1])
+    link.unlink()
+    link.symlink_to(second)
+    rc, err = build(capsys, content)
+    assert rc == 0 and not skipped(err), err
+    assert pdf_of(content).read_bytes() != before
+    assert skipped(build(capsys, content)[1])
+
+
+def test_a_partner_reached_through_a_link_pointed_elsewhere_is_built_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    langs = Path(__file__).parent / "data" / "langs"
+    welsh = tmp_path / "cy.yaml"
+    welsh.write_text(
+        (langs / "cy-en.yaml").read_text("utf-8").replace("partner: en-cy.yaml", "partner: en.yaml"), "utf-8"
+    )
+    english = (langs / "en-cy.yaml").read_text("utf-8")
+    (tmp_path / "en-1.yaml").write_text(english, "utf-8")
+    (tmp_path / "en-2.yaml").write_text(
+        english.replace("Take short breaks often.", "Take a short break often."), "utf-8"
+    )
+    (tmp_path / "en.yaml").symlink_to("en-1.yaml")
+    args = ["build", str(welsh), "-o", str(tmp_path / "out"), "--edition", "standard"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 0 and skipped(capsys.readouterr().err)
+    (tmp_path / "en.yaml").unlink()
+    (tmp_path / "en.yaml").symlink_to("en-2.yaml")
+    assert main(args) == 0
+    assert not skipped(capsys.readouterr().err)

@@ -13,6 +13,7 @@ may not point at other files.
 from __future__ import annotations
 
 import io
+import os
 import re
 import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -96,7 +97,9 @@ def load_image(written: str, folder: Path, location: Location) -> Image:
         width, height = _svg_size(data, written)
     else:
         kind, width, height = _raster_size(data, written, kind)
-    return Image(str(path), kind, data, width, height, location)
+    return Image(
+        str(path), kind, data, width, height, location, os.path.join(os.path.abspath(folder), written)
+    )
 
 
 def _raster_size(data: bytes, written: str, expected: str) -> tuple[str, float, float]:

@@ -193,6 +193,9 @@ class Image:
     width: float
     height: float
     location: Location
+    #: The path as the content names it (absolute, links not followed): what a build's record
+    #: reads again, so that a link pointed at another file is another picture.
+    named: str = ""
 
 
 @frozen(slots=True)
