@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import calendar
 import time
+from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 from datetime import date
 from typing import Any
 
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import PDFObject
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.frames import Frame
 
 from leaflet.addressbreaks import break_offsets
@@ -186,21 +189,78 @@ def set_line_break_state(paragraph: Any, state: dict[str, Any]) -> None:
         setattr(paragraph, name, value)
 
 
+#: While ReportLab looks for where to split a word: the room its head has on the line, and the
+#: width ReportLab will measure for a head of so many characters.
+_room: tuple[float, Callable[[str, int], float]] | None = None
 #: Set while a word that starts a line, and whose first piece is wider than the line, is cut.
 _cut_anywhere = False
 
 
-def address_break_pairs(word: str) -> list[tuple[str, str]] | None:
+def address_break_pairs(word: str) -> Iterable[tuple[str, str]] | None:
     """Where a word may be broken, as (head, tail) pairs, the longest head first; None for a word
     with nowhere to break: only where `leaflet.addressbreaks` allows, and no hyphen is added (a
     reader copying an address types what is printed)."""
-    if _cut_anywhere:
-        return [(word[:i], word[i:]) for i in range(len(word) - 1, 0, -1)]
-    pairs = [(word[:i], word[i:]) for i in reversed(break_offsets(word))]
-    return pairs or None
+    cuts = range(1, len(word)) if _cut_anywhere else break_offsets(word)
+    if not cuts:
+        return None
+    return ((word[:i], word[i:]) for i in reversed(cuts[: _fitting(word, cuts) + 1]))
 
 
-def _cutting_at_line_start(split: Any, widths: Any) -> Any:
+def _fitting(word: str, cuts: Sequence[int]) -> int:
+    """The index in `cuts` (ascending) of the longest head that fits the room, or of the shortest.
+
+    ReportLab takes the first pair whose head fits, measuring each head from the longest: for a
+    word of thousands of characters, thousands of measures of thousands of characters on every
+    line. A head's width grows with its length, so the pairs after the longest that fits could
+    not fit, and it is found in a few measures.
+    """
+    if _room is None:
+        return len(cuts) - 1
+    room, width = _room
+    low, high = 0, len(cuts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if width(word, cuts[middle]) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _word_head_width(args: tuple[Any, ...]) -> Callable[[str, int], float]:
+    """For _hyGenPair(hyphenator, word, word width, new width, max width, font, size, …): the
+    width it measures for a head of i characters of the word it asks about (its leading
+    punctuation, which it takes off first, in front)."""
+    whole = args[1].decode("utf8") if isinstance(args[1], bytes) else args[1]
+    found = rl_paragraph._hy_pfx_pat.match(whole)
+    pfx = found.group(0) if found else ""
+    font, size = args[5], args[6]
+    return lambda word, i: stringWidth(pfx + word[:i], font, size)
+
+
+def _frags_head_width(args: tuple[Any, ...]) -> Callable[[str, int], float]:
+    """For _hyGenFragsPair(hyphenator, frag word, new width, max width, …): the width it measures
+    for a head of i characters, each piece in its fragment's font."""
+    pieces = args[1][1:]
+    whole = "".join(text for _, text in pieces)
+    found = rl_paragraph._hy_pfx_pat.match(whole)
+    skip = len(found.group(0)) if found else 0
+
+    def width(word: str, i: int) -> float:
+        left = skip + i
+        total = 0.0
+        for frag, text in pieces:
+            if left <= 0:
+                break
+            part = text[:left]
+            total += stringWidth(part, frag.fontName, frag.fontSize)
+            left -= len(part)
+        return total
+
+    return width
+
+
+def _cutting_at_line_start(split: Any, widths: Any, head_width: Any) -> Any:
     """ReportLab's split of an overlong word, cut anywhere when nothing else fits a whole line.
 
     Only a word that starts its line can need it (elsewhere ReportLab first moves it to a
@@ -208,15 +268,19 @@ def _cutting_at_line_start(split: Any, widths: Any) -> Any:
     """
 
     def split_word(*args: Any) -> Any:
-        global _cut_anywhere
-        found = split(*args)
+        global _cut_anywhere, _room
         word_width, new_width, max_width = widths(args)
-        if found is None and new_width - word_width <= 1e-6 and word_width > max_width:
-            _cut_anywhere = True
-            try:
-                found = split(*args)
-            finally:
-                _cut_anywhere = False
+        _room = (max_width - (new_width - word_width), head_width(args))
+        try:
+            found = split(*args)
+            if found is None and new_width - word_width <= 1e-6 and word_width > max_width:
+                _cut_anywhere = True
+                try:
+                    found = split(*args)
+                finally:
+                    _cut_anywhere = False
+        finally:
+            _room = None
         return found
 
     return split_word
@@ -245,9 +309,11 @@ def break_words_at_address_breaks() -> None:
         return  # installed already
     paragraph._uri_split_pairs = address_break_pairs
     # (hyphenator, word, word width, new width, max width, …) and (hyphenator, frags, new width, max width, …)
-    paragraph._hyGenPair = _cutting_at_line_start(paragraph._hyGenPair, lambda a: (a[2], a[3], a[4]))
+    paragraph._hyGenPair = _cutting_at_line_start(
+        paragraph._hyGenPair, lambda a: (a[2], a[3], a[4]), _word_head_width
+    )
     paragraph._hyGenFragsPair = _cutting_at_line_start(
-        paragraph._hyGenFragsPair, lambda a: (a[1][0], a[2], a[3])
+        paragraph._hyGenFragsPair, lambda a: (a[1][0], a[2], a[3]), _frags_head_width
     )
 
 

@@ -183,3 +183,44 @@ def test_a_long_chain_of_parents_is_resolved_quickly(tmp_path: Path) -> None:
     with pytest.raises(StyleError) as err:
         load_theme(str(sheet))
     assert any("parents form a cycle" in p.message for p in err.value.problems)
+
+
+def test_a_word_with_no_break_costs_in_proportion_to_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word wider than the line is cut where the longest head fits, found by halving: the
+    measures taken grow with the word's lines, not with its lines times its length (a word of
+    5,000 characters took minutes: every cut was measured, from the longest, on every line)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import paragraph as rl_paragraph
+
+    from leaflet import rlseam
+    from leaflet.layout.flowables import LeafParagraph
+
+    rlseam.break_words_at_address_breaks()
+    style = ParagraphStyle(
+        "long", fontName="Helvetica", fontSize=10, leading=12, splitLongWords=1, embeddedHyphenation=2
+    )
+    measured = [0]
+    real = rl_paragraph.stringWidth
+
+    def counting(*args: object, **kwargs: object) -> float:
+        measured[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rl_paragraph, "stringWidth", counting)
+    monkeypatch.setattr(rlseam, "stringWidth", counting, raising=False)
+
+    def lay_out(length: int) -> tuple[int, int]:
+        word = "".join("abcdefghij"[i % 10] for i in range(length))
+        measured[0] = 0
+        para = LeafParagraph(f"Before {word} after.", style)
+        para.wrap(200, 1e9)
+        lines = [" ".join(getattr(w, "text", w) for w in line[1]) for line in para.blPara.lines]
+        assert "".join(lines).replace(" ", "") == f"Before{word}after."
+        assert all(real(text, "Helvetica", 10) <= 200 for text in lines)
+        return len(lines), measured[0]
+
+    short_lines, short = lay_out(1000)
+    long_lines, long = lay_out(4000)
+    assert long_lines >= 3.5 * short_lines
+    # Four times the lines, and a few more measures for each (halving a longer word): not sixteen times.
+    assert long <= 6 * short, (short, long)
