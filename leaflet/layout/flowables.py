@@ -217,6 +217,16 @@ def _own_lines(bl: Any) -> Any:
     return bl.clone(lines=own)
 
 
+def _lines_in(flowable: Flowable) -> int:
+    """A paragraph's lines, as last broken; anything else (a box, a picture) counts as many."""
+    lines = getattr(flowable.__dict__.get("blPara"), "lines", None)
+    return len(lines) if lines is not None else _BIG_COUNT
+
+
+#: How many lines a block that is not a paragraph counts as, under a heading.
+_BIG_COUNT = 1 << 20
+
+
 def _plain(frags: Any) -> str:
     """The words of a paragraph's fragments, as written."""
     return "".join(getattr(f, "text", "") for f in frags or ())
@@ -265,9 +275,12 @@ class Stack(Flowable):
         keep_under: float = 0.0,
         split_above: float = _BIG,
         min_rest: int = 1,
+        heading_lines: int = 1,
     ) -> None:
         super().__init__()
         self.children = list(children)
+        # A heading (kept with what follows) ends a part with at least this many lines under it.
+        self.heading_lines = heading_lines
         # Kept whole (moved to the next page rather than split) when no taller than this,
         self.keep_under = keep_under
         # unless moving it would leave more than this much of the page empty.
@@ -402,10 +415,31 @@ class Stack(Flowable):
                         over.insert(0, kept.pop())
                     if not kept or self._fills(kept[:-1], kept[-1], inner, room):
                         taken, rest = kept, over
+            if self.heading_lines > 1:
+                taken, rest = self._heading_kept_with_lines(taken, rest, inner)
             if not taken:
                 return []
             return [self.copy_with(taken, self.first), self.copy_with(rest, False)]
         return [self]
+
+    def _heading_kept_with_lines(
+        self, taken: list[Flowable], rest: list[Flowable], inner: float
+    ) -> tuple[list[Flowable], list[Flowable]]:
+        """The part and what goes over, the last heading of the part going over too when fewer
+        than `heading_lines` lines of what it heads would stay under it (and its block goes on)."""
+        if not rest or rest[0].getKeepWithNext():
+            return taken, rest
+        for k in range(len(taken) - 1, -1, -1):
+            if taken[k].getKeepWithNext():
+                under = sum(_lines_in(child) for child in taken[k + 1 :])
+                if under >= self.heading_lines:
+                    return taken, rest
+                moved = self.children[k:]
+                for child in moved:  # a child cut for this part goes over whole: its own lines back
+                    child.__dict__.pop(_WRAPPED, None)
+                    child.wrap(inner, _BIG)
+                return taken[:k], list(moved)
+        return taken, rest
 
     def _fills(self, above: list[Flowable], last: Flowable, inner: float, room: float) -> bool:
         """Whether a part of `above` and then `last` leaves no more of `room` empty than `split_above`."""

@@ -44,6 +44,7 @@ from leaflet.layout.cache import STYLES, Held, colour, style_key
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
     Columns,
+    KeepWithFirstLines,
     LabelledItem,
     LeaderRow,
     LeafParagraph,
@@ -503,7 +504,8 @@ class StoryBuilder:
             markup += text_markup("\u201d", self.ctx) if i == last else ""
             children.append(self.para(markup, "blockquote", bq.add("P", lang=quote.lang)))
         who = ", ".join(part for part in (quote.who, quote.when) if part)
-        if who or quote.source:
+        attributed = bool(who or quote.source)
+        if attributed:
             line = text_markup(f"— {who}", self.ctx) if who else ""
             if quote.source:
                 cite = link_markup(
@@ -519,6 +521,8 @@ class StoryBuilder:
             elem=bq,
             keep_under=self.frame_height() / 3,
             split_above=self.hole_limit(),
+            # The attribution never alone at the top of a page: the quotation's last lines go with it.
+            min_rest=2 if attributed else 1,
         )
 
     def term_list(self, terms: TermList, parent: StructElem, lang: str | None) -> Flowable:
@@ -747,7 +751,15 @@ class StoryBuilder:
             )
         # The leaflet's last lines go over together: never two stray lines, or the QR code alone,
         # on the last page (which also holds the next steps panel, when there is one).
-        return [Stack(out, inset=(0, 0, 0, 0), min_rest=2 if self.leaflet.next_steps else 3)]
+        # And its heading never at the foot of a page with fewer than three of its lines.
+        return [
+            Stack(
+                out,
+                inset=(0, 0, 0, 0),
+                min_rest=2 if self.leaflet.next_steps else 3,
+                heading_lines=KeepWithFirstLines.FIRST_LINES,
+            )
+        ]
 
     def page_of(self, anchor: str) -> int | None:
         """The page an anchor of this builder's was on in the pass before, counted from the first page

@@ -183,3 +183,49 @@ def test_every_pages_footer_is_set_the_same_way(
     ("Page 1 of 4" is narrower than "Page 3 of 4": the first line leaves room for the widest)."""
     found = footers(built[name][edition], frame_for(LEAFLETS[name], edition).bottom)
     assert len({tuple(texts) for texts in found.values()}) == 1, (name, edition, found)
+
+
+@pytest.mark.parametrize(("name", "edition"), CASES)
+def test_no_page_starts_with_a_quotations_attribution(
+    built: dict[str, dict[str, Path]], name: str, edition: str
+) -> None:
+    """A quotation's attribution ("— who") never stands alone at the top of a page: the
+    quotation's last lines go over with it (docs/styles.md, How pages are filled)."""
+    firsts: dict[int, tuple[float, str]] = {}
+    for line in lines(built[name][edition]):
+        if line.page not in firsts or line.y_top < firsts[line.page][0]:
+            firsts[line.page] = (line.y_top, line.text)
+    alone = {page: text for page, (_, text) in firsts.items() if text.startswith("—")}
+    assert not alone, (name, edition, alone)
+
+
+def lines_under_the_about_heading(pdf: Path, heading: str) -> tuple[int, int, int]:
+    """The page About this leaflet's heading is on, the lines of text under it there (down to
+    the footer), and the pages of the PDF."""
+    found = lines(pdf)
+    pages = max(line.page for line in found)
+    # The heading, after the contents entry of the same words.
+    at = [line for line in found if line.text.strip() == heading][-1]
+    page = PdfReader(pdf).pages[at.page - 1]
+    frame_bottom = float(page.mediabox.top) - float(page.trimbox.bottom) - 25 * mm  # above any footer
+    rows = {
+        round(line.y_top) for line in found if line.page == at.page and at.y_top < line.y_top < frame_bottom
+    }
+    return at.page, len(rows), pages
+
+
+@pytest.mark.parametrize("name", ["en", "pl", "cy"])
+def test_about_this_leaflet_never_starts_at_a_pages_foot_with_fewer_than_three_lines(
+    languages: dict[str, dict[str, Path]], name: str
+) -> None:
+    """Its heading goes over with its lines rather than stand at the foot of a page over one
+    (docs/styles.md: a heading goes to the next page with at least three lines of what follows)."""
+    from leaflet.content.loader import load_leaflet
+    from leaflet.i18n import furniture
+
+    heading = furniture(load_leaflet(DATA / "langs" / f"{name}.yaml").metadata.language)("About this leaflet")
+    for edition, pdf in languages[name].items():
+        if edition == "booklet":
+            continue
+        page, under, pages = lines_under_the_about_heading(pdf, heading)
+        assert page == pages or under >= 3, (name, edition, page, under)
