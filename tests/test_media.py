@@ -617,3 +617,58 @@ def test_an_address_in_a_cell_is_never_cut_inside_itself(
                 for k in range(1, len(pieces)):
                     head = "".join(pieces[:k])
                     assert (head, address[len(head) :]) in (address_break_pairs(address) or []), pieces
+
+
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100">'
+
+
+@pytest.mark.parametrize(
+    ("inside", "words"),
+    [
+        ('<rect width="10" height="abc"/>', "cannot be drawn"),
+        ('<ellipse cx="5" cy="5" rx="abc" ry="2"/>', "cannot be drawn"),
+        ('<rect width="10" height="10" transform="matrix(1)"/>', "cannot be drawn"),
+        ('<rect width="10" height="10" style="fill"/>', "cannot be drawn"),
+        ('<rect width="10" height="10" stroke="black" stroke-width="1e999"/>', "cannot be drawn"),
+        ('<line x1="0" y1="0" x2="9" y2="9" stroke="black" stroke-dasharray="0,0"/>', "cannot be drawn"),
+        ('<image xlink:href="data:image/png;base64,AAAA" width="9" height="9"/>', "cannot be drawn"),
+        (
+            "<style>@import url(http://example.org/a.css);</style><rect width='9' height='9'/>",
+            "refers to another file",
+        ),
+        ('<rect width="9" height="9" style="fill:url(http://example.org/p.png)"/>', "refers to another file"),
+    ],
+)
+def test_an_svg_that_cannot_be_drawn_is_a_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], inside: str, words: str
+) -> None:
+    """An SVG the loader reads but svglib or ReportLab cannot draw (a length "abc", a number too
+    large, a dash of zeros, a broken picture inside it) is said at the line that names it, in one
+    line, and the earlier PDF stays whole; it was an "internal error" with no line."""
+    body = "sections:\n  - heading: Pictures\n    content:\n      - figure: {file: images/bad.svg, alt: A drawing.}\n"
+    path = leaflet_dir(tmp_path, body)
+    (tmp_path / "images" / "bad.svg").write_text(SVG_HEAD + inside + "</svg>", "utf-8")
+    earlier = path.with_suffix(".pdf")
+    earlier.write_bytes(b"%PDF-1.7 an earlier leaflet")
+    rc, lines = errors_of(path, capsys)
+    assert rc == 2
+    assert earlier.read_bytes() == b"%PDF-1.7 an earlier leaflet"
+    assert len(lines) == 1, lines
+    m = LINE.match(lines[0])
+    assert m, lines[0]
+    assert (int(m["line"]), int(m["col"])) == position_of(path.read_text("utf-8"), "images/bad.svg"), lines[0]
+    assert "'images/bad.svg' " in m["msg"] and words in m["msg"], lines[0]
+    assert "internal error" not in m["msg"] and " at 0x" not in m["msg"], lines[0]
+
+
+def test_what_svglib_leaves_out_of_a_drawing_prints_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "sections:\n  - heading: Pictures\n    content:\n      - figure: {file: images/odd.svg, alt: A drawing.}\n"
+    path = leaflet_dir(tmp_path, body)
+    odd = '<rect width="9" height="9" fill="#12"/><use id="a" xlink:href="#a"/>'
+    (tmp_path / "images" / "odd.svg").write_text(SVG_HEAD + odd + "</svg>", "utf-8")
+    capsys.readouterr()
+    assert main(["build", str(path), "-o", str(path.with_suffix(".pdf"))]) == 0
+    err = capsys.readouterr().err
+    assert all(re.match(r"^\S+:\d+:\d+: (warning|note): ", line) for line in err.splitlines()), err

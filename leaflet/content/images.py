@@ -37,6 +37,11 @@ DEFAULT_DPI = 150.0
 _SUFFIX_KIND = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
 _PIL_KIND = {"PNG": "png", "JPEG": "jpeg"}
 _SVG_NS = "{http://www.w3.org/2000/svg}"
+#: In a style: an `@import`, or a `url(…)` that is not a part of the image itself (#id) or a
+#: picture held inside it.
+_OUTSIDE_STYLE = re.compile(
+    r"@import\b[^;]*|url\(\s*+(?![\"']?(?:#|data:image/(?:png|jpeg)[;,]))[^)]*\)?", re.IGNORECASE
+)
 _UNIT_PT = {"": 0.75, "px": 0.75, "pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pc": 12.0}
 
 
@@ -164,6 +169,14 @@ def _svg_size(data: bytes, written: str) -> tuple[float, float]:
                 raise ImageProblem(
                     f"'{written}' refers to another file ({value[:60]}); an SVG image must hold "
                     "everything it shows"
+                )
+        # Styles may refer to files too: `@import` of a style sheet, `url(…)` of a picture or font.
+        for text in (elem.text, elem.get("style")):
+            found = _OUTSIDE_STYLE.search(text) if text else None
+            if found is not None:
+                raise ImageProblem(
+                    f"'{written}' refers to another file ({found.group(0)[:60]}); an SVG image must "
+                    "hold everything it shows"
                 )
     box = root.get("viewBox")
     view = None

@@ -14,6 +14,9 @@ font it does not embed.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import re
 from functools import lru_cache
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -22,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from leaflet.content.model import Figure, Image
+from leaflet.errors import ContentError, Problem
 from leaflet.layout.flowables import Stack
 from leaflet.layout.markup import inline_markup
 from leaflet.structure import StructElem
@@ -54,10 +58,38 @@ def fitted_size(
     return w, w * ratio
 
 
+def _quiet_svglib() -> None:
+    """svglib tells what it leaves out of a drawing (a colour it cannot read, a <use> that
+    loops) through `logging`, which with no handler prints bare lines on the command's error
+    stream: they are kept from it."""
+    logger = logging.getLogger("svglib")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
+def svg_problem(image: Image, exc: Exception) -> ContentError:
+    """An SVG image the loader read that svglib cannot draw (a value it cannot use: a length
+    "abc", a dash of zeros, a number too large), said at the line that names the picture."""
+    if image.named:
+        written = os.path.relpath(image.named, os.path.dirname(os.path.abspath(image.location.file)))
+    else:
+        written = os.path.basename(image.path)
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    reason = re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "a picture inside it", reason)[:160]
+    return ContentError(
+        Problem(
+            image.location,
+            f"'{written}' cannot be drawn ({reason}); save it again as plain SVG, or as PNG",
+        )
+    )
+
+
 @lru_cache(maxsize=16)
 def _svg_drawing(data: bytes, font: str) -> Any:
     from svglib.svglib import svg2rlg
 
+    _quiet_svglib()
     drawing = svg2rlg(BytesIO(data))
     if drawing is None:  # the loader read it as SVG already: this does not happen
         raise ValueError("svglib could not read an SVG image the loader accepted")
@@ -153,14 +185,17 @@ class Picture(Flowable):
         canv = self.canv
         if canv.hasForm(self.form_name):
             return
-        drawing = _svg_drawing(self.image.data, self.font)
-        # The canvas marks the lines it draws as decoration; inside a form they are the
-        # form's content, marked where the form is used. Inside an artifact, the canvas
-        # marks nothing more, so the form's own stream holds no marked content.
-        with canv.tagging.artifact(canv):
-            canv.beginForm(self.form_name, 0, 0, drawing.width or 1, drawing.height or 1)
-            renderPDF.draw(drawing, canv, 0, 0)
-            canv.endForm()
+        try:
+            drawing = _svg_drawing(self.image.data, self.font)
+            # The canvas marks the lines it draws as decoration; inside a form they are the
+            # form's content, marked where the form is used. Inside an artifact, the canvas
+            # marks nothing more, so the form's own stream holds no marked content.
+            with canv.tagging.artifact(canv):
+                canv.beginForm(self.form_name, 0, 0, drawing.width or 1, drawing.height or 1)
+                renderPDF.draw(drawing, canv, 0, 0)
+                canv.endForm()
+        except Exception as exc:  # svglib's and ReportLab's own words for what they cannot use
+            raise svg_problem(self.image, exc) from None
 
     def _paint_svg(self, x: float, y: float) -> None:
         canv = self.canv
