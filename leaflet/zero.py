@@ -16,12 +16,14 @@ unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from leaflet.cachedir import cache_folder, keep
-from leaflet.safeio import MAX_FONT_BYTES, FileProblem
+from leaflet.cachedir import cache_folder, keep, keep_bytes
+from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.safeio import digest as file_digest
 
 #: Raised when the derivation code changes, so old derived files are not reused.
@@ -29,7 +31,8 @@ _RECIPE = "open-zero-2"
 
 
 def cache_dir() -> Path:
-    """Where derived fonts are kept (`leaflet.cachedir`), else the system's temporary folder."""
+    """Where derived fonts are kept (`leaflet.cachedir`), else a folder of this user's own in the
+    system's temporary folder."""
     base = cache_folder("fonts")
     try:
         base.mkdir(parents=True, exist_ok=True)
@@ -37,7 +40,29 @@ def cache_dir() -> Path:
             return base
     except OSError:
         pass
-    return Path(tempfile.gettempdir()) / f"leaflet-fonts-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    return _private_temporary()
+
+
+#: This process's own folder for derived fonts, when no other can be trusted (made once).
+_OWN: list[Path] = []
+
+
+def _private_temporary() -> Path:
+    """`leaflet-fonts-UID` in the temporary folder, only when it is this user's and no one else
+    may write in it (its name is known to everyone: another user could have made it first, and
+    put any font there); else a folder of this process's own."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    shared = Path(tempfile.gettempdir()) / f"leaflet-fonts-{uid if uid is not None else 0}"
+    try:
+        shared.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(shared)
+        if stat.S_ISDIR(info.st_mode) and (uid is None or info.st_uid == uid) and not info.st_mode & 0o022:
+            return shared
+    except OSError:
+        pass
+    if not _OWN:
+        _OWN.append(Path(tempfile.mkdtemp(prefix="leaflet-fonts-")))
+    return _OWN[0]
 
 
 def zero_contours(path: Path) -> int:
@@ -63,7 +88,7 @@ def with_open_zero(path: Path) -> Path:
         return path  # registering it says what is wrong with it
     folder = cache_dir()
     target = folder / f"{path.stem}-{_RECIPE}-{digest}.ttf"
-    if target.exists():
+    if target.exists() and _as_kept(target):
         return target
     plain = folder / f"{path.stem}-{_RECIPE}-{digest}.plain"
     if plain.exists():
@@ -82,7 +107,24 @@ def with_open_zero(path: Path) -> Path:
         return path
     _open_counter(glyph, glyf)
     _rename(font)
-    return keep(target, lambda tmp: font.save(str(tmp)))
+    keep(target, lambda tmp: font.save(str(tmp)))
+    # The digest of what was kept, beside it: a file cut short or replaced since is made again.
+    with contextlib.suppress(OSError, FileProblem):
+        keep_bytes(_seal_of(target), file_digest(target, MAX_FONT_BYTES)[0].encode("ascii"))
+    return target
+
+
+def _seal_of(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
+
+
+def _as_kept(target: Path) -> bool:
+    """Whether a derived font is the file made for its name: its digest that of its seal."""
+    try:
+        sealed = read_file(_seal_of(target), 128).decode("ascii")
+        return file_digest(target, MAX_FONT_BYTES)[0] == sealed
+    except (FileProblem, UnicodeDecodeError):
+        return False
 
 
 def _open_counter(glyph: object, glyf: object) -> None:

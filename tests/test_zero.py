@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -72,3 +73,45 @@ def test_a_cache_folder_that_cannot_be_written_falls_back(tmp_path: Path, monkey
     path, _ = family_files("Atkinson Hyperlegible")
     derived = with_open_zero(path)
     assert derived.exists() and zero_contours(derived) == 2
+
+
+def test_a_derived_font_cut_short_or_replaced_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The derived font is kept with the digest of its bytes beside it: a file cut short (a full
+    disk, a hand) or replaced by another font is made again, not used (a cut one stopped every
+    build with an internal error until the cache was found and deleted)."""
+    import leaflet.zero as zero
+
+    monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path / "cache"))
+    regular, bold = family_files("Atkinson Hyperlegible")
+    made = with_open_zero(regular)
+    good = made.read_bytes()
+    assert made != regular and zero_contours(made) == 2
+    made.write_bytes(good[: len(good) // 2])  # cut short
+    assert with_open_zero(regular) == made and made.read_bytes() == good
+    made.write_bytes(with_open_zero(bold).read_bytes())  # another font of the right name
+    assert with_open_zero(regular) == made and made.read_bytes() == good
+    zero._seal_of(made).unlink()  # kept before seals: made again, and sealed
+    assert with_open_zero(regular) == made and zero._seal_of(made).is_file()
+
+
+def test_a_shared_temporary_folder_someone_else_could_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no cache folder to write, derived fonts go to leaflet-fonts-UID in the temporary
+    folder, whose name anyone can know: only when it is this user's alone; else to a folder of
+    this process's own."""
+    import os
+    import tempfile
+
+    import leaflet.zero as zero
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(zero, "_OWN", [])
+    shared = tmp_path / f"leaflet-fonts-{os.getuid()}"
+    assert zero._private_temporary() == shared and (shared.stat().st_mode & 0o777) == 0o700
+    shared.chmod(0o777)  # anyone may put a font there
+    own = zero._private_temporary()
+    assert own != shared and own.is_dir() and (own.stat().st_mode & 0o077) == 0
+    assert zero._private_temporary() == own  # one for the process
