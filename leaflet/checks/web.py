@@ -67,8 +67,13 @@ def heading_outline(ctx: CheckContext, params: dict[str, Any]) -> Found:
     start = ctx.leaflet.metadata.location
     headings = read_page(ctx.web).headings
     ones = [h for h in headings if h[0] == 1]
-    if len(ones) != 1:
-        yield start, f"the web page has {len(ones)} level-1 headings; it needs exactly one, the title"
+    has = f"the web page has {len(ones)} level-1 heading{'' if len(ones) == 1 else 's'}"
+    # A bilingual page holds each language's leaflet, each under its own title.
+    if ctx.leaflet.bilingual is not None:
+        if len(ones) != 2:
+            yield start, f"{has}; it needs exactly two, each language's title"
+    elif len(ones) != 1:
+        yield start, f"{has}; it needs exactly one, the title"
     level = 0
     for n, anchor, words in headings:
         where = places.get(anchor, start)

@@ -25,7 +25,11 @@ def _web_findings(content: Path) -> list[str]:
     return [str(f) for f in findings if f.rule and f.rule.startswith("web/")]
 
 
-LEAFLETS = [CONTENT, *sorted((ROOT / "tests" / "data").glob("*.yaml"))]
+LEAFLETS = [
+    CONTENT,
+    *sorted((ROOT / "tests" / "data").glob("*.yaml")),
+    *sorted((ROOT / "tests" / "data" / "langs").glob("*.yaml")),
+]
 
 
 @pytest.mark.parametrize("content", LEAFLETS, ids=[c.stem for c in LEAFLETS])
@@ -71,3 +75,18 @@ def test_check_reads_the_web_page_when_the_leaflet_has_one(
     main(["check", str(content), "--today", "2026-11-29"])
     out = capsys.readouterr().out
     assert "the web page has 2 level-1 headings" in out and "[web/heading-outline]" in out
+
+
+def test_a_bilingual_page_has_a_title_for_each_language() -> None:
+    """The Welsh leaflet and its English partner, each under its own level-1 title: two, no more
+    (the tool's own bilingual leaflet failed its check with one level-1 heading wanted)."""
+    leaflet = load_leaflet(ROOT / "tests" / "data" / "langs" / "cy-en.yaml")
+    assert leaflet.bilingual is not None
+
+    def said(html: str) -> list[str]:
+        return [m for _, m in heading_outline(CheckContext(leaflet, TODAY, web=html), {})]
+
+    assert said("<h1>Blinder</h1><h2>Beth</h2><h1>Tiredness</h1><h2>What</h2>") == []
+    assert said("<h1>Blinder</h1><h2>Beth</h2>") == [
+        "the web page has 1 level-1 heading; it needs exactly two, each language's title"
+    ]
