@@ -338,10 +338,11 @@ class Reference:
 
     @property
     def link_url(self) -> str | None:
-        """Where the reference can be read: its address, or else its DOI."""
-        if self.url:
-            return self.url
-        return f"https://doi.org/{self.doi}" if self.doi else None
+        """The one address a reference is printed with (the PDF's and the web page's): its DOI's,
+        a DOI printed once, as its https://doi.org link; else its address."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url or None
 
 
 @frozen(slots=True)

@@ -685,7 +685,7 @@ class StoryBuilder:
         parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
         text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
         # One address an entry: a DOI is printed once, as its https://doi.org link.
-        address = f"https://doi.org/{ref.doi}" if ref.doi else ref.url
+        address = ref.link_url
         style = self.pstyle("reference", "tight", spaceAfter=0) if address else self.pstyle("reference")
         out: list[Flowable] = [self.leaf(text_markup(text, self.ctx), style, body.add("P"))]
         if address:

@@ -299,10 +299,10 @@ def _render_block(node: object, cites: _Citations, level: int = 2) -> Markup:
 
 
 def reference_text(ref: Reference) -> str:
-    """A reference's words, as the PDF prints them: each part ends with a full stop."""
+    """A reference's words, as the PDF prints them: each part ends with a full stop. Its one
+    address (`Reference.link_url`, a DOI as its https://doi.org link) follows as a link."""
     parts = [p for p in (ref.authors, ref.title, ref.journal, ref.publisher, ref.details, ref.date) if p]
-    text = " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
-    return f"{text} DOI: {ref.doi}" if ref.doi else text
+    return " ".join(p if p.endswith((".", "?", "!")) else f"{p}." for p in parts)
 
 
 def _render_inlines(nodes: tuple[object, ...], cites: _Citations) -> Markup:

@@ -855,3 +855,20 @@ def test_a_page_lists_the_pdfs_beside_it_as_they_are_now(
     pdf.unlink()
     assert main(web) == 0 and "up to date" not in capsys.readouterr().err
     assert listed() == []
+
+
+def test_a_reference_gives_one_address_its_doi_once_as_the_pdf_does(site: Site) -> None:
+    """The brief: a DOI printed once, as its https://doi.org link. The page printed "DOI: …" and
+    then the link; a reference with both a DOI and an address now gives the DOI's, as the PDF."""
+    root = site.page("ccsvi")
+    (item,) = [li for li in root.iter("li") if li.get("id") == "ref-zamboni-2009"]
+    words = " ".join("".join(item.itertext()).split())
+    assert words.count("10.1136/jnnp.2008.157164") == 1 and "DOI" not in words, words
+    links = [a.get("href") for a in item.iter("a")]
+    assert links[0] == "https://doi.org/10.1136/jnnp.2008.157164", links
+    where = model.Location("x.yaml", 1, 1)
+    both = model.Reference("x", 1, "T", where, doi="10.1/abc", url="https://example.org/x")
+    assert both.link_url == "https://doi.org/10.1/abc"
+    assert (
+        model.Reference("y", 2, "T", where, url="https://example.org/y").link_url == "https://example.org/y"
+    )
