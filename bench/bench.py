@@ -484,6 +484,44 @@ def scaling(tmp: Path) -> list[dict[str, Any]]:
     return rows
 
 
+#: Lengths of the word with no break point the `unbroken` row lays out (a text is at most 5,000).
+UNBROKEN = (1000, 4000)
+
+
+def unbroken(tmp: Path) -> list[dict[str, Any]]:
+    """A word with no break point (a pasted token), 1,000 and 4,000 characters long, in CCSVI's
+    metadata: standard edition in process, nothing remembered; ms per 1,000 characters."""
+    text = CONTENT.read_text(encoding="utf-8")
+    start = text.index("\nmetadata:")
+    metadata = text[start : text.index("\neditions:", start)]
+    theme = load_theme("default")
+    rows = []
+    for length in UNBROKEN:
+        word = "".join("abcdefghij"[i % 10] for i in range(length))
+        path = tmp / f"unbroken-{length}.yaml"
+        path.write_text(
+            f"{metadata}\n\nsections:\n  - heading: One word\n    content:\n      - Before {word} after.\n"
+            "references: []\n",
+            encoding="utf-8",
+        )
+        leaflet = load_leaflet(path)
+        render_edition(leaflet, EDITIONS["standard"], theme)  # imports and fonts, untimed
+        times = []
+        for _ in range(3):
+            forget()
+            seconds, _ = timed(render_edition, leaflet, EDITIONS["standard"], theme)
+            times.append(seconds)
+        stats = Stats.of(times)
+        rows.append(
+            {
+                "characters": length,
+                "ms": asdict(stats),
+                "ms_per_1000": round(stats.median_ms * 1000 / length, 1),
+            }
+        )
+    return rows
+
+
 #: The one-word edit the watch rows make: a word of the body text, in the middle of the leaflet.
 WATCH_EDIT = ("lack of research evidence", "lack of trial evidence")
 
@@ -611,6 +649,7 @@ def run(n: int, count: int) -> dict[str, Any]:
         report["batch"] = batch(count, tmp)
         report["guide"] = guide_shape(3, tmp)
         report["scaling"] = scaling(tmp)
+        report["unbroken"] = unbroken(tmp)
         report["watch"] = watch_rebuild(n, tmp)
         report["watch_save"] = watch_save(n, tmp)
     report.update(memory())
@@ -667,6 +706,14 @@ def targets(r: dict[str, Any], peer: dict[str, Any]) -> list[tuple[str, str, boo
             "time per page flat (16x within 1.25x of 1x)",
             " / ".join(f"{p} ms" for p in per_page),
             per_page[-1] <= 1.25 * per_page[0],
+        )
+    )
+    per_char = [row["ms_per_1000"] for row in r["unbroken"]]
+    rows.append(
+        (
+            "unbroken word: 4x the length within 2x the time a character",
+            " / ".join(f"{p} ms" for p in per_char),
+            per_char[-1] <= 2 * per_char[0],
         )
     )
     return rows
@@ -762,6 +809,11 @@ def print_table(r: dict[str, Any]) -> None:
     for row in r["scaling"]:
         print(
             f"  {row['times']:>3}x  {row['pages']:>3} pages  {row['ms']['median_ms']:>8.1f} ms  {row['ms_per_page']:>6.1f} ms a page"
+        )
+    print("\na word with no break point, standard edition in process, nothing remembered (median of 3)")
+    for row in r["unbroken"]:
+        print(
+            f"  {row['characters']:>5} characters  {row['ms']['median_ms']:>8.1f} ms  {row['ms_per_1000']:>6.1f} ms a 1,000 characters"
         )
     w = r["watch"]["ms"]
     print(

@@ -3,15 +3,16 @@ which breaks there, and for the checks, which find a break anywhere else. No Rep
 
 from __future__ import annotations
 
+import re
+
 #: A line may end after one of these, never between two of them ("https://" and "..." stay whole).
 ADDRESS_BREAKS = frozenset("/.-?&=")
+#: One of them followed by a character that is not (found by the regular expression engine: a
+#: long word is looked through on each of its lines).
+_BREAK = re.compile(r"[/.\-?&=](?=[^/.\-?&=])", re.DOTALL)
 
 
 def break_offsets(address: str) -> list[int]:
     """The offsets at which a line may end inside `address`, in order; never leaving a tail of
     break characters alone."""
-    return [
-        i + 1
-        for i, ch in enumerate(address[:-1])
-        if ch in ADDRESS_BREAKS and address[i + 1] not in ADDRESS_BREAKS
-    ]
+    return [found.end() for found in _BREAK.finditer(address)]

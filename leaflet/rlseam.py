@@ -217,7 +217,12 @@ def _fitting(word: str, cuts: Sequence[int]) -> int:
     if _room is None:
         return len(cuts) - 1
     room, width = _room
-    low, high = 0, len(cuts) - 1
+    # From the short end, doubling, to the first head too wide (a line holds tens of characters:
+    # the heads measured stay short), then halving between the last two.
+    low, high, step = 0, len(cuts) - 1, 16
+    while step < high and width(word, cuts[step]) <= room:
+        low, step = step, step * 2
+    high = min(high, step)
     while low < high:
         middle = (low + high + 1) // 2
         if width(word, cuts[middle]) <= room:
