@@ -272,8 +272,7 @@ def build_one(
                     for path, wanted, e in zip(paths, expected, work.editions, strict=True)
                 ],
                 sheets,
-                # Each picture by the path the content names: a link pointed elsewhere is read anew.
-                ((image.named or image.path, image.data) for image in pictures(work.leaflet)),
+                ((image.path, image.named, image.data) for image in pictures(work.leaflet)),
                 PROJECT_FILE,
                 partners(work.leaflet),
             )

@@ -184,6 +184,13 @@ def line_break_state(paragraph: Any, frags_before: Any) -> dict[str, Any]:
     return state
 
 
+def own_broken_words(paragraph: Any) -> None:
+    """Give a paragraph of several fonts its own copy of the words line breaking put in place of
+    its fragments (shared with the kept lines): split() cuts them, and edits the last it keeps
+    (`_split_blParaProcessed`)."""
+    paragraph.frags = deepcopy(paragraph.frags)
+
+
 def set_line_break_state(paragraph: Any, state: dict[str, Any]) -> None:
     for name, value in state.items():
         setattr(paragraph, name, value)
@@ -214,7 +221,8 @@ def _fitting(word: str, cuts: Sequence[int]) -> int:
     line. A head's width grows with its length, so the pairs after the longest that fits could
     not fit, and it is found in a few measures.
     """
-    if _room is None:
+    if _room is None or max(word, default="") >= "\u0590":
+        # (A word in a script that is shaped may grow narrower as it grows: every cut is tried.)
         return len(cuts) - 1
     room, width = _room
     # From the short end, doubling, to the first head too wide (a line holds tens of characters:

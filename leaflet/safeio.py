@@ -151,3 +151,10 @@ def digest(path: str | Path, limit: int) -> tuple[str, bytes | None]:
             _DIGESTS.clear()
         _DIGESTS[key] = found
     return found, data
+
+
+def as_named(path: str | Path) -> str:
+    """A path made absolute as the system follows it: from the current folder, `..` and links
+    left in place (`os.path.abspath` would take `link/..` as the folder holding the link)."""
+    path = os.fspath(path)
+    return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)

@@ -35,7 +35,7 @@ from typing import Any
 
 from leaflet import __version__
 from leaflet.frozen import frozen
-from leaflet.safeio import MIB, FileProblem, identity, read_file
+from leaflet.safeio import MIB, FileProblem, as_named, identity, read_file
 
 #: Set to 1 to build without a structure tree. For measuring what tagging
 #: costs (bench/), never for leaflets that people will read.
@@ -398,7 +398,7 @@ def read_facts(
     asked: tuple[tuple[str, ...], str | None, Path | None],
     made: list[tuple[Path, Expected, bool]],
     sheets: dict[str, list[Any]],
-    images: Iterable[tuple[str, bytes]],
+    images: Iterable[tuple[str, str, bytes]],
     settings_file: str,
     partners: Iterable[Path] = (),
 ) -> dict[str, Any] | None:
@@ -406,18 +406,25 @@ def read_facts(
 
     Taken before the build reads anything it does not already hold, so that a file changed
     meanwhile is found changed next time: `content` is the file with the mark (`mark`) of
-    its bytes taken before they were read, `images` the pictures' paths with the bytes the
-    leaflet holds, `sheets` what `inputs` read of the style sheets. `made` holds each file to
+    its bytes taken before they were read, `images` the pictures' paths (the file, and the path
+    as the content names it) with the bytes the leaflet holds, `sheets` what `inputs` read of the style sheets. `made` holds each file to
     be written, with what it is built from and whether its edition is tagged;
     `settings_file` is the check settings file looked for; `partners`, a bilingual
     leaflet's English file.
     """
     content_path, content_mark = content
     files = [(str(content_path.resolve()), content_mark), *sheets["files"]]
-    files += [(path, hashlib.sha256(data).hexdigest()) for path, data in images]
-    # The partner by the path the Welsh file names (a link pointed elsewhere is another partner).
-    files += [(os.path.abspath(partner), mark(partner)) for partner in partners]
+    images = list(images)
+    files += [(path, hashlib.sha256(data).hexdigest()) for path, _, data in images]
+    files += [(str(partner.resolve()), mark(partner)) for partner in partners]
     probes = [(path, "exists", found) for path, found in sheets["probes"]]
+    # Each picture and partner by the path the content names, and the file it led to: a link
+    # (to the file or a folder on the way) pointed elsewhere is another file.
+    for path, named, _ in images:
+        if named and named != path:
+            probes.append((named, "resolves", path))
+    for partner in partners:
+        probes.append((as_named(partner), "resolves", str(partner.resolve())))
     for folder in [content_path.resolve().parent, *content_path.resolve().parents]:
         found = (folder / settings_file).is_file()
         probes.append((str(folder / settings_file), "file", found))
@@ -498,7 +505,10 @@ def _still(facts: dict[str, Any]) -> tuple[str, ...] | None:
         if any(mark(Path(path)) != digest for path, digest in facts["files"]):
             return None
         for path, kind, found in facts["probes"]:
-            if (os.path.lexists(path) if kind == "exists" else Path(path).is_file()) != found:
+            if kind == "resolves":
+                if os.path.realpath(path) != found:
+                    return None
+            elif (os.path.lexists(path) if kind == "exists" else Path(path).is_file()) != found:
                 return None
         if facts["tool"] != tool_fingerprint():
             return None

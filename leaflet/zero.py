@@ -16,8 +16,10 @@ unchanged.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -56,12 +58,16 @@ def _private_temporary() -> Path:
     try:
         shared.mkdir(mode=0o700, exist_ok=True)
         info = os.lstat(shared)
-        if stat.S_ISDIR(info.st_mode) and (uid is None or info.st_uid == uid) and not info.st_mode & 0o022:
+        if stat.S_ISDIR(info.st_mode) and uid is not None and info.st_uid == uid:
+            if info.st_mode & 0o022:
+                os.chmod(shared, 0o700)  # this user's, made writable by others under a loose umask
             return shared
     except OSError:
         pass
     if not _OWN:
-        _OWN.append(Path(tempfile.mkdtemp(prefix="leaflet-fonts-")))
+        own = tempfile.mkdtemp(prefix="leaflet-fonts-")
+        atexit.register(shutil.rmtree, own, ignore_errors=True)
+        _OWN.append(Path(own))
     return _OWN[0]
 
 

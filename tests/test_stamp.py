@@ -365,3 +365,31 @@ def test_a_partner_reached_through_a_link_pointed_elsewhere_is_built_again(
     (tmp_path / "en.yaml").symlink_to("en-2.yaml")
     assert main(args) == 0
     assert not skipped(capsys.readouterr().err)
+
+
+def test_a_partner_named_with_dots_through_a_linked_folder_is_the_file_the_build_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cy` is a link to real/site/cy and the Welsh file names `../en/en.yaml`: the system finds
+    the partner in real/site/en, not beside the link (a path tidied as text would name a decoy
+    work/en/en.yaml, and a change to the real partner was taken as up to date)."""
+    langs = Path(__file__).parent / "data" / "langs"
+    real = tmp_path / "real" / "site"
+    (real / "cy").mkdir(parents=True)
+    (real / "en").mkdir()
+    (tmp_path / "work" / "en").mkdir(parents=True)
+    (tmp_path / "work" / "cy").symlink_to(real / "cy")
+    welsh = (langs / "cy-en.yaml").read_text("utf-8").replace("partner: en-cy.yaml", "partner: ../en/en.yaml")
+    (real / "cy" / "cy.yaml").write_text(welsh, "utf-8")
+    english = (langs / "en-cy.yaml").read_text("utf-8")
+    (real / "en" / "en.yaml").write_text(english, "utf-8")
+    (tmp_path / "work" / "en" / "en.yaml").write_text(english, "utf-8")  # the decoy
+    monkeypatch.chdir(tmp_path / "work")
+    args = ["build", "cy/cy.yaml", "-o", "out", "--edition", "standard"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 0 and skipped(capsys.readouterr().err)
+    changed = english.replace("Take short breaks often.", "Take a short break often.")
+    (real / "en" / "en.yaml").write_text(changed, "utf-8")
+    assert main(args) == 0
+    assert not skipped(capsys.readouterr().err)

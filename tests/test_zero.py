@@ -111,7 +111,18 @@ def test_a_shared_temporary_folder_someone_else_could_write_is_not_used(
     monkeypatch.setattr(zero, "_OWN", [])
     shared = tmp_path / f"leaflet-fonts-{os.getuid()}"
     assert zero._private_temporary() == shared and (shared.stat().st_mode & 0o777) == 0o700
-    shared.chmod(0o777)  # anyone may put a font there
+    shared.chmod(0o777)  # made under a loose umask: this user's, but anyone may write there
+    assert zero._private_temporary() == shared and (shared.stat().st_mode & 0o777) == 0o700
+    # Another user's folder of that name (as this process, another user): a folder of its own.
+    monkeypatch.setattr(os, "getuid", lambda: shared.stat().st_uid + 1)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "other"))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / f"leaflet-fonts-{shared.stat().st_uid + 1}").mkdir(mode=0o700)
     own = zero._private_temporary()
-    assert own != shared and own.is_dir() and (own.stat().st_mode & 0o077) == 0
+    assert (
+        own.parent == tmp_path / "other"
+        and own.name.startswith("leaflet-fonts-")
+        and own.name != (f"leaflet-fonts-{shared.stat().st_uid + 1}")
+    )
+    assert own.is_dir() and (own.stat().st_mode & 0o077) == 0
     assert zero._private_temporary() == own  # one for the process

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from leaflet.content import named
 from leaflet.content.model import Image
 from leaflet.errors import Location
-from leaflet.safeio import FileProblem, read_file
+from leaflet.safeio import FileProblem, as_named, read_file
 
 #: An image file larger than this is refused: a leaflet is sent by email.
 MAX_BYTES = 8 * 1024 * 1024
@@ -102,9 +102,7 @@ def load_image(written: str, folder: Path, location: Location) -> Image:
         width, height = _svg_size(data, written)
     else:
         kind, width, height = _raster_size(data, written, kind)
-    return Image(
-        str(path), kind, data, width, height, location, os.path.join(os.path.abspath(folder), written)
-    )
+    return Image(str(path), kind, data, width, height, location, os.path.join(as_named(folder), written))
 
 
 def _raster_size(data: bytes, written: str, expected: str) -> tuple[str, float, float]:
@@ -170,8 +168,11 @@ def _svg_size(data: bytes, written: str) -> tuple[float, float]:
                     f"'{written}' refers to another file ({value[:60]}); an SVG image must hold "
                     "everything it shows"
                 )
-        # Styles may refer to files too: `@import` of a style sheet, `url(…)` of a picture or font.
-        for text in (elem.text, elem.get("style")):
+        # Styles may refer to files too: `@import` of a style sheet, `url(…)` of a picture or font,
+        # in a <style>, a style="…" or a paint or effect (fill="url(…)", filter, mask, markers).
+        texts = [elem.text] if elem.tag == f"{_SVG_NS}style" else []
+        texts += [value for name, value in elem.attrib.items() if "url(" in value.lower()]
+        for text in texts:
             found = _OUTSIDE_STYLE.search(text) if text else None
             if found is not None:
                 raise ImageProblem(

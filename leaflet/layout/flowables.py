@@ -22,6 +22,7 @@ from leaflet.rlseam import (
     forget_postponed,
     kept_parts,
     line_break_state,
+    own_broken_words,
     set_line_break_state,
     wrapped_for,
 )
@@ -117,9 +118,7 @@ class LeafParagraph(Paragraph):
             lines_key = self.lines_key if self.blPara.kind == 0 else None
             self.blPara = _own_lines(self.blPara)
             if self.blPara.kind != 0:
-                # The words line breaking left in place of the fragments are shared with the
-                # lines too, and split() edits the last it keeps.
-                self.frags = copy.deepcopy(self.frags)
+                own_broken_words(self)
             self.shared_lines = False
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):

@@ -1301,3 +1301,44 @@ def test_draw_words_writes_a_repeated_line_as_it_was_written(monkeypatch: pytest
     assert ours == document()[0]
     drawn = [page.get_contents().get_data().decode("latin-1") for page in PdfReader(BytesIO(ours)).pages]
     assert all(text.count("/P <</MCID") == 1 and text.count("/Artifact") >= 1 for text in drawn)
+
+
+@pytest.mark.parametrize("markup", ["plain", "mixed"])
+def test_the_head_found_by_searching_is_the_longest_that_fits_as_reportlab_measures_it(
+    monkeypatch: pytest.MonkeyPatch, markup: str
+) -> None:
+    """`rlseam._fitting` measures heads as _hyGenPair and _hyGenFragsPair will (their arguments'
+    places, the punctuation they take off the front): its lines are the lines ReportLab gives
+    when it is handed every cut from the longest, for words with no break point, addresses and
+    words in two fonts, at many widths."""
+    import random
+
+    rlseam.break_words_at_address_breaks()
+    style = ParagraphStyle(
+        "cut", fontName="Helvetica", fontSize=10, leading=12, splitLongWords=1, embeddedHyphenation=2
+    )
+    random.seed(7)
+    words = []
+    for _ in range(12):
+        word = "".join(random.choice("abcdefghijklmnopqrstuvwxyzW") for _ in range(random.randint(80, 400)))
+        address = "(https://example.org/" + "/".join(word[i : i + 7] for i in range(0, len(word), 7)) + ")."
+        words += [word, address]
+
+    def lines_of(text: str, width: float) -> list[str]:
+        if markup == "mixed":
+            text = f"<b>{text[:30]}</b>{text[30:]}"
+        para = Paragraph(f"Before {text} after.", style)
+        para.wrap(width, 1e9)
+        return [
+            "".join(getattr(w, "text", w) for w in (line.words if hasattr(line, "words") else line[1]))
+            for line in para.blPara.lines
+        ]
+
+    for n, word in enumerate(words):
+        width = 60 + 17 * n
+        searched = lines_of(word, width)
+        with monkeypatch.context() as m:
+            m.setattr(rlseam, "_room", None)
+            m.setattr(rlseam, "_fitting", lambda word, cuts: len(cuts) - 1)  # every cut, as before
+            every = lines_of(word, width)
+        assert searched == every, (width, word[:40])
