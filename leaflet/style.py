@@ -632,7 +632,11 @@ def _build(r: _Resolver, path: Path) -> Theme:
         if fam not in families and installed_family(fam):
             families[fam] = FontFamily(fam, None, None)
         if fam not in families:
-            hint = did_you_mean(fam, families) or f"; known: {', '.join(sorted(families))}"
+            hint = did_you_mean(fam, families) or (
+                f"; known: {', '.join(sorted(families))}"
+                if families
+                else " (the sheet names no family under fonts: families, and the system has none of this name)"
+            )
             where: PathKey = ("fonts", "text") if i == 0 else ("fonts", "fallback", i - 1)
             r.error(where, f"unknown font family '{fam}'{hint}")
 

@@ -256,6 +256,20 @@ def test_wrong_type(run: Runner, text: str, expected: list[Expected]) -> None:
     assert_problems(run.build(text), expected)
 
 
+@pytest.mark.parametrize(
+    "invisible",
+    ["\\u200b", "\\u200b\\u200d \\u2060", "\\ufeff", "\\u00ad\\u00ad", "\\u00a0"],
+    ids=["zero-width-space", "joiners", "byte-order-mark", "soft-hyphens", "no-break-space"],
+)
+def test_a_heading_that_prints_nothing_is_refused(run: Runner, invisible: str) -> None:
+    """Characters that print nothing (spaces, zero-width ones, a soft hyphen) are no heading:
+    a zero-width space alone made an empty heading and an empty entry in the contents."""
+    text = variant(("  - heading: First", f'  - heading: "{invisible}"'))
+    assert_problems(
+        run.build(text), [(10, 14, ("sections[0].heading", "expected some text that is not only spaces"))]
+    )
+
+
 # ---------------------------------------------------------------- 3. unknown and missing keys
 
 
@@ -1123,4 +1137,15 @@ def test_a_section_id_that_is_one_of_the_leaflets_own_places(run: Runner) -> Non
     assert_problems(
         run.build(text),
         [(line, col + 4, ("sections[0].id", "'references' is used by the leaflet's references"))],
+    )
+
+
+@pytest.mark.parametrize("markup", ["****", "** **", "**\u200b**"])
+def test_markup_with_no_words_in_it_is_refused(run: Runner, markup: str) -> None:
+    """Emphasis around nothing printed an empty paragraph."""
+    text = variant(
+        ("      - Hello world [@ref-one].\n", f"      - Hello world [@ref-one].\n      - '{markup}'\n")
+    )
+    assert_problems(
+        run.build(text), [(13, 10, ("sections[0].content[1]", "markup with no words in it prints nothing"))]
     )

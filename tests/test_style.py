@@ -117,3 +117,16 @@ def test_extends_changes_only_what_differs(tmp_path: Path) -> None:
     theme = load_theme(str(child))
     assert theme.style("body").leading == pytest.approx(13 * 1.6)
     assert theme.style("h2").size == 19
+
+
+def test_an_unknown_family_with_none_known_says_so_rather_than_list_nothing(tmp_path: Path) -> None:
+    sheet = tmp_path / "bare.yaml"
+    sheet.write_text("extends: default\nfonts:\n  families: {}\n  text: No Such Family\n", "utf-8")
+    with pytest.raises(StyleError) as caught:
+        load_theme(str(sheet))
+    (problem,) = [p for p in caught.value.problems if "No Such Family" in str(p)]
+    assert str(problem).endswith(
+        "unknown font family 'No Such Family' (the sheet names no family under fonts: families, "
+        "and the system has none of this name)"
+    ), str(problem)
+    assert "known: " not in str(problem)

@@ -2,7 +2,7 @@
 # ruff: noqa
 # fmt: off
 
-SCHEMA_SHA256 = '86a31b4b96ec451df5c7c0c53c9cebd491c78717dc5db2f95f41f31464d00cbd'
+SCHEMA_SHA256 = 'f152732741d0ed294fb591cf724bd589438bdb41f7af0973b23d6927d231a249'
 GENERATOR = 'fastjsonschema 2.22.3'
 
 
@@ -14,7 +14,7 @@ JsonSchemaValueException = JsonSchemaValuesException = Invalid
 
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^10\\.\\S+/\\S+$(?!\\n)': re.compile('^10\\.\\S+/\\S+\\Z(?!\\n)'), '^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$(?!\\n)': re.compile('^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)\\Z(?!\\n)'), '\\S': re.compile('\\S'), '^[a-z0-9]+(-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z0-9]+(-[a-z0-9]+)*\\Z(?!\\n)'), '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$(?!\\n)': re.compile('^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z(?!\\n)'), '^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*$': re.compile('^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*\\Z'), '^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$': re.compile('^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?\\Z')}
+REGEX_PATTERNS = {'^10\\.\\S+/\\S+$(?!\\n)': re.compile('^10\\.\\S+/\\S+\\Z(?!\\n)'), '^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)$(?!\\n)': re.compile('^(https?://[^\\s]+|mailto:[^\\s]+|tel:[+0-9][0-9 ()-]*)\\Z(?!\\n)'), '\\S': re.compile('\\S'), '^[a-z0-9]+(-[a-z0-9]+)*$(?!\\n)': re.compile('^[a-z0-9]+(-[a-z0-9]+)*\\Z(?!\\n)'), '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$(?!\\n)': re.compile('^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\\Z(?!\\n)'), '^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*$': re.compile('^\\s*\\d+(\\.\\d+)?\\s*(mm|cm|pt|in)\\s*\\Z'), '[^\\s\\u200b-\\u200d\\u2060\\ufeff\\u00ad]': re.compile('[^\\s\\u200b-\\u200d\\u2060\\ufeff\\u00ad]'), '^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$': re.compile('^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?\\Z')}
 NoneType = type(None)
 
 def validate_https___leaflet_invalid_schema_content_json(data, custom_formats={}, name_prefix=None):
@@ -991,7 +991,7 @@ def validate_https___leaflet_invalid_schema_content_json___defs_text(data, custo
         data_len = len(data)
         if data_len < 1:
             raise Invalid()
-        if not REGEX_PATTERNS['\\S'].search(data):
+        if not REGEX_PATTERNS['[^\\s\\u200b-\\u200d\\u2060\\ufeff\\u00ad]'].search(data):
             raise Invalid()
     return data
 

@@ -48,6 +48,7 @@ from leaflet.content.model import (
     TermItem,
     TermList,
     TranslatedFrom,
+    plain_text,
 )
 from leaflet.content.texts import SourceText, character_problems
 from leaflet.errors import ContentError, Location, Problem, did_you_mean
@@ -235,7 +236,16 @@ def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
         return "a DOI such as 10.1136/jnnp.2008.157164"
     if sch.get("pattern", "").startswith("^[a-z0-9]"):
         return "lower-case letters, digits and single hyphens, such as nice-2012"
-    return "some text that is not only spaces"
+    return "some text that is not only spaces (or characters that print nothing)"
+
+
+#: Characters that print nothing on their own: zero-width spaces and joiners, the word joiner,
+#: the byte order mark, the soft hyphen.
+_PRINTS_NOTHING = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def _prints_nothing(text: str) -> bool:
+    return not text.translate(_PRINTS_NOTHING).strip()
 
 
 @cache
@@ -523,6 +533,13 @@ class _Builder:
         problems: list[Problem] = []
         # Offsets count the value as written; parse_inline composes accents afterwards.
         parsed = parse_inline(text, lambda offset: self.doc.inside(path, start + offset), self.ctx, problems)
+        if not problems and _prints_nothing(plain_text(parsed)) and not _prints_nothing(text):
+            # Markup around nothing ("****"): a paragraph, a heading or a cell with no words.
+            problems.append(
+                Problem(
+                    self.doc.inside(path, start), f"{dotted(path)}: markup with no words in it prints nothing"
+                )
+            )
         self.problems += problems
         if key is not None and not problems:
             PARSED_TEXTS.put(key, parsed)
