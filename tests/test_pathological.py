@@ -224,3 +224,23 @@ def test_a_word_with_no_break_costs_in_proportion_to_its_length(monkeypatch: pyt
     assert long_lines >= 3.5 * short_lines
     # Four times the lines, and a few more measures for each (halving a longer word): not sixteen times.
     assert long <= 6 * short, (short, long)
+
+
+def test_a_long_word_with_no_break_in_a_shaped_script_is_cut_and_built(tmp_path: Path) -> None:
+    """An Urdu word longer than a line is cut like any other; it was an internal error (HarfBuzz
+    was handed ReportLab's own class for a cut word, and refuses anything but a plain str)."""
+    import re
+
+    from leaflet.build import build_editions
+
+    text = (ROOT / "tests" / "data" / "langs" / "ur.yaml").read_text("utf-8")
+    first = re.search(r"(?m)^      - (.+)$", text)
+    assert first is not None
+    word = "کتابچہ" * 60
+    content = tmp_path / "ur.yaml"
+    content.write_text(text.replace(first.group(0), "      - " + word, 1), "utf-8")
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    from tests.test_languages import struct_text
+
+    # Read back from the structure tree: the word whole, whatever lines it was cut into.
+    assert word in struct_text(built.path).replace(" ", "")

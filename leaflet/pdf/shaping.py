@@ -92,7 +92,8 @@ def shaped_width(path: Path, text: str) -> float:
     """
     font, upem = _face(path)
     buf = hb.Buffer()
-    buf.add_str(text)
+    # A plain str: a word ReportLab has cut is one of its str classes, which HarfBuzz refuses.
+    buf.add_str(str.__str__(text))
     buf.guess_segment_properties()
     buf.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES
     hb.shape(font, buf, {"kern": True, "liga": True})
