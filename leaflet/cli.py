@@ -61,7 +61,7 @@ def command_line() -> argparse.ArgumentParser:
     build.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_output_path,
         help="where to write: a .pdf file name for one leaflet (other editions beside it, "
         "OUT-large-print.pdf, …) or a folder (default: output/)",
     )
@@ -123,6 +123,13 @@ def command_line() -> argparse.ArgumentParser:
     )
     server.add_argument("action", choices=("status", "stop"), help="show whether one is running, or stop it")
     return parser
+
+
+def _output_path(text: str) -> Path:
+    """Where to write: an empty name is refused (it would be the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a file name ending in .pdf or a folder; it is empty")
+    return Path(text)
 
 
 def _iso_date(text: str) -> date:

@@ -543,8 +543,10 @@ def _load_theme(name_or_path: str) -> Theme:
     while current is not None:
         resolved = current.resolve()
         if resolved in seen:
+            # Said at the `extends:` that closes the circle.
+            where = layers[-1].doc.at(("extends",)) if layers else Location.of_file(current)
             raise StyleError(
-                Problem(Location.of_file(current), "the sheet extends itself (a cycle of extends:)")
+                Problem(where, f"the sheet extends itself (a cycle of extends: back to {current.name})")
             )
         seen.add(resolved)
         try:

@@ -1149,3 +1149,18 @@ def test_markup_with_no_words_in_it_is_refused(run: Runner, markup: str) -> None
     assert_problems(
         run.build(text), [(13, 10, ("sections[0].content[1]", "markup with no words in it prints nothing"))]
     )
+
+
+def test_an_empty_output_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o ''` wrote the PDFs into the current folder."""
+    content = tmp_path / "content.yaml"
+    content.write_text(MINIMAL, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", str(content), "-o", ""])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument -o/--output: give a file name ending in .pdf or a folder; it is empty" in err
+    assert not list(tmp_path.glob("*.pdf"))

@@ -130,3 +130,15 @@ def test_an_unknown_family_with_none_known_says_so_rather_than_list_nothing(tmp_
         "and the system has none of this name)"
     ), str(problem)
     assert "known: " not in str(problem)
+
+
+def test_sheets_that_extend_each_other_are_said_at_the_extends_that_closes_the_circle(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("extends: b\n", "utf-8")
+    (tmp_path / "b.yaml").write_text("# the second sheet\nextends: a\n", "utf-8")
+    with pytest.raises(StyleError) as caught:
+        load_theme(str(tmp_path / "a.yaml"))
+    (problem,) = caught.value.problems
+    assert (
+        str(problem)
+        == f"{tmp_path / 'b.yaml'}:2:10: error: the sheet extends itself (a cycle of extends: back to a.yaml)"
+    )
