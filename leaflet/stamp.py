@@ -407,7 +407,8 @@ def read_facts(
     Taken before the build reads anything it does not already hold, so that a file changed
     meanwhile is found changed next time: `content` is the file with the mark (`mark`) of
     its bytes taken before they were read, `images` the pictures' paths (the file, and the path
-    as the content names it) with the bytes the leaflet holds, `sheets` what `inputs` read of the style sheets. `made` holds each file to
+    as the content names it) with the bytes the leaflet holds, `sheets` what `inputs` read of
+    the style sheets. `made` holds each file to
     be written, with what it is built from and whether its edition is tagged;
     `settings_file` is the check settings file looked for; `partners`, a bilingual
     leaflet's English file.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import getDescent, stringWidth
 from reportlab.platypus import BaseDocTemplate, PageTemplate
 
 from leaflet.content.model import Leaflet
@@ -121,16 +121,13 @@ class LeafletDocTemplate(BaseDocTemplate):
         # The footer grows a line when large print makes it too wide; the text
         # area stops above it, whatever the sheet's bottom margin says.
         footer = self.theme.style("footer")
-        widest = max(
-            (
-                self.footer_lines(888, 888, voice.leaflet, voice.words, voice.width)
-                for voice in self.voices(1)
-            ),
-            key=len,
-        )
+        samples = [
+            self.footer_lines(888, 888, voice.leaflet, voice.words, voice.width) for voice in self.voices(1)
+        ]
+        widest = max(samples, key=len)
         # Under the last line: the fonts' depth below it and FOOTER_EDGE (at the least, as before,
         # a line's size).
-        depth = max(self.footer_depth(voice.leaflet, voice.words, voice.width) for voice in self.voices(1))
+        depth = max(map(self.footer_depth, samples))
         needed = footer.size * 1.2 + len(widest) * footer.leading + max(footer.size, FOOTER_EDGE + depth)
         boxes = {"trimBox": geo.trim_box, "bleedBox": geo.bleed_box} if geo.bleed else {}
         super().__init__(
@@ -272,15 +269,18 @@ class LeafletDocTemplate(BaseDocTemplate):
         close(current)
         return lines
 
-    def footer_depth(self, leaflet: Leaflet, words: Furniture, width: float) -> float:
-        """How far the footer's deepest font reaches below its lines (its descent at the footer's size)."""
+    def footer_depth(self, lines: list[FooterLine]) -> float:
+        """How far the deepest font of a footer's `lines` reaches below them (its descent at the footer's size)."""
         size = self.theme.style("footer").size
-        deepest = 0.0
-        for line in self.footer_lines(888, 888, leaflet, words, width):
-            for text, bold in ((line.left, False), (line.right, True)):
-                for name, _ in self.runs(text, bold):
-                    deepest = max(deepest, -getFont(name).face.descent * size / 1000)
-        return deepest
+        return max(
+            (
+                -getDescent(name, size)
+                for line in lines
+                for text, bold in ((line.left, False), (line.right, True))
+                for name, _ in self.runs(text, bold)
+            ),
+            default=0.0,
+        )
 
     def widest_number(self, words: Furniture, total: int) -> float:
         """The width of the widest "Page N of M" for N from 1 to M (`total`), in bold."""
