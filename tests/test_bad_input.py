@@ -270,6 +270,23 @@ def test_a_heading_that_prints_nothing_is_refused(run: Runner, invisible: str) -
     )
 
 
+def test_the_schema_and_the_loader_name_the_same_characters_that_print_nothing() -> None:
+    """The schema's text pattern refuses text of spaces and characters that print nothing; the
+    loader refuses markup that leaves only those. JSON Schema cannot read the loader's list, so
+    this holds the two lists to the same characters."""
+    import re
+
+    from leaflet.content import loader
+
+    pattern = loader.schema()["$defs"]["text"]["pattern"]
+    listed = re.fullmatch(r"\[\^\\s(.*)\]", pattern)
+    assert listed is not None, pattern
+    in_schema = {chr(c) for c in range(0x10000) if re.fullmatch(f"[{listed.group(1)}]", chr(c)) is not None}
+    in_loader = {chr(c) for c in loader._PRINTS_NOTHING}
+    assert in_schema == in_loader
+    assert {"\u200b", "\u00ad", "\ufeff"} <= in_loader
+
+
 # ---------------------------------------------------------------- 3. unknown and missing keys
 
 

@@ -15,6 +15,7 @@ from leaflet.errors import ContentError, Location, StyleError
 from leaflet.layout.flowables import LeafParagraph
 from leaflet.style import STYLES_DIR, load_theme
 from tests.conftest import metadata_block
+from tests.test_bad_input import pdf_text
 
 
 def child_sheet(tmp_path: Path, body: str) -> Path:
@@ -201,6 +202,19 @@ def test_welsh_polish_and_latin_text_pass_and_the_refusal_lifts_in_one_place(
     assert len(scripts.unset_script_problems(arabic)) == 1
     monkeypatch.setattr(scripts, "SETTABLE", frozenset({"Arabic"}))
     assert scripts.unset_script_problems(arabic) == []
+
+
+def test_a_zero_width_no_break_space_is_not_taken_for_arabic(tmp_path: Path) -> None:
+    # U+FEFF (the byte order mark, or a zero-width no-break space pasted from a word processor)
+    # sits at the end of the Arabic presentation forms' block, but belongs to no script: it
+    # prints nothing, and an English leaflet with one in a sentence builds, its words whole.
+    path = write_leaflet(tmp_path, "      - Drink plenty\ufeff of water.\n")
+    build_leaflet(path, "default", tmp_path / "out.pdf")
+    text = pdf_text(tmp_path / "out.pdf").replace("\ufeff", "")
+    assert "Drink plenty of water." in text
+    here = Location("x.yaml", 1, 1)
+    assert scripts.unset_script_problems([SourceText("a\ufeffb", here)]) == []
+    assert len(scripts.unset_script_problems([SourceText("\ufefc", here)])) == 1  # an Arabic ligature
 
 
 def test_a_layout_error_becomes_a_located_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
