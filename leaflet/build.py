@@ -161,9 +161,10 @@ def _holds_so_far(guess: Pagination, seen: Pagination) -> bool:
 
 def _layout_problem(message: str, leaflet: Leaflet, theme: Theme) -> Problem:
     """ReportLab's "too large" as a located problem: at the text that would not fit, if it can be told."""
-    found = next(
-        (t for t in leaflet.texts if len(t.text) >= 8 and " ".join(t.text.split())[:20] in message), None
-    )
+    # The message names the block by its words (every text in it, for a block of several):
+    # the longest text found there is the likeliest to have made it too large.
+    named = [t for t in leaflet.texts if len(t.text) >= 8 and " ".join(t.text.split())[:20] in message]
+    found = max(named, key=lambda t: len(t.text), default=None)
     page = re.search(r"on page (\d+)", message)
     where = f" on page {page.group(1)}" if page else ""
     if found is not None:

@@ -107,8 +107,6 @@ def test_bold_false_is_not_bold(tmp_path: Path) -> None:
 )
 def test_a_file_that_is_not_an_embeddable_font_is_refused(tmp_path: Path, content: bytes, words: str) -> None:
     (tmp_path / "fonts").mkdir()
-    real = next((STYLES_DIR.parent.parent / "fonts").glob("*.ttf"), None) if False else None
-    del real
     (tmp_path / "fonts" / "Bad.otf").write_bytes(content)
     (tmp_path / "fonts" / "Bad.ttf").write_bytes(content)
     name = "Bad.otf" if content.startswith(b"OTTO") else "Bad.ttf"
@@ -153,7 +151,7 @@ def test_lists_deeper_than_the_booklet_takes_are_refused_at_the_too_deep_list(tm
         if level < 5:
             lines.append(f"{indent}  bullets:")
             indent += "    "
-    path = write_leaflet(tmp_path, "\n".join(lines[:-0] if False else lines) + "\n")
+    path = write_leaflet(tmp_path, "\n".join(lines) + "\n")
     text = path.read_text("utf-8").splitlines()
     deepest = max(i for i, ln in enumerate(text, 1) if ln.strip() == "bullets:")
     found = content_problems(path)
@@ -202,6 +200,21 @@ def test_welsh_polish_and_latin_text_pass_and_the_refusal_lifts_in_one_place(
     assert len(scripts.unset_script_problems(arabic)) == 1
     monkeypatch.setattr(scripts, "SETTABLE", frozenset({"Arabic"}))
     assert scripts.unset_script_problems(arabic) == []
+
+
+def test_a_heading_too_long_for_a_page_is_told_at_the_heading(tmp_path: Path) -> None:
+    # The block too large is the contents panel that lists the heading, whose only words of
+    # its own are "In this leaflet": the error is told at the longest text in the block.
+    path = write_leaflet(tmp_path, "      - Short words.\n")
+    long = " ".join(["Why the weather matters to you"] * 90)
+    path.write_text(path.read_text("utf-8").replace("  - heading: H\n", f"  - heading: {long}\n"), "utf-8")
+    line = path.read_text("utf-8").splitlines().index(f"  - heading: {long}") + 1
+    with pytest.raises(ContentError) as err:
+        build_leaflet(path, "default", tmp_path / "out.pdf")
+    [problem] = err.value.problems
+    assert (problem.location.line, problem.location.column) == (line, 14)
+    assert "this text cannot be laid out on page" in problem.message
+    assert not (tmp_path / "out.pdf").exists()
 
 
 def test_a_zero_width_no_break_space_is_not_taken_for_arabic(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
@@ -33,6 +33,29 @@ _BIG = 1e9
 
 # An address too wide for its line is broken only after / . - ? & = (styles name no_hyphenation).
 break_words_at_address_breaks()
+
+#: Where a block keeps what it holds, for `texts_in`.
+_HOLDS = ("caption", "children", "items", "left", "right", "header", "rows", "_content")
+
+
+def texts_in(flowable: Any) -> Iterator[str]:
+    """The words of each text a flowable shows, looking inside blocks, in reading order."""
+    if isinstance(flowable, Paragraph):
+        yield str(flowable.getPlainText())
+        return
+    for name in _HOLDS:
+        held = getattr(flowable, name, None)
+        for part in held if isinstance(held, list) else [held]:
+            for child in part if isinstance(part, list) else [part]:
+                if isinstance(child, Flowable):
+                    yield from texts_in(child)
+
+
+def named_by_words(self: Flowable, maxLen: int | None = None) -> str:
+    """Flowable.identity for a block: ReportLab names a block too large for a page by this. A
+    block's own identity has no words; this gives every text in it (whatever `maxLen`), so that
+    the error can be told at the text in the content that made it too large."""
+    return f"<{type(self).__name__}>" + " | ".join(itertools.islice(texts_in(self), 200))
 
 
 class LeafParagraph(Paragraph):
@@ -262,6 +285,8 @@ class Stack(Flowable):
     Splits between children (or inside a splittable child) at a page break;
     each part repaints its own decoration.
     """
+
+    identity = named_by_words
 
     def __init__(
         self,
@@ -551,6 +576,8 @@ class LabelledItem(Stack):
 class Row(Flowable):
     """Two leaves side by side: text on the left, a short item right-aligned (a page number)."""
 
+    identity = named_by_words
+
     def __init__(self, left: Flowable, right: Flowable, right_width: float, gap: float = 8.0) -> None:
         super().__init__()
         self.left = left
@@ -630,6 +657,8 @@ class LeaderRow(Row):
 
 class Columns(Flowable):
     """Short items (contents lines) in columns read down, then across; kept whole on its page."""
+
+    identity = named_by_words
 
     def __init__(self, items: Sequence[Flowable], columns: int, gap: float) -> None:
         super().__init__()
@@ -869,6 +898,8 @@ class Parallel(Flowable):
     next page starts both columns level again. A pair kept whole on either side is
     moved whole to the next page.
     """
+
+    identity = named_by_words
 
     def __init__(
         self,

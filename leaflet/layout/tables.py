@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable
 from leaflet.addressbreaks import ADDRESS_BREAKS
 from leaflet.content.model import Cell, Table, plain_text
 from leaflet.frozen import frozen
-from leaflet.layout.flowables import LeafParagraph, Stack
+from leaflet.layout.flowables import LeafParagraph, Stack, named_by_words
 from leaflet.layout.markup import inline_markup, text_markup
 from leaflet.rlseam import forget_postponed
 from leaflet.structure import StructElem
@@ -297,6 +297,8 @@ class RuledStack(Stack):
 
 class TableGrid(Flowable):
     """A table as a grid of cells, split between rows, its header row repeated on each further page."""
+
+    identity = named_by_words
 
     def __init__(
         self,
