@@ -270,6 +270,12 @@ def test_a_heading_that_prints_nothing_is_refused(run: Runner, invisible: str) -
     )
 
 
+def test_an_empty_heading_is_said_once(run: Runner) -> None:
+    """Empty text is "empty", said once: it was said a second time as text of only spaces."""
+    text = variant(("  - heading: First", '  - heading: ""'))
+    assert_problems(run.build(text), [(10, 14, ("sections[0].heading", "must not be empty"))])
+
+
 def test_the_schema_and_the_loader_name_the_same_characters_that_print_nothing() -> None:
     """The schema's text pattern refuses text of spaces and characters that print nothing; the
     loader refuses markup that leaves only those. JSON Schema cannot read the loader's list, so

@@ -161,8 +161,12 @@ def _schema_problems(doc: YamlDocument) -> list[Problem]:
     errors = sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
     # An unknown key explains why no kind of block matched: say it once.
     unknown_at = {tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"}
+    # "must not be empty" explains why empty text has no words in it: say it once.
+    empty_at = {tuple(e.absolute_path) for e in errors if e.validator == "minLength"}
     for err in errors:
         if err.validator == "oneOf" and tuple(err.absolute_path) in unknown_at:
+            continue
+        if err.validator == "pattern" and tuple(err.absolute_path) in empty_at:
             continue
         for path, key, message in _explain(err):
             if (path, message) in seen:
