@@ -9,10 +9,13 @@ the folder only makes the next build slower.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from leaflet.safeio import FileProblem, read_file
 
 
 def cache_folder(name: str) -> Path:
@@ -46,3 +49,25 @@ def keep_bytes(target: Path, data: bytes) -> None:
     """`keep` for bytes in hand; a cache file that cannot be written is simply not kept."""
     with contextlib.suppress(OSError):
         keep(target, lambda tmp: tmp.write_bytes(data))
+
+
+def keep_sealed(target: Path, data: bytes) -> None:
+    """`keep_bytes`, and the SHA-256 of the bytes beside them (`TARGET.sha256`), for `read_sealed`."""
+    keep_bytes(target, data)
+    keep_bytes(seal_of(target), hashlib.sha256(data).hexdigest().encode("ascii"))
+
+
+def read_sealed(target: Path, limit: int) -> bytes | None:
+    """The bytes kept by `keep_sealed`, or None when they are not there, or are not the bytes
+    kept (cut short, or replaced since): the caller makes them again."""
+    try:
+        data = read_file(target, limit)
+        sealed = read_file(seal_of(target), 128)
+    except FileProblem:
+        return None
+    return data if hashlib.sha256(data).hexdigest().encode("ascii") == sealed else None
+
+
+def seal_of(target: Path) -> Path:
+    """Where the digest of a cache file's bytes is kept."""
+    return target.with_name(target.name + ".sha256")

@@ -152,6 +152,11 @@ class QuickCopyFrame(Frame):
         return copied
 
 
+def kept_flowables(group: Any) -> list[Any]:
+    """The flowables a KeepTogether keeps together."""
+    return list(group._content)
+
+
 def kept_parts(group: Any) -> tuple[list[Any], float]:
     """A wrapped KeepTogether's flowables and their total height."""
     return group._content, group._H

@@ -24,7 +24,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from leaflet.cachedir import cache_folder, keep, keep_bytes
+from leaflet.cachedir import cache_folder, keep, keep_bytes, seal_of
 from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
 from leaflet.safeio import digest as file_digest
 
@@ -116,18 +116,14 @@ def with_open_zero(path: Path) -> Path:
     keep(target, lambda tmp: font.save(str(tmp)))
     # The digest of what was kept, beside it: a file cut short or replaced since is made again.
     with contextlib.suppress(OSError, FileProblem):
-        keep_bytes(_seal_of(target), file_digest(target, MAX_FONT_BYTES)[0].encode("ascii"))
+        keep_bytes(seal_of(target), file_digest(target, MAX_FONT_BYTES)[0].encode("ascii"))
     return target
-
-
-def _seal_of(target: Path) -> Path:
-    return target.with_name(target.name + ".sha256")
 
 
 def _as_kept(target: Path) -> bool:
     """Whether a derived font is the file made for its name: its digest that of its seal."""
     try:
-        sealed = read_file(_seal_of(target), 128).decode("ascii")
+        sealed = read_file(seal_of(target), 128).decode("ascii")
         return file_digest(target, MAX_FONT_BYTES)[0] == sealed
     except (FileProblem, UnicodeDecodeError):
         return False

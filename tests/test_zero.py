@@ -9,6 +9,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from leaflet.cachedir import seal_of
 from leaflet.fontfiles import family_files
 from leaflet.zero import with_open_zero, zero_contours
 from tests.conftest import BuiltPdf
@@ -81,7 +82,6 @@ def test_a_derived_font_cut_short_or_replaced_is_made_again(
     """The derived font is kept with the digest of its bytes beside it: a file cut short (a full
     disk, a hand) or replaced by another font is made again, not used (a cut one stopped every
     build with an internal error until the cache was found and deleted)."""
-    import leaflet.zero as zero
 
     monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path / "cache"))
     regular, bold = family_files("Atkinson Hyperlegible")
@@ -92,8 +92,8 @@ def test_a_derived_font_cut_short_or_replaced_is_made_again(
     assert with_open_zero(regular) == made and made.read_bytes() == good
     made.write_bytes(with_open_zero(bold).read_bytes())  # another font of the right name
     assert with_open_zero(regular) == made and made.read_bytes() == good
-    zero._seal_of(made).unlink()  # kept before seals: made again, and sealed
-    assert with_open_zero(regular) == made and zero._seal_of(made).is_file()
+    seal_of(made).unlink()  # kept before seals: made again, and sealed
+    assert with_open_zero(regular) == made and seal_of(made).is_file()
 
 
 def test_a_shared_temporary_folder_someone_else_could_write_is_not_used(

@@ -20,6 +20,7 @@ from leaflet.layout.cache import LINES, PARSED
 from leaflet.rlseam import (
     break_words_at_address_breaks,
     forget_postponed,
+    kept_flowables,
     kept_parts,
     line_break_state,
     own_broken_words,
@@ -35,13 +36,17 @@ _BIG = 1e9
 break_words_at_address_breaks()
 
 #: Where a block keeps what it holds, for `texts_in`.
-_HOLDS = ("caption", "children", "items", "left", "right", "header", "rows", "_content")
+_HOLDS = ("caption", "children", "items", "left", "right", "header", "rows")
 
 
 def texts_in(flowable: Any) -> Iterator[str]:
     """The words of each text a flowable shows, looking inside blocks, in reading order."""
     if isinstance(flowable, Paragraph):
         yield str(flowable.getPlainText())
+        return
+    if isinstance(flowable, KeepTogether):
+        for child in kept_flowables(flowable):
+            yield from texts_in(child)
         return
     for name in _HOLDS:
         held = getattr(flowable, name, None)

@@ -44,10 +44,10 @@ import io
 from functools import cache
 from pathlib import Path
 
-from leaflet.cachedir import cache_folder, keep_bytes
+from leaflet.cachedir import cache_folder, keep_sealed, read_sealed
 from leaflet.fontfiles import family_files
 from leaflet.frozen import frozen
-from leaflet.safeio import MAX_FONT_BYTES, FileProblem, read_file
+from leaflet.safeio import MAX_FONT_BYTES
 from leaflet.safeio import digest as file_digest
 from leaflet.style import FontFamily, Theme
 from leaflet.zero import with_open_zero
@@ -113,26 +113,25 @@ class WebFace:
         build whose faces are all made reads no font with fontTools.
         """
         kept = _cache_folder() / f"{self.file_name}.range"
-        try:
-            return read_file(kept, 1 << 20).decode("ascii")
-        except (FileProblem, UnicodeDecodeError):
-            pass
+        known = read_sealed(kept, 1 << 20)
+        if known is not None:
+            return known.decode("ascii")
         if self.fallback:
             found = unicode_range(_wanted(self.source, self.earlier))
         else:
             found = unicode_range(sorted(_drawn(self.source)))
-        keep_bytes(kept, found.encode("ascii"))
+        keep_sealed(kept, found.encode("ascii"))
         return found
 
     def data(self) -> bytes:
-        """The WOFF2 file: from the cache folder when it is there, else made and kept there."""
+        """The WOFF2 file: from the cache folder when it is there and whole (the digest kept
+        beside it says so: a file cut short or replaced is made again), else made and kept there."""
         cached = _cache_folder() / self.file_name
-        try:
-            return read_file(cached, MAX_FONT_BYTES)
-        except FileProblem:
-            pass
+        known = read_sealed(cached, MAX_FONT_BYTES)
+        if known is not None:
+            return known
         data = _woff2(self.source, self.weight, self.earlier)
-        keep_bytes(cached, data)
+        keep_sealed(cached, data)
         return data
 
 

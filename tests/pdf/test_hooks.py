@@ -272,10 +272,11 @@ def test_fix_timestamp_sets_the_creation_date() -> None:
     assert info["/ModDate"].startswith("D:20260304000000")
 
 
-def test_kept_parts_and_wrapped_for_read_a_keep_together() -> None:
+def test_kept_flowables_kept_parts_and_wrapped_for_read_a_keep_together() -> None:
     style = ParagraphStyle("p", fontName="Helvetica", fontSize=12, leading=14)
     parts = [Paragraph("One", style), Paragraph("Two " * 40, style)]
     group = KeepTogether(parts)
+    assert rlseam.kept_flowables(group) == parts  # before it is wrapped, as a layout error names it
     assert rlseam.wrapped_for(group) is None
     group.wrapOn(Canvas(BytesIO()), 200, 500)
     assert rlseam.wrapped_for(group) == (200, 500)

@@ -740,6 +740,27 @@ def test_the_same_leaflet_makes_the_same_bytes(site: Site, tmp_path: Path) -> No
     assert fonts._woff2(face.source, face.weight, face.earlier) == first
 
 
+def test_a_web_font_kept_in_the_cache_and_since_cut_short_or_replaced_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leaflet.cachedir import seal_of
+    from leaflet.web import fonts
+
+    monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path / "cache"))
+    face = fonts.web_faces(load_theme("default"))[0]
+    made = face.data()
+    kept = tmp_path / "cache" / "web-fonts" / face.file_name
+    assert kept.read_bytes() == made and seal_of(kept).is_file()
+    for damage in (made[: len(made) // 2], b"wOF2" + bytes(len(made) - 4)):
+        kept.write_bytes(damage)
+        assert face.data() == made  # not the damaged file: made again
+        assert kept.read_bytes() == made
+    ranged = kept.with_name(kept.name + ".range")
+    whole = face.unicode_range
+    ranged.write_bytes(whole.encode()[:12])
+    assert face.unicode_range == whole
+
+
 # ---------------------------------------------------------------- tables, pictures, the logo
 
 IMAGES = ROOT / "tests" / "data" / "images"
