@@ -25,6 +25,7 @@ from leaflet.frozen import frozen
 from leaflet.i18n import furniture
 from leaflet.layout.bilingual import ENGLISH_PREFIX, BilingualStory
 from leaflet.layout.cache import LIKE, PAGINATIONS, Held, Settled
+from leaflet.layout.figures import svg_text_problems
 from leaflet.layout.markup import citation_anchor
 from leaflet.layout.options import PLAIN, LayoutOptions
 from leaflet.layout.page import LeafletDocTemplate, PageGeometry
@@ -143,6 +144,13 @@ def _render_once(
     return out.getvalue(), doc.seen
 
 
+def _check_svg_text(leaflet: Leaflet, fonts: FontSet) -> None:
+    """Text in the leaflet's SVG pictures that the PDF would print as empty boxes, or broken."""
+    problems = svg_text_problems(leaflet.images(), fonts.text.covers_all, fonts.text.name)
+    if problems:
+        raise ContentError(problems)
+
+
 class WrongGuess(Exception):
     """A pass printing guessed page numbers found, at the end of a page, that they are wrong."""
 
@@ -212,12 +220,14 @@ def _render(
     if unset:
         raise ContentError(unset)
     check_coverage(leaflet.texts, fonts)
+    _check_svg_text(leaflet, fonts)
     title = leaflet.metadata.title
     english_fonts = None
     if leaflet.bilingual is not None:
         english = leaflet.bilingual.english
         english_fonts = font_set(theme, english.metadata.language)
         check_coverage(english.texts, english_fonts)
+        _check_svg_text(english, english_fonts)
         # Both titles, Welsh first, as on the cover.
         title = f"{title} / {english.metadata.title}"
     settings = dict(

@@ -639,6 +639,9 @@ SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.o
             "refers to another file",
         ),
         ('<rect width="9" height="9" style="fill:url(http://example.org/p.png)"/>', "refers to another file"),
+        # Text the text font lacks printed as an empty box; text in a script it cannot join, broken.
+        ('<text x="5" y="50">Take it <tspan>\U0001f600</tspan></text>', "U+1F600 GRINNING FACE"),
+        ('<text x="5" y="50">\u0635\u0628\u0627\u062d</text>', "text in the Arabic script"),
     ],
 )
 def test_an_svg_that_cannot_be_drawn_is_a_located_error(
@@ -661,6 +664,19 @@ def test_an_svg_that_cannot_be_drawn_is_a_located_error(
     assert (int(m["line"]), int(m["col"])) == position_of(path.read_text("utf-8"), "images/bad.svg"), lines[0]
     assert "'images/bad.svg' " in m["msg"] and words in m["msg"], lines[0]
     assert "internal error" not in m["msg"] and " at 0x" not in m["msg"], lines[0]
+
+
+def test_text_in_an_svg_the_text_font_draws_is_printed(tmp_path: Path) -> None:
+    body = "sections:\n  - heading: Pictures\n    content:\n      - figure: {file: images/words.svg, alt: A drawing.}\n"
+    path = leaflet_dir(tmp_path, body)
+    (tmp_path / "images" / "words.svg").write_text(
+        SVG_HEAD + '<text x="5" y="50">Caf\u00e9 at 9\u2013<tspan>10</tspan></text></svg>', "utf-8"
+    )
+    build(path)
+    drawn = subprocess.run(
+        [tool("pdftotext"), str(path.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Caf\u00e9 at 9\u201310" in drawn
 
 
 def test_what_svglib_leaves_out_of_a_drawing_prints_nothing(

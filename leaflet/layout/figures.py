@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from leaflet.content.model import Figure, Image
+from leaflet.content.scripts import script_needing_shaping
 from leaflet.errors import ContentError, Problem
+from leaflet.fonts import describe
 from leaflet.layout.flowables import Stack
 from leaflet.layout.markup import inline_markup
 from leaflet.structure import StructElem
@@ -68,13 +71,17 @@ def _quiet_svglib() -> None:
     logger.propagate = False
 
 
+def _written(image: Image) -> str:
+    """The picture's file as the content names it, for a message."""
+    if image.named:
+        return os.path.relpath(image.named, os.path.dirname(os.path.abspath(image.location.file)))
+    return os.path.basename(image.path)
+
+
 def svg_problem(image: Image, exc: Exception) -> ContentError:
     """An SVG image the loader read that svglib cannot draw (a value it cannot use: a length
     "abc", a dash of zeros, a number too large), said at the line that names the picture."""
-    if image.named:
-        written = os.path.relpath(image.named, os.path.dirname(os.path.abspath(image.location.file)))
-    else:
-        written = os.path.basename(image.path)
+    written = _written(image)
     reason = " ".join(str(exc).split()) or type(exc).__name__
     reason = re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "a picture inside it", reason)[:160]
     return ContentError(
@@ -83,6 +90,51 @@ def svg_problem(image: Image, exc: Exception) -> ContentError:
             f"'{written}' cannot be drawn ({reason}); save it again as plain SVG, or as PNG",
         )
     )
+
+
+_SVG_TEXT = ("{http://www.w3.org/2000/svg}text",)
+
+
+@lru_cache(maxsize=16)
+def svg_words(data: bytes) -> str:
+    """Every character an SVG image's text elements hold (<text> and what is inside it)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    return "".join("".join(elem.itertext()) for elem in root.iter(*_SVG_TEXT))
+
+
+def svg_text_problems(images: Iterable[Image], covers: Callable[[str], bool], font: str) -> list[Problem]:
+    """Text in an SVG image the PDF cannot print: svglib sets it in the text font alone, one
+    character after another, so a character that font lacks prints as an empty box (an emoji),
+    and a script whose letters join or reorder (Arabic, Bengali) prints broken. Said once a
+    picture, at the line that names it."""
+    problems: list[Problem] = []
+    for image in images:
+        if image.kind != "svg":
+            continue
+        words = svg_words(image.data)
+        if not words or (words.isascii() and covers(words)):
+            continue
+        shaped = next((ch for ch in words if script_needing_shaping(ch)), None)
+        missing = [ch for ch in dict.fromkeys(words) if not ch.isspace() and not covers(ch)]
+        if shaped is not None:
+            script = script_needing_shaping(shaped)
+            reason = f"text in the {script} script (here {describe(shaped)}), which it cannot join or order"
+        elif missing:
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            reason = f"the character {describe(missing[0])}{more}, which the font {font} lacks"
+        else:
+            continue
+        problems.append(
+            Problem(
+                image.location,
+                f"'{_written(image)}' holds {reason}: text in an SVG image is printed in the text "
+                "font alone; turn that text into shapes, or put it in the caption",
+            )
+        )
+    return problems
 
 
 @lru_cache(maxsize=16)
