@@ -523,12 +523,12 @@ def _longer(text: str, heading: str, copies: int) -> str:
 
 
 def test_a_longer_parallel_leaflet_fills_its_booklet_with_notes_pages(tmp_path: Path) -> None:
-    """Four more sections make the parallel pair 7 A5 pages: the booklet is padded to 8 with a
+    """Five more sections make the parallel pair 7 A5 pages: the booklet is padded to 8 with a
     notes page, headed and prompted in both languages side by side (this was an internal error)."""
     welsh = _pair(
         tmp_path,
-        _longer(WELSH_TEXT, "Siarad â rhywun", 4),
-        _longer(ENGLISH_TEXT, "Talking to someone", 4),
+        _longer(WELSH_TEXT, "Siarad â rhywun", 5),
+        _longer(ENGLISH_TEXT, "Talking to someone", 5),
     )
     built = {b.edition: b.path for b in build_plan(plan(welsh, ("booklet",)), tmp_path / "out")}
     assert len(PdfReader(built["a5"]).pages) == 7

@@ -31,6 +31,19 @@ FOOTER_EDGE = 5 * mm
 MEASURED_PAGES = 120
 
 
+#: A space of a footer piece that the piece is not cut at; written as a space.
+_HELD = "\u00a0"
+
+
+def _dated(words: Furniture, template: str, date: str) -> str:
+    """A footer piece that says a date ("Next review 26 November 2028"), which a narrow column
+    may cut between its words and its date only: neither is ever cut across lines."""
+    before, _, after = words(template, date="\0").partition("\0")
+    label = f"{before.rstrip().replace(' ', _HELD)}{before[len(before.rstrip()) :]}"
+    tail = f"{after[: len(after) - len(after.lstrip())]}{after.lstrip().replace(' ', _HELD)}"
+    return f"{label}{date.replace(' ', _HELD)}{tail}"
+
+
 @frozen
 class PageGeometry:
     """The trimmed page, and what a printer needs around it."""
@@ -175,7 +188,8 @@ class LeafletDocTemplate(BaseDocTemplate):
         width = self.footer_widths.get((text, bold))
         if width is None:
             size = self.theme.style("footer").size
-            width = sum(stringWidth(chunk, name, size) for name, chunk in self.runs(text, bold))
+            shown = text.replace(_HELD, " ")
+            width = sum(stringWidth(chunk, name, size) for name, chunk in self.runs(shown, bold))
             self.footer_widths[(text, bold)] = width
         return width
 
@@ -231,9 +245,9 @@ class LeafletDocTemplate(BaseDocTemplate):
             pieces = [m.organisation, self.footer_title(m.footer_title, full)]
             if m.version is not None:
                 pieces.append(w("Version {version}", version=m.version))
-            pieces.append(w("Published {date}", date=metadata_date(m, "published", w)))
+            pieces.append(_dated(w, "Published {date}", metadata_date(m, "published", w)))
             if m.next_review is not None:
-                pieces.append(w("Next review {date}", date=metadata_date(m, "next_review", w)))
+                pieces.append(_dated(w, "Next review {date}", metadata_date(m, "next_review", w)))
             self.footer_pieces[(id(m), id(w), full)] = (m, w, pieces)
         lines: list[FooterLine] = []
         # Room is left beside the widest page number of the leaflet, not this page's: every page's
@@ -244,7 +258,7 @@ class LeafletDocTemplate(BaseDocTemplate):
             return full - (widest + gap if not lines else 0)
 
         def close(text: str) -> None:
-            lines.append(FooterLine(text, "" if lines else number))
+            lines.append(FooterLine(text.replace(_HELD, " "), "" if lines else number))
 
         current = ""
         for piece in pieces:
@@ -252,6 +266,13 @@ class LeafletDocTemplate(BaseDocTemplate):
             if self.text_width(candidate) <= room():
                 current = candidate
                 continue
+            if current and self.text_width(piece) > full:
+                # A piece no line holds whole ("Published 26 November 2026" in a narrow column)
+                # is cut anyway: its head ("Published") ends the line it would have started after.
+                left = room() - self.text_width(f"{current} · ")
+                head, *rest = self.wrap(piece, left)
+                if rest and self.text_width(head) <= left:
+                    current, piece = f"{current} · {head}", " ".join(rest)
             if current:
                 close(current)
             current = piece

@@ -270,3 +270,39 @@ def test_what_every_footer_repeats_is_remembered_for_its_own_voice_only() -> Non
     assert seen[0][0].left.startswith(welsh.metadata.organisation) and "Tudalen 1" in seen[0][0].right
     assert english.metadata.title.split()[0] in " ".join(line.left for line in seen[1])
     assert "Tudalen 12 o 12" in seen[-1][0].right
+
+
+@pytest.mark.parametrize("sheet", ["default", "large-print", "booklet"])
+def test_a_narrow_footer_cuts_a_date_from_its_words_and_nothing_else(sheet: str) -> None:
+    # A bilingual leaflet's footer is half as wide: "Next review 26 November 2028" no longer
+    # fits a line. It is cut between its words and its date, never inside either (it was cut
+    # as "Adolygiad nesaf 26 / Tachwedd 2028"), and the words end the line before.
+    from io import BytesIO
+
+    from leaflet.content.loader import load_leaflet
+    from leaflet.fonts import font_set
+    from leaflet.i18n import furniture
+    from leaflet.layout.page import LeafletDocTemplate, Pagination
+
+    welsh = load_leaflet(Path(__file__).parent.parent / "data" / "langs" / "cy-en.yaml")
+    assert welsh.bilingual is not None
+    theme = load_theme(sheet)
+    doc = LeafletDocTemplate(BytesIO(), welsh, theme, font_set(theme, "cy"), Pagination())
+    half = doc.footer_width / 2 - 12
+    for leaflet, language, dates, labels in (
+        (welsh, "cy", ("26 Tachwedd 2026", "26 Tachwedd 2028"), ("Cyhoeddwyd", "Adolygiad nesaf")),
+        (
+            welsh.bilingual.english,
+            "en-GB",
+            ("26 November 2026", "26 November 2028"),
+            ("Published", "Next review"),
+        ),
+    ):
+        lines = [line.left for line in doc.footer_lines(4, 4, leaflet, furniture(language), half)]
+        assert all("\u00a0" not in line for line in lines), lines
+        for date, label in zip(dates, labels, strict=True):
+            [holding] = [line for line in lines if date in line]
+            assert holding == date or holding.endswith(f"{label} {date}"), lines
+            if holding == date:
+                assert lines[lines.index(holding) - 1].endswith(label), lines
+        assert len(lines) <= 6, lines
