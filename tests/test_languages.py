@@ -752,3 +752,63 @@ def test_a_right_to_left_link_is_underlined_and_clickable_where_its_words_are(tm
             )
             checked += 1
     assert about and checked >= 5
+
+
+def test_figures_in_right_to_left_text_read_as_a_browser_reads_them() -> None:
+    """In Arabic text, a range "2–3" reads from the right (2, then 3: the dash goes with the
+    Arabic, as the bidirectional algorithm's rule N1 sets it and a browser draws it); a phone
+    number with its "+" and its groups, a time, a decimal and a share each stay one number,
+    left to right."""
+    from leaflet.fontfiles import family_files
+    from leaflet.pdf.shaping import Piece, shape_line
+    from leaflet.web.page import typeset
+
+    arabic, _ = family_files("Noto Sans Arabic")
+
+    def xs(text: str) -> list[float]:
+        """Where each character of `text` is drawn: its glyph's x (a character of a ligature, its first glyph's)."""
+        line = shape_line([Piece("a", arabic, 12, text)], True)
+        found: dict[int, float] = {}
+        at = 0
+        for glyph in line.glyphs:  # in logical order, each with the characters it stands for
+            for k in range(len(glyph.text)):
+                found.setdefault(at + k, glyph.x)
+            at += len(glyph.text)
+        return [found[i] for i in range(len(text))]
+
+    text = "من 2–3 مرات"
+    x = xs(text)
+    assert x[text.index("2")] > x[text.index("–")] > x[text.index("3")]
+    for number in ("+44 808 800 8000", "10:30", "1.5", "50%", "3-4"):
+        text = f"اتصل {number} الآن"
+        x = xs(text)
+        start = text.index(number)
+        drawn = x[start : start + len(number)]
+        assert drawn == sorted(drawn), (number, drawn)  # left to right, in the order written
+        assert x[start - 2] > max(drawn) and x[start + len(number) + 1] < min(drawn)  # between the words
+    assert '<bdi dir="ltr">+44 808 800 8000</bdi>' in typeset("<p>اتصل +44 808 800 8000 الآن</p>", "ar")
+
+
+def test_a_right_to_left_table_runs_its_columns_from_the_right(tmp_path: Path) -> None:
+    """The first column (the rows' names) stands at the right in Arabic, the next to its left:
+    the order a reader of Arabic reads them in, and the page's (it drew them left to right)."""
+    require_tool("pdftotext")
+    data = yaml.safe_load((LANGS / "ar.yaml").read_text("utf-8"))
+    data["sections"][0]["content"].append(
+        {
+            "table": {
+                "caption": "متى تستريح",
+                "header_column": True,
+                "header": ["", "الصباح", "الظهر", "المساء"],
+                "rows": [["راحة قصيرة", "10 دقائق", "15 دقيقة", "20 دقيقة"]],
+            }
+        }
+    )
+    content = tmp_path / "ar-table.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    # (pdftotext gives Arabic words letter by letter, with their boxes: the figures tell the columns.)
+    placed = {w: (a + c) / 2 for page in (1, 2) for w, a, _, c, _ in _bbox_words(built.path, page)}
+    order = ["10", "15", "20"]
+    assert all(w in placed for w in order), placed
+    assert placed["10"] > placed["15"] > placed["20"], placed

@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable
 from leaflet.addressbreaks import ADDRESS_BREAKS
 from leaflet.content.model import Cell, Table, plain_text
 from leaflet.frozen import frozen
-from leaflet.layout.flowables import LeafParagraph, Stack, named_by_words
+from leaflet.layout.flowables import LeafParagraph, Stack, mirrored, named_by_words
 from leaflet.layout.markup import inline_markup, text_markup
 from leaflet.rlseam import forget_postponed
 from leaflet.structure import StructElem
@@ -486,11 +486,15 @@ class TableGrid(Flowable):
             y -= h
 
     def _draw_row(self, cells: Sequence[Flowable | None], top: float, height: float) -> None:
+        """A row's cells, the first at the start of the line: at the left, or at the right in a
+        leaflet that reads right to left (its columns run from right to left)."""
+        mirror = mirrored(self.canv)
         x = 0.0
         for cell, width in zip(cells, self.widths, strict=True):
             if cell is not None:
                 _, h = cell.wrap(width - 2 * self.look.pad_x, _BIG)
-                cell.drawOn(self.canv, x + self.look.pad_x, top - self.look.pad_y - h)
+                left = self.width - x - width if mirror else x
+                cell.drawOn(self.canv, left + self.look.pad_x, top - self.look.pad_y - h)
             x += width
 
     def _decorate(self, top: float) -> None:

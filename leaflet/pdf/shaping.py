@@ -17,6 +17,7 @@ No ReportLab here: fonts are read from their files by HarfBuzz.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
@@ -109,9 +110,36 @@ def _strong(ch: str) -> str | None:
     if kind in ("R", "AL"):
         return "R"
     if kind in ("L", "EN", "AN"):
-        # Numbers read left to right whatever surrounds them.
         return "L"
     return None
+
+
+#: A run of figures read as one number, left to right whatever surrounds it: a phone number in
+#: its groups ("+44 808 800 8000"), a time or a decimal ("10:30", "1.5"), a fraction, a share
+#: ("50%"). The page (leaflet/web/page.py) isolates the same runs.
+FIGURES = re.compile(r"[+£$€#]?\d+(?:[ \u00a0.,:/+-]\d+)*[%°‰]?")
+
+
+def _acting(text: str, rtl_base: bool) -> tuple[list[str | None], list[bool]]:
+    """Each character's strong direction as the neutral characters around it see it.
+
+    Letters are what they are. A run of figures (FIGURES) is set left to right, but acts as
+    the letters before it act (the bidirectional algorithm's rules W2 and W7): a number after
+    Latin words goes with them, and anywhere else, as right to left (rule N1). So in Arabic
+    text "2–3" reads from the right, 2 then 3, as a browser sets it. Also whether each
+    character belongs to a run of figures.
+    """
+    strong: list[str | None] = [_strong(ch) for ch in text]
+    figures = [False] * len(text)
+    for run in FIGURES.finditer(text):
+        figures[run.start() : run.end()] = [True] * (run.end() - run.start())
+    last = "R" if rtl_base else "L"
+    for i in range(len(text)):
+        if figures[i]:
+            strong[i] = "L" if last == "L" else "R"
+        elif strong[i] is not None:
+            last = strong[i]  # type: ignore[assignment]
+    return strong, figures
 
 
 #: The paired brackets of Unicode's BidiBrackets.txt that a leaflet's text uses.
@@ -163,14 +191,15 @@ def directions(text: str, rtl_base: bool) -> list[bool]:
     punctuation) between two runs of the same direction take that direction; elsewhere they
     take the line's.
     """
-    strong = [_strong(ch) for ch in text]
+    strong, figures = _acting(text, rtl_base)
     for pair in _bracket_pairs(text):
         strong[pair[0]] = strong[pair[1]] = _bracket_direction(strong, text, pair, rtl_base)
     out: list[bool] = []
     n = len(text)
     for i, s in enumerate(strong):
         if s is not None:
-            out.append(s == "R")
+            # A run of figures is set left to right, whichever way it acts on its neighbours.
+            out.append(s == "R" and not figures[i])
             continue
         before = next((strong[j] for j in range(i - 1, -1, -1) if strong[j]), None)
         after = next((strong[j] for j in range(i + 1, n) if strong[j]), None)

@@ -367,10 +367,10 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
         _PAGE.reset(token)
 
 
-#: Figures in groups, as a phone number is written ("0808 800 8000"). A browser sets such a run
+#: Figures in groups, as a phone number is written ("0808 800 8000", "+44 808 800 8000"). A browser sets such a run
 #: right to left inside Arabic or Urdu text (the groups in reverse order: a wrong number to dial);
 #: the PDF keeps figures left to right, and so does the page, each run isolated left to right.
-_GROUPED_FIGURES = re.compile(r"\d+(?:[ \u00a0]\d+)+")
+_GROUPED_FIGURES = re.compile(r"\+?\d+(?:[ \u00a0]\d+)+")
 #: The text between two tags of a part (a part's markup holds no <script>, <style> or <title>).
 _BETWEEN_TAGS = re.compile(r">([^<]+)<")
 
