@@ -32,6 +32,18 @@ DOMAIN = "leaflet"
 
 #: Languages written right to left (the primary subtag of a language tag).
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"})
+#: Every language written right to left (primary subtags): Arabic and the languages written in
+#: Arabic script (Urdu, Persian, Pashto, Sindhi, Sorani Kurdish, Uyghur, Kashmiri), Hebrew,
+#: Yiddish, Syriac, Aramaic, Dhivehi. (RTL_LANGUAGES: those the tool has its own words in.)
+WRITTEN_RIGHT_TO_LEFT = RTL_LANGUAGES | {"arc", "ckb", "dv", "ks", "syr"}
+
+
+def direction(lang: str | None) -> str | None:
+    """rtl or ltr for a language tag (an Arabic-script tag such as pa-Arab counts), None for none."""
+    if not lang:
+        return None
+    parts = lang.lower().split("-")
+    return "rtl" if parts[0] in WRITTEN_RIGHT_TO_LEFT or "arab" in parts[1:] or "hebr" in parts[1:] else "ltr"
 
 
 def primary(tag: str) -> str:

@@ -812,3 +812,27 @@ def test_a_right_to_left_table_runs_its_columns_from_the_right(tmp_path: Path) -
     order = ["10", "15", "20"]
     assert all(w in placed for w in order), placed
     assert placed["10"] > placed["15"] > placed["20"], placed
+
+
+def test_an_english_passage_in_an_arabic_leaflet_runs_left_to_right(tmp_path: Path) -> None:
+    """A paragraph marked `lang: en-GB` in an Arabic leaflet starts at the left and reads left to
+    right, its full stop at its end (it was set right to left: ".Call the …"); the Arabic around
+    it is still set right to left, from the right."""
+    require_tool("pdftotext")
+    data = yaml.safe_load((LANGS / "ar.yaml").read_text("utf-8"))
+    english = "Call the free MS Helpline on 0808 800 8000."
+    data["sections"][0]["content"].append({"paragraph": english, "lang": "en-GB"})
+    content = tmp_path / "ar-english.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    page = next(n for n in (1, 2) if "Helpline" in pdftotext(built.path, "-f", str(n), "-l", str(n)))
+    placed = _bbox_words(built.path, page)
+    middle = next((b + d) / 2 for w, _, b, _, d in placed if w == "Helpline")
+    line = sorted((a, w) for w, a, b, _, d in placed if abs((b + d) / 2 - middle) < 3)
+    assert [w for _, w in line] == english.split(), line
+    width = float(PdfReader(built.path).pages[page - 1].mediabox.width)
+    assert line[0][0] < width * 0.2, line  # from the left margin
+    from tests.pdf.reader import read_tree
+
+    tree = [e for _, e in read_tree(PdfReader(built.path)).walk() if e.attrs.get("Lang") == "en-GB"]
+    assert tree, "the passage keeps its language"

@@ -39,7 +39,7 @@ from leaflet.content.model import (
     plain_text,
 )
 from leaflet.fonts import FontSet
-from leaflet.i18n import Furniture, furniture
+from leaflet.i18n import Furniture, direction, furniture
 from leaflet.layout.cache import STYLES, Held, colour, style_key
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
@@ -99,7 +99,7 @@ HEADING_STYLES = {2: "h2", 3: "h3", 4: "h4"}
 class Shared:
     """What the passes of one build share: paragraph styles, and the settings each was made from."""
 
-    styles: dict[tuple[str, str], ParagraphStyle] = field(default_factory=dict)
+    styles: dict[tuple[str, str, bool], ParagraphStyle] = field(default_factory=dict)
     #: id(style) → its settings as a key; every style here is held by `styles`, so ids stay its own.
     style_keys: dict[int, Hashable | None] = field(default_factory=dict)
 
@@ -165,14 +165,21 @@ class StoryBuilder:
 
     # -- styles
 
-    def pstyle(self, name: str, variant: str = "", **overrides: float) -> ParagraphStyle:
-        key = (name, variant)
+    def against(self, lang: str | None) -> bool:
+        """Whether words in `lang` run the other way from the leaflet's (English in Arabic)."""
+        return lang is not None and (direction(lang) == "rtl") != self.words.rtl
+
+    def pstyle(
+        self, name: str, variant: str = "", *, against: bool = False, **overrides: float
+    ) -> ParagraphStyle:
+        """A paragraph style of the sheet; `against`: for words that run the other way from the leaflet's."""
+        key = (name, variant, against)
         made = self._styles.get(key)
         if made is not None:
             return made
         st: TextStyle = self.theme.style(name)
         align = _ALIGN[st.align]
-        if self.words.rtl and align != TA_CENTER:
+        if self.words.rtl != against and align != TA_CENTER:
             # A right-to-left page is a mirror: text starts at the right and is ragged on the left.
             align = TA_RIGHT if align == TA_LEFT else TA_LEFT
         font = self.fonts.font_name(st.font if st.font else self.fonts.text.name, st.bold)
@@ -369,12 +376,16 @@ class StoryBuilder:
                     isinstance(following, ListBlock | TermList | Table | Figure)
                     and plain_text(block.inlines).rstrip().endswith(":")
                 )
+                # A paragraph in a language written the other way starts at the other side.
+                against = self.against(block.lang or lang)
                 if block.related:
-                    style = self.pstyle("body", "before-related", keepWithNext=1, spaceAfter=0)
+                    style = self.pstyle(
+                        "body", "before-related", against=against, keepWithNext=1, spaceAfter=0
+                    )
                 elif leads_in:
-                    style = self.pstyle("body", "lead-in", keepWithNext=1)
+                    style = self.pstyle("body", "lead-in", against=against, keepWithNext=1)
                 else:
-                    style = self.pstyle("body")
+                    style = self.pstyle("body", against=against)
                 leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
                 leaf.lead_in = leads_in and not block.related
                 out.append(leaf)

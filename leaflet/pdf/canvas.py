@@ -55,7 +55,7 @@ from reportlab.platypus import Flowable
 from reportlab.platypus import paragraph as rl_paragraph
 
 from leaflet.fonts import FONT_FILES
-from leaflet.i18n import ENGLISH, Furniture
+from leaflet.i18n import ENGLISH, Furniture, direction
 from leaflet.layout.cache import Bounded, Held
 from leaflet.pdf.compact import pack
 from leaflet.pdf.shaping import Glyph, Piece, ShapedLine, shape_line
@@ -213,9 +213,10 @@ class LeafletTextObject(PDFTextObject):
         if not pending:
             return
         pieces = [p for _, p in pending]
-        line = shape_line(pieces, canvas.rtl)
+        rtl = canvas.runs_right_to_left()
+        line = shape_line(pieces, rtl)
         shift = 0.0
-        if canvas.rtl:
+        if rtl:
             # ReportLab set the line's start from its own widths of the words, without the space
             # that ends every line (`_textOut`), which right to left is drawn at the far left:
             # the words' right edge goes where ReportLab put it, on the column's edge.
@@ -416,6 +417,16 @@ class LeafletCanvas(Canvas):
             b0 * e + d0 * f + f0,
         )
         code.append(_matrix_operator(a, b, c, d, e, f))
+
+    def runs_right_to_left(self) -> bool:
+        """Whether the words being drawn run right to left: the page's way, unless the element
+        they belong to is in a language written the other way (English words in an Arabic leaflet)."""
+        elem = self.tag_elem
+        while elem is not None:
+            if elem.lang:
+                return direction(elem.lang) == "rtl"
+            elem = elem.parent
+        return self.rtl
 
     def opaque_fill(self) -> bool:
         """The fill is opaque and colours are taken as given: setting an opaque colour changes nothing else."""

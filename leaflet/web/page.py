@@ -48,6 +48,7 @@ from leaflet.content.model import (
 from leaflet.content.texts import SourceText
 from leaflet.errors import Location
 from leaflet.frozen import frozen
+from leaflet.i18n import direction
 from leaflet.layout.markup import citation_anchor, note_anchor, printed_address
 from leaflet.layout.story import (
     ABOUT_ANCHOR,
@@ -88,20 +89,6 @@ INLINE_MACROS: dict[type, str] = {
     Citation: "citation",
     NoteRef: "note_ref",
 }
-
-#: Languages written right to left (primary subtags): Arabic and the languages written in
-#: Arabic script (Urdu, Persian, Pashto, Sindhi, Sorani Kurdish, Uyghur), Hebrew, Yiddish,
-#: Syriac, Dhivehi.
-RTL_LANGUAGES = i18n.RTL_LANGUAGES | {"arc", "ckb", "dv", "ks", "syr"}
-
-
-def direction(lang: str | None) -> str | None:
-    """rtl or ltr for a language tag (an Arabic-script tag such as pa-Arab counts), None for none."""
-    if not lang:
-        return None
-    parts = lang.lower().split("-")
-    return "rtl" if parts[0] in RTL_LANGUAGES or "arab" in parts[1:] or "hebr" in parts[1:] else "ltr"
-
 
 #: How the page offers each PDF: "Large print, A4 (PDF, 44 kB)", in the leaflet's language.
 OFFER = "{label} (PDF, {size})"

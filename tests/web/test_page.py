@@ -31,10 +31,10 @@ from leaflet.content.model import (
     TermList,
     plain_text,
 )
-from leaflet.i18n import furniture
+from leaflet.i18n import direction, furniture
 from leaflet.style import load_theme
 from leaflet.web import page as web_page
-from leaflet.web.page import BLOCK_MACROS, INLINE_MACROS, direction, file_size, render_page
+from leaflet.web.page import BLOCK_MACROS, INLINE_MACROS, file_size, render_page
 from tests.conftest import CONTENT, ROOT, metadata_block
 from tests.web.html import find, outline, parse, text_of, with_class, words
 
