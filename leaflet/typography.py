@@ -1,5 +1,8 @@
-"""A language's rules for where a line may end, applied to the words before they are laid out
-(the PDF) or written (the web page). No ReportLab here.
+"""Rules for where a line may end, applied to the words before they are laid out (the PDF) or
+written (the web page). No ReportLab here.
+
+Figures in groups, as a phone number is written ("0808 800 8000"), are never cut across
+lines, in any language: a number read across a line end is a wrong number to dial.
 
 Polish, Czech and Slovak typesetting never leaves a one-letter word (a preposition or
 conjunction: Polish "w", "z", "i", "a", "o", "u") at the end of a line: it goes over with the
@@ -23,3 +26,14 @@ def keeps_one_letter_words(language: str | None) -> bool:
 def glue_one_letter_words(text: str) -> str:
     """Each one-letter word joined to the word after it by a no-break space."""
     return _ONE_LETTER.sub("\\1\u00a0", text) if " " in text else text
+
+
+#: Figures in groups, as a phone number is written ("0808 800 8000", "+44 808 800 8000").
+GROUPED_FIGURES = re.compile(r"\+?\d+(?:[ \u00a0]\d+)+")
+
+
+def keep_figures_together(text: str) -> str:
+    """Each run of grouped figures with no-break spaces between its groups."""
+    if " " not in text:
+        return text
+    return GROUPED_FIGURES.sub(lambda run: run.group().replace(" ", "\u00a0"), text)

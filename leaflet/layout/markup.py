@@ -15,7 +15,7 @@ from leaflet.escape import escape
 from leaflet.fonts import FontSet
 from leaflet.frozen import frozen
 from leaflet.i18n import Furniture
-from leaflet.typography import glue_one_letter_words
+from leaflet.typography import glue_one_letter_words, keep_figures_together
 
 
 @frozen
@@ -38,6 +38,7 @@ def text_markup(text: str, ctx: MarkupContext) -> str:
     """Escape text, switching to a fallback family for characters the text font lacks."""
     if ctx.glue_one_letter_words:
         text = glue_one_letter_words(text)
+    text = keep_figures_together(text)
     if ctx.fonts.text.covers_all(text):
         return escape(text)  # nearly always: one test for the whole text
     return "".join(

@@ -63,7 +63,7 @@ from leaflet.layout.story import (
     TOC_HEADING,
     about_lines,
 )
-from leaflet.typography import glue_one_letter_words, keeps_one_letter_words
+from leaflet.typography import GROUPED_FIGURES, glue_one_letter_words, keeps_one_letter_words
 from leaflet.web.compiled import bytecode_cache
 
 DOWNLOADS_HEADING = "Print or download this leaflet"
@@ -354,29 +354,27 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
         _PAGE.reset(token)
 
 
-#: Figures in groups, as a phone number is written ("0808 800 8000", "+44 808 800 8000"). A browser sets such a run
-#: right to left inside Arabic or Urdu text (the groups in reverse order: a wrong number to dial);
-#: the PDF keeps figures left to right, and so does the page, each run isolated left to right.
-_GROUPED_FIGURES = re.compile(r"\+?\d+(?:[ \u00a0]\d+)+")
 #: The text between two tags of a part (a part's markup holds no <script>, <style> or <title>).
 _BETWEEN_TAGS = re.compile(r">([^<]+)<")
 
 
 def typeset(html: str, language: str) -> str:
-    """The text of a part's `html` set as the PDF sets it, in one pass: one-letter words kept
-    with the next (Polish, Czech, Slovak); right to left, each run of grouped figures an
-    isolate set left to right."""
+    """The text of a part's `html` set as the PDF sets it, in one pass: figures in groups (a
+    phone number) never cut across lines; one-letter words kept with the next (Polish, Czech,
+    Slovak); right to left, each run of grouped figures an isolate set left to right (a browser
+    sets such a run right to left inside Arabic or Urdu text, its groups in reverse order: a
+    wrong number to dial)."""
     glue, rtl = keeps_one_letter_words(language), direction(language) == "rtl"
-    if not (glue or rtl):
-        return html
+
+    def kept(run: re.Match[str]) -> str:
+        figures = run.group().replace(" ", "\u00a0")
+        return f'<bdi dir="ltr">{figures}</bdi>' if rtl else figures
 
     def text(between: re.Match[str]) -> str:
         words = between.group(1)
         if glue:
             words = glue_one_letter_words(words)
-        if rtl:
-            words = _GROUPED_FIGURES.sub(lambda run: f'<bdi dir="ltr">{run.group()}</bdi>', words)
-        return f">{words}<"
+        return f">{GROUPED_FIGURES.sub(kept, words)}<"
 
     return _BETWEEN_TAGS.sub(text, html)
 

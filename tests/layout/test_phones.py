@@ -53,3 +53,33 @@ def test_a_number_given_only_by_its_link_is_printed_whole_on_one_line(tmp_path: 
         found.append(next(line for line in lines if "0808" in line).rstrip().endswith("(0808 800 8000)"))
     # The number did meet the end of a line, and went over whole.
     assert any(found)
+
+
+def test_a_number_written_in_the_text_is_printed_whole_on_one_line(tmp_path: Path) -> None:
+    """A number typed in its groups ("0808 800 8000") is never cut across lines either, in the
+    PDF or on the page: its groups are joined by no-break spaces, as a tel: link's are."""
+    from leaflet.web.page import typeset
+
+    require_tool("pdftotext")
+    paragraphs = "".join(
+        f"      - {' '.join(['Talk'] * n + ['then'])} ring the free MS Helpline on 0808 800 8000 any weekday.\n"
+        for n in range(14)
+    )
+    content = tmp_path / "phones.yaml"
+    content.write_text(
+        metadata_block("Phone", "phones")
+        + "sections:\n  - heading: Who to call\n    content:\n"
+        + paragraphs
+        + "references: []\n",
+        "utf-8",
+    )
+    (built,) = build_editions(content, ["large-print"], None, tmp_path / "out")
+    text = subprocess.run(
+        ["pdftotext", str(built.path), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace("\u00a0", " ")
+    lines = [line.rstrip() for line in text.splitlines() if "0808" in line or "8000" in line]
+    assert len([line for line in lines if "0808 800 8000" in line]) == 14, lines
+    assert all("0808 800 8000" in line for line in lines), lines  # no group left on another line
+    # The number did meet the end of a line (and went over whole).
+    assert any(line.endswith("0808 800 8000") or line.startswith("0808") for line in lines), lines
+    assert "on 0808\u00a0800\u00a08000 any" in typeset("<p>on 0808 800 8000 any</p>", "en-GB")

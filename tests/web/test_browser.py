@@ -347,7 +347,8 @@ GROUPED_FIGURES_JS = r"""
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   let node;
   while ((node = walker.nextNode())) {
-    const at = node.textContent.indexOf('0808 800 8000');
+    // Its groups joined by spaces that do not break (a number never cut across lines).
+    const at = node.textContent.replace(/\u00a0/g, ' ').indexOf('0808 800 8000');
     if (at < 0) continue;
     const range = document.createRange();
     range.setStart(node, at); range.setEnd(node, at + 4);
