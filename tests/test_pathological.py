@@ -6,6 +6,7 @@ passes), and layout work is counted (paragraph wraps) rather than timed.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -244,3 +245,35 @@ def test_a_long_word_with_no_break_in_a_shaped_script_is_cut_and_built(tmp_path:
 
     # Read back from the structure tree: the word whole, whatever lines it was cut into.
     assert word in struct_text(built.path).replace(" ", "")
+
+
+def test_a_finding_in_text_full_of_link_brackets_is_located_at_once(tmp_path: Path) -> None:
+    r"""Words in capitals after many "\]()" (each one punctuation, or the start of a link's
+    address): locating the finding tried both ways at each, and took time doubling with each
+    one (28 held `check` for over a minute, and `build`, which runs the rules, too)."""
+    brackets = "\\]()" * 60
+    path = write(
+        tmp_path,
+        "brackets.yaml",
+        "sections:\n  - heading: H\n    content:\n"
+        f"      - 'Now ALPHA {brackets} zzz. ALPHA BETA GAMMA DELTA.'\n"
+        "references: []\n",
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "make_leaflet.py"), "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        cwd=ROOT,
+        env={**os.environ, "LEAFLET_SERVER": "off"},
+    )
+    line = (
+        path.read_text("utf-8")
+        .splitlines()
+        .index(f"      - 'Now ALPHA {brackets} zzz. ALPHA BETA GAMMA DELTA.'")
+        + 1
+    )
+    column = len(f"      - 'Now ALPHA {brackets} zzz. ") + 1
+    assert (
+        f"brackets.yaml:{line}:{column}: warning: “ALPHA BETA GAMMA DELTA” is in capitals" in done.stdout
+    ), done.stdout + done.stderr

@@ -70,7 +70,9 @@ class Passage:
 
 #: What may stand between two printed words in the file: spaces and punctuation,
 #: a citation ([@id], printed [n]) and the address half of a link ([text](address)).
-_BETWEEN = r"(?:[\W_]|\[@[^\]]*\]|\]\([^)]*\))+"
+#: Atomic: "](" is punctuation or the start of an address, and trying both ways at each of
+#: many took time doubling with each one (a few dozen held a build for minutes).
+_BETWEEN = r"(?>(?:\[@[^\]]*\]|\]\([^)]*\)|[\W_])+)"
 _CITATION = re.compile(r"\[\d+\]")
 
 
