@@ -216,17 +216,18 @@ def _render(
     # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
     # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.
     settable = settable_in(leaflet.metadata.language) if fonts.shaped else None
-    unset = unset_script_problems(leaflet.texts, settable)
+    printed = (*leaflet.texts, *leaflet.addresses)
+    unset = unset_script_problems(printed, settable)
     if unset:
         raise ContentError(unset)
-    check_coverage(leaflet.texts, fonts)
+    check_coverage(printed, fonts)
     _check_svg_text(leaflet, fonts)
     title = leaflet.metadata.title
     english_fonts = None
     if leaflet.bilingual is not None:
         english = leaflet.bilingual.english
         english_fonts = font_set(theme, english.metadata.language)
-        check_coverage(english.texts, english_fonts)
+        check_coverage((*english.texts, *english.addresses), english_fonts)
         _check_svg_text(english, english_fonts)
         # Both titles, Welsh first, as on the cover.
         title = f"{title} / {english.metadata.title}"
@@ -414,7 +415,8 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
             themes[edition.style] = load_theme(edition.style)
         if edition.web:
             check_coverage(
-                work.leaflet.texts, font_set(themes[edition.style], work.leaflet.metadata.language)
+                (*work.leaflet.texts, *work.leaflet.addresses),
+                font_set(themes[edition.style], work.leaflet.metadata.language),
             )
             sizes = {p: len(r.data) for _, p, r in made}
             downloads = pdf_downloads(work.leaflet, output, path, sizes)

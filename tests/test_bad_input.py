@@ -825,6 +825,22 @@ PRINTED_PLACES = [
         ("    title: A reference\n", "    title: A reference\nfurther_reading:\n  - Read {c}this\n"),
         id="further-reading",
     ),
+    # Addresses are printed too (beside their words, in the references, in About this leaflet).
+    pytest.param(("  slug: test\n", "  slug: test\n  url: https://example.org/a{c}b\n"), id="metadata-url"),
+    pytest.param(
+        ("    title: A reference\n", "    title: A reference\n    url: https://example.org/a{c}b\n"),
+        id="reference-url",
+    ),
+    pytest.param(
+        ("    title: A reference\n", "    title: A reference\n    doi: 10.1000/a{c}b\n"), id="reference-doi"
+    ),
+    pytest.param(
+        (
+            "    title: A reference\n",
+            "    title: A reference\nfurther_reading:\n  - text: Read this\n    url: https://example.org/{c}\n",
+        ),
+        id="further-reading-url",
+    ),
 ]
 
 

@@ -62,6 +62,8 @@ from leaflet.i18n import available, primary
 SCHEMA_FILE = "schema.json"
 
 #: Keys whose values are codes, addresses or dates checked by the schema, not printed words.
+#: The keys whose values are addresses, printed as they are written.
+_ADDRESSES = frozenset({"url", "doi"})
 _NOT_PRINTED = {
     "id",
     "slug",
@@ -901,6 +903,7 @@ class _Builder:
             references=tuple(self.reference(r, i) for i, r in enumerate(d.get("references", []))),
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
+            addresses=tuple(self.addresses(d, ())),
             editions=tuple(d.get("editions", ["standard"])),
             check_settings=tuple(d.get("checks", {}).items()),
             check_places=tuple((k, self.doc.at(("checks", k), key=True)) for k in d.get("checks", {})),
@@ -1071,6 +1074,18 @@ class _Builder:
         elif isinstance(value, str):
             yield SourceText(value, self.at(path), self.doc.scalars.get(path))
 
+    def addresses(self, value: Any, path: PathKey) -> Iterator[SourceText]:
+        """Every address given apart from the text (url:, doi:), with where it stands."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in _ADDRESSES and isinstance(item, str):
+                    yield SourceText(item, self.at((*path, key)), self.doc.scalars.get((*path, key)))
+                elif key not in _NOT_PRINTED:
+                    yield from self.addresses(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from self.addresses(item, (*path, i))
+
 
 _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 
@@ -1119,7 +1134,7 @@ def _load(path: str | Path, *, partner: bool) -> Leaflet:
         raise ContentError(sorted(problems, key=lambda p: (p.location.line, p.location.column)))
     builder = _Builder(doc)
     leaflet = builder.build()
-    builder.problems.extend(character_problems(leaflet.texts))
+    builder.problems.extend(character_problems((*leaflet.texts, *leaflet.addresses)))
     if builder.problems:
         raise ContentError(sorted(builder.problems, key=lambda p: (p.location.line, p.location.column)))
     if "bilingual" in doc.data["metadata"]:

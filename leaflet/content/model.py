@@ -424,6 +424,9 @@ class Leaflet:
     source: str
     #: Every string of the file that will be printed, for checks of its characters.
     texts: tuple[SourceText, ...] = ()
+    #: Every address the file gives apart from its text (`url:`, `doi:`), printed beside its
+    #: words or in the references: for the same checks of its characters (not for the rules on prose).
+    addresses: tuple[SourceText, ...] = ()
     #: The editions built when none is named.
     editions: tuple[str, ...] = ("standard",)
     #: Rule settings for `check` given in the file (rule id → off, on or settings).
