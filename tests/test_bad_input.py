@@ -270,6 +270,13 @@ def test_a_heading_that_prints_nothing_is_refused(run: Runner, invisible: str) -
     )
 
 
+def test_a_slug_too_long_to_name_a_file_is_refused_at_the_slug(run: Runner) -> None:
+    """The slug names the leaflet's files: one too long for a file system was an error with no line."""
+    slug = "-".join(["cool"] * 40)
+    text = variant(("slug: test", f"slug: {slug}"))
+    assert_problems(run.build(text), [(3, 9, ("metadata.slug", "199 characters", "at most 120"))])
+
+
 def test_an_empty_heading_is_said_once(run: Runner) -> None:
     """Empty text is "empty", said once: it was said a second time as text of only spaces."""
     text = variant(("  - heading: First", '  - heading: ""'))

@@ -49,6 +49,22 @@ class ImageProblem(Exception):
     """What is wrong with an image file, in the editor's words."""
 
 
+#: The longest name of a file or folder (bytes), and of a whole path, that file systems take.
+_NAME_MAX, _PATH_MAX = 255, 4096
+
+
+def _check_name(written: str) -> None:
+    """A file name no file system can hold: refused before it is looked for."""
+    shown = f"'{written[:60]}…'" if len(written) > 60 else f"'{written}'"
+    if "\0" in written:
+        raise ImageProblem("a file name cannot hold a NUL character")
+    encoded = os.fsencode(written)
+    if len(encoded) > _PATH_MAX or any(len(part) > _NAME_MAX for part in encoded.split(b"/")):
+        raise ImageProblem(
+            f"{shown} is too long for a file name (a name is at most {_NAME_MAX} bytes); name the picture more briefly"
+        )
+
+
 def resolve_inside(written: str, folder: Path) -> Path:
     """The file a path names, held inside `folder` (symbolic links followed, then checked)."""
     if not written.strip():
@@ -81,6 +97,7 @@ def resolve_inside(written: str, folder: Path) -> Path:
 
 def load_image(written: str, folder: Path, location: Location) -> Image:
     """Find, read and check one image file; raise ImageProblem saying what is wrong."""
+    _check_name(written)
     named.note(folder / written)  # before it is checked: a picture still to come is watched too
     path = resolve_inside(written, folder)
     kind = _SUFFIX_KIND.get(path.suffix.lower())

@@ -416,6 +416,8 @@ _ADDRESS_KEYS = {"url", "doi"}
 MAX_QR_ADDRESS = 250
 #: A version is printed in the footer of every page.
 MAX_VERSION = 20
+#: The longest slug: a file name of it, with an edition's ending, is well within any file system's.
+MAX_SLUG = 120
 
 
 def _size_problems(value: Any, path: PathKey, doc: YamlDocument, out: list[Problem], lists: int = 0) -> None:
@@ -1128,6 +1130,15 @@ def _load(path: str | Path, *, partner: bool) -> Leaflet:
                 Problem(
                     doc.at(("metadata", "version")),
                     f"metadata.version: {len(version.value):,} characters; a version is at most {MAX_VERSION}",
+                )
+            )
+        slug = doc.data["metadata"]["slug"]
+        if len(slug) > MAX_SLUG:
+            problems.append(
+                Problem(
+                    doc.at(("metadata", "slug")),
+                    f"metadata.slug: {len(slug):,} characters; a slug names the leaflet's files "
+                    f"(slug-large-print.pdf …) and is at most {MAX_SLUG}",
                 )
             )
     if problems:
