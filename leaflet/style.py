@@ -458,14 +458,34 @@ class _Resolver:
 
     def colour(self, value: Any, path: PathKey) -> Colour:
         colours = self.data.get("colours", {})
+        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+            self.error(
+                path, f"{path[-1]}: expected a colour name from colours: or #rrggbb, found {_kind(value)}"
+            )
+            return Colour("#000000")
         if value is None or (path[0] == "colours" and value in colours and colours[value] is None):
             self.error(
                 path, f'{path[-1]}: no colour given; in YAML a # starts a comment, so quote it: "#123a63"'
             )
             return Colour("#000000")
         text = str(value).strip()
-        if text in colours and isinstance(colours[text], str):
-            text = colours[text]
+        # A name from colours:, which may name another (brand: ink): followed to its #rrggbb.
+        chain = [str(path[-1])] if path[0] == "colours" else []
+        while True:
+            if text in chain:
+                if path[0] == "colours":
+                    self.error(
+                        path,
+                        f"{path[-1]}: colours that name each other in a circle "
+                        f"({' → '.join([*chain[chain.index(text) :], text])}); give one as #rrggbb",
+                    )
+                return Colour("#000000")
+            chain.append(text)
+            if not (text in colours and isinstance(colours[text], str)):
+                break
+            text = colours[text].strip()
+        if text in colours:
+            return Colour("#000000")  # a name whose colour is not one: said where colours: gives it
         if re.fullmatch(r"#[0-9a-fA-F]{6}", text):
             return Colour(text.lower())
         if re.fullmatch(r"#[0-9a-fA-F]{3}", text):
@@ -473,6 +493,17 @@ class _Resolver:
         hint = did_you_mean(text, colours)
         self.error(path, f"{path[-1]}: expected a colour name from colours: or #rrggbb, found '{text}'{hint}")
         return Colour("#000000")
+
+
+def _kind(value: Any) -> str:
+    """What a value of the wrong type is, in an editor's words."""
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (yes or no)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
 
 
 #: Sheets already checked in this process, with the bytes they were read from:
@@ -849,7 +880,9 @@ def _text_styles(
     for name, entry in raw.items():
         r.unknown_keys(entry, TEXT_KEYS, ("styles", name))
     # A style the leaflet never uses is a typo unless other styles start from it.
-    parents = {e.get("parent") for e in raw.values() if isinstance(e, dict)}
+    parents = {
+        e.get("parent") for e in raw.values() if isinstance(e, dict) and isinstance(e.get("parent"), str)
+    }
     for name in raw:
         if name not in REQUIRED_STYLES and name not in OPTIONAL_STYLES and name not in parents:
             known = [*REQUIRED_STYLES, *OPTIONAL_STYLES]
@@ -879,6 +912,13 @@ def _text_styles(
             parent = entry.get("parent") if isinstance(entry, dict) else None
             if parent is None:
                 parent = "base" if current != "base" else None
+            elif not isinstance(parent, str):
+                r.error(
+                    ("styles", current, "parent"),
+                    f"styles.{current}: parent: expected the name of another style, found {_kind(parent)}",
+                )
+                broken = True
+                break
             elif parent not in raw:
                 hint = did_you_mean(str(parent), raw)
                 r.error(("styles", current, "parent"), f"styles.{current}: no style named '{parent}'{hint}")

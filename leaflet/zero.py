@@ -107,7 +107,11 @@ def with_open_zero(path: Path) -> Path:
     if "glyf" not in font or "fvar" in font:
         return path  # only static TrueType outlines are redrawn
     glyf = font["glyf"]
-    glyph = glyf[font.getBestCmap()[0x30]]
+    zero = font.getBestCmap().get(0x30)
+    if zero is None:  # a font with no figures (Noto Sans Adlam, Noto Music): no zero to open
+        _touch(plain)
+        return path
+    glyph = glyf[zero]
     if glyph.isComposite() or glyph.numberOfContours <= 2:
         _touch(plain)
         return path

@@ -63,6 +63,23 @@ def sheet_problems(path: Path) -> list[tuple[str, int, int, str]]:
         ("fonts:\n  leading:\n    ur: 0.5\n", 4, 9, "0.5 for 'ur' is not a multiple from 1 to 2"),
         ("fonts:\n  leading:\n    ur: 1.4x\n", 4, 9, "'1.4x' for 'ur' is not a multiple from 1 to 2"),
         ("fonts:\n  leading: 1.4\n", 3, 12, "expected a mapping of language code to a multiple"),
+        # Values of the wrong kind were internal errors (said at the content file, not the sheet),
+        # and a colour that is not one was said again, with "did you mean" itself, at every use.
+        (
+            "colours:\n  brand: [1, 2]\n",
+            3,
+            10,
+            "brand: expected a colour name from colours: or #rrggbb, found a list",
+        ),
+        ("colours:\n  brand: {a: 1}\n", 3, 10, "found a mapping"),
+        ("styles:\n  body:\n    colour: true\n", 4, 13, "found 'true' (yes or no)"),
+        (
+            "styles:\n  body:\n    parent: [x]\n",
+            4,
+            13,
+            "parent: expected the name of another style, found a list",
+        ),
+        ("colours:\n  brand: brand\n", 3, 10, "colours that name each other in a circle (brand → brand)"),
     ],
     ids=[
         "size 0",
@@ -81,6 +98,11 @@ def sheet_problems(path: Path) -> list[tuple[str, int, int, str]]:
         "language leading below 1",
         "language leading as text",
         "language leading not by language",
+        "colour as a list",
+        "colour as a mapping",
+        "colour as yes or no",
+        "parent as a list",
+        "colour naming itself",
     ],
 )
 def test_a_value_that_cannot_be_laid_out_is_refused_in_the_sheet(
@@ -89,6 +111,15 @@ def test_a_value_that_cannot_be_laid_out_is_refused_in_the_sheet(
     found = sheet_problems(child_sheet(tmp_path, body))
     assert [(f, ln, col) for f, ln, col, _ in found] == [("child.yaml", line, column)], found
     assert words in found[0][3]
+
+
+def test_a_colour_may_name_another_colour(tmp_path: Path) -> None:
+    # brand: ink was refused at every style that used brand, with "did you mean 'ink'?".
+    theme = load_theme(str(child_sheet(tmp_path, "colours:\n  brand: ink\n")))
+    assert theme.colours["brand"] == theme.colours["ink"]
+    found = sheet_problems(child_sheet(tmp_path, "colours:\n  brand: ink\n  ink: brand\n"))
+    assert [(ln, col) for _, ln, col, _ in found] == [(3, 10), (4, 8)], found
+    assert "(brand → ink → brand)" in found[0][3] and "(ink → brand → ink)" in found[1][3]
 
 
 def test_bold_false_is_not_bold(tmp_path: Path) -> None:

@@ -61,6 +61,18 @@ def test_a_font_with_a_plain_zero_is_used_as_it_is() -> None:
     assert with_open_zero(noto) == noto
 
 
+def test_a_font_with_no_figures_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A family with no "0" at all (Noto Sans Adlam, Noto Music) was an internal error (KeyError: 48).
+    monkeypatch.setenv("LEAFLET_CACHE", str(tmp_path / "cache"))
+    regular, _ = family_files("Atkinson Hyperlegible")
+    font = TTFont(str(regular))
+    for table in font["cmap"].tables:
+        table.cmap.pop(0x30, None)
+    figureless = tmp_path / "Figureless.ttf"
+    font.save(str(figureless))
+    assert with_open_zero(figureless) == figureless
+
+
 def test_every_embedded_zero_is_open(ccsvi_pdf: BuiltPdf) -> None:
     zeros = _zero_glyphs(ccsvi_pdf.reader)
     assert any("AtkinsonHyperlegible" in name for name in zeros), zeros
