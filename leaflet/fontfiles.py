@@ -77,7 +77,12 @@ def _ask(wanted: list[str]) -> None:
         (
             name,
             subprocess.Popen(
-                ["fc-list", "--format", "%{file}|%{style[0]}|%{variable}\n", f":family={name}"],
+                [
+                    "fc-list",
+                    "--format",
+                    "%{file}|%{style[0]}|%{slant}|%{width}|%{variable}\n",
+                    f":family={name}",
+                ],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
@@ -90,16 +95,24 @@ def _ask(wanted: list[str]) -> None:
         _SYSTEM[name] = _static_upright(out)
 
 
+#: The names a family gives its upright regular and bold styles (DejaVu calls its regular
+#: "Book"); fontconfig's slant for upright and width for normal (not condensed), by number.
+_STYLE_WEIGHTS = {"Regular": REGULAR, "Book": REGULAR, "Roman": REGULAR, "Normal": REGULAR, "Bold": BOLD}
+_FC_UPRIGHT, _FC_NORMAL_WIDTH = "0", "100"
+
+
 def _static_upright(listing: str) -> dict[int, Path]:
     found: dict[int, Path] = {}
     for line in sorted(listing.splitlines()):
-        file, _, rest = line.partition("|")
-        style, _, variable = rest.partition("|")
+        fields = line.split("|")
+        if len(fields) != 5:
+            continue
+        file, style, slant, width, variable = fields
         if variable == "True" or not file.lower().endswith((".ttf", ".otf")):
             continue
-        weight = {"Regular": REGULAR, "Bold": BOLD}.get(style)
-        if weight is not None:
-            found.setdefault(weight, Path(file))
+        if slant != _FC_UPRIGHT or width != _FC_NORMAL_WIDTH or style not in _STYLE_WEIGHTS:
+            continue
+        found.setdefault(_STYLE_WEIGHTS[style], Path(file))
     return found
 
 

@@ -101,3 +101,27 @@ def test_fontconfig_is_asked_once_per_family_all_at_once(monkeypatch: pytest.Mon
     regular, bold = family_files("Atkinson Hyperlegible")  # packaged, both weights: no fontconfig
     assert (regular.name, bold.name) == ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
     assert len(events) == 6
+
+
+def test_a_family_s_regular_is_found_by_the_name_it_gives_it() -> None:
+    """DejaVu calls its regular "Book": it was not found, and every word was set in bold.
+    Condensed and slanted files of the family (fontconfig lists them under its name too) are
+    never taken, nor is a file fontconfig rates by weight alone (Nastaliq's bold says 80)."""
+    from leaflet.fontfiles import BOLD, REGULAR, _static_upright
+
+    listing = "\n".join(
+        [
+            "/f/DejaVuSans-Bold.ttf|Bold|0|100|False",
+            "/f/DejaVuSans-BoldOblique.ttf|Bold Oblique|110|100|False",
+            "/f/DejaVuSans-ExtraLight.ttf|ExtraLight|0|100|False",
+            "/f/DejaVuSans-Oblique.ttf|Oblique|110|100|False",
+            "/f/DejaVuSans.ttf|Book|0|100|False",
+            "/f/DejaVuSansCondensed-Bold.ttf|Condensed Bold|0|87|False",
+            "/f/DejaVuSansCondensed.ttf|Condensed|0|87|False",
+            "/f/Variable.ttf|Regular|0|100|True",
+        ]
+    )
+    assert _static_upright(listing) == {
+        REGULAR: Path("/f/DejaVuSans.ttf"),
+        BOLD: Path("/f/DejaVuSans-Bold.ttf"),
+    }
