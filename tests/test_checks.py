@@ -473,7 +473,8 @@ def test_vague_link_text(check: Check) -> None:
     [
         ("Our clinics are listed below. Scroll down to see them.", "Scroll down"),
         ("The map is on the last page. Back to top.", "Back to top"),
-        ("Ask for a copy. Click the button to order one.", "Click"),
+        ("Ask for a copy. Click the button to order one.", "Click the"),
+        ("Ask for a copy. Click here to order one.", "Click here"),
         ("Ask for a copy. Tap here to order one.", "Tap here"),
         ("Ask for a copy. The form is on this page.", "on this page"),
     ],
@@ -493,6 +494,7 @@ def test_web_only_words_are_quiet_on_paper_words(check: Check) -> None:
         "Our clinics are listed in the box on page 2.",
         "Ask for a copy at the desk.",
         "Clicking sounds are normal.",
+        "Your knee may click when you bend it.",
     )
     assert check(good).findings == []
 
@@ -535,6 +537,10 @@ def test_further_reading_without_address(check: Check) -> None:
 
     good = variant(("  - Read more about foot care.\n", ""), base=bad)
     assert check(good).findings == []
+    # An address written in the words is an address.
+    for written in ("Our website is www.mssociety.org.uk.", "The MS Helpline: 0808 800 8000."):
+        told = variant(("  - Read more about foot care.\n", f"  - {written}\n"), base=bad)
+        assert check(told).of("links/no-address") == [], written
 
 
 # ---------------------------------------------------------------- structure
@@ -1239,6 +1245,23 @@ def test_a_next_steps_panel_gives_contact_and_feedback(check: Check) -> None:
         base=bare,
     )
     assert check(panel).findings == []
+    # A number or an email address written in the panel's words is a way to reach someone too.
+    written = variant(
+        ("[0808 800 8000](tel:08088008000)", "0808 800 8000, free"),
+        base=panel,
+    )
+    assert check(written).findings == []
+
+
+def test_a_review_due_in_a_month_is_due_by_its_last_day(check: Check) -> None:
+    # next_review: 2027-01 was read as 1 January 2027, and had "passed" in the middle of January.
+    month = variant(("next_review: 2027-01-10", "next_review: 2027-01"))
+    assert check(month, today="2027-01-31").of("trust/review-date-passed") == []
+    near = check(month, today="2027-01-15").only("trust/review-date-near")
+    assert "the review date 2027-01 is less than 3 months away" in near["message"]
+    passed = check(month, today="2027-02-01").only("trust/review-date-passed")
+    assert_at(passed, month, "2027-01", level="error", rule="trust/review-date-passed")
+    assert "the review date 2027-01 has passed" in passed["message"]
 
 
 # ---------------------------------------------------------------- the web page (more in tests/web/test_check_web.py)

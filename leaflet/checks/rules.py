@@ -60,33 +60,41 @@ def extracted(data: bytes) -> Any:
 # ---------------------------------------------------------------- trust
 
 
+def _review_by(metadata: Any) -> tuple[date, str] | None:
+    """The last day the leaflet is in date, and its review date as written: a review due in a
+    month (next_review: 2026-05) is due by that month's last day."""
+    due = metadata.next_review
+    if due is None:
+        return None
+    if "next_review" in metadata.month_only:
+        last = calendar.monthrange(due.year, due.month)[1]
+        return due.replace(day=last), due.strftime("%Y-%m")
+    return due, due.isoformat()
+
+
 @rule("trust/review-date-passed", Severity.ERROR, "the next review date has passed")
 def review_passed(ctx: CheckContext, params: dict[str, Any]) -> Found:
     m = ctx.leaflet.metadata
-    if m.next_review is not None and m.next_review < ctx.today:
+    review = _review_by(m)
+    if review is not None and review[0] < ctx.today:
         yield (
             m.place("next_review"),
-            (
-                f"the review date {m.next_review.isoformat()} has passed: review the leaflet before it is printed "
-                "or sent again"
-            ),
+            f"the review date {review[1]} has passed: review the leaflet before it is printed or sent again",
         )
 
 
 @rule("trust/review-date-near", Severity.WARNING, "the next review date is near", months=3)
 def review_near(ctx: CheckContext, params: dict[str, Any]) -> Found:
     m = ctx.leaflet.metadata
+    review = _review_by(m)
     if (
-        m.next_review is not None
-        and ctx.today <= m.next_review
-        and _shift(m.next_review, -int(params["months"])) <= ctx.today
+        review is not None
+        and ctx.today <= review[0]
+        and _shift(review[0], -int(params["months"])) <= ctx.today
     ):
         yield (
             m.place("next_review"),
-            (
-                f"the review date {m.next_review.isoformat()} is less than {params['months']} months away: "
-                "plan the review"
-            ),
+            f"the review date {review[1]} is less than {params['months']} months away: plan the review",
         )
 
 
@@ -127,6 +135,17 @@ def no_version(ctx: CheckContext, params: dict[str, Any]) -> Found:
         )
 
 
+#: A way to reach someone written in the words: a web address, an email address, a phone number.
+_WRITTEN_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|org|com|net|gov|nhs|ac|info|eu)\b"
+    r"|\+?\d[\d \u00a0]{8,}\d"
+)
+#: …of which these reach a person: an email address, a phone number.
+_WRITTEN_CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d \u00a0]{8,}\d")
+
+
 def _panel_says(ctx: CheckContext, found: Any) -> bool:
     """Whether the next steps panel gives what a rule asks for (contact details, a way to give feedback)."""
     panel = ctx.leaflet.next_steps
@@ -146,7 +165,13 @@ FEEDBACK_WORDS = re.compile(r"\b(feedback|what you think|your views|your comment
 
 @rule("trust/contact", Severity.WARNING, "no contact details")
 def contact(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    if _panel_says(ctx, lambda p: any(k.url.startswith(("tel:", "mailto:")) for k in links(p.inlines))):
+    if _panel_says(
+        ctx,
+        lambda p: (
+            any(k.url.startswith(("tel:", "mailto:")) for k in links(p.inlines))
+            or _WRITTEN_CONTACT.search(p.text)
+        ),
+    ):
         return
     yield from _missing(ctx, "contact", "say how readers can contact the publisher")
 
@@ -376,8 +401,11 @@ VAGUE_LINK_TEXT = (
     "this link",
     "link",
 )
+#: Words for a web page. "Click" alone is not one of them (a knee may click): only as an
+#: instruction to a reader with a mouse ("click here", "click on the", "click the button").
 WEB_ONLY = re.compile(
-    r"\b(back to top|scroll (?:down|up)|click(?: here)?|tap here|on this page)\b", re.IGNORECASE
+    r"\b(back to top|scroll (?:down|up)|click (?:here|on|the|this|that|below|above|to|a|an)|tap here|on this page)\b",
+    re.IGNORECASE,
 )
 
 
@@ -411,8 +439,8 @@ def no_address(ctx: CheckContext, params: dict[str, Any]) -> Found:
         return  # the note under the heading says where the lines can be found
     for item in ctx.leaflet.further_reading:
         has_link = any(True for _ in links(item.inlines))
-        if item.url is None and not has_link:
-            text = plain_text(item.inlines)
+        text = plain_text(item.inlines)
+        if item.url is None and not has_link and not _WRITTEN_ADDRESS.search(text):
             yield (
                 item.location,
                 f"“{text[:50]}” gives no address: a reader of the printed leaflet cannot follow it",
