@@ -156,6 +156,9 @@ class PdfTagging(Tagging):
         self._page_keys: dict[int, int] = {}
         self._next_key = 0
         self.artifact_depth = 0
+        #: Each element's Link elements so far, by ReportLab's link (number, target): a paragraph
+        #: cut across a page draws one link in two text objects, and it stays one Link.
+        self._links_of: dict[int, tuple[StructElem, dict[Any, StructElem]]] = {}
 
     # -- drawing time
 
@@ -252,7 +255,10 @@ class PdfTagging(Tagging):
         assert isinstance(marks, _TextMarks)
         cuts = marks.cuts
         page = canvas.getPageNumber()
-        links: dict[Any, StructElem] = {}
+        held = self._links_of.get(id(marks.elem))
+        if held is None or held[0] is not marks.elem:
+            held = self._links_of[id(marks.elem)] = (marks.elem, {})
+        links = held[1]
         out = [code[0]]
         if marks.annotations and not cuts:
             # ReportLab draws a paragraph that is one link in one piece, without
