@@ -598,6 +598,39 @@ def test_dangerous_address_in_a_reference_is_refused(run: Runner) -> None:
     assert_problems(run.build(text), [(22, 10, ("references[0].url", "https://"))])
 
 
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("tel:ABC", ("'tel:ABC' is not a phone number",)),
+        ("tel:" + "1" * 200, ("a phone number has at most 15 digits; this one has 200",)),
+    ],
+    ids=["letters", "200 digits"],
+)
+def test_a_tel_link_that_is_no_phone_number_is_refused(run: Runner, url: str, words: tuple[str, ...]) -> None:
+    """It built, its annotation "Call ABC", or printed a number of 200 digits across three lines."""
+    result = run.build(variant(("Hello world [@ref-one].", f"See [a]({url}) now.")))
+    assert_problems(result, [(12, 17, words)])
+
+
+def test_an_address_with_brackets_in_it_is_read_whole(tmp_path: Path) -> None:
+    """A Wikipedia-style address holds brackets: the link ended at its first ')' and lost it."""
+    from leaflet.content.loader import load_leaflet
+    from leaflet.content.model import Link, Paragraph
+
+    path = tmp_path / "content.yaml"
+    path.write_text(
+        variant(
+            ("Hello world [@ref-one].", "See [the article](https://example.org/wiki/Fatigue_(medicine)) now.")
+        ),
+        "utf-8",
+    )
+    leaflet = load_leaflet(path)
+    paragraph = next(b for b in leaflet.all_blocks() if isinstance(b, Paragraph))
+    [link] = [node for node in paragraph.inlines if isinstance(node, Link)]
+    assert link.url == "https://example.org/wiki/Fatigue_(medicine)"
+    assert "".join(getattr(n, "text", "") for n in paragraph.inlines).endswith(" now.")
+
+
 # ---------------------------------------------------------------- 10. markup-like text is text
 
 

@@ -468,6 +468,37 @@ def test_vague_link_text(check: Check) -> None:
     assert check(good).findings == []
 
 
+def test_vague_link_text_everywhere_a_link_is_printed(check: Check) -> None:
+    """The metadata's lines, a paragraph's links:, further reading with an address and its note
+    print links too; and "click here!" is "click here" (only a full stop was taken off)."""
+    bad = variant(
+        (
+            "  feedback: Tell us what you think at the clinic desk.",
+            "  feedback: '[Click here!](mailto:a@example.org)'",
+        ),
+        (
+            "      - Hello world [@ref-one].\n",
+            "      - paragraph: Hello world [@ref-one].\n        links:\n"
+            "          - text: Read more\n            url: https://www.nhs.uk/\n",
+        ),
+        (
+            "references:",
+            "further_reading:\n  - text: Find out more\n    url: https://www.nhs.uk/\n"
+            "further_reading_note: 'All of it is on [this page](https://www.nhs.uk/).'\nreferences:",
+        ),
+    )
+    found = check(bad).of("links/vague-text")
+    labels = sorted(f["message"].split("”")[0].removeprefix("link text “") for f in found)
+    assert labels == ["click here", "find out more", "read more", "this page"], found
+    assert_at(
+        next(f for f in found if "click here" in f["message"]),
+        bad,
+        "[Click here!]",
+        level="warning",
+        rule="links/vague-text",
+    )
+
+
 @pytest.mark.parametrize(
     ("sentence", "words"),
     [
@@ -633,6 +664,27 @@ def test_capitals(check: Check) -> None:
     # max_words: 4 allows four.
     four = variant(("references:", "checks:\n  legibility/capitals: {max_words: 4}\nreferences:"), base=bad)
     assert check(four).findings == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["PEIDIWCH Â CHERDDED YN DROEDNOETH", "NIE CHODŹ BOSO PO DWORZE", "ΜΗ ΣΤΑΜΑΤΑΤΕ ΤΑ ΦΆΡΜΑΚΑ ΣΑΣ"],
+    ids=["Welsh", "Polish", "Greek"],
+)
+def test_capitals_with_accents_are_capitals(check: Check, words: str) -> None:
+    # Only A to Z counted: Welsh Â broke the run, and Polish Ź moved it to "BOSO", at its column.
+    bad = with_content(f"Please: {words}.")
+    finding = check(bad).only("legibility/capitals")
+    assert_at(finding, bad, words, level="warning", rule="legibility/capitals")
+    assert finding["message"].startswith(f"“{words}"[:41])
+
+
+def test_a_heading_is_read_for_capitals_and_web_only_words(check: Check) -> None:
+    bad = variant(("heading: First", "heading: SCROLL DOWN TO READ ABOUT YOUR FEET"))
+    result = check(bad)
+    assert sorted(f["rule"] for f in result.findings) == ["legibility/capitals", "links/web-only"]
+    for finding in result.findings:
+        assert_at(finding, bad, "SCROLL DOWN", level="warning", rule=finding["rule"])
 
 
 def test_capitals_are_a_run_within_one_passage_never_across_two(check: Check) -> None:
@@ -1150,6 +1202,10 @@ def test_translation_behind(check: Check, tmp_path: Path) -> None:
     )
     (found,) = check(translated).of("trust/translation-behind")
     assert "published again on 2026-02-01" in found["message"]
+
+    (tmp_path / "english.yaml").write_text(variant(('  version: "1.0"\n', "")), encoding="utf-8")
+    (found,) = check(translated).of("trust/translation-behind")
+    assert "but the English is now without a version (published" in found["message"]  # not "version None"
 
     (tmp_path / "english.yaml").unlink()
     (found,) = check(translated).of("trust/translation-behind")

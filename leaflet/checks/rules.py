@@ -22,6 +22,7 @@ from leaflet.checks.text import (
     all_passages,
     as_sentence,
     block_passages,
+    heading_passages,
     links,
     passages_matching,
     sections_with_passages,
@@ -224,8 +225,9 @@ def translation_behind(ctx: CheckContext, params: dict[str, Any]) -> Found:
     if str(english.version) != origin.version:
         yield (
             origin.location,
-            f"translated from version {origin.version} of {origin.file}, but the English is now version "
-            f"{english.version} (published {english.published.isoformat()}): have the changes translated",
+            f"translated from version {origin.version} of {origin.file}, but the English is now "
+            + (f"version {english.version}" if english.version is not None else "without a version")
+            + f" (published {english.published.isoformat()}): have the changes translated",
         )
     elif origin.date is not None and english.published > origin.date:
         yield (
@@ -409,21 +411,40 @@ WEB_ONLY = re.compile(
 )
 
 
+def link_label(words: str) -> str:
+    """A link's words as compared with VAGUE_LINK_TEXT: without the marks that end a sentence."""
+    return words.strip().rstrip(".!?:;,…").strip().lower()
+
+
+def _link_words(leaflet: Any) -> Iterator[tuple[str, Location]]:
+    """The words of every link a leaflet prints, with where each is written: links in the text
+    and in the metadata's lines, a paragraph's links: and further reading with an address."""
+    for passage in all_passages(leaflet):
+        for link in links(passage.inlines):
+            yield "".join(c.text for c in link.children if isinstance(c, Text)), link.location
+    m = leaflet.metadata
+    for inlines in (m.contact, m.feedback, m.other_formats, leaflet.further_reading_note):
+        for link in links(inlines or ()):
+            yield "".join(c.text for c in link.children if isinstance(c, Text)), link.location
+    for block in leaflet.all_blocks():
+        for related in getattr(block, "related", ()):
+            yield plain_text(related.inlines), related.location
+    for item in leaflet.further_reading:
+        if item.url is not None:
+            yield plain_text(item.inlines), item.location
+
+
 @rule("links/vague-text", Severity.WARNING, "link text that means nothing out of context")
 def vague_links(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    for passage in all_passages(ctx.leaflet):
-        for link in links(passage.inlines):
-            label = "".join(c.text for c in link.children if isinstance(c, Text)).strip().rstrip(".").lower()
-            if label in VAGUE_LINK_TEXT:
-                yield (
-                    link.location,
-                    f"link text “{label}” means nothing out of context: say where the link goes",
-                )
+    for said, location in _link_words(ctx.leaflet):
+        label = link_label(said)
+        if label in VAGUE_LINK_TEXT:
+            yield location, f"link text “{label}” means nothing out of context: say where the link goes"
 
 
 @rule("links/web-only", Severity.WARNING, "words that make sense only on a web page")
 def web_only(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    for passage in passages_matching(ctx.leaflet, WEB_ONLY):
+    for passage in [*passages_matching(ctx.leaflet, WEB_ONLY), *heading_passages(ctx.leaflet)]:
         locate = passage.finder()
         for match in WEB_ONLY.finditer(passage.text):
             yield (
@@ -714,22 +735,47 @@ def italic_run(ctx: CheckContext, params: dict[str, Any]) -> Found:
                 run = -(10**9)
 
 
+#: A word: letters (of any alphabet), with digits, apostrophes and hyphens inside it.
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
+#: What may stand between two words of one run of capitals.
+_BETWEEN_CAPITALS = re.compile(r"[\s,;:]+")
+#: Two letters together that are not small Latin letters: where a run of capitals may be.
+_MAYBE_CAPITALS = re.compile(r"[^\W\d_a-z]{2}")
+
+
+def capital_runs(text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """Where more than `limit` words in capitals stand together (start, end): words in capitals of
+    any alphabet (Welsh Â, Polish Ź, Greek), one-letter ones too, but holding two real words at least."""
+    if _MAYBE_CAPITALS.search(text) is None:
+        return
+    run: list[re.Match[str]] = []
+    for word in [*_WORD.finditer(text), None]:
+        joined = (
+            word is not None
+            and word.group().isupper()
+            and (not run or _BETWEEN_CAPITALS.fullmatch(text, run[-1].end(), word.start()) is not None)
+        )
+        if joined:
+            run.append(word)  # type: ignore[arg-type]
+            continue
+        if len(run) > limit and sum(len(w.group()) > 1 for w in run) >= 2:
+            yield run[0].start(), run[-1].end()
+        run = [word] if word is not None and word.group().isupper() else []
+
+
 @rule("legibility/capitals", Severity.WARNING, "a run of words in capitals", max_words=3)
 def capitals(ctx: CheckContext, params: dict[str, Any]) -> Found:
     limit = int(params["max_words"])
-    # More than `limit` words in capitals together; one-letter words ("A", "I") count too,
-    # but a run must hold real words, not only initials.
-    run = re.compile(rf"\b[A-Z][A-Z’'-]*(?:[\s,;:]+[A-Z][A-Z’'-]*){{{limit},}}\b")
-    for passage in passages_matching(ctx.leaflet, run):
+    for passage in [*all_passages(ctx.leaflet), *heading_passages(ctx.leaflet)]:
+        found = list(capital_runs(passage.text, limit))
+        if not found:
+            continue
         locate = passage.finder(case_sensitive=True)
-        for match in run.finditer(passage.text):
-            if sum(len(w) > 1 for w in match.group(0).split()) < 2:
-                continue
+        for start, end in found:
+            words = passage.text[start:end]
             yield (
-                locate(match.group(0)),
-                (
-                    f"“{match.group(0)[:40]}” is in capitals: capitals are harder to read; use bold, sparingly, for emphasis"
-                ),
+                locate(words),
+                f"“{words[:40]}” is in capitals: capitals are harder to read; use bold, sparingly, for emphasis",
             )
 
 

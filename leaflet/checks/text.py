@@ -195,6 +195,22 @@ def all_passages(leaflet: Leaflet) -> Iterator[Passage]:
         yield Passage(plain_text(item.inlines), item.location, item.source, item.inlines)
 
 
+def heading_passages(leaflet: Leaflet) -> Iterator[Passage]:
+    """Every heading the leaflet writes (its sections', its questions', the next steps panel's),
+    as a passage of its own, at its section."""
+    for section in leaflet.all_sections():
+        yield Passage(section.heading, section.location, _written(leaflet, section.heading), ())
+    if leaflet.next_steps is not None:
+        panel = leaflet.next_steps
+        yield Passage(panel.heading, panel.location, _written(leaflet, panel.heading), ())
+
+
+def _written(leaflet: Leaflet, text: str) -> SourceText | None:
+    """Where a text is written in the file, when it is written once as it is."""
+    found = [t for t in leaflet.texts if t.text == text]
+    return found[0] if len(found) == 1 else None
+
+
 def passages_matching(leaflet: Leaflet, pattern: re.Pattern[str]) -> Iterator[Passage]:
     """The passages in which `pattern` is found, after one look at all of their words together.
 

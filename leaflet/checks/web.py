@@ -13,8 +13,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 from leaflet.checks.registry import CheckContext, rule
-from leaflet.checks.rules import VAGUE_LINK_TEXT, Found
+from leaflet.checks.rules import VAGUE_LINK_TEXT, Found, link_label
 from leaflet.checks.text import all_passages, links
+from leaflet.content.model import Text
 from leaflet.errors import Location, Severity
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -89,14 +90,19 @@ def heading_outline(ctx: CheckContext, params: dict[str, Any]) -> Found:
 )
 def link_text(ctx: CheckContext, params: dict[str, Any]) -> Found:
     assert ctx.web is not None
+    # Each link of the page is told at the author's link to its address with its words, else
+    # at the first to its address (its words are the page's own: "PDF, 44 kB"), else at the top.
     written: dict[str, Location] = {}
+    worded: dict[tuple[str, str], Location] = {}
     for passage in all_passages(ctx.leaflet):
         for link in links(passage.inlines):
             written.setdefault(link.url, link.location)
+            words = "".join(c.text for c in link.children if isinstance(c, Text))
+            worded.setdefault((link.url, link_label(words)), link.location)
     start = ctx.leaflet.metadata.location
     for href, words in read_page(ctx.web).links:
-        label = words.strip().rstrip(".").lower()
-        where = written.get(href, start)
+        label = link_label(words)
+        where = worded.get((href, label)) or written.get(href, start)
         if not label:
             yield where, f"a link to {href} on the web page has no words: a screen reader says only 'link'"
         elif label in VAGUE_LINK_TEXT:

@@ -27,7 +27,7 @@ _TOKEN = re.compile(
       (?P<escape>\\[\\*\[\]])
     | (?P<cite>\[@(?P<ref>[a-z0-9]+(?:-[a-z0-9]+)*)\])
     | (?P<note>\[\^(?P<note_id>[a-z0-9]+(?:-[a-z0-9]+)*)\])
-    | (?P<link>\[(?P<label>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]*)\))
+    | (?P<link>\[(?P<label>(?:\\.|[^\]\\])+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))*)\))
     | (?P<bold>\*\*)
     """,
     re.VERBOSE,
@@ -47,6 +47,10 @@ class InlineContext:
 
 #: The longest address: what browsers, email programs and QR codes take.
 MAX_ADDRESS = 2_000
+#: A telephone number's digits, at most (ITU-T E.164, a country code included).
+MAX_PHONE_DIGITS = 15
+#: What a tel: address may hold: a + for a country code, then digits and what groups them.
+_PHONE = re.compile(r"\+?[0-9][0-9 ().-]*")
 
 
 def check_address(url: str) -> str | None:
@@ -61,6 +65,16 @@ def check_address(url: str) -> str | None:
         return "the link address is empty after its scheme"
     if len(url) > MAX_ADDRESS:
         return f"the link address is {len(url):,} characters; an address is at most {MAX_ADDRESS:,}"
+    if lowered.startswith("tel:"):
+        number = url.strip()[4:]
+        if not _PHONE.fullmatch(number):
+            return (
+                f"'{url.strip()[:40]}' is not a phone number: a tel: address is digits, with spaces, "
+                "brackets or hyphens between them and a + before a country code (tel:08088008000)"
+            )
+        digits = sum(ch.isdigit() for ch in number)
+        if digits > MAX_PHONE_DIGITS:
+            return f"a phone number has at most {MAX_PHONE_DIGITS} digits; this one has {digits}"
     return None
 
 

@@ -63,6 +63,27 @@ def test_links_with_no_words_or_vague_ones_are_found() -> None:
     assert "“click here”" in vague
 
 
+def test_a_vague_link_on_the_page_is_told_at_the_link_with_its_words(tmp_path: Path) -> None:
+    """Two links to one address: the vague one is told where its own words are written, not at
+    the first link to that address (all seven were told at one link)."""
+    content = tmp_path / "two.yaml"
+    content.write_text(
+        HARD.read_text("utf-8").replace(
+            "introduction:",
+            "introduction:\n  - See [the NHS pages on tiredness](https://www.nhs.uk/) first.\n"
+            "  - Or [read more](https://www.nhs.uk/).",
+            1,
+        ),
+        "utf-8",
+    )
+    leaflet = load_leaflet(content)
+    html = '<p><a href="https://www.nhs.uk/">the NHS pages on tiredness</a> <a href="https://www.nhs.uk/">Read more.</a></p>'
+    [(where, message)] = list(link_text(CheckContext(leaflet, TODAY, web=html), {}))
+    lines = content.read_text("utf-8").splitlines()
+    assert lines[where.line - 1][where.column - 1 :].startswith("[read more]"), (where, lines[where.line - 1])
+    assert "“read more”" in message
+
+
 def test_check_reads_the_web_page_when_the_leaflet_has_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
