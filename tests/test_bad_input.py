@@ -290,12 +290,13 @@ def test_the_schema_and_the_loader_name_the_same_characters_that_print_nothing()
     import re
 
     from leaflet.content import loader
+    from leaflet.content.texts import PRINTS_NOTHING
 
     pattern = loader.schema()["$defs"]["text"]["pattern"]
     listed = re.fullmatch(r"\[\^\\s(.*)\]", pattern)
     assert listed is not None, pattern
     in_schema = {chr(c) for c in range(0x10000) if re.fullmatch(f"[{listed.group(1)}]", chr(c)) is not None}
-    in_loader = {chr(c) for c in loader._PRINTS_NOTHING}
+    in_loader = {chr(c) for c in PRINTS_NOTHING}
     assert in_schema == in_loader
     assert {"\u200b", "\u00ad", "\ufeff"} <= in_loader
 
@@ -1219,15 +1220,15 @@ def test_a_section_id_that_is_one_of_the_leaflets_own_places(run: Runner) -> Non
     )
 
 
-@pytest.mark.parametrize("markup", ["****", "** **", "**\u200b**"])
-def test_markup_with_no_words_in_it_is_refused(run: Runner, markup: str) -> None:
-    """Emphasis around nothing printed an empty paragraph."""
+@pytest.mark.parametrize(
+    ("markup", "column"), [("****", 10), ("** **", 10), ("**\u200b**", 10), ("this is ****", 18)]
+)
+def test_markup_with_no_words_in_it_is_refused(run: Runner, markup: str, column: int) -> None:
+    """Emphasis around nothing printed an empty paragraph, or nothing where the stars were."""
     text = variant(
         ("      - Hello world [@ref-one].\n", f"      - Hello world [@ref-one].\n      - '{markup}'\n")
     )
-    assert_problems(
-        run.build(text), [(13, 10, ("sections[0].content[1]", "markup with no words in it prints nothing"))]
-    )
+    assert_problems(run.build(text), [(13, column, ("'**' and '**' hold no words", "write \\*\\*"))])
 
 
 def test_an_empty_output_name_is_refused(

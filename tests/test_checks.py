@@ -1002,6 +1002,18 @@ def test_unknown_rule_is_one_line_with_did_you_mean(check: Check) -> None:
     ]
 
 
+def test_a_setting_of_the_wrong_kind_says_what_a_setting_is(check: Check) -> None:
+    # It said "[False] is not valid under any of the given schemas".
+    text = variant(("references:", "checks:\n  trust/feedback: [off]\nreferences:"))
+    result = check(text)
+    assert result.rc == 2
+    line, column = position(text, "[off]")
+    assert result.stderr.splitlines() == [
+        f"{FILE}:{line}:{column}: error: checks.trust/feedback: expected off, on, or a mapping of the "
+        "rule's settings, found a list"
+    ]
+
+
 def test_unknown_setting_is_an_error(check: Check) -> None:
     text = variant(("references:", "checks:\n  plain/long-sentence: {max_word: 30}\nreferences:"))
     result = check(text)

@@ -470,6 +470,7 @@ def test_the_logo_sits_in_the_title_band_beside_the_organisation(figures: tuple[
         ("{file: images/laughs.svg, alt: x}", "images/laughs.svg", "DOCTYPE"),
         ("{file: images/outside.svg, alt: x}", "images/outside.svg", "refers to another file"),
         ("{file: images/diagram.svg, alt: x, width: 6 furlongs}", "6 furlongs", "a length such as 60mm"),
+        ("{file: images/diagram.svg, alt: x, width: 0mm}", "0mm", "too small to see"),  # was drawn invisible
         # Names no file system holds: they were internal errors, and a traceback in `watch`.
         ('{file: "images/a\\0.png", alt: x}', '"images', "cannot hold a NUL character"),
         ("{file: images/" + "a" * 300 + ".png, alt: x}", "images/aaa", "too long for a file name"),

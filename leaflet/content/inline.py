@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import field
 
 from leaflet.content.model import Citation, Inline, Link, NoteRef, Strong, Text
+from leaflet.content.texts import prints_nothing
 from leaflet.errors import Location, Problem
 from leaflet.frozen import frozen
 
@@ -201,6 +202,15 @@ def _parse_marked(
                 stack.append(([], match.start()))
             else:
                 children, start = stack.pop()
+                if all(isinstance(c, Text) and prints_nothing(c.text) for c in children):
+                    # '****' printed nothing where the editor saw stars, or meant words.
+                    problems.append(
+                        Problem(
+                            loc(start),
+                            "'**' and '**' hold no words: put the bold words between them, or write "
+                            "\\*\\* to print stars",
+                        )
+                    )
                 stack[-1][0].append(Strong(tuple(children), loc(start)))
     if pos < len(source):
         if not buf:

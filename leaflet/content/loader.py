@@ -50,7 +50,7 @@ from leaflet.content.model import (
     TranslatedFrom,
     plain_text,
 )
-from leaflet.content.texts import SourceText, character_problems
+from leaflet.content.texts import SourceText, character_problems, prints_nothing
 from leaflet.errors import ContentError, Location, Problem, did_you_mean
 from leaflet.yamlsource import PathKey, ScalarSource, YamlDocument, YamlProblem, read_yaml
 
@@ -223,6 +223,9 @@ def _explain(err: ValidationError) -> list[tuple[PathKey, bool, str]]:
         return [(path, False, f"expected {_pattern_words(sch, path)}, found {_found(inst)}")]
     if v in ("minItems", "minLength"):
         return [(path, False, "must not be empty")]
+    if v == "anyOf" and path[:1] == ("checks",):
+        # The one anyOf: a rule's setting in checks:.
+        return [(path, False, f"expected off, on, or a mapping of the rule's settings, found {_found(inst)}")]
     return [(path, False, err.message)]
 
 
@@ -243,15 +246,6 @@ def _pattern_words(sch: dict[str, Any], path: PathKey) -> str:
     if sch.get("pattern", "").startswith("^[a-z0-9]"):
         return "lower-case letters, digits and single hyphens, such as nice-2012"
     return "some text that is not only spaces (or characters that print nothing)"
-
-
-#: Characters that print nothing on their own: zero-width spaces and joiners, the word joiner,
-#: the byte order mark, the soft hyphen.
-_PRINTS_NOTHING = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-
-
-def _prints_nothing(text: str) -> bool:
-    return not text.translate(_PRINTS_NOTHING).strip()
 
 
 @cache
@@ -416,6 +410,8 @@ _ADDRESS_KEYS = {"url", "doi"}
 MAX_QR_ADDRESS = 250
 #: A version is printed in the footer of every page.
 MAX_VERSION = 20
+#: The smallest printed width or height a figure may be given: 10 mm, in points.
+MIN_FIGURE_SIZE = 10 * 72 / 25.4
 #: The longest slug: a file name of it, with an edition's ending, is well within any file system's.
 MAX_SLUG = 120
 
@@ -541,7 +537,7 @@ class _Builder:
         problems: list[Problem] = []
         # Offsets count the value as written; parse_inline composes accents afterwards.
         parsed = parse_inline(text, lambda offset: self.doc.inside(path, start + offset), self.ctx, problems)
-        if not problems and _prints_nothing(plain_text(parsed)) and not _prints_nothing(text):
+        if not problems and prints_nothing(plain_text(parsed)) and not prints_nothing(text):
             # Markup around nothing ("****"): a paragraph, a heading or a cell with no words.
             problems.append(
                 Problem(
@@ -818,6 +814,15 @@ class _Builder:
                     f"{dotted(path)}: give width or height, not both (the other follows the picture's shape)",
                 )
             )
+        for key in ("width", "height"):
+            if key in raw and _length(raw[key]) < MIN_FIGURE_SIZE:
+                self.problems.append(
+                    Problem(
+                        self.at((*path, key)),
+                        f"{dotted((*path, key))}: {raw[key].strip()} is too small to see; a picture is at "
+                        "least 10mm (leave width and height out for its own size)",
+                    )
+                )
         image = self.image(raw["file"], (*path, "file"))
         if image is None:
             return None

@@ -32,6 +32,16 @@ class SourceText:
         return Location(self.location.file, *self.written.position(offset))
 
 
+#: Characters that print nothing on their own: zero-width spaces and joiners, the word joiner,
+#: the byte order mark, the soft hyphen.
+PRINTS_NOTHING = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def prints_nothing(text: str) -> bool:
+    """Whether text holds nothing to see: spaces, and the characters of PRINTS_NOTHING."""
+    return not text.translate(PRINTS_NOTHING).strip()
+
+
 def character_problems(texts: Iterable[SourceText]) -> list[Problem]:
     """Control and bidi-override characters: invisible, and able to disguise text."""
     problems = []
