@@ -32,6 +32,13 @@ DOMAIN = "leaflet"
 
 #: Languages written right to left (the primary subtag of a language tag).
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps", "sd", "ug", "yi"})
+
+# The leaflet's own headings: message ids of the catalogues in leaflet/locale.
+TOC_HEADING = "In this leaflet"
+FURTHER_HEADING = "Further reading"
+REFERENCES_HEADING = "References"
+ABOUT_HEADING = "About this leaflet"
+KEY_POINTS_HEADING = "Key points"
 #: Every language written right to left (primary subtags): Arabic and the languages written in
 #: Arabic script (Urdu, Persian, Pashto, Sindhi, Sorani Kurdish, Uyghur, Kashmiri), Hebrew,
 #: Yiddish, Syriac, Aramaic, Dhivehi. (RTL_LANGUAGES: those the tool has its own words in.)

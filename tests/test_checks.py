@@ -646,6 +646,18 @@ def test_duplicate_heading(check: Check) -> None:
     assert check(good).findings == []
 
 
+@pytest.mark.parametrize(
+    ("heading", "whose"), [("References", "its references"), ("In this leaflet", "its contents")]
+)
+def test_a_heading_that_is_one_of_the_leaflet_s_own(check: Check, heading: str, whose: str) -> None:
+    """A section called "References" beside the references panel made two entries of one name
+    in the contents and the bookmarks, and check said nothing."""
+    bad = variant(("references:", _section(heading, ["Wash your feet."]) + "references:"))
+    finding = check(bad).only("structure/duplicate-heading")
+    assert_at(finding, bad, f"heading: {heading}", level="warning", rule="structure/duplicate-heading")
+    assert f"is also the leaflet's own heading for {whose}" in finding["message"]
+
+
 # ---------------------------------------------------------------- legibility: capitals and contrast
 
 

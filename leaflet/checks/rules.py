@@ -31,6 +31,13 @@ from leaflet.checks.text import (
 )
 from leaflet.content.model import Text, plain_text
 from leaflet.errors import Location, Severity
+from leaflet.i18n import (
+    FURTHER_HEADING,
+    KEY_POINTS_HEADING,
+    REFERENCES_HEADING,
+    TOC_HEADING,
+    furniture,
+)
 
 Found = Iterator[tuple[Location, str]]
 
@@ -498,8 +505,27 @@ def duplicate_heading(ctx: CheckContext, params: dict[str, Any]) -> Found:
     parts = [(s, "") for s in ctx.leaflet.sections]
     for s in ctx.leaflet.all_sections():
         parts += [(sub, s.anchor) for sub in s.subsections]
+    # The leaflet's own headings, in its language, which a section's heading would repeat.
+    leaflet = ctx.leaflet
+    words = furniture(leaflet.metadata.language)
+    own = {words(TOC_HEADING).casefold(): "its contents"}
+    if leaflet.key_points:
+        own[words(KEY_POINTS_HEADING).casefold()] = "its key points"
+    if leaflet.references:
+        own[words(REFERENCES_HEADING).casefold()] = "its references"
+    if leaflet.further_reading:
+        own[words(FURTHER_HEADING).casefold()] = "its further reading"
+    if leaflet.next_steps is not None:
+        own[leaflet.next_steps.heading.casefold()] = "its next steps panel"
     for section, under in parts:
         key = (under, section.heading.casefold())
+        if section.heading.casefold() in own:
+            yield (
+                section.location,
+                f"heading '{section.heading}' is also the leaflet's own heading for "
+                f"{own[section.heading.casefold()]}: the contents list and bookmarks cannot tell them "
+                "apart; call the section something else",
+            )
         if key in seen:
             yield (
                 section.location,

@@ -39,7 +39,16 @@ from leaflet.content.model import (
     plain_text,
 )
 from leaflet.fonts import FontSet
-from leaflet.i18n import Furniture, direction, furniture
+from leaflet.i18n import (
+    ABOUT_HEADING,
+    FURTHER_HEADING,
+    KEY_POINTS_HEADING,
+    REFERENCES_HEADING,
+    TOC_HEADING,
+    Furniture,
+    direction,
+    furniture,
+)
 from leaflet.layout.cache import STYLES, Held, colour, style_key
 from leaflet.layout.figures import build_figure, build_logo
 from leaflet.layout.flowables import (
@@ -74,11 +83,6 @@ from leaflet.typography import keeps_one_letter_words
 
 _ALIGN = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}
 
-# The leaflet's own headings: message ids of the catalogues in leaflet/locale.
-TOC_HEADING = "In this leaflet"
-FURTHER_HEADING = "Further reading"
-REFERENCES_HEADING = "References"
-ABOUT_HEADING = "About this leaflet"
 #: The pages that pad a booklet to whole sheets: for the reader's notes, each a different one.
 #: (At most one page repeats: the padding is at most three pages.)
 NOTES_PAGES = (
@@ -88,7 +92,6 @@ NOTES_PAGES = (
 ABOUT_ANCHOR = "about-this-leaflet"
 REFERENCES_ANCHOR = "references"
 FURTHER_ANCHOR = "further-reading"
-KEY_POINTS_HEADING = "Key points"
 KEY_POINTS_ANCHOR = "key-points"
 NOTES_LABEL = "Notes"
 #: The style of each level of heading.
