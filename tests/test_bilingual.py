@@ -542,3 +542,20 @@ def test_a_longer_parallel_leaflet_fills_its_booklet_with_notes_pages(tmp_path: 
         "Questions to ask at my next appointment:",
     ):
         assert words in text, words
+
+
+def test_the_english_half_s_review_date_is_checked_too(tmp_path: Path) -> None:
+    """Each half prints its own review date: the English one passed, and check said nothing."""
+    from datetime import date
+
+    from leaflet.checks import run_checks
+    from leaflet.content.loader import load_leaflet
+
+    english = ENGLISH_TEXT.replace("next_review: 2028-11-26", "next_review: 2026-11-27")
+    assert english != ENGLISH_TEXT
+    welsh = load_leaflet(_pair(tmp_path, WELSH_TEXT, english))
+    found = [f for f in run_checks(welsh, today=date(2026, 11, 30)) if f.rule == "trust/review-date-passed"]
+    assert [(Path(f.location.file).name, f.location.line) for f in found] == [
+        ("en.yaml", english[: english.index("next_review: 2026-11-27")].count("\n") + 1)
+    ]
+    assert "the review date 2026-11-27 has passed" in found[0].message

@@ -80,30 +80,35 @@ def _review_by(metadata: Any) -> tuple[date, str] | None:
     return due, due.isoformat()
 
 
+def _dated_metadata(leaflet: Any) -> Iterator[Any]:
+    """The metadata whose dates a leaflet prints: its own, and a bilingual leaflet's English partner's
+    (its half prints its own review date)."""
+    yield leaflet.metadata
+    if leaflet.bilingual is not None:
+        yield leaflet.bilingual.english.metadata
+
+
 @rule("trust/review-date-passed", Severity.ERROR, "the next review date has passed")
 def review_passed(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    m = ctx.leaflet.metadata
-    review = _review_by(m)
-    if review is not None and review[0] < ctx.today:
-        yield (
-            m.place("next_review"),
-            f"the review date {review[1]} has passed: review the leaflet before it is printed or sent again",
-        )
+    for m in _dated_metadata(ctx.leaflet):
+        review = _review_by(m)
+        if review is not None and review[0] < ctx.today:
+            yield (
+                m.place("next_review"),
+                f"the review date {review[1]} has passed: review the leaflet before it is printed or sent again",
+            )
 
 
 @rule("trust/review-date-near", Severity.WARNING, "the next review date is near", months=3)
 def review_near(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    m = ctx.leaflet.metadata
-    review = _review_by(m)
-    if (
-        review is not None
-        and ctx.today <= review[0]
-        and _shift(review[0], -int(params["months"])) <= ctx.today
-    ):
-        yield (
-            m.place("next_review"),
-            f"the review date {review[1]} is less than {params['months']} months away: plan the review",
-        )
+    months = int(params["months"])
+    for m in _dated_metadata(ctx.leaflet):
+        review = _review_by(m)
+        if review is not None and ctx.today <= review[0] and _shift(review[0], -months) <= ctx.today:
+            yield (
+                m.place("next_review"),
+                f"the review date {review[1]} is less than {months} months away: plan the review",
+            )
 
 
 @rule("trust/review-period", Severity.WARNING, "the review period is too long", years=3)
