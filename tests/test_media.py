@@ -573,6 +573,30 @@ def test_a_row_taller_than_a_page_is_cut_across_pages_and_keeps_its_words(tmp_pa
         assert page.problems == [], (number, page.problems[:3])
 
 
+def test_a_cut_row_s_name_is_drawn_again_over_the_rest_of_the_row(tmp_path: Path) -> None:
+    """The rest of a cut row started the next page with an empty first column: its name is drawn
+    again there, as decoration, so the structure still reads it once."""
+    sentence = "Each of these words belongs to one cell that will not fit on one page."
+    long = " ".join([sentence] * 60)
+    body = TALL_ROW.format(long=long).replace(
+        "          header:", "          header_column: true\n          header:"
+    )
+    reader = build(leaflet_dir(tmp_path, body), "large-print")["large-print"]
+    m = marks(reader)
+    (table,) = elements(reader, "Table")
+    name = table.kids[1].kids[1].kids[0]
+    assert name.role == "TH" and " ".join(name.text(m).split()) == "Long"
+    cell = table.kids[1].kids[1].kids[1]
+    pages = sorted({k[1] for _, e in cell.walk() for k in e.kids if isinstance(k, tuple)})
+    assert len(pages) >= 2
+    for number in pages:  # the name on every page the row is on
+        words = reader.pages[number - 1].extract_text().split()
+        assert "Long" in words, number
+    assert " ".join(cell.text(m).split()) == long
+    for number, page in m.items():
+        assert page.problems == [], (number, page.problems[:3])
+
+
 def test_a_changed_picture_rebuilds_the_leaflet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     body = "sections:\n  - heading: A\n    content:\n      - figure: {file: images/photo.jpg, decorative: true}\n"
     path = leaflet_dir(tmp_path, body)

@@ -203,7 +203,14 @@ def grid_table(
                 cells.append(None)
             else:
                 style = head_style if row_head else cell_style
-                cells.append(sb.leaf(inline_markup(cell.inlines, sb.ctx), style, tc))
+                leaf = sb.leaf(inline_markup(cell.inlines, sb.ctx), style, tc)
+                if row_head:
+                    # The row's name, drawn again (decoration, plain words) over the rest of the row
+                    # when the row is cut across a page: the rest is not left without it.
+                    again = sb.leaf(text_markup(plain_text(cell.inlines), sb.ctx), style, None)
+                    again.again = again  # type: ignore[attr-defined]  # (and again, a page further)
+                    leaf.again = again  # type: ignore[attr-defined]
+                cells.append(leaf)
         rows.append(cells)
     body = sb.theme.style("body")
     return TableGrid(
@@ -428,6 +435,9 @@ class TableGrid(Flowable):
             cut = self._cut_row(self.rows[taken], availHeight - used)
             if cut is not None:
                 top, rest = cut
+                again = getattr(top[0], "again", None) if top and rest[0] is None else None
+                if again is not None:
+                    rest = [again, *rest[1:]]  # the row's name, over the rest of the row
                 return [
                     self.copy_with([*self.rows[:taken], top], self.first),
                     self.copy_with([rest, *self.rows[taken + 1 :]], False),
@@ -494,7 +504,12 @@ class TableGrid(Flowable):
             if cell is not None:
                 _, h = cell.wrap(width - 2 * self.look.pad_x, _BIG)
                 left = self.width - x - width if mirror else x
-                cell.drawOn(self.canv, left + self.look.pad_x, top - self.look.pad_y - h)
+                if isinstance(cell, LeafParagraph) and cell.elem is None:
+                    # A row's name drawn again over the rest of a cut row: decoration.
+                    with self.canv.tagging.artifact(self.canv, "Pagination"):
+                        cell.drawOn(self.canv, left + self.look.pad_x, top - self.look.pad_y - h)
+                else:
+                    cell.drawOn(self.canv, left + self.look.pad_x, top - self.look.pad_y - h)
             x += width
 
     def _decorate(self, top: float) -> None:
