@@ -144,6 +144,16 @@ def _render_once(
     return out.getvalue(), doc.seen
 
 
+def _settable(theme: Theme, leaflet: Leaflet) -> frozenset[str]:
+    """The scripts a leaflet can set: its language's, and those of its passages in languages the
+    sheet names a family for (an Urdu line in an English leaflet)."""
+    scripts = settable_in(leaflet.metadata.language)
+    for lang in leaflet.passage_languages:
+        if theme.text_font_for(lang) != theme.text_font:
+            scripts |= settable_in(lang)
+    return scripts
+
+
 def _check_svg_text(leaflet: Leaflet, fonts: FontSet) -> None:
     """Text in the leaflet's SVG pictures that the PDF would print as empty boxes, or broken."""
     problems = svg_text_problems(leaflet.images(), fonts.text.covers_all, fonts.text.name)
@@ -170,7 +180,9 @@ def _holds_so_far(guess: Pagination, seen: Pagination) -> bool:
 def _layout_problem(message: str, leaflet: Leaflet, theme: Theme) -> Problem:
     """ReportLab's "too large" as a located problem: at the text that would not fit, if it can be told."""
     # The message names the block by its words (every text in it, for a block of several):
-    # the longest text found there is the likeliest to have made it too large.
+    # the longest text found there is the likeliest to have made it too large. Its spaces that
+    # do not break (a phone number's, a Polish one-letter word's) were spaces in the content.
+    message = message.replace("\u00a0", " ")
     named = [t for t in leaflet.texts if len(t.text) >= 8 and " ".join(t.text.split())[:20] in message]
     found = max(named, key=lambda t: len(t.text), default=None)
     page = re.search(r"on page (\d+)", message)
@@ -212,10 +224,10 @@ def _render(
     # where its script needs it (Nastaliq's tall words).
     sheet = theme
     theme = theme.for_language(leaflet.metadata.language)
-    fonts = font_set(theme, leaflet.metadata.language)
+    fonts = font_set(theme, leaflet.metadata.language, leaflet.passage_languages)
     # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
     # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.
-    settable = settable_in(leaflet.metadata.language) if fonts.shaped else None
+    settable = _settable(theme, leaflet) if fonts.shaped else None
     printed = (*leaflet.texts, *leaflet.addresses)
     unset = unset_script_problems(printed, settable)
     if unset:
@@ -226,7 +238,7 @@ def _render(
     english_fonts = None
     if leaflet.bilingual is not None:
         english = leaflet.bilingual.english
-        english_fonts = font_set(theme, english.metadata.language)
+        english_fonts = font_set(theme, english.metadata.language, english.passage_languages)
         check_coverage((*english.texts, *english.addresses), english_fonts)
         _check_svg_text(english, english_fonts)
         # Both titles, Welsh first, as on the cover.
@@ -372,7 +384,7 @@ def render_edition(leaflet: Leaflet, edition: Edition, theme: Theme, *, compacte
         padded = _render(leaflet, theme, options=options, guess=guess, **settings)
     words = furniture(leaflet.metadata.language)
     title = leaflet.metadata.title + words(edition.title_suffix)
-    fonts = font_set(theme, leaflet.metadata.language)
+    fonts = font_set(theme, leaflet.metadata.language, leaflet.passage_languages)
 
     def make_canvas(*args: Any, **kwargs: Any) -> LeafletCanvas:
         # The leaflet's own canvas, untagged: it shapes Arabic and Bengali as the pages do.
@@ -416,7 +428,9 @@ def build_plan(work: Plan, output: Path | None = None) -> list[Built]:
         if edition.web:
             check_coverage(
                 (*work.leaflet.texts, *work.leaflet.addresses),
-                font_set(themes[edition.style], work.leaflet.metadata.language),
+                font_set(
+                    themes[edition.style], work.leaflet.metadata.language, work.leaflet.passage_languages
+                ),
             )
             sizes = {p: len(r.data) for _, p, r in made}
             downloads = pdf_downloads(work.leaflet, output, path, sizes)

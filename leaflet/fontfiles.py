@@ -103,6 +103,7 @@ _FC_UPRIGHT, _FC_NORMAL_WIDTH = "0", "100"
 
 def _static_upright(listing: str) -> dict[int, Path]:
     found: dict[int, Path] = {}
+    ranks: dict[int, str] = {}
     for line in sorted(listing.splitlines()):
         fields = line.split("|")
         if len(fields) != 5:
@@ -112,7 +113,11 @@ def _static_upright(listing: str) -> dict[int, Path]:
             continue
         if slant != _FC_UPRIGHT or width != _FC_NORMAL_WIDTH or style not in _STYLE_WEIGHTS:
             continue
-        found.setdefault(_STYLE_WEIGHTS[style], Path(file))
+        weight = _STYLE_WEIGHTS[style]
+        # A family's "Regular" before a lighter "Book" or "Roman" it may also have.
+        if weight not in found or (style == "Regular" and ranks.get(weight) != "Regular"):
+            found[weight] = Path(file)
+            ranks[weight] = style
     return found
 
 

@@ -225,12 +225,14 @@ class FontSet:
         return None
 
 
-def font_set(theme: Theme, language: str = "en") -> FontSet:
+def font_set(theme: Theme, language: str = "en", passages: Iterable[str] = ()) -> FontSet:
     """The fonts of a leaflet in `language`: the sheet's text family for it, then the fallbacks.
 
     A leaflet in a language whose script the sheet's text family lacks (Arabic,
     Bengali) takes the family the sheet names for it under `fonts: languages:`;
-    the usual text family then draws what that one lacks (Latin words).
+    the usual text family then draws what that one lacks (Latin words). The family
+    named for the language of a passage (`passages`: an Urdu line in an English leaflet)
+    draws what the others lack, first among the fallbacks.
     """
     name = theme.text_font_for(language)
     text = register_family(theme.families[name])
@@ -238,12 +240,17 @@ def font_set(theme: Theme, language: str = "en") -> FontSet:
     families = {theme.text_font: text, name: text}
     for family in {st.font for st in theme.styles.values()} - {theme.text_font}:
         families[family] = register_family(theme.families[family])
-    fallbacks = ((theme.text_font,) if name != theme.text_font else ()) + theme.fallback_fonts
+    others = tuple(
+        dict.fromkeys(
+            f for f in (theme.text_font_for(p) for p in sorted(passages)) if f not in (name, theme.text_font)
+        )
+    )
+    fallbacks = others + ((theme.text_font,) if name != theme.text_font else ()) + theme.fallback_fonts
     return FontSet(
         text,
         tuple(theme.families[f] for f in fallbacks),
         families,
-        shaped=name in theme.language_fonts.values(),
+        shaped=name in theme.language_fonts.values() or bool(others),
     )
 
 

@@ -50,7 +50,10 @@ def direction(lang: str | None) -> str | None:
     if not lang:
         return None
     parts = lang.lower().split("-")
-    return "rtl" if parts[0] in WRITTEN_RIGHT_TO_LEFT or "arab" in parts[1:] or "hebr" in parts[1:] else "ltr"
+    scripts = [p for p in parts[1:] if len(p) == 4 and p.isalpha()]
+    if scripts:  # a script subtag says it: pa-Arab is right to left, ks-Deva left to right
+        return "rtl" if scripts[0] in ("arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg") else "ltr"
+    return "rtl" if parts[0] in WRITTEN_RIGHT_TO_LEFT else "ltr"
 
 
 def primary(tag: str) -> str:

@@ -490,6 +490,8 @@ class _Resolver:
             return Colour(text.lower())
         if re.fullmatch(r"#[0-9a-fA-F]{3}", text):
             return Colour("#" + "".join(ch * 2 for ch in text[1:]).lower())
+        if path[0] != "colours" and len(chain) > 1:
+            return Colour("#000000")  # a name whose colour is not one: said where colours: gives it
         hint = did_you_mean(text, colours)
         self.error(path, f"{path[-1]}: expected a colour name from colours: or #rrggbb, found '{text}'{hint}")
         return Colour("#000000")

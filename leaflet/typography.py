@@ -37,3 +37,10 @@ def keep_figures_together(text: str) -> str:
     if " " not in text:
         return text
     return GROUPED_FIGURES.sub(lambda run: run.group().replace(" ", "\u00a0"), text)
+
+
+#: A run of figures read as one number, left to right whatever surrounds it: a phone number in
+#: its groups ("+44 808 800 8000", "0808-800-8000"), a time or a decimal ("10:30", "1.5"), a
+#: fraction, a share ("50%"). The PDF sets each left to right (leaflet.pdf.shaping), and a page
+#: in a language written right to left isolates each (leaflet.web.page), so the two agree.
+FIGURES = re.compile(r"[+£$€#]?\d+(?:[ \u00a0.,:/+-]\d+)*[%°‰]?")

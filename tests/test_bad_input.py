@@ -613,6 +613,12 @@ def test_a_tel_link_that_is_no_phone_number_is_refused(run: Runner, url: str, wo
     assert_problems(result, [(12, 17, words)])
 
 
+@pytest.mark.parametrize("url", ["tel:0808%20800%208000", "tel:08088008000;ext=12", "tel:+44(0)808-800-8000"])
+def test_a_tel_link_written_as_addresses_are_written_is_a_phone_number(run: Runner, url: str) -> None:
+    result = run.build(variant(("Hello world [@ref-one].", f"Ring [the MS Helpline]({url}) now.")))
+    assert result.rc == 0, result.stderr
+
+
 def test_an_address_with_brackets_in_it_is_read_whole(tmp_path: Path) -> None:
     """A Wikipedia-style address holds brackets: the link ended at its first ')' and lost it."""
     from leaflet.content.loader import load_leaflet

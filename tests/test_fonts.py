@@ -125,3 +125,6 @@ def test_a_family_s_regular_is_found_by_the_name_it_gives_it() -> None:
         REGULAR: Path("/f/DejaVuSans.ttf"),
         BOLD: Path("/f/DejaVuSans-Bold.ttf"),
     }
+    # A family with a lighter "Book" and a "Regular": the Regular.
+    both = "/f/Family-Book.ttf|Book|0|100|False\n/f/Family-Regular.ttf|Regular|0|100|False"
+    assert _static_upright(both) == {REGULAR: Path("/f/Family-Regular.ttf")}

@@ -757,8 +757,8 @@ def test_a_right_to_left_link_is_underlined_and_clickable_where_its_words_are(tm
 def test_figures_in_right_to_left_text_read_as_a_browser_reads_them() -> None:
     """In Arabic text, a range "2–3" reads from the right (2, then 3: the dash goes with the
     Arabic, as the bidirectional algorithm's rule N1 sets it and a browser draws it); a phone
-    number with its "+" and its groups, a time, a decimal and a share each stay one number,
-    left to right."""
+    number with its "+" and its groups, a time, a decimal, a share and hyphenated figures each
+    stay one number, left to right, and the page isolates each so that a browser agrees."""
     from leaflet.fontfiles import family_files
     from leaflet.pdf.shaping import Piece, shape_line
     from leaflet.web.page import typeset
@@ -788,6 +788,8 @@ def test_figures_in_right_to_left_text_read_as_a_browser_reads_them() -> None:
         assert x[start - 2] > max(drawn) and x[start + len(number) + 1] < min(drawn)  # between the words
     kept = "+44\u00a0808\u00a0800\u00a08000"
     assert f'<bdi dir="ltr">{kept}</bdi>' in typeset("<p>اتصل +44 808 800 8000 الآن</p>", "ar")
+    for number in ("0808-800-8000", "10:30", "3-4", "50%"):
+        assert f'<bdi dir="ltr">{number}</bdi>' in typeset(f"<p>اتصل {number} الآن</p>", "ar"), number
 
 
 def test_a_right_to_left_table_runs_its_columns_from_the_right(tmp_path: Path) -> None:
@@ -825,15 +827,24 @@ def test_an_english_passage_in_an_arabic_leaflet_runs_left_to_right(tmp_path: Pa
     data["sections"][0]["content"].append({"paragraph": english, "lang": "en-GB"})
     content = tmp_path / "ar-english.yaml"
     content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
-    page = next(n for n in (1, 2) if "Helpline" in pdftotext(built.path, "-f", str(n), "-l", str(n)))
-    placed = _bbox_words(built.path, page)
-    middle = next((b + d) / 2 for w, _, b, _, d in placed if w == "Helpline")
-    line = sorted((a, w) for w, a, b, _, d in placed if abs((b + d) / 2 - middle) < 3)
-    assert [w for _, w in line] == english.split(), line
-    width = float(PdfReader(built.path).pages[page - 1].mediabox.width)
-    assert line[0][0] < width * 0.2, line  # from the left margin
+    built = build_editions(content, ["standard", "booklet"], None, tmp_path / "out")
+    # Every edition, the untagged booklet too (its direction was taken from the tags).
+    for made in built:
+        pages = len(PdfReader(made.path).pages)
+        page = next(
+            n for n in range(1, pages + 1) if "Helpline" in pdftotext(made.path, "-f", str(n), "-l", str(n))
+        )
+        placed = _bbox_words(made.path, page)
+        middle = next((b + d) / 2 for w, _, b, _, d in placed if w == "Helpline")
+        line = sorted((a, w) for w, a, b, _, d in placed if abs((b + d) / 2 - middle) < 3)
+        assert [w for _, w in line] == english.split(), (made.path.name, line)
+    built = [made for made in built if made.path.name.endswith("-a5.pdf") or made.edition == "standard"]
+    page = next(n for n in (1, 2) if "Helpline" in pdftotext(built[0].path, "-f", str(n), "-l", str(n)))
+    placed = _bbox_words(built[0].path, page)
+    width = float(PdfReader(built[0].path).pages[page - 1].mediabox.width)
+    first = min(a for w, a, *_ in placed if w == "Call")
+    assert first < width * 0.2, first  # from the left margin
     from tests.pdf.reader import read_tree
 
-    tree = [e for _, e in read_tree(PdfReader(built.path)).walk() if e.attrs.get("Lang") == "en-GB"]
+    tree = [e for _, e in read_tree(PdfReader(built[0].path)).walk() if e.attrs.get("Lang") == "en-GB"]
     assert tree, "the passage keeps its language"

@@ -120,6 +120,9 @@ def test_a_colour_may_name_another_colour(tmp_path: Path) -> None:
     found = sheet_problems(child_sheet(tmp_path, "colours:\n  brand: ink\n  ink: brand\n"))
     assert [(ln, col) for _, ln, col, _ in found] == [(3, 10), (4, 8)], found
     assert "(brand → ink → brand)" in found[0][3] and "(ink → brand → ink)" in found[1][3]
+    # A colour that is not one, named by others: said once, where it is given.
+    found = sheet_problems(child_sheet(tmp_path, 'colours:\n  ink: "#12"\n'))
+    assert [(f, ln, col) for f, ln, col, _ in found] == [("child.yaml", 3, 8)], found
 
 
 def test_bold_false_is_not_bold(tmp_path: Path) -> None:

@@ -153,10 +153,10 @@ _WRITTEN_ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|org|com|net|gov|nhs|ac|info|eu)\b"
-    r"|\+?\d[\d \u00a0]{8,}\d"
+    r"|\+?\(?\d[\d ()\u00a0-]{8,}\d"
 )
-#: …of which these reach a person: an email address, a phone number.
-_WRITTEN_CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d \u00a0]{8,}\d")
+#: …of which these reach a person: an email address, a phone number ("(020) 7946 0958", "020-7946-0958").
+_WRITTEN_CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\(?\d[\d ()\u00a0-]{8,}\d")
 
 
 def _panel_says(ctx: CheckContext, found: Any) -> bool:
@@ -418,7 +418,7 @@ VAGUE_LINK_TEXT = (
 #: Words for a web page. "Click" alone is not one of them (a knee may click): only as an
 #: instruction to a reader with a mouse ("click here", "click on the", "click the button").
 WEB_ONLY = re.compile(
-    r"\b(back to top|scroll (?:down|up)|click (?:here|on|the|this|that|below|above|to|a|an)|tap here|on this page)\b",
+    r"\b(back to top|scroll (?:down|up)|click (?:here|on (?:the|this|that|a|an) (?:link|button|box|tab|icon|page)|the (?:link|button|box|tab|icon)|this (?:link|button)|below|above|to (?:open|see|read|find|go|download|view|book|order|join|sign))|tap here|on this page)\b",
     re.IGNORECASE,
 )
 
@@ -766,8 +766,9 @@ def italic_run(ctx: CheckContext, params: dict[str, Any]) -> Found:
                 run = -(10**9)
 
 
-#: A word: letters (of any alphabet), with digits, apostrophes and hyphens inside it.
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*")
+#: A word: letters and figures (of any alphabet), with apostrophes and hyphens inside it. One
+#: with a figure in it ("B12", "A4") is a name, not a word in capitals.
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 #: What may stand between two words of one run of capitals.
 _BETWEEN_CAPITALS = re.compile(r"[\s,;:]+")
 #: Two letters together that are not small Latin letters: where a run of capitals may be.
@@ -781,17 +782,16 @@ def capital_runs(text: str, limit: int) -> Iterator[tuple[int, int]]:
         return
     run: list[re.Match[str]] = []
     for word in [*_WORD.finditer(text), None]:
-        joined = (
-            word is not None
-            and word.group().isupper()
-            and (not run or _BETWEEN_CAPITALS.fullmatch(text, run[-1].end(), word.start()) is not None)
+        capital = word is not None and word.group().isupper() and not any(ch.isdigit() for ch in word.group())
+        joined = capital and (
+            not run or _BETWEEN_CAPITALS.fullmatch(text, run[-1].end(), word.start()) is not None
         )
         if joined:
             run.append(word)  # type: ignore[arg-type]
             continue
         if len(run) > limit and sum(len(w.group()) > 1 for w in run) >= 2:
             yield run[0].start(), run[-1].end()
-        run = [word] if word is not None and word.group().isupper() else []
+        run = [word] if capital else []  # type: ignore[list-item]
 
 
 @rule("legibility/capitals", Severity.WARNING, "a run of words in capitals", max_words=3)

@@ -67,7 +67,8 @@ def check_address(url: str) -> str | None:
     if len(url) > MAX_ADDRESS:
         return f"the link address is {len(url):,} characters; an address is at most {MAX_ADDRESS:,}"
     if lowered.startswith("tel:"):
-        number = url.strip()[4:]
+        # (An address's spaces may be written %20; an extension follows ";ext=".)
+        number = re.sub(r";ext=\d+$", "", url.strip()[4:]).replace("%20", " ")
         if not _PHONE.fullmatch(number):
             return (
                 f"'{url.strip()[:40]}' is not a phone number: a tel: address is digits, with spaces, "

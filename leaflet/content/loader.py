@@ -911,6 +911,7 @@ class _Builder:
             source=self.doc.file,
             texts=tuple(self.texts(d, ())),
             addresses=tuple(self.addresses(d, ())),
+            passage_languages=frozenset(_langs(d)),
             editions=tuple(d.get("editions", ["standard"])),
             check_settings=tuple(d.get("checks", {}).items()),
             check_places=tuple((k, self.doc.at(("checks", k), key=True)) for k in d.get("checks", {})),
@@ -1092,6 +1093,19 @@ class _Builder:
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 yield from self.addresses(item, (*path, i))
+
+
+def _langs(value: Any) -> Iterator[str]:
+    """Every `lang:` given anywhere in the content."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "lang" and isinstance(item, str):
+                yield item
+            else:
+                yield from _langs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _langs(item)
 
 
 _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}

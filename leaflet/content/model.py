@@ -424,6 +424,8 @@ class Leaflet:
     source: str
     #: Every string of the file that will be printed, for checks of its characters.
     texts: tuple[SourceText, ...] = ()
+    #: The languages of its passages in other languages (every `lang:` it gives).
+    passage_languages: frozenset[str] = frozenset()
     #: Every address the file gives apart from its text (`url:`, `doi:`), printed beside its
     #: words or in the references: for the same checks of its characters (not for the rules on prose).
     addresses: tuple[SourceText, ...] = ()

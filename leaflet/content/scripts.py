@@ -114,12 +114,20 @@ def unset_script_problems(
                 continue
             seen.add(script)
             where: Location = source.at(i)
-            problems.append(
-                Problem(
-                    where,
+            languages = sorted(lang for lang, scripts in SET_IN_LANGUAGE.items() if script in scripts)
+            if languages:
+                # A script the editions set in a passage marked with its language.
+                marks = " or ".join(f"lang: {lang}" for lang in languages)
+                message = (
+                    f"text in the {script} script (here '{ch}', U+{ord(ch):04X}) is set only in a passage "
+                    f"marked with its language ({marks} on its paragraph, item or section), by a sheet "
+                    "that names a family for it (fonts: languages:)"
+                )
+            else:
+                message = (
                     f"text in the {script} script (here '{ch}', U+{ord(ch):04X}) cannot be printed yet: its "
                     "letters must be joined or reordered, and would print broken or backwards; leave this "
-                    "text out of the printed editions until they can set it",
+                    "text out of the printed editions until they can set it"
                 )
-            )
+            problems.append(Problem(where, message))
     return problems

@@ -270,7 +270,7 @@ class LeafletDocTemplate(BaseDocTemplate):
                 # A piece no line holds whole ("Published 26 November 2026" in a narrow column)
                 # is cut anyway: its head ("Published") ends the line it would have started after.
                 left = room() - self.text_width(f"{current} · ")
-                head, *rest = self.wrap(piece, left)
+                head, *rest = self.wrap(piece, left, full)
                 if rest and self.text_width(head) <= left:
                     current, piece = f"{current} · {head}", " ".join(rest)
             if current:
@@ -282,7 +282,7 @@ class LeafletDocTemplate(BaseDocTemplate):
                 close("")
             while self.text_width(current) > room():
                 # Longer than a line on its own (a long organisation): cut between its words.
-                first, *rest = self.wrap(current, room())
+                first, *rest = self.wrap(current, room(), full)
                 if not rest:
                     break
                 close(first)
@@ -329,11 +329,20 @@ class LeafletDocTemplate(BaseDocTemplate):
                 return head
         return title
 
-    def wrap(self, text: str, width: float) -> list[str]:
-        """A footer piece cut at spaces into lines that fit `width` (a long organisation or title)."""
+    def wrap(self, text: str, width: float, line: float | None = None) -> list[str]:
+        """A footer piece cut at spaces into lines that fit `width` (a long organisation or title).
+
+        A part held whole (a date) is cut at its own spaces only when no whole line (`line`,
+        else `width`) holds it."""
         lines: list[str] = []
         current = ""
-        for word in text.split(" "):
+        whole = width if line is None else line
+        words = [
+            part
+            for word in text.split(" ")
+            for part in (word.split(_HELD) if _HELD in word and self.text_width(word) > whole else [word])
+        ]
+        for word in words:
             candidate = f"{current} {word}".strip()
             if current and self.text_width(candidate) > width:
                 lines.append(current)

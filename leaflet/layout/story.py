@@ -102,7 +102,7 @@ HEADING_STYLES = {2: "h2", 3: "h3", 4: "h4"}
 class Shared:
     """What the passes of one build share: paragraph styles, and the settings each was made from."""
 
-    styles: dict[tuple[str, str, bool], ParagraphStyle] = field(default_factory=dict)
+    styles: dict[tuple[Any, ...], ParagraphStyle] = field(default_factory=dict)
     #: id(style) → its settings as a key; every style here is held by `styles`, so ids stay its own.
     style_keys: dict[int, Hashable | None] = field(default_factory=dict)
 
@@ -168,6 +168,17 @@ class StoryBuilder:
 
     # -- styles
 
+    def passage_leading(self, lang: str | None) -> dict[str, float]:
+        """For a paragraph in another language whose sheet sets its lines further apart (Urdu:
+        `fonts: leading:`), its leading; else nothing to change."""
+        if lang is None:
+            return {}
+        own = lang.split("-")[0].lower()
+        if own == self.leaflet.metadata.language.split("-")[0].lower():
+            return {}
+        factor = self.theme.language_leading.get(own)
+        return {"leading": self.theme.style("body").leading * factor} if factor else {}
+
     def against(self, lang: str | None) -> bool:
         """Whether words in `lang` run the other way from the leaflet's (English in Arabic)."""
         return lang is not None and (direction(lang) == "rtl") != self.words.rtl
@@ -176,7 +187,7 @@ class StoryBuilder:
         self, name: str, variant: str = "", *, against: bool = False, **overrides: float
     ) -> ParagraphStyle:
         """A paragraph style of the sheet; `against`: for words that run the other way from the leaflet's."""
-        key = (name, variant, against)
+        key = (name, variant, against, *sorted(overrides.items()))
         made = self._styles.get(key)
         if made is not None:
             return made
@@ -357,9 +368,10 @@ class StoryBuilder:
 
     def section_heading(self, section: Section, parent: StructElem) -> Flowable:
         self.place_names[self.prefix + section.anchor] = section.heading
-        return self.para(
+        # A heading in a language written the other way starts at the other side, as its paragraphs do.
+        return self.leaf(
             text_markup(section.heading, self.ctx),
-            HEADING_STYLES[section.level],
+            self.pstyle(HEADING_STYLES[section.level], against=self.against(section.lang)),
             parent.add(f"H{section.level}", lang=section.lang),
             anchor=section.anchor,
             outline=(section.heading, section.level - 1),
@@ -379,16 +391,18 @@ class StoryBuilder:
                     isinstance(following, ListBlock | TermList | Table | Figure)
                     and plain_text(block.inlines).rstrip().endswith(":")
                 )
-                # A paragraph in a language written the other way starts at the other side.
+                # A paragraph in a language written the other way starts at the other side, and
+                # one in a script that climbs (Urdu's Nastaliq) has its lines further apart.
                 against = self.against(block.lang or lang)
+                room = self.passage_leading(block.lang or lang)
                 if block.related:
                     style = self.pstyle(
-                        "body", "before-related", against=against, keepWithNext=1, spaceAfter=0
+                        "body", "before-related", against=against, keepWithNext=1, spaceAfter=0, **room
                     )
                 elif leads_in:
-                    style = self.pstyle("body", "lead-in", against=against, keepWithNext=1)
+                    style = self.pstyle("body", "lead-in", against=against, keepWithNext=1, **room)
                 else:
-                    style = self.pstyle("body", against=against)
+                    style = self.pstyle("body", against=against, **room)
                 leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
                 leaf.lead_in = leads_in and not block.related
                 out.append(leaf)

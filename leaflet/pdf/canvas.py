@@ -356,6 +356,8 @@ class LeafletCanvas(Canvas):
         #: The page each anchor was first drawn on, for the contents list.
         self.anchor_pages: dict[str, int] = {}
         self.tag_elem = None  # the element whose paragraph is being drawn
+        #: The element of the paragraph being drawn, tagged or not: the language of its words.
+        self.leaf_elem: Any = None
         #: Lines of the paragraph being drawn that end inside a word (no space goes there).
         self.joined_lines: frozenset[int] = frozenset()
         self.tag_tx: LeafletTextObject | None = None  # the text object being filled, if any
@@ -420,8 +422,9 @@ class LeafletCanvas(Canvas):
 
     def runs_right_to_left(self) -> bool:
         """Whether the words being drawn run right to left: the page's way, unless the element
-        they belong to is in a language written the other way (English words in an Arabic leaflet)."""
-        elem = self.tag_elem
+        they belong to is in a language written the other way (English words in an Arabic leaflet).
+        The element is the paragraph's own, tagged or not (every edition runs its words alike)."""
+        elem = self.leaf_elem
         while elem is not None:
             if elem.lang:
                 return direction(elem.lang) == "rtl"
@@ -475,19 +478,23 @@ class LeafletCanvas(Canvas):
         (`draw_paragraph`, `draw_fragments`, drawPara), so the state ReportLab would save for it
         and put back is the state it leaves (tests/pdf/test_hooks.py compares the two).
         """
-        if getattr(flowable, "_showBoundary", None):
-            Flowable.drawOn(flowable, self, x, y, _sW)  # with ReportLab's outline of its box
-            return
-        x = flowable._hAlignAdjust(x, _sW)
-        matrix = self._currentMatrix
-        code = self._code
-        code.append("q")
-        self.translate(x, y)
-        flowable.canv = self
-        flowable.draw()
-        del flowable.canv
-        code.append("Q")
-        self._currentMatrix = matrix
+        outer, self.leaf_elem = self.leaf_elem, getattr(flowable, "elem", None)
+        try:
+            if getattr(flowable, "_showBoundary", None):
+                Flowable.drawOn(flowable, self, x, y, _sW)  # with ReportLab's outline of its box
+                return
+            x = flowable._hAlignAdjust(x, _sW)
+            matrix = self._currentMatrix
+            code = self._code
+            code.append("q")
+            self.translate(x, y)
+            flowable.canv = self
+            flowable.draw()
+            del flowable.canv
+            code.append("Q")
+            self._currentMatrix = matrix
+        finally:
+            self.leaf_elem = outer
 
     def _drawn_here(self, para: Any, kind: int) -> bool:
         """Whether a paragraph of ReportLab's `kind` (0: one font and colour, 1: several) has

@@ -17,7 +17,6 @@ No ReportLab here: fonts are read from their files by HarfBuzz.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from leaflet.frozen import frozen
+from leaflet.typography import FIGURES
 
 
 @frozen(slots=True)
@@ -112,12 +112,6 @@ def _strong(ch: str) -> str | None:
     if kind in ("L", "EN", "AN"):
         return "L"
     return None
-
-
-#: A run of figures read as one number, left to right whatever surrounds it: a phone number in
-#: its groups ("+44 808 800 8000"), a time or a decimal ("10:30", "1.5"), a fraction, a share
-#: ("50%"). The page (leaflet/web/page.py) isolates the same runs.
-FIGURES = re.compile(r"[+£$€#]?\d+(?:[ \u00a0.,:/+-]\d+)*[%°‰]?")
 
 
 def _acting(text: str, rtl_base: bool) -> tuple[list[str | None], list[bool]]:

@@ -63,7 +63,7 @@ from leaflet.layout.story import (
     TOC_HEADING,
     about_lines,
 )
-from leaflet.typography import GROUPED_FIGURES, glue_one_letter_words, keeps_one_letter_words
+from leaflet.typography import FIGURES, GROUPED_FIGURES, glue_one_letter_words, keeps_one_letter_words
 from leaflet.web.compiled import bytecode_cache
 
 DOWNLOADS_HEADING = "Print or download this leaflet"
@@ -374,7 +374,9 @@ def typeset(html: str, language: str) -> str:
         words = between.group(1)
         if glue:
             words = glue_one_letter_words(words)
-        return f">{GROUPED_FIGURES.sub(kept, words)}<"
+        # Right to left, every run of figures the PDF sets left to right ("0808-800-8000",
+        # "+44 …", "10:30"); else the groups of a number only, kept on one line.
+        return f">{(FIGURES if rtl else GROUPED_FIGURES).sub(kept, words)}<"
 
     return _BETWEEN_TAGS.sub(text, html)
 

@@ -288,7 +288,7 @@ def test_a_narrow_footer_cuts_a_date_from_its_words_and_nothing_else(sheet: str)
     assert welsh.bilingual is not None
     theme = load_theme(sheet)
     doc = LeafletDocTemplate(BytesIO(), welsh, theme, font_set(theme, "cy"), Pagination())
-    half = doc.footer_width / 2 - 12
+    half = doc.footer_column  # each language's column of a parallel leaflet
     for leaflet, language, dates, labels in (
         (welsh, "cy", ("26 Tachwedd 2026", "26 Tachwedd 2028"), ("Cyhoeddwyd", "Adolygiad nesaf")),
         (
@@ -306,3 +306,22 @@ def test_a_narrow_footer_cuts_a_date_from_its_words_and_nothing_else(sheet: str)
             if holding == date:
                 assert lines[lines.index(holding) - 1].endswith(label), lines
         assert len(lines) <= 6, lines
+
+
+def test_a_date_no_footer_line_holds_is_cut_rather_than_run_past_the_column() -> None:
+    # A date is held whole in the footer; in a column narrower than the date (a custom sheet's
+    # half page in large print) it is cut at its own spaces, never drawn past the column.
+    from io import BytesIO
+
+    from leaflet.content.loader import load_leaflet
+    from leaflet.fonts import font_set
+    from leaflet.i18n import furniture
+    from leaflet.layout.page import LeafletDocTemplate, Pagination
+
+    welsh = load_leaflet(Path(__file__).parent.parent / "data" / "langs" / "cy-en.yaml")
+    theme = load_theme("large-print")
+    doc = LeafletDocTemplate(BytesIO(), welsh, theme, font_set(theme, "cy"), Pagination())
+    narrow = doc.text_width("26 Tachwedd 2026") - 10
+    lines = doc.footer_lines(1, 4, welsh, furniture("cy"), narrow)
+    assert all(doc.text_width(line.left) <= narrow for line in lines[1:]), [line.left for line in lines]
+    assert "2026" in " ".join(line.left for line in lines)

@@ -346,6 +346,9 @@ references: []
         ("pl", "ltr"),
         ("bn", "ltr"),
         ("pa", "ltr"),
+        ("ks", "rtl"),
+        ("ks-Deva", "ltr"),  # a script subtag says which way: Kashmiri in Devanagari
+        ("sd-Deva-IN", "ltr"),
         (None, None),
     ],
 )
