@@ -215,6 +215,14 @@ class FontSet:
                 runs.append((family, ch))
         return runs
 
+    def preferring(self, family: FontFamily) -> FontSet:
+        """These fonts with `family` first among the fallbacks: for a passage in the language the
+        sheet names it for (an Urdu line in Nastaliq, where Noto Sans Arabic would also draw it)."""
+        if self.fallback_families[:1] == (family,) or family not in self.fallback_families:
+            return self
+        rest = tuple(f for f in self.fallback_families if f != family)
+        return FontSet(self.text, (family, *rest), self.families, self.shaped)
+
     def family_for(self, ch: str) -> RegisteredFamily | None:
         """The family that draws `ch`: the text family if it can, else the first fallback that can."""
         if ch in _NOT_DRAWN or self.text.covers(ch):

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from leaflet.build import build_editions
 from leaflet.cli import main
+from leaflet.errors import ContentError
 from leaflet.i18n import LOCALE_DIR, available, furniture
 from tests.conftest import require_tool
 
@@ -848,3 +849,44 @@ def test_an_english_passage_in_an_arabic_leaflet_runs_left_to_right(tmp_path: Pa
 
     tree = [e for _, e in read_tree(PdfReader(built[0].path)).walk() if e.attrs.get("Lang") == "en-GB"]
     assert tree, "the passage keeps its language"
+
+
+def test_an_english_leaflet_carries_lines_in_arabic_urdu_and_bengali(tmp_path: Path) -> None:
+    """A line in another script, marked with its language ("this leaflet is also in …"), is set
+    in the sheet's family for that language, shaped, in its own direction and with its own room
+    between lines; unmarked, it is refused with what to do. (It was refused either way.)"""
+    data = yaml.safe_load((LANGS / "en.yaml").read_text("utf-8"))
+    data["metadata"].pop("translated_from", None)
+    lines = {
+        lang: yaml.safe_load((LANGS / f"{lang}.yaml").read_text("utf-8"))["sections"][0]["content"][0]
+        for lang in ("ar", "ur", "bn")
+    }
+    data["sections"][0]["content"] += [{"paragraph": text, "lang": lang} for lang, text in lines.items()]
+    content = tmp_path / "mixed.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    from tests.pdf.reader import read_tree
+
+    marked = {
+        e.attrs["Lang"]
+        for _, e in read_tree(PdfReader(built.path)).walk()
+        if e.role == "P" and "Lang" in e.attrs
+    }
+    assert marked == {"ar", "ur", "bn"}
+    said = struct_text(built.path)
+    assert_in_order(
+        said, [unicodedata.normalize("NFC", " ".join(t.split())) for t in lines.values()], "passages"
+    )
+    assert _tofu(built.path) == []
+    fonts = subprocess.run(["pdffonts", str(built.path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSansArabic" in fonts and "NotoNastaliqUrdu" in fonts and "NotoSansBengali" in fonts, fonts
+    # Unmarked (and no other passage in a language written in its script), the Arabic line is
+    # refused, and told how to mark it.
+    del data["sections"][0]["content"][-3:]
+    data["sections"][0]["content"].append(lines["ar"])
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    with pytest.raises(ContentError) as err:
+        build_editions(content, ["standard"], None, tmp_path / "out2")
+    assert "is set only in a passage marked with its language (lang: ar or lang: ur" in str(
+        err.value.problems[0]
+    )

@@ -159,6 +159,8 @@ class StoryBuilder:
             anchor_prefix=prefix,
             glue_one_letter_words=keeps_one_letter_words(leaflet.metadata.language),
         )
+        #: The markup's context for passages in other languages, by the family drawing them first.
+        self._passage_ctx: dict[str, MarkupContext] = {}
         #: Where this builder's elements go: the Document, or (bilingual) its language's Part.
         self.root = root if root is not None else StructElem("Document", lang=leaflet.metadata.language)
         self.shared = shared or Shared()
@@ -167,6 +169,20 @@ class StoryBuilder:
         self.place_names: dict[str, str] = {} if place_names is None else place_names
 
     # -- styles
+
+    def passage_ctx(self, lang: str | None) -> MarkupContext:
+        """The markup's context for a paragraph in `lang`: its words drawn first in the family the
+        sheet names for that language, when it names one (an Urdu line in Nastaliq)."""
+        if lang is None:
+            return self.ctx
+        name = self.theme.text_font_for(lang)
+        family = self.theme.families.get(name)
+        if name == self.theme.text_font or family is None or family not in self.fonts.fallback_families:
+            return self.ctx
+        made = self._passage_ctx.get(name)
+        if made is None:
+            made = self._passage_ctx[name] = replace(self.ctx, fonts=self.fonts.preferring(family))
+        return made
 
     def passage_leading(self, lang: str | None) -> dict[str, float]:
         """For a paragraph in another language whose sheet sets its lines further apart (Urdu:
@@ -403,7 +419,9 @@ class StoryBuilder:
                     style = self.pstyle("body", "lead-in", against=against, keepWithNext=1, **room)
                 else:
                     style = self.pstyle("body", against=against, **room)
-                leaf = self.leaf(inline_markup(block.inlines, self.ctx), style, elem)
+                leaf = self.leaf(
+                    inline_markup(block.inlines, self.passage_ctx(block.lang or lang)), style, elem
+                )
                 leaf.lead_in = leads_in and not block.related
                 out.append(leaf)
                 out += self.related_links(block.related, parent, block.lang or lang)
