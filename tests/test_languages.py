@@ -791,6 +791,9 @@ def test_figures_in_right_to_left_text_read_as_a_browser_reads_them() -> None:
     assert f'<bdi dir="ltr">{kept}</bdi>' in typeset("<p>اتصل +44 808 800 8000 الآن</p>", "ar")
     for number in ("0808-800-8000", "10:30", "3-4", "50%"):
         assert f'<bdi dir="ltr">{number}</bdi>' in typeset(f"<p>اتصل {number} الآن</p>", "ar"), number
+    # Figures in a name are read with its letters: isolated, "A4" was drawn "4A".
+    for name in ("A4", "B12", "COVID-19"):
+        assert typeset(f"<p>اتصل {name} الآن</p>", "ar") == f"<p>اتصل {name} الآن</p>", name
 
 
 def test_a_right_to_left_table_runs_its_columns_from_the_right(tmp_path: Path) -> None:

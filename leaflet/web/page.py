@@ -358,6 +358,11 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
 _BETWEEN_TAGS = re.compile(r">([^<]+)<")
 
 
+#: A run of figures that is not part of a word: "A4", "B12" or "COVID-19" is a name, read with its
+#: letters (isolated, its figures would stand on the other side of them: "4A").
+_LONE_FIGURES = re.compile(rf"(?<![^\W_])(?<![^\W_]-)(?:{FIGURES.pattern})(?![^\W_])")
+
+
 def typeset(html: str, language: str) -> str:
     """The text of a part's `html` set as the PDF sets it, in one pass: figures in groups (a
     phone number) never cut across lines; one-letter words kept with the next (Polish, Czech,
@@ -376,7 +381,7 @@ def typeset(html: str, language: str) -> str:
             words = glue_one_letter_words(words)
         # Right to left, every run of figures the PDF sets left to right ("0808-800-8000",
         # "+44 …", "10:30"); else the groups of a number only, kept on one line.
-        return f">{(FIGURES if rtl else GROUPED_FIGURES).sub(kept, words)}<"
+        return f">{(_LONE_FIGURES if rtl else GROUPED_FIGURES).sub(kept, words)}<"
 
     return _BETWEEN_TAGS.sub(text, html)
 
