@@ -30,24 +30,35 @@ def test_a_number_is_printed_in_its_groups(written: str, printed: str) -> None:
         assert " " not in printed_number(written)  # the groups are joined by no-break spaces
 
 
+def _large_print_text(tmp_path: Path, slug: str, paragraphs: str) -> str:
+    """The words of a leaflet of these paragraphs in large print, as pdftotext reads them (no-break
+    spaces read as spaces)."""
+    content = tmp_path / f"{slug}.yaml"
+    content.write_text(
+        metadata_block("Phone", slug)
+        + "sections:\n  - heading: Who to call\n    content:\n"
+        + paragraphs
+        + "references: []\n",
+        "utf-8",
+    )
+    (built,) = build_editions(content, ["large-print"], None, tmp_path / "out")
+    done = subprocess.run(
+        [require_tool("pdftotext"), str(built.path), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout.replace("\u00a0", " ")
+
+
 def test_a_number_given_only_by_its_link_is_printed_whole_on_one_line(tmp_path: Path) -> None:
     require_tool("pdftotext")
     found = []
     # One more word before the link each time, so that the number meets the end of a line.
     for n in range(14):
         lead = " ".join(["Talk"] * n + ["then"])
-        content = tmp_path / f"phone-{n}.yaml"
-        content.write_text(
-            metadata_block("Phone", f"phone-{n}")
-            + "sections:\n  - heading: Who to call\n    content:\n"
-            + f"      - {lead} [Ring the MS Helpline](tel:08088008000) on any weekday for a talk.\n"
-            + "references: []\n",
-            "utf-8",
+        text = _large_print_text(
+            tmp_path,
+            f"phone-{n}",
+            f"      - {lead} [Ring the MS Helpline](tel:08088008000) on any weekday for a talk.\n",
         )
-        (built,) = build_editions(content, ["large-print"], None, tmp_path / "out")
-        text = subprocess.run(
-            ["pdftotext", str(built.path), "-"], capture_output=True, text=True, check=True
-        ).stdout.replace("\u00a0", " ")
         lines = [line for line in text.splitlines() if "0808" in line or "8000" in line]
         assert any("(0808 800 8000)" in line for line in lines), (n, lines)
         found.append(next(line for line in lines if "0808" in line).rstrip().endswith("(0808 800 8000)"))
@@ -65,18 +76,7 @@ def test_a_number_written_in_the_text_is_printed_whole_on_one_line(tmp_path: Pat
         f"      - {' '.join(['Talk'] * n + ['then'])} ring the free MS Helpline on 0808 800 8000 any weekday.\n"
         for n in range(14)
     )
-    content = tmp_path / "phones.yaml"
-    content.write_text(
-        metadata_block("Phone", "phones")
-        + "sections:\n  - heading: Who to call\n    content:\n"
-        + paragraphs
-        + "references: []\n",
-        "utf-8",
-    )
-    (built,) = build_editions(content, ["large-print"], None, tmp_path / "out")
-    text = subprocess.run(
-        ["pdftotext", str(built.path), "-"], capture_output=True, text=True, check=True
-    ).stdout.replace("\u00a0", " ")
+    text = _large_print_text(tmp_path, "phones", paragraphs)
     lines = [line.rstrip() for line in text.splitlines() if "0808" in line or "8000" in line]
     assert len([line for line in lines if "0808 800 8000" in line]) == 14, lines
     assert all("0808 800 8000" in line for line in lines), lines  # no group left on another line
