@@ -24,7 +24,6 @@ from leaflet.checks.text import (
     block_passages,
     heading_passages,
     links,
-    passages_matching,
     sections_with_passages,
     sentences,
     words,
@@ -446,6 +445,10 @@ def _link_words(leaflet: Any) -> Iterator[tuple[str, Location]]:
             yield plain_text(item.inlines), item.location
 
 
+#: A part of each of WEB_ONLY's phrases (lower case): where none is, none of them is.
+_WEB_ONLY_WORDS = ("back to top", "scroll down", "scroll up", "click ", "tap here", "on this page")
+
+
 @rule("links/vague-text", Severity.WARNING, "link text that means nothing out of context")
 def vague_links(ctx: CheckContext, params: dict[str, Any]) -> Found:
     for said, location in _link_words(ctx.leaflet):
@@ -456,7 +459,13 @@ def vague_links(ctx: CheckContext, params: dict[str, Any]) -> Found:
 
 @rule("links/web-only", Severity.WARNING, "words that make sense only on a web page")
 def web_only(ctx: CheckContext, params: dict[str, Any]) -> Found:
-    for passage in [*passages_matching(ctx.leaflet, WEB_ONLY), *heading_passages(ctx.leaflet)]:
+    passages = [*all_passages(ctx.leaflet), *heading_passages(ctx.leaflet)]
+    said = "\n".join(p.text for p in passages).lower()
+    if not any(word in said for word in _WEB_ONLY_WORDS):
+        return  # nearly always: a look for a few words in all of the leaflet's at once
+    for passage in passages:
+        if WEB_ONLY.search(passage.text) is None:
+            continue
         locate = passage.finder()
         for match in WEB_ONLY.finditer(passage.text):
             yield (
@@ -794,10 +803,27 @@ def capital_runs(text: str, limit: int) -> Iterator[tuple[int, int]]:
         run = [word] if capital else []  # type: ignore[list-item]
 
 
+@lru_cache(maxsize=8)
+def _ascii_run(limit: int) -> re.Pattern[str]:
+    """More than `limit` words of capitals A to Z together."""
+    return re.compile(rf"\b[A-Z][A-Z’'-]*(?:[\s,;:]+[A-Z][A-Z’'-]*){{{limit},}}\b")
+
+
+def _may_hold_capitals(text: str, limit: int) -> bool:
+    """Whether `text` may hold a run of capitals (a quick look at all of a leaflet's words at
+    once): a run of A to Z, or any capital beyond them (Â, Ź, Greek: then each word is read)."""
+    if _ascii_run(limit).search(text) is not None:
+        return True
+    return any(ch.isupper() for ch in set(text) if ch > "\x7f")
+
+
 @rule("legibility/capitals", Severity.WARNING, "a run of words in capitals", max_words=3)
 def capitals(ctx: CheckContext, params: dict[str, Any]) -> Found:
     limit = int(params["max_words"])
-    for passage in [*all_passages(ctx.leaflet), *heading_passages(ctx.leaflet)]:
+    passages = [*all_passages(ctx.leaflet), *heading_passages(ctx.leaflet)]
+    if not _may_hold_capitals("\n".join(p.text for p in passages), limit):
+        return
+    for passage in passages:
         found = list(capital_runs(passage.text, limit))
         if not found:
             continue

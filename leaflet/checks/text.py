@@ -198,17 +198,18 @@ def all_passages(leaflet: Leaflet) -> Iterator[Passage]:
 def heading_passages(leaflet: Leaflet) -> Iterator[Passage]:
     """Every heading the leaflet writes (its sections', its questions', the next steps panel's),
     as a passage of its own, at its section."""
-    for section in leaflet.all_sections():
-        yield Passage(section.heading, section.location, _written(leaflet, section.heading), ())
+    headings = [(s.heading, s.location) for s in leaflet.all_sections()]
     if leaflet.next_steps is not None:
-        panel = leaflet.next_steps
-        yield Passage(panel.heading, panel.location, _written(leaflet, panel.heading), ())
-
-
-def _written(leaflet: Leaflet, text: str) -> SourceText | None:
-    """Where a text is written in the file, when it is written once as it is."""
-    found = [t for t in leaflet.texts if t.text == text]
-    return found[0] if len(found) == 1 else None
+        headings.append((leaflet.next_steps.heading, leaflet.next_steps.location))
+    # Where each heading is written in the file, when it is written once as it is.
+    wanted = {heading for heading, _ in headings}
+    written: dict[str, list[SourceText]] = {}
+    for text in leaflet.texts:
+        if text.text in wanted:
+            written.setdefault(text.text, []).append(text)
+    for heading, location in headings:
+        found = written.get(heading, [])
+        yield Passage(heading, location, found[0] if len(found) == 1 else None, ())
 
 
 def passages_matching(leaflet: Leaflet, pattern: re.Pattern[str]) -> Iterator[Passage]:
