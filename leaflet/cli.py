@@ -321,7 +321,7 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
     from leaflet.errors import Severity
 
     findings = []
-    unreadable = False
+    unreadable = 0  # the files that could not be read
     try:
         contents = batch.expand(inputs)
     except LeafletError as exc:
@@ -341,10 +341,10 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
             )
         except LeafletError as exc:
             _print_problems(exc.problems)
-            unreadable = True
+            unreadable += 1
         except Exception as exc:
             _say(sys.stderr, f"{content}: error: internal error ({type(exc).__name__}: {exc})")
-            unreadable = True
+            unreadable += 1
         batch.check_stop()
     if fmt == "json":
         rows = [
@@ -363,11 +363,14 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
         for finding in findings:
             _say(sys.stdout, str(finding))
         counts = {level: sum(1 for f in findings if f.severity == level) for level in Severity}
-        _say(
-            sys.stderr,
-            f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-            f"{counts[Severity.ADVICE]} pieces of advice",
-        )
+        # A file that could not be read is not "0 errors": it is said, and so is what was checked.
+        if unreadable < len(contents):
+            unread = f" ({unreadable} of {len(contents)} files could not be read)" if unreadable else ""
+            _say(
+                sys.stderr,
+                f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+                f"{counts[Severity.ADVICE]} pieces of advice{unread}",
+            )
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     if unreadable:
         return EXIT_BAD_INPUT

@@ -1007,6 +1007,22 @@ def test_off_silences_a_rule(check: Check) -> None:
     assert check(passed, today="2027-02-01").rc == 0
 
 
+def test_a_file_that_cannot_be_read_is_not_counted_as_no_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Among several files, one that cannot be read is said in the summary; alone, no "0 errors"
+    follows its error (the summary said 0 errors while a file had not been checked at all)."""
+    good = tmp_path / "good.yaml"
+    good.write_text(BASE, encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    assert main(["check", str(missing), str(good), "--today", TODAY]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert f"{missing}: error: no such file" in err
+    assert err[-1] == "0 errors, 0 warnings, 0 pieces of advice (1 of 2 files could not be read)"
+    assert main(["check", str(missing), "--today", TODAY]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"{missing}: error: no such file"]
+
+
 def test_unknown_rule_is_one_line_with_did_you_mean(check: Check) -> None:
     text = variant(("references:", "checks:\n  trust/contacts: off\nreferences:"))
     result = check(text)
