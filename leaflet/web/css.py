@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cache
 
 import jinja2
@@ -16,7 +17,7 @@ import jinja2
 from leaflet.frozen import frozen
 from leaflet.style import OPTIONAL_BOXES, OPTIONAL_STYLES, BoxStyle, Theme
 from leaflet.web.compiled import bytecode_cache
-from leaflet.web.fonts import WebFace, web_faces
+from leaflet.web.fonts import WebFace, passage_faces, web_faces
 
 #: Focus is shown in the colours GOV.UK and the NHS use, unless the sheet names its own.
 FOCUS = "#ffdd00"
@@ -95,14 +96,36 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def stylesheet(theme: Theme, language: str = "en") -> Stylesheet:
-    """The CSS for a theme, for pages in `language` (whose script may need a family of its own)."""
-    faces = web_faces(theme, language)
+def stylesheet(theme: Theme, language: str = "en", passages: Iterable[str] = ()) -> Stylesheet:
+    """The CSS for a theme, for pages in `language` (whose script may need a family of its own),
+    with passages in `passages` (an Urdu line in an English page: its family, its room between lines)."""
     script = theme.text_font_for(language)
     first = [script] if script != theme.text_font else []
-    families = ", ".join(
-        [*map(_string, first), _string(theme.text_font), *map(_string, theme.fallback_fonts), "sans-serif"]
-    )
+    stack = [
+        *map(_string, first),
+        _string(theme.text_font),
+        *map(_string, theme.fallback_fonts),
+        "sans-serif",
+    ]
+    families = ", ".join(stack)
+    faces = web_faces(theme, language)
+    own = language.split("-")[0].lower()
+    others = []
+    for lang in sorted({p.split("-")[0].lower() for p in passages} - {own}):
+        family = theme.text_font_for(lang)
+        if family in (theme.text_font, script):
+            continue
+        # As in the PDF: the text family first, this family for what it lacks, then the rest.
+        faces += passage_faces(theme, family)
+        factor = theme.language_leading.get(lang)
+        body = theme.style("body")
+        others.append(
+            {
+                "lang": lang,
+                "families": ", ".join([stack[len(first)], _string(family), *stack[len(first) + 1 :]]),
+                "leading": f"{body.leading * factor / body.size:.3g}" if factor else "",
+            }
+        )
     colours = {name: colour.hex for name, colour in theme.colours.items()}
     body = theme.style("body")
     colours.setdefault("focus", FOCUS)
@@ -137,6 +160,7 @@ def stylesheet(theme: Theme, language: str = "en") -> Stylesheet:
                 for f in faces
             ],
             families=families,
+            passages=others,
             c=colours,
             s=styles,
             b=boxes,

@@ -169,6 +169,15 @@ def web_faces(theme: Theme, language: str = "en") -> tuple[WebFace, ...]:
     return tuple(faces)
 
 
+def passage_faces(theme: Theme, name: str) -> tuple[WebFace, ...]:
+    """The faces of the family a sheet names for the language of a passage (an Urdu line in an
+    English page), whole: a browser fetches them only for a page that shows such a passage."""
+    reg, bld = _files(theme.families[name])
+    if reg == bld:
+        return (WebFace(name, "400 700", reg),)
+    return (WebFace(name, "400", reg), WebFace(name, "700", bld))
+
+
 @cache
 def _files(family: FontFamily) -> tuple[Path, Path]:
     """The files the PDF draws with: a slashed zero redrawn open (leaflet/zero.py), as in print."""

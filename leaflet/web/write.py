@@ -49,7 +49,7 @@ class WebPage:
 def render_web(leaflet: Leaflet, theme: Theme, downloads: tuple[Download, ...] = ()) -> WebPage:
     # Set as the PDF sets a leaflet in its language: Nastaliq's lines further apart.
     language = leaflet.metadata.language
-    sheet = stylesheet(theme.for_language(language), language)
+    sheet = stylesheet(theme.for_language(language), language, leaflet.passage_languages)
     html = render_page(leaflet, f"{ASSETS}/{sheet.file_name}", downloads)
     return WebPage(html.encode(), sheet)
 

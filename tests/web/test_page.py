@@ -896,3 +896,32 @@ def test_a_reference_gives_one_address_its_doi_once_as_the_pdf_does(site: Site) 
     assert (
         model.Reference("y", 2, "T", where, url="https://example.org/y").link_url == "https://example.org/y"
     )
+
+
+def test_a_passage_in_another_script_has_its_family_on_the_page(tmp_path: Path) -> None:
+    """An Urdu line in an English page is set in Nastaliq, its lines further apart, as in the PDF
+    (the browser took whatever Arabic font it had); the page's own text keeps its families."""
+    import yaml
+
+    from leaflet.web.css import stylesheet
+
+    langs = ROOT / "tests" / "data" / "langs"
+    data = yaml.safe_load((langs / "en.yaml").read_text("utf-8"))
+    data["metadata"].pop("translated_from", None)
+    urdu = yaml.safe_load((langs / "ur.yaml").read_text("utf-8"))["sections"][0]["content"][0]
+    data["sections"][0]["content"].append({"paragraph": urdu, "lang": "ur"})
+    content = tmp_path / "with-urdu.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    built = {b.edition: b.path for b in build_editions(content, ["web"], None, tmp_path / "out")}
+    page = built["web"].read_text("utf-8")
+    assert '<p lang="ur" dir="rtl">' in page
+    css_name = re.search(r'href="assets/(leaflet-[0-9a-f]+\.css)"', page)
+    assert css_name is not None
+    css = (tmp_path / "out" / "assets" / css_name.group(1)).read_text("utf-8")
+    rule = re.search(r":lang\(ur\) \{([^}]*)\}", css)
+    assert rule is not None, css
+    assert '"Noto Nastaliq Urdu"' in rule.group(1) and "line-height: 2.03" in rule.group(1)
+    assert list((tmp_path / "out" / "assets" / "fonts").glob("NotoNastaliqUrdu-400-*.woff2"))
+    # A page with no passage has no such rule, and fetches no such font.
+    plain = stylesheet(load_theme("default"), "en-GB")
+    assert ":lang(" not in plain.css and not [f for f in plain.faces if "Nastaliq" in f.family]
