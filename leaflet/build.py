@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -144,14 +145,10 @@ def _render_once(
     return out.getvalue(), doc.seen
 
 
-def _settable(theme: Theme, leaflet: Leaflet) -> frozenset[str]:
-    """The scripts a leaflet can set: its language's, and those of its passages in languages the
-    sheet names a family for (an Urdu line in an English leaflet)."""
-    scripts = settable_in(leaflet.metadata.language)
-    for lang in leaflet.passage_languages:
-        if theme.text_font_for(lang) != theme.text_font:
-            scripts |= settable_in(lang)
-    return scripts
+def _passage_scripts(theme: Theme, lang: str) -> frozenset[str]:
+    """The scripts a passage marked `lang` can set: its language's, when the sheet names a family
+    for it (an Urdu line in an English leaflet sets Arabic script)."""
+    return settable_in(lang) if theme.text_font_for(lang) != theme.text_font else frozenset()
 
 
 def _check_svg_text(leaflet: Leaflet, fonts: FontSet) -> None:
@@ -227,9 +224,9 @@ def _render(
     fonts = font_set(theme, leaflet.metadata.language, leaflet.passage_languages)
     # Text the PDF cannot set (it would print backwards) is refused before glyphs are looked for;
     # a leaflet in Arabic, Urdu or Bengali whose sheet gives it a text family is shaped.
-    settable = _settable(theme, leaflet) if fonts.shaped else None
+    settable = settable_in(leaflet.metadata.language) if fonts.shaped else None
     printed = (*leaflet.texts, *leaflet.addresses)
-    unset = unset_script_problems(printed, settable)
+    unset = unset_script_problems(printed, settable, partial(_passage_scripts, theme))
     if unset:
         raise ContentError(unset)
     check_coverage(printed, fonts)

@@ -1070,17 +1070,19 @@ class _Builder:
             self.at(path),
         )
 
-    def texts(self, value: Any, path: PathKey) -> Iterator[SourceText]:
-        """Every string that will be printed, with where it stands."""
+    def texts(self, value: Any, path: PathKey, lang: str | None = None) -> Iterator[SourceText]:
+        """Every string that will be printed, with where it stands and the language it is marked
+        with (a `lang:` beside it holds for all under it, but a section's subsections)."""
         if isinstance(value, dict):
+            own = value.get("lang") if isinstance(value.get("lang"), str) else None
             for key, item in value.items():
                 if key not in _NOT_PRINTED:
-                    yield from self.texts(item, (*path, key))
+                    yield from self.texts(item, (*path, key), lang if key == "sections" else own or lang)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                yield from self.texts(item, (*path, i))
+                yield from self.texts(item, (*path, i), lang)
         elif isinstance(value, str):
-            yield SourceText(value, self.at(path), self.doc.scalars.get(path))
+            yield SourceText(value, self.at(path), self.doc.scalars.get(path), lang)
 
     def addresses(self, value: Any, path: PathKey) -> Iterator[SourceText]:
         """Every address given apart from the text (url:, doi:), with where it stands."""

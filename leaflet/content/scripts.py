@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from leaflet.content.texts import SourceText
 from leaflet.errors import Location, Problem
@@ -99,17 +99,25 @@ def cannot_set(ch: str, settable: frozenset[str] | None = None) -> str | None:
 
 
 def unset_script_problems(
-    texts: Iterable[SourceText], settable: frozenset[str] | None = None
+    texts: Iterable[SourceText],
+    settable: frozenset[str] | None = None,
+    passages: Callable[[str], frozenset[str]] | None = None,
 ) -> list[Problem]:
-    """Text in a script the PDF editions cannot set: once a text and script, at its first character."""
+    """Text in a script the PDF editions cannot set: once a text and script, at its first character.
+
+    `settable`: the scripts set anywhere (the leaflet's language's); `passages`: those set, besides,
+    in a text marked with a language (an Urdu line in an English leaflet sets Arabic script there)."""
     problems: list[Problem] = []
     for source in texts:
         if not source.text or max(source.text) < "\u0590":
             continue  # nearly always: no character of a script that needs shaping
+        here = settable
+        if passages is not None and source.lang is not None:
+            here = (settable if settable is not None else SETTABLE) | passages(source.lang)
         seen: set[str] = set()
         for match in _IN_A_SHAPED_BLOCK.finditer(source.text):  # curly quotes and dashes are not
             i, ch = match.start(), match.group()
-            script = cannot_set(ch, settable)
+            script = cannot_set(ch, here)
             if script is None or script in seen:
                 continue
             seen.add(script)

@@ -24,6 +24,8 @@ class SourceText:
     text: str
     location: Location
     written: ScalarSource | None = None
+    #: The language it is marked with (`lang:` on it or around it), when not the leaflet's.
+    lang: str | None = None
 
     def at(self, offset: int) -> Location:
         """Where the character at `offset` stands in the file."""
