@@ -1436,6 +1436,16 @@ def test_bilingual_partner(check: Check, tmp_path: Path) -> None:
     line, column = position(more_welsh, "- Cysgwch yn dda.")
     assert (finding["file"], finding["line"], finding["column"]) == (FILE, line, column)
     assert "this Welsh list has no English partner in english.yaml" in finding["message"]
+    # A list whose English has an item more: the point is missing in Welsh.
+    (tmp_path / "english.yaml").write_text(
+        english.replace(
+            "          - Drink enough **water**.\n",
+            "          - Drink enough **water**.\n          - Rest.\n",
+        ),
+        encoding="utf-8",
+    )
+    (finding,) = check(welsh).of("trust/bilingual-partner")
+    assert "this Welsh list has 3 items and its English partner in english.yaml has 4" in finding["message"]
 
 
 def test_a_translations_english_is_read_once_for_every_rule_that_compares_them(

@@ -318,6 +318,16 @@ def _lonely(pairs: tuple[Any, ...], file: str, welsh: str, english: str) -> Foun
         elif p.welsh is None:
             what = _block_name(p.english)
             yield p.english.location, f"this English {what} has no Welsh partner in '{welsh}'"
+        else:
+            # A list and its partner: item for item (a point left out of one language is lost to its readers).
+            counts = [len(getattr(b, "items", getattr(b, "questions", ()))) for b in (p.welsh, p.english)]
+            if counts[0] != counts[1]:
+                what = _block_name(p.welsh)
+                yield (
+                    p.welsh.location,
+                    f"this Welsh {what} has {counts[0]} items and its English partner in {file} has "
+                    f"{counts[1]}: each item needs its partner",
+                )
 
 
 def _block_name(block: Any) -> str:
