@@ -121,7 +121,8 @@ def _render_once(
             place_names=builder.place_names,
             draft=draft,
             words=builder.words,
-            shaping=fonts.shaped,
+            # Either half's passages in a script that is shaped (an Urdu line in the English half).
+            shaping=fonts.shaped or (english_fonts is not None and english_fonts.shaped),
             rtl=builder.words.rtl,
             packed=packed,
             **kwargs,
@@ -236,7 +237,15 @@ def _render(
     if leaflet.bilingual is not None:
         english = leaflet.bilingual.english
         english_fonts = font_set(theme, english.metadata.language, english.passage_languages)
-        check_coverage((*english.texts, *english.addresses), english_fonts)
+        english_printed = (*english.texts, *english.addresses)
+        unset = unset_script_problems(
+            english_printed,
+            settable_in(english.metadata.language) if english_fonts.shaped else None,
+            partial(_passage_scripts, theme),
+        )
+        if unset:
+            raise ContentError(unset)
+        check_coverage(english_printed, english_fonts)
         _check_svg_text(english, english_fonts)
         # Both titles, Welsh first, as on the cover.
         title = f"{title} / {english.metadata.title}"

@@ -363,9 +363,9 @@ def _check(inputs: list[Path], fmt: str, strict: bool, today: date) -> int:
         for finding in findings:
             _say(sys.stdout, str(finding))
         counts = {level: sum(1 for f in findings if f.severity == level) for level in Severity}
-        # A file that could not be read is not "0 errors": it is said, and so is what was checked.
+        # A file that could not be checked (not read, or refused) is not "0 errors": it is said.
         if unreadable < len(contents):
-            unread = f" ({unreadable} of {len(contents)} files could not be read)" if unreadable else ""
+            unread = f" ({unreadable} of {len(contents)} files could not be checked)" if unreadable else ""
             _say(
                 sys.stderr,
                 f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "

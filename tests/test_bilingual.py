@@ -559,3 +559,28 @@ def test_the_english_half_s_review_date_is_checked_too(tmp_path: Path) -> None:
         ("en.yaml", english[: english.index("next_review: 2026-11-27")].count("\n") + 1)
     ]
     assert "the review date 2026-11-27 has passed" in found[0].message
+
+
+def test_a_passage_in_the_english_half_is_shaped_too(tmp_path: Path) -> None:
+    """An Urdu line in the English half of a bilingual leaflet was drawn as separate letters,
+    backwards: only the Welsh half's fonts decided whether lines were shaped."""
+    import yaml
+
+    urdu = yaml.safe_load((LANGS / "ur.yaml").read_text("utf-8"))["sections"][0]["content"][0]
+    marker = "      - Call the free MS Helpline on 0808 800 8000.\n"
+    assert marker in ENGLISH_TEXT
+    english = ENGLISH_TEXT.replace(marker, marker + f"      - paragraph: '{urdu}'\n        lang: ur\n")
+    welsh = _pair(tmp_path, WELSH_TEXT, english)
+    built = {b.edition: b.path for b in build_plan(plan(welsh, ("standard",)), tmp_path / "out")}
+    fonts = subprocess.run(
+        ["pdffonts", str(built["standard"])], capture_output=True, text=True, check=True
+    ).stdout
+    assert "NotoNastaliqUrdu" in fonts, fonts
+    # Shaped, Nastaliq's glyphs step down its slope, each raised by a text rise (Ts); drawn a
+    # letter at a time, none is.
+    drawn = b"".join(page.get_contents().get_data() for page in PdfReader(built["standard"]).pages)
+    assert b" Ts" in drawn
+    said = subprocess.run(
+        ["pdfinfo", "-struct-text", str(built["standard"])], capture_output=True, text=True, check=True
+    ).stdout
+    assert " ".join(urdu.split())[:20] in " ".join(said.split()), said[-500:]

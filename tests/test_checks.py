@@ -1018,7 +1018,7 @@ def test_a_file_that_cannot_be_read_is_not_counted_as_no_errors(
     assert main(["check", str(missing), str(good), "--today", TODAY]) == 2
     err = capsys.readouterr().err.splitlines()
     assert f"{missing}: error: no such file" in err
-    assert err[-1] == "0 errors, 0 warnings, 0 pieces of advice (1 of 2 files could not be read)"
+    assert err[-1] == "0 errors, 0 warnings, 0 pieces of advice (1 of 2 files could not be checked)"
     assert main(["check", str(missing), "--today", TODAY]) == 2
     assert capsys.readouterr().err.splitlines() == [f"{missing}: error: no such file"]
 

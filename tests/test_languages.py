@@ -792,7 +792,7 @@ def test_figures_in_right_to_left_text_read_as_a_browser_reads_them() -> None:
     for number in ("0808-800-8000", "10:30", "3-4", "50%"):
         assert f'<bdi dir="ltr">{number}</bdi>' in typeset(f"<p>اتصل {number} الآن</p>", "ar"), number
     # Figures in a name are read with its letters: isolated, "A4" was drawn "4A".
-    for name in ("A4", "B12", "COVID-19"):
+    for name in ("A4", "B12", "COVID-19", "12.5mg", "10:30am"):
         assert typeset(f"<p>اتصل {name} الآن</p>", "ar") == f"<p>اتصل {name} الآن</p>", name
 
 
@@ -892,3 +892,28 @@ def test_an_english_leaflet_carries_lines_in_arabic_urdu_and_bengali(tmp_path: P
     assert "is set only in a passage marked with its language (lang: ar or lang: ur" in str(
         err.value.problems[0]
     )
+
+
+def test_a_passage_s_language_is_kept_where_the_leaflet_keeps_it(tmp_path: Path) -> None:
+    """An Urdu list item beside an Arabic paragraph is set in Nastaliq (it took Noto Sans Arabic,
+    first among the fallbacks); `lang:` beside a whole list, which no element keeps, lets no
+    Urdu through (it was printed with no language)."""
+    data = yaml.safe_load((LANGS / "en.yaml").read_text("utf-8"))
+    data["metadata"].pop("translated_from", None)
+    arabic = yaml.safe_load((LANGS / "ar.yaml").read_text("utf-8"))["sections"][0]["content"][0]
+    urdu = yaml.safe_load((LANGS / "ur.yaml").read_text("utf-8"))["sections"][0]["content"][0]
+    data["sections"][0]["content"] += [
+        {"paragraph": arabic, "lang": "ar"},
+        {"bullets": ["Rest.", {"text": urdu, "lang": "ur"}]},
+    ]
+    content = tmp_path / "items.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    fonts = subprocess.run(["pdffonts", str(built.path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoNastaliqUrdu" in fonts and "NotoSansArabic" in fonts, fonts
+    assert _tofu(built.path) == []
+    data["sections"][0]["content"][-1] = {"bullets": ["Rest.", urdu], "lang": "ur"}
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    with pytest.raises(ContentError) as err:
+        build_editions(content, ["standard"], None, tmp_path / "out2")
+    assert "is set only in a passage marked with its language" in str(err.value.problems[0])

@@ -325,9 +325,13 @@ def _lonely(pairs: tuple[Any, ...], file: str, welsh: str, english: str) -> Foun
                 what = _block_name(p.welsh)
                 yield (
                     p.welsh.location,
-                    f"this Welsh {what} has {counts[0]} items and its English partner in {file} has "
-                    f"{counts[1]}: each item needs its partner",
+                    f"this Welsh {what} has {_items(counts[0])} and its English partner in {file} has "
+                    f"{_items(counts[1])}: each item needs its partner",
                 )
+
+
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
 
 
 def _block_name(block: Any) -> str:

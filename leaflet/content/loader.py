@@ -62,6 +62,8 @@ from leaflet.i18n import available, primary
 SCHEMA_FILE = "schema.json"
 
 #: Keys whose values are codes, addresses or dates checked by the schema, not printed words.
+#: The keys of a mapping whose `lang:` the content model keeps.
+_KEEP_LANG = ("heading", "paragraph", "text", "table", "question")
 #: The keys whose values are addresses, printed as they are written.
 _ADDRESSES = frozenset({"url", "doi"})
 _NOT_PRINTED = {
@@ -1074,7 +1076,11 @@ class _Builder:
         """Every string that will be printed, with where it stands and the language it is marked
         with (a `lang:` beside it holds for all under it, but a section's subsections)."""
         if isinstance(value, dict):
-            own = value.get("lang") if isinstance(value.get("lang"), str) else None
+            # The `lang:` the leaflet keeps: a section's, a paragraph's, a list item's or a
+            # quotation's or a term's (with `text:`), a table's, a question's; beside a list or a
+            # box it is kept by none.
+            kept = any(k in value for k in _KEEP_LANG)
+            own = value.get("lang") if kept and isinstance(value.get("lang"), str) else None
             for key, item in value.items():
                 if key not in _NOT_PRINTED:
                     yield from self.texts(item, (*path, key), lang if key == "sections" else own or lang)

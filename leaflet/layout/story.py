@@ -384,9 +384,10 @@ class StoryBuilder:
 
     def section_heading(self, section: Section, parent: StructElem) -> Flowable:
         self.place_names[self.prefix + section.anchor] = section.heading
-        # A heading in a language written the other way starts at the other side, as its paragraphs do.
+        # A heading in a language written the other way starts at the other side, as its paragraphs
+        # do, in the family of its language.
         return self.leaf(
-            text_markup(section.heading, self.ctx),
+            text_markup(section.heading, self.passage_ctx(section.lang)),
             self.pstyle(HEADING_STYLES[section.level], against=self.against(section.lang)),
             parent.add(f"H{section.level}", lang=section.lang),
             anchor=section.anchor,
@@ -450,10 +451,14 @@ class StoryBuilder:
             # An item with a list inside holds its words in a P, made now, so that the
             # words come before the inner list in the structure, as on the page.
             words_elem = body_elem.add("P") if item.sublist else body_elem
+            # An item in another language: its family, its room between lines, as a paragraph's.
+            room = self.passage_leading(item.lang or lang)
             body: list[Flowable] = [
                 self.leaf(
-                    inline_markup(item.inlines, self.ctx),
-                    self.pstyle("body", "item") if not last or item.sublist else self.pstyle("body"),
+                    inline_markup(item.inlines, self.passage_ctx(item.lang or lang)),
+                    self.pstyle("body", "item", **room)
+                    if not last or item.sublist
+                    else self.pstyle("body", **room),
                     words_elem,
                 )
             ]

@@ -358,9 +358,10 @@ def render_page(leaflet: Leaflet, stylesheet_href: str, downloads: tuple[Downloa
 _BETWEEN_TAGS = re.compile(r">([^<]+)<")
 
 
-#: A run of figures that is not part of a word: "A4", "B12" or "COVID-19" is a name, read with its
-#: letters (isolated, its figures would stand on the other side of them: "4A").
-_LONE_FIGURES = re.compile(rf"(?<![^\W_])(?<![^\W_]-)(?:{FIGURES.pattern})(?![^\W_])")
+#: A run of figures that is not part of a word: "A4", "B12" or "COVID-19" is a name, and "12.5mg"
+#: a measure, read with its letters (isolated, its figures would stand on the other side of them:
+#: "4A"); the run is taken whole or not at all ("12" of "12.5mg" alone would read "5mg.12").
+_LONE_FIGURES = re.compile(rf"(?<![^\W_])(?<![^\W_]-)(?>{FIGURES.pattern})(?![^\W_])")
 
 
 def typeset(html: str, language: str) -> str:
