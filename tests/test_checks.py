@@ -1034,26 +1034,29 @@ def test_unknown_rule_is_one_line_with_did_you_mean(check: Check) -> None:
     ]
 
 
-def test_a_setting_of_the_wrong_kind_says_what_a_setting_is(check: Check) -> None:
-    # It said "[False] is not valid under any of the given schemas".
-    text = variant(("references:", "checks:\n  trust/feedback: [off]\nreferences:"))
+@pytest.mark.parametrize(
+    ("setting", "at", "message"),
+    [
+        (
+            "plain/long-sentence: {max_word: 30}",
+            "plain/long-sentence",
+            "checks: plain/long-sentence has no setting max_word (settings: max_words)",
+        ),
+        # It said "[False] is not valid under any of the given schemas".
+        (
+            "trust/feedback: [off]",
+            "[off]",
+            "checks.trust/feedback: expected off, on, or a mapping of the rule's settings, found a list",
+        ),
+    ],
+    ids=["unknown setting", "setting of the wrong kind"],
+)
+def test_a_setting_that_is_not_one_is_an_error(check: Check, setting: str, at: str, message: str) -> None:
+    text = variant(("references:", f"checks:\n  {setting}\nreferences:"))
     result = check(text)
     assert result.rc == 2
-    line, column = position(text, "[off]")
-    assert result.stderr.splitlines() == [
-        f"{FILE}:{line}:{column}: error: checks.trust/feedback: expected off, on, or a mapping of the "
-        "rule's settings, found a list"
-    ]
-
-
-def test_unknown_setting_is_an_error(check: Check) -> None:
-    text = variant(("references:", "checks:\n  plain/long-sentence: {max_word: 30}\nreferences:"))
-    result = check(text)
-    assert result.rc == 2
-    line, column = position(text, "plain/long-sentence")
-    assert result.stderr.splitlines() == [
-        f"{FILE}:{line}:{column}: error: checks: plain/long-sentence has no setting max_word (settings: max_words)"
-    ]
+    line, column = position(text, at)
+    assert result.stderr.splitlines() == [f"{FILE}:{line}:{column}: error: {message}"]
 
 
 def test_a_setting_that_is_not_a_number_is_an_error(check: Check) -> None:
