@@ -159,7 +159,7 @@ def kept_flowables(group: Any) -> list[Any]:
 
 def kept_parts(group: Any) -> tuple[list[Any], float]:
     """A wrapped KeepTogether's flowables and their total height."""
-    return group._content, group._H
+    return kept_flowables(group), group._H
 
 
 def wrapped_for(flowable: Any) -> Any:

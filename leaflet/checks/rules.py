@@ -28,7 +28,7 @@ from leaflet.checks.text import (
     sentences,
     words,
 )
-from leaflet.content.model import Text, plain_text
+from leaflet.content.model import plain_text
 from leaflet.errors import Location, Severity
 from leaflet.i18n import (
     FURTHER_HEADING,
@@ -446,11 +446,11 @@ def _link_words(leaflet: Any) -> Iterator[tuple[str, Location]]:
     and in the metadata's lines, a paragraph's links: and further reading with an address."""
     for passage in all_passages(leaflet):
         for link in links(passage.inlines):
-            yield "".join(c.text for c in link.children if isinstance(c, Text)), link.location
+            yield plain_text(link.children), link.location
     m = leaflet.metadata
     for inlines in (m.contact, m.feedback, m.other_formats, leaflet.further_reading_note):
         for link in links(inlines or ()):
-            yield "".join(c.text for c in link.children if isinstance(c, Text)), link.location
+            yield plain_text(link.children), link.location
     for block in leaflet.all_blocks():
         for related in getattr(block, "related", ()):
             yield plain_text(related.inlines), related.location

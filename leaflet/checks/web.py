@@ -15,7 +15,7 @@ from typing import Any
 from leaflet.checks.registry import CheckContext, rule
 from leaflet.checks.rules import VAGUE_LINK_TEXT, Found, link_label
 from leaflet.checks.text import all_passages, links
-from leaflet.content.model import Text
+from leaflet.content.model import plain_text
 from leaflet.errors import Location, Severity
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -97,7 +97,7 @@ def link_text(ctx: CheckContext, params: dict[str, Any]) -> Found:
     for passage in all_passages(ctx.leaflet):
         for link in links(passage.inlines):
             written.setdefault(link.url, link.location)
-            words = "".join(c.text for c in link.children if isinstance(c, Text))
+            words = plain_text(link.children)
             worded.setdefault((link.url, link_label(words)), link.location)
     start = ctx.leaflet.metadata.location
     for href, words in read_page(ctx.web).links:

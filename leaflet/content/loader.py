@@ -897,6 +897,7 @@ class _Builder:
 
     def build(self) -> Leaflet:
         d = self.doc.data
+        texts = tuple(self.texts(d, ()))
         return Leaflet(
             metadata=self.metadata(),
             key_points=self.key_points(d.get("key_points", [])),
@@ -911,9 +912,10 @@ class _Builder:
             ),
             references=tuple(self.reference(r, i) for i, r in enumerate(d.get("references", []))),
             source=self.doc.file,
-            texts=tuple(self.texts(d, ())),
+            texts=texts,
             addresses=tuple(self.addresses(d, ())),
-            passage_languages=frozenset(_langs(d)),
+            # The languages its texts are marked with: those of `lang:` the leaflet keeps.
+            passage_languages=frozenset(t.lang for t in texts if t.lang),
             editions=tuple(d.get("editions", ["standard"])),
             check_settings=tuple(d.get("checks", {}).items()),
             check_places=tuple((k, self.doc.at(("checks", k), key=True)) for k in d.get("checks", {})),
@@ -1101,19 +1103,6 @@ class _Builder:
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 yield from self.addresses(item, (*path, i))
-
-
-def _langs(value: Any) -> Iterator[str]:
-    """Every `lang:` given anywhere in the content."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "lang" and isinstance(item, str):
-                yield item
-            else:
-                yield from _langs(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _langs(item)
 
 
 _UNITS_PT = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
