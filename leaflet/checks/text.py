@@ -212,19 +212,6 @@ def heading_passages(leaflet: Leaflet) -> Iterator[Passage]:
         yield Passage(heading, location, found[0] if len(found) == 1 else None, ())
 
 
-def passages_matching(leaflet: Leaflet, pattern: re.Pattern[str]) -> Iterator[Passage]:
-    """The passages in which `pattern` is found, after one look at all of their words together.
-
-    Joined by line breaks, the passages keep their word boundaries: a pattern found in no more
-    than the joined text is found in no passage (most leaflets), and each is looked at alone only
-    when it might be.
-    """
-    passages = list(all_passages(leaflet))
-    if pattern.search("\n".join(p.text for p in passages)) is None:
-        return
-    yield from (p for p in passages if pattern.search(p.text) is not None)
-
-
 def links(nodes: tuple[Inline, ...]) -> Iterator[Link]:
     for node in nodes:
         if isinstance(node, Link):
