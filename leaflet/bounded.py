@@ -34,6 +34,9 @@ class Bounded(Generic[V]):
         while len(self._items) > self.limit:
             self._items.popitem(last=False)
 
+    def pop(self, key: Hashable) -> V | None:
+        return self._items.pop(key, None)
+
     def items(self) -> list[tuple[Hashable, V]]:
         return list(self._items.items())
 

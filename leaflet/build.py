@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.platypus.doctemplate import LayoutError
 
-from leaflet import stamp
+from leaflet import patch, stamp
 from leaflet.content.model import Leaflet
 from leaflet.content.scripts import settable_in, unset_script_problems
 from leaflet.editions import A5_SCREEN, BOOKLET_NOTE, EDITIONS, Edition
@@ -90,6 +90,7 @@ def _render_once(
     english_fonts: FontSet | None = None,
     packed: bool = True,
     guessed: bool = False,
+    keep: patch.Recorder | None = None,
 ) -> tuple[bytes, Pagination]:
     """Lay the leaflet out once. A draft pass only learns the page numbers: it neither tags nor writes.
 
@@ -110,6 +111,8 @@ def _render_once(
     else:
         builder = StoryBuilder(leaflet, theme, fonts, pagination, frame, options, shared)
     story = builder.build()
+    if keep is not None and isinstance(builder, StoryBuilder):
+        keep.builder = builder
     m = leaflet.metadata
     tagging = PdfTagging(builder.root, title, m.language, m.published) if tagged and not draft else Tagging()
 
@@ -128,6 +131,9 @@ def _render_once(
             **kwargs,
         )
         fix_timestamp(canv, m.published)
+        if keep is not None:
+            canv.keep = keep
+            keep.canvas = canv
         return canv
 
     if guessed:
@@ -266,14 +272,28 @@ def _render(
     # first page that shows it, and the passes start afresh, as in a first build: it costs part of
     # a pass and changes nothing.
     remembered = _remembered(sheet, leaflet, options, tagged=tagged, bleed=bleed, title_suffix=title_suffix)
+    keeping = patch.on() and compacted and leaflet.bilingual is None
+    if keeping:
+        # An edit that moves nothing (`leaflet watch`): the last build's PDF, patched.
+        done = patch.patched(remembered, leaflet, theme, settings)
+        if done is not None:
+            return Rendered(*done)
+
+    def kept(recorder: patch.Recorder | None, data: bytes, seen: Pagination) -> None:
+        if recorder is not None:
+            patch.keep(remembered, leaflet, theme, settings, recorder, seen, data)
+
     alike = _alike(remembered, leaflet)
     names = _named(leaflet)
     known = PAGINATIONS.get(remembered)
     like = None if known is not None or guess is not None else _translated(LIKE.get(alike), names)
     guess = known or guess or like
     if guess is not None:
+        recorder = patch.Recorder() if keeping else None
         try:
-            data, seen = _render_once(leaflet, theme, guess, draft=False, guessed=True, **settings)
+            data, seen = _render_once(
+                leaflet, theme, guess, draft=False, guessed=True, keep=recorder, **settings
+            )
         except WrongGuess:
             pass
         else:
@@ -281,13 +301,16 @@ def _render(
                 if like is not None:
                     PAGINATIONS.put(remembered, seen)
                 LIKE.put(alike, (names, seen))
+                kept(recorder, data, seen)
                 return Rendered(data, seen.total)
     _, pagination = _render_once(leaflet, theme, Pagination(), draft=True, **settings)
     for _ in range(MAX_PASSES - 1):
-        data, seen = _render_once(leaflet, theme, pagination, draft=False, **settings)
+        recorder = patch.Recorder() if keeping else None
+        data, seen = _render_once(leaflet, theme, pagination, draft=False, keep=recorder, **settings)
         if seen == pagination:
             PAGINATIONS.put(remembered, seen)
             LIKE.put(alike, (names, seen))
+            kept(recorder, data, seen)
             break
         pagination = seen
     return Rendered(data, seen.total)

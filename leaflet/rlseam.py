@@ -17,13 +17,14 @@ from __future__ import annotations
 import calendar
 import time
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy as shallow_copy
 from copy import deepcopy
 from datetime import date
 from typing import Any
 
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import PDFObject
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.frames import Frame
 
@@ -105,6 +106,71 @@ def reorder_pages(canvas: Any, order: list[int]) -> None:
     if sorted(order) != list(range(len(pages))):
         raise ValueError(f"not an order of {len(pages)} pages: {order}")
     pages[:] = [pages[i] for i in order]
+
+
+def page_contents(canvas: Any) -> list[tuple[str, int, Any]]:
+    """Each page's content stream once the document is saved, in page order: its text (what
+    showPage joined), the number of its object, and the object (for `formatted_contents`)."""
+    doc = canvas._doc
+    names = {id(obj): name for name, obj in doc.idToObject.items()}
+    found = []
+    for page in doc.Pages.pages:
+        stream = page.Contents
+        number, _ = doc.idToObjectNumberAndVersion[names[id(stream)]]
+        found.append((page.stream, number, stream))
+    return found
+
+
+def formatted_contents(canvas: Any, stream: Any, text: str) -> bytes:
+    """A page's content stream object (from `page_contents`) as `document_objects` formats it, with other text."""
+    from reportlab.pdfbase.pdfdoc import format as pdf_format
+
+    changed = shallow_copy(stream)
+    changed.content = text
+    return pdf_format(changed, canvas._doc, toplevel=1)
+
+
+def next_codes(canvas: Any) -> dict[Any, int]:
+    """Each font drawn with in the canvas's document so far, and the code its next new character will get.
+
+    ReportLab gives a font's characters their codes in a document in the order they are first
+    drawn (TTFont.splitString), except, in a font readable as ASCII, the ASCII characters,
+    whose codes are their own from the start (`given_before`).
+    """
+    doc = canvas._doc
+    codes = {}
+    for font in doc.delayedFonts:
+        state = _font_state(font, doc)
+        if state is not None:
+            codes[font] = state.nextCode
+    return codes
+
+
+def _font_state(font: Any, doc: Any) -> Any:
+    """A font's state in a document (its codes): ReportLab's, which it drops once the document is
+    written, or the one the canvas keeps (leaflet/pdf/canvas.py, `_split_string`)."""
+    kept = doc.__dict__.get("leaflet_font_states")
+    state = kept.get(font) if kept else None
+    return state if state is not None else font.state.get(doc)
+
+
+def given_before(canvas: Any, font_name: str, text: str, codes: dict[Any, int]) -> bool:
+    """Whether every character of `text` had its code in the font when its next code was the one
+    in `codes` (from `next_codes`, earlier in the same document): drawn then, it would have been
+    drawn with the same codes."""
+    font = getFont(font_name)
+    limit = codes.get(font)
+    state = _font_state(font, canvas._doc) if limit is not None else None
+    if state is None:
+        return False
+    given = state.assignments
+    fixed = 128 if font._asciiReadable else 33
+    for ch in {*text, " "}:
+        point = 32 if ch == "\u00a0" else ord(ch)  # a no-break space is drawn as a space
+        code = given.get(point)
+        if code is None or (code >= limit and not 32 <= point < fixed):
+            return False
+    return True
 
 
 def page_count(canvas: Any) -> int:

@@ -93,3 +93,12 @@ class Tagging:
 
     def finish(self, canvas: Any) -> None:
         """The document is about to be written."""
+
+    def marked_on(self, page: int) -> int:
+        """How many marked-content sequences page `page` has so far (its next MCID)."""
+        return 0
+
+    def marking_from(self, page: int, first: int) -> AbstractContextManager[None]:
+        """While it lasts, what is drawn on `page` is marked from MCID `first` on, and what it marks is
+        forgotten afterwards: a paragraph of a finished page drawn again (`leaflet.pdf.patch`)."""
+        return _NOTHING

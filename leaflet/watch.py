@@ -9,8 +9,8 @@ any of them wakes the loop at once where the system says when a file is saved
 again a few times a second. When the digest has changed, the editions are built again and the
 time it took is printed with what `build` finds. A file named but not there yet (a picture, a
 partner) is looked for, so putting it in place builds. The process stays up, so everything a
-build learns (ReportLab's imports, the fonts, parsed markup, line breaks, page numbers) is there
-for the next one. Each PDF is written whole or not at all; a content file that does not read
+build learns (ReportLab's imports, the fonts, parsed markup, line breaks, page numbers, and where
+each paragraph was drawn, for an edit of its words to be patched in) is there for the next one. Each PDF is written whole or not at all; a content file that does not read
 (half saved, or with a mistake) is reported and the PDFs stay as they were. Ctrl-C stops the loop.
 """
 
@@ -129,14 +129,19 @@ def rebuild(
 ) -> tuple[batch.Outcome, float]:
     """Build every edition once, whatever the up-to-date records say; the outcome and the seconds taken.
 
-    The cyclic collector waits while the editions are built: the loop collects after each rebuild
-    has been reported, while the editor is writing.
+    Each build keeps what patching its PDF needs, and an edit of a paragraph's words that moves
+    nothing is patched into the last build's PDF (`leaflet.patch`): the same file, without laying
+    the leaflet out again. The cyclic collector waits while the editions are built: the loop
+    collects after each rebuild has been reported, while the editor is writing.
     """
+    from leaflet import patch
+
     start = time.perf_counter()
     collecting = gc.isenabled()
     gc.disable()
     try:
-        outcome = batch.build_one(content, editions, style, output, force=True)
+        with patch.keeping():
+            outcome = batch.build_one(content, editions, style, output, force=True)
     finally:
         if collecting:
             gc.enable()

@@ -48,6 +48,16 @@ LIKE: Bounded[Any] = Bounded(64)
 STYLES: Bounded[tuple[Any, Hashable | None]] = Bounded(1024)
 
 
+#: Settled (as PAGINATIONS) → the last build of that leaflet and edition as `leaflet.patch` keeps it
+#: (its canvas, its pages' content streams, its objects): a few for each leaflet a watch builds.
+PATCHES: Bounded[Any] = Bounded(8)
+
+#: Whether builds keep what `leaflet.pdf.patch` needs to patch their PDF after an edit (`leaflet
+#: watch` turns it on): each paragraph's height and lines at every width it was asked, and
+#: whether it was offered a split.
+KEEPING = False
+
+
 #: Each paragraph style's settings seen in this process → the number standing for them in keys.
 _SETTINGS: dict[tuple[Any, ...], int] = {}
 _SETTINGS_LIMIT = 4096
@@ -126,5 +136,5 @@ def colour(hex_code: str) -> Any:
 
 def forget() -> None:
     """Empty every store (tests, and a watch loop told the tool itself changed)."""
-    for store in (PARSED, LINES, PAGINATIONS, LIKE, STYLES):
+    for store in (PARSED, LINES, PAGINATIONS, LIKE, STYLES, PATCHES):
         store.clear()

@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus.paragraph import ParagraphStyle
 
+from leaflet.layout import cache
 from leaflet.layout.cache import LINES, PARSED
 from leaflet.rlseam import (
     break_words_at_address_breaks,
@@ -119,6 +120,9 @@ class LeafParagraph(Paragraph):
         size = super().wrap(availWidth, availHeight)
         lines = self.__dict__.get("blPara")
         self._leaflet_wrap = (availWidth, lines, size) if lines is not None else None
+        if cache.KEEPING:
+            count = len(lines.lines) if lines is not None else -1
+            self.__dict__.setdefault("leaflet_sizes", {})[availWidth] = (size, count)
         return size
 
     def breakLines(self, width: Any) -> Any:
@@ -140,6 +144,8 @@ class LeafParagraph(Paragraph):
         return lines
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if cache.KEEPING:
+            self.leaflet_split = True
         lines_key = None
         if self.shared_lines and hasattr(self, "blPara"):
             # The lines split here are the ones kept under lines_key (the last breakLines).

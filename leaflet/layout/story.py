@@ -137,6 +137,8 @@ class StoryBuilder:
         self.theme = theme
         self.fonts = fonts
         self.pagination = pagination
+        #: Every paragraph made, in the order made (`leaflet.pdf.patch` compares two builds' lists).
+        self.leaves: list[LeafParagraph] = []
         self.frame = frame
         self.options = options
         #: The tool's own words, in the leaflet's language.
@@ -265,6 +267,7 @@ class StoryBuilder:
             kw["anchor"] = self.prefix + kw["anchor"]
         quiet = kw.pop("outline", None) if not self.outlines else None
         leaf = LeafParagraph(markup, style, elem, key=key, **kw)
+        self.leaves.append(leaf)
         if quiet is not None:
             #: The bookmark this heading would make, for its partner's to name (a bilingual page).
             leaf.quiet_outline = quiet  # type: ignore[attr-defined]

@@ -370,6 +370,11 @@ class LeafletCanvas(Canvas):
         self.second_half: tuple[int, str, bool] | None = None
         #: Lines of words written by `draw_words` in this document, by place, fonts and words: their operators.
         self.words_drawn: dict[tuple[Any, ...], str] = {}
+        #: Where each paragraph was drawn and how, kept for patching the PDF after an edit
+        #: (`leaflet.pdf.patch`; None: not kept).
+        self.keep: Any = None
+        #: What `save` packed (objects, catalogue, info, version), when `keep` asks for it.
+        self.saved: tuple[list[tuple[int, bytes]], bytes, bytes | None, bytes] | None = None
 
     # -- the graphics state
 
@@ -478,6 +483,9 @@ class LeafletCanvas(Canvas):
         (`draw_paragraph`, `draw_fragments`, drawPara), so the state ReportLab would save for it
         and put back is the state it leaves (tests/pdf/test_hooks.py compares the two).
         """
+        keep = self.keep
+        if keep is not None:
+            keep.drawing(self, flowable, x, y, _sW)
         outer, self.leaf_elem = self.leaf_elem, getattr(flowable, "elem", None)
         try:
             if getattr(flowable, "_showBoundary", None):
@@ -495,6 +503,33 @@ class LeafletCanvas(Canvas):
             self._currentMatrix = matrix
         finally:
             self.leaf_elem = outer
+            if keep is not None:
+                keep.drawn(self)
+
+    # -- drawing a paragraph again (leaflet.patch)
+
+    def code_mark(self) -> int:
+        """Where the page's operators stand now (for `code_since`)."""
+        return len(self._code)
+
+    def code_since(self, mark: int) -> str:
+        """The operators written since `mark`, as the page's content stream joins them."""
+        return "\n".join(self._code[mark:])
+
+    def graphics_state(self) -> tuple[Any, ...]:
+        """The graphics state as Canvas.saveState keeps it (Canvas.STATE_ATTRIBUTES)."""
+        return _state_values(self.__dict__)
+
+    def draw_leaf_again(
+        self, flowable: Any, page: int, x: float, y: float, _sW: float, state: tuple[Any, ...]
+    ) -> tuple[str, tuple[Any, ...]]:
+        """Draw a paragraph as if on page `page` at (x, y) in graphics state `state` (from
+        `graphics_state`), once the document is written: its operators, and the state it leaves."""
+        self._code = []
+        self.__dict__.update(zip(_STATE_NAMES, state, strict=True))
+        self._pageNumber = page
+        self.draw_leaf(flowable, x, y, _sW)
+        return self.code_since(0), _state_values(self.__dict__)
 
     def _drawn_here(self, para: Any, kind: int) -> bool:
         """Whether a paragraph of ReportLab's `kind` (0: one font and colour, 1: several) has
@@ -768,6 +803,8 @@ class LeafletCanvas(Canvas):
             # Tilt and turn: the second half's pages are upside down, read from the back cover.
             entries = {**entries, "Rotate": 180}
         add_page_entries(last_page(self), entries)
+        if self.keep is not None:
+            self.keep.page_done(self)
 
     def turned(self, number: int) -> bool:
         half = self.second_half
@@ -785,7 +822,10 @@ class LeafletCanvas(Canvas):
         # ReportLab's objects go straight into an object stream (leaflet/pdf/compact.py):
         # the bytes `compact` would make of ReportLab's file, without writing that file first.
         objects, root, info = document_objects(self, self.apart)
-        self._filename.write(pack(objects, root, info, b"%d.%d" % self._doc._pdfVersion))
+        version = b"%d.%d" % self._doc._pdfVersion
+        if self.keep is not None:
+            self.saved = (objects, root, info, version)
+        self._filename.write(pack(objects, root, info, version))
 
     def add_written(self, data: list[bytes], name: str) -> int:
         """Number these objects, each written already, in order after the document's: the first one's number.

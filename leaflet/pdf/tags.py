@@ -311,6 +311,21 @@ class PdfTagging(Tagging):
                 return elem
         raise AssertionError(f"no words were found for the link to {target}")
 
+    def marked_on(self, page: int) -> int:
+        return len(self._page_elems.get(page, ()))
+
+    @contextmanager
+    def marking_from(self, page: int, first: int) -> Iterator[None]:
+        held = self._page_elems.get(page)
+        self._page_elems[page] = list((held or [])[:first])
+        try:
+            yield
+        finally:
+            if held is None:
+                del self._page_elems[page]
+            else:
+                self._page_elems[page] = held
+
     def page_done(self, number: int) -> dict[str, Any]:
         key = self._next_key
         self._next_key += 1

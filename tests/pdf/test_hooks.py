@@ -1343,3 +1343,60 @@ def test_the_head_found_by_searching_is_the_longest_that_fits_as_reportlab_measu
             m.setattr(rlseam, "_fitting", lambda word, cuts: len(cuts) - 1)  # every cut, as before
             every = lines_of(word, width)
         assert searched == every, (width, word[:40])
+
+
+def test_page_contents_and_their_objects_formatted_again() -> None:
+    # rlseam.page_contents: each page's content stream once saved (its text, the number of its
+    # object among those packed); formatted_contents formats that object with the same text as
+    # document_objects did, and with other text as ReportLab would have.
+    import zlib
+
+    from leaflet.patch import Recorder
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    out = BytesIO()
+    canvas = LeafletCanvas(out, tagging=Tagging(), place_names={}, packed=True, invariant=1)
+    canvas.keep = Recorder()  # a canvas that keeps what it draws keeps what it packed
+    for word in ("First", "Second"):
+        canvas.drawString(72, 720, f"{word} page")
+        canvas.showPage()
+    canvas.save()
+    assert canvas.saved is not None
+    objects = dict(canvas.saved[0])
+    pages = rlseam.page_contents(canvas)
+    assert [("First page" in text, "Second page" in text) for text, _, _ in pages] == [
+        (True, False),
+        (False, True),
+    ]
+    for text, number, stream in pages:
+        assert rlseam.formatted_contents(canvas, stream, text) == objects[number]
+        other = rlseam.formatted_contents(canvas, stream, text.replace("page", "leaf"))
+        body = other.split(b"stream\n", 1)[1].rsplit(b"endstream", 1)[0]
+        assert zlib.decompress(body).decode() == text.replace("page", "leaf")
+        assert b"/Length %d" % len(body) in other
+
+
+def test_next_codes_and_given_before_follow_the_order_characters_are_first_drawn() -> None:
+    # rlseam.next_codes / given_before: ReportLab gives a font's characters their codes in a
+    # document as they are first drawn, ASCII ones excepted in a font readable as ASCII.
+    from reportlab.pdfbase import pdfmetrics
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    name = font_set(load_theme("default"), "en").text.regular
+    assert pdfmetrics.getFont(name)._asciiReadable
+    canvas = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={}, invariant=1)
+    canvas.setFont(name, 12)
+    canvas.drawString(72, 720, "plain words")
+    early = rlseam.next_codes(canvas)
+    canvas.drawString(72, 700, "café")
+    late = rlseam.next_codes(canvas)
+    assert late[pdfmetrics.getFont(name)] == early[pdfmetrics.getFont(name)] + 1  # é, the one new code
+    assert rlseam.given_before(canvas, name, "café", late)
+    assert not rlseam.given_before(canvas, name, "café", early)  # é had no code yet
+    assert rlseam.given_before(canvas, name, "zebra", early)  # ASCII: its own codes from the start
+    assert not rlseam.given_before(canvas, name, "naïve", late)  # ï never drawn
+    assert not rlseam.given_before(canvas, "Helvetica", "plain", late)  # a font the document never used
