@@ -796,6 +796,34 @@ def test_figures_in_right_to_left_text_read_as_a_browser_reads_them() -> None:
         assert typeset(f"<p>اتصل {name} الآن</p>", "ar") == f"<p>اتصل {name} الآن</p>", name
 
 
+def test_figures_in_a_right_to_left_passage_of_a_left_to_right_page_are_isolated(tmp_path: Path) -> None:
+    """An Arabic line in an English page sets its figures as an Arabic page does (each run an
+    isolate, left to right); the English words around it keep their figures as they are."""
+    from leaflet.content.loader import load_leaflet
+    from leaflet.web.page import render_page, typeset
+
+    html = (
+        '<p>Call 0808 800 8000, 3-4 times.</p><p lang="ar" dir="rtl">اتصل <strong>0808-800-8000</strong>'
+        '<br>من 10:30 <img alt="" src="x.png"> أو +44 808 800 8000</p><p>Back at 10:30 and 3-4.</p>'
+    )
+    set_html = typeset(html, "en-GB")
+    arabic = set_html.split('dir="rtl">', 1)[1].split("</p>", 1)[0]
+    assert '<bdi dir="ltr">0808-800-8000</bdi>' in arabic
+    assert '<bdi dir="ltr">10:30</bdi>' in arabic
+    assert '<bdi dir="ltr">+44\u00a0808\u00a0800\u00a08000</bdi>' in arabic
+    english = set_html.replace(arabic, "")
+    assert "<bdi" not in english
+    assert "0808\u00a0800\u00a08000" in english and "Back at 10:30 and 3-4." in english
+    # In a leaflet: the passage's phone number, isolated on the page.
+    data = yaml.safe_load((LANGS / "en.yaml").read_text("utf-8"))
+    data["metadata"].pop("translated_from", None)
+    data["sections"][0]["content"].append({"paragraph": "اتصل على 0808 800 8000 الآن", "lang": "ar"})
+    content = tmp_path / "passage.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    page = render_page(load_leaflet(content), "assets/x.css")
+    assert '<p lang="ar" dir="rtl">اتصل على <bdi dir="ltr">0808\u00a0800\u00a08000</bdi> الآن</p>' in page
+
+
 def test_a_right_to_left_table_runs_its_columns_from_the_right(tmp_path: Path) -> None:
     """The first column (the rows' names) stands at the right in Arabic, the next to its left:
     the order a reader of Arabic reads them in, and the page's (it drew them left to right)."""

@@ -369,22 +369,51 @@ def typeset(html: str, language: str) -> str:
     phone number) never cut across lines; one-letter words kept with the next (Polish, Czech,
     Slovak); right to left, each run of grouped figures an isolate set left to right (a browser
     sets such a run right to left inside Arabic or Urdu text, its groups in reverse order: a
-    wrong number to dial)."""
+    wrong number to dial). Right to left is the page's direction, or a passage's (an element
+    with `dir="rtl"`: an Arabic line in an English leaflet)."""
     glue, rtl = keeps_one_letter_words(language), direction(language) == "rtl"
 
-    def kept(run: re.Match[str]) -> str:
-        figures = run.group().replace(" ", "\u00a0")
-        return f'<bdi dir="ltr">{figures}</bdi>' if rtl else figures
+    def grouped(run: re.Match[str]) -> str:
+        return run.group().replace(" ", "\u00a0")
 
-    def text(between: re.Match[str]) -> str:
-        words = between.group(1)
+    def isolated(run: re.Match[str]) -> str:
+        return f'<bdi dir="ltr">{grouped(run)}</bdi>'
+
+    def set_words(words: str, backwards: bool) -> str:
         if glue:
             words = glue_one_letter_words(words)
         # Right to left, every run of figures the PDF sets left to right ("0808-800-8000",
         # "+44 …", "10:30"); else the groups of a number only, kept on one line.
-        return f">{(_LONE_FIGURES if rtl else GROUPED_FIGURES).sub(kept, words)}<"
+        return _LONE_FIGURES.sub(isolated, words) if backwards else GROUPED_FIGURES.sub(grouped, words)
 
-    return _BETWEEN_TAGS.sub(text, html)
+    if rtl or _RTL_PASSAGE not in html:
+        return _BETWEEN_TAGS.sub(lambda between: f">{set_words(between.group(1), rtl)}<", html)
+    # Left to right with passages right to left: each text in the direction of the element it is in.
+    out: list[str] = []
+    within: list[tuple[str, bool]] = []
+    for piece in _TAG_OR_TEXT.finditer(html):
+        closing, name, rest, words = piece.groups()
+        if words is not None:
+            out.append(set_words(words, within[-1][1] if within else False))
+            continue
+        out.append(piece.group())
+        name = name.lower()
+        if closing:
+            while within and within.pop()[0] != name:
+                pass
+        elif name not in _VOID and not rest.endswith("/"):
+            said = _DIR.search(rest)
+            within.append((name, said.group(1) == "rtl" if said else (within[-1][1] if within else False)))
+    return "".join(out)
+
+
+#: What marks an element set right to left, and the other parts of reading a part's markup.
+_RTL_PASSAGE = 'dir="rtl"'
+_DIR = re.compile(r'\sdir="(rtl|ltr|auto)"')
+_TAG_OR_TEXT = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|([^<]+)")
+_VOID = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr")
+)
 
 
 def _render_part(
