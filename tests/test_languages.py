@@ -849,6 +849,53 @@ def test_a_right_to_left_table_runs_its_columns_from_the_right(tmp_path: Path) -
     assert placed["10"] > placed["15"] > placed["20"], placed
 
 
+def test_lists_and_tables_in_a_language_written_the_other_way_are_drawn_as_its_mirror(tmp_path: Path) -> None:
+    """An Urdu section's list in an English leaflet has its bullets at the right of its words,
+    and an Arabic table its first column at the right; an English list and table in an Arabic
+    leaflet have theirs at the left. (They were laid out the page's way.)"""
+    require_tool("pdftotext")
+    english = yaml.safe_load((LANGS / "en.yaml").read_text("utf-8"))
+    english["metadata"].pop("translated_from", None)
+    urdu = yaml.safe_load((LANGS / "ur.yaml").read_text("utf-8"))["sections"][1]
+    english["sections"].append({**urdu, "lang": "ur"})
+    table = {"header": ["", "10", "20"], "header_column": True, "rows": [["30", "40", "50"]]}
+    english["sections"].append({"heading": "جدول", "lang": "ar", "content": [{"table": table}]})
+    arabic = yaml.safe_load((LANGS / "ar.yaml").read_text("utf-8"))
+    arabic["sections"].append(
+        {
+            "heading": "In English",
+            "lang": "en-GB",
+            "content": [
+                "Some things that may help:",
+                {"bullets": ["Rest often.", "Drink water."]},
+                {"table": table},
+            ],
+        }
+    )
+    for name, data, bullets_right, columns in (
+        ("en-ur", english, True, ["50", "40", "30"]),
+        ("ar-en", arabic, False, ["30", "40", "50"]),
+    ):
+        content = tmp_path / f"{name}.yaml"
+        content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        (built,) = build_editions(content, ["standard"], None, tmp_path / name)
+        pages = len(PdfReader(built.path).pages)
+        last = _bbox_words(built.path, pages)
+        rows: dict[int, list[tuple[float, str]]] = {}
+        for w, a, b, _, d in last:
+            rows.setdefault(round((b + d) / 2), []).append((a, w))
+        # Each bullet at the right edge of the text, or at its left (A4: 595 points wide).
+        bullets = [a for w, a, _, _, _ in last if w == "•"]
+        assert len(bullets) == (3 if bullets_right else 2), (name, bullets)
+        assert all((a > 400) is bullets_right and (a < 100) is not bullets_right for a in bullets), (
+            name,
+            bullets,
+        )
+        # The table's figures, in the order they stand on the page, left to right.
+        figures = [w for _, w in sorted((a, w) for line in rows.values() for a, w in line if w in columns)]
+        assert figures == columns, (name, figures)
+
+
 def test_an_english_passage_in_an_arabic_leaflet_runs_left_to_right(tmp_path: Path) -> None:
     """A paragraph marked `lang: en-GB` in an Arabic leaflet starts at the left and reads left to
     right, its full stop at its end (it was set right to left: ".Call the …"); the Arabic around

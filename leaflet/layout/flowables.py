@@ -285,9 +285,11 @@ def _height(child: Flowable, width: float) -> float:
     return h
 
 
-def mirrored(canvas: Any) -> bool:
-    """Whether pages are drawn as a mirror (a right-to-left leaflet): set on the canvas."""
-    return bool(getattr(canvas, "rtl", False))
+def mirrored(canvas: Any, flowable: Any = None) -> bool:
+    """Whether a block is drawn as a mirror: on the pages of a right-to-left leaflet (set on the
+    canvas), unless the block is `against` them (a list or a table in a language written the
+    other way: an Urdu list in an English leaflet is drawn as the mirror of an English one)."""
+    return bool(getattr(canvas, "rtl", False)) != bool(getattr(flowable, "against", False))
 
 
 class Stack(Flowable):
@@ -493,7 +495,7 @@ class Stack(Flowable):
         if not self.canv.draft:
             self.decorate()
         # A right-to-left page is a mirror: what is inset on the left is inset on the right.
-        x = self.inset[3] if mirrored(self.canv) else self.inset[1]
+        x = self.inset[3] if mirrored(self.canv, self) else self.inset[1]
         for child, y, h in self._placed:
             child.drawOn(self.canv, x, self.height - y - h)
 
@@ -514,7 +516,7 @@ class Stack(Flowable):
                 canv.rect(half, half, self.width - box.border, self.height - box.border, stroke=1, fill=0)
             if box.bar and box.bar_colour is not None:
                 canv.setFillColorRGB(*box.bar_colour.rgb)
-                x = self.width - box.bar if mirrored(canv) else 0
+                x = self.width - box.bar if mirrored(canv, self) else 0
                 canv.rect(x, 0, box.bar, self.height, stroke=0, fill=1)
             canv.restoreState()
 
@@ -579,7 +581,7 @@ class LabelledItem(Stack):
     def draw(self) -> None:
         if self.first:
             self.label.wrap(self.indent, _BIG)
-            x = self.width - self.indent if mirrored(self.canv) else 0
+            x = self.width - self.indent if mirrored(self.canv, self) else 0
             self.label.drawOn(self.canv, x, self.height - self.label.height)
         super().draw()
 

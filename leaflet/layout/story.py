@@ -447,8 +447,13 @@ class StoryBuilder:
         items: list[Flowable] = []
         for n, item in enumerate(block.items, start=1):
             li = elem.add("LI", lang=item.lang)
+            # An item in a language written the other way from the leaflet's is drawn as the
+            # mirror of one in the leaflet's: its label at the other side, its words from there.
+            against = self.against(item.lang or lang)
             label_text = f"{n}." if block.ordered else ("•" if depth % 2 == 0 else "–")
-            label = self.leaf(text_markup(label_text, self.ctx), self.pstyle("body", "item"), li.add("Lbl"))
+            label = self.leaf(
+                text_markup(label_text, self.ctx), self.pstyle("body", "item", against=against), li.add("Lbl")
+            )
             body_elem = li.add("LBody")
             last = n == len(block.items)
             # An item with a list inside holds its words in a P, made now, so that the
@@ -459,15 +464,17 @@ class StoryBuilder:
             body: list[Flowable] = [
                 self.leaf(
                     inline_markup(item.inlines, self.passage_ctx(item.lang or lang)),
-                    self.pstyle("body", "item", **room)
+                    self.pstyle("body", "item", against=against, **room)
                     if not last or item.sublist
-                    else self.pstyle("body", **room),
+                    else self.pstyle("body", against=against, **room),
                     words_elem,
                 )
             ]
             if item.sublist:
                 body.append(self.list_block(item.sublist, body_elem, item.lang or lang, depth + 1))
-            items.append(LabelledItem(label, body, indent=size * 1.6, elem=li))
+            labelled = LabelledItem(label, body, indent=size * 1.6, elem=li)
+            labelled.against = against  # type: ignore[attr-defined]
+            items.append(labelled)
         # Split between items, but never leaving the last item alone at the top of a page.
         return Stack(items, inset=(0, 0, 0, 0), elem=elem, min_rest=2)
 

@@ -141,16 +141,25 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
         weights.append(sum(lengths))
     widths = column_widths(mins, wants, sb.frame_width(), weights)
     elem = parent.add("Table", lang=lang)
+    # A table in a language written the other way from the leaflet's is drawn as its mirror: its
+    # columns run from the other side, and its words start there.
+    against = sb.against(lang)
     caption = None
     if table.caption:
         caption = sb.leaf(
             inline_markup(table.caption, sb.ctx),
-            sb.pstyle("body", "caption", fontName=bold, spaceAfter=size * 0.35, keepWithNext=1),
+            sb.pstyle(
+                "body", "caption", against=against, fontName=bold, spaceAfter=size * 0.35, keepWithNext=1
+            ),
             elem.add("Caption"),
         )
-    if widths is None:
-        return stacked_table(sb, table, elem, caption, look)
-    return grid_table(sb, table, elem, caption, widths, look)
+    made = (
+        stacked_table(sb, table, elem, caption, look, against)
+        if widths is None
+        else grid_table(sb, table, elem, caption, widths, look, against)
+    )
+    made.against = against  # type: ignore[attr-defined]
+    return made
 
 
 def printed(cell: Cell) -> str:
@@ -171,13 +180,14 @@ def grid_table(
     caption: LeafParagraph | None,
     widths: list[float],
     look: TableLook,
+    against: bool = False,
 ) -> Flowable:
     size = sb.theme.style("body").size
     # A row cut across a page break (tables.TableGrid.split) keeps two lines of each cell on the
     # first page; the rest of a cell, even one line, goes on under the repeated header.
-    cell_style = sb.pstyle("body", "cell", spaceBefore=0, spaceAfter=0, allowWidows=1)
+    cell_style = sb.pstyle("body", "cell", against=against, spaceBefore=0, spaceAfter=0, allowWidows=1)
     head_style = sb.pstyle(
-        "body", "cell-head", spaceBefore=0, spaceAfter=0, fontName=_bold(sb), allowWidows=1
+        "body", "cell-head", against=against, spaceBefore=0, spaceAfter=0, fontName=_bold(sb), allowWidows=1
     )
     head_tr = elem.add("THead").add("TR")
     header: list[LeafParagraph | None] = []
@@ -238,11 +248,14 @@ def stacked_table(
     elem: StructElem,
     caption: LeafParagraph | None,
     look: TableLook,
+    against: bool = False,
 ) -> Flowable:
     """Each row as a block: its name in bold, then "Column: value" for each other cell."""
     size = sb.theme.style("body").size
-    line_style = sb.pstyle("body", "stacked", spaceBefore=0, spaceAfter=size * 0.2)
-    name_style = sb.pstyle("body", "stacked-name", spaceBefore=0, spaceAfter=size * 0.2, fontName=_bold(sb))
+    line_style = sb.pstyle("body", "stacked", against=against, spaceBefore=0, spaceAfter=size * 0.2)
+    name_style = sb.pstyle(
+        "body", "stacked-name", against=against, spaceBefore=0, spaceAfter=size * 0.2, fontName=_bold(sb)
+    )
     tbody = elem.add("TBody")
     blocks: list[Flowable] = [caption] if caption else []
     for row in table.rows:
@@ -498,7 +511,7 @@ class TableGrid(Flowable):
     def _draw_row(self, cells: Sequence[Flowable | None], top: float, height: float) -> None:
         """A row's cells, the first at the start of the line: at the left, or at the right in a
         leaflet that reads right to left (its columns run from right to left)."""
-        mirror = mirrored(self.canv)
+        mirror = mirrored(self.canv, self)
         x = 0.0
         for cell, width in zip(cells, self.widths, strict=True):
             if cell is not None:
