@@ -896,6 +896,57 @@ def test_lists_and_tables_in_a_language_written_the_other_way_are_drawn_as_its_m
         assert figures == columns, (name, figures)
 
 
+def test_quotations_terms_and_questions_in_another_language_start_at_its_side(tmp_path: Path) -> None:
+    """In an English leaflet, an Urdu section's quotation (its bar), its attribution, a term and
+    what it means, and a question all start at the right, in Nastaliq; the English quotation
+    before them at the left. (They were set from the left, in the fallback family.)"""
+    require_tool("pdftotext")
+    data = yaml.safe_load((LANGS / "en.yaml").read_text("utf-8"))
+    data["metadata"].pop("translated_from", None)
+    urdu = yaml.safe_load((LANGS / "ur.yaml").read_text("utf-8"))
+    words = urdu["sections"][0]["content"][0]
+    data["sections"].append(
+        {
+            "heading": "In English",
+            "content": [{"quote": {"text": "Words quoted in English.", "who": "Someone"}}],
+        }
+    )
+    data["sections"].append(
+        {
+            "heading": "اردو میں",
+            "lang": "ur",
+            "content": [
+                {"quote": {"text": words, "who": "ایم ایس"}},
+                {"terms": [f"تھکاوٹ – {words}"]},
+                {"faq": [{"question": "ایم ایس کی تھکاوٹ کیا ہے؟", "answer": urdu["introduction"][0]}]},
+            ],
+        }
+    )
+    content = tmp_path / "quotes.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    fonts = subprocess.run(["pdffonts", str(built.path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoNastaliqUrdu" in fonts
+    lines: dict[int, list[tuple[float, float, str]]] = {}
+    for page in range(1, len(PdfReader(built.path).pages) + 1):
+        for w, a, b, c, d in _bbox_words(built.path, page):
+            lines.setdefault(page * 10000 + round((b + d) / 2), []).append((a, c, w))
+    # (The contents, on the first page, list the Urdu heading among the English ones, at the left.)
+    urdu_lines = [
+        line
+        for key, line in lines.items()
+        if key > 20000 and any("\u0600" <= ch <= "\u06ff" for _, _, w in line for ch in w)
+    ]
+    assert len(urdu_lines) >= 6
+    # Every Urdu line ends at the right (A4, 595 points wide), the short ones (a term, the
+    # attribution) too.
+    assert all(max(c for _, c, _ in line) > 440 for line in urdu_lines), urdu_lines
+    short = [line for line in urdu_lines if max(c for _, c, _ in line) - min(a for a, _, _ in line) < 120]
+    assert short and all(min(a for a, _, _ in line) > 300 for line in short), short
+    english = next(line for line in lines.values() if any(w == "Someone" for _, _, w in line))
+    assert min(a for a, _, _ in english) < 150
+
+
 def test_an_english_passage_in_an_arabic_leaflet_runs_left_to_right(tmp_path: Path) -> None:
     """A paragraph marked `lang: en-GB` in an Arabic leaflet starts at the left and reads left to
     right, its full stop at its end (it was set right to left: ".Call the …"); the Arabic around

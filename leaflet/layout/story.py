@@ -186,16 +186,33 @@ class StoryBuilder:
             made = self._passage_ctx[name] = replace(self.ctx, fonts=self.fonts.preferring(family))
         return made
 
-    def passage_leading(self, lang: str | None) -> dict[str, float]:
+    def passage_leading(self, lang: str | None, style: str = "body") -> dict[str, float]:
         """For a paragraph in another language whose sheet sets its lines further apart (Urdu:
-        `fonts: leading:`), its leading; else nothing to change."""
+        `fonts: leading:`), its leading in `style`; else nothing to change."""
         if lang is None:
             return {}
         own = lang.split("-")[0].lower()
         if own == self.leaflet.metadata.language.split("-")[0].lower():
             return {}
         factor = self.theme.language_leading.get(own)
-        return {"leading": self.theme.style("body").leading * factor} if factor else {}
+        return {"leading": self.theme.style(style).leading * factor} if factor else {}
+
+    def passage_style(
+        self, name: str, lang: str | None, variant: str = "", **overrides: float
+    ) -> ParagraphStyle:
+        """Paragraph style `name` for words in `lang`: from the other side when the language is
+        written the other way from the leaflet's, its lines further apart where its script needs it."""
+        return self.pstyle(
+            name, variant, against=self.against(lang), **{**self.passage_leading(lang, name), **overrides}
+        )
+
+    def passage_leaf(
+        self, inlines: str | tuple[Any, ...], style: ParagraphStyle, elem: StructElem | None, lang: str | None
+    ) -> LeafParagraph:
+        """A paragraph of inline content (or plain words) in `lang`, in the family the sheet names for it."""
+        ctx = self.passage_ctx(lang)
+        markup = text_markup(inlines, ctx) if isinstance(inlines, str) else inline_markup(inlines, ctx)
+        return self.leaf(markup, style, elem)
 
     def against(self, lang: str | None) -> bool:
         """Whether words in `lang` run the other way from the leaflet's (English in Arabic)."""
@@ -482,35 +499,41 @@ class StoryBuilder:
         box = self.theme.boxes["callout"]
         div = parent.add("Div", lang=lang, title=callout.label)
         children: list[Flowable] = [
-            self.para(text_markup(callout.label, self.ctx), "callout_label", div.add("P"))
+            self.passage_leaf(callout.label, self.passage_style("callout_label", lang), div.add("P"), lang)
         ]
         for quote in callout.quotes:
-            children.append(self.quote(quote, div))
+            children.append(self.quote(quote, div, quote.lang or lang))
         # Kept whole when it fits on a page and moving it costs little; split between its
         # parts when it does not fit, or when moving it would leave a hole in the page.
-        return Stack(
+        made = Stack(
             children,
             box=box,
             elem=div,
             keep_under=self.frame_height(),
             split_above=self.hole_limit(),
         )
+        made.against = self.against(lang)  # type: ignore[attr-defined]  # its bar at its words' side
+        return made
 
     def hole_limit(self) -> float:
         """The most of a page a block kept whole may leave empty by moving to the next page."""
         return self.frame_height() * self.theme.layout.max_hole
 
-    def quote(self, quote: Quote, div: StructElem) -> Flowable:
-        """A quotation, on the callout's left edge, with its attribution on one line where it fits."""
+    def quote(self, quote: Quote, div: StructElem, lang: str | None = None) -> Flowable:
+        """A quotation in `lang`, on the callout's edge, with its attribution on one line where it fits."""
         bq = div.add("BlockQuote", lang=quote.lang)
-        words = self.para(inline_markup(quote.inlines, self.ctx), "quote", bq.add("P"))
+        words = self.passage_leaf(quote.inlines, self.passage_style("quote", lang), bq.add("P"), lang)
         cite = link_markup(
             f"#{citation_anchor(quote.source.reference_id)}",
             text_markup(f"[{quote.source.number}]", self.ctx),
             self.ctx,
         )
         who = self.attribution_who(quote)
-        attribution = self.para(f"{text_markup(f'— {who}', self.ctx)} {cite}", "attribution", bq.add("P"))
+        attribution = self.leaf(
+            f"{text_markup(f'— {who}', self.passage_ctx(lang))} {cite}",
+            self.passage_style("attribution", lang),
+            bq.add("P"),
+        )
         # The attribution never alone at the top of a page: the quotation's last lines go with it.
         return Stack([words, attribution], inset=(0, 0, 0, 0), elem=bq, min_rest=2)
 
@@ -558,12 +581,16 @@ class StoryBuilder:
     def block_quote(self, quote: BlockQuote, parent: StructElem, lang: str | None) -> Flowable:
         """A quotation in its own words: opening marks on each paragraph, a closing one at the end."""
         bq = parent.add("BlockQuote", lang=lang)
+        own = quote.lang or lang
+        ctx = self.passage_ctx(own)
         children: list[Flowable] = []
         last = len(quote.paragraphs) - 1
         for i, words in enumerate(quote.paragraphs):
-            markup = text_markup("\u201c", self.ctx) + inline_markup(words, self.ctx)
-            markup += text_markup("\u201d", self.ctx) if i == last else ""
-            children.append(self.para(markup, "blockquote", bq.add("P", lang=quote.lang)))
+            markup = text_markup("\u201c", ctx) + inline_markup(words, ctx)
+            markup += text_markup("\u201d", ctx) if i == last else ""
+            children.append(
+                self.leaf(markup, self.passage_style("blockquote", own), bq.add("P", lang=quote.lang))
+            )
         who = ", ".join(part for part in (quote.who, quote.when) if part)
         attributed = bool(who or quote.source)
         if attributed:
@@ -575,8 +602,8 @@ class StoryBuilder:
                     self.ctx,
                 )
                 line = f"{line} {cite}" if line else cite
-            children.append(self.para(line, "blockquote_attribution", bq.add("P")))
-        return Stack(
+            children.append(self.leaf(line, self.passage_style("blockquote_attribution", own), bq.add("P")))
+        made = Stack(
             children,
             box=self.theme.boxes["blockquote"],
             elem=bq,
@@ -585,6 +612,8 @@ class StoryBuilder:
             # The attribution never alone at the top of a page: the quotation's last lines go with it.
             min_rest=2 if attributed else 1,
         )
+        made.against = self.against(own)  # type: ignore[attr-defined]  # its bar at its words' side
+        return made
 
     def term_list(self, terms: TermList, parent: StructElem, lang: str | None) -> Flowable:
         """Each term on its own line in bold (the item's label), what it means under it."""
@@ -593,20 +622,22 @@ class StoryBuilder:
         items: list[Flowable] = []
         for n, item in enumerate(terms.items, start=1):
             li = lst.add("LI", lang=item.lang)
+            own = item.lang or lang
             term = self.leaf(
-                f"<b>{text_markup(item.term, self.ctx)}</b>",
-                self.pstyle("body", "term", spaceAfter=size * 0.15, keepWithNext=1),
+                f"<b>{text_markup(item.term, self.passage_ctx(own))}</b>",
+                self.passage_style("body", own, "term", spaceAfter=size * 0.15, keepWithNext=1),
                 li.add("Lbl"),
             )
             last = n == len(terms.items)
-            text = self.leaf(
-                inline_markup(item.inlines, self.ctx),
-                self.pstyle("body") if last else self.pstyle("body", "item"),
+            text = self.passage_leaf(
+                item.inlines,
+                self.passage_style("body", own) if last else self.passage_style("body", own, "item"),
                 li.add("LBody"),
+                own,
             )
-            items.append(
-                Stack([term, Stack([text], inset=(0, size * 1.2, 0, 0))], inset=(0, 0, 0, 0), elem=li)
-            )
+            meaning = Stack([text], inset=(0, size * 1.2, 0, 0))
+            meaning.against = self.against(own)  # type: ignore[attr-defined]  # indented from its words' side
+            items.append(Stack([term, meaning], inset=(0, 0, 0, 0), elem=li))
         return Stack(items, inset=(0, 0, 0, 0), elem=lst)
 
     def questions(
@@ -616,11 +647,13 @@ class StoryBuilder:
         heading_level = min(level + 1, 6)
         out: list[Flowable] = []
         for q in faq.questions:
+            own = q.lang or lang
             out.append(
-                self.para(
-                    text_markup(f"{q.number}. {q.question}", self.ctx),
-                    "question",
-                    parent.add(f"H{heading_level}", lang=q.lang or lang),
+                self.passage_leaf(
+                    f"{q.number}. {q.question}",
+                    self.passage_style("question", own),
+                    parent.add(f"H{heading_level}", lang=own),
+                    own,
                 )
             )
             out += self.blocks(q.blocks, parent, q.lang or lang, heading_level)

@@ -372,3 +372,63 @@ def test_a_phone_number_reads_left_to_right_in_every_script(
     page.close()
     assert len(found) >= 2, "the helpline number is on the page"
     assert all(first < last for first, last in found), found
+
+
+def test_bars_and_labels_stand_where_their_words_start(
+    browser: Browser, tmp_path: Path, pages: dict[str, Path]
+) -> None:
+    """A callout's or a quotation's bar, a list's bullets and a table's first column stand where
+    the words start: at the left in English, at the right in Urdu (a whole page, or a section of
+    an English page), as in the PDF. (The bars were always at the left.)"""
+    urdu = "ایم ایس کی تھکاوٹ صرف نیند آنے سے بڑھ کر ہے۔"
+    content = tmp_path / "bars.yaml"
+    content.write_text(
+        metadata_block("Bars", "bars")
+        + f"""sections:
+  - heading: In English
+    content:
+      - quote:
+          text: Words quoted in English.
+          who: Someone
+  - heading: اردو میں
+    lang: ur
+    content:
+      - quote:
+          text: {urdu}
+          who: ایم ایس
+      - bullets:
+          - {urdu}
+      - table:
+          header: ["ایک", "دو"]
+          rows: [["تین", "چار"]]
+references: []
+""",
+        "utf-8",
+    )
+    made = build_editions(content, ["web"], None, tmp_path / "out")[-1].path
+    page, _ = _open(browser, made, 800)
+    sides = page.evaluate(
+        """() => [...document.querySelectorAll('main section')].filter(s => s.querySelector('.block-quote')).map(s => {
+            const q = s.querySelector('.block-quote');
+            const cs = getComputedStyle(q);
+            const cells = [...s.querySelectorAll('th')].map(c => c.getBoundingClientRect().left);
+            return {lang: s.lang, left: parseFloat(cs.borderLeftWidth), right: parseFloat(cs.borderRightWidth),
+                    cells, align: s.querySelector('th') ? getComputedStyle(s.querySelector('th')).textAlign : null};
+        })"""
+    )
+    english, own = sides[0], sides[1]
+    assert english["left"] > 0 and english["right"] == 0, english
+    assert own["lang"] == "ur" and own["right"] > 0 and own["left"] == 0, own
+    assert own["cells"][0] > own["cells"][1], own  # the first column at the right
+    assert own["align"] in ("start", "right"), own
+    bullet = page.evaluate(
+        """() => { const li = document.querySelector('section[lang=ur] li');
+            return [getComputedStyle(li.parentElement).paddingRight, getComputedStyle(li.parentElement).paddingLeft]; }"""
+    )
+    assert float(bullet[0].rstrip("px")) > 0 and float(bullet[1].rstrip("px")) == 0, bullet
+    page.close()
+    # A whole page in Urdu: its bars at the right too.
+    page, _ = _open(browser, pages["urdu"], 800)
+    padding = page.evaluate("() => getComputedStyle(document.querySelector('main ul')).paddingLeft")
+    assert padding == "0px", padding
+    page.close()
