@@ -28,14 +28,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from leaflet.content.model import Leaflet, ListItem, Paragraph, Strong, Text
+from leaflet.content.model import (
+    BlockQuote,
+    Figure,
+    Leaflet,
+    ListItem,
+    Paragraph,
+    Quote,
+    Strong,
+    TermItem,
+    Text,
+)
 from leaflet.content.texts import SourceText
 from leaflet.errors import Location
 from leaflet.layout import cache
 from leaflet.layout.story import Pagination, Shared, StoryBuilder
 from leaflet.pdf import metadata
 from leaflet.pdf.compact import pack
-from leaflet.rlseam import formatted_contents, given_before, last_page, next_codes, page_contents
+from leaflet.rlseam import (
+    codes_as_given,
+    formatted_contents,
+    given_before,
+    last_page,
+    next_codes,
+    page_contents,
+)
 from leaflet.structure import StructElem
 
 _keeping = 0
@@ -273,10 +290,16 @@ class _NotTheSame(Exception):
 def _drawn_again(canvas: Any, d: Drawn, old: Any, new: Any) -> str:
     """The new paragraph's operators, drawn where and as the old one was (checked by drawing it again)."""
     codes = next_codes(canvas)
-    before, state, marked = _draw(canvas, d, old)
-    if before != d.text:
-        raise _NotTheSame
-    text, after, marks = _draw(canvas, d, new)
+    try:
+        with codes_as_given(canvas):
+            before, state, marked = _draw(canvas, d, old)
+            if before != d.text:
+                raise _NotTheSame
+            text, after, marks = _draw(canvas, d, new)
+    except _NotTheSame:
+        raise
+    except Exception as exc:  # a character with no code in its font (PDFError), or anything unforeseen
+        raise _NotTheSame from exc
     if after != state or marks != marked or next_codes(canvas) != codes:
         raise _NotTheSame
     return text
@@ -340,7 +363,7 @@ def _same_sizes(old: Any, new: Any) -> bool:
         return False
     for width, size in sizes.items():
         new.wrap(width, size[0][1])
-        if new.leaflet_sizes.get(width) != size:
+        if new.__dict__.get("leaflet_sizes", {}).get(width) != size:
             return False
     new.wrap(last[0], last[2][1])
     return (new.width, new.height) == (old.width, old.height)
@@ -365,9 +388,22 @@ def _texts_by_font(leaf: Any) -> Iterator[tuple[str, str]]:
 # -- the leaflets
 
 
+#: The blocks whose words are drawn as paragraphs of their own, which only the words' height and
+#: lines place, and the fields holding those words: only these may differ (a table's cells may not:
+#: its columns are as wide as their words ask).
+_WORDS: dict[type, str] = {
+    Paragraph: "inlines",
+    ListItem: "inlines",
+    Quote: "inlines",
+    TermItem: "inlines",
+    BlockQuote: "paragraphs",
+    Figure: "caption",
+}
+
+
 def _words_only(a: Any, b: Any) -> bool:
-    """Whether two leaflets differ only in the words of paragraphs and list items (not their places
-    in the file, or how the file is written)."""
+    """Whether two leaflets differ only in the words of paragraphs, list items, quotations, terms'
+    meanings and captions (not their places in the file, or how the file is written)."""
     if a is b:
         return True
     kind = type(a)
@@ -381,18 +417,28 @@ def _words_only(a: Any, b: Any) -> bool:
         return a.lang == b.lang
     if not dataclasses.is_dataclass(a):
         return bool(a == b)
-    words = kind is Paragraph or kind is ListItem
+    words = _WORDS.get(kind)
     for field in dataclasses.fields(a):
         name = field.name
         if name == "location" or (kind is Leaflet and name == "source"):
             continue
         x, y = getattr(a, name), getattr(b, name)
-        if words and name == "inlines":
-            if not (_plain(x) and _plain(y)) and not _words_only(x, y):
+        if name == words:
+            if kind is BlockQuote:
+                if len(x) != len(y) or not all(map(_same_or_plain, x, y)):
+                    return False
+            elif not _same_or_plain(x, y):
                 return False
         elif not _words_only(x, y):
             return False
     return True
+
+
+def _same_or_plain(x: tuple[Any, ...] | None, y: tuple[Any, ...] | None) -> bool:
+    """Whether two runs of inline content are the same, or both words only."""
+    if x is None or y is None:
+        return x is y
+    return (_plain(x) and _plain(y)) or _words_only(x, y)
 
 
 def _plain(inlines: tuple[Any, ...]) -> bool:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import calendar
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from copy import copy as shallow_copy
 from copy import deepcopy
 from datetime import date
@@ -152,6 +153,30 @@ def _font_state(font: Any, doc: Any) -> Any:
     kept = doc.__dict__.get("leaflet_font_states")
     state = kept.get(font) if kept else None
     return state if state is not None else font.state.get(doc)
+
+
+@contextmanager
+def codes_as_given(canvas: Any) -> Iterator[None]:
+    """While it lasts, text drawn on a written document's canvas takes the codes its fonts gave
+    (ReportLab drops a font's state once the document is written: text it cannot code quickly
+    would be given codes afresh, from 1), and a character that has none raises (PDFError)."""
+    doc = canvas._doc
+    kept = doc.__dict__.get("leaflet_font_states") or {}
+    put: list[Any] = []
+    frozen: list[tuple[Any, int]] = []
+    try:
+        for font, state in kept.items():
+            if font.state.get(doc) is None:
+                font.state[doc] = state
+                put.append(font)
+            frozen.append((state, state.frozen))
+            state.frozen = 1
+        yield
+    finally:
+        for state, was in frozen:
+            state.frozen = was
+        for font in put:
+            font.state.pop(doc, None)
 
 
 def given_before(canvas: Any, font_name: str, text: str, codes: dict[Any, int]) -> bool:

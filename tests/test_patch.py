@@ -151,6 +151,34 @@ def test_any_other_edit_is_built_whole(
     assert second == whole(ccsvi), why
 
 
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        (
+            "every-block",
+            "The second paragraph of the same quotation.",
+            "The second paragraph of this quotation.",
+        ),
+        ("every-block", "what the first term means", "what the first term says"),
+        ("logo-and-diagram", "A paced day turns", "A calm day turns"),
+    ],
+)
+def test_quotations_terms_and_captions_are_patched_too(
+    tmp_path: Path, patches: list[bool], name: str, old: str, new: str
+) -> None:
+    source = ROOT / "tests" / "data" / f"{name}.yaml"
+    folder = tmp_path / name
+    shutil.copytree(source.parent, folder, ignore=shutil.ignore_patterns("*.yaml", "langs", "__pycache__"))
+    content = folder / source.name
+    content.write_text(re.sub(r"(?m)^editions:.*\n", "", source.read_text("utf-8")), "utf-8")
+    kept_build(content)
+    edit(content, old, new)
+    made = kept_build(content)
+    assert patches == [False, True]
+    assert made == whole(content)
+    assert new in words_of(made, tmp_path)
+
+
 def test_old_words_that_first_drew_a_character_are_not_patched(tmp_path: Path, patches: list[bool]) -> None:
     # "café" is the first (and only) word with é: a whole build of "cafe" gives é no code, and the
     # characters after it other codes, so the old PDF cannot be patched.
@@ -179,6 +207,32 @@ def test_old_words_that_first_drew_a_character_are_not_patched(tmp_path: Path, p
     fourth = kept_build(content)
     assert patches[-1] is False
     assert fourth == whole(content)
+
+
+def test_characters_coded_past_a_fonts_first_subset_keep_their_codes(
+    tmp_path: Path, patches: list[bool]
+) -> None:
+    """Over 256 letters in one font (its codes run into a second subset): a paragraph drawn again
+    takes the codes the fonts gave. (ReportLab drops a font's codes once the file is written, and
+    the patch gave such letters codes afresh: the PDF read "ΑΒ" for "ḿΓ".)"""
+    ranges = (range(0x391, 0x3CA), range(0x410, 0x450), range(0x100, 0x17F), range(0x1E00, 0x1EFF))
+    letters = [chr(c) for block in ranges for c in block if chr(c).isalpha()]
+    many = " ".join("".join(letters[i : i + 6]) for i in range(0, len(letters), 6))
+    content = tmp_path / "letters.yaml"
+    body = f'sections:\n  - heading: Where to go\n    content:\n      - "{many}"\n'
+    body += f'      - "Then go {letters[200]}{letters[1]} upstairs to the second floor and wait."\n'
+    content.write_text(metadata_block("Letters", "letters") + body + "references: []\n", "utf-8")
+    kept_build(content)
+    wanted = f"Then go {letters[310]}{letters[2]} upstairs"
+    edit(content, f"go {letters[200]}{letters[1]}", f"go {letters[310]}{letters[2]}")
+    made = kept_build(content)
+    assert patches[-1]
+    assert made == whole(content)
+    assert wanted in words_of(made, tmp_path)
+    edit(content, "second floor", "third floor")
+    later = kept_build(content)
+    assert patches[-1]
+    assert later == whole(content)
 
 
 def test_a_link_in_the_paragraph_is_not_patched(tmp_path: Path, patches: list[bool]) -> None:

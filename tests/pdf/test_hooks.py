@@ -1400,3 +1400,32 @@ def test_next_codes_and_given_before_follow_the_order_characters_are_first_drawn
     assert rlseam.given_before(canvas, name, "zebra", early)  # ASCII: its own codes from the start
     assert not rlseam.given_before(canvas, name, "naïve", late)  # ï never drawn
     assert not rlseam.given_before(canvas, "Helvetica", "plain", late)  # a font the document never used
+
+
+def test_codes_as_given_puts_back_the_fonts_codes_of_a_written_document() -> None:
+    # rlseam.codes_as_given: ReportLab drops a font's state (its codes) once the document is
+    # written; while it lasts, the canvas's kept state is back, frozen: known characters keep
+    # their codes, a new one raises, and afterwards the document is as it was.
+    from reportlab.pdfbase import pdfdoc, pdfmetrics
+
+    from leaflet.fonts import font_set
+    from leaflet.pdf.canvas import LeafletCanvas
+    from leaflet.structure import Tagging
+
+    name = font_set(load_theme("default"), "en").text.regular
+    font = pdfmetrics.getFont(name)
+    canvas = LeafletCanvas(BytesIO(), tagging=Tagging(), place_names={}, invariant=1)
+    canvas.setFont(name, 12)
+    for words in ("café", "crème brûlée"):  # the second call keeps the state on the canvas
+        canvas.drawString(72, 720, words)
+    doc = canvas._doc
+    given = dict(font.state[doc].assignments)
+    canvas.save()
+    assert font.state.get(doc) is None  # dropped by ReportLab
+    with rlseam.codes_as_given(canvas):
+        state = font.state[doc]
+        assert state.frozen and state.assignments == given
+        assert font.splitString("brûlée", doc) == font.splitString("brûlée", doc)
+        with pytest.raises(pdfdoc.PDFError):
+            font.splitString("naïve", doc)
+    assert font.state.get(doc) is None
