@@ -286,6 +286,11 @@ def _render(
     alike = _alike(remembered, leaflet)
     names = _named(leaflet)
     known = PAGINATIONS.get(remembered)
+    if known is not None and not all(name in known.pages for name in names):
+        # A heading renamed since (its anchor is made from its words): the last pagination names a
+        # place this leaflet no longer has, and would be given up at its page. The pagination of
+        # the leaflet laid out alike (this one, before the edit) is taken under the new names.
+        known = None
     like = None if known is not None or guess is not None else _translated(LIKE.get(alike), names)
     guess = known or guess or like
     if guess is not None:

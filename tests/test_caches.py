@@ -109,6 +109,32 @@ def test_the_same_input_gives_the_same_bytes_warm_or_cold(content: Path, tmp_pat
     assert builds[0] == builds[1] == builds[2] == cold(tmp_path, content, "booklet")
 
 
+def test_a_renamed_heading_is_laid_out_once_from_the_page_numbers_under_its_new_name(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A heading's anchor is made from its words: renamed, the last pagination names a place the
+    # leaflet no longer has. The pagination of the leaflet before the edit, under the new name,
+    # is the guess, and holds: one pass, not a guess given up, a draft and a final pass.
+    import leaflet.build
+
+    first = warm(content, "standard")
+    passes: list[bool] = []
+    real = leaflet.build._render_once
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        passes.append(bool(kwargs.get("draft")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(leaflet.build, "_render_once", counted)
+    content.write_text(
+        content.read_text("utf-8").replace("What is CCSVI?", "What is CCSVI, then?", 1), "utf-8"
+    )
+    second = warm(content, "standard")
+    assert passes == [False]
+    assert second != first
+    assert second == cold(tmp_path, content, "standard")
+
+
 def test_the_stores_stay_bounded() -> None:
     store: cache.Bounded[int] = cache.Bounded(3)
     for i in range(10):
