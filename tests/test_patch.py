@@ -247,23 +247,38 @@ def test_a_link_in_the_paragraph_is_not_patched(tmp_path: Path, patches: list[bo
     assert second == whole(content)
 
 
-@pytest.mark.parametrize("change", ["style sheet", "tool version", "edition"])
+@pytest.mark.parametrize("change", ["style sheet", "tool version", "edition", "font file"])
 def test_a_changed_input_besides_the_words_is_never_patched_from_the_last_build(
     ccsvi: Path, tmp_path: Path, patches: list[bool], monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
+    from leaflet.fontfiles import family_files
+
+    atkinson, noto = family_files("Atkinson Hyperlegible"), family_files("Noto Sans")
+    regular, bold = tmp_path / "house-regular.ttf", tmp_path / "house-bold.ttf"
+    regular.write_bytes(atkinson[0].read_bytes())
+    bold.write_bytes(atkinson[1].read_bytes())
     sheet = tmp_path / "mine.yaml"
-    sheet.write_text((STYLES_DIR / "default.yaml").read_text("utf-8"), "utf-8")
-    kept_build(ccsvi, style=str(sheet))
+    sheet.write_text(
+        (STYLES_DIR / "default.yaml").read_text("utf-8")
+        if change != "font file"
+        else "extends: default\nfonts:\n  text: House\n  families:\n    House:\n"
+        f"      regular: {regular}\n      bold: {bold}\n",
+        "utf-8",
+    )
+    first = kept_build(ccsvi, style=str(sheet))
     edit(ccsvi, *EDIT)
     edition, style = "standard", str(sheet)
     if change == "style sheet":
         edit(sheet, 'ink: "#1b1c20"', 'ink: "#202020"')
     elif change == "tool version":
         monkeypatch.setattr(leaflet.pdf.metadata, "CREATOR", "leaflet 99.0")
+    elif change == "font file":
+        regular.write_bytes(noto[0].read_bytes())  # an editor swaps the face, keeping the file's name
     else:
         edition, style = "large-print", ""
     made = kept_build(ccsvi, edition, style)
     assert not any(patches)
+    assert made != first
     assert made == whole(ccsvi, edition, style)
     if change == "tool version":
         assert b"leaflet 99.0" in made
