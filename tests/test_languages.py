@@ -896,6 +896,86 @@ def test_lists_and_tables_in_a_language_written_the_other_way_are_drawn_as_its_m
         assert figures == columns, (name, figures)
 
 
+def test_a_table_in_urdu_in_an_english_leaflet_is_set_in_nastaliq_inside_its_rows(tmp_path: Path) -> None:
+    """An Urdu section's table: its cells in Nastaliq, each row as tall as Nastaliq's lines need,
+    so that no word crosses the rules between rows (they took the fallback family and the English
+    room between lines, and Nastaliq's tall words ran over the rules)."""
+    require_tool("pdftotext")
+    data = yaml.safe_load((LANGS / "en.yaml").read_text("utf-8"))
+    data["metadata"].pop("translated_from", None)
+    items = yaml.safe_load((LANGS / "ur.yaml").read_text("utf-8"))["sections"][1]["content"][1]["bullets"]
+    table = {"header": ["دن", "وقت"], "rows": [[items[0], "10:30"], [items[2], "14:00"]]}
+    data["sections"].append({"heading": "اردو میں", "lang": "ur", "content": [{"table": table}]})
+    content = tmp_path / "table.yaml"
+    content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out")
+    reader = PdfReader(built.path)
+    page = len(reader.pages)
+    height = float(reader.pages[page - 1].mediabox.height)
+    fonts = subprocess.run(["pdffonts", str(built.path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoNastaliqUrdu" in fonts
+    # Each rule of the table, looked at on the page drawn at 100 dpi in grey: no dark pixel of a
+    # word lies on it (the rules are a light colour; the words near black).
+    from PIL import Image
+
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "100",
+            "-gray",
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(built.path),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    (png,) = tmp_path.glob("p-*.png")
+    image = Image.open(png).convert("L")
+    scale = 100 / 72
+    rules = [(a, b, y) for a, b, y in _underlines(reader, page) if b - a > 200]
+    assert len(rules) >= 3, rules
+    for a, b, y in rules:
+        row = round((height - y) * scale)
+        dark = [x for x in range(round(a * scale) + 2, round(b * scale) - 2) if image.getpixel((x, row)) < 80]
+        assert dark == [], (y, dark[:10])
+
+
+def test_a_sub_item_of_an_item_written_the_other_way_is_set_one_step_in(tmp_path: Path) -> None:
+    """An English list holding an Urdu item holding an English sub-item: the sub-item's dash
+    stands one step in from the outer bullets, not under them (and the mirror in Arabic)."""
+    require_tool("pdftotext")
+    urdu = yaml.safe_load((LANGS / "ur.yaml").read_text("utf-8"))["sections"][1]["content"][1]["bullets"][0]
+    arabic = yaml.safe_load((LANGS / "ar.yaml").read_text("utf-8"))
+    cases = {
+        "en": (LANGS / "en.yaml", urdu, "ur", "An English sub-item.", "en-GB"),
+        "ar": (LANGS / "ar.yaml", "Drink enough water every day.", "en-GB", arabic["introduction"][0], "ar"),
+    }
+    for name, (source, item, item_lang, sub, sub_lang) in cases.items():
+        data = yaml.safe_load(source.read_text("utf-8"))
+        data["metadata"].pop("translated_from", None)
+        turned = {"text": item, "lang": item_lang, "bullets": [{"text": sub, "lang": sub_lang}]}
+        data["sections"][0]["content"].append({"bullets": ["1", turned, "2"]})
+        content = tmp_path / f"{name}.yaml"
+        content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        (built,) = build_editions(content, ["standard"], None, tmp_path / name)
+        marks = [
+            (w, a)
+            for page in range(1, len(PdfReader(built.path).pages) + 1)
+            for w, a, _, _, _ in _bbox_words(built.path, page)
+            if w in ("•", "–")
+        ]
+        outer = {a for w, a in marks if w == "•"}
+        (dash,) = [a for w, a in marks if w == "–"]
+        edge = min(outer) if name == "en" else max(outer)  # where the list's own bullets stand
+        step = dash - edge if name == "en" else edge - dash
+        assert 15 < step < 30, (name, marks)
+
+
 def test_quotations_terms_and_questions_in_another_language_start_at_its_side(tmp_path: Path) -> None:
     """In an English leaflet, an Urdu section's quotation (its bar), its attribution, a term and
     what it means, and a question all start at the right, in Nastaliq; the English quotation
@@ -1022,8 +1102,8 @@ def test_an_english_leaflet_carries_lines_in_arabic_urdu_and_bengali(tmp_path: P
 
 def test_a_passage_s_language_is_kept_where_the_leaflet_keeps_it(tmp_path: Path) -> None:
     """An Urdu list item beside an Arabic paragraph is set in Nastaliq (it took Noto Sans Arabic,
-    first among the fallbacks); `lang:` beside a whole list, which no element keeps, lets no
-    Urdu through (it was printed with no language)."""
+    first among the fallbacks); `lang:` beside a whole list marks each of its items, which keep it
+    (it was kept by none, and Urdu in such a list was refused as unmarked)."""
     data = yaml.safe_load((LANGS / "en.yaml").read_text("utf-8"))
     data["metadata"].pop("translated_from", None)
     arabic = yaml.safe_load((LANGS / "ar.yaml").read_text("utf-8"))["sections"][0]["content"][0]
@@ -1038,8 +1118,12 @@ def test_a_passage_s_language_is_kept_where_the_leaflet_keeps_it(tmp_path: Path)
     fonts = subprocess.run(["pdffonts", str(built.path)], capture_output=True, text=True, check=True).stdout
     assert "NotoNastaliqUrdu" in fonts and "NotoSansArabic" in fonts, fonts
     assert _tofu(built.path) == []
-    data["sections"][0]["content"][-1] = {"bullets": ["Rest.", urdu], "lang": "ur"}
+    data["sections"][0]["content"][-1] = {"bullets": [urdu, {"text": "Rest.", "lang": "en-GB"}], "lang": "ur"}
     content.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    with pytest.raises(ContentError) as err:
-        build_editions(content, ["standard"], None, tmp_path / "out2")
-    assert "is set only in a passage marked with its language" in str(err.value.problems[0])
+    (built,) = build_editions(content, ["standard"], None, tmp_path / "out2")
+    from tests.pdf.reader import read_tree
+
+    items = [e.attrs.get("Lang") for _, e in read_tree(PdfReader(built.path)).walk() if e.role == "LI"]
+    # The first list of the leaflet: its Urdu item, then its English one (the leaflet's language: no /Lang).
+    assert items[:2] == ["ur", None], items
+    assert _tofu(built.path) == []

@@ -63,7 +63,7 @@ SCHEMA_FILE = "schema.json"
 
 #: Keys whose values are codes, addresses or dates checked by the schema, not printed words.
 #: The keys of a mapping whose `lang:` the content model keeps.
-_KEEP_LANG = ("heading", "paragraph", "text", "table", "question")
+_KEEP_LANG = ("heading", "paragraph", "text", "table", "question", "bullets", "numbered")
 #: The keys whose values are addresses, printed as they are written.
 _ADDRESSES = frozenset({"url", "doi"})
 _NOT_PRINTED = {
@@ -662,7 +662,7 @@ class _Builder:
                     )
                 )
             elif "bullets" in item or "numbered" in item:
-                out.append(self.list_block(item, p))
+                out.append(self.list_block(item, p, item.get("lang")))
             elif "table" in item:
                 out.append(self.table(item["table"], (*p, "table"), item.get("lang")))
             elif "figure" in item:
@@ -675,14 +675,15 @@ class _Builder:
                 out.append(self.new_block(item, p, level))
         return tuple(out)
 
-    def list_block(self, holder: dict[str, Any], path: PathKey) -> ListBlock:
+    def list_block(self, holder: dict[str, Any], path: PathKey, lang: str | None = None) -> ListBlock:
+        """A list; `lang`, the language the whole list is marked with (each item's, unless it names its own)."""
         ordered = "numbered" in holder
         key = "numbered" if ordered else "bullets"
         items: list[ListItem] = []
         for i, raw in enumerate(holder[key]):
             p = (*path, key, i)
             if isinstance(raw, str):
-                items.append(ListItem(self.inline(raw, p), self.at(p), source=self.written(p)))
+                items.append(ListItem(self.inline(raw, p), self.at(p), lang=lang, source=self.written(p)))
                 continue
             sub = self.list_block(raw, p) if ("bullets" in raw or "numbered" in raw) else None
             if "bullets" in raw and "numbered" in raw:
@@ -694,7 +695,7 @@ class _Builder:
                     self.inline(raw["text"], (*p, "text")),
                     self.at(p),
                     sub,
-                    raw.get("lang"),
+                    raw.get("lang") or lang,
                     self.written((*p, "text")),
                 )
             )
@@ -1078,9 +1079,9 @@ class _Builder:
         """Every string that will be printed, with where it stands and the language it is marked
         with (a `lang:` beside it holds for all under it, but a section's subsections)."""
         if isinstance(value, dict):
-            # The `lang:` the leaflet keeps: a section's, a paragraph's, a list item's or a
-            # quotation's or a term's (with `text:`), a table's, a question's; beside a list or a
-            # box it is kept by none.
+            # The `lang:` the leaflet keeps: a section's, a paragraph's, a list's (its items'), a
+            # list item's or a quotation's or a term's (with `text:`), a table's, a question's;
+            # beside a box it is kept by none.
             kept = any(k in value for k in _KEEP_LANG)
             own = value.get("lang") if kept and isinstance(value.get("lang"), str) else None
             for key, item in value.items():

@@ -30,7 +30,6 @@ from leaflet.content.scripts import script_needing_shaping
 from leaflet.errors import ContentError, Problem
 from leaflet.fonts import describe
 from leaflet.layout.flowables import Stack
-from leaflet.layout.markup import inline_markup
 from leaflet.structure import StructElem
 from leaflet.style import Colour
 
@@ -269,10 +268,11 @@ def build_figure(sb: StoryBuilder, figure: Figure, parent: StructElem, lang: str
     if figure.caption:
         size = sb.theme.style("body").size
         children.append(
-            sb.leaf(
-                inline_markup(figure.caption, sb.ctx),
-                sb.pstyle("body", "figure-caption", spaceBefore=size * 0.4),
+            sb.passage_leaf(
+                figure.caption,
+                sb.passage_style("body", lang, "figure-caption", spaceBefore=size * 0.4),
                 parent.add("Caption", lang=lang),
+                lang,
             )
         )
     size = sb.theme.style("body").size

@@ -567,12 +567,20 @@ class LabelledItem(Stack):
         elem: StructElem | None,
         keep_under: float = 0.0,
         split_above: float = _BIG,
+        start: float = 0.0,
     ) -> None:
         super().__init__(
-            body, inset=(0.0, indent, 0.0, 0.0), elem=elem, keep_under=keep_under, split_above=split_above
+            body,
+            inset=(0.0, indent + start, 0.0, 0.0),
+            elem=elem,
+            keep_under=keep_under,
+            split_above=split_above,
         )
         self.label = label
         self.indent = indent
+        #: Room before the label, on the side its lines start: an item of a list inside an item
+        #: written the other way (an English sub-item of an Urdu item) is set one step in there.
+        self.start = start
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.label.wrap(self.indent, _BIG)
@@ -581,7 +589,8 @@ class LabelledItem(Stack):
     def draw(self) -> None:
         if self.first:
             self.label.wrap(self.indent, _BIG)
-            x = self.width - self.indent if mirrored(self.canv, self) else 0
+            start = self.start
+            x = self.width - self.indent - start if mirrored(self.canv, self) else start
             self.label.drawOn(self.canv, x, self.height - self.label.height)
         super().draw()
 

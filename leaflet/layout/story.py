@@ -458,7 +458,16 @@ class StoryBuilder:
                 out += self.new_block(block, parent, lang, level)
         return out
 
-    def list_block(self, block: ListBlock, parent: StructElem, lang: str | None, depth: int = 0) -> Flowable:
+    def list_block(
+        self,
+        block: ListBlock,
+        parent: StructElem,
+        lang: str | None,
+        depth: int = 0,
+        within: bool | None = None,
+    ) -> Flowable:
+        """A list in `lang`; `within`: inside an item, whether that item is written the other way from the
+        leaflet (an item of this list written the other way from it is set one step in from its own side)."""
         elem = parent.add("L", lang=lang)
         size = self.theme.style("body").size
         items: list[Flowable] = []
@@ -488,8 +497,11 @@ class StoryBuilder:
                 )
             ]
             if item.sublist:
-                body.append(self.list_block(item.sublist, body_elem, item.lang or lang, depth + 1))
-            labelled = LabelledItem(label, body, indent=size * 1.6, elem=li)
+                body.append(self.list_block(item.sublist, body_elem, item.lang or lang, depth + 1, against))
+            turned = within is not None and against != within
+            labelled = LabelledItem(
+                label, body, indent=size * 1.6, elem=li, start=size * 1.6 if turned else 0.0
+            )
             labelled.against = against  # type: ignore[attr-defined]
             items.append(labelled)
         # Split between items, but never leaving the last item alone at the top of a page.
@@ -594,7 +606,7 @@ class StoryBuilder:
         who = ", ".join(part for part in (quote.who, quote.when) if part)
         attributed = bool(who or quote.source)
         if attributed:
-            line = text_markup(f"— {who}", self.ctx) if who else ""
+            line = text_markup(f"— {who}", ctx) if who else ""
             if quote.source:
                 cite = link_markup(
                     f"#{citation_anchor(quote.source.reference_id)}",
@@ -708,11 +720,12 @@ class StoryBuilder:
         items: list[Flowable] = []
         for point in points:
             li = lst.add("LI", lang=point.lang)
-            label = self.leaf(text_markup("•", self.ctx), self.pstyle("key_point"), li.add("Lbl"))
-            body = self.leaf(
-                inline_markup(point.inlines, self.ctx), self.pstyle("key_point"), li.add("LBody")
-            )
-            items.append(LabelledItem(label, [body], indent=size * 1.4, elem=li))
+            style = self.passage_style("key_point", point.lang)
+            label = self.leaf(text_markup("•", self.ctx), style, li.add("Lbl"))
+            body = self.passage_leaf(point.inlines, style, li.add("LBody"), point.lang)
+            item = LabelledItem(label, [body], indent=size * 1.4, elem=li)
+            item.against = self.against(point.lang)  # type: ignore[attr-defined]  # its bullet at its words' side
+            items.append(item)
         return Stack(
             [heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)],
             box=self.theme.boxes["key_points"],

@@ -116,9 +116,16 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
     """The table's flowable and its structure elements, as a grid if its columns fit, else stacked."""
     body = sb.theme.style("body")
     size = body.size
+    # A script whose sheet sets its lines further apart (Urdu's Nastaliq: `fonts: leading:`) climbs
+    # above and below its lines: its rows get that much more room over and under their words, so
+    # that no word crosses a rule.
+    own = (lang or sb.leaflet.metadata.language).split("-")[0].lower()
+    factor = sb.theme.language_leading.get(own, 1.0)
+    leading = sb.passage_leading(lang).get("leading", body.leading)
+    climb = leading * (1 - 1 / factor) if factor > 1 else 0.0
     look = TableLook(
         pad_x=size * 0.45,
-        pad_y=size * 0.3,
+        pad_y=size * 0.3 + climb,
         rule=sb.theme.colours.get("panel_edge"),
         head_rule=sb.theme.colours.get("strong"),
         head_fill=sb.theme.colours.get("panel"),
@@ -146,17 +153,16 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
     against = sb.against(lang)
     caption = None
     if table.caption:
-        caption = sb.leaf(
-            inline_markup(table.caption, sb.ctx),
-            sb.pstyle(
-                "body", "caption", against=against, fontName=bold, spaceAfter=size * 0.35, keepWithNext=1
-            ),
+        caption = sb.passage_leaf(
+            table.caption,
+            sb.passage_style("body", lang, "caption", fontName=bold, spaceAfter=size * 0.35, keepWithNext=1),
             elem.add("Caption"),
+            lang,
         )
     made = (
-        stacked_table(sb, table, elem, caption, look, against)
+        stacked_table(sb, table, elem, caption, look, lang)
         if widths is None
-        else grid_table(sb, table, elem, caption, widths, look, against)
+        else grid_table(sb, table, elem, caption, widths, look, lang)
     )
     made.against = against  # type: ignore[attr-defined]
     return made
@@ -180,14 +186,16 @@ def grid_table(
     caption: LeafParagraph | None,
     widths: list[float],
     look: TableLook,
-    against: bool = False,
+    lang: str | None = None,
 ) -> Flowable:
     size = sb.theme.style("body").size
+    # A table in a passage: its words in the family and the room between lines of its language.
+    ctx = sb.passage_ctx(lang)
     # A row cut across a page break (tables.TableGrid.split) keeps two lines of each cell on the
     # first page; the rest of a cell, even one line, goes on under the repeated header.
-    cell_style = sb.pstyle("body", "cell", against=against, spaceBefore=0, spaceAfter=0, allowWidows=1)
-    head_style = sb.pstyle(
-        "body", "cell-head", against=against, spaceBefore=0, spaceAfter=0, fontName=_bold(sb), allowWidows=1
+    cell_style = sb.passage_style("body", lang, "cell", spaceBefore=0, spaceAfter=0, allowWidows=1)
+    head_style = sb.passage_style(
+        "body", lang, "cell-head", spaceBefore=0, spaceAfter=0, fontName=_bold(sb), allowWidows=1
     )
     head_tr = elem.add("THead").add("TR")
     header: list[LeafParagraph | None] = []
@@ -198,9 +206,9 @@ def grid_table(
             header.append(None)
             repeat.append(None)
             continue
-        header.append(sb.leaf(inline_markup(cell.inlines, sb.ctx), head_style, th))
+        header.append(sb.leaf(inline_markup(cell.inlines, ctx), head_style, th))
         # The header drawn again on a further page is decoration: plain words, no element, no links.
-        repeat.append(sb.leaf(text_markup(plain_text(cell.inlines), sb.ctx), head_style, None))
+        repeat.append(sb.leaf(text_markup(plain_text(cell.inlines), ctx), head_style, None))
     tbody = elem.add("TBody")
     rows: list[list[LeafParagraph | None]] = []
     for row in table.rows:
@@ -213,11 +221,11 @@ def grid_table(
                 cells.append(None)
             else:
                 style = head_style if row_head else cell_style
-                leaf = sb.leaf(inline_markup(cell.inlines, sb.ctx), style, tc)
+                leaf = sb.leaf(inline_markup(cell.inlines, ctx), style, tc)
                 if row_head:
                     # The row's name, drawn again (decoration, plain words) over the rest of the row
                     # when the row is cut across a page: the rest is not left without it.
-                    again = sb.leaf(text_markup(plain_text(cell.inlines), sb.ctx), style, None)
+                    again = sb.leaf(text_markup(plain_text(cell.inlines), ctx), style, None)
                     again.again = again  # type: ignore[attr-defined]  # (and again, a page further)
                     leaf.again = again  # type: ignore[attr-defined]
                 cells.append(leaf)
@@ -248,13 +256,14 @@ def stacked_table(
     elem: StructElem,
     caption: LeafParagraph | None,
     look: TableLook,
-    against: bool = False,
+    lang: str | None = None,
 ) -> Flowable:
     """Each row as a block: its name in bold, then "Column: value" for each other cell."""
     size = sb.theme.style("body").size
-    line_style = sb.pstyle("body", "stacked", against=against, spaceBefore=0, spaceAfter=size * 0.2)
-    name_style = sb.pstyle(
-        "body", "stacked-name", against=against, spaceBefore=0, spaceAfter=size * 0.2, fontName=_bold(sb)
+    ctx = sb.passage_ctx(lang)
+    line_style = sb.passage_style("body", lang, "stacked", spaceBefore=0, spaceAfter=size * 0.2)
+    name_style = sb.passage_style(
+        "body", lang, "stacked-name", spaceBefore=0, spaceAfter=size * 0.2, fontName=_bold(sb)
     )
     tbody = elem.add("TBody")
     blocks: list[Flowable] = [caption] if caption else []
@@ -263,17 +272,15 @@ def stacked_table(
         lines: list[Flowable] = []
         for c, cell in enumerate(row):
             if table.header_column and c == 0:
-                lines.append(
-                    sb.leaf(inline_markup(cell.inlines, sb.ctx), name_style, tr.add("TH", scope="Row"))
-                )
+                lines.append(sb.leaf(inline_markup(cell.inlines, ctx), name_style, tr.add("TH", scope="Row")))
                 continue
             td = tr.add("TD")
             if cell.empty:
                 continue
             label = plain_text(table.header[c].inlines).strip()
-            markup = inline_markup(cell.inlines, sb.ctx)
+            markup = inline_markup(cell.inlines, ctx)
             if label:
-                markup = f"<b>{text_markup(label.rstrip(':'), sb.ctx)}:</b> {markup}"
+                markup = f"<b>{text_markup(label.rstrip(':'), ctx)}:</b> {markup}"
             lines.append(sb.leaf(markup, line_style, td))
         # A row stays whole on its page when it can, unless moving it would leave a hole.
         blocks.append(

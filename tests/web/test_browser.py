@@ -429,6 +429,64 @@ references: []
     page.close()
     # A whole page in Urdu: its bars at the right too.
     page, _ = _open(browser, pages["urdu"], 800)
-    padding = page.evaluate("() => getComputedStyle(document.querySelector('main ul')).paddingLeft")
-    assert padding == "0px", padding
+    padding = page.evaluate(
+        "() => { const cs = getComputedStyle(document.querySelector('main ul')); return [cs.paddingLeft, cs.paddingRight]; }"
+    )
+    assert padding[0] == "0px" and padding[1] != "0px", padding
+    page.close()
+
+
+def test_an_item_written_the_other_way_keeps_its_marker_inside_its_list(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """An Arabic leaflet with an English section and an English item (holding an Arabic sub-item):
+    at 320 px nothing scrolls sideways, each item's marker has room on its own side inside the
+    list, and the sub-item stands one step in from the English item. (The English item's bullet
+    hung at the screen's edge, and the contents' English entry outside its panel.)"""
+    content = tmp_path / "turned.yaml"
+    content.write_text(
+        """metadata:
+  title: التعب والتصلب المتعدد
+  slug: turned
+  language: ar
+  organisation: MS Society
+  version: "1"
+  published: 2026-01-01
+  next_review: 2027-01-01
+sections:
+  - heading: الراحة في المنزل
+    content:
+      - bullets:
+          - خذ فترات راحة قصيرة مرات كثيرة.
+          - text: Drink enough water every day.
+            lang: en-GB
+            bullets:
+              - text: اشرب ما يكفي من الماء.
+                lang: ar
+  - heading: In English
+    lang: en-GB
+    content:
+      - Some words in English.
+references: []
+""",
+        "utf-8",
+    )
+    made = build_editions(content, ["web"], None, tmp_path / "out")[-1].path
+    page, _ = _open(browser, made, 320)
+    found = page.evaluate(
+        """() => ({scroll: document.documentElement.scrollWidth,
+            items: [...document.querySelectorAll('main li')].map(li => {
+                const list = li.parentElement.getBoundingClientRect(), r = li.getBoundingClientRect();
+                return {words: li.firstChild.textContent.trim(), dir: getComputedStyle(li).direction,
+                        left: r.left - list.left, right: list.right - r.right, x: [r.left, r.right]}; })})"""
+    )
+    assert found["scroll"] == 320, found
+    for item in found["items"]:
+        # The room for its marker, on the side its lines start.
+        room = item["left"] if item["dir"] == "ltr" else item["right"]
+        assert room >= 20, item
+    by_words = {item["words"][:8]: item for item in found["items"]}
+    outer, sub = by_words["خذ فترات"], by_words["اشرب ما "]
+    # The sub-item's marker stands a step further in than the outer Arabic items'.
+    assert outer["x"][1] - sub["x"][1] > 20, (outer, sub)
     page.close()
