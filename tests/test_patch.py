@@ -76,6 +76,16 @@ def ccsvi(tmp_path: Path) -> Path:
     return path
 
 
+def small(tmp_path: Path, slug: str, *lines: str) -> Path:
+    """A leaflet of one section whose content is `lines` (each a YAML list entry, as written)."""
+    content = tmp_path / f"{slug}.yaml"
+    body = "sections:\n  - heading: Where to go\n    content:\n" + "".join(
+        f"      - {line}\n" for line in lines
+    )
+    content.write_text(metadata_block(slug.title(), slug) + body + "references: []\n", "utf-8")
+    return content
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text
@@ -182,10 +192,9 @@ def test_quotations_terms_and_captions_are_patched_too(
 def test_old_words_that_first_drew_a_character_are_not_patched(tmp_path: Path, patches: list[bool]) -> None:
     # "café" is the first (and only) word with é: a whole build of "cafe" gives é no code, and the
     # characters after it other codes, so the old PDF cannot be patched.
-    content = tmp_path / "cafe.yaml"
-    body = "sections:\n  - heading: Where to go\n    content:\n"
-    body += "      - Meet us at the café by the door.\n      - Then go upstairs to the second floor.\n"
-    content.write_text(metadata_block("Cafe", "cafe") + body + "references: []\n", "utf-8")
+    content = small(
+        tmp_path, "cafe", "Meet us at the café by the door.", "Then go upstairs to the second floor."
+    )
     kept_build(content)
     edit(content, "café", "cafe")
     second = kept_build(content)
@@ -218,10 +227,12 @@ def test_characters_coded_past_a_fonts_first_subset_keep_their_codes(
     ranges = (range(0x391, 0x3CA), range(0x410, 0x450), range(0x100, 0x17F), range(0x1E00, 0x1EFF))
     letters = [chr(c) for block in ranges for c in block if chr(c).isalpha()]
     many = " ".join("".join(letters[i : i + 6]) for i in range(0, len(letters), 6))
-    content = tmp_path / "letters.yaml"
-    body = f'sections:\n  - heading: Where to go\n    content:\n      - "{many}"\n'
-    body += f'      - "Then go {letters[200]}{letters[1]} upstairs to the second floor and wait."\n'
-    content.write_text(metadata_block("Letters", "letters") + body + "references: []\n", "utf-8")
+    content = small(
+        tmp_path,
+        "letters",
+        f'"{many}"',
+        f'"Then go {letters[200]}{letters[1]} upstairs to the second floor and wait."',
+    )
     kept_build(content)
     wanted = f"Then go {letters[310]}{letters[2]} upstairs"
     edit(content, f"go {letters[200]}{letters[1]}", f"go {letters[310]}{letters[2]}")
@@ -236,10 +247,9 @@ def test_characters_coded_past_a_fonts_first_subset_keep_their_codes(
 
 
 def test_a_link_in_the_paragraph_is_not_patched(tmp_path: Path, patches: list[bool]) -> None:
-    content = tmp_path / "link.yaml"
-    body = "sections:\n  - heading: Where to go\n    content:\n"
-    body += "      - Read [our guide](https://www.mssociety.org.uk) before the visit today.\n"
-    content.write_text(metadata_block("Link", "link") + body + "references: []\n", "utf-8")
+    content = small(
+        tmp_path, "link", "Read [our guide](https://www.mssociety.org.uk) before the visit today."
+    )
     kept_build(content)
     edit(content, "visit today", "visit soon")
     second = kept_build(content)
