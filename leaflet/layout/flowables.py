@@ -313,9 +313,12 @@ class Stack(Flowable):
         split_above: float = _BIG,
         min_rest: int = 1,
         heading_lines: int = 1,
+        against: bool = False,
     ) -> None:
         super().__init__()
         self.children = list(children)
+        #: Written the other way from the leaflet's pages: drawn as their mirror (`mirrored`).
+        self.against = against
         # A heading (kept with what follows) ends a part with at least this many lines under it.
         self.heading_lines = heading_lines
         # Kept whole (moved to the next page rather than split) when no taller than this,
@@ -568,6 +571,7 @@ class LabelledItem(Stack):
         keep_under: float = 0.0,
         split_above: float = _BIG,
         start: float = 0.0,
+        against: bool = False,
     ) -> None:
         super().__init__(
             body,
@@ -575,6 +579,7 @@ class LabelledItem(Stack):
             elem=elem,
             keep_under=keep_under,
             split_above=split_above,
+            against=against,
         )
         self.label = label
         self.indent = indent

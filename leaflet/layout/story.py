@@ -499,11 +499,8 @@ class StoryBuilder:
             if item.sublist:
                 body.append(self.list_block(item.sublist, body_elem, item.lang or lang, depth + 1, against))
             turned = within is not None and against != within
-            labelled = LabelledItem(
-                label, body, indent=size * 1.6, elem=li, start=size * 1.6 if turned else 0.0
-            )
-            labelled.against = against  # type: ignore[attr-defined]
-            items.append(labelled)
+            start = size * 1.6 if turned else 0.0
+            items.append(LabelledItem(label, body, indent=size * 1.6, elem=li, start=start, against=against))
         # Split between items, but never leaving the last item alone at the top of a page.
         return Stack(items, inset=(0, 0, 0, 0), elem=elem, min_rest=2)
 
@@ -517,15 +514,14 @@ class StoryBuilder:
             children.append(self.quote(quote, div, quote.lang or lang))
         # Kept whole when it fits on a page and moving it costs little; split between its
         # parts when it does not fit, or when moving it would leave a hole in the page.
-        made = Stack(
+        return Stack(
             children,
             box=box,
             elem=div,
             keep_under=self.frame_height(),
             split_above=self.hole_limit(),
+            against=self.against(lang),  # its bar at its words' side
         )
-        made.against = self.against(lang)  # type: ignore[attr-defined]  # its bar at its words' side
-        return made
 
     def hole_limit(self) -> float:
         """The most of a page a block kept whole may leave empty by moving to the next page."""
@@ -615,7 +611,7 @@ class StoryBuilder:
                 )
                 line = f"{line} {cite}" if line else cite
             children.append(self.leaf(line, self.passage_style("blockquote_attribution", own), bq.add("P")))
-        made = Stack(
+        return Stack(
             children,
             box=self.theme.boxes["blockquote"],
             elem=bq,
@@ -623,9 +619,8 @@ class StoryBuilder:
             split_above=self.hole_limit(),
             # The attribution never alone at the top of a page: the quotation's last lines go with it.
             min_rest=2 if attributed else 1,
+            against=self.against(own),  # its bar at its words' side
         )
-        made.against = self.against(own)  # type: ignore[attr-defined]  # its bar at its words' side
-        return made
 
     def term_list(self, terms: TermList, parent: StructElem, lang: str | None) -> Flowable:
         """Each term on its own line in bold (the item's label), what it means under it."""
@@ -647,8 +642,8 @@ class StoryBuilder:
                 li.add("LBody"),
                 own,
             )
-            meaning = Stack([text], inset=(0, size * 1.2, 0, 0))
-            meaning.against = self.against(own)  # type: ignore[attr-defined]  # indented from its words' side
+            # (Indented from its words' side.)
+            meaning = Stack([text], inset=(0, size * 1.2, 0, 0), against=self.against(own))
             items.append(Stack([term, meaning], inset=(0, 0, 0, 0), elem=li))
         return Stack(items, inset=(0, 0, 0, 0), elem=lst)
 
@@ -720,12 +715,11 @@ class StoryBuilder:
         items: list[Flowable] = []
         for point in points:
             li = lst.add("LI", lang=point.lang)
-            style = self.passage_style("key_point", point.lang)
-            label = self.leaf(text_markup("•", self.ctx), style, li.add("Lbl"))
-            body = self.passage_leaf(point.inlines, style, li.add("LBody"), point.lang)
-            item = LabelledItem(label, [body], indent=size * 1.4, elem=li)
-            item.against = self.against(point.lang)  # type: ignore[attr-defined]  # its bullet at its words' side
-            items.append(item)
+            label = self.leaf(text_markup("•", self.ctx), self.pstyle("key_point"), li.add("Lbl"))
+            body = self.leaf(
+                inline_markup(point.inlines, self.ctx), self.pstyle("key_point"), li.add("LBody")
+            )
+            items.append(LabelledItem(label, [body], indent=size * 1.4, elem=li))
         return Stack(
             [heading, Stack(items, inset=(0, 0, 0, 0), elem=lst)],
             box=self.theme.boxes["key_points"],

@@ -148,9 +148,6 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
         weights.append(sum(lengths))
     widths = column_widths(mins, wants, sb.frame_width(), weights)
     elem = parent.add("Table", lang=lang)
-    # A table in a language written the other way from the leaflet's is drawn as its mirror: its
-    # columns run from the other side, and its words start there.
-    against = sb.against(lang)
     caption = None
     if table.caption:
         caption = sb.passage_leaf(
@@ -159,13 +156,11 @@ def build_table(sb: StoryBuilder, table: Table, parent: StructElem, lang: str | 
             elem.add("Caption"),
             lang,
         )
-    made = (
-        stacked_table(sb, table, elem, caption, look, lang)
-        if widths is None
-        else grid_table(sb, table, elem, caption, widths, look, lang)
-    )
-    made.against = against  # type: ignore[attr-defined]
-    return made
+    # A table in a language written the other way from the leaflet's is drawn as its mirror: its
+    # columns run from the other side, and its words start there.
+    if widths is None:
+        return stacked_table(sb, table, elem, caption, look, lang)
+    return grid_table(sb, table, elem, caption, widths, look, lang)
 
 
 def printed(cell: Cell) -> str:
@@ -242,6 +237,7 @@ def grid_table(
         space_after=body.space_after * 1.5,
         page_height=sb.frame_height(),
         hole_limit=sb.hole_limit(),
+        against=sb.against(lang),
     )
 
 
@@ -293,11 +289,7 @@ def stacked_table(
             )
         )
     body = sb.theme.style("body")
-    return Stack(
-        blocks,
-        inset=(size * 0.4, 0, body.space_after, 0),
-        elem=None,
-    )
+    return Stack(blocks, inset=(size * 0.4, 0, body.space_after, 0), elem=None, against=sb.against(lang))
 
 
 # ---------------------------------------------------------------- flowables
@@ -341,8 +333,11 @@ class TableGrid(Flowable):
         page_height: float,
         hole_limit: float = _BIG,
         first: bool = True,
+        against: bool = False,
     ) -> None:
         super().__init__()
+        #: Written the other way from the leaflet's pages: its columns run from the other side.
+        self.against = against
         #: The most of a page that sending a row over may leave empty; more, and the row is cut.
         self.hole_limit = hole_limit
         #: Cut the row at the first page break whatever the hole (the table's start is kept with
